@@ -1,0 +1,173 @@
+//! What every reader shares: turning an export file into text (BOM, UTF-16, CRLF tolerant),
+//! and the record of input problems (file, line, reason) that the summary counts.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A file that could not be read at all. Stops the run (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {reason}")]
+    Unrecognised { path: PathBuf, reason: String },
+}
+
+/// Reads a whole export as text. Windows tools write UTF-8 with or without a BOM, UTF-16 LE
+/// (`Out-File` in Windows PowerShell) or ANSI; all are accepted. The BOM is removed.
+pub fn read_text(path: &Path) -> Result<String, InputError> {
+    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(decode(bytes))
+}
+
+/// Decodes export bytes; see [`read_text`].
+pub fn decode(bytes: Vec<u8>) -> String {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8(rest.to_vec())
+            .unwrap_or_else(|e| latin1(e.as_bytes()));
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let le = bytes[0] == 0xFF;
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        // Not UTF-8: an ANSI export (dnscmd, older PowerShell). Keep every byte visible.
+        Err(e) => latin1(e.as_bytes()),
+    }
+}
+
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| b as char).collect()
+}
+
+/// Why an input record was skipped. A closed vocabulary: the summary groups by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SkipReason {
+    /// An address that does not parse as IPv4/IPv6.
+    BadAddress,
+    /// A time or duration that does not parse.
+    BadTime,
+    /// A required field is absent or empty.
+    MissingField,
+    /// The record ends early (cut-off line, unterminated block).
+    Truncated,
+    /// Anything else malformed in the record's syntax.
+    Malformed,
+    /// A record type the audit does not use (e.g. MX in a zone export); counted, not an error.
+    UnusedType,
+    /// A later record for the same key replaced this one.
+    Superseded,
+}
+
+impl SkipReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::BadAddress => "bad address",
+            SkipReason::BadTime => "bad time",
+            SkipReason::MissingField => "missing field",
+            SkipReason::Truncated => "truncated record",
+            SkipReason::Malformed => "malformed record",
+            SkipReason::UnusedType => "record type not used",
+            SkipReason::Superseded => "superseded by a later record",
+        }
+    }
+
+    /// Whether this skip is a defect in the input (warned about) rather than expected filtering.
+    pub fn is_defect(self) -> bool {
+        !matches!(self, SkipReason::UnusedType | SkipReason::Superseded)
+    }
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One skipped input record: where it was and what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file (or URL) as the user named it.
+    pub source: Arc<str>,
+    /// 1-based line of the record's start; 0 when the source has no lines.
+    pub line: usize,
+    pub reason: SkipReason,
+    /// What exactly was wrong, quoting the offending value.
+    pub detail: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: {}: {}", self.source, self.line, self.reason, self.detail)
+        } else {
+            write!(f, "{}: {}: {}", self.source, self.reason, self.detail)
+        }
+    }
+}
+
+/// Problems gathered by a reader; the run goes on and the summary counts them.
+#[derive(Debug, Default, Clone)]
+pub struct Problems {
+    pub list: Vec<Problem>,
+}
+
+impl Problems {
+    pub fn push(&mut self, source: &Arc<str>, line: usize, reason: SkipReason, detail: impl Into<String>) {
+        self.list.push(Problem { source: Arc::clone(source), line, reason, detail: detail.into() });
+    }
+
+    pub fn extend(&mut self, other: Problems) {
+        self.list.extend(other.list);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+}
+
+/// Iterates the lines of a text with their 1-based numbers, without the line ending (LF or CRLF).
+pub fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
+}
+
+/// A source name for problems and the `source` column: the path as the user wrote it.
+pub fn source_name(path: &Path) -> Arc<str> {
+    Arc::from(path.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_boms_and_ansi() {
+        assert_eq!(decode(b"\xEF\xBB\xBFa,b\r\n".to_vec()), "a,b\r\n");
+        assert_eq!(decode(vec![0xFF, 0xFE, b'h', 0, b'i', 0]), "hi");
+        assert_eq!(decode(vec![0xFE, 0xFF, 0, b'h', 0, b'i']), "hi");
+        assert_eq!(decode(b"caf\xE9".to_vec()), "café");
+    }
+
+    #[test]
+    fn numbered_lines_strip_crlf() {
+        let v: Vec<_> = numbered_lines("a\r\nb\nc").collect();
+        assert_eq!(v, vec![(1, "a"), (2, "b"), (3, "c")]);
+    }
+}

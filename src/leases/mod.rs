@@ -1,0 +1,270 @@
+//! Stage 1, leases: reads DHCP lease exports into typed [`Lease`] records.
+//!
+//! One file per format, all behind one contract: `parse(text, source, &mut leases, &mut problems)`
+//! appends the good records and records every skipped one with its line and reason. The format
+//! is detected from content ([`detect`]) unless forced.
+
+pub mod dnsmasq;
+pub mod isc;
+pub mod kea_csv;
+pub mod windows_csv;
+pub mod windows_xml;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::input::{self, InputError, Problems, SkipReason};
+
+/// One DHCP lease (or reservation), as every format is normalised to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lease {
+    pub ip: IpAddr,
+    /// The client's host name as the server recorded it (trimmed, original case), if any.
+    pub hostname: Option<String>,
+    /// Hardware address, lowercase `aa:bb:cc:dd:ee:ff` (see [`normalize_mac`]).
+    pub mac: Option<String>,
+    pub state: LeaseState,
+    /// End of the lease; `None` for reservations and infinite leases.
+    pub expires: Option<DateTime<Utc>>,
+    /// The lease's length when the export tells it (ISC starts/ends, Kea valid_lifetime,
+    /// the scope's LeaseDuration in Windows XML). Widens the "not being refreshed" slack.
+    pub duration: Option<TimeDelta>,
+    /// Windows ScopeId / prefix, Kea subnet id; empty where the format has none.
+    pub scope: Option<String>,
+    /// What the DHCP server says of its DNS registration for this lease
+    /// (Windows `DnsRegistration`: `Complete`, `Pending`, `NotApplicable`; Kea/ISC: see README).
+    pub dns_registration: Option<String>,
+    /// The file (or URL) the lease came from, and the record's line there (0 when none).
+    pub source: Arc<str>,
+    pub line: usize,
+}
+
+/// The lease's state, normalised across servers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LeaseState {
+    Active,
+    /// A reservation whose client holds the address (Windows `ActiveReservation`, Kea/ISC host reservation).
+    Reservation,
+    /// A reservation not currently taken by its client (Windows `InactiveReservation`).
+    InactiveReservation,
+    Offered,
+    Expired,
+    Released,
+    Declined,
+    Free,
+    Abandoned,
+    Backup,
+}
+
+impl LeaseState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeaseState::Active => "active",
+            LeaseState::Reservation => "reservation",
+            LeaseState::InactiveReservation => "inactive-reservation",
+            LeaseState::Offered => "offered",
+            LeaseState::Expired => "expired",
+            LeaseState::Released => "released",
+            LeaseState::Declined => "declined",
+            LeaseState::Free => "free",
+            LeaseState::Abandoned => "abandoned",
+            LeaseState::Backup => "backup",
+        }
+    }
+
+    /// Active leases and reservations are audited (when not expired).
+    pub fn is_held(self) -> bool {
+        matches!(self, LeaseState::Active | LeaseState::Reservation | LeaseState::InactiveReservation)
+    }
+}
+
+impl fmt::Display for LeaseState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Lease {
+    /// SPEC: a lease is audited when it is active or a reservation and not expired at `as_of`.
+    pub fn is_audited(&self, as_of: DateTime<Utc>) -> bool {
+        self.state.is_held() && self.expires.is_none_or(|e| e > as_of)
+    }
+}
+
+/// The lease export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `Get-DhcpServerv4Lease` / `Get-DhcpServerv6Lease | Export-Csv`.
+    WindowsCsv,
+    /// `Export-DhcpServer -Leases` XML.
+    WindowsXml,
+    /// ISC `dhcpd.leases` (v4 and v6).
+    Isc,
+    /// Kea memfile lease4/lease6 CSV.
+    KeaCsv,
+    /// dnsmasq lease file.
+    Dnsmasq,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 5] = ["windows-csv", "windows-xml", "dhcpd", "kea-csv", "dnsmasq"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::WindowsCsv => "windows-csv",
+            Format::WindowsXml => "windows-xml",
+            Format::Isc => "dhcpd",
+            Format::KeaCsv => "kea-csv",
+            Format::Dnsmasq => "dnsmasq",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Format> {
+        match s {
+            "windows-csv" => Some(Format::WindowsCsv),
+            "windows-xml" => Some(Format::WindowsXml),
+            "dhcpd" | "isc" => Some(Format::Isc),
+            "kea-csv" | "kea" => Some(Format::KeaCsv),
+            "dnsmasq" => Some(Format::Dnsmasq),
+            _ => None,
+        }
+    }
+}
+
+/// Recognises a lease export from its first meaningful lines.
+pub fn detect(text: &str) -> Option<Format> {
+    let mut lines = input::numbered_lines(text).map(|(_, l)| l.trim()).filter(|l| !l.is_empty());
+    let first = lines.next()?;
+    if first.starts_with('<') {
+        return Some(Format::WindowsXml);
+    }
+    let header = |l: &str| l.trim_start_matches('"').to_ascii_lowercase();
+    if first.starts_with("#TYPE") || header(first).starts_with("ipaddress") || first.contains("\"IPAddress\"") {
+        return Some(Format::WindowsCsv);
+    }
+    let h = header(first);
+    if h.starts_with("address,hwaddr") || h.starts_with("address,duid") {
+        return Some(Format::KeaCsv);
+    }
+    // dhcpd.leases: comments, then `lease`, `ia-na`, `server-duid`, `authoring-byte-order` ...
+    for l in std::iter::once(first).chain(lines.take(50)) {
+        if l.starts_with('#') {
+            continue;
+        }
+        let word = l.split_whitespace().next().unwrap_or("");
+        if matches!(word, "lease" | "ia-na" | "ia-ta" | "ia-pd" | "server-duid" | "authoring-byte-order" | "failover" | "host") {
+            return Some(Format::Isc);
+        }
+        // dnsmasq: `<expiry epoch> <mac|iaid> <ip> <name> <client-id>` or `duid <duid>`.
+        if word == "duid" || (word.bytes().all(|b| b.is_ascii_digit()) && l.split_whitespace().count() >= 4) {
+            return Some(Format::Dnsmasq);
+        }
+        break;
+    }
+    None
+}
+
+/// Parses a lease export already read as text.
+pub fn parse(format: Format, text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
+    match format {
+        Format::WindowsCsv => windows_csv::parse(text, source, out, problems),
+        Format::WindowsXml => windows_xml::parse(text, source, out, problems),
+        Format::Isc => isc::parse(text, source, out, problems),
+        Format::KeaCsv => kea_csv::parse(text, source, out, problems),
+        Format::Dnsmasq => dnsmasq::parse(text, source, out, problems),
+    }
+}
+
+/// Reads one lease file: decodes it, detects (or takes) the format, parses it.
+/// An empty file yields no leases; an unrecognisable one is an error naming it.
+pub fn read_file(path: &Path, forced: Option<Format>, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<Format, InputError> {
+    let text = input::read_text(path)?;
+    let source = input::source_name(path);
+    if text.trim().is_empty() {
+        return Ok(forced.unwrap_or(Format::WindowsCsv));
+    }
+    let format = match forced.or_else(|| detect(&text)) {
+        Some(f) => f,
+        None => {
+            return Err(InputError::Unrecognised {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "not a lease export this tool recognises (expected one of: {}; use --leases-format to force one)",
+                    Format::NAMES.join(", ")
+                ),
+            });
+        }
+    };
+    parse(format, &text, &source, out, problems);
+    Ok(format)
+}
+
+/// Keeps the last record per address within one file (ISC and Kea append as leases change):
+/// earlier ones are counted as superseded.
+pub fn keep_last_per_address(leases: &mut Vec<Lease>, start: usize, problems: &mut Problems) {
+    let mut last: HashMap<IpAddr, usize> = HashMap::new();
+    for (i, l) in leases.iter().enumerate().skip(start) {
+        last.insert(l.ip, i);
+    }
+    let mut i = start;
+    leases.retain(|l| {
+        let keep = i < start || last.get(&l.ip) == Some(&i);
+        if !keep {
+            problems.push(&l.source, l.line, SkipReason::Superseded, format!("lease for {} replaced by a later record", l.ip));
+        }
+        i += 1;
+        keep
+    });
+}
+
+/// Normalises a hardware address or client id written with `-`, `:`, `.` or no separators
+/// to lowercase `aa:bb:...`. Returns `None` for an empty or non-hex value.
+pub fn normalize_mac(s: &str) -> Option<String> {
+    let hex: String = s.chars().filter(|c| !matches!(c, '-' | ':' | '.' | ' ')).collect();
+    if hex.is_empty() || hex.len() % 2 != 0 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let lower = hex.to_ascii_lowercase();
+    let pairs: Vec<&str> = (0..lower.len()).step_by(2).map(|i| &lower[i..i + 2]).collect();
+    Some(pairs.join(":"))
+}
+
+/// A host name as recorded, or `None` when the server recorded none (empty, `*`).
+pub fn clean_hostname(s: &str) -> Option<String> {
+    let s = s.trim().trim_matches('"').trim();
+    if s.is_empty() || s == "*" {
+        None
+    } else {
+        Some(s.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn macs() {
+        assert_eq!(normalize_mac("00-15-5D-01-02-03").as_deref(), Some("00:15:5d:01:02:03"));
+        assert_eq!(normalize_mac("0015.5d01.0203").as_deref(), Some("00:15:5d:01:02:03"));
+        assert_eq!(normalize_mac("zz"), None);
+        assert_eq!(normalize_mac(""), None);
+    }
+
+    #[test]
+    fn detection() {
+        assert_eq!(detect("#TYPE Microsoft.Management.Infrastructure.CimInstance\n\"IPAddress\",\"ScopeId\"\n"), Some(Format::WindowsCsv));
+        assert_eq!(detect("\"IPAddress\",\"ScopeId\"\n"), Some(Format::WindowsCsv));
+        assert_eq!(detect("<?xml version=\"1.0\"?>\n<DHCPServer>"), Some(Format::WindowsXml));
+        assert_eq!(detect("address,hwaddr,client_id,valid_lifetime\n"), Some(Format::KeaCsv));
+        assert_eq!(detect("address,duid,valid_lifetime\n"), Some(Format::KeaCsv));
+        assert_eq!(detect("# The format of this file is documented in the dhcpd.leases(5) manual page.\nlease 10.0.0.5 {\n"), Some(Format::Isc));
+        assert_eq!(detect("1764000000 00:11:22:33:44:55 10.0.0.9 pc1 01:00:11:22:33:44:55\n"), Some(Format::Dnsmasq));
+        assert_eq!(detect("hello world\n"), None);
+    }
+}

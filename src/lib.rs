@@ -1,0 +1,15 @@
+//! ddns-audit: finds leased hosts whose DNS records are missing, wrong, or about to be scavenged.
+//!
+//! The pipeline, one module per stage:
+//! [`leases`] (DHCP exports) → [`directory`] (AD computers) → [`dns`] (records with aging data)
+//! → [`audit`] (pure rules, one finding per lease) → [`report`] (CSV, summary, exit code).
+//! [`settings`] turns the command line and the TOML config into one validated value.
+
+pub mod audit;
+pub mod directory;
+pub mod dns;
+pub mod input;
+pub mod leases;
+pub mod report;
+pub mod settings;
+pub mod timefmt;

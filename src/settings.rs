@@ -1,0 +1,1 @@
+//! Settings (not yet written).
