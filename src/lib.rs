@@ -11,5 +11,6 @@ pub mod dns;
 pub mod input;
 pub mod leases;
 pub mod report;
+pub mod run;
 pub mod settings;
 pub mod timefmt;

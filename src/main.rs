@@ -1,3 +1,24 @@
-fn main() {
-    println!("Hello, world!");
+//! `ddns-audit`: parse the command line, run, print the summary or the error chain, and
+//! return the exit code (0 done, 1 findings at or above `--fail-on`, 2 could not complete).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use ddns_audit::settings::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result: anyhow::Result<ddns_audit::run::Outcome> = match cli.command {
+        Command::Audit(args) => ddns_audit::run::audit(args, chrono::Utc::now()).map_err(Into::into),
+    };
+    match result {
+        Ok(outcome) => {
+            eprint!("{}", outcome.summary);
+            if outcome.tripped { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+        Err(e) => {
+            eprintln!("ddns-audit: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
 }

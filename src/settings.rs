@@ -1,1 +1,351 @@
-//! Settings (not yet written).
+//! The command line and the `--config` TOML file, merged (the command line wins) and
+//! validated into one [`Settings`] value: past this point nothing holds a raw string where a
+//! typed value belongs.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use clap::{Args, Parser, Subcommand};
+use serde::Deserialize;
+
+use crate::audit::{AuditSettings, FailOn};
+use crate::leases;
+use crate::report::{self, Destination};
+use crate::timefmt::parse_duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read the config file {path}: {source}")]
+    ConfigRead { path: PathBuf, source: std::io::Error },
+    #[error("config file {path}: {message}")]
+    ConfigParse { path: PathBuf, message: String },
+    #[error("{option}: {message}")]
+    Invalid { option: &'static str, message: String },
+}
+
+fn invalid(option: &'static str, message: impl Into<String>) -> SettingsError {
+    SettingsError::Invalid { option, message: message.into() }
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "ddns-audit", version, about = "Finds leased hosts whose DNS records are missing, wrong, or about to be scavenged.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit DHCP leases against DNS records and AD computers; write the CSV report.
+    Audit(AuditArgs),
+}
+
+/// `ddns-audit audit` options. All optional here so that the config file can supply them.
+#[derive(Debug, Args, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct AuditArgs {
+    /// TOML file with any of these options (same names, `-` or `_`); the command line wins.
+    #[arg(long, value_name = "FILE")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+
+    /// DHCP lease export (repeatable); format detected from content.
+    #[arg(long, value_name = "PATH")]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub leases: Vec<PathBuf>,
+    /// Force the lease format: windows-csv, windows-xml, dhcpd, kea-csv, dnsmasq.
+    #[arg(long, value_name = "FORMAT")]
+    pub leases_format: Option<String>,
+    /// Kea control endpoint (repeatable).
+    #[arg(long, value_name = "URL")]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub kea_url: Vec<String>,
+
+    /// Offline AD computers: LDIF or CSV.
+    #[arg(long, value_name = "PATH")]
+    pub computers: Option<PathBuf>,
+    /// Live AD over LDAP (ldaps://, or ldap:// with StartTLS).
+    #[arg(long, value_name = "URL")]
+    pub ldap_url: Option<String>,
+    /// Base DN (default: from the RootDSE).
+    #[arg(long, value_name = "DN")]
+    pub base_dn: Option<String>,
+    /// DN (or user@domain) for a simple bind; the password comes from --password-file or DDNS_AUDIT_LDAP_PASSWORD.
+    #[arg(long, value_name = "DN")]
+    pub bind_dn: Option<String>,
+    /// File holding the LDAP password (first line).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Bind with Kerberos (GSSAPI) using the caller's ticket cache.
+    #[arg(long)]
+    #[serde(default)]
+    pub kerberos: bool,
+    /// CA certificate (PEM) to trust for LDAPS/StartTLS and Kea TLS.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+
+    /// Offline DNS data with aging timestamps: dnscmd zone export or records CSV (repeatable).
+    #[arg(long, value_name = "PATH")]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub dns_records: Vec<PathBuf>,
+    /// DNS server for live A/AAAA/PTR resolution (repeatable).
+    #[arg(long, value_name = "ADDR[:PORT]")]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub dns_server: Vec<String>,
+    /// DNS suffix for lease host names without a dot.
+    #[arg(long, value_name = "SUFFIX")]
+    pub domain: Option<String>,
+
+    /// Zone no-refresh interval where the data does not carry it [default: 7d].
+    #[arg(long, value_name = "DUR")]
+    pub no_refresh: Option<String>,
+    /// Zone refresh interval where the data does not carry it [default: 7d].
+    #[arg(long, value_name = "DUR")]
+    pub refresh: Option<String>,
+    /// How often scavenging runs [default: 7d].
+    #[arg(long, value_name = "DUR")]
+    pub scavenging_interval: Option<String>,
+    /// Evaluate risk as if aging were enabled on every zone.
+    #[arg(long)]
+    #[serde(default)]
+    pub assume_aging: bool,
+    /// The moment audited, RFC 3339 [default: now].
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+
+    /// The CSV report; `-` is stdout [default: reports/ddns-audit-<UTC timestamp>.csv].
+    #[arg(long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Also write ok rows and leases without a host name.
+    #[arg(long)]
+    #[serde(default)]
+    pub all: bool,
+    /// Exit 1 when a row at or above this level exists: missing, stale, at-risk, never [default: never].
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_on: Option<String>,
+
+    /// Live DNS: queries in flight at once [default: 32].
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Live DNS: queries per second, at most [default: 500].
+    #[arg(long, value_name = "N")]
+    pub qps: Option<u32>,
+    /// Live DNS: per-query timeout [default: 2s].
+    #[arg(long, value_name = "DUR")]
+    pub timeout: Option<String>,
+    /// Live DNS: retries after a failed query [default: 2].
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+}
+
+fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany<T> {
+        One(T),
+        Many(Vec<T>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(v) => vec![v],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+/// Live DNS pacing. Defaults are polite to a domain controller (README explains them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pacing {
+    pub concurrency: usize,
+    pub qps: u32,
+    pub timeout: TimeDelta,
+    pub retries: u32,
+}
+
+/// Everything the run needs, validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub leases: Vec<PathBuf>,
+    pub leases_format: Option<leases::Format>,
+    pub kea_urls: Vec<String>,
+    pub computers: Option<PathBuf>,
+    pub ldap_url: Option<String>,
+    pub dns_records: Vec<PathBuf>,
+    pub dns_servers: Vec<SocketAddr>,
+    pub audit: AuditSettings,
+    pub output: Destination,
+    pub all: bool,
+    pub fail_on: FailOn,
+    pub pacing: Pacing,
+}
+
+impl AuditArgs {
+    /// Reads the config file (if any) and fills every option the command line left unset.
+    /// Relative paths in the config file are taken from the config file's directory.
+    pub fn merge_config(mut self) -> Result<AuditArgs, SettingsError> {
+        let Some(path) = self.config.clone() else { return Ok(self) };
+        let text = std::fs::read_to_string(&path).map_err(|source| SettingsError::ConfigRead { path: path.clone(), source })?;
+        let file = parse_config(&text).map_err(|message| SettingsError::ConfigParse { path: path.clone(), message })?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let rel = |p: PathBuf| if p.is_absolute() || p == Path::new("-") { p } else { base.join(p) };
+
+        macro_rules! fill {
+            ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = file.$f; } )* };
+        }
+        macro_rules! fill_path {
+            ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = file.$f.map(rel); } )* };
+        }
+        macro_rules! fill_list {
+            ($($f:ident),*) => { $( if self.$f.is_empty() { self.$f = file.$f; } )* };
+        }
+        fill!(leases_format, ldap_url, base_dn, bind_dn, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries);
+        fill_path!(computers, password_file, ca_file, output);
+        fill_list!(kea_url, dns_server);
+        if self.leases.is_empty() {
+            self.leases = file.leases.into_iter().map(rel).collect();
+        }
+        if self.dns_records.is_empty() {
+            self.dns_records = file.dns_records.into_iter().map(rel).collect();
+        }
+        self.kerberos |= file.kerberos;
+        self.assume_aging |= file.assume_aging;
+        self.all |= file.all;
+        Ok(self)
+    }
+
+    /// Validates into [`Settings`]. `now` is the clock value (the default `--as-of`).
+    pub fn into_settings(self, now: DateTime<Utc>) -> Result<Settings, SettingsError> {
+        let duration = |option: &'static str, v: &Option<String>, default: TimeDelta| match v {
+            Some(s) => parse_duration(s).map_err(|m| invalid(option, m)),
+            None => Ok(default),
+        };
+        let week = TimeDelta::days(7);
+        let as_of = match &self.as_of {
+            Some(s) => DateTime::parse_from_rfc3339(s.trim())
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|e| invalid("--as-of", format!("'{s}' is not an RFC 3339 time such as 2026-11-24T06:00:00Z ({e})")))?,
+            None => now,
+        };
+        let domain = self.domain.as_deref().map(|d| crate::dns::normalize_name(d).trim_start_matches('.').to_string()).filter(|d| !d.is_empty());
+        let leases_format = match &self.leases_format {
+            Some(f) => Some(leases::Format::from_name(f).ok_or_else(|| {
+                invalid("--leases-format", format!("'{f}' is not one of {}", leases::Format::NAMES.join(", ")))
+            })?),
+            None => None,
+        };
+        let fail_on = match &self.fail_on {
+            Some(f) => FailOn::from_name(f).ok_or_else(|| invalid("--fail-on", format!("'{f}' is not one of {}", FailOn::NAMES.join(", "))))?,
+            None => FailOn::Never,
+        };
+        let dns_servers = self
+            .dns_server
+            .iter()
+            .map(|s| parse_server(s).ok_or_else(|| invalid("--dns-server", format!("'{s}' is not an address or address:port"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let pacing = Pacing {
+            concurrency: self.concurrency.unwrap_or(32),
+            qps: self.qps.unwrap_or(500),
+            timeout: duration("--timeout", &self.timeout, TimeDelta::seconds(2))?,
+            retries: self.retries.unwrap_or(2),
+        };
+        if pacing.concurrency == 0 {
+            return Err(invalid("--concurrency", "must be at least 1"));
+        }
+        if pacing.qps == 0 {
+            return Err(invalid("--qps", "must be at least 1"));
+        }
+        let audit = AuditSettings {
+            as_of,
+            domain,
+            no_refresh: duration("--no-refresh", &self.no_refresh, week)?,
+            refresh: duration("--refresh", &self.refresh, week)?,
+            scavenging_interval: duration("--scavenging-interval", &self.scavenging_interval, week)?,
+            assume_aging: self.assume_aging,
+        };
+        for (option, d) in [("--no-refresh", audit.no_refresh), ("--refresh", audit.refresh), ("--scavenging-interval", audit.scavenging_interval)] {
+            if d <= TimeDelta::zero() {
+                return Err(invalid(option, "must be longer than zero"));
+            }
+        }
+        if self.leases.is_empty() && self.kea_url.is_empty() {
+            return Err(invalid("--leases", "no lease source: give --leases PATH or --kea-url URL (or set them in --config)"));
+        }
+        let output = match self.output {
+            Some(p) if p == Path::new("-") => Destination::Stdout,
+            Some(p) => Destination::File(p),
+            None => Destination::File(report::default_path(now)),
+        };
+        Ok(Settings {
+            leases: self.leases,
+            leases_format,
+            kea_urls: self.kea_url,
+            computers: self.computers,
+            ldap_url: self.ldap_url,
+            dns_records: self.dns_records,
+            dns_servers,
+            audit,
+            output,
+            all: self.all,
+            fail_on,
+            pacing,
+        })
+    }
+}
+
+/// Parses the TOML config; keys may use `-` or `_`.
+fn parse_config(text: &str) -> Result<AuditArgs, String> {
+    let value: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+    let normalised: toml::Table = value.into_iter().map(|(k, v)| (k.replace('_', "-"), v)).collect();
+    AuditArgs::deserialize(toml::Value::Table(normalised)).map_err(|e| e.to_string())
+}
+
+/// `ADDR` or `ADDR:PORT` (IPv6 as `[ADDR]:PORT`); port 53 by default.
+fn parse_server(s: &str) -> Option<SocketAddr> {
+    let s = s.trim();
+    if let Ok(a) = s.parse::<SocketAddr>() {
+        return Some(a);
+    }
+    s.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().ok().map(|ip| SocketAddr::new(ip, 53))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-24T06:00:00Z").unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn config_keys_take_dashes_or_underscores_and_cli_wins() {
+        let file = parse_config("leases = \"a.csv\"\ndns_records = [\"z1.dns\", \"z2.dns\"]\nno-refresh = \"3d\"\nassume_aging = true\n").unwrap();
+        assert_eq!(file.leases, vec![PathBuf::from("a.csv")]);
+        assert_eq!(file.dns_records.len(), 2);
+        assert_eq!(file.no_refresh.as_deref(), Some("3d"));
+        assert!(file.assume_aging);
+        assert!(parse_config("bogus = 1").unwrap_err().contains("bogus"));
+    }
+
+    #[test]
+    fn validation_names_the_option() {
+        let args = AuditArgs { leases: vec!["x".into()], fail_on: Some("sometimes".into()), ..AuditArgs::default() };
+        let e = args.into_settings(now()).unwrap_err().to_string();
+        assert!(e.starts_with("--fail-on: 'sometimes'"), "{e}");
+        let e = AuditArgs::default().into_settings(now()).unwrap_err().to_string();
+        assert!(e.contains("no lease source"), "{e}");
+    }
+
+    #[test]
+    fn defaults() {
+        let s = AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() }.into_settings(now()).unwrap();
+        assert_eq!(s.audit.no_refresh, TimeDelta::days(7));
+        assert_eq!(s.audit.as_of, now());
+        assert_eq!(s.fail_on, FailOn::Never);
+        assert_eq!(s.output, Destination::File(PathBuf::from("reports/ddns-audit-20261124T060000Z.csv")));
+        assert_eq!(parse_server("10.0.0.1"), Some("10.0.0.1:53".parse().unwrap()));
+        assert_eq!(parse_server("[::1]:5353"), Some("[::1]:5353".parse().unwrap()));
+    }
+}

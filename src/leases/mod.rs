@@ -222,6 +222,37 @@ pub fn keep_last_per_address(leases: &mut Vec<Lease>, start: usize, problems: &m
     });
 }
 
+/// Keeps one lease per address across files (a failover pair exports the same scopes twice):
+/// a held lease over a free one, then the later expiry (a reservation's none counts as
+/// latest), then the later file. The others are counted as superseded.
+pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec<Lease> {
+    let mut best: HashMap<IpAddr, usize> = HashMap::with_capacity(leases.len());
+    let rank = |l: &Lease| (l.state.is_held(), l.expires.is_none(), l.expires);
+    for (i, l) in leases.iter().enumerate() {
+        match best.get(&l.ip) {
+            Some(&j) if rank(&leases[j]) > rank(l) => {}
+            _ => {
+                best.insert(l.ip, i);
+            }
+        }
+    }
+    if best.len() == leases.len() {
+        return leases;
+    }
+    leases
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            if best.get(&l.ip) == Some(&i) {
+                Some(l)
+            } else {
+                problems.push(&l.source, l.line, SkipReason::Superseded, format!("lease for {} also in another export; kept the more current one", l.ip));
+                None
+            }
+        })
+        .collect()
+}
+
 /// Normalises a hardware address or client id written with `-`, `:`, `.` or no separators
 /// to lowercase `aa:bb:...`. Returns `None` for an empty or non-hex value.
 pub fn normalize_mac(s: &str) -> Option<String> {

@@ -1,0 +1,130 @@
+//! The closed vocabulary of the report: statuses, record statuses, kinds and risk levels.
+//! Each word is used verbatim in the CSV, the summary and the README.
+
+use std::fmt;
+
+macro_rules! vocabulary {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($(#[$vm])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// A row's overall status, most severe first (the first that applies).
+    Status {
+        /// The A/AAAA or PTR record is missing.
+        Missing => "missing",
+        /// A record points elsewhere (`mismatch`) or there are records besides the right one (`extra`).
+        Stale => "stale",
+        /// The matching record is not being refreshed: scavenging risk high or medium.
+        AtRisk => "at-risk",
+        /// A lookup failed or no data covers the name.
+        Unknown => "unknown",
+        Ok => "ok",
+    }
+}
+
+vocabulary! {
+    /// `a_status` / `ptr_status`.
+    RecordStatus {
+        Ok => "ok",
+        Extra => "extra",
+        Mismatch => "mismatch",
+        Missing => "missing",
+        Unknown => "unknown",
+        NotApplicable => "n/a",
+    }
+}
+
+vocabulary! {
+    /// `record_kind`.
+    RecordKind {
+        Dynamic => "dynamic",
+        Static => "static",
+        Unknown => "unknown",
+    }
+}
+
+vocabulary! {
+    /// `scavenging_risk`, declared lowest first so that `Ord` follows SPEC's order:
+    /// `high` > `medium` > `unknown` > `low` > `none`.
+    Risk {
+        None => "none",
+        Low => "low",
+        Unknown => "unknown",
+        Medium => "medium",
+        High => "high",
+    }
+}
+
+/// `--fail-on`: exit 1 when a row at or above this level exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Missing,
+    Stale,
+    AtRisk,
+    Never,
+}
+
+impl FailOn {
+    pub const NAMES: [&'static str; 4] = ["missing", "stale", "at-risk", "never"];
+
+    pub fn from_name(s: &str) -> Option<FailOn> {
+        match s {
+            "missing" => Some(FailOn::Missing),
+            "stale" => Some(FailOn::Stale),
+            "at-risk" => Some(FailOn::AtRisk),
+            "never" => Some(FailOn::Never),
+            _ => None,
+        }
+    }
+
+    /// Whether a row with this status trips the threshold.
+    pub fn trips(self, status: Status) -> bool {
+        let limit = match self {
+            FailOn::Missing => Status::Missing,
+            FailOn::Stale => Status::Stale,
+            FailOn::AtRisk => Status::AtRisk,
+            FailOn::Never => return false,
+        };
+        // Status is ordered most severe first.
+        status <= limit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn risk_order_follows_spec() {
+        assert!(Risk::High > Risk::Medium && Risk::Medium > Risk::Unknown);
+        assert!(Risk::Unknown > Risk::Low && Risk::Low > Risk::None);
+    }
+
+    #[test]
+    fn fail_on_levels() {
+        assert!(FailOn::Stale.trips(Status::Missing));
+        assert!(FailOn::Stale.trips(Status::Stale));
+        assert!(!FailOn::Stale.trips(Status::AtRisk));
+        assert!(FailOn::AtRisk.trips(Status::AtRisk));
+        assert!(!FailOn::AtRisk.trips(Status::Unknown));
+        assert!(!FailOn::Never.trips(Status::Missing));
+    }
+}

@@ -1,0 +1,181 @@
+//! The `remediation` column: one sentence for every row that is not `ok`, naming the host
+//! and saying what an administrator does next.
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+
+use super::{AuditSettings, Finding, RecordAge, RecordStatus, Risk, Status};
+use crate::timefmt::rfc3339;
+
+/// Facts the sentence needs beyond the finding itself.
+pub struct Context<'a> {
+    pub forward_covered: bool,
+    pub reverse_covered: bool,
+    pub reverse_zone_hint: String,
+    pub a_age: Option<&'a RecordAge>,
+    pub ptr_age: Option<&'a RecordAge>,
+    /// Addresses leased to this host name (multi-homed hosts have several).
+    pub legit: &'a HashSet<IpAddr>,
+}
+
+/// The reverse zone an administrator would create for an address (`16.0.10.in-addr.arpa`
+/// for a /24; the /64's nibble zone for IPv6).
+pub fn reverse_zone_hint(ip: IpAddr) -> String {
+    let full = crate::dns::reverse_name(ip);
+    match ip {
+        IpAddr::V4(_) => full.splitn(2, '.').nth(1).unwrap_or(&full).to_string(),
+        // 16 nibbles of interface id, each "x." (2 chars).
+        IpAddr::V6(_) => full.get(32..).unwrap_or(&full).to_string(),
+    }
+}
+
+pub fn sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Option<String> {
+    let fqdn = f.fqdn.as_deref()?;
+    let ip = f.lease.ip;
+    let rr = if ip.is_ipv4() { "A" } else { "AAAA" };
+    let registration = f.lease.dns_registration.as_deref().map(str::to_ascii_lowercase);
+    let pending = registration.as_deref() == Some("pending");
+    let text = match f.status {
+        Status::Ok => return None,
+        Status::Missing => {
+            let what = match (f.a_status == RecordStatus::Missing, f.ptr_status == RecordStatus::Missing) {
+                (true, true) => format!("{fqdn} has neither an {rr} record nor a PTR record for {ip}"),
+                (true, false) => format!("{fqdn} has no {rr} record for {ip}"),
+                _ => format!("{ip} has no PTR record for {fqdn}"),
+            };
+            if let Some(bad) = invalid_dns_name(fqdn) {
+                format!("{what}: the name is not a valid DNS name ({bad}), so it cannot be registered; rename the device")
+            } else if pending {
+                format!(
+                    "{what}: the DHCP server's registration is still Pending, so check its DNS dynamic-update settings and the credentials it registers with (Set-DhcpServerDnsCredential), then renew the lease"
+                )
+            } else if f.a_status == RecordStatus::Missing && registration.as_deref() == Some("complete") {
+                format!(
+                    "{what}: the DHCP server reports the registration Complete, so the record was probably scavenged while the client still trusts a cached Option 81; run ipconfig /release then ipconfig /renew on it (a full DORA) so the server registers it again"
+                )
+            } else if f.a_status == RecordStatus::Missing {
+                format!(
+                    "{what}: run ipconfig /registerdns on the client, and if it still relies on a cached Option 81 from the DHCP server, ipconfig /release then ipconfig /renew (a full DORA) so the server registers it"
+                )
+            } else {
+                format!(
+                    "{what}: have the DHCP server register PTR records as well (Dynamically update DNS A and PTR records), or run ipconfig /registerdns on the client"
+                )
+            }
+        }
+        Status::Stale => {
+            let mut parts = Vec::new();
+            match f.a_status {
+                RecordStatus::Mismatch => parts.push(format!(
+                    "{fqdn} resolves to {} instead of its lease address {ip}: delete the stale {rr} record and run ipconfig /registerdns on the client (and have the DHCP server discard A and PTR records when leases are deleted)",
+                    join(&f.a_records)
+                )),
+                RecordStatus::Extra => {
+                    let extra: Vec<&IpAddr> = f.a_records.iter().filter(|a| **a != ip && a.is_ipv4() == ip.is_ipv4() && !ctx.legit.contains(a)).collect();
+                    parts.push(format!(
+                        "{fqdn} also resolves to {}, not leased to it: delete the stale {rr} record (and have the DHCP server discard A and PTR records when leases are deleted)",
+                        join(&extra)
+                    ));
+                }
+                _ => {}
+            }
+            match f.ptr_status {
+                RecordStatus::Mismatch => parts.push(format!(
+                    "the PTR record of {ip} names {} instead of {fqdn}: delete it and re-register the host",
+                    f.ptr_records.join(", ")
+                )),
+                RecordStatus::Extra => {
+                    let others: Vec<&str> = f.ptr_records.iter().map(String::as_str).filter(|t| *t != fqdn).collect();
+                    parts.push(format!("{ip} also has PTR records for {}: delete them", others.join(", ")));
+                }
+                _ => {}
+            }
+            capitalise(parts.join("; "))
+        }
+        Status::AtRisk => {
+            let age = f.age.as_ref()?;
+            let which = if age.is_ptr { "PTR" } else { rr };
+            let when = match (age.timestamp, age.scavenge_after) {
+                (Some(ts), Some(sa)) => {
+                    let verb = if age.risk == Risk::High {
+                        if sa <= s.as_of { "is already past its scavenging date" } else { "becomes scavengeable" }
+                    } else {
+                        "will be scavengeable"
+                    };
+                    if sa <= s.as_of && age.risk == Risk::High {
+                        format!("was last refreshed {} and {verb} ({})", rfc3339(ts), rfc3339(sa))
+                    } else {
+                        format!("was last refreshed {} and {verb} after {}", rfc3339(ts), rfc3339(sa))
+                    }
+                }
+                _ => "is not being refreshed".to_string(),
+            };
+            let other_too = matches!((ctx.a_age, ctx.ptr_age), (Some(a), Some(p)) if a.risk >= Risk::Medium && p.risk >= Risk::Medium);
+            let subject = if other_too { format!("{fqdn}'s {rr} and PTR records are not being refreshed: the {which} record") } else { format!("{fqdn}'s {which} record") };
+            if pending {
+                format!(
+                    "{subject} {when}, and the DHCP server's registration is Pending: fix its DNS dynamic-update settings or credentials (Set-DhcpServerDnsCredential), then renew the lease"
+                )
+            } else {
+                format!(
+                    "{subject} {when} although the lease is held: the client probably relies on a cached Option 81 that the DHCP server no longer honours, so run ipconfig /release then ipconfig /renew on it (a full DORA) or have the server always update DNS for it, then check the timestamp moves"
+                )
+            }
+        }
+        Status::Unknown => {
+            let mut parts = Vec::new();
+            if f.a_status == RecordStatus::Unknown && !ctx.forward_covered {
+                if !fqdn.contains('.') {
+                    parts.push(format!("{fqdn} has no DNS suffix: set --domain so its records can be checked"));
+                } else {
+                    parts.push(format!("no DNS data covers {fqdn}: add the export of its zone (--dns-records) or query a DNS server"));
+                }
+            }
+            if f.ptr_status == RecordStatus::Unknown && !ctx.reverse_covered {
+                parts.push(format!(
+                    "no reverse zone holds {ip}: create {} (or add its export) so the PTR record of {fqdn} can be registered and checked",
+                    ctx.reverse_zone_hint
+                ));
+            }
+            if parts.is_empty() {
+                parts.push(format!("the DNS lookups for {fqdn} failed: check the DNS server and run the audit again"));
+            }
+            capitalise(parts.join("; "))
+        }
+    };
+    Some(text)
+}
+
+fn join(addrs: &[impl std::fmt::Display]) -> String {
+    addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// Capitalises a sentence that starts with one of our own words; never a host name.
+fn capitalise(s: String) -> String {
+    if s.starts_with("the ") || s.starts_with("no ") {
+        let mut c = s.chars();
+        c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+    } else {
+        s
+    }
+}
+
+/// Why a name cannot be registered in DNS, if it cannot (RFC 1123 host names; `_` tolerated
+/// as Windows DNS does).
+fn invalid_dns_name(name: &str) -> Option<&'static str> {
+    if name.len() > 253 {
+        return Some("longer than 253 characters");
+    }
+    for label in name.split('.') {
+        if label.is_empty() {
+            return Some("an empty label");
+        }
+        if label.len() > 63 {
+            return Some("a label longer than 63 characters");
+        }
+        if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return Some("characters other than letters, digits and hyphens");
+        }
+    }
+    None
+}

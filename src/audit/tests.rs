@@ -1,0 +1,333 @@
+//! Rule tests: every status, record status and risk boundary of SPEC, without any server.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::*;
+use crate::directory::{Computer, Directory};
+use crate::dns::{DnsData, DnsRecord, RecordData};
+use crate::leases::{Lease, LeaseState};
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+const AS_OF: &str = "2026-11-24T12:00:00Z";
+
+fn settings() -> AuditSettings {
+    AuditSettings {
+        as_of: t(AS_OF),
+        domain: Some("corp.example.test".into()),
+        no_refresh: TimeDelta::days(7),
+        refresh: TimeDelta::days(7),
+        scavenging_interval: TimeDelta::days(7),
+        assume_aging: false,
+    }
+}
+
+fn lease(ip: &str, host: Option<&str>) -> Lease {
+    Lease {
+        ip: ip.parse().unwrap(),
+        hostname: host.map(str::to_string),
+        mac: Some("00:15:5d:01:02:03".into()),
+        state: LeaseState::Active,
+        expires: Some(t("2026-11-30T00:00:00Z")),
+        duration: None,
+        scope: Some("10.0.16.0".into()),
+        dns_registration: None,
+        source: Arc::from("leases.csv"),
+        line: 2,
+    }
+}
+
+struct World {
+    dns: DnsData,
+}
+
+impl World {
+    fn new() -> World {
+        let mut dns = DnsData::default();
+        let s: Arc<str> = Arc::from("zones");
+        dns.zone_id("corp.example.test", &s);
+        dns.zone_id("16.0.10.in-addr.arpa", &s);
+        World { dns }
+    }
+
+    fn add(&mut self, name: &str, data: RecordData, ts: Option<&str>) {
+        let zone = self.dns.covering_zone(name).expect("test record outside the zones");
+        self.dns.records.push(DnsRecord { name: name.into(), data, timestamp: ts.map(t), ttl: Some(1200), zone });
+    }
+
+    fn a(&mut self, name: &str, ip: &str, ts: Option<&str>) -> &mut World {
+        self.add(name, RecordData::Addr(ip.parse().unwrap()), ts);
+        self
+    }
+
+    fn ptr(&mut self, ip: &str, target: &str, ts: Option<&str>) -> &mut World {
+        let name = crate::dns::reverse_name(ip.parse().unwrap());
+        self.add(&name, RecordData::Ptr(target.into()), ts);
+        self
+    }
+
+    fn audit_one(&self, l: Lease) -> (Status, RecordStatus, RecordStatus, Option<RecordAge>, Option<String>) {
+        self.audit_with(vec![l], &settings()).remove(0)
+    }
+
+    fn audit_with(&self, leases: Vec<Lease>, s: &AuditSettings) -> Vec<(Status, RecordStatus, RecordStatus, Option<RecordAge>, Option<String>)> {
+        let dir = Directory::default();
+        audit(&leases, &dir, &self.dns, s)
+            .into_iter()
+            .map(|f| (f.status, f.a_status, f.ptr_status, f.age.clone(), f.remediation.clone()))
+            .collect()
+    }
+}
+
+const FQDN: &str = "pc1.corp.example.test";
+const IP: &str = "10.0.16.21";
+
+#[test]
+fn fqdn_rules() {
+    assert_eq!(fqdn(Some("PC1"), Some("corp.example.test")).as_deref(), Some(FQDN));
+    assert_eq!(fqdn(Some("pc1.Corp.Example.Test."), Some("other.test")).as_deref(), Some(FQDN));
+    assert_eq!(fqdn(Some("pc1"), None).as_deref(), Some("pc1"));
+    assert_eq!(fqdn(Some("  "), None), None);
+    assert_eq!(fqdn(None, Some("x")), None);
+}
+
+#[test]
+fn fresh_dynamic_records_are_ok_and_low() {
+    let mut w = World::new();
+    w.a(FQDN, IP, Some("2026-11-23T12:00:00Z")).ptr(IP, FQDN, Some("2026-11-23T12:00:00Z"));
+    let (status, a, p, age, rem) = w.audit_one(lease(IP, Some("pc1")));
+    assert_eq!((status, a, p), (Status::Ok, RecordStatus::Ok, RecordStatus::Ok));
+    let age = age.unwrap();
+    assert_eq!((age.kind, age.risk), (RecordKind::Dynamic, Risk::Low));
+    assert_eq!(age.scavenge_after, Some(t("2026-12-07T12:00:00Z")));
+    assert_eq!(rem, None);
+}
+
+#[test]
+fn static_records_have_no_risk() {
+    let mut w = World::new();
+    w.a(FQDN, IP, None).ptr(IP, FQDN, None);
+    let (status, _, _, age, _) = w.audit_one(lease(IP, Some("pc1")));
+    let age = age.unwrap();
+    assert_eq!((status, age.kind, age.risk, age.timestamp, age.scavenge_after), (Status::Ok, RecordKind::Static, Risk::None, None, None));
+}
+
+#[test]
+fn not_refreshed_boundary_is_strictly_greater_than_no_refresh_plus_slack() {
+    // no-refresh 7d + slack 24h = 8d. Exactly 8d old: refreshed normally (low).
+    let mut w = World::new();
+    w.a(FQDN, IP, Some("2026-11-16T12:00:00Z")).ptr(IP, FQDN, None);
+    let (_, _, _, age, _) = w.audit_one(lease(IP, Some("pc1")));
+    assert_eq!(age.unwrap().risk, Risk::Low);
+    // One second older: not being refreshed; scavenge_after 2026-11-30T12:00:00Z ≤ as_of + 7d: high.
+    let mut w = World::new();
+    w.a(FQDN, IP, Some("2026-11-16T11:59:59Z")).ptr(IP, FQDN, None);
+    let (status, _, _, age, rem) = w.audit_one(lease(IP, Some("pc1")));
+    let age = age.unwrap();
+    assert_eq!((status, age.risk, age.is_ptr), (Status::AtRisk, Risk::High, false));
+    assert_eq!(age.scavenge_after, Some(t("2026-11-30T11:59:59Z")));
+    assert!(rem.unwrap().starts_with("pc1.corp.example.test's A record was last refreshed 2026-11-16T11:59:59Z"));
+}
+
+#[test]
+fn high_versus_medium_depends_on_the_scavenging_interval() {
+    let mut s = settings();
+    s.no_refresh = TimeDelta::days(7);
+    s.refresh = TimeDelta::days(14);
+    // 9 days old: not refreshed (> 8d). scavenge_after = ts + 21d = as_of + 12d > as_of + 7d: medium.
+    let mut w = World::new();
+    w.a(FQDN, IP, Some("2026-11-15T12:00:00Z")).ptr(IP, FQDN, None);
+    let r = w.audit_with(vec![lease(IP, Some("pc1"))], &s);
+    assert_eq!(r[0].3.as_ref().unwrap().risk, Risk::Medium);
+    // Exactly on the boundary: scavenge_after == as_of + interval is high.
+    s.scavenging_interval = TimeDelta::days(12);
+    let r = w.audit_with(vec![lease(IP, Some("pc1"))], &s);
+    assert_eq!(r[0].3.as_ref().unwrap().risk, Risk::High);
+}
+
+#[test]
+fn half_the_lease_widens_the_slack() {
+    // An 8-day lease: slack 4d, so a 10-day-old record (≤ 7d + 4d) is refreshed normally.
+    let mut w = World::new();
+    w.a(FQDN, IP, Some("2026-11-14T12:00:00Z")).ptr(IP, FQDN, None);
+    let mut l = lease(IP, Some("pc1"));
+    l.duration = Some(TimeDelta::days(8));
+    let (_, _, _, age, _) = w.audit_one(l.clone());
+    assert_eq!(age.unwrap().risk, Risk::Low);
+    l.duration = Some(TimeDelta::hours(8));
+    let (_, _, _, age, _) = w.audit_one(l);
+    assert_eq!(age.unwrap().risk, Risk::High);
+}
+
+#[test]
+fn aging_off_means_no_risk_unless_assumed() {
+    let mut w = World::new();
+    w.dns.zones[0].aging.enabled = Some(false);
+    w.dns.zones[1].aging.enabled = Some(false);
+    w.a(FQDN, IP, Some("2026-10-01T12:00:00Z")).ptr(IP, FQDN, Some("2026-10-01T12:00:00Z"));
+    let (status, _, _, age, _) = w.audit_one(lease(IP, Some("pc1")));
+    let age = age.unwrap();
+    assert_eq!((status, age.kind, age.risk, age.scavenge_after), (Status::Ok, RecordKind::Dynamic, Risk::None, None));
+    let mut s = settings();
+    s.assume_aging = true;
+    let r = w.audit_with(vec![lease(IP, Some("pc1"))], &s);
+    assert_eq!((r[0].0, r[0].3.as_ref().unwrap().risk), (Status::AtRisk, Risk::High));
+}
+
+#[test]
+fn zone_intervals_override_the_defaults() {
+    let mut w = World::new();
+    w.dns.zones[0].aging = crate::dns::ZoneAging { enabled: Some(true), no_refresh: Some(TimeDelta::days(3)), refresh: Some(TimeDelta::days(3)) };
+    w.a(FQDN, IP, Some("2026-11-19T12:00:00Z")).ptr(IP, FQDN, None);
+    let (_, _, _, age, _) = w.audit_one(lease(IP, Some("pc1")));
+    let age = age.unwrap();
+    assert_eq!((age.risk, age.scavenge_after), (Risk::High, Some(t("2026-11-25T12:00:00Z"))));
+}
+
+#[test]
+fn higher_risk_of_a_and_ptr_wins_then_the_older() {
+    let mut w = World::new();
+    w.a(FQDN, IP, Some("2026-11-23T12:00:00Z")).ptr(IP, FQDN, Some("2026-11-01T12:00:00Z"));
+    let (_, _, _, age, rem) = w.audit_one(lease(IP, Some("pc1")));
+    let age = age.unwrap();
+    assert_eq!((age.risk, age.is_ptr, age.timestamp), (Risk::High, true, Some(t("2026-11-01T12:00:00Z"))));
+    assert!(rem.unwrap().starts_with("pc1.corp.example.test's PTR record"));
+    // Tie (both low): the older one.
+    let mut w = World::new();
+    w.a(FQDN, IP, Some("2026-11-23T12:00:00Z")).ptr(IP, FQDN, Some("2026-11-22T12:00:00Z"));
+    let (_, _, _, age, _) = w.audit_one(lease(IP, Some("pc1")));
+    assert_eq!(age.unwrap().timestamp, Some(t("2026-11-22T12:00:00Z")));
+}
+
+#[test]
+fn missing_a_and_ptr() {
+    let w = World::new();
+    let (status, a, p, age, rem) = w.audit_one(lease(IP, Some("pc1")));
+    assert_eq!((status, a, p, age), (Status::Missing, RecordStatus::Missing, RecordStatus::Missing, None));
+    assert!(rem.unwrap().starts_with("pc1.corp.example.test has neither an A record nor a PTR record for 10.0.16.21: run ipconfig /registerdns"));
+}
+
+#[test]
+fn pending_registration_points_at_the_dhcp_server() {
+    let mut w = World::new();
+    w.ptr(IP, FQDN, None);
+    let mut l = lease(IP, Some("pc1"));
+    l.dns_registration = Some("Pending".into());
+    let (status, a, p, _, rem) = w.audit_one(l);
+    assert_eq!((status, a, p), (Status::Missing, RecordStatus::Missing, RecordStatus::Ok));
+    assert!(rem.unwrap().contains("Set-DhcpServerDnsCredential"));
+}
+
+#[test]
+fn mismatch_and_extra() {
+    let mut w = World::new();
+    w.a(FQDN, "10.0.16.99", None).ptr(IP, "old.corp.example.test", None);
+    let (status, a, p, age, rem) = w.audit_one(lease(IP, Some("pc1")));
+    assert_eq!((status, a, p, age), (Status::Stale, RecordStatus::Mismatch, RecordStatus::Mismatch, None));
+    assert_eq!(
+        rem.unwrap(),
+        "pc1.corp.example.test resolves to 10.0.16.99 instead of its lease address 10.0.16.21: delete the stale A record and run ipconfig /registerdns on the client (and have the DHCP server discard A and PTR records when leases are deleted); the PTR record of 10.0.16.21 names old.corp.example.test instead of pc1.corp.example.test: delete it and re-register the host"
+    );
+
+    let mut w = World::new();
+    w.a(FQDN, IP, None).a(FQDN, "10.0.16.99", None).ptr(IP, FQDN, None).ptr(IP, "old.corp.example.test", None);
+    let (status, a, p, _, _) = w.audit_one(lease(IP, Some("pc1")));
+    assert_eq!((status, a, p), (Status::Stale, RecordStatus::Extra, RecordStatus::Extra));
+}
+
+#[test]
+fn multi_homed_hosts_are_not_extra() {
+    // Two leases (wired and wireless) for the same host, both registered: both ok.
+    let mut w = World::new();
+    w.a(FQDN, IP, None).a(FQDN, "10.0.16.22", None).ptr(IP, FQDN, None).ptr("10.0.16.22", FQDN, None);
+    let r = w.audit_with(vec![lease(IP, Some("pc1")), lease("10.0.16.22", Some("PC1"))], &settings());
+    assert_eq!(r.iter().map(|r| (r.0, r.1, r.2)).collect::<Vec<_>>(), vec![(Status::Ok, RecordStatus::Ok, RecordStatus::Ok); 2]);
+    // The second lease expired: its address in DNS is now extra for the first.
+    let mut second = lease("10.0.16.22", Some("pc1"));
+    second.expires = Some(t("2026-11-20T00:00:00Z"));
+    let r = w.audit_with(vec![lease(IP, Some("pc1")), second], &settings());
+    assert_eq!(r.len(), 1);
+    assert_eq!((r[0].0, r[0].1), (Status::Stale, RecordStatus::Extra));
+}
+
+#[test]
+fn other_family_records_do_not_count() {
+    let mut w = World::new();
+    w.a(FQDN, IP, None).a(FQDN, "2001:db8::21", None).ptr(IP, FQDN, None);
+    let (status, a, _, _, _) = w.audit_one(lease(IP, Some("pc1")));
+    assert_eq!((status, a), (Status::Ok, RecordStatus::Ok));
+}
+
+#[test]
+fn uncovered_names_are_unknown_never_missing() {
+    let mut w = World::new();
+    w.a(FQDN, "10.0.99.5", None);
+    let (status, a, p, _, rem) = w.audit_one(lease("10.0.99.5", Some("pc1")));
+    assert_eq!((status, a, p), (Status::Unknown, RecordStatus::Ok, RecordStatus::Unknown));
+    assert_eq!(
+        rem.unwrap(),
+        "No reverse zone holds 10.0.99.5: create 99.0.10.in-addr.arpa (or add its export) so the PTR record of pc1.corp.example.test can be registered and checked"
+    );
+    let (status, a, _, _, rem) = w.audit_one(lease("10.0.99.6", Some("laptop.elsewhere.test")));
+    assert_eq!((status, a), (Status::Unknown, RecordStatus::Unknown));
+    assert!(rem.unwrap().starts_with("No DNS data covers laptop.elsewhere.test"));
+}
+
+#[test]
+fn missing_outranks_stale_outranks_at_risk_outranks_unknown() {
+    use RecordStatus as R;
+    assert_eq!(status_of(R::Missing, R::Mismatch, Some(Risk::High)), Status::Missing);
+    assert_eq!(status_of(R::Ok, R::Missing, None), Status::Missing);
+    assert_eq!(status_of(R::Extra, R::Unknown, Some(Risk::High)), Status::Stale);
+    assert_eq!(status_of(R::Ok, R::Unknown, Some(Risk::Medium)), Status::AtRisk);
+    assert_eq!(status_of(R::Ok, R::Unknown, Some(Risk::Low)), Status::Unknown);
+    assert_eq!(status_of(R::Ok, R::Ok, Some(Risk::Unknown)), Status::Ok);
+    assert_eq!(status_of(R::NotApplicable, R::NotApplicable, None), Status::Ok);
+}
+
+#[test]
+fn leases_without_hostname_are_na_and_expired_leases_are_not_audited() {
+    let w = World::new();
+    let (status, a, p, _, rem) = w.audit_one(lease(IP, None));
+    assert_eq!((status, a, p, rem), (Status::Ok, RecordStatus::NotApplicable, RecordStatus::NotApplicable, None));
+    let mut gone = lease(IP, Some("pc1"));
+    gone.expires = Some(t(AS_OF));
+    let mut free = lease("10.0.16.30", Some("pc2"));
+    free.state = LeaseState::Free;
+    let mut reserved = lease("10.0.16.31", Some("pc3"));
+    reserved.state = LeaseState::Reservation;
+    reserved.expires = None;
+    let r = w.audit_with(vec![gone, free, reserved], &settings());
+    assert_eq!(r.len(), 1);
+}
+
+#[test]
+fn cname_is_followed() {
+    let mut w = World::new();
+    w.add(FQDN, RecordData::Cname("real.corp.example.test".into()), None);
+    w.a("real.corp.example.test", IP, Some("2026-11-23T12:00:00Z")).ptr(IP, FQDN, None);
+    let (status, a, _, _, _) = w.audit_one(lease(IP, Some("pc1")));
+    assert_eq!((status, a), (Status::Ok, RecordStatus::Ok));
+}
+
+#[test]
+fn computer_join_by_dns_host_name_then_name() {
+    let c = |name: &str, dns: Option<&str>| Computer {
+        name: name.into(),
+        dns_host_name: dns.map(str::to_string),
+        enabled: Some(true),
+        last_logon: None,
+        operating_system: None,
+        dn: None,
+        source: Arc::from("c"),
+        line: 1,
+    };
+    let d = Directory::new(vec![c("PC1", Some(FQDN)), c("PC2", None), c("PC3", Some("pc3.other.test"))]);
+    assert_eq!(d.find(FQDN).map(|c| c.name.as_str()), Some("PC1"));
+    assert_eq!(d.find("pc2.corp.example.test").map(|c| c.name.as_str()), Some("PC2"));
+    assert_eq!(d.find("pc3.corp.example.test"), None);
+}

@@ -1,0 +1,81 @@
+//! The application layer: gathers every input the settings name, runs the audit, writes the
+//! report, and returns the summary and the exit status for `main` to print and return.
+
+use chrono::{DateTime, Utc};
+
+use crate::audit::{self, FailOn};
+use crate::directory::{self, Directory};
+use crate::dns::{self, DnsData};
+use crate::input::{InputError, Problems};
+use crate::leases;
+use crate::report::{self, Destination, ReportError, Summary};
+use crate::settings::{AuditArgs, Settings, SettingsError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error("{0} is not available in this version of ddns-audit; use the offline exports (see README)")]
+    NotAvailable(&'static str),
+}
+
+/// How the audit ended: exit 0, or exit 1 when a row reached `--fail-on`.
+#[derive(Debug)]
+pub struct Outcome {
+    pub summary: String,
+    pub tripped: bool,
+}
+
+/// Runs `ddns-audit audit`. `now` is the clock value; nothing below reads the clock.
+pub fn audit(args: AuditArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
+    let settings = args.merge_config()?.into_settings(now)?;
+    if !settings.kea_urls.is_empty() {
+        return Err(RunError::NotAvailable("--kea-url"));
+    }
+    if settings.ldap_url.is_some() {
+        return Err(RunError::NotAvailable("--ldap-url"));
+    }
+    if !settings.dns_servers.is_empty() {
+        return Err(RunError::NotAvailable("--dns-server"));
+    }
+    run_offline(&settings)
+}
+
+fn run_offline(settings: &Settings) -> Result<Outcome, RunError> {
+    let mut problems = Problems::default();
+
+    let mut leases = Vec::new();
+    for path in &settings.leases {
+        leases::read_file(path, settings.leases_format, &mut leases, &mut problems)?;
+    }
+    let leases = leases::dedupe_across_sources(leases, &mut problems);
+
+    let mut computers = Vec::new();
+    if let Some(path) = &settings.computers {
+        directory::read_file(path, &mut computers, &mut problems)?;
+    }
+    let directory = Directory::new(computers);
+
+    let mut dns_data = DnsData::default();
+    for path in &settings.dns_records {
+        dns::read_file(path, &mut dns_data, &mut problems)?;
+    }
+
+    let findings = audit::audit(&leases, &directory, &dns_data, &settings.audit);
+
+    let mut summary = Summary::new(&leases, &findings, settings.audit.as_of);
+    summary.computers_read = directory.computers.len();
+    summary.zones_read = dns_data.zones.len();
+    summary.dns_records_read = dns_data.records.len();
+    summary.rows_written = report::write(&settings.output, &findings, settings.all)?;
+    summary.destination = match &settings.output {
+        Destination::Stdout => "stdout".to_string(),
+        Destination::File(p) => p.display().to_string(),
+    };
+    let tripped = settings.fail_on != FailOn::Never && findings.iter().any(|f| settings.fail_on.trips(f.status));
+    Ok(Outcome { summary: summary.render(&problems), tripped })
+}
