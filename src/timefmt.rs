@@ -85,10 +85,10 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         if let Ok(t) = DateTime::parse_from_str(s, fmt) {
             return Some(t.with_timezone(&Utc));
         }
-        if fmt.ends_with('Z') {
-            if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
-                return Some(t.and_utc());
-            }
+        if fmt.ends_with('Z')
+            && let Ok(t) = NaiveDateTime::parse_from_str(s, fmt)
+        {
+            return Some(t.and_utc());
         }
     }
     for fmt in [

@@ -23,7 +23,7 @@ pub struct Context<'a> {
 pub fn reverse_zone_hint(ip: IpAddr) -> String {
     let full = crate::dns::reverse_name(ip);
     match ip {
-        IpAddr::V4(_) => full.splitn(2, '.').nth(1).unwrap_or(&full).to_string(),
+        IpAddr::V4(_) => full.split_once('.').map_or(full.as_str(), |x| x.1).to_string(),
         // 16 nibbles of interface id, each "x." (2 chars).
         IpAddr::V6(_) => full.get(32..).unwrap_or(&full).to_string(),
     }

@@ -41,6 +41,9 @@ fn lease(ip: &str, host: Option<&str>) -> Lease {
     }
 }
 
+/// (status, a_status, ptr_status, age, remediation) of one finding.
+type Row = (Status, RecordStatus, RecordStatus, Option<RecordAge>, Option<String>);
+
 struct World {
     dns: DnsData,
 }
@@ -70,11 +73,11 @@ impl World {
         self
     }
 
-    fn audit_one(&self, l: Lease) -> (Status, RecordStatus, RecordStatus, Option<RecordAge>, Option<String>) {
+    fn audit_one(&self, l: Lease) -> Row {
         self.audit_with(vec![l], &settings()).remove(0)
     }
 
-    fn audit_with(&self, leases: Vec<Lease>, s: &AuditSettings) -> Vec<(Status, RecordStatus, RecordStatus, Option<RecordAge>, Option<String>)> {
+    fn audit_with(&self, leases: Vec<Lease>, s: &AuditSettings) -> Vec<Row> {
         let dir = Directory::default();
         audit(&leases, &dir, &self.dns, s)
             .into_iter()
