@@ -1,0 +1,96 @@
+//! The binary run on small inputs: exit codes, error messages, CSV safety, atomic writes.
+
+mod util;
+
+use std::fs;
+
+use util::{csv_rows, ddns_audit, scratch};
+
+const HEADER: &str = "status,ip,hostname,fqdn,mac,lease_state,lease_expires,scope,a_status,a_records,ptr_status,ptr_records,record_kind,record_timestamp,scavenge_after,scavenging_risk,ad_computer,ad_enabled,ad_last_logon,dhcp_dns_registration,remediation,source";
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+const LEASES: &str = "\"IPAddress\",\"ScopeId\",\"AddressState\",\"ClientId\",\"HostName\",\"LeaseExpiryTime\",\"DnsRegistration\"\r\n\
+\"10.0.16.21\",\"10.0.16.0\",\"Active\",\"00-15-5d-01-02-03\",\"pc1.corp.example.test\",\"2026-11-30T00:00:00Z\",\"Complete\"\r\n\
+\"10.0.16.22\",\"10.0.16.0\",\"Active\",\"00-15-5d-01-02-04\",\"-2+3\",\"2026-11-30T00:00:00Z\",\"Complete\"\r\n";
+
+const ZONE: &str = "$ORIGIN corp.example.test.\r\npc1 [AGE:3733236] 1200 A 10.0.16.21\r\n";
+
+#[test]
+fn writes_the_header_and_escapes_formulas() {
+    let d = scratch();
+    let leases = write(d.path(), "leases.csv", LEASES);
+    let zone = write(d.path(), "corp.dns", ZONE);
+    let r = ddns_audit(&["audit", "--leases", &leases, "--dns-records", &zone, "--domain", "corp.example.test", "--as-of", "2026-11-20T12:00:00Z", "--output", "-"], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let first = r.stdout.split("\r\n").next().unwrap();
+    assert_eq!(first, HEADER);
+    let rows = csv_rows(&r.stdout);
+    // pc1 is ok (not written without --all); "-2+3" is unknown (no reverse zone, no forward data).
+    assert_eq!(rows.len(), 2, "{}", r.stdout);
+    assert_eq!(rows[1][0], "unknown");
+    assert_eq!(rows[1][2], "'-2+3");
+    assert_eq!(rows[1][3], "'-2+3.corp.example.test");
+    assert!(r.stderr.contains("status: missing 0, stale 0, at-risk 0, unknown 2, ok 0"), "{}", r.stderr);
+}
+
+#[test]
+fn fail_on_sets_exit_code_one() {
+    let d = scratch();
+    let leases = write(d.path(), "leases.csv", LEASES);
+    let zone = write(d.path(), "corp.dns", "$ORIGIN corp.example.test.\r\n");
+    let rev = write(d.path(), "rev.dns", "$ORIGIN 16.0.10.in-addr.arpa.\r\n");
+    let base = ["audit", "--leases", &leases, "--dns-records", &zone, "--dns-records", &rev, "--as-of", "2026-11-20T12:00:00Z", "--output", "-"];
+    assert_eq!(ddns_audit(&base, d.path()).code, 0);
+    let with = |level: &str| {
+        let mut a = base.to_vec();
+        a.extend(["--fail-on", level]);
+        ddns_audit(&a, d.path()).code
+    };
+    assert_eq!(with("missing"), 1);
+    assert_eq!(with("never"), 0);
+    assert_eq!(with("bogus"), 2);
+}
+
+#[test]
+fn unreadable_or_unrecognised_input_exits_two_naming_the_file() {
+    let d = scratch();
+    let r = ddns_audit(&["audit", "--leases", "nope.csv"], d.path());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot read nope.csv"), "{}", r.stderr);
+    let junk = write(d.path(), "junk.txt", "hello world\n");
+    let r = ddns_audit(&["audit", "--leases", &junk], d.path());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("junk.txt: not a lease export"), "{}", r.stderr);
+    let r = ddns_audit(&["audit"], d.path());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no lease source"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_records_are_reported_with_file_and_line_and_the_run_goes_on() {
+    let d = scratch();
+    let text = format!("{LEASES}\"10.0.16.300\",\"10.0.16.0\",\"Active\",\"00-15-5d-01-02-05\",\"pc3\",\"2026-11-30T00:00:00Z\",\"Complete\"\r\n");
+    let leases = write(d.path(), "leases.csv", &text);
+    let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "-"], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("skipped input records: 1 (bad address 1)"), "{}", r.stderr);
+    assert!(r.stderr.contains("leases.csv:4: bad address"), "{}", r.stderr);
+}
+
+#[test]
+fn report_file_is_written_atomically_into_its_directory() {
+    let d = scratch();
+    let leases = write(d.path(), "leases.csv", LEASES);
+    let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--all"], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let files: Vec<String> = fs::read_dir(d.path().join("reports")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].starts_with("ddns-audit-") && files[0].ends_with("Z.csv"), "{files:?}");
+    let text = fs::read_to_string(d.path().join("reports").join(&files[0])).unwrap();
+    assert_eq!(csv_rows(&text).len(), 3);
+}
