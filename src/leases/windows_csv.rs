@@ -71,9 +71,8 @@ pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut
         .from_reader(body.as_bytes());
     let mut record = csv::ByteRecord::new();
 
-    // csv's own line numbers count a skipped blank line or the LF of a CRLF as part of the
-    // next record, so lines are counted here from the record's byte offset.
-    let mut lines = LineCounter { text: body.as_bytes(), pos: 0, line: 1 + line_offset };
+    // csv's own line numbers are off after blank lines and CRLF; count from byte offsets.
+    let mut lines = LineCounter::new(body, 1 + line_offset);
 
     // Header: the first non-empty record.
     let columns = match reader.read_byte_record(&mut record) {
@@ -134,36 +133,52 @@ pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut
     }
 }
 
-/// Physical line numbers from byte offsets that only move forward.
-struct LineCounter<'a> {
+/// Physical line numbers from byte offsets, counted incrementally (offsets mostly move forward).
+/// Shared with the XML reader.
+pub(crate) struct LineCounter<'a> {
     text: &'a [u8],
     /// Bytes before `pos` are counted; `line` is the line `pos` is on.
     pos: usize,
     line: usize,
+    first_line: usize,
 }
 
-impl LineCounter<'_> {
-    fn of(&mut self, record: &csv::ByteRecord) -> usize {
-        record.position().map_or(0, |p| self.record_line(p.byte()))
+impl<'a> LineCounter<'a> {
+    /// `first_line` is the number of the text's first line.
+    pub(crate) fn new(text: &'a str, first_line: usize) -> Self {
+        LineCounter { text: text.as_bytes(), pos: 0, line: first_line, first_line }
+    }
+
+    /// The 1-based line the byte at `byte` is on.
+    pub(crate) fn line_at(&mut self, byte: u64) -> usize {
+        let at = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
+        if at < self.pos {
+            self.pos = 0;
+            self.line = self.first_line;
+        }
+        self.line += self.text[self.pos..at].iter().filter(|&&b| b == b'\n').count();
+        self.pos = at;
+        self.line
     }
 
     /// The line of the record that csv says starts at `byte`: the first byte that is not a
-    /// line ending from there on.
+    /// line ending from there on (csv counts a skipped blank line or the LF of a CRLF as part
+    /// of the next record).
     fn record_line(&mut self, byte: u64) -> usize {
         let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
         while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
             start += 1;
         }
-        if start > self.pos {
-            self.line += self.text[self.pos..start].iter().filter(|&&b| b == b'\n').count();
-            self.pos = start;
-        }
-        self.line
+        self.line_at(start as u64)
+    }
+
+    fn of(&mut self, record: &csv::ByteRecord) -> usize {
+        record.position().map_or(0, |p| self.record_line(p.byte()))
     }
 }
 
 /// A field as text (empty when the column is absent).
-fn field<'r>(record: &'r csv::ByteRecord, col: Option<usize>) -> Result<&'r str, (SkipReason, String)> {
+fn field(record: &csv::ByteRecord, col: Option<usize>) -> Result<&str, (SkipReason, String)> {
     let Some(bytes) = col.and_then(|c| record.get(c)) else {
         return Ok("");
     };
