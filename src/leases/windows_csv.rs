@@ -1,8 +1,514 @@
-//! Lease reader: windows_csv (not yet written).
+//! Lease reader: `Get-DhcpServerv4Lease` / `Get-DhcpServerv6Lease | Export-Csv`.
+//!
+//! An optional `#TYPE ...` first line, then a header row of property names (quoted or not, in any
+//! order, matched case-insensitively), then one row per lease. Only `IPAddress` is required;
+//! the columns read are `IPAddress`, `ScopeId`/`Prefix`, `ClientId` (v4), `HostName`,
+//! `AddressState`, `LeaseExpiryTime` and `DnsRegistration`. Other columns (the CIM bookkeeping
+//! columns of a plain `Export-Csv`, `DnsRR`, `ClientDuid` ...) are ignored.
+//!
+//! Rows are read as byte records into one reused buffer: only the values kept are allocated.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
-use super::Lease;
-use crate::input::Problems;
+use super::{Lease, LeaseState, clean_hostname, normalize_mac};
+use crate::input::{Problems, SkipReason};
+use crate::timefmt;
 
-pub fn parse(_text: &str, _source: &Arc<str>, _out: &mut Vec<Lease>, _problems: &mut Problems) {}
+/// The columns this reader uses, by index in the header.
+#[derive(Debug, Default)]
+struct Columns {
+    ip: Option<usize>,
+    scope: Option<usize>,
+    prefix: Option<usize>,
+    client_id: Option<usize>,
+    hostname: Option<usize>,
+    state: Option<usize>,
+    expiry: Option<usize>,
+    dns_registration: Option<usize>,
+}
+
+impl Columns {
+    fn from_header(header: &csv::ByteRecord) -> Columns {
+        let mut c = Columns::default();
+        for (i, raw) in header.iter().enumerate() {
+            let name = String::from_utf8_lossy(raw);
+            let name = name.trim().trim_start_matches('\u{feff}').trim();
+            let slot = match name.to_ascii_lowercase().as_str() {
+                "ipaddress" => &mut c.ip,
+                "scopeid" => &mut c.scope,
+                "prefix" => &mut c.prefix,
+                "clientid" => &mut c.client_id,
+                "hostname" => &mut c.hostname,
+                "addressstate" => &mut c.state,
+                "leaseexpirytime" => &mut c.expiry,
+                "dnsregistration" => &mut c.dns_registration,
+                _ => continue,
+            };
+            // The first column of a name wins.
+            slot.get_or_insert(i);
+        }
+        c
+    }
+}
+
+/// Parses a Windows lease CSV; see the module documentation.
+pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // `Export-Csv` without -NoTypeInformation (Windows PowerShell) writes `#TYPE <class>` first.
+    let (body, line_offset) = if text.starts_with("#TYPE") || text.starts_with("#type") {
+        match text.find('\n') {
+            Some(nl) => (&text[nl + 1..], 1),
+            None => return,
+        }
+    } else {
+        (text, 0)
+    };
+
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body.as_bytes());
+    let mut record = csv::ByteRecord::new();
+
+    // csv's own line numbers are off after blank lines and CRLF; count from byte offsets.
+    let mut lines = LineCounter::new(body, 1 + line_offset);
+
+    // Header: the first non-empty record.
+    let columns = match reader.read_byte_record(&mut record) {
+        Ok(true) => Columns::from_header(&record),
+        Ok(false) => return,
+        Err(e) => {
+            problems.push(source, 1 + line_offset, SkipReason::Malformed, format!("unreadable CSV header: {e}"));
+            return;
+        }
+    };
+    let header_line = lines.of(&record);
+    let width = record.len();
+    let Some(ip_col) = columns.ip else {
+        problems.push(
+            source,
+            header_line,
+            SkipReason::Malformed,
+            "header has no IPAddress column (expected the Export-Csv of Get-DhcpServerv4Lease or Get-DhcpServerv6Lease)",
+        );
+        return;
+    };
+
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                // Reading from memory with flexible rows, only malformed UTF-8 or I/O could
+                // get here; neither happens for a &str, but never panic on input.
+                let line = e.position().map_or(0, |p| lines.record_line(p.byte()));
+                problems.push(source, line, SkipReason::Malformed, format!("unreadable CSV record: {e}"));
+                break;
+            }
+        }
+        let line = lines.of(&record);
+        if record.len() < width {
+            problems.push(
+                source,
+                line,
+                SkipReason::Truncated,
+                format!("row has {} of the header's {} fields", record.len(), width),
+            );
+            continue;
+        }
+        if record.len() > width {
+            problems.push(
+                source,
+                line,
+                SkipReason::Malformed,
+                format!("row has {} fields, the header {} (unquoted comma?)", record.len(), width),
+            );
+            continue;
+        }
+        match row(&record, &columns, ip_col, source, line) {
+            Ok(lease) => out.push(lease),
+            Err((reason, detail)) => problems.push(source, line, reason, detail),
+        }
+    }
+}
+
+/// Physical line numbers from byte offsets, counted incrementally (offsets mostly move forward).
+/// Shared with the XML reader.
+pub(crate) struct LineCounter<'a> {
+    text: &'a [u8],
+    /// Bytes before `pos` are counted; `line` is the line `pos` is on.
+    pos: usize,
+    line: usize,
+    first_line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    /// `first_line` is the number of the text's first line.
+    pub(crate) fn new(text: &'a str, first_line: usize) -> Self {
+        LineCounter { text: text.as_bytes(), pos: 0, line: first_line, first_line }
+    }
+
+    /// The 1-based line the byte at `byte` is on.
+    pub(crate) fn line_at(&mut self, byte: u64) -> usize {
+        let at = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
+        if at < self.pos {
+            self.pos = 0;
+            self.line = self.first_line;
+        }
+        self.line += self.text[self.pos..at].iter().filter(|&&b| b == b'\n').count();
+        self.pos = at;
+        self.line
+    }
+
+    /// The line of the record that csv says starts at `byte`: the first byte that is not a
+    /// line ending from there on (csv counts a skipped blank line or the LF of a CRLF as part
+    /// of the next record).
+    fn record_line(&mut self, byte: u64) -> usize {
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        self.line_at(start as u64)
+    }
+
+    fn of(&mut self, record: &csv::ByteRecord) -> usize {
+        record.position().map_or(0, |p| self.record_line(p.byte()))
+    }
+}
+
+/// A field as text (empty when the column is absent).
+fn field(record: &csv::ByteRecord, col: Option<usize>) -> Result<&str, (SkipReason, String)> {
+    let Some(bytes) = col.and_then(|c| record.get(c)) else {
+        return Ok("");
+    };
+    std::str::from_utf8(bytes).map_err(|_| (SkipReason::Malformed, "field is not valid UTF-8".to_string()))
+}
+
+fn row(
+    record: &csv::ByteRecord,
+    columns: &Columns,
+    ip_col: usize,
+    source: &Arc<str>,
+    line: usize,
+) -> Result<Lease, (SkipReason, String)> {
+    let ip_text = field(record, Some(ip_col))?.trim();
+    if ip_text.is_empty() {
+        return Err((SkipReason::MissingField, "IPAddress is empty".to_string()));
+    }
+    let ip: IpAddr = ip_text
+        .parse()
+        .map_err(|_| (SkipReason::BadAddress, format!("IPAddress {} is not an IPv4 or IPv6 address", quote(ip_text))))?;
+
+    let state = address_state(field(record, columns.state)?)?;
+
+    let expiry = field(record, columns.expiry)?.trim();
+    let expires = if expiry.is_empty() {
+        None
+    } else {
+        Some(
+            timefmt::parse_time(expiry)
+                .ok_or_else(|| (SkipReason::BadTime, format!("LeaseExpiryTime {} is not a time", quote(expiry))))?,
+        )
+    };
+
+    let scope = match field(record, columns.scope)?.trim() {
+        "" => field(record, columns.prefix)?.trim(),
+        s => s,
+    };
+    let dns_registration = field(record, columns.dns_registration)?.trim();
+
+    Ok(Lease {
+        ip,
+        hostname: clean_hostname(field(record, columns.hostname)?),
+        // ClientId is the v4 hardware address; v6 exports carry a DUID, not a MAC.
+        mac: mac(field(record, columns.client_id)?.trim()),
+        state,
+        expires,
+        duration: None,
+        scope: non_empty(scope),
+        dns_registration: non_empty(dns_registration),
+        source: Arc::clone(source),
+        line,
+    })
+}
+
+/// [`normalize_mac`], with a fast path for the `00-15-5d-01-02-03` form Windows writes.
+fn mac(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let windows_form = b.len() == 17
+        && b.iter().enumerate().all(|(i, c)| if i % 3 == 2 { *c == b'-' } else { c.is_ascii_hexdigit() });
+    if windows_form {
+        Some(s.replace('-', ":").to_ascii_lowercase())
+    } else {
+        normalize_mac(s)
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    if s.is_empty() { None } else { Some(s.to_string()) }
+}
+
+/// Maps a Windows `AddressState` to a [`LeaseState`]. Shared with the XML reader.
+///
+/// `Active`, `Offered`, `Declined`, `Expired`, `Released` map to themselves; `ActiveReservation`
+/// and any other state naming a reservation map to `Reservation`, except `InactiveReservation`.
+/// An empty state (the column absent, or a v6 export without it) is `Active`: the cmdlets list
+/// only current leases unless `-AllLeases` is given, and that export carries the state.
+pub(crate) fn address_state(s: &str) -> Result<LeaseState, (SkipReason, String)> {
+    let s = s.trim();
+    let state = if s.is_empty() || s.eq_ignore_ascii_case("active") {
+        LeaseState::Active
+    } else if s.eq_ignore_ascii_case("activereservation") {
+        LeaseState::Reservation
+    } else if s.eq_ignore_ascii_case("inactivereservation") {
+        LeaseState::InactiveReservation
+    } else if s.eq_ignore_ascii_case("declined") {
+        LeaseState::Declined
+    } else if s.eq_ignore_ascii_case("expired") {
+        LeaseState::Expired
+    } else if s.eq_ignore_ascii_case("offered") {
+        LeaseState::Offered
+    } else if s.eq_ignore_ascii_case("released") {
+        LeaseState::Released
+    } else if s.to_ascii_lowercase().contains("reservation") {
+        LeaseState::Reservation
+    } else {
+        return Err((SkipReason::Malformed, format!("AddressState {} is not a known lease state", quote(s))));
+    };
+    Ok(state)
+}
+
+/// Quotes an input value for a problem's detail: escaped (no control characters reach the
+/// terminal) and cut to a readable length.
+pub(crate) fn quote(s: &str) -> String {
+    const MAX: usize = 80;
+    match s.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{:?}...", &s[..cut]),
+        None => format!("{s:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Problem;
+    use chrono::{DateTime, Utc};
+
+    fn src() -> Arc<str> {
+        Arc::from("leases.csv")
+    }
+
+    fn run(text: &str) -> (Vec<Lease>, Vec<Problem>) {
+        let mut out = Vec::new();
+        let mut problems = Problems::default();
+        parse(text, &src(), &mut out, &mut problems);
+        (out, problems.list)
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    const V4: &str = include_str!("../../tests/fixtures/leases/windows-v4.csv");
+    const V6: &str = include_str!("../../tests/fixtures/leases/windows-v6.csv");
+
+    #[test]
+    fn v4_fixture() {
+        let (leases, problems) = run(V4);
+        assert_eq!(problems, vec![]);
+        assert_eq!(leases.len(), 6);
+
+        let l = &leases[0];
+        assert_eq!(l.ip, "10.0.16.21".parse::<IpAddr>().unwrap());
+        assert_eq!(l.hostname.as_deref(), Some("pc1.corp.example.test"));
+        assert_eq!(l.mac.as_deref(), Some("00:15:5d:01:02:03"));
+        assert_eq!(l.state, LeaseState::Active);
+        // en-US time as Windows PowerShell writes a DateTime: local time of the exporting machine.
+        assert_eq!(l.expires, timefmt::parse_time("11/24/2026 6:00:00 PM"));
+        assert!(l.expires.is_some());
+        assert_eq!(l.duration, None);
+        assert_eq!(l.scope.as_deref(), Some("10.0.16.0"));
+        assert_eq!(l.dns_registration.as_deref(), Some("Complete"));
+        assert_eq!(&*l.source, "leases.csv");
+        assert_eq!(l.line, 3);
+
+        let l = &leases[1];
+        assert_eq!(l.hostname.as_deref(), Some("LAPTOP-7Q2K"));
+        assert_eq!(l.dns_registration.as_deref(), Some("Pending"));
+        assert_eq!(l.line, 4);
+
+        // ActiveReservation: no expiry.
+        let l = &leases[2];
+        assert_eq!(l.ip, "10.0.16.5".parse::<IpAddr>().unwrap());
+        assert_eq!(l.state, LeaseState::Reservation);
+        assert_eq!(l.expires, None);
+        assert_eq!(l.hostname.as_deref(), Some("printer-2f.corp.example.test"));
+        assert_eq!(l.line, 5);
+
+        let l = &leases[3];
+        assert_eq!(l.state, LeaseState::InactiveReservation);
+        assert_eq!(l.hostname, None);
+        assert_eq!(l.dns_registration.as_deref(), Some("NotApplicable"));
+
+        let l = &leases[4];
+        assert_eq!(l.state, LeaseState::Expired);
+        assert_eq!(l.scope.as_deref(), Some("10.0.17.0"));
+
+        // A host name with a comma and a quote is stored verbatim.
+        let l = &leases[5];
+        assert_eq!(l.state, LeaseState::Declined);
+        assert_eq!(l.hostname.as_deref(), Some("evil,\"name\";rm -rf"));
+        assert_eq!(l.line, 8);
+    }
+
+    #[test]
+    fn v6_fixture() {
+        let (leases, problems) = run(V6);
+        assert_eq!(problems, vec![]);
+        assert_eq!(leases.len(), 3);
+        let l = &leases[0];
+        assert_eq!(l.ip, "2001:db8:1::1a2b".parse::<IpAddr>().unwrap());
+        assert_eq!(l.hostname.as_deref(), Some("pc1.corp.example.test"));
+        assert_eq!(l.mac, None);
+        assert_eq!(l.state, LeaseState::Active);
+        assert_eq!(l.expires, Some(utc("2026-11-24T18:00:00Z")));
+        assert_eq!(l.scope.as_deref(), Some("2001:db8:1::"));
+        assert_eq!(l.dns_registration, None);
+        assert_eq!(l.line, 2);
+        // An empty AddressState (a v6 export without it) is an active lease.
+        assert_eq!(leases[1].state, LeaseState::Active);
+        assert_eq!(leases[1].expires, Some(utc("2026-11-25T06:30:15.5Z")));
+        assert_eq!(leases[2].state, LeaseState::Reservation);
+        assert_eq!(leases[2].expires, None);
+        assert_eq!(leases[2].line, 4);
+    }
+
+    #[test]
+    fn truncated_row() {
+        let text = "#TYPE Microsoft.Management.Infrastructure.CimInstance#root/Microsoft/Windows/DHCP/DhcpServerv4Lease\n\
+                    \"IPAddress\",\"ScopeId\",\"AddressState\",\"HostName\",\"LeaseExpiryTime\"\n\
+                    \"10.0.16.21\",\"10.0.16.0\",\"Active\",\"pc1\",\"2026-11-24T18:00:00Z\"\n\
+                    \"10.0.16.22\",\"10.0.16.0\",\"Act";
+        let (leases, problems) = run(text);
+        assert_eq!(leases.len(), 1);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].reason, SkipReason::Truncated);
+        assert_eq!(problems[0].line, 4);
+        assert_eq!(problems[0].detail, "row has 3 of the header's 5 fields");
+    }
+
+    #[test]
+    fn bad_address_and_time_and_state() {
+        let text = "IPAddress,AddressState,LeaseExpiryTime,HostName\n\
+                    10.0.16.300,Active,2026-11-24T18:00:00Z,a\n\
+                    10.0.16.30,Active,tomorrow,b\n\
+                    \n\
+                    10.0.16.31,Bogus,,c\n\
+                    ,Active,,d\n\
+                    10.0.16.32,Active,2026-11-24T18:00:00Z,e,extra\n\
+                    10.0.16.33,Active,2026-11-24T18:00:00Z,ok\n";
+        let (leases, problems) = run(text);
+        assert_eq!(leases.len(), 1);
+        assert_eq!(leases[0].hostname.as_deref(), Some("ok"));
+        assert_eq!(leases[0].line, 8);
+        let got: Vec<(usize, SkipReason, &str)> =
+            problems.iter().map(|p| (p.line, p.reason, p.detail.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, SkipReason::BadAddress, "IPAddress \"10.0.16.300\" is not an IPv4 or IPv6 address"),
+                (3, SkipReason::BadTime, "LeaseExpiryTime \"tomorrow\" is not a time"),
+                (5, SkipReason::Malformed, "AddressState \"Bogus\" is not a known lease state"),
+                (6, SkipReason::MissingField, "IPAddress is empty"),
+                (7, SkipReason::Malformed, "row has 5 fields, the header 4 (unquoted comma?)"),
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_ip_column() {
+        let text = "#TYPE Selected.Microsoft.Management.Infrastructure.CimInstance\n\"ScopeId\",\"HostName\"\n\"10.0.16.0\",\"pc1\"\n";
+        let (leases, problems) = run(text);
+        assert!(leases.is_empty());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].reason, SkipReason::Malformed);
+        assert_eq!(problems[0].line, 2);
+    }
+
+    #[test]
+    fn empty_inputs() {
+        for text in ["", "\n", "\u{feff}", "#TYPE Microsoft.Management.Infrastructure.CimInstance", "IPAddress,HostName\n"] {
+            let (leases, problems) = run(text);
+            assert!(leases.is_empty(), "{text:?}");
+            assert!(problems.is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn bom_crlf_and_header_case() {
+        let text = "\u{feff}#TYPE Microsoft.Management.Infrastructure.CimInstance\r\n\
+                    \"hostname\",\"ipaddress\",\"addressSTATE\",\"LeaseExpiryTime\"\r\n\
+                    \"pc1\",\"10.0.16.21\",\"Active\",\"11/24/2026 6:00:00 PM\"\r\n\
+                    \"pc2\",\"10.0.16.x\",\"Active\",\"11/24/2026 6:00:00 PM\"\r\n\
+                    \"pc3\",\"10.0.16.23\",\"Active\",\"11/24/2026 6:00:00 PM\"\r\n";
+        let (leases, problems) = run(text);
+        assert_eq!(leases.len(), 2);
+        assert_eq!(leases[0].hostname.as_deref(), Some("pc1"));
+        assert_eq!(leases[0].line, 3);
+        assert_eq!(leases[0].expires, timefmt::parse_time("11/24/2026 6:00:00 PM"));
+        assert_eq!(leases[1].hostname.as_deref(), Some("pc3"));
+        assert_eq!(leases[1].line, 5);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, 4);
+        assert_eq!(problems[0].reason, SkipReason::BadAddress);
+    }
+
+    #[test]
+    fn quoted_multiline_field_keeps_line_numbers() {
+        let text = "IPAddress,Description,HostName\n10.0.0.1,\"two\nlines\",a\n10.0.0.2,,b\n";
+        let (leases, problems) = run(text);
+        assert!(problems.is_empty());
+        assert_eq!(leases[0].line, 2);
+        assert_eq!(leases[1].line, 4);
+    }
+
+    #[test]
+    fn macs_match_normalize_mac() {
+        for s in ["00-15-5D-01-02-03", "00-15-5d-01-02-0g", "001122334455", "01-00-15-5d-01-02-03", "", "00:15:5d:01:02:03"] {
+            assert_eq!(mac(s), normalize_mac(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn states() {
+        assert_eq!(address_state("ActiveReservation"), Ok(LeaseState::Reservation));
+        assert_eq!(address_state("InactiveReservation"), Ok(LeaseState::InactiveReservation));
+        assert_eq!(address_state("DeclinedReservation"), Ok(LeaseState::Reservation));
+        assert_eq!(address_state("Released"), Ok(LeaseState::Released));
+        assert_eq!(address_state("Offered"), Ok(LeaseState::Offered));
+        assert!(address_state("Nonsense").is_err());
+    }
+
+    /// Timing check, not an assertion: `cargo test --release -- --ignored --nocapture million`.
+    #[test]
+    #[ignore]
+    fn million_rows() {
+        let mut text = String::from(
+            "#TYPE Microsoft.Management.Infrastructure.CimInstance#root/Microsoft/Windows/DHCP/DhcpServerv4Lease\n\
+             \"IPAddress\",\"ScopeId\",\"AddressState\",\"ClientId\",\"ClientType\",\"Description\",\"DnsRegistration\",\"DnsRR\",\"HostName\",\"LeaseExpiryTime\",\"NapCapable\",\"NapStatus\",\"PolicyName\",\"ProbationEnds\",\"ServerIP\"\n",
+        );
+        for i in 0..1_000_000u32 {
+            let (a, b, c) = (10 + (i >> 16), (i >> 8) & 255, i & 255);
+            text.push_str(&format!(
+                "\"{a}.{b}.{c}.7\",\"{a}.{b}.{c}.0\",\"Active\",\"00-15-5d-{b:02x}-{c:02x}-07\",\"Dhcp\",\"\",\"Complete\",\"AandPTR\",\"host{i}.corp.example.test\",\"2026-11-24T18:00:00.0000000Z\",\"False\",\"FullAccess\",\"\",\"\",\"10.0.0.2\"\n"
+            ));
+        }
+        let start = std::time::Instant::now();
+        let (leases, problems) = run(&text);
+        let took = start.elapsed();
+        assert_eq!(leases.len(), 1_000_000);
+        assert!(problems.is_empty());
+        eprintln!("parsed 1,000,000 rows ({} MB) in {took:?}", text.len() / 1_000_000);
+    }
+}

@@ -1,8 +1,683 @@
-//! Lease reader: windows_xml (not yet written).
+//! Lease reader: `Export-DhcpServer -File x.xml -Leases` XML.
+//!
+//! `<DHCPServer>` holds `<IPv4>` and `<IPv6>`, each with `<Scopes><Scope>`; a scope has its
+//! `ScopeId` (v4) or `Prefix` (v6), its `LeaseDuration` (.NET TimeSpan, `d.hh:mm:ss`; for v6
+//! `ValidLifetime` when there is no `LeaseDuration`), `<Reservations><Reservation>` and
+//! `<Leases><Lease>`. Every `<Lease>` becomes a [`Lease`]; every `<Reservation>` whose address
+//! has no `<Lease>` in the same scope becomes one in state `Reservation` (name from `Name`,
+//! no expiry). Only the direct children of `Lease`/`Reservation`/`Scope` are read, so the
+//! nested option values, policies and classes of the export never leak into a record.
+//!
+//! The reader streams (quick-xml); malformed XML ends the file with one problem at its line,
+//! keeping the records read before it.
 
+use std::collections::HashSet;
+use std::net::IpAddr;
 use std::sync::Arc;
 
-use super::Lease;
-use crate::input::Problems;
+use chrono::TimeDelta;
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::Event;
 
-pub fn parse(_text: &str, _source: &Arc<str>, _out: &mut Vec<Lease>, _problems: &mut Problems) {}
+use super::windows_csv::{LineCounter, address_state, quote};
+use super::{Lease, LeaseState, clean_hostname, normalize_mac};
+use crate::input::{Problems, SkipReason};
+use crate::timefmt;
+
+/// What an open element is, as far as this reader cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Scopes,
+    Scope,
+    Leases,
+    Lease,
+    Reservations,
+    Reservation,
+    Other,
+}
+
+/// The child elements read, of a record or of a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    IpAddress,
+    ScopeId,
+    Prefix,
+    ClientId,
+    HostName,
+    Name,
+    AddressState,
+    LeaseExpiryTime,
+    DnsRegistration,
+    LeaseDuration,
+    ValidLifetime,
+}
+
+impl Field {
+    fn from_name(name: &[u8]) -> Option<Field> {
+        const NAMES: [(&[u8], Field); 11] = [
+            (b"IPAddress", Field::IpAddress),
+            (b"ScopeId", Field::ScopeId),
+            (b"Prefix", Field::Prefix),
+            (b"ClientId", Field::ClientId),
+            (b"HostName", Field::HostName),
+            (b"Name", Field::Name),
+            (b"AddressState", Field::AddressState),
+            (b"LeaseExpiryTime", Field::LeaseExpiryTime),
+            (b"DnsRegistration", Field::DnsRegistration),
+            (b"LeaseDuration", Field::LeaseDuration),
+            (b"ValidLifetime", Field::ValidLifetime),
+        ];
+        NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|&(_, f)| f)
+    }
+}
+
+/// The text of the fields read from one element's children.
+#[derive(Debug, Default)]
+struct Values {
+    ip: Option<String>,
+    scope_id: Option<String>,
+    prefix: Option<String>,
+    client_id: Option<String>,
+    host_name: Option<String>,
+    name: Option<String>,
+    state: Option<String>,
+    expiry: Option<String>,
+    dns_registration: Option<String>,
+    lease_duration: Option<String>,
+    valid_lifetime: Option<String>,
+}
+
+impl Values {
+    fn set(&mut self, field: Field, text: String) {
+        let slot = match field {
+            Field::IpAddress => &mut self.ip,
+            Field::ScopeId => &mut self.scope_id,
+            Field::Prefix => &mut self.prefix,
+            Field::ClientId => &mut self.client_id,
+            Field::HostName => &mut self.host_name,
+            Field::Name => &mut self.name,
+            Field::AddressState => &mut self.state,
+            Field::LeaseExpiryTime => &mut self.expiry,
+            Field::DnsRegistration => &mut self.dns_registration,
+            Field::LeaseDuration => &mut self.lease_duration,
+            Field::ValidLifetime => &mut self.valid_lifetime,
+        };
+        *slot = Some(text);
+    }
+}
+
+/// A `<Lease>` or `<Reservation>` being read.
+struct Record {
+    reservation: bool,
+    line: usize,
+    /// Depth of the element (its children are at `depth + 1`).
+    depth: usize,
+    values: Values,
+}
+
+/// A `<Scope>` being read.
+struct ScopeState {
+    depth: usize,
+    values: Values,
+}
+
+/// Where the text being collected goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Record(Field),
+    Scope(Field),
+}
+
+struct State<'a> {
+    source: &'a Arc<str>,
+    stack: Vec<Tag>,
+    record: Option<Record>,
+    scope: Option<ScopeState>,
+    /// Index in `out` of the first lease of the current scope (or of the file outside scopes).
+    group_start: usize,
+    /// Reservations of the current group, emitted at its end unless a lease has their address.
+    reservations: Vec<Lease>,
+    capture: Option<(Target, usize)>,
+    text: String,
+}
+
+/// Parses an `Export-DhcpServer -Leases` file; see the module documentation.
+pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().expand_empty_elements = true;
+    let mut lines = LineCounter::new(text, 1);
+    let mut st = State {
+        source,
+        stack: Vec::new(),
+        record: None,
+        scope: None,
+        group_start: out.len(),
+        reservations: Vec::new(),
+        capture: None,
+        text: String::new(),
+    };
+
+    loop {
+        let pos = reader.buffer_position();
+        let event = match reader.read_event() {
+            Ok(e) => e,
+            Err(e) => {
+                let line = lines.line_at(reader.error_position());
+                problems.push(source, line, SkipReason::Malformed, format!("malformed XML, rest of file skipped: {e}"));
+                break;
+            }
+        };
+        match event {
+            Event::Start(e) => {
+                let line = lines.line_at(pos);
+                st.start(e.local_name().as_ref().as_bytes(), line, out.len());
+            }
+            // Not produced with expand_empty_elements, but an empty element is a start and an end.
+            Event::Empty(e) => {
+                let line = lines.line_at(pos);
+                st.start(e.local_name().as_ref().as_bytes(), line, out.len());
+                st.end(out, problems);
+            }
+            Event::End(_) => st.end(out, problems),
+            Event::Text(t) => {
+                if st.capture.is_some() {
+                    st.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::CData(t) => {
+                if st.capture.is_some() {
+                    st.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                let resolved = if r.is_char_ref() {
+                    r.resolve_char_ref().ok().flatten()
+                } else {
+                    resolve_predefined_entity(&r).and_then(|s| s.chars().next())
+                };
+                match resolved {
+                    Some(c) => {
+                        if st.capture.is_some() {
+                            st.text.push(c);
+                        }
+                    }
+                    None => {
+                        let line = lines.line_at(pos);
+                        problems.push(
+                            source,
+                            line,
+                            SkipReason::Malformed,
+                            format!("malformed XML, rest of file skipped: unknown entity {}", quote(&format!("&{};", &*r))),
+                        );
+                        break;
+                    }
+                }
+            }
+            Event::Eof => {
+                if let Some(record) = st.record.take() {
+                    let what = if record.reservation { "Reservation" } else { "Lease" };
+                    problems.push(source, record.line, SkipReason::Truncated, format!("file ends inside this <{what}>"));
+                } else if !st.stack.is_empty() {
+                    let line = lines.line_at(text.len() as u64);
+                    problems.push(source, line, SkipReason::Truncated, "file ends before the export's closing tags (cut-off file?)");
+                }
+                break;
+            }
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+        }
+    }
+    // Keep what was read before an error or a cut: the open scope's reservations and durations.
+    st.finish_group(out);
+}
+
+impl State<'_> {
+    fn start(&mut self, name: &[u8], line: usize, out_len: usize) {
+        let parent = self.stack.last().copied();
+        let depth = self.stack.len() + 1;
+        let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+        let tag = if self.record.is_some() {
+            // Inside a record: only its direct children are read.
+            if let Some(r) = &self.record
+                && depth == r.depth + 1
+                && let Some(f) = Field::from_name(name)
+            {
+                self.begin_capture(Target::Record(f), depth);
+            }
+            Tag::Other
+        } else if is("Scopes") {
+            Tag::Scopes
+        } else if is("Scope") && parent == Some(Tag::Scopes) && self.scope.is_none() {
+            self.group_start = out_len;
+            self.scope = Some(ScopeState { depth, values: Values::default() });
+            Tag::Scope
+        } else if is("Leases") {
+            Tag::Leases
+        } else if is("Reservations") {
+            Tag::Reservations
+        } else if is("Lease") && parent == Some(Tag::Leases) {
+            self.record = Some(Record { reservation: false, line, depth, values: Values::default() });
+            Tag::Lease
+        } else if is("Reservation") && parent == Some(Tag::Reservations) {
+            self.record = Some(Record { reservation: true, line, depth, values: Values::default() });
+            Tag::Reservation
+        } else {
+            if let Some(s) = &self.scope
+                && depth == s.depth + 1
+                && let Some(f) = Field::from_name(name)
+            {
+                self.begin_capture(Target::Scope(f), depth);
+            }
+            Tag::Other
+        };
+        self.stack.push(tag);
+    }
+
+    fn begin_capture(&mut self, target: Target, depth: usize) {
+        self.capture = Some((target, depth));
+        self.text.clear();
+    }
+
+    fn end(&mut self, out: &mut Vec<Lease>, problems: &mut Problems) {
+        let depth = self.stack.len();
+        let tag = self.stack.pop();
+        if let Some((target, d)) = self.capture
+            && d == depth
+        {
+            self.capture = None;
+            let value = self.text.trim().to_string();
+            match target {
+                Target::Record(f) => {
+                    if let Some(r) = &mut self.record {
+                        r.values.set(f, value);
+                    }
+                }
+                Target::Scope(f) => {
+                    if let Some(s) = &mut self.scope {
+                        s.values.set(f, value);
+                    }
+                }
+            }
+        }
+        match tag {
+            Some(Tag::Lease | Tag::Reservation) => {
+                if let Some(record) = self.record.take() {
+                    let reservation = record.reservation;
+                    match self.build(record) {
+                        Ok(lease) if reservation => self.reservations.push(lease),
+                        Ok(lease) => out.push(lease),
+                        Err((line, reason, detail)) => problems.push(self.source, line, reason, detail),
+                    }
+                }
+            }
+            Some(Tag::Scope) => self.finish_group(out),
+            _ => {}
+        }
+    }
+
+    fn build(&self, record: Record) -> Result<Lease, (usize, SkipReason, String)> {
+        let Record { reservation, line, values: v, .. } = record;
+        let what = if reservation { "Reservation" } else { "Lease" };
+        let err = |reason, detail: String| (line, reason, detail);
+        let ip_text = v.ip.as_deref().unwrap_or("");
+        if ip_text.is_empty() {
+            return Err(err(SkipReason::MissingField, format!("{what} has no IPAddress")));
+        }
+        let ip: IpAddr = ip_text
+            .parse()
+            .map_err(|_| err(SkipReason::BadAddress, format!("IPAddress {} is not an IPv4 or IPv6 address", quote(ip_text))))?;
+        let scope = non_empty(v.scope_id.as_deref()).or_else(|| non_empty(v.prefix.as_deref()));
+        let mac = v.client_id.as_deref().and_then(normalize_mac);
+        if reservation {
+            return Ok(Lease {
+                ip,
+                hostname: v.name.as_deref().and_then(clean_hostname),
+                mac,
+                state: LeaseState::Reservation,
+                expires: None,
+                duration: None,
+                scope,
+                dns_registration: None,
+                source: Arc::clone(self.source),
+                line,
+            });
+        }
+        let state = address_state(v.state.as_deref().unwrap_or("")).map_err(|(r, d)| err(r, d))?;
+        let expiry = v.expiry.as_deref().unwrap_or("");
+        let expires = if expiry.is_empty() {
+            None
+        } else {
+            Some(
+                timefmt::parse_time(expiry)
+                    .ok_or_else(|| err(SkipReason::BadTime, format!("LeaseExpiryTime {} is not a time", quote(expiry))))?,
+            )
+        };
+        Ok(Lease {
+            ip,
+            hostname: v.host_name.as_deref().and_then(clean_hostname),
+            mac,
+            state,
+            expires,
+            duration: None,
+            scope,
+            dns_registration: non_empty(v.dns_registration.as_deref()),
+            source: Arc::clone(self.source),
+            line,
+        })
+    }
+
+    /// Ends a scope (or the file): gives its leases the scope's id and lease duration, and
+    /// emits the reservations no lease covers.
+    fn finish_group(&mut self, out: &mut Vec<Lease>) {
+        let scope = self.scope.take();
+        let (scope_id, duration) = match &scope {
+            Some(s) => (
+                non_empty(s.values.scope_id.as_deref()).or_else(|| non_empty(s.values.prefix.as_deref())),
+                s.values
+                    .lease_duration
+                    .as_deref()
+                    .or(s.values.valid_lifetime.as_deref())
+                    .and_then(parse_timespan),
+            ),
+            None => (None, None),
+        };
+        let start = self.group_start.min(out.len());
+        let leased: HashSet<IpAddr> = if self.reservations.is_empty() {
+            HashSet::new()
+        } else {
+            out[start..].iter().map(|l| l.ip).collect()
+        };
+        for r in self.reservations.drain(..) {
+            if !leased.contains(&r.ip) {
+                out.push(r);
+            }
+        }
+        for l in &mut out[start..] {
+            if l.scope.is_none() {
+                l.scope.clone_from(&scope_id);
+            }
+            if l.duration.is_none() {
+                l.duration = duration;
+            }
+        }
+        self.group_start = out.len();
+    }
+}
+
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// A .NET TimeSpan as `TimeSpan.ToString()` writes it: `[-][d.]hh:mm:ss[.fffffff]`.
+pub(crate) fn parse_timespan(s: &str) -> Option<TimeDelta> {
+    let s = s.trim();
+    let (negative, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let mut parts = s.split(':');
+    let (first, minutes, seconds) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let (days, hours) = match first.split_once('.') {
+        Some((d, h)) => (number(d)?, number(h)?),
+        None => (0, number(first)?),
+    };
+    let minutes = number(minutes)?;
+    let (secs, frac) = match seconds.split_once('.') {
+        Some((s, f)) => (number(s)?, f),
+        None => (number(seconds)?, ""),
+    };
+    if hours > 23 || minutes > 59 || secs > 59 || frac.len() > 7 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Fractions are in 100 ns ticks (up to 7 digits).
+    let ticks: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<7}").parse().ok()? };
+    let total = TimeDelta::try_days(days)?
+        .checked_add(&TimeDelta::try_hours(hours)?)?
+        .checked_add(&TimeDelta::try_minutes(minutes)?)?
+        .checked_add(&TimeDelta::try_seconds(secs)?)?
+        .checked_add(&TimeDelta::microseconds(ticks / 10))?;
+    Some(if negative { -total } else { total })
+}
+
+fn number(s: &str) -> Option<i64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Problem;
+    use chrono::{DateTime, Utc};
+
+    const EXPORT: &str = include_str!("../../tests/fixtures/leases/windows-export.xml");
+
+    fn run(text: &str) -> (Vec<Lease>, Vec<Problem>) {
+        let mut out = Vec::new();
+        let mut problems = Problems::default();
+        parse(text, &Arc::from("dhcp.xml"), &mut out, &mut problems);
+        (out, problems.list)
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn export_fixture() {
+        let (leases, problems) = run(EXPORT);
+        assert_eq!(problems, vec![]);
+        let summary: Vec<(String, LeaseState, usize)> =
+            leases.iter().map(|l| (l.ip.to_string(), l.state, l.line)).collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("10.0.16.21".to_string(), LeaseState::Active, 92),
+                ("10.0.16.22".to_string(), LeaseState::Active, 106),
+                ("10.0.16.5".to_string(), LeaseState::Reservation, 120),
+                ("10.0.16.6".to_string(), LeaseState::Reservation, 77),
+                ("2001:db8:1::1a2b".to_string(), LeaseState::Active, 166),
+                ("2001:db8:1::10".to_string(), LeaseState::Reservation, 157),
+            ]
+        );
+
+        let l = &leases[0];
+        assert_eq!(l.hostname.as_deref(), Some("pc1.corp.example.test"));
+        assert_eq!(l.mac.as_deref(), Some("00:15:5d:01:02:03"));
+        assert_eq!(l.expires, Some(utc("2026-11-30T10:00:00Z")));
+        assert_eq!(l.duration, Some(TimeDelta::days(8)));
+        assert_eq!(l.scope.as_deref(), Some("10.0.16.0"));
+        assert_eq!(l.dns_registration.as_deref(), Some("Complete"));
+        assert_eq!(&*l.source, "dhcp.xml");
+
+        // en-US time and an escaped host name, stored verbatim.
+        let l = &leases[1];
+        assert_eq!(l.expires, timefmt::parse_time("11/24/2026 6:00:00 PM"));
+        assert!(l.expires.is_some());
+        assert_eq!(l.hostname.as_deref(), Some("o'brien<&>\"laptop\"-7"));
+        assert_eq!(l.dns_registration.as_deref(), Some("Pending"));
+
+        // ActiveReservation lease: the <Lease> wins over its <Reservation>.
+        let l = &leases[2];
+        assert_eq!(l.hostname.as_deref(), Some("printer-2f.corp.example.test"));
+        assert_eq!(l.expires, None);
+
+        // A reservation with no lease: name from <Name>, MAC from <ClientId>.
+        let l = &leases[3];
+        assert_eq!(l.hostname.as_deref(), Some("spare-printer.corp.example.test"));
+        assert_eq!(l.mac.as_deref(), Some("00:15:5d:0a:0b:0d"));
+        assert_eq!(l.expires, None);
+        assert_eq!(l.dns_registration, None);
+        assert_eq!(l.scope.as_deref(), Some("10.0.16.0"));
+        assert_eq!(l.duration, Some(TimeDelta::days(8)));
+
+        let l = &leases[4];
+        assert_eq!(l.hostname.as_deref(), Some("pc1.corp.example.test"));
+        assert_eq!(l.mac, None);
+        assert_eq!(l.scope.as_deref(), Some("2001:db8:1::"));
+        assert_eq!(l.expires, Some(utc("2026-11-24T18:00:00Z")));
+        assert_eq!(l.duration, Some(TimeDelta::days(8)));
+
+        let l = &leases[5];
+        assert_eq!(l.hostname.as_deref(), Some("printer-2f"));
+        assert_eq!(l.scope.as_deref(), Some("2001:db8:1::"));
+    }
+
+    fn wrap(leases: &str) -> String {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<DHCPServer>\n<IPv4>\n<Scopes>\n<Scope>\n<ScopeId>10.0.16.0</ScopeId>\n<LeaseDuration>1.12:00:00</LeaseDuration>\n<Leases>\n{leases}</Leases>\n</Scope>\n</Scopes>\n</IPv4>\n</DHCPServer>\n"
+        )
+    }
+
+    #[test]
+    fn truncated_lease() {
+        let text = wrap("<Lease><IPAddress>10.0.16.21</IPAddress><AddressState>Active</AddressState></Lease>\n");
+        let cut = &text[..text.find("</AddressState>").unwrap()];
+        let (leases, problems) = run(cut);
+        assert!(leases.is_empty());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].reason, SkipReason::Truncated);
+        assert_eq!(problems[0].line, 9);
+
+        // Cut between records: the first is kept, with its scope's duration.
+        let text = wrap("<Lease><IPAddress>10.0.16.21</IPAddress><AddressState>Active</AddressState></Lease>\n<Lease>\n");
+        let cut = &text[..text.find("</Leases>").unwrap()];
+        let (leases, problems) = run(cut);
+        assert_eq!(leases.len(), 1);
+        assert_eq!(leases[0].duration, Some(TimeDelta::hours(36)));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].reason, SkipReason::Truncated);
+        assert_eq!(problems[0].line, 10);
+    }
+
+    #[test]
+    fn bad_address_time_state() {
+        let text = wrap(
+            "<Lease>\n<IPAddress>10.0.16.300</IPAddress>\n<AddressState>Active</AddressState>\n</Lease>\n\
+             <Lease><IPAddress>10.0.16.30</IPAddress><LeaseExpiryTime>soon</LeaseExpiryTime></Lease>\n\
+             <Lease><IPAddress>10.0.16.31</IPAddress><AddressState>Weird</AddressState></Lease>\n\
+             <Lease><HostName>x</HostName></Lease>\n\
+             <Lease><IPAddress>10.0.16.32</IPAddress><HostName>ok</HostName></Lease>\n",
+        );
+        let (leases, problems) = run(&text);
+        assert_eq!(leases.len(), 1);
+        assert_eq!(leases[0].hostname.as_deref(), Some("ok"));
+        assert_eq!(leases[0].line, 16);
+        let got: Vec<(usize, SkipReason, &str)> =
+            problems.iter().map(|p| (p.line, p.reason, p.detail.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (9, SkipReason::BadAddress, "IPAddress \"10.0.16.300\" is not an IPv4 or IPv6 address"),
+                (13, SkipReason::BadTime, "LeaseExpiryTime \"soon\" is not a time"),
+                (14, SkipReason::Malformed, "AddressState \"Weird\" is not a known lease state"),
+                (15, SkipReason::MissingField, "Lease has no IPAddress"),
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_xml_stops_and_keeps_earlier_records() {
+        let text = wrap(
+            "<Lease><IPAddress>10.0.16.21</IPAddress></Lease>\n\
+             <Lease><IPAddress>10.0.16.22</IPAddress></Leese>\n\
+             <Lease><IPAddress>10.0.16.23</IPAddress></Lease>\n",
+        );
+        let (leases, problems) = run(&text);
+        assert_eq!(leases.len(), 1);
+        assert_eq!(leases[0].ip, ip("10.0.16.21"));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].reason, SkipReason::Malformed);
+        assert_eq!(problems[0].line, 10);
+
+        let text = wrap("<Lease><IPAddress>10.0.16.21</IPAddress><HostName>a&nbsp;b</HostName></Lease>\n");
+        let (leases, problems) = run(&text);
+        assert!(leases.is_empty());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].reason, SkipReason::Malformed);
+        assert_eq!(problems[0].line, 9);
+        assert!(problems[0].detail.contains("&nbsp;"), "{}", problems[0].detail);
+    }
+
+    #[test]
+    fn empty_inputs() {
+        for text in ["", "\u{feff}", "<?xml version=\"1.0\"?>\n<DHCPServer/>\n", &wrap("")] {
+            let (leases, problems) = run(text);
+            assert!(leases.is_empty(), "{text:?}");
+            assert!(problems.is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn bom_crlf_and_en_us_time() {
+        let text = format!(
+            "\u{feff}{}",
+            wrap("<Lease>\n<IPAddress>10.0.16.21</IPAddress>\n<HostName>pc1&#46;corp</HostName>\n<LeaseExpiryTime>11/24/2026 6:00:00 PM</LeaseExpiryTime>\n</Lease>\n<Lease>\n<IPAddress>bad</IPAddress>\n</Lease>\n")
+        )
+        .replace('\n', "\r\n");
+        let (leases, problems) = run(&text);
+        assert_eq!(leases.len(), 1);
+        assert_eq!(leases[0].line, 9);
+        assert_eq!(leases[0].hostname.as_deref(), Some("pc1.corp"));
+        assert_eq!(leases[0].expires, timefmt::parse_time("11/24/2026 6:00:00 PM"));
+        assert!(leases[0].expires.is_some());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].reason, SkipReason::BadAddress);
+        assert_eq!(problems[0].line, 14);
+    }
+
+    #[test]
+    fn nested_elements_are_not_fields() {
+        // <Name> of a nested option value or policy must not become the host name.
+        let text = wrap(
+            "<Lease><IPAddress>10.0.16.21</IPAddress><Extra><HostName>wrong</HostName></Extra></Lease>\n",
+        )
+        .replace("<Leases>", "<OptionValues><OptionValue><Name>Router</Name><LeaseDuration>9.00:00:00</LeaseDuration></OptionValue></OptionValues>\n<Leases>");
+        let (leases, problems) = run(&text);
+        assert!(problems.is_empty());
+        assert_eq!(leases[0].hostname, None);
+        assert_eq!(leases[0].duration, Some(TimeDelta::hours(36)));
+    }
+
+    /// Timing check, not an assertion: `cargo test --release -- --ignored --nocapture xml_million`.
+    #[test]
+    #[ignore]
+    fn xml_million_leases() {
+        let mut leases = String::new();
+        for i in 0..1_000_000u32 {
+            let (b, c) = ((i >> 8) & 255, i & 255);
+            leases.push_str(&format!(
+                "          <Lease>\n            <IPAddress>10.{}.{b}.{c}</IPAddress>\n            <ScopeId>10.0.16.0</ScopeId>\n            <ClientId>00-15-5d-{b:02x}-{c:02x}-07</ClientId>\n            <HostName>host{i}.corp.example.test</HostName>\n            <ClientType>Dhcp</ClientType>\n            <AddressState>Active</AddressState>\n            <LeaseExpiryTime>2026-11-30T10:00:00Z</LeaseExpiryTime>\n            <NapCapable>false</NapCapable>\n            <NapStatus>FullAccess</NapStatus>\n            <PolicyName />\n            <DnsRR>AandPTR</DnsRR>\n            <DnsRegistration>Complete</DnsRegistration>\n          </Lease>\n",
+                10 + (i >> 16)
+            ));
+        }
+        let text = wrap(&leases);
+        let start = std::time::Instant::now();
+        let (out, problems) = run(&text);
+        let took = start.elapsed();
+        assert_eq!(out.len(), 1_000_000);
+        assert!(problems.is_empty());
+        eprintln!("parsed 1,000,000 XML leases ({} MB) in {took:?}", text.len() / 1_000_000);
+    }
+
+    #[test]
+    fn timespans() {
+        assert_eq!(parse_timespan("8.00:00:00"), Some(TimeDelta::days(8)));
+        assert_eq!(parse_timespan("01:30:00"), Some(TimeDelta::minutes(90)));
+        assert_eq!(parse_timespan("00:00:01.5"), Some(TimeDelta::milliseconds(1500)));
+        assert_eq!(parse_timespan("10675199.02:48:05.4775807").map(|d| d.num_days()), Some(10_675_199));
+        assert_eq!(parse_timespan("8"), None);
+        assert_eq!(parse_timespan("P8D"), None);
+        assert_eq!(parse_timespan("1.25:00:00"), None);
+        assert_eq!(parse_timespan(""), None);
+    }
+}
