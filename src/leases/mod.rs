@@ -10,7 +10,6 @@ pub mod kea_csv;
 pub mod windows_csv;
 pub mod windows_xml;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::path::Path;
@@ -207,13 +206,27 @@ pub fn read_file(path: &Path, forced: Option<Format>, out: &mut Vec<Lease>, prob
 /// Keeps the last record per address within one file (ISC and Kea append as leases change):
 /// earlier ones are counted as superseded.
 pub fn keep_last_per_address(leases: &mut Vec<Lease>, start: usize, problems: &mut Problems) {
-    let mut last: HashMap<IpAddr, usize> = HashMap::new();
-    for (i, l) in leases.iter().enumerate().skip(start) {
-        last.insert(l.ip, i);
+    if leases.len() <= start + 1 {
+        return;
     }
-    let mut i = start;
+    // Sorting (address, position) pairs is an order of magnitude faster than a HashMap for a
+    // million leases; equal addresses sort by position, so all but the last are superseded.
+    let mut order: Vec<(IpAddr, usize)> = leases[start..].iter().enumerate().map(|(i, l)| (l.ip, i)).collect();
+    order.sort_unstable();
+    let mut superseded = vec![false; leases.len() - start];
+    let mut any = false;
+    for w in order.windows(2) {
+        if w[0].0 == w[1].0 {
+            superseded[w[0].1] = true;
+            any = true;
+        }
+    }
+    if !any {
+        return;
+    }
+    let mut i = 0;
     leases.retain(|l| {
-        let keep = i < start || last.get(&l.ip) == Some(&i);
+        let keep = i < start || !superseded[i - start];
         if !keep {
             problems.push(&l.source, l.line, SkipReason::Superseded, format!("lease for {} replaced by a later record", l.ip));
         }
