@@ -105,22 +105,7 @@ fn hwaddr(s: &str) -> Option<String> {
     if s == "*" {
         return None;
     }
-    fast_mac(s).or_else(|| super::normalize_mac(s))
-}
-
-/// `aa:bb:cc:..` already in canonical form apart from case: one allocation instead of several.
-fn fast_mac(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    if b.len() < 2 || (b.len() + 1) % 3 != 0 {
-        return None;
-    }
-    for (i, c) in b.iter().enumerate() {
-        let ok = if i % 3 == 2 { *c == b':' } else { c.is_ascii_hexdigit() };
-        if !ok {
-            return None;
-        }
-    }
-    Some(s.to_ascii_lowercase())
+    super::normalize_mac(s)
 }
 
 #[cfg(test)]

@@ -238,6 +238,14 @@ pub fn keep_last_per_address(leases: &mut Vec<Lease>, start: usize, problems: &m
 /// Normalises a hardware address or client id written with `-`, `:`, `.` or no separators
 /// to lowercase `aa:bb:...`. Returns `None` for an empty or non-hex value.
 pub fn normalize_mac(s: &str) -> Option<String> {
+    // Fast path (one allocation) for the common `aa:bb:..` form in any case.
+    let b = s.as_bytes();
+    if b.len() >= 2
+        && (b.len() + 1) % 3 == 0
+        && b.iter().enumerate().all(|(i, c)| if i % 3 == 2 { *c == b':' } else { c.is_ascii_hexdigit() })
+    {
+        return Some(s.to_ascii_lowercase());
+    }
     let hex: String = s.chars().filter(|c| !matches!(c, '-' | ':' | '.' | ' ')).collect();
     if hex.is_empty() || hex.len() % 2 != 0 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
@@ -265,6 +273,9 @@ mod tests {
     fn macs() {
         assert_eq!(normalize_mac("00-15-5D-01-02-03").as_deref(), Some("00:15:5d:01:02:03"));
         assert_eq!(normalize_mac("0015.5d01.0203").as_deref(), Some("00:15:5d:01:02:03"));
+        assert_eq!(normalize_mac("3C:22:fB:0a:1b:2c").as_deref(), Some("3c:22:fb:0a:1b:2c"));
+        assert_eq!(normalize_mac("3c:22:fb:0a:1b:2").as_deref(), None);
+        assert_eq!(normalize_mac("3c:22:fb:0a:1b:2:").as_deref(), None);
         assert_eq!(normalize_mac("zz"), None);
         assert_eq!(normalize_mac(""), None);
     }
