@@ -58,6 +58,18 @@ enum Tok<'a> {
     Eof,
 }
 
+/// Bytes that end a word: white space and the lexer's punctuation.
+static ENDS_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let ends = b" \t\r\n\x0b\x0c;{}\"#=";
+    let mut i = 0;
+    while i < ends.len() {
+        t[ends[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 struct Lexer<'a> {
     s: &'a str,
     pos: usize,
@@ -88,11 +100,14 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                     self.bol = true;
                 }
-                b' ' | b'\t' | b'\r' | b'\x0b' | b'\x0c' => self.pos += 1,
-                b'#' => {
-                    while self.pos < b.len() && b[self.pos] != b'\n' {
+                b' ' | b'\t' | b'\r' | b'\x0b' | b'\x0c' => {
+                    self.pos += 1;
+                    while self.pos < b.len() && b[self.pos] == b' ' {
                         self.pos += 1;
                     }
+                }
+                b'#' => {
+                    self.pos += b[self.pos..].iter().position(|&c| c == b'\n').unwrap_or(b.len() - self.pos);
                 }
                 b';' => {
                     self.pos += 1;
@@ -140,9 +155,7 @@ impl<'a> Lexer<'a> {
                 }
                 _ => {
                     let start = self.pos;
-                    while self.pos < b.len()
-                        && !matches!(b[self.pos], b' ' | b'\t' | b'\r' | b'\n' | b'\x0b' | b'\x0c' | b';' | b'{' | b'}' | b'"' | b'#' | b'=')
-                    {
+                    while self.pos < b.len() && !ENDS_WORD[usize::from(b[self.pos])] {
                         self.pos += 1;
                     }
                     return (Tok::Word(self.s.get(start..self.pos).unwrap_or("")), self.line);
@@ -244,10 +257,11 @@ impl<'a> Parser<'a, '_> {
                 Tok::Close => End::Close,
                 Tok::Eof => End::Eof,
                 t => {
-                    if let Tok::Word(w) = t {
-                        if bol && is_top_level(w) {
-                            self.restart = Some((self.stmt.len(), line));
-                        }
+                    if let Tok::Word(w) = t
+                        && bol
+                        && is_top_level(w)
+                    {
+                        self.restart = Some((self.stmt.len(), line));
                     }
                     self.stmt.push(t);
                     continue;

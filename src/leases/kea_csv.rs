@@ -209,12 +209,13 @@ fn unescape(s: &str) -> Cow<'_, str> {
     let mut bytes = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i..].starts_with(b"&#x") && i + 5 <= b.len() {
-            if let (Some(hi), Some(lo)) = (hex(b[i + 3]), hex(b[i + 4])) {
-                bytes.push(hi << 4 | lo);
-                i += 5;
-                continue;
-            }
+        if b[i..].starts_with(b"&#x")
+            && i + 5 <= b.len()
+            && let (Some(hi), Some(lo)) = (hex(b[i + 3]), hex(b[i + 4]))
+        {
+            bytes.push(hi << 4 | lo);
+            i += 5;
+            continue;
         }
         bytes.push(b[i]);
         i += 1;

@@ -241,7 +241,7 @@ pub fn normalize_mac(s: &str) -> Option<String> {
     // Fast path (one allocation) for the common `aa:bb:..` form in any case.
     let b = s.as_bytes();
     if b.len() >= 2
-        && (b.len() + 1) % 3 == 0
+        && (b.len() + 1).is_multiple_of(3)
         && b.iter().enumerate().all(|(i, c)| if i % 3 == 2 { *c == b':' } else { c.is_ascii_hexdigit() })
     {
         return Some(s.to_ascii_lowercase());
