@@ -1,8 +1,433 @@
-//! Lease reader: kea_csv (not yet written).
+//! Lease reader: Kea memfile CSV (`kea-leases4.csv`, `kea-leases6.csv`).
+//!
+//! Columns are read by the names in the header, so every Kea 2.x schema works:
+//! - lease4: `address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context[,pool_id]`
+//! - lease6: `address,duid,valid_lifetime,expire,subnet_id,pref_lifetime,lease_type,iaid,prefix_len,fqdn_fwd,fqdn_rev,hostname,hwaddr,state,user_context[,hwtype,hwaddr_source[,pool_id]]`
+//!
+//! Only `address`, `valid_lifetime` and `expire` are required; a missing `state` column (Kea 1.x)
+//! means every lease is in the default state. Kea does not quote: it writes a comma inside
+//! a value (host name, user context) as `&#x2c`, which is undone here.
+//!
+//! - `expire` is the end of the lease in Unix seconds (UTC); `valid_lifetime` (seconds) is the
+//!   lease's `duration`; a lifetime of `4294967295` is infinite (`expires` and `duration` `None`).
+//! - `state`: `0` default → active, `1` declined, `2` expired-reclaimed → expired,
+//!   `3` released (Kea 2.5+); any other value skips the row as malformed.
+//! - `scope` is the `subnet_id`; `dns_registration` is `forward;reverse`, `forward` or `reverse`
+//!   from `fqdn_fwd`/`fqdn_rev` (`1`/`true`), empty when neither.
+//! - lease6 rows with `lease_type` 2 (prefix delegation) are skipped as an unused type.
+//! - Kea appends a row each time a lease changes: the last row for an address wins.
+//!   A header line met again (concatenated files) starts a new column layout.
 
+use std::borrow::Cow;
+use std::net::IpAddr;
 use std::sync::Arc;
 
-use super::Lease;
-use crate::input::Problems;
+use chrono::{DateTime, TimeDelta};
 
-pub fn parse(_text: &str, _source: &Arc<str>, _out: &mut Vec<Lease>, _problems: &mut Problems) {}
+use super::{Lease, LeaseState};
+use crate::input::{Problems, SkipReason, numbered_lines};
+
+/// Kea's value for an infinite lifetime.
+const INFINITE: u64 = 0xffff_ffff;
+
+/// Column positions of one header.
+#[derive(Default)]
+struct Columns {
+    count: usize,
+    address: Option<usize>,
+    hwaddr: Option<usize>,
+    valid_lifetime: Option<usize>,
+    expire: Option<usize>,
+    subnet_id: Option<usize>,
+    lease_type: Option<usize>,
+    fqdn_fwd: Option<usize>,
+    fqdn_rev: Option<usize>,
+    hostname: Option<usize>,
+    state: Option<usize>,
+}
+
+impl Columns {
+    fn from_header(fields: &[&str]) -> Columns {
+        let mut c = Columns { count: fields.len(), ..Columns::default() };
+        for (i, name) in fields.iter().enumerate() {
+            let slot = match name.trim() {
+                "address" => &mut c.address,
+                "hwaddr" => &mut c.hwaddr,
+                "valid_lifetime" => &mut c.valid_lifetime,
+                "expire" => &mut c.expire,
+                "subnet_id" => &mut c.subnet_id,
+                "lease_type" => &mut c.lease_type,
+                "fqdn_fwd" => &mut c.fqdn_fwd,
+                "fqdn_rev" => &mut c.fqdn_rev,
+                "hostname" => &mut c.hostname,
+                "state" => &mut c.state,
+                _ => continue,
+            };
+            *slot = Some(i);
+        }
+        c
+    }
+
+    /// The first required column the header lacks.
+    fn missing(&self) -> Option<&'static str> {
+        if self.address.is_none() {
+            Some("address")
+        } else if self.valid_lifetime.is_none() {
+            Some("valid_lifetime")
+        } else if self.expire.is_none() {
+            Some("expire")
+        } else {
+            None
+        }
+    }
+}
+
+pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let start_len = out.len();
+    out.reserve(text.bytes().filter(|&b| b == b'\n').count());
+    let mut cols: Option<(Columns, usize)> = None;
+    let mut fields: Vec<&str> = Vec::with_capacity(20);
+    for (line_no, line) in numbered_lines(text) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        fields.clear();
+        fields.extend(line.split(','));
+        if fields[0].trim() == "address" {
+            cols = Some((Columns::from_header(&fields), line_no));
+            continue;
+        }
+        let Some((c, header_line)) = &cols else {
+            problems.push(source, line_no, SkipReason::MissingField, "row before the Kea CSV header (address,...)");
+            continue;
+        };
+        if let Some(name) = c.missing() {
+            problems.push(source, line_no, SkipReason::MissingField, format!("the header on line {header_line} has no '{name}' column"));
+            continue;
+        }
+        if fields.len() != c.count {
+            let reason = if fields.len() < c.count { SkipReason::Truncated } else { SkipReason::Malformed };
+            problems.push(source, line_no, reason, format!("expected {} fields as in the header, found {}", c.count, fields.len()));
+            continue;
+        }
+        if let Some(lease) = row(&fields, c, source, line_no, problems) {
+            out.push(lease);
+        }
+    }
+    super::keep_last_per_address(out, start_len, problems);
+}
+
+fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, problems: &mut Problems) -> Option<Lease> {
+    // Columns are in range: the row has as many fields as the header.
+    let get = |col: Option<usize>| col.and_then(|i| f.get(i)).map_or("", |s| s.trim());
+    let address = get(c.address);
+    let Ok(ip) = address.parse::<IpAddr>() else {
+        problems.push(source, line, SkipReason::BadAddress, format!("'{address}' is not an IP address"));
+        return None;
+    };
+    let lease_type = get(c.lease_type);
+    match lease_type {
+        "" | "0" | "1" => {}
+        "2" => {
+            problems.push(source, line, SkipReason::UnusedType, format!("{ip}: delegated prefix (IA_PD)"));
+            return None;
+        }
+        other => {
+            problems.push(source, line, SkipReason::Malformed, format!("{ip}: unknown lease_type '{other}'"));
+            return None;
+        }
+    }
+    let state = match get(c.state) {
+        "0" => LeaseState::Active,
+        "" if c.state.is_none() => LeaseState::Active,
+        "1" => LeaseState::Declined,
+        "2" => LeaseState::Expired,
+        "3" => LeaseState::Released,
+        other => {
+            problems.push(source, line, SkipReason::Malformed, format!("{ip}: unknown state '{other}'"));
+            return None;
+        }
+    };
+    let lifetime_s = get(c.valid_lifetime);
+    let Ok(lifetime) = lifetime_s.parse::<u64>() else {
+        problems.push(source, line, SkipReason::BadTime, format!("{ip}: valid_lifetime '{lifetime_s}' is not a number of seconds"));
+        return None;
+    };
+    let expire_s = get(c.expire);
+    let expire = expire_s.parse::<i64>().ok().and_then(|s| DateTime::from_timestamp(s, 0));
+    let Some(expire) = expire else {
+        problems.push(source, line, SkipReason::BadTime, format!("{ip}: expire '{expire_s}' is not a Unix time"));
+        return None;
+    };
+    let (expires, duration) = if lifetime >= INFINITE {
+        (None, None)
+    } else {
+        // lifetime < 2^32 s: always representable.
+        (Some(expire), TimeDelta::try_seconds(lifetime as i64))
+    };
+    let hostname = get(c.hostname);
+    let hostname = if hostname.is_empty() { None } else { Some(unescape(hostname).into_owned()) };
+    let scope = get(c.subnet_id);
+    let fwd = flag(get(c.fqdn_fwd));
+    let rev = flag(get(c.fqdn_rev));
+    Some(Lease {
+        ip,
+        hostname,
+        mac: super::normalize_mac(get(c.hwaddr)),
+        state,
+        expires,
+        duration,
+        scope: if scope.is_empty() { None } else { Some(scope.to_string()) },
+        dns_registration: registration(fwd, rev),
+        source: Arc::clone(source),
+        line,
+    })
+}
+
+fn flag(s: &str) -> bool {
+    s == "1" || s.eq_ignore_ascii_case("true")
+}
+
+/// How the README describes a Kea/ISC lease's DNS update flags.
+fn registration(fwd: bool, rev: bool) -> Option<String> {
+    match (fwd, rev) {
+        (true, true) => Some("forward;reverse".to_string()),
+        (true, false) => Some("forward".to_string()),
+        (false, true) => Some("reverse".to_string()),
+        (false, false) => None,
+    }
+}
+
+/// Undoes Kea's CSV escaping: `&#xHH` is the byte `HH` (Kea writes `&#x2c` for a comma).
+/// An `&#x` not followed by two hex digits stays as it is.
+fn unescape(s: &str) -> Cow<'_, str> {
+    if !s.contains("&#x") {
+        return Cow::Borrowed(s);
+    }
+    let b = s.as_bytes();
+    let mut bytes = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i..].starts_with(b"&#x")
+            && i + 5 <= b.len()
+            && let (Some(hi), Some(lo)) = (hex(b[i + 3]), hex(b[i + 4]))
+        {
+            bytes.push(hi << 4 | lo);
+            i += 5;
+            continue;
+        }
+        bytes.push(b[i]);
+        i += 1;
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Cow::Owned(s),
+        // An escaped byte that breaks UTF-8: keep every byte visible.
+        Err(e) => Cow::Owned(e.as_bytes().iter().map(|&b| b as char).collect()),
+    }
+}
+
+fn hex(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    const V4: &str = include_str!("../../tests/fixtures/leases/kea-leases4.csv");
+    const V4_POOL: &str = include_str!("../../tests/fixtures/leases/kea-leases4-pool.csv");
+    const V6: &str = include_str!("../../tests/fixtures/leases/kea-leases6.csv");
+    const H4: &str = "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context\n";
+
+    fn run(text: &str) -> (Vec<Lease>, Problems) {
+        let src: Arc<str> = Arc::from("kea-leases.csv");
+        let mut out = Vec::new();
+        let mut problems = Problems::default();
+        parse(text, &src, &mut out, &mut problems);
+        (out, problems)
+    }
+
+    fn at(secs: i64) -> Option<DateTime<Utc>> {
+        DateTime::from_timestamp(secs, 0)
+    }
+
+    fn reasons(p: &Problems) -> Vec<(usize, SkipReason)> {
+        p.list.iter().map(|p| (p.line, p.reason)).collect()
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn lease4_file() {
+        let (leases, problems) = run(V4);
+        // The first row for 192.0.2.10 is replaced by the last one.
+        assert_eq!(reasons(&problems), vec![(2, SkipReason::Superseded)]);
+        assert_eq!(leases.len(), 5);
+        let pi = &leases[0];
+        assert_eq!(pi.ip, ip("192.0.2.11"));
+        assert_eq!(pi.hostname.as_deref(), Some("pi-lab"));
+        assert_eq!(pi.mac.as_deref(), Some("b8:27:eb:12:34:56"));
+        assert_eq!(pi.state, LeaseState::Active);
+        assert_eq!(pi.expires, at(1_795_590_000));
+        assert_eq!(pi.duration, Some(TimeDelta::seconds(86_400)));
+        assert_eq!(pi.scope.as_deref(), Some("1"));
+        assert_eq!(pi.dns_registration.as_deref(), Some("forward"));
+        assert_eq!(pi.line, 3);
+        assert_eq!(&*pi.source, "kea-leases.csv");
+
+        let declined = &leases[1];
+        assert_eq!((declined.state, declined.hostname.as_deref(), declined.dns_registration.as_deref()), (LeaseState::Declined, None, None));
+        assert_eq!(declined.scope.as_deref(), Some("2"));
+
+        let reclaimed = &leases[2];
+        assert_eq!(reclaimed.state, LeaseState::Expired);
+        assert_eq!(reclaimed.hostname.as_deref(), Some("old,box"));
+        assert_eq!(reclaimed.dns_registration.as_deref(), Some("reverse"));
+
+        let infinite = &leases[3];
+        assert_eq!((infinite.expires, infinite.duration), (None, None));
+        assert_eq!(infinite.mac, None);
+        assert_eq!(infinite.dns_registration, None);
+
+        let last = &leases[4];
+        assert_eq!(last.ip, ip("192.0.2.10"));
+        assert_eq!(last.line, 7);
+        assert_eq!(last.hostname.as_deref(), Some("laptop-ana.corp.example.test."));
+        assert_eq!(last.expires, at(1_795_507_200));
+        assert_eq!(last.duration, Some(TimeDelta::seconds(3600)));
+        assert_eq!(last.dns_registration.as_deref(), Some("forward;reverse"));
+        assert_eq!(last.mac.as_deref(), Some("3c:22:fb:0a:1b:2c"));
+    }
+
+    #[test]
+    fn lease4_with_pool_id() {
+        let (leases, problems) = run(V4_POOL);
+        assert!(problems.is_empty(), "{:?}", problems.list);
+        assert_eq!(leases.len(), 2);
+        assert_eq!(leases[0].hostname.as_deref(), Some("build-07.corp.example.test"));
+        assert_eq!(leases[0].scope.as_deref(), Some("20"));
+        assert_eq!(leases[0].duration, Some(TimeDelta::seconds(7200)));
+        assert_eq!(leases[1].state, LeaseState::Released);
+        assert_eq!(leases[1].line, 3);
+    }
+
+    #[test]
+    fn lease6_file() {
+        let (leases, problems) = run(V6);
+        assert_eq!(reasons(&problems), vec![(4, SkipReason::UnusedType)]);
+        assert_eq!(leases.len(), 3);
+        let a = &leases[0];
+        assert_eq!(a.ip, ip("2001:db8:1::10"));
+        assert_eq!(a.hostname.as_deref(), Some("laptop-ana.corp.example.test."));
+        assert_eq!(a.mac.as_deref(), Some("3c:22:fb:0a:1b:2c"));
+        assert_eq!(a.state, LeaseState::Active);
+        assert_eq!(a.expires, at(1_795_507_200));
+        assert_eq!(a.duration, Some(TimeDelta::seconds(7200)));
+        assert_eq!(a.scope.as_deref(), Some("1"));
+        assert_eq!(a.dns_registration.as_deref(), Some("forward;reverse"));
+        assert_eq!(a.line, 2);
+        // IA_TA lease, no hardware address
+        assert_eq!((leases[1].mac.as_deref(), leases[1].hostname.as_deref()), (None, None));
+        assert_eq!(leases[2].state, LeaseState::Declined);
+        assert_eq!(leases[2].line, 5);
+    }
+
+    #[test]
+    fn truncated_bad_rows() {
+        let text = format!(
+            "{H4}192.0.2.10,3c:22:fb:0a:1b:2c,,3600,1795507200,1,1,1,a,0,\n\
+             192.0.2.11,3c:22:fb:0a:1b:2d,,3600,17955\n\
+             192.0.2.300,3c:22:fb:0a:1b:2e,,3600,1795507200,1,1,1,b,0,\n\
+             192.0.2.12,3c:22:fb:0a:1b:2f,,3600,soon,1,1,1,c,0,\n\
+             192.0.2.13,3c:22:fb:0a:1b:30,,1h,1795507200,1,1,1,c,0,\n\
+             192.0.2.14,3c:22:fb:0a:1b:31,,3600,1795507200,1,1,1,d,9,\n\
+             192.0.2.15,3c:22:fb:0a:1b:32,,3600,1795507200,1,1,1,d,0,,extra\n"
+        );
+        let (leases, problems) = run(&text);
+        assert_eq!(leases.len(), 1);
+        assert_eq!(
+            reasons(&problems),
+            vec![
+                (3, SkipReason::Truncated),
+                (4, SkipReason::BadAddress),
+                (5, SkipReason::BadTime),
+                (6, SkipReason::BadTime),
+                (7, SkipReason::Malformed),
+                (8, SkipReason::Malformed)
+            ]
+        );
+    }
+
+    #[test]
+    fn header_without_address() {
+        let (leases, problems) = run("addr,hwaddr\n1.2.3.4,aa:bb\n");
+        assert!(leases.is_empty());
+        assert_eq!(reasons(&problems), vec![(1, SkipReason::MissingField), (2, SkipReason::MissingField)]);
+        let (_, problems) = run("address,hwaddr\n1.2.3.4,aa:bb\n");
+        assert_eq!(reasons(&problems), vec![(2, SkipReason::MissingField)]);
+    }
+
+    #[test]
+    fn empty_file() {
+        for text in ["", "\n", H4] {
+            let (leases, problems) = run(text);
+            assert!(leases.is_empty() && problems.is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let text = format!("\u{feff}{}", V4.replace('\n', "\r\n"));
+        let (leases, problems) = run(&text);
+        assert_eq!(leases, run(V4).0);
+        assert_eq!(reasons(&problems), vec![(2, SkipReason::Superseded)]);
+        // CRLF does not leak into the last column.
+        let (leases, _) = run(&V6.replace('\n', "\r\n"));
+        assert_eq!(leases[0].duration, Some(TimeDelta::seconds(7200)));
+    }
+
+    #[test]
+    fn last_wins_and_repeated_header() {
+        let text = format!(
+            "{H4}192.0.2.10,3c:22:fb:0a:1b:2c,,3600,1795507200,1,1,1,first,0,\n\
+             {H4}192.0.2.10,3c:22:fb:0a:1b:2c,,3600,1795510800,1,1,1,second,0,\n"
+        );
+        let (leases, problems) = run(&text);
+        assert_eq!(leases.len(), 1);
+        assert_eq!(leases[0].hostname.as_deref(), Some("second"));
+        assert_eq!(leases[0].line, 4);
+        assert_eq!(reasons(&problems), vec![(2, SkipReason::Superseded)]);
+    }
+
+    #[test]
+    fn unescaping() {
+        assert_eq!(unescape("a&#x2cb&#x2cc"), "a,b,c");
+        assert_eq!(unescape("plain"), "plain");
+        assert_eq!(unescape("odd&#x2"), "odd&#x2");
+        assert_eq!(unescape("odd&#xzz"), "odd&#xzz");
+        assert_eq!(unescape("&#xe9t&#xe9"), "\u{e9}t\u{e9}");
+    }
+
+    /// Times parsing of 1M generated leases (`cargo test --release -- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn perf_one_million() {
+        let mut text = String::from(H4);
+        for i in 0..1_000_000u32 {
+            let (a, b, c) = ((i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff);
+            text.push_str(&format!(
+                "10.{a}.{b}.{c},3c:22:fb:{a:02x}:{b:02x}:{c:02x},01:3c:22:fb:{a:02x}:{b:02x}:{c:02x},3600,{},{a},1,1,host-{i}.corp.example.test.,0,\n",
+                1_795_507_200 + i
+            ));
+        }
+        let t = std::time::Instant::now();
+        let (leases, problems) = run(&text);
+        eprintln!("kea-csv: {} leases in {:?}", leases.len(), t.elapsed());
+        assert_eq!(leases.len(), 1_000_000);
+        assert!(problems.is_empty());
+    }
+}

@@ -10,7 +10,6 @@ pub mod kea_csv;
 pub mod windows_csv;
 pub mod windows_xml;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::path::Path;
@@ -207,13 +206,27 @@ pub fn read_file(path: &Path, forced: Option<Format>, out: &mut Vec<Lease>, prob
 /// Keeps the last record per address within one file (ISC and Kea append as leases change):
 /// earlier ones are counted as superseded.
 pub fn keep_last_per_address(leases: &mut Vec<Lease>, start: usize, problems: &mut Problems) {
-    let mut last: HashMap<IpAddr, usize> = HashMap::new();
-    for (i, l) in leases.iter().enumerate().skip(start) {
-        last.insert(l.ip, i);
+    if leases.len() <= start + 1 {
+        return;
     }
-    let mut i = start;
+    // Sorting (address, position) pairs is an order of magnitude faster than a HashMap for a
+    // million leases; equal addresses sort by position, so all but the last are superseded.
+    let mut order: Vec<(IpAddr, usize)> = leases[start..].iter().enumerate().map(|(i, l)| (l.ip, i)).collect();
+    order.sort_unstable();
+    let mut superseded = vec![false; leases.len() - start];
+    let mut any = false;
+    for w in order.windows(2) {
+        if w[0].0 == w[1].0 {
+            superseded[w[0].1] = true;
+            any = true;
+        }
+    }
+    if !any {
+        return;
+    }
+    let mut i = 0;
     leases.retain(|l| {
-        let keep = i < start || last.get(&l.ip) == Some(&i);
+        let keep = i < start || !superseded[i - start];
         if !keep {
             problems.push(&l.source, l.line, SkipReason::Superseded, format!("lease for {} replaced by a later record", l.ip));
         }
@@ -256,6 +269,14 @@ pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec
 /// Normalises a hardware address or client id written with `-`, `:`, `.` or no separators
 /// to lowercase `aa:bb:...`. Returns `None` for an empty or non-hex value.
 pub fn normalize_mac(s: &str) -> Option<String> {
+    // Fast path (one allocation) for the common `aa:bb:..` form in any case.
+    let b = s.as_bytes();
+    if b.len() >= 2
+        && (b.len() + 1).is_multiple_of(3)
+        && b.iter().enumerate().all(|(i, c)| if i % 3 == 2 { *c == b':' } else { c.is_ascii_hexdigit() })
+    {
+        return Some(s.to_ascii_lowercase());
+    }
     let hex: String = s.chars().filter(|c| !matches!(c, '-' | ':' | '.' | ' ')).collect();
     if hex.is_empty() || !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
@@ -283,6 +304,9 @@ mod tests {
     fn macs() {
         assert_eq!(normalize_mac("00-15-5D-01-02-03").as_deref(), Some("00:15:5d:01:02:03"));
         assert_eq!(normalize_mac("0015.5d01.0203").as_deref(), Some("00:15:5d:01:02:03"));
+        assert_eq!(normalize_mac("3C:22:fB:0a:1b:2c").as_deref(), Some("3c:22:fb:0a:1b:2c"));
+        assert_eq!(normalize_mac("3c:22:fb:0a:1b:2").as_deref(), None);
+        assert_eq!(normalize_mac("3c:22:fb:0a:1b:2:").as_deref(), None);
         assert_eq!(normalize_mac("zz"), None);
         assert_eq!(normalize_mac(""), None);
     }
