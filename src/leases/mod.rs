@@ -10,6 +10,7 @@ pub mod kea_csv;
 pub mod windows_csv;
 pub mod windows_xml;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::path::Path;
