@@ -375,10 +375,10 @@ fn zone_origin(text: &str, file_stem: Option<&str>) -> Result<String, String> {
         }
         if t.starts_with('$') {
             let mut parts = t.split_whitespace();
-            if parts.next().is_some_and(|d| d.eq_ignore_ascii_case("$ORIGIN")) {
-                if let Some(o) = parts.next().map(super::normalize_name).filter(|o| !o.is_empty()) {
-                    return Ok(o);
-                }
+            if parts.next().is_some_and(|d| d.eq_ignore_ascii_case("$ORIGIN"))
+                && let Some(o) = parts.next().map(super::normalize_name).filter(|o| !o.is_empty())
+            {
+                return Ok(o);
             }
             continue;
         }
