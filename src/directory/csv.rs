@@ -1,8 +1,248 @@
-//! Computers reader: csv (not yet written).
+//! Computers reader: the CSV `queries/windows/export-computers.ps1` writes
+//! (`Get-ADComputer ... | Select Name,DNSHostName,Enabled,LastLogonTimestamp,OperatingSystem | Export-Csv`).
+//! Part of stage 2 ([`crate::directory`]).
+//!
+//! Rules:
+//! - Header by name, case-insensitive, any order; an optional `#TYPE` first line. `Name` (or
+//!   `CN`) is required; `DNSHostName`, `Enabled`, `LastLogonTimestamp` (or `LastLogonDate`),
+//!   `OperatingSystem`, `SamAccountName` and `DistinguishedName` are read when present.
+//! - A row with an empty name falls back to `SamAccountName` without its `$`.
+//! - `Enabled` is `True`/`False` (any case), empty when unknown.
+//! - `LastLogonTimestamp` is a FILETIME integer (0: never) or an ISO 8601 time (local time
+//!   when it has no zone, as PowerShell writes it); empty when never.
+//! - A row with a bad value is skipped with a problem on its physical line.
 
 use std::sync::Arc;
 
-use super::Computer;
-use crate::input::Problems;
+use chrono::{DateTime, Utc};
 
-pub fn parse(_text: &str, _source: &Arc<str>, _out: &mut Vec<Computer>, _problems: &mut Problems) {}
+use super::Computer;
+use crate::dns::csv::Rows;
+use crate::dns::normalize_name;
+use crate::input::{Problems, SkipReason};
+use crate::timefmt;
+
+pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Computer>, problems: &mut Problems) {
+    let mut rows = Rows::new(text);
+    let mut cols: Option<Columns> = None;
+    let mut row = csv::StringRecord::new();
+    while let Some((line, read)) = rows.next(&mut row) {
+        if let Err(e) = read {
+            problems.push(source, line, SkipReason::Malformed, format!("unreadable CSV row: {e}"));
+            continue;
+        }
+        let Some(c) = &cols else {
+            match Columns::from_header(&row) {
+                Some(c) => cols = Some(c),
+                None => {
+                    problems.push(
+                        source,
+                        line,
+                        SkipReason::MissingField,
+                        "the header has no Name column; no computer read",
+                    );
+                    return;
+                }
+            }
+            continue;
+        };
+        if row.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if row.len() < c.width {
+            problems.push(source, line, SkipReason::Truncated, format!("{} of {} fields", row.len(), c.width));
+            continue;
+        }
+        match computer(&row, c, line, source) {
+            Ok(computer) => out.push(computer),
+            Err((reason, detail)) => problems.push(source, line, reason, detail),
+        }
+    }
+}
+
+/// Column positions.
+struct Columns {
+    name: Option<usize>,
+    sam: Option<usize>,
+    dns_host_name: Option<usize>,
+    enabled: Option<usize>,
+    last_logon: Option<usize>,
+    os: Option<usize>,
+    dn: Option<usize>,
+    width: usize,
+}
+
+impl Columns {
+    fn from_header(row: &csv::StringRecord) -> Option<Columns> {
+        let find = |names: &[&str]| {
+            names.iter().find_map(|n| row.iter().position(|h| h.trim().eq_ignore_ascii_case(n)))
+        };
+        let c = Columns {
+            name: find(&["name", "cn"]),
+            sam: find(&["samaccountname"]),
+            dns_host_name: find(&["dnshostname"]),
+            enabled: find(&["enabled"]),
+            last_logon: find(&["lastlogontimestamp", "lastlogondate"]),
+            os: find(&["operatingsystem"]),
+            dn: find(&["distinguishedname"]),
+            width: row.len(),
+        };
+        c.name.or(c.sam).map(|_| c)
+    }
+}
+
+fn computer(
+    row: &csv::StringRecord,
+    c: &Columns,
+    line: usize,
+    source: &Arc<str>,
+) -> Result<Computer, (SkipReason, String)> {
+    let field = |i: Option<usize>| i.and_then(|i| row.get(i)).map(str::trim).filter(|v| !v.is_empty());
+    let name = field(c.name)
+        .map(str::to_string)
+        .or_else(|| field(c.sam).map(|s| s.strip_suffix('$').unwrap_or(s).to_string()))
+        .filter(|n| !n.is_empty())
+        .ok_or((SkipReason::MissingField, "empty Name".to_string()))?;
+    let enabled = match field(c.enabled) {
+        None => None,
+        Some(v) if v.eq_ignore_ascii_case("true") => Some(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Some(false),
+        Some(v) => return Err((SkipReason::Malformed, format!("{name}: Enabled '{v}' is not True or False"))),
+    };
+    let last_logon = match field(c.last_logon) {
+        None => None,
+        Some(v) => last_logon(v).map_err(|()| {
+            (SkipReason::BadTime, format!("{name}: LastLogonTimestamp '{v}' is not a FILETIME or a time"))
+        })?,
+    };
+    Ok(Computer {
+        dns_host_name: field(c.dns_host_name).map(normalize_name).filter(|d| !d.is_empty()),
+        enabled,
+        last_logon,
+        operating_system: field(c.os).map(str::to_string),
+        dn: field(c.dn).map(str::to_string),
+        name,
+        source: Arc::clone(source),
+        line,
+    })
+}
+
+/// A FILETIME integer (0 or less: never) or an ISO 8601 time.
+fn last_logon(v: &str) -> Result<Option<DateTime<Utc>>, ()> {
+    if v.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        let ticks: i64 = v.parse().map_err(|_| ())?;
+        if ticks <= 0 {
+            return Ok(None);
+        }
+        return timefmt::from_filetime(ticks).map(Some).ok_or(());
+    }
+    timefmt::parse_time(v).map(Some).ok_or(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Problem;
+
+    const FIXTURE: &str = include_str!("../../tests/fixtures/computers/computers.csv");
+
+    fn read(text: &str) -> (Vec<Computer>, Vec<Problem>) {
+        let mut out = Vec::new();
+        let mut problems = Problems::default();
+        parse(text, &Arc::from("computers.csv"), &mut out, &mut problems);
+        (out, problems.list)
+    }
+
+    fn reasons(p: &[Problem]) -> Vec<(usize, SkipReason)> {
+        p.iter().map(|p| (p.line, p.reason)).collect()
+    }
+
+    fn utc(s: &str) -> Option<DateTime<Utc>> {
+        Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc))
+    }
+
+    fn pc(name: &str, fqdn: Option<&str>, enabled: Option<bool>, last: Option<DateTime<Utc>>, os: Option<&str>, line: usize) -> Computer {
+        Computer {
+            name: name.into(),
+            dns_host_name: fqdn.map(str::to_string),
+            enabled,
+            last_logon: last,
+            operating_system: os.map(str::to_string),
+            dn: None,
+            source: Arc::from("computers.csv"),
+            line,
+        }
+    }
+
+    #[test]
+    fn valid_export() {
+        let (out, problems) = read(FIXTURE);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            out,
+            vec![
+                pc("DC1", Some("dc1.corp.example.test"), Some(true), utc("2026-11-20T06:13:20Z"), Some("Windows Server 2022 Standard"), 3),
+                pc("PC1", Some("pc1.corp.example.test"), Some(true), utc("2022-06-18T04:26:40Z"), Some("Windows 11 Enterprise"), 4),
+                pc("LAPTOP-7", Some("laptop-7.corp.example.test"), Some(false), utc("2025-01-15T09:30:00Z"), Some("Windows 10 Pro"), 5),
+                pc("NEWPC", None, Some(true), None, None, 6),
+                pc("OLD-PC", Some("old-pc.corp.example.test"), Some(false), None, Some("Windows 7 Professional, SP1"), 7),
+            ]
+        );
+    }
+
+    #[test]
+    fn any_order_and_sam_fallback() {
+        let text = "operatingsystem,SamAccountName,NAME,lastlogontimestamp,DnsHostName,enabled\n\
+                    Linux,SRV9$,,2026-11-20T08:00:00+01:00,SRV9.Corp.Example.Test.,TRUE\n";
+        let (out, problems) = read(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(out, vec![pc("SRV9", Some("srv9.corp.example.test"), Some(true), utc("2026-11-20T07:00:00Z"), Some("Linux"), 2)]);
+    }
+
+    #[test]
+    fn truncated_and_bad_rows() {
+        let text = "Name,DNSHostName,Enabled,LastLogonTimestamp,OperatingSystem\n\
+                    PC1,pc1.corp.example.test,True\n\
+                    PC2,pc2.corp.example.test,True,13300000000000000x,Windows 11\n\
+                    PC3,pc3.corp.example.test,True,99999999999999999999,Windows 11\n\
+                    PC4,pc4.corp.example.test,Yes,,Windows 11\n\
+                    ,pc5.corp.example.test,True,,Windows 11\n\
+                    PC6,pc6.corp.example.test,True,0,Windows 11\n";
+        let (out, problems) = read(text);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].name, "PC6");
+        assert_eq!(out[0].last_logon, None);
+        assert_eq!(
+            reasons(&problems),
+            vec![
+                (2, SkipReason::Truncated),
+                (3, SkipReason::BadTime),
+                (4, SkipReason::BadTime),
+                (5, SkipReason::Malformed),
+                (6, SkipReason::MissingField),
+            ]
+        );
+        assert_eq!(problems[1].detail, "PC2: LastLogonTimestamp '13300000000000000x' is not a FILETIME or a time");
+    }
+
+    #[test]
+    fn header_without_name() {
+        let (out, problems) = read("#TYPE Selected.Microsoft.ActiveDirectory.Management.ADComputer\nDNSHostName,Enabled\nx,True\n");
+        assert!(out.is_empty());
+        assert_eq!(reasons(&problems), vec![(2, SkipReason::MissingField)]);
+    }
+
+    #[test]
+    fn empty_file() {
+        assert_eq!(read(""), (vec![], vec![]));
+        assert_eq!(read("\"Name\",\"DNSHostName\",\"Enabled\",\"LastLogonTimestamp\",\"OperatingSystem\"\n"), (vec![], vec![]));
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let (plain, plain_problems) = read(FIXTURE);
+        let (out, problems) = read(&format!("\u{feff}{}", FIXTURE.replace('\n', "\r\n")));
+        assert_eq!(out, plain);
+        assert_eq!(problems, plain_problems);
+    }
+}

@@ -1,8 +1,401 @@
-//! DNS records reader: the Get-DnsServerResourceRecord CSV (not yet written).
+//! DNS records reader: the CSV `queries/windows/export-dns-records.ps1` writes from
+//! `Get-DnsServerResourceRecord`, columns `ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData`.
+//! Part of stage 3 ([`crate::dns`]).
+//!
+//! Rules:
+//! - Header by name, case-insensitive, any order; an optional `#TYPE` first line. `TimeToLive`
+//!   may be absent; the other columns are required.
+//! - `HostName` is relative to `ZoneName` (`@` is the apex) unless it ends with a dot (absolute)
+//!   or already equals the zone name or ends with `.` + the zone name (taken as written).
+//! - `Timestamp` is ISO 8601, UTC when it carries no zone; empty means a static record.
+//! - `TimeToLive` is seconds (`1200`) or a .NET TimeSpan (`00:20:00`, `1.00:00:00`).
+//! - `RecordData` is the address of an A/AAAA record, the target of a PTR/CNAME (trailing
+//!   dot optional, always absolute). Other record types are counted as unused.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
-use super::DnsData;
-use crate::input::Problems;
+use super::{DnsData, DnsRecord, RecordData, normalize_name};
+use crate::input::{Problems, SkipReason};
+use crate::timefmt;
 
-pub fn parse(_text: &str, _source: &Arc<str>, _data: &mut DnsData, _problems: &mut Problems) {}
+const REQUIRED: [&str; 5] = ["zonename", "hostname", "recordtype", "timestamp", "recorddata"];
+
+pub fn parse(text: &str, source: &Arc<str>, data: &mut DnsData, problems: &mut Problems) {
+    let mut rows = Rows::new(text);
+    let mut cols: Option<Columns> = None;
+    let mut row = csv::StringRecord::new();
+    while let Some((line, read)) = rows.next(&mut row) {
+        if let Err(e) = read {
+            problems.push(source, line, SkipReason::Malformed, format!("unreadable CSV row: {e}"));
+            continue;
+        }
+        let Some(c) = &cols else {
+            match Columns::from_header(&row) {
+                Ok(c) => cols = Some(c),
+                Err(missing) => {
+                    problems.push(
+                        source,
+                        line,
+                        SkipReason::MissingField,
+                        format!("the header lacks the column(s) {missing}; no record read"),
+                    );
+                    return;
+                }
+            }
+            continue;
+        };
+        if row.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if row.len() < c.width {
+            problems.push(source, line, SkipReason::Truncated, format!("{} of {} fields", row.len(), c.width));
+            continue;
+        }
+        if let Some(rec) = record(&row, c, line, source, data, problems) {
+            data.records.push(rec);
+        }
+    }
+}
+
+/// The rows of a PowerShell `Export-Csv` file with the physical line each starts on, shared by
+/// the CSV readers. Strips a UTF-8 BOM and skips `#` lines (`#TYPE`). The csv crate's own line
+/// count drifts after comment lines and CRLF endings, so lines are counted here from its byte
+/// offsets.
+pub(crate) struct Rows<'a> {
+    text: &'a [u8],
+    reader: csv::Reader<&'a [u8]>,
+    /// Byte offset where the next row, or the blank and comment lines before it, begins.
+    cursor: usize,
+    /// The 1-based line of `cursor`.
+    line: usize,
+}
+
+impl<'a> Rows<'a> {
+    pub(crate) fn new(text: &'a str) -> Rows<'a> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes();
+        let reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(text);
+        Rows { text, reader, cursor: 0, line: 1 }
+    }
+
+    /// Reads the next row into `row`: `None` at the end, else the row's first line and
+    /// whether it was read.
+    pub(crate) fn next(&mut self, row: &mut csv::StringRecord) -> Option<(usize, Result<(), csv::Error>)> {
+        // Move past what the reader skips: line ends, blank lines, comment lines.
+        let b = self.text;
+        let mut i = self.cursor;
+        loop {
+            match b.get(i) {
+                Some(b'\n') => {
+                    self.line += 1;
+                    i += 1;
+                }
+                Some(b'\r') => i += 1,
+                Some(b'#') if i == 0 || b.get(i - 1) == Some(&b'\n') => {
+                    while b.get(i).is_some_and(|&c| c != b'\n') {
+                        i += 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let start_line = self.line;
+        let result = match self.reader.read_record(row) {
+            Ok(false) => return None,
+            Ok(true) => Ok(()),
+            Err(e) => Err(e),
+        };
+        let end = usize::try_from(self.reader.position().byte()).unwrap_or(b.len()).clamp(i, b.len());
+        self.line += b.get(i..end).map_or(0, |s| s.iter().filter(|&&c| c == b'\n').count());
+        self.cursor = end;
+        Some((start_line, result))
+    }
+}
+
+/// Column positions.
+struct Columns {
+    zone: usize,
+    host: usize,
+    rtype: usize,
+    timestamp: usize,
+    data: usize,
+    ttl: Option<usize>,
+    /// Fields a complete row has (up to the last column read).
+    width: usize,
+}
+
+impl Columns {
+    fn from_header(row: &csv::StringRecord) -> Result<Columns, String> {
+        let find = |name: &str| row.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+        let missing: Vec<&str> = REQUIRED.iter().copied().filter(|n| find(n).is_none()).collect();
+        match (find("zonename"), find("hostname"), find("recordtype"), find("timestamp"), find("recorddata")) {
+            (Some(zone), Some(host), Some(rtype), Some(timestamp), Some(data)) => {
+                let ttl = find("timetolive");
+                let width = [zone, host, rtype, timestamp, data, ttl.unwrap_or(0)].into_iter().max().unwrap_or(0) + 1;
+                Ok(Columns { zone, host, rtype, timestamp, data, ttl, width })
+            }
+            _ => Err(missing.join(", ")),
+        }
+    }
+}
+
+fn record(
+    row: &csv::StringRecord,
+    c: &Columns,
+    line: usize,
+    source: &Arc<str>,
+    data: &mut DnsData,
+    problems: &mut Problems,
+) -> Option<DnsRecord> {
+    let field = |i: usize| row.get(i).unwrap_or("").trim();
+    let (zone_name, host, rtype, value) = (field(c.zone), field(c.host), field(c.rtype), field(c.data));
+    for (what, v) in [("ZoneName", zone_name), ("HostName", host), ("RecordType", rtype)] {
+        if v.is_empty() {
+            problems.push(source, line, SkipReason::MissingField, format!("empty {what}"));
+            return None;
+        }
+    }
+    let kind = rtype.to_ascii_uppercase();
+    if !matches!(kind.as_str(), "A" | "AAAA" | "PTR" | "CNAME") {
+        problems.push(source, line, SkipReason::UnusedType, format!("{kind} record"));
+        return None;
+    }
+    if value.is_empty() {
+        problems.push(source, line, SkipReason::MissingField, format!("{kind} record with an empty RecordData"));
+        return None;
+    }
+    let stamp = field(c.timestamp);
+    let timestamp = if stamp.is_empty() {
+        None
+    } else {
+        match timefmt::parse_time_utc(stamp) {
+            Some(t) => Some(t),
+            None => {
+                problems.push(source, line, SkipReason::BadTime, format!("Timestamp '{stamp}' is not a time"));
+                return None;
+            }
+        }
+    };
+    let ttl = match c.ttl.map(field).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => match parse_timespan(t) {
+            Some(v) => Some(v),
+            None => {
+                problems.push(source, line, SkipReason::BadTime, format!("TimeToLive '{t}' is not a TTL"));
+                return None;
+            }
+        },
+    };
+    let rdata = match kind.as_str() {
+        "A" => value.parse::<Ipv4Addr>().ok().map(|a| RecordData::Addr(IpAddr::V4(a))),
+        "AAAA" => value.parse::<Ipv6Addr>().ok().map(|a| RecordData::Addr(IpAddr::V6(a))),
+        "PTR" => Some(RecordData::Ptr(normalize_name(value))),
+        _ => Some(RecordData::Cname(normalize_name(value))),
+    };
+    let Some(rdata) = rdata else {
+        let v = if kind == "A" { 4 } else { 6 };
+        problems.push(source, line, SkipReason::BadAddress, format!("'{value}' is not an IPv{v} address"));
+        return None;
+    };
+    let zone_norm = normalize_name(zone_name);
+    let name = owner_name(host, &zone_norm);
+    let zone = data.zone_id(&zone_norm, source);
+    Some(DnsRecord { name, data: rdata, timestamp, ttl, zone })
+}
+
+/// `HostName` made absolute: see the module documentation.
+fn owner_name(host: &str, zone: &str) -> String {
+    if host == "@" {
+        return zone.to_string();
+    }
+    if host.ends_with('.') {
+        return normalize_name(host);
+    }
+    let host = host.to_ascii_lowercase();
+    let is_absolute = host == zone
+        || (host.len() > zone.len() && host.ends_with(zone) && host.as_bytes()[host.len() - zone.len() - 1] == b'.');
+    if is_absolute || zone.is_empty() { host } else { format!("{host}.{zone}") }
+}
+
+/// A TTL as seconds (`1200`) or a .NET TimeSpan (`00:20:00`, `1.00:00:00`, `00:20:00.5`).
+fn parse_timespan(s: &str) -> Option<u32> {
+    if let Ok(v) = s.parse::<u32>() {
+        return Some(v);
+    }
+    let (days, clock) = match s.split_once(':') {
+        None => return None,
+        Some((head, _)) => match head.split_once('.') {
+            Some((d, _)) => (d.parse::<u64>().ok()?, s.get(d.len() + 1..)?),
+            None => (0, s),
+        },
+    };
+    let mut parts = clock.split(':');
+    let h: u64 = parts.next()?.parse().ok()?;
+    let m: u64 = parts.next()?.parse().ok()?;
+    let sec = parts.next().unwrap_or("0");
+    // Fractions of a second are dropped.
+    let sec: u64 = sec.split_once('.').map_or(sec, |(whole, _)| whole).parse().ok()?;
+    if parts.next().is_some() || m > 59 || sec > 59 {
+        return None;
+    }
+    let total = days.checked_mul(86_400)?.checked_add(h.checked_mul(3_600)?)?.checked_add(m * 60 + sec)?;
+    u32::try_from(total).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Problem;
+    use chrono::{DateTime, Utc};
+
+    const FIXTURE: &str = include_str!("../../tests/fixtures/dns/records.csv");
+
+    fn read(text: &str) -> (DnsData, Vec<Problem>) {
+        let mut data = DnsData::default();
+        let mut problems = Problems::default();
+        parse(text, &Arc::from("records.csv"), &mut data, &mut problems);
+        (data, problems.list)
+    }
+
+    fn reasons(p: &[Problem]) -> Vec<(usize, SkipReason)> {
+        p.iter().map(|p| (p.line, p.reason)).collect()
+    }
+
+    fn utc(s: &str) -> Option<DateTime<Utc>> {
+        Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc))
+    }
+
+    fn rec(name: &str, data: RecordData, ts: Option<DateTime<Utc>>, ttl: u32, zone: usize) -> DnsRecord {
+        DnsRecord { name: name.into(), data, timestamp: ts, ttl: Some(ttl), zone }
+    }
+
+    fn addr(s: &str) -> RecordData {
+        RecordData::Addr(s.parse().unwrap())
+    }
+
+    #[test]
+    fn valid_export() {
+        let (data, problems) = read(FIXTURE);
+        let zones: Vec<_> = data.zones.iter().map(|z| z.name.as_str()).collect();
+        assert_eq!(zones, vec!["corp.example.test", "16.0.10.in-addr.arpa"]);
+        assert_eq!(
+            data.records,
+            vec![
+                rec("corp.example.test", addr("10.0.0.10"), utc("2015-10-30T16:00:00Z"), 600, 0),
+                rec("pc1.corp.example.test", addr("10.0.16.21"), utc("2015-10-30T16:00:00Z"), 1200, 0),
+                rec("pc1.corp.example.test", addr("2001:db8:1::21"), utc("2015-10-30T16:00:00Z"), 1200, 0),
+                rec("printer1.corp.example.test", addr("10.0.16.5"), None, 3600, 0),
+                rec("laptop-7.corp.example.test", addr("10.0.16.40"), utc("2016-06-22T00:00:00Z"), 1200, 0),
+                rec("www.corp.example.test", RecordData::Cname("web1.corp.example.test".into()), None, 3600, 0),
+                rec("dc1.corp.example.test", addr("10.0.0.10"), None, 86_400, 0),
+                rec("lab-pc.corp.example.test", addr("10.0.16.60"), utc("2026-11-20T08:00:00Z"), 1200, 0),
+                rec("21.16.0.10.in-addr.arpa", RecordData::Ptr("pc1.corp.example.test".into()), utc("2015-10-30T16:00:00Z"), 1200, 1),
+                rec("5.16.0.10.in-addr.arpa", RecordData::Ptr("printer1.corp.example.test".into()), None, 3600, 1),
+            ]
+        );
+        assert_eq!(reasons(&problems), vec![(8, SkipReason::UnusedType), (9, SkipReason::UnusedType)]);
+        assert_eq!(problems[0].detail, "NS record");
+    }
+
+    #[test]
+    fn header_any_order_without_type_line_or_ttl() {
+        let text = "recorddata,RECORDTYPE,hostname,zonename,timestamp\n10.0.0.1,a,PC9,Z.Test,\n";
+        let (data, problems) = read(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(data.records, vec![DnsRecord { name: "pc9.z.test".into(), data: addr("10.0.0.1"), timestamp: None, ttl: None, zone: 0 }]);
+    }
+
+    #[test]
+    fn truncated_and_bad_rows() {
+        let text = "ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData\n\
+                    z.test,pc1,A,2026-11-20T08:00:00Z,1200\n\
+                    z.test,pc2,A,,1200,10.0.0.256\n\
+                    z.test,pc3,AAAA,,1200,10.0.0.3\n\
+                    z.test,pc4,A,yesterday,1200,10.0.0.4\n\
+                    z.test,pc5,A,,20 minutes,10.0.0.5\n\
+                    z.test,,A,,1200,10.0.0.6\n\
+                    z.test,pc7,A,,1200,\n\
+                    z.test,pc8,A,,00:20:00,10.0.0.8\n\
+                    z.test,\"pc9,A,,1200,10.0.0.9\n";
+        let (data, problems) = read(text);
+        assert_eq!(data.records.len(), 1);
+        assert_eq!(data.records[0].name, "pc8.z.test");
+        assert_eq!(data.records[0].ttl, Some(1200));
+        assert_eq!(
+            reasons(&problems),
+            vec![
+                (2, SkipReason::Truncated),
+                (3, SkipReason::BadAddress),
+                (4, SkipReason::BadAddress),
+                (5, SkipReason::BadTime),
+                (6, SkipReason::BadTime),
+                (7, SkipReason::MissingField),
+                (8, SkipReason::MissingField),
+                (10, SkipReason::Truncated),
+            ]
+        );
+        assert_eq!(problems[1].detail, "'10.0.0.256' is not an IPv4 address");
+    }
+
+    #[test]
+    fn missing_columns() {
+        let (data, problems) = read("#TYPE Foo\nZoneName,HostName,RecordData\nz.test,pc1,10.0.0.1\n");
+        assert!(data.records.is_empty());
+        assert_eq!(reasons(&problems), vec![(2, SkipReason::MissingField)]);
+        assert_eq!(problems[0].detail, "the header lacks the column(s) recordtype, timestamp; no record read");
+    }
+
+    #[test]
+    fn empty_file() {
+        let (data, problems) = read("");
+        assert!(data.records.is_empty() && data.zones.is_empty() && problems.is_empty());
+        let (data, problems) = read("ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData\r\n");
+        assert!(data.records.is_empty() && problems.is_empty());
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let (plain, plain_problems) = read(FIXTURE);
+        let (data, problems) = read(&format!("\u{feff}{}", FIXTURE.replace('\n', "\r\n")));
+        assert_eq!(data.records, plain.records);
+        assert_eq!(problems, plain_problems);
+    }
+
+    #[test]
+    fn row_lines_survive_comments_blank_lines_crlf_and_quoted_line_breaks() {
+        for nl in ["\n", "\r\n"] {
+            let text = ["#TYPE x", "a,b", "", "\"1", "x\",2", "#c", "3,4", "5,\"6"].join(nl);
+            let mut rows = Rows::new(&text);
+            let mut row = csv::StringRecord::new();
+            let mut got = Vec::new();
+            while let Some((line, r)) = rows.next(&mut row) {
+                assert!(r.is_ok());
+                got.push((line, row.get(0).unwrap_or("").to_string()));
+            }
+            let first = format!("1{nl}x");
+            assert_eq!(got, vec![(2, "a".into()), (4, first), (7, "3".into()), (8, "5".into())], "{nl:?}");
+        }
+    }
+
+    #[test]
+    fn host_names() {
+        assert_eq!(owner_name("@", "z.test"), "z.test");
+        assert_eq!(owner_name("PC1", "z.test"), "pc1.z.test");
+        assert_eq!(owner_name("pc1.z.test", "z.test"), "pc1.z.test");
+        assert_eq!(owner_name("Z.Test", "z.test"), "z.test");
+        assert_eq!(owner_name("pc1.other.", "z.test"), "pc1.other");
+        assert_eq!(owner_name("pc1.xz.test", "z.test"), "pc1.xz.test.z.test");
+        assert_eq!(owner_name("pc1.sub", "z.test"), "pc1.sub.z.test");
+    }
+
+    #[test]
+    fn timespans() {
+        assert_eq!(parse_timespan("1200"), Some(1200));
+        assert_eq!(parse_timespan("00:20:00"), Some(1200));
+        assert_eq!(parse_timespan("1.00:00:00"), Some(86_400));
+        assert_eq!(parse_timespan("01:00:00.5000000"), Some(3600));
+        assert_eq!(parse_timespan("00:61:00"), None);
+        assert_eq!(parse_timespan("20m"), None);
+        assert_eq!(parse_timespan("-1"), None);
+    }
+}
