@@ -30,12 +30,12 @@ fn writes_the_header_and_escapes_formulas() {
     let first = r.stdout.split("\r\n").next().unwrap();
     assert_eq!(first, HEADER);
     let rows = csv_rows(&r.stdout);
-    // pc1 is ok (not written without --all); "-2+3" is unknown (no reverse zone, no forward data).
-    assert_eq!(rows.len(), 2, "{}", r.stdout);
-    assert_eq!(rows[1][0], "unknown");
-    assert_eq!(rows[1][2], "'-2+3");
-    assert_eq!(rows[1][3], "'-2+3.corp.example.test");
-    assert!(r.stderr.contains("status: missing 0, stale 0, at-risk 0, unknown 2, ok 0"), "{}", r.stderr);
+    // pc1's PTR is unknown (no reverse zone in the data); "-2+3" has no A record in a zone we hold.
+    assert_eq!(rows.len(), 3, "{}", r.stdout);
+    assert_eq!(rows[1][0..4], ["unknown", "10.0.16.21", "pc1.corp.example.test", "pc1.corp.example.test"]);
+    assert_eq!(rows[2][0..4], ["missing", "10.0.16.22", "'-2+3", "'-2+3.corp.example.test"]);
+    assert!(rows[2][20].starts_with("'-2+3.corp.example.test has no A record for 10.0.16.22: the name is not a valid DNS name"));
+    assert!(r.stderr.contains("status: missing 1, stale 0, at-risk 0, unknown 1, ok 0"), "{}", r.stderr);
 }
 
 #[test]
