@@ -1,0 +1,54 @@
+//! The example site end to end: `ddns-audit audit --config examples/offline/audit.toml`
+//! must give exactly the reviewed report in `tests/fixtures/expected/example-offline.csv`.
+
+mod util;
+
+use util::{csv_rows, ddns_audit, root};
+
+#[test]
+fn example_site_gives_the_reviewed_report() {
+    let r = ddns_audit(&["audit", "--config", "examples/offline/audit.toml", "--output", "-"], &root());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected = std::fs::read_to_string(root().join("tests/fixtures/expected/example-offline.csv")).unwrap();
+    let (got, want) = (csv_rows(&r.stdout), csv_rows(&expected));
+    for (g, w) in got.iter().zip(&want) {
+        assert_eq!(g, w);
+    }
+    assert_eq!(got.len(), want.len());
+    assert_eq!(r.stdout, expected, "byte-for-byte (CRLF line ends)");
+}
+
+#[test]
+fn example_site_summary_and_statuses() {
+    let r = ddns_audit(&["audit", "--config", "examples/offline/audit.toml", "--output", "-", "--fail-on", "stale"], &root());
+    assert_eq!(r.code, 1, "stale rows exist: {}", r.stderr);
+    assert!(r.stderr.contains("31 leases audited as of 2026-11-20T12:00:00Z (34 read; not audited: 1 declined, 2 expired)"), "{}", r.stderr);
+    assert!(r.stderr.contains("status: missing 6, stale 3, at-risk 6, unknown 2, ok 14"), "{}", r.stderr);
+    assert!(r.stderr.contains("scavenging risk: high 6, medium 2, unknown 0, low 15, none 3"), "{}", r.stderr);
+    assert!(r.stderr.contains("examples/offline/leases/dhcp1-v4.csv:21: bad address: IPAddress \"10.0.16.300\""), "{}", r.stderr);
+    // Every status appears in the example, and every row that is not ok says what to do.
+    let rows = csv_rows(&r.stdout);
+    for status in ["missing", "stale", "at-risk", "unknown", "ok"] {
+        assert!(rows.iter().any(|row| row[0] == status), "no {status} row");
+    }
+    for row in rows.iter().skip(1).filter(|row| row[0] != "ok") {
+        assert!(!row[20].is_empty(), "no remediation for {row:?}");
+    }
+}
+
+#[test]
+fn as_of_forecast_moves_records_into_risk() {
+    // Six and a half days later, with nothing refreshed, pc-fin-01's records (refreshed on the
+    // 18th) are past no-refresh + slack: at risk, scavengeable on 2026-12-02 (medium: after
+    // the next daily scavenging run).
+    let r = ddns_audit(
+        &["audit", "--config", "examples/offline/audit.toml", "--output", "-", "--as-of", "2026-11-27T00:00:00Z"],
+        &root(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = csv_rows(&r.stdout);
+    let fin01 = rows.iter().find(|row| row[1] == "10.0.16.21").unwrap();
+    assert_eq!(fin01[0], "at-risk");
+    assert_eq!(fin01[15], "medium");
+    assert_eq!(fin01[14], "2026-12-02T12:00:00Z");
+}
