@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::audit::{self, FailOn};
+use crate::audit;
 use crate::directory::{self, Directory};
 use crate::dns::{self, DnsData};
 use crate::input::{InputError, Problems};
@@ -65,17 +65,21 @@ fn run_offline(settings: &Settings) -> Result<Outcome, RunError> {
         dns::read_file(path, &mut dns_data, &mut problems)?;
     }
 
-    let findings = audit::audit(&leases, &directory, &dns_data, &settings.audit);
-
-    let mut summary = Summary::new(&leases, &findings, settings.audit.as_of);
+    let mut summary = Summary::new(&leases, settings.audit.as_of);
     summary.computers_read = directory.computers.len();
     summary.zones_read = dns_data.zones.len();
     summary.dns_records_read = dns_data.records.len();
-    summary.rows_written = report::write(&settings.output, &findings, settings.all)?;
+
+    // Findings stream from the audit into the report; only the counts are kept.
+    let auditor = audit::Auditor::new(&leases, &directory, &dns_data, &settings.audit);
+    let mut tripped = false;
+    summary.rows_written = report::write(&settings.output, auditor.findings(), settings.all, |f| {
+        summary.add(f);
+        tripped |= settings.fail_on.trips(f.status);
+    })?;
     summary.destination = match &settings.output {
         Destination::Stdout => "stdout".to_string(),
         Destination::File(p) => p.display().to_string(),
     };
-    let tripped = settings.fail_on != FailOn::Never && findings.iter().any(|f| settings.fail_on.trips(f.status));
     Ok(Outcome { summary: summary.render(&problems), tripped })
 }

@@ -6,10 +6,10 @@ mod findings;
 mod remediation;
 mod risk;
 
-use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use findings::{FailOn, RecordKind, RecordStatus, Risk, Status};
 pub use risk::RecordAge;
@@ -53,31 +53,54 @@ pub struct Finding<'a> {
     pub remediation: Option<String>,
 }
 
-/// Audits every lease that is active or reserved and unexpired at `settings.as_of`,
-/// returning findings sorted by address.
-pub fn audit<'a>(leases: &'a [Lease], directory: &'a Directory, dns: &DnsData, settings: &AuditSettings) -> Vec<Finding<'a>> {
-    let audited: Vec<&Lease> = leases.iter().filter(|l| l.is_audited(settings.as_of)).collect();
-    let fqdns: Vec<Option<String>> = audited.iter().map(|l| fqdn(l.hostname.as_deref(), settings.domain.as_deref())).collect();
+/// The audit over one set of gathered data: built once (indexes), then yields one finding per
+/// audited lease, in address order, without holding them all (a million-lease site streams
+/// straight into the report).
+pub struct Auditor<'a, 'd> {
+    /// Audited leases with their fqdn, sorted by address.
+    leases: Vec<(&'a Lease, Option<String>)>,
+    directory: &'a Directory,
+    dns: &'d DnsData,
+    index: RecordIndex<'d>,
+    settings: &'d AuditSettings,
+}
 
-    // Which addresses each host name holds a lease on: an A record for any of them is legitimate.
-    let mut leased_to: HashMap<&str, HashSet<IpAddr>> = HashMap::new();
-    for (lease, name) in audited.iter().zip(&fqdns) {
-        if let Some(name) = name {
-            leased_to.entry(name.as_str()).or_default().insert(lease.ip);
-        }
+impl<'a, 'd> Auditor<'a, 'd> {
+    pub fn new(leases: &'a [Lease], directory: &'a Directory, dns: &'d DnsData, settings: &'d AuditSettings) -> Auditor<'a, 'd> {
+        let mut audited: Vec<(&'a Lease, Option<String>)> = leases
+            .iter()
+            .filter(|l| l.is_audited(settings.as_of))
+            .map(|l| (l, fqdn(l.hostname.as_deref(), settings.domain.as_deref())))
+            .collect();
+        audited.sort_by(|a, b| a.0.ip.cmp(&b.0.ip).then_with(|| a.1.cmp(&b.1)));
+        Auditor { leases: audited, directory, dns, index: RecordIndex::new(dns), settings }
     }
-    let index = RecordIndex::new(dns);
 
-    let mut findings: Vec<Finding<'a>> = audited
-        .iter()
-        .zip(&fqdns)
-        .map(|(lease, name)| {
+    /// How many leases are audited (active or reserved, unexpired).
+    pub fn len(&self) -> usize {
+        self.leases.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.leases.is_empty()
+    }
+
+    /// The findings, in address order.
+    pub fn findings(&self) -> impl Iterator<Item = Finding<'a>> + '_ {
+        // Which addresses each host name holds a lease on: an A record for any of them is legitimate.
+        let leased_to: FxHashSet<(&str, IpAddr)> =
+            self.leases.iter().filter_map(|(l, name)| name.as_deref().map(|n| (n, l.ip))).collect();
+        self.leases.iter().map(move |(lease, name)| {
             let lease: &'a Lease = lease;
-            audit_one(lease, name.clone(), &leased_to, &index, dns, directory, settings)
+            audit_one(lease, name.clone(), &leased_to, &self.index, self.dns, self.directory, self.settings)
         })
-        .collect();
-    findings.sort_by(|a, b| a.lease.ip.cmp(&b.lease.ip).then_with(|| a.fqdn.cmp(&b.fqdn)));
-    findings
+    }
+}
+
+/// Audits every lease that is active or reserved and unexpired at `settings.as_of`,
+/// returning findings sorted by address. (The run streams them with [`Auditor`].)
+pub fn audit<'a>(leases: &'a [Lease], directory: &'a Directory, dns: &DnsData, settings: &AuditSettings) -> Vec<Finding<'a>> {
+    Auditor::new(leases, directory, dns, settings).findings().collect()
 }
 
 /// SPEC's `fqdn`: lowercase, without trailing dot, `.<domain>` appended when it has no dot.
@@ -95,7 +118,7 @@ pub fn fqdn(hostname: Option<&str>, domain: Option<&str>) -> Option<String> {
 fn audit_one<'a>(
     lease: &'a Lease,
     fqdn: Option<String>,
-    leased_to: &HashMap<&str, HashSet<IpAddr>>,
+    leased_to: &FxHashSet<(&str, IpAddr)>,
     index: &RecordIndex<'_>,
     dns: &DnsData,
     directory: &'a Directory,
@@ -118,22 +141,27 @@ fn audit_one<'a>(
 
     // Forward: A/AAAA of the name (through CNAMEs), compared within the lease's address family.
     let forward = index.addresses(&name, dns);
-    let a_records: Vec<IpAddr> = forward.records.iter().filter_map(|r| addr_of(r)).collect();
+    // Listed in address order (IPv4 first), whatever order the data had.
+    let mut a_records: Vec<IpAddr> = forward.records.iter().filter_map(|r| addr_of(r)).collect();
+    a_records.sort_unstable();
     let same_family: Vec<IpAddr> = a_records.iter().copied().filter(|a| a.is_ipv4() == lease.ip.is_ipv4()).collect();
-    let empty = HashSet::new();
-    let legit = leased_to.get(name.as_str()).unwrap_or(&empty);
+    // Addresses of the name that are neither this lease's nor leased to the same host name.
+    let not_leased: Vec<IpAddr> =
+        same_family.iter().copied().filter(|a| *a != lease.ip && !leased_to.contains(&(name.as_str(), *a))).collect();
     let a_status = if !forward.covered {
         RecordStatus::Unknown
     } else {
-        compare(&same_family, &lease.ip, |a| legit.contains(a))
+        compare(&same_family, &lease.ip, |a| !not_leased.contains(a))
     };
     let matching_a = forward.records.iter().copied().find(|r| addr_of(r) == Some(lease.ip));
 
     // Reverse: PTR of the address against the name.
     let rname = dns::reverse_name(lease.ip);
     let ptrs: Vec<&DnsRecord> = index.get(&rname).filter(|r| matches!(r.data, RecordData::Ptr(_))).collect();
-    let ptr_records: Vec<String> = ptrs.iter().filter_map(|r| ptr_of(r).map(str::to_string)).collect();
-    let ptr_status = if dns.covering_zone(&rname).is_none() {
+    let mut ptr_records: Vec<String> = ptrs.iter().filter_map(|r| ptr_of(r).map(str::to_string)).collect();
+    ptr_records.sort_unstable();
+    let reverse_covered = dns.covering_zone(&rname).is_some();
+    let ptr_status = if !reverse_covered {
         RecordStatus::Unknown
     } else {
         compare(&ptr_records, &name, |_| false)
@@ -159,11 +187,10 @@ fn audit_one<'a>(
     };
     let ctx = remediation::Context {
         forward_covered: forward.covered,
-        reverse_covered: dns.covering_zone(&rname).is_some(),
-        reverse_zone_hint: remediation::reverse_zone_hint(lease.ip),
+        reverse_covered,
         a_age: ages[0].as_ref(),
         ptr_age: ages[1].as_ref(),
-        legit,
+        not_leased: &not_leased,
     };
     finding.remediation = remediation::sentence(&finding, &ctx, settings);
     finding
@@ -214,10 +241,17 @@ fn ptr_of(r: &DnsRecord) -> Option<&str> {
 }
 
 /// The records of each owner name, de-duplicated (the same zone exported twice, or from two
-/// DCs, keeps the most recently refreshed copy).
+/// DCs, keeps the most recently refreshed copy). A map from name to the first record and a
+/// chain through the rest: no allocation per name, which matters at millions of records.
 struct RecordIndex<'d> {
-    by_name: HashMap<&'d str, Vec<&'d DnsRecord>>,
+    head: FxHashMap<&'d str, u32>,
+    /// For each record, the next record of the same name (`u32::MAX` ends the chain);
+    /// a record replaced by a newer duplicate is unlinked.
+    next: Vec<u32>,
+    records: &'d [DnsRecord],
 }
+
+const END: u32 = u32::MAX;
 
 struct Forward<'d> {
     records: Vec<&'d DnsRecord>,
@@ -227,38 +261,69 @@ struct Forward<'d> {
 
 impl<'d> RecordIndex<'d> {
     fn new(dns: &'d DnsData) -> RecordIndex<'d> {
-        let mut by_name: HashMap<&'d str, Vec<&'d DnsRecord>> = HashMap::with_capacity(dns.records.len());
-        for r in &dns.records {
-            let v = by_name.entry(r.name.as_str()).or_default();
-            match v.iter_mut().find(|o| o.data == r.data) {
-                Some(o) => {
+        let records = dns.records.as_slice();
+        let mut head: FxHashMap<&'d str, u32> = FxHashMap::default();
+        head.reserve(records.len());
+        let mut next = vec![END; records.len()];
+        for (i, r) in records.iter().enumerate() {
+            let i = i as u32;
+            let Some(&first) = head.get(r.name.as_str()) else {
+                head.insert(r.name.as_str(), i);
+                continue;
+            };
+            // A duplicate of a record already indexed: keep the better copy in its place.
+            let mut prev = END;
+            let mut cur = first;
+            let mut duplicate = false;
+            while cur != END {
+                let o = &records[cur as usize];
+                if o.data == r.data {
+                    duplicate = true;
                     if newer(r, o) {
-                        *o = r;
+                        next[i as usize] = next[cur as usize];
+                        if prev == END {
+                            head.insert(r.name.as_str(), i);
+                        } else {
+                            next[prev as usize] = i;
+                        }
                     }
+                    break;
                 }
-                None => v.push(r),
+                prev = cur;
+                cur = next[cur as usize];
+            }
+            if !duplicate {
+                next[i as usize] = first;
+                head.insert(r.name.as_str(), i);
             }
         }
-        RecordIndex { by_name }
+        RecordIndex { head, next, records }
     }
 
-    fn get(&self, name: &str) -> impl Iterator<Item = &'d DnsRecord> + '_ {
-        self.by_name.get(name).into_iter().flatten().copied()
+    fn get<'s>(&'s self, name: &str) -> impl Iterator<Item = &'d DnsRecord> + 's {
+        let mut cur = self.head.get(name).copied().unwrap_or(END);
+        std::iter::from_fn(move || {
+            if cur == END {
+                return None;
+            }
+            let r = &self.records[cur as usize];
+            cur = self.next[cur as usize];
+            Some(r)
+        })
     }
 
     /// A/AAAA records of `name`, following up to 8 CNAMEs as a resolver would.
     fn addresses(&self, name: &str, dns: &DnsData) -> Forward<'d> {
         let mut current = name.to_string();
         for _ in 0..8 {
-            let here: Vec<&'d DnsRecord> = self.get(&current).collect();
-            if let Some(target) = here.iter().find_map(|r| match &r.data {
+            if let Some(target) = self.get(&current).find_map(|r| match &r.data {
                 RecordData::Cname(t) => Some(t.clone()),
                 _ => None,
             }) {
                 current = target;
                 continue;
             }
-            let records = here.into_iter().filter(|r| matches!(r.data, RecordData::Addr(_))).collect();
+            let records = self.get(&current).filter(|r| matches!(r.data, RecordData::Addr(_))).collect();
             return Forward { records, covered: dns.covering_zone(&current).is_some() };
         }
         // A CNAME loop or an absurd chain: what a resolver would fail on.

@@ -1,7 +1,6 @@
 //! The `remediation` column: one sentence for every row that is not `ok`, naming the host
 //! and saying what an administrator does next.
 
-use std::collections::HashSet;
 use std::net::IpAddr;
 
 use super::{AuditSettings, Finding, RecordAge, RecordStatus, Risk, Status};
@@ -11,11 +10,10 @@ use crate::timefmt::rfc3339;
 pub struct Context<'a> {
     pub forward_covered: bool,
     pub reverse_covered: bool,
-    pub reverse_zone_hint: String,
     pub a_age: Option<&'a RecordAge>,
     pub ptr_age: Option<&'a RecordAge>,
-    /// Addresses leased to this host name (multi-homed hosts have several).
-    pub legit: &'a HashSet<IpAddr>,
+    /// Addresses of the name (lease family) not leased to this host name: the `extra` ones.
+    pub not_leased: &'a [IpAddr],
 }
 
 /// The reverse zone an administrator would create for an address (`16.0.10.in-addr.arpa`
@@ -71,10 +69,9 @@ pub fn sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Option
                     join(&f.a_records)
                 )),
                 RecordStatus::Extra => {
-                    let extra: Vec<&IpAddr> = f.a_records.iter().filter(|a| **a != ip && a.is_ipv4() == ip.is_ipv4() && !ctx.legit.contains(a)).collect();
                     parts.push(format!(
                         "{fqdn} also resolves to {}, not leased to it: delete the stale {rr} record (and have the DHCP server discard A and PTR records when leases are deleted)",
-                        join(&extra)
+                        join(ctx.not_leased)
                     ));
                 }
                 _ => {}
@@ -134,7 +131,7 @@ pub fn sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Option
             if f.ptr_status == RecordStatus::Unknown && !ctx.reverse_covered {
                 parts.push(format!(
                     "no reverse zone holds {ip}: create {} (or add its export) so the PTR record of {fqdn} can be registered and checked",
-                    ctx.reverse_zone_hint
+                    reverse_zone_hint(ip)
                 ));
             }
             if parts.is_empty() {

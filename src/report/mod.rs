@@ -97,13 +97,23 @@ pub fn row(f: &Finding<'_>) -> [String; 22] {
 }
 
 /// Writes the CSV (header, then the written rows) to `w`; returns the number of rows.
+/// Every finding, written or not, is shown to `observe` (the summary counts them).
 /// Lines end in CRLF (RFC 4180), which every spreadsheet and `Import-Csv` read.
-pub fn write_csv<W: Write>(w: W, findings: &[Finding<'_>], all: bool) -> std::io::Result<usize> {
+pub fn write_csv<'a, W: Write>(
+    w: W,
+    findings: impl Iterator<Item = Finding<'a>>,
+    all: bool,
+    mut observe: impl FnMut(&Finding<'a>),
+) -> std::io::Result<usize> {
     let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(w);
     out.write_record(COLUMNS).map_err(into_io)?;
     let mut n = 0;
-    for f in findings.iter().filter(|f| is_written(f, all)) {
-        let cells = row(f);
+    for f in findings {
+        observe(&f);
+        if !is_written(&f, all) {
+            continue;
+        }
+        let cells = row(&f);
         out.write_record(cells.iter().map(|c| escape_cell(c).into_owned())).map_err(into_io)?;
         n += 1;
     }
@@ -132,11 +142,16 @@ pub fn default_path(now: chrono::DateTime<chrono::Utc>) -> PathBuf {
 
 /// Writes the report: to stdout, or atomically to a file (a temporary file in the same
 /// directory, then a rename), so a scheduled consumer never sees half a report.
-pub fn write(dest: &Destination, findings: &[Finding<'_>], all: bool) -> Result<usize, ReportError> {
+pub fn write<'a>(
+    dest: &Destination,
+    findings: impl Iterator<Item = Finding<'a>>,
+    all: bool,
+    observe: impl FnMut(&Finding<'a>),
+) -> Result<usize, ReportError> {
     match dest {
         Destination::Stdout => {
             let stdout = std::io::stdout();
-            write_csv(std::io::BufWriter::new(stdout.lock()), findings, all).map_err(ReportError::Stdout)
+            write_csv(std::io::BufWriter::new(stdout.lock()), findings, all, observe).map_err(ReportError::Stdout)
         }
         Destination::File(path) => {
             let dir = match path.parent() {
@@ -146,7 +161,7 @@ pub fn write(dest: &Destination, findings: &[Finding<'_>], all: bool) -> Result<
             std::fs::create_dir_all(&dir).map_err(|source| ReportError::CreateDir { path: dir.clone(), source })?;
             let werr = |source| ReportError::Write { path: path.clone(), source };
             let mut tmp = tempfile::Builder::new().prefix(".ddns-audit-").suffix(".tmp").tempfile_in(&dir).map_err(werr)?;
-            let n = write_csv(std::io::BufWriter::new(tmp.as_file_mut()), findings, all).map_err(werr)?;
+            let n = write_csv(std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut()), findings, all, observe).map_err(werr)?;
             tmp.as_file().sync_all().map_err(werr)?;
             tmp.persist(path).map_err(|e| werr(e.error))?;
             Ok(n)

@@ -31,19 +31,22 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn new(leases: &[Lease], findings: &[Finding<'_>], as_of: DateTime<Utc>) -> Summary {
-        let mut s = Summary { as_of: Some(as_of), leases_read: leases.len(), audited: findings.len(), ..Summary::default() };
+    /// Starts the summary with what was read; findings are counted with [`Summary::add`].
+    pub fn new(leases: &[Lease], as_of: DateTime<Utc>) -> Summary {
+        let mut s = Summary { as_of: Some(as_of), leases_read: leases.len(), ..Summary::default() };
         for l in leases.iter().filter(|l| !l.is_audited(as_of)) {
             let why = if l.state.is_held() { "expired" } else { l.state.as_str() };
             *s.not_audited.entry(why.to_string()).or_default() += 1;
         }
-        for f in findings {
-            *s.by_status.entry(f.status).or_default() += 1;
-            if let Some(a) = &f.age {
-                *s.by_risk.entry(a.risk).or_default() += 1;
-            }
-        }
         s
+    }
+
+    pub fn add(&mut self, f: &Finding<'_>) {
+        self.audited += 1;
+        *self.by_status.entry(f.status).or_default() += 1;
+        if let Some(a) = &f.age {
+            *self.by_risk.entry(a.risk).or_default() += 1;
+        }
     }
 
     /// The text for stderr.
