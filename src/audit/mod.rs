@@ -9,7 +9,7 @@ mod risk;
 use std::net::IpAddr;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 pub use findings::{FailOn, RecordKind, RecordStatus, Risk, Status};
 pub use risk::RecordAge;
@@ -57,8 +57,8 @@ pub struct Finding<'a> {
 /// audited lease, in address order, without holding them all (a million-lease site streams
 /// straight into the report).
 pub struct Auditor<'a, 'd> {
-    /// Audited leases with their fqdn, sorted by address.
-    leases: Vec<(&'a Lease, Option<String>)>,
+    /// Audited leases, sorted by address (unique after the readers' de-duplication).
+    leases: Vec<&'a Lease>,
     directory: &'a Directory,
     dns: &'d DnsData,
     index: RecordIndex<'d>,
@@ -67,12 +67,8 @@ pub struct Auditor<'a, 'd> {
 
 impl<'a, 'd> Auditor<'a, 'd> {
     pub fn new(leases: &'a [Lease], directory: &'a Directory, dns: &'d DnsData, settings: &'d AuditSettings) -> Auditor<'a, 'd> {
-        let mut audited: Vec<(&'a Lease, Option<String>)> = leases
-            .iter()
-            .filter(|l| l.is_audited(settings.as_of))
-            .map(|l| (l, fqdn(l.hostname.as_deref(), settings.domain.as_deref())))
-            .collect();
-        audited.sort_by(|a, b| a.0.ip.cmp(&b.0.ip).then_with(|| a.1.cmp(&b.1)));
+        let mut audited: Vec<&'a Lease> = leases.iter().filter(|l| l.is_audited(settings.as_of)).collect();
+        audited.sort_by(|a, b| a.ip.cmp(&b.ip).then_with(|| a.hostname.cmp(&b.hostname)));
         Auditor { leases: audited, directory, dns, index: RecordIndex::new(dns), settings }
     }
 
@@ -87,13 +83,20 @@ impl<'a, 'd> Auditor<'a, 'd> {
 
     /// The findings, in address order.
     pub fn findings(&self) -> impl Iterator<Item = Finding<'a>> + '_ {
-        // Which addresses each host name holds a lease on: an A record for any of them is legitimate.
-        let leased_to: FxHashSet<(&str, IpAddr)> =
-            self.leases.iter().filter_map(|(l, name)| name.as_deref().map(|n| (n, l.ip))).collect();
-        self.leases.iter().map(move |(lease, name)| {
-            let lease: &'a Lease = lease;
-            audit_one(lease, name.clone(), &leased_to, &self.index, self.dns, self.directory, self.settings)
+        self.leases.iter().map(move |lease| {
+            let name = fqdn(lease.hostname.as_deref(), self.settings.domain.as_deref());
+            audit_one(lease, name, &|ip, name| self.leased_to(ip, name), &self.index, self.dns, self.directory, self.settings)
         })
+    }
+
+    /// Whether `ip` is leased (audited) to the host name `name`: such an address in DNS is a
+    /// multi-homed host's other interface, not a stale record.
+    fn leased_to(&self, ip: IpAddr, name: &str) -> bool {
+        let start = self.leases.partition_point(|l| l.ip < ip);
+        self.leases[start..]
+            .iter()
+            .take_while(|l| l.ip == ip)
+            .any(|l| fqdn(l.hostname.as_deref(), self.settings.domain.as_deref()).as_deref() == Some(name))
     }
 }
 
@@ -118,7 +121,7 @@ pub fn fqdn(hostname: Option<&str>, domain: Option<&str>) -> Option<String> {
 fn audit_one<'a>(
     lease: &'a Lease,
     fqdn: Option<String>,
-    leased_to: &FxHashSet<(&str, IpAddr)>,
+    leased_to: &dyn Fn(IpAddr, &str) -> bool,
     index: &RecordIndex<'_>,
     dns: &DnsData,
     directory: &'a Directory,
@@ -147,7 +150,7 @@ fn audit_one<'a>(
     let same_family: Vec<IpAddr> = a_records.iter().copied().filter(|a| a.is_ipv4() == lease.ip.is_ipv4()).collect();
     // Addresses of the name that are neither this lease's nor leased to the same host name.
     let not_leased: Vec<IpAddr> =
-        same_family.iter().copied().filter(|a| *a != lease.ip && !leased_to.contains(&(name.as_str(), *a))).collect();
+        same_family.iter().copied().filter(|a| *a != lease.ip && !leased_to(*a, &name)).collect();
     let a_status = if !forward.covered {
         RecordStatus::Unknown
     } else {

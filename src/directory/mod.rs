@@ -4,7 +4,6 @@
 pub mod csv;
 pub mod ldif;
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -76,43 +75,55 @@ pub fn read_file(path: &Path, out: &mut Vec<Computer>, problems: &mut Problems) 
     Ok(())
 }
 
-/// Computers indexed for the join with lease host names.
+/// Computers indexed for the join with lease host names: two sorted index arrays (by
+/// `dNSHostName`, by name without case) rather than maps of copied strings, so that a
+/// large forest costs a few bytes per computer beyond the records themselves.
 #[derive(Debug, Default)]
 pub struct Directory {
     pub computers: Vec<Computer>,
-    by_fqdn: HashMap<String, usize>,
-    by_name: HashMap<String, Vec<usize>>,
+    by_fqdn: Vec<u32>,
+    by_name: Vec<u32>,
+}
+
+fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 impl Directory {
     pub fn new(computers: Vec<Computer>) -> Directory {
-        let mut by_fqdn = HashMap::new();
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, c) in computers.iter().enumerate() {
-            if let Some(f) = &c.dns_host_name {
-                by_fqdn.entry(f.clone()).or_insert(i);
-            }
-            by_name.entry(c.name.to_ascii_lowercase()).or_default().push(i);
-        }
+        let n = u32::try_from(computers.len()).unwrap_or(u32::MAX);
+        let mut by_fqdn: Vec<u32> = (0..n).filter(|&i| computers[i as usize].dns_host_name.is_some()).collect();
+        // Stable sorts: the first computer in the input wins among duplicates.
+        by_fqdn.sort_by(|&a, &b| computers[a as usize].dns_host_name.cmp(&computers[b as usize].dns_host_name));
+        let mut by_name: Vec<u32> = (0..n).collect();
+        by_name.sort_by(|&a, &b| cmp_ignore_case(&computers[a as usize].name, &computers[b as usize].name));
         Directory { computers, by_fqdn, by_name }
     }
 
     /// The computer for a host: by `dNSHostName` first; else by name when the first label
     /// matches exactly one computer (a host name is not unique across domains of a forest).
     pub fn find(&self, fqdn: &str) -> Option<&Computer> {
-        if let Some(&i) = self.by_fqdn.get(fqdn) {
-            return Some(&self.computers[i]);
+        let c = &self.computers;
+        let i = self.by_fqdn.partition_point(|&i| c[i as usize].dns_host_name.as_deref() < Some(fqdn));
+        if let Some(&j) = self.by_fqdn.get(i)
+            && c[j as usize].dns_host_name.as_deref() == Some(fqdn)
+        {
+            return Some(&c[j as usize]);
         }
         let label = fqdn.split('.').next()?;
-        match self.by_name.get(label).map(Vec::as_slice) {
-            Some([i]) => {
-                let c = &self.computers[*i];
+        let i = self.by_name.partition_point(|&i| cmp_ignore_case(&c[i as usize].name, label).is_lt());
+        let same: Vec<&Computer> = self.by_name[i..]
+            .iter()
+            .map(|&j| &c[j as usize])
+            .take_while(|x| x.name.eq_ignore_ascii_case(label))
+            .take(2)
+            .collect();
+        match same.as_slice() {
+            [only] => match &only.dns_host_name {
                 // A computer whose dNSHostName says another domain is not this host.
-                match &c.dns_host_name {
-                    Some(d) if fqdn.contains('.') && d != fqdn => None,
-                    _ => Some(c),
-                }
-            }
+                Some(d) if fqdn.contains('.') && d != fqdn => None,
+                _ => Some(only),
+            },
             _ => None,
         }
     }
