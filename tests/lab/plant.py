@@ -1,0 +1,460 @@
+#!/usr/bin/python3
+"""Plant the ddns-audit lab's KNOWN WORLD into the Samba AD DC that tests/lab/up.sh started.
+
+Run with the system interpreter (/usr/bin/python3): it uses Samba's own bindings
+(samba.samdb over LDAP with NTLM sign+seal, samba.dcerpc.dnsserver over RPC, samba.ndr to pack
+dnsRecord/dNSProperty values exactly as Windows and Samba store them, e.g. the big-endian TTL).
+
+    /usr/bin/python3 tests/lab/plant.py --server 10.77.0.2 --password-file $LAB_DIR/admin.pass
+    /usr/bin/python3 tests/lab/plant.py --emit tests/lab   # regenerate world.md/world.json/leases*.csv
+
+Everything planted comes from the tables below (ZONES, HOSTS, COMPUTERS); world.md, world.json
+and the lease files are generated from the same tables, so tests assert against one source.
+Planting is idempotent: objects it owns are deleted and re-added each run.
+"""
+
+import argparse
+import ipaddress
+import json
+import os
+import sys
+from datetime import datetime, timedelta, timezone
+
+# ---------------------------------------------------------------------------------------------
+# THE WORLD. All times are relative to AS_OF; tests run ddns-audit with --as-of $LAB_AS_OF.
+
+AS_OF = datetime(2026, 11, 20, 12, 0, 0, tzinfo=timezone.utc)
+LEASE_EXPIRY = datetime(2026, 11, 27, 12, 0, 0, tzinfo=timezone.utc)  # AS_OF + 7 d, Active
+DOMAIN = "corp.example.test"
+H = 3600  # seconds in an hour
+
+# Aging intervals in hours; "aging" False = aging off for that zone (scavenging never removes).
+# partition: "domain" = DC=DomainDnsZones, "forest" = DC=ForestDnsZones.
+ZONES = [
+    # name                                  partition  aging  no_refresh_h refresh_h
+    dict(name="corp.example.test",          partition="domain", aging=True,  no_refresh_h=168, refresh_h=168, provisioned=True),
+    dict(name="77.10.in-addr.arpa",         partition="domain", aging=True,  no_refresh_h=168, refresh_h=168),
+    dict(name="78.10.in-addr.arpa",         partition="domain", aging=False, no_refresh_h=168, refresh_h=168),
+    dict(name="7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa", partition="domain", aging=True, no_refresh_h=168, refresh_h=168),
+    dict(name="forest.example.test",        partition="forest", aging=True,  no_refresh_h=168, refresh_h=168),
+]
+
+STATIC = "static"  # a record with dwTimeStamp 0
+# A record's age: hours before AS_OF (its dwTimeStamp = hours(AS_OF) - age_h), or STATIC.
+# a / aaaa / ptr: None = no such record planted. "ptr_to" overrides the PTR target.
+# tombstone: the host's dnsNodes (forward and reverse) exist but are tombstoned
+#   (dNSTombstoned TRUE, one record of type 0 holding the EntombedTime) = no records.
+# expected: what SPEC.md says ddns-audit reports for the lease with --as-of AS_OF, the zones'
+#   own aging intervals, scavenging interval 7 d and slack 24 h (a Windows CSV lease carries no
+#   lease duration). record_timestamp/scavenge_after are hours relative to AS_OF (None = empty).
+HOSTS = [
+    dict(host="fresh-01", ip="10.77.1.10", leased=True,
+         a=dict(age_h=48), ptr=dict(age_h=48),
+         planted="A+PTR, timestamp AS_OF-2d",
+         expected=dict(status="ok", a_status="ok", ptr_status="ok", record_kind="dynamic",
+                       record_ts_h=-48, scavenge_after_h=-48 + 336, scavenging_risk="low")),
+    dict(host="frozen-01", ip="10.77.1.20", leased=True,
+         a=dict(age_h=480, ttl=1200), ptr=dict(age_h=480),
+         planted="A (TTL 1200)+PTR, timestamp AS_OF-20d",
+         expected=dict(status="at-risk", a_status="ok", ptr_status="ok", record_kind="dynamic",
+                       record_ts_h=-480, scavenge_after_h=-480 + 336, scavenging_risk="high")),
+    dict(host="frozen-02", ip="10.77.1.21", leased=True,
+         a=dict(age_h=480), ptr=dict(age_h=48),
+         planted="A AS_OF-20d, PTR AS_OF-2d (A is the one at risk)",
+         expected=dict(status="at-risk", a_status="ok", ptr_status="ok", record_kind="dynamic",
+                       record_ts_h=-480, scavenge_after_h=-480 + 336, scavenging_risk="high")),
+    dict(host="mismatch-01", ip="10.77.1.30", leased=True,
+         a=dict(age_h=48, addr="10.77.1.130"), ptr=dict(age_h=48, to="old-01.corp.example.test"),
+         planted="A -> 10.77.1.130 (lease is .30); PTR of .30 -> old-01.corp.example.test; AS_OF-2d",
+         expected=dict(status="stale", a_status="mismatch", ptr_status="mismatch", record_kind=None,
+                       record_ts_h=None, scavenge_after_h=None, scavenging_risk=None)),
+    dict(host="static-01", ip="10.77.1.40", leased=True,
+         a=dict(age_h=STATIC), ptr=dict(age_h=STATIC),
+         planted="A+PTR static (timestamp 0)",
+         expected=dict(status="ok", a_status="ok", ptr_status="ok", record_kind="static",
+                       record_ts_h=None, scavenge_after_h=None, scavenging_risk="none")),
+    dict(host="missing-01", ip="10.77.1.50", leased=True, dns_registration="Pending",
+         a=None, ptr=None,
+         planted="nothing in DNS (lease DnsRegistration Pending)",
+         expected=dict(status="missing", a_status="missing", ptr_status="missing", record_kind=None,
+                       record_ts_h=None, scavenge_after_h=None, scavenging_risk=None)),
+    dict(host="tomb-01", ip="10.77.1.60", leased=True, tombstone=True,
+         a=None, ptr=None,
+         planted="forward and reverse dnsNode tombstoned (dNSTombstoned TRUE, type-0 record, entombed AS_OF-1d)",
+         expected=dict(status="missing", a_status="missing", ptr_status="missing", record_kind=None,
+                       record_ts_h=None, scavenge_after_h=None, scavenging_risk=None)),
+    dict(host="noaging-01", ip="10.78.1.10", leased=True,
+         a=dict(age_h=960), ptr=dict(age_h=960),
+         planted="A+PTR AS_OF-40d; forward zone aging on, 78.10 reverse zone aging off",
+         expected=dict(status="at-risk", a_status="ok", ptr_status="ok", record_kind="dynamic",
+                       record_ts_h=-960, scavenge_after_h=-960 + 336, scavenging_risk="high")),
+    dict(host="v6-01", ip="2001:db8:77::10", leased=True,
+         aaaa=dict(age_h=48), ptr=dict(age_h=48),
+         planted="AAAA+PTR (ip6.arpa zone, aging on), AS_OF-2d; lease in leases-v6.csv",
+         expected=dict(status="ok", a_status="ok", ptr_status="ok", record_kind="dynamic",
+                       record_ts_h=-48, scavenge_after_h=-48 + 336, scavenging_risk="low")),
+    dict(host="forest-01", fqdn="forest-01.forest.example.test", ip="10.77.1.80", leased=False,
+         zone="forest.example.test", a=dict(age_h=48), ptr=None,
+         planted="A in forest.example.test (ForestDnsZones, aging on), AS_OF-2d; not leased",
+         expected=None),
+]
+
+# Computers in CN=Computers. last_logon_h: hours before AS_OF of lastLogonTimestamp.
+COMPUTERS = [
+    dict(name="FRESH-01",    uac=4096, last_logon_h=24,   os="Windows 11 Enterprise"),
+    dict(name="FROZEN-01",   uac=4096, last_logon_h=504,  os="Windows 11 Enterprise"),
+    dict(name="FROZEN-02",   uac=4096, last_logon_h=48,   os="Windows 10 Enterprise"),
+    dict(name="STATIC-01",   uac=4096, last_logon_h=72,   os="Windows Server 2022 Standard"),
+    dict(name="MISMATCH-01", uac=4096, last_logon_h=24,   os="Windows 11 Enterprise"),
+    dict(name="MISSING-01",  uac=4096, last_logon_h=24,   os="Windows 11 Enterprise"),
+    dict(name="DISABLED-01", uac=4098, last_logon_h=2880, os="Windows 10 Enterprise"),
+]
+
+# ---------------------------------------------------------------------------------------------
+# Derived values
+
+EPOCH_1601 = datetime(1601, 1, 1, tzinfo=timezone.utc)
+
+
+def hours_since_1601(dt):
+    return int((dt - EPOCH_1601).total_seconds()) // H
+
+
+def filetime(dt):
+    return int((dt - EPOCH_1601).total_seconds()) * 10_000_000
+
+
+AS_OF_HOURS = hours_since_1601(AS_OF)
+
+
+def rfc3339(dt):
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def at(offset_h):
+    return None if offset_h is None else rfc3339(AS_OF + timedelta(hours=offset_h))
+
+
+def stamp(rec):
+    return 0 if rec["age_h"] == STATIC else AS_OF_HOURS - rec["age_h"]
+
+
+def fqdn_of(h):
+    return h.get("fqdn", f"{h['host']}.{DOMAIN}")
+
+
+def zone_for_reverse(ip):
+    rp = ipaddress.ip_address(ip).reverse_pointer
+    for z in ZONES:
+        if rp.endswith("." + z["name"]):
+            return z["name"], rp[: -(len(z["name"]) + 1)]
+    raise SystemExit(f"no reverse zone in ZONES covers {ip}")
+
+
+def dns_entries():
+    """(zone, node name, [(type, data, timestamp, ttl)], tombstoned) for every planted node."""
+    nodes = {}
+
+    def add(zone, name, rtype, data, ts, ttl):
+        nodes.setdefault((zone, name), []).append((rtype, data, ts, ttl))
+
+    for h in HOSTS:
+        zone = h.get("zone", DOMAIN)
+        fq = fqdn_of(h)
+        label = fq[: -(len(zone) + 1)]
+        if h.get("tombstone"):
+            rz, rname = zone_for_reverse(h["ip"])
+            nodes[(zone, label)] = "tombstone"
+            nodes[(rz, rname)] = "tombstone"
+            continue
+        if h.get("a"):
+            r = h["a"]
+            add(zone, label, "A", r.get("addr", h["ip"]), stamp(r), r.get("ttl", 3600))
+        if h.get("aaaa"):
+            r = h["aaaa"]
+            add(zone, label, "AAAA", r.get("addr", h["ip"]), stamp(r), r.get("ttl", 3600))
+        if h.get("ptr"):
+            r = h["ptr"]
+            rz, rname = zone_for_reverse(h["ip"])
+            add(rz, rname, "PTR", r.get("to", fq), stamp(r), r.get("ttl", 3600))
+    return nodes
+
+
+# ---------------------------------------------------------------------------------------------
+# Generated files: world.md, world.json, leases.csv (v4), leases-v6.csv
+
+def ts_text(rec):
+    if rec is None:
+        return "-"
+    if rec["age_h"] == STATIC:
+        return "0 (static)"
+    return f"{stamp(rec)} (AS_OF-{rec['age_h'] // 24}d = {at(-rec['age_h'])})"
+
+
+def mac_of(ip):
+    n = int(ipaddress.ip_address(ip)) & 0xFFFFFF
+    return "00-15-5d-%02x-%02x-%02x" % (n >> 16, (n >> 8) & 0xFF, n & 0xFF)
+
+
+def emit(outdir):
+    leased = [h for h in HOSTS if h["leased"]]
+    v4 = [h for h in leased if ipaddress.ip_address(h["ip"]).version == 4]
+    v6 = [h for h in leased if ipaddress.ip_address(h["ip"]).version == 6]
+    exp = LEASE_EXPIRY.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def q(*cells):
+        return ",".join('"%s"' % c for c in cells) + "\r\n"
+
+    with open(os.path.join(outdir, "leases.csv"), "w", newline="") as f:
+        f.write(q("IPAddress", "ScopeId", "AddressState", "ClientId", "HostName",
+                  "LeaseExpiryTime", "DnsRR", "DnsRegistration"))
+        for h in v4:
+            scope = str(ipaddress.ip_network(h["ip"] + "/24", strict=False).network_address)
+            f.write(q(h["ip"], scope, "Active", mac_of(h["ip"]), fqdn_of(h), exp, "AandPTR",
+                      h.get("dns_registration", "Complete")))
+    with open(os.path.join(outdir, "leases-v6.csv"), "w", newline="") as f:
+        f.write(q("IPAddress", "Prefix", "AddressState", "AddressType", "ClientDuid", "HostName",
+                  "Iaid", "LeaseExpiryTime"))
+        for h in v6:
+            prefix = str(ipaddress.ip_network(h["ip"] + "/64", strict=False).network_address)
+            duid = "00-01-00-01-2c-4d-1a-2b-" + mac_of(h["ip"])
+            f.write(q(h["ip"], prefix, "Active", "IANA", duid, fqdn_of(h), "83891472", exp))
+
+    world = dict(
+        as_of=rfc3339(AS_OF), as_of_hours_since_1601=AS_OF_HOURS, lease_expiry=exp,
+        zones=[{k: v for k, v in z.items() if k != "provisioned"} for z in ZONES],
+        hosts=[], computers=[])
+    for h in HOSTS:
+        e = h["expected"]
+        row = dict(host=h["host"], fqdn=fqdn_of(h), ip=h["ip"], leased=h["leased"],
+                   tombstoned=bool(h.get("tombstone")), planted=h["planted"])
+        for kind in ("a", "aaaa", "ptr"):
+            r = h.get(kind)
+            row[kind] = None if not r else dict(
+                data=r.get("addr", h["ip"]) if kind != "ptr" else r.get("to", fqdn_of(h)),
+                timestamp_hours=stamp(r), timestamp=None if r["age_h"] == STATIC else at(-r["age_h"]),
+                ttl=r.get("ttl", 3600))
+        row["expected"] = None if e is None else dict(
+            status=e["status"], a_status=e["a_status"], ptr_status=e["ptr_status"],
+            record_kind=e["record_kind"], record_timestamp=at(e["record_ts_h"]),
+            scavenge_after=at(e["scavenge_after_h"]), scavenging_risk=e["scavenging_risk"],
+            ad_computer=next((c["name"] for c in COMPUTERS if c["name"].lower() == h["host"]), None))
+        world["hosts"].append(row)
+    for c in COMPUTERS:
+        ll = AS_OF - timedelta(hours=c["last_logon_h"])
+        world["computers"].append(dict(
+            name=c["name"], dn=f"CN={c['name']},CN=Computers,DC=corp,DC=example,DC=test",
+            dNSHostName=f"{c['name'].lower()}.{DOMAIN}", userAccountControl=c["uac"],
+            enabled=not (c["uac"] & 2), lastLogonTimestamp=filetime(ll), last_logon=rfc3339(ll),
+            operatingSystem=c["os"]))
+    with open(os.path.join(outdir, "world.json"), "w") as f:
+        json.dump(world, f, indent=2)
+        f.write("\n")
+
+    md = []
+    md.append("# The lab's known world (generated by `plant.py --emit`; do not edit)\n")
+    md.append(f"AS_OF = **{rfc3339(AS_OF)}** = {AS_OF_HOURS} hours since 1601-01-01 UTC "
+              f"(dnsRecord dwTimeStamp units). Tests run `ddns-audit audit --as-of {rfc3339(AS_OF)}`.")
+    md.append(f"Leases: `leases.csv` (Windows `Get-DhcpServerv4Lease | Export-Csv`) and `leases-v6.csv` "
+              f"(`Get-DhcpServerv6Lease`), all Active, LeaseExpiryTime {exp}. Machine-readable: `world.json`.\n")
+    md.append("## Zones\n")
+    md.append("| zone | partition | aging | no-refresh | refresh |")
+    md.append("|---|---|---|---|---|")
+    for z in ZONES:
+        md.append(f"| {z['name']} | {'DomainDnsZones' if z['partition'] == 'domain' else 'ForestDnsZones'} | "
+                  f"{'on' if z['aging'] else 'off'} | {z['no_refresh_h']} h | {z['refresh_h']} h |")
+    md.append("\n## Hosts\n")
+    md.append("Expected values follow SPEC.md with scavenging interval 7 d and slack 24 h "
+              "(not refreshed when as_of − timestamp > 168 h + 24 h; high when scavenge_after ≤ as_of + 7 d).\n")
+    md.append("| host (fqdn) | IP | planted | A/AAAA dwTimeStamp | PTR dwTimeStamp | status | a / ptr | kind | record_timestamp | scavenge_after | risk |")
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    for h in HOSTS:
+        e = h["expected"]
+        fwd = h.get("a") or h.get("aaaa")
+        if e is None:
+            exp_cells = "not leased | - | - | - | - | -"
+        else:
+            exp_cells = " | ".join([
+                f"**{e['status']}**", f"{e['a_status']} / {e['ptr_status']}", e["record_kind"] or "",
+                at(e["record_ts_h"]) or "", at(e["scavenge_after_h"]) or "", e["scavenging_risk"] or ""])
+        md.append(f"| {fqdn_of(h)} | {h['ip']} | {h['planted']} | {ts_text(fwd)} | {ts_text(h.get('ptr'))} | {exp_cells} |")
+    md.append("\n## Computers (CN=Computers,DC=corp,DC=example,DC=test)\n")
+    md.append("| name | dNSHostName | userAccountControl | lastLogonTimestamp (FILETIME) | operatingSystem |")
+    md.append("|---|---|---|---|---|")
+    for c in world["computers"]:
+        md.append(f"| {c['name']} | {c['dNSHostName']} | {c['userAccountControl']}"
+                  f"{'' if c['enabled'] else ' (disabled)'} | {c['lastLogonTimestamp']} ({c['last_logon']}) | {c['operatingSystem']} |")
+    md.append("\nHosts without a computer object: tomb-01, noaging-01, v6-01, forest-01. "
+              "DISABLED-01 has no lease and no records.")
+    with open(os.path.join(outdir, "world.md"), "w") as f:
+        f.write("\n".join(md) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Planting
+
+def plant(server, password, base_dn):
+    import ldb
+    from samba import WERRORError, werror
+    from samba.credentials import DONT_USE_KERBEROS, Credentials
+    from samba.dcerpc import dnsp, dnsserver
+    from samba.ndr import ndr_pack, ndr_unpack
+    from samba.param import LoadParm
+    from samba.samdb import SamDB
+
+    lp = LoadParm()
+    lp.load("/dev/null")  # client defaults; never the host's smb.conf
+    creds = Credentials()
+    creds.guess(lp)
+    creds.set_username("administrator")
+    creds.set_domain("CORP")
+    creds.set_password(password)
+    creds.set_kerberos_state(DONT_USE_KERBEROS)  # NTLM sign+seal: works by IP, no SPN needed
+
+    samdb = SamDB(url=f"ldap://{server}", credentials=creds, lp=lp)
+    rpc = dnsserver.dnsserver(f"ncacn_ip_tcp:{server}[sign]", lp, creds)
+    client_version = dnsserver.DNS_CLIENT_VERSION_LONGHORN
+
+    def part_dn(partition):
+        return f"DC={'DomainDnsZones' if partition == 'domain' else 'ForestDnsZones'},{base_dn}"
+
+    zone_dn = {z["name"]: f"DC={z['name']},CN=MicrosoftDNS,{part_dn(z['partition'])}" for z in ZONES}
+
+    def exists(dn):
+        try:
+            return len(samdb.search(base=dn, scope=ldb.SCOPE_BASE, attrs=["dn"])) == 1
+        except ldb.LdbError as e:
+            if e.args[0] == ldb.ERR_NO_SUCH_OBJECT:
+                return False
+            raise
+
+    # Zones: create (RPC ZoneCreate, the forest one with DNS_DP_FOREST_DEFAULT; samba-tool 4.17
+    # has no --dns-directory-partition), then aging via ResetDwordProperty, as samba-tool
+    # dns zoneoptions does; Samba stores these in the zone's dNSProperty (checked below).
+    for z in ZONES:
+        if not exists(zone_dn[z["name"]]):
+            info = dnsserver.DNS_RPC_ZONE_CREATE_INFO_LONGHORN()
+            info.pszZoneName = z["name"]
+            info.dwZoneType = dnsp.DNS_ZONE_TYPE_PRIMARY
+            info.fAging = 0
+            info.fDsIntegrated = 1
+            info.fLoadExisting = 1
+            info.dwDpFlags = (dnsserver.DNS_DP_FOREST_DEFAULT if z["partition"] == "forest"
+                              else dnsserver.DNS_DP_DOMAIN_DEFAULT)
+            rpc.DnssrvOperation2(client_version, 0, server, None, 0, "ZoneCreate",
+                                 dnsserver.DNSSRV_TYPEID_ZONE_CREATE, info)
+            print(f"zone {z['name']} created in {z['partition']} partition")
+        for prop, val in (("AllowUpdate", dnsp.DNS_ZONE_UPDATE_SECURE),
+                          ("NoRefreshInterval", z["no_refresh_h"]),
+                          ("RefreshInterval", z["refresh_h"]),
+                          ("Aging", 1 if z["aging"] else 0)):
+            nap = dnsserver.DNS_RPC_NAME_AND_PARAM()
+            nap.pszNodeName = prop
+            nap.dwParam = val
+            rpc.DnssrvOperation2(client_version, 0, server, z["name"], 0, "ResetDwordProperty",
+                                 dnsserver.DNSSRV_TYPEID_NAME_AND_PARAM, nap)
+
+    want = {
+        dnsp.DSPROPERTY_ZONE_AGING_STATE: lambda z: 1 if z["aging"] else 0,
+        dnsp.DSPROPERTY_ZONE_NOREFRESH_INTERVAL: lambda z: z["no_refresh_h"],
+        dnsp.DSPROPERTY_ZONE_REFRESH_INTERVAL: lambda z: z["refresh_h"],
+    }
+    for z in ZONES:
+        res = samdb.search(base=zone_dn[z["name"]], scope=ldb.SCOPE_BASE, attrs=["dNSProperty"])
+        props = {}
+        for v in res[0].get("dNSProperty", []):
+            p = ndr_unpack(dnsp.DnsProperty, v)
+            props[p.id] = p.data
+        for pid, f in want.items():
+            if props.get(pid) != f(z):
+                raise SystemExit(f"zone {z['name']}: dNSProperty id {pid:#x} = {props.get(pid)!r}, "
+                                 f"want {f(z)}")
+    print("zone aging verified in dNSProperty: " + ", ".join(
+        f"{z['name']}={'on' if z['aging'] else 'off'}/{z['no_refresh_h']}h/{z['refresh_h']}h" for z in ZONES))
+
+    # Records
+    rtypes = {"A": dnsp.DNS_TYPE_A, "AAAA": dnsp.DNS_TYPE_AAAA, "PTR": dnsp.DNS_TYPE_PTR}
+
+    def record(rtype, data, ts, ttl):
+        r = dnsp.DnssrvRpcRecord()
+        r.wType = rtypes[rtype]
+        r.rank = dnsp.DNS_RANK_ZONE
+        r.dwSerial = 1
+        r.dwTtlSeconds = ttl  # ndr_pack writes it big-endian, as MS-DNSP 2.3.2.2 requires
+        r.dwTimeStamp = ts
+        r.data = data
+        return ndr_pack(r)
+
+    def tombstone_record():
+        r = dnsp.DnssrvRpcRecord()
+        r.wType = dnsp.DNS_TYPE_TOMBSTONE
+        r.rank = dnsp.DNS_RANK_ZONE
+        r.dwSerial = 1
+        r.dwTimeStamp = 0
+        r.data = filetime(AS_OF - timedelta(days=1))  # EntombedTime (NTTIME)
+        return ndr_pack(r)
+
+    n = 0
+    for (zone, name), recs in sorted(dns_entries().items()):
+        dn = f"DC={name},{zone_dn[zone]}"
+        if exists(dn):
+            samdb.delete(dn)
+        msg = {"dn": dn, "objectClass": ["top", "dnsNode"]}
+        if recs == "tombstone":
+            msg["dnsRecord"] = [tombstone_record()]
+            msg["dNSTombstoned"] = "TRUE"
+        else:
+            msg["dnsRecord"] = [record(*r) for r in recs]
+            msg["dNSTombstoned"] = "FALSE"
+        samdb.add(msg)
+        n += 1
+    print(f"{n} dnsNode objects planted")
+
+    # Computers
+    for c in COMPUTERS:
+        dn = f"CN={c['name']},CN=Computers,{base_dn}"
+        if exists(dn):
+            samdb.delete(dn)
+        samdb.add({
+            "dn": dn,
+            "objectClass": "computer",
+            "sAMAccountName": c["name"] + "$",
+            "userAccountControl": str(c["uac"]),
+            "dNSHostName": f"{c['name'].lower()}.{DOMAIN}",
+            "operatingSystem": c["os"],
+        })
+        ll = str(filetime(AS_OF - timedelta(hours=c["last_logon_h"])))
+        m = ldb.Message(ldb.Dn(samdb, dn))
+        m["lastLogonTimestamp"] = ldb.MessageElement(ll, ldb.FLAG_MOD_REPLACE, "lastLogonTimestamp")
+        try:
+            samdb.modify(m)
+        except ldb.LdbError:
+            samdb.modify(m, controls=["relax:0"])
+        got = samdb.search(base=dn, scope=ldb.SCOPE_BASE, attrs=["lastLogonTimestamp", "userAccountControl"])[0]
+        if str(got["lastLogonTimestamp"][0]) != ll or int(str(got["userAccountControl"][0])) != c["uac"]:
+            raise SystemExit(f"{dn}: lastLogonTimestamp/userAccountControl not as planted: {got}")
+    print(f"{len(COMPUTERS)} computers planted")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--server", help="the DC's address (10.77.0.2)")
+    ap.add_argument("--password-file")
+    ap.add_argument("--base-dn", default="DC=corp,DC=example,DC=test")
+    ap.add_argument("--dns-domain", default=DOMAIN)
+    ap.add_argument("--emit", metavar="DIR", help="write world.md, world.json, leases.csv, leases-v6.csv")
+    a = ap.parse_args()
+    if a.dns_domain != DOMAIN:
+        raise SystemExit(f"the world is written for {DOMAIN}")
+    if a.emit:
+        emit(a.emit)
+    if a.server:
+        with open(a.password_file) as f:
+            password = f.read().strip()
+        plant(a.server, password, a.base_dn)
+    if not (a.emit or a.server):
+        ap.error("give --server (plant) and/or --emit DIR")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
