@@ -71,7 +71,7 @@ fn run_offline(settings: &Settings) -> Result<Outcome, RunError> {
     summary.dns_records_read = dns_data.records.len();
 
     // Findings stream from the audit into the report; only the counts are kept.
-    let auditor = audit::Auditor::new(&leases, &directory, &dns_data, &settings.audit);
+    let auditor = audit::Auditor::new(&leases, &directory, &dns_data, None, &settings.audit);
     let mut tripped = false;
     summary.rows_written = report::write(&settings.output, auditor.findings(), settings.all, |f| {
         summary.add(f);

@@ -15,6 +15,7 @@ pub use findings::{FailOn, RecordKind, RecordStatus, Risk, Status};
 pub use risk::RecordAge;
 
 use crate::directory::{Computer, Directory};
+use crate::dns::answers::{Answer, Failure, LiveAnswers};
 use crate::dns::{self, DnsData, DnsRecord, RecordData};
 use crate::leases::Lease;
 
@@ -62,14 +63,23 @@ pub struct Auditor<'a, 'd> {
     directory: &'a Directory,
     dns: &'d DnsData,
     index: RecordIndex<'d>,
+    live: Option<&'d LiveAnswers>,
     settings: &'d AuditSettings,
 }
 
 impl<'a, 'd> Auditor<'a, 'd> {
-    pub fn new(leases: &'a [Lease], directory: &'a Directory, dns: &'d DnsData, settings: &'d AuditSettings) -> Auditor<'a, 'd> {
+    /// `live`: answers from live DNS (`--dns-server`); they decide `a_status`/`ptr_status`
+    /// while ages still come from `dns`.
+    pub fn new(
+        leases: &'a [Lease],
+        directory: &'a Directory,
+        dns: &'d DnsData,
+        live: Option<&'d LiveAnswers>,
+        settings: &'d AuditSettings,
+    ) -> Auditor<'a, 'd> {
         let mut audited: Vec<&'a Lease> = leases.iter().filter(|l| l.is_audited(settings.as_of)).collect();
         audited.sort_by(|a, b| a.ip.cmp(&b.ip).then_with(|| a.hostname.cmp(&b.hostname)));
-        Auditor { leases: audited, directory, dns, index: RecordIndex::new(dns), settings }
+        Auditor { leases: audited, directory, dns, index: RecordIndex::new(dns), live, settings }
     }
 
     /// How many leases are audited (active or reserved, unexpired).
@@ -85,8 +95,21 @@ impl<'a, 'd> Auditor<'a, 'd> {
     pub fn findings(&self) -> impl Iterator<Item = Finding<'a>> + '_ {
         self.leases.iter().map(move |lease| {
             let name = fqdn(lease.hostname.as_deref(), self.settings.domain.as_deref());
-            audit_one(lease, name, &|ip, name| self.leased_to(ip, name), &self.index, self.dns, self.directory, self.settings)
+            let view = View { index: &self.index, dns: self.dns, live: self.live, directory: self.directory, settings: self.settings };
+            audit_one(lease, name, &|ip, name| self.leased_to(ip, name), &view)
         })
+    }
+
+    /// The questions live DNS must answer: the fqdn of every audited lease with a host name
+    /// (A and AAAA), and every audited address (PTR). De-duplicated, in a stable order.
+    pub fn questions(&self) -> (Vec<String>, Vec<IpAddr>) {
+        let mut names: Vec<String> =
+            self.leases.iter().filter_map(|l| fqdn(l.hostname.as_deref(), self.settings.domain.as_deref())).collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut ips: Vec<IpAddr> = self.leases.iter().map(|l| l.ip).collect();
+        ips.dedup();
+        (names, ips)
     }
 
     /// Whether `ip` is leased (audited) to the host name `name`: such an address in DNS is a
@@ -103,7 +126,7 @@ impl<'a, 'd> Auditor<'a, 'd> {
 /// Audits every lease that is active or reserved and unexpired at `settings.as_of`,
 /// returning findings sorted by address. (The run streams them with [`Auditor`].)
 pub fn audit<'a>(leases: &'a [Lease], directory: &'a Directory, dns: &DnsData, settings: &AuditSettings) -> Vec<Finding<'a>> {
-    Auditor::new(leases, directory, dns, settings).findings().collect()
+    Auditor::new(leases, directory, dns, None, settings).findings().collect()
 }
 
 /// SPEC's `fqdn`: lowercase, without trailing dot, `.<domain>` appended when it has no dot.
@@ -118,15 +141,17 @@ pub fn fqdn(hostname: Option<&str>, domain: Option<&str>) -> Option<String> {
     }
 }
 
-fn audit_one<'a>(
-    lease: &'a Lease,
-    fqdn: Option<String>,
-    leased_to: &dyn Fn(IpAddr, &str) -> bool,
-    index: &RecordIndex<'_>,
-    dns: &DnsData,
+/// What one lease is audited against.
+struct View<'v, 'a> {
+    index: &'v RecordIndex<'v>,
+    dns: &'v DnsData,
+    live: Option<&'v LiveAnswers>,
     directory: &'a Directory,
-    settings: &AuditSettings,
-) -> Finding<'a> {
+    settings: &'v AuditSettings,
+}
+
+fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAddr, &str) -> bool, v: &View<'_, 'a>) -> Finding<'a> {
+    let View { index, dns, live, directory, settings } = *v;
     let Some(name) = fqdn else {
         return Finding {
             status: Status::Ok,
@@ -142,36 +167,70 @@ fn audit_one<'a>(
         };
     };
 
-    // Forward: A/AAAA of the name (through CNAMEs), compared within the lease's address family.
+    // Forward: A/AAAA of the name (through CNAMEs), from live answers when there are any,
+    // else from the data; compared within the lease's address family.
     let forward = index.addresses(&name, dns);
-    // Listed in address order (IPv4 first), whatever order the data had.
-    let mut a_records: Vec<IpAddr> = forward.records.iter().filter_map(|r| addr_of(r)).collect();
+    let (mut a_records, a_answer) = match live {
+        Some(live) => {
+            let family = if lease.ip.is_ipv4() { &live.a } else { &live.aaaa };
+            let addrs: Vec<IpAddr> = [live.a.get(&name), live.aaaa.get(&name)]
+                .into_iter()
+                .flatten()
+                .flat_map(answer_records)
+                .filter_map(|d| match d {
+                    RecordData::Addr(a) => Some(*a),
+                    _ => None,
+                })
+                .collect();
+            (addrs, Some(family.get(&name)))
+        }
+        None => (forward.records.iter().filter_map(|r| addr_of(r)).collect(), None),
+    };
+    // Listed in address order (IPv4 first), whatever order the answers had.
     a_records.sort_unstable();
+    a_records.dedup();
     let same_family: Vec<IpAddr> = a_records.iter().copied().filter(|a| a.is_ipv4() == lease.ip.is_ipv4()).collect();
     // Addresses of the name that are neither this lease's nor leased to the same host name.
     let not_leased: Vec<IpAddr> =
         same_family.iter().copied().filter(|a| *a != lease.ip && !leased_to(*a, &name)).collect();
-    let a_status = if !forward.covered {
-        RecordStatus::Unknown
-    } else {
-        compare(&same_family, &lease.ip, |a| !not_leased.contains(a))
-    };
+    let (a_status, a_failure) = side_status(a_answer, forward.covered, || compare(&same_family, &lease.ip, |a| !not_leased.contains(a)));
+    let has_a = same_family.contains(&lease.ip);
     let matching_a = forward.records.iter().copied().find(|r| addr_of(r) == Some(lease.ip));
 
     // Reverse: PTR of the address against the name.
     let rname = dns::reverse_name(lease.ip);
     let ptrs: Vec<&DnsRecord> = index.get(&rname).filter(|r| matches!(r.data, RecordData::Ptr(_))).collect();
-    let mut ptr_records: Vec<String> = ptrs.iter().filter_map(|r| ptr_of(r).map(str::to_string)).collect();
-    ptr_records.sort_unstable();
-    let reverse_covered = dns.covering_zone(&rname).is_some();
-    let ptr_status = if !reverse_covered {
-        RecordStatus::Unknown
-    } else {
-        compare(&ptr_records, &name, |_| false)
+    let (mut ptr_records, ptr_answer): (Vec<String>, _) = match live {
+        Some(live) => {
+            let answer = live.ptr.get(&lease.ip);
+            let targets = answer
+                .into_iter()
+                .flat_map(answer_records)
+                .filter_map(|d| match d {
+                    RecordData::Ptr(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect();
+            (targets, Some(answer))
+        }
+        None => (ptrs.iter().filter_map(|r| ptr_of(r).map(str::to_string)).collect(), None),
     };
+    ptr_records.sort_unstable();
+    ptr_records.dedup();
+    let reverse_covered = dns.covering_zone(&rname).is_some();
+    let (ptr_status, ptr_failure) = side_status(ptr_answer, reverse_covered, || compare(&ptr_records, &name, |_| false));
+    let has_ptr = ptr_records.contains(&name);
     let matching_ptr = ptrs.iter().copied().find(|r| ptr_of(r) == Some(name.as_str()));
 
-    let ages = [matching_a, matching_ptr].map(|r| r.map(|r| risk::assess(r, &dns.zones[r.zone], lease, settings)));
+    // Ages come from the data (AD or exports). With live answers, a record DNS serves that the
+    // data does not hold has an unknown age; one the data holds but DNS does not serve has none.
+    let age_of = |served: bool, record: Option<&DnsRecord>| match (live.is_some(), served, record) {
+        (true, false, _) => None,
+        (_, _, Some(r)) => Some(risk::assess(r, &dns.zones[r.zone], lease, settings)),
+        (true, true, None) => Some(RecordAge::unknown()),
+        (false, _, None) => None,
+    };
+    let ages = [age_of(has_a, matching_a), age_of(has_ptr, matching_ptr)];
     let age = risk::worse(ages[0].clone(), ages[1].clone());
 
     let status = status_of(a_status, ptr_status, age.as_ref().map(|a| a.risk));
@@ -188,15 +247,41 @@ fn audit_one<'a>(
         computer,
         remediation: None,
     };
+    let disagreement = live.and_then(|l| l.disagreements.get(finding.fqdn.as_deref().unwrap_or_default()).or_else(|| l.disagreements.get(&rname)));
     let ctx = remediation::Context {
-        forward_covered: forward.covered,
-        reverse_covered,
+        forward_covered: forward.covered || live.is_some(),
+        reverse_covered: reverse_covered || live.is_some(),
+        a_failure,
+        ptr_failure,
+        disagreement: disagreement.map(String::as_str),
         a_age: ages[0].as_ref(),
         ptr_age: ages[1].as_ref(),
         not_leased: &not_leased,
     };
     finding.remediation = remediation::sentence(&finding, &ctx, settings);
     finding
+}
+
+/// A live answer's records (none for NXDOMAIN, NODATA or a failure).
+fn answer_records(a: &Answer) -> &[RecordData] {
+    match a {
+        Answer::Records(r) => r,
+        _ => &[],
+    }
+}
+
+/// `a_status`/`ptr_status` from a live answer (`Some`), or from the data (`None`): a failed or
+/// missing lookup, or a name no zone in the data covers, is `unknown`; NXDOMAIN and NODATA
+/// are `missing`; records are compared.
+fn side_status(live: Option<Option<&Answer>>, covered: bool, compare: impl FnOnce() -> RecordStatus) -> (RecordStatus, Option<Failure>) {
+    match live {
+        Some(None) => (RecordStatus::Unknown, Some(Failure::Other("not asked".into()))),
+        Some(Some(Answer::Failed(f))) => (RecordStatus::Unknown, Some(f.clone())),
+        Some(Some(Answer::NxDomain | Answer::NoData)) => (RecordStatus::Missing, None),
+        Some(Some(Answer::Records(_))) => (compare(), None),
+        None if !covered => (RecordStatus::Unknown, None),
+        None => (compare(), None),
+    }
 }
 
 /// `ok` / `extra` / `mismatch` / `missing` for a set of found values against the expected one.

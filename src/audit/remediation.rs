@@ -4,12 +4,18 @@
 use std::net::IpAddr;
 
 use super::{AuditSettings, Finding, RecordAge, RecordStatus, Risk, Status};
+use crate::dns::answers::Failure;
 use crate::timefmt::rfc3339;
 
 /// Facts the sentence needs beyond the finding itself.
 pub struct Context<'a> {
     pub forward_covered: bool,
     pub reverse_covered: bool,
+    /// Why the live A/AAAA or PTR lookup failed, when it did.
+    pub a_failure: Option<Failure>,
+    pub ptr_failure: Option<Failure>,
+    /// With `--compare-servers`: how the servers' answers for this host differ.
+    pub disagreement: Option<&'a str>,
     pub a_age: Option<&'a RecordAge>,
     pub ptr_age: Option<&'a RecordAge>,
     /// Addresses of the name (lease family) not leased to this host name: the `extra` ones.
@@ -27,7 +33,20 @@ pub fn reverse_zone_hint(ip: IpAddr) -> String {
     }
 }
 
+/// The remediation, with a `dns_disagreement` note appended when servers disagree.
 pub fn sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Option<String> {
+    let main = main_sentence(f, ctx, s);
+    match (main, ctx.disagreement) {
+        (m, None) => m,
+        (Some(m), Some(d)) => Some(format!("{m}; dns_disagreement: the DNS servers answer differently ({d}), so check replication or a stale DC")),
+        (None, Some(d)) => Some(format!(
+            "dns_disagreement: the DNS servers answer differently for {} ({d}): check replication or a stale DC",
+            f.fqdn.as_deref().unwrap_or_default()
+        )),
+    }
+}
+
+fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Option<String> {
     let fqdn = f.fqdn.as_deref()?;
     let ip = f.lease.ip;
     let rr = if ip.is_ipv4() { "A" } else { "AAAA" };
@@ -132,6 +151,16 @@ pub fn sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Option
                 parts.push(format!(
                     "no reverse zone holds {ip}: create {} (or add its export) so the PTR record of {fqdn} can be registered and checked",
                     reverse_zone_hint(ip)
+                ));
+            }
+            let failures: Vec<String> = [(&ctx.a_failure, rr), (&ctx.ptr_failure, "PTR")]
+                .into_iter()
+                .filter_map(|(fail, what)| fail.as_ref().map(|e| format!("{what} lookup: {e}")))
+                .collect();
+            if !failures.is_empty() {
+                parts.push(format!(
+                    "the DNS lookups for {fqdn} failed after retries ({}): not a verdict on the records; check the DNS server's load or rate limiting and run the audit again",
+                    failures.join(", ")
                 ));
             }
             if parts.is_empty() {

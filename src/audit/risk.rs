@@ -19,6 +19,13 @@ pub struct RecordAge {
     pub is_ptr: bool,
 }
 
+impl RecordAge {
+    /// A record live DNS serves but no timestamp data covers.
+    pub fn unknown() -> RecordAge {
+        RecordAge { kind: RecordKind::Unknown, timestamp: None, scavenge_after: None, risk: Risk::Unknown, is_ptr: false }
+    }
+}
+
 /// The slack before a record counts as not refreshed: the larger of 24 h and half the lease.
 /// A client refreshes its registration when it renews (at half the lease), so a record may
 /// legitimately lag the no-refresh interval by that much.

@@ -334,3 +334,92 @@ fn computer_join_by_dns_host_name_then_name() {
     assert_eq!(d.find("pc2.corp.example.test").map(|c| c.name.as_str()), Some("PC2"));
     assert_eq!(d.find("pc3.corp.example.test"), None);
 }
+
+mod live {
+    use super::*;
+    use crate::dns::answers::{Answer, Failure, LiveAnswers};
+
+    fn run(w: &World, live: &LiveAnswers) -> Vec<Row> {
+        let dir = Directory::default();
+        let leases = vec![lease(IP, Some("pc1"))];
+        let s = settings();
+        Auditor::new(&leases, &dir, &w.dns, Some(live), &s)
+            .findings()
+            .map(|f| (f.status, f.a_status, f.ptr_status, f.age.clone(), f.remediation.clone()))
+            .collect()
+    }
+
+    fn answers(a: Answer, ptr: Answer) -> LiveAnswers {
+        let mut l = LiveAnswers::default();
+        l.a.insert(FQDN.into(), a);
+        l.aaaa.insert(FQDN.into(), Answer::NoData);
+        l.ptr.insert(IP.parse().unwrap(), ptr);
+        l
+    }
+
+    fn addr(ip: &str) -> Answer {
+        Answer::Records(vec![RecordData::Addr(ip.parse().unwrap())])
+    }
+
+    fn ptr(t: &str) -> Answer {
+        Answer::Records(vec![RecordData::Ptr(t.into())])
+    }
+
+    #[test]
+    fn failures_are_unknown_never_missing() {
+        let w = World::new();
+        let r = run(&w, &answers(Answer::Failed(Failure::Timeout), Answer::Failed(Failure::ServFail)));
+        assert_eq!((r[0].0, r[0].1, r[0].2), (Status::Unknown, RecordStatus::Unknown, RecordStatus::Unknown));
+        assert_eq!(
+            r[0].4.as_deref(),
+            Some("The DNS lookups for pc1.corp.example.test failed after retries (A lookup: timeout, PTR lookup: SERVFAIL): not a verdict on the records; check the DNS server's load or rate limiting and run the audit again")
+        );
+    }
+
+    #[test]
+    fn nxdomain_and_nodata_are_missing() {
+        let w = World::new();
+        let r = run(&w, &answers(Answer::NxDomain, Answer::NoData));
+        assert_eq!((r[0].0, r[0].1, r[0].2), (Status::Missing, RecordStatus::Missing, RecordStatus::Missing));
+    }
+
+    #[test]
+    fn live_answers_decide_status_and_data_gives_the_age() {
+        // The data holds a frozen A record; DNS serves it; the PTR is served but not in the data.
+        let mut w = World::new();
+        w.a(FQDN, IP, Some("2026-11-01T12:00:00Z"));
+        let r = run(&w, &answers(addr(IP), ptr(FQDN)));
+        let age = r[0].3.clone().unwrap();
+        assert_eq!((r[0].0, r[0].1, r[0].2), (Status::AtRisk, RecordStatus::Ok, RecordStatus::Ok));
+        assert_eq!((age.kind, age.risk, age.is_ptr), (RecordKind::Dynamic, Risk::High, false));
+    }
+
+    #[test]
+    fn without_timestamp_data_kind_and_risk_are_unknown() {
+        let w = World::new();
+        let r = run(&w, &answers(addr(IP), ptr(FQDN)));
+        let age = r[0].3.clone().unwrap();
+        assert_eq!((r[0].0, age.kind, age.risk), (Status::Ok, RecordKind::Unknown, Risk::Unknown));
+    }
+
+    #[test]
+    fn a_record_in_the_data_but_not_served_is_missing() {
+        let mut w = World::new();
+        w.a(FQDN, IP, Some("2026-11-23T12:00:00Z")).ptr(IP, FQDN, None);
+        let r = run(&w, &answers(Answer::NxDomain, ptr(FQDN)));
+        assert_eq!((r[0].0, r[0].1), (Status::Missing, RecordStatus::Missing));
+        assert_eq!(r[0].3.as_ref().map(|a| a.kind), Some(RecordKind::Static), "only the served PTR has an age");
+    }
+
+    #[test]
+    fn disagreement_is_noted() {
+        let w = World::new();
+        let mut l = answers(addr(IP), ptr(FQDN));
+        l.disagreements.insert(FQDN.into(), "10.0.0.1: 10.0.16.21; 10.0.0.2: NXDOMAIN".into());
+        let r = run(&w, &l);
+        assert_eq!(
+            r[0].4.as_deref(),
+            Some("dns_disagreement: the DNS servers answer differently for pc1.corp.example.test (10.0.0.1: 10.0.16.21; 10.0.0.2: NXDOMAIN): check replication or a stale DC")
+        );
+    }
+}

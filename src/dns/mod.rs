@@ -2,6 +2,7 @@
 //! offline exports (dnscmd zone files, the records CSV) here, and from AD or live resolution
 //! later. Names are stored lowercase, absolute, without the trailing dot.
 
+pub mod answers;
 pub mod csv;
 pub mod zone_file;
 

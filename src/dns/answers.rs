@@ -1,0 +1,60 @@
+//! Live DNS answers, classified once at the resolver boundary: records, NXDOMAIN, NODATA, or
+//! a failure. The audit reads only these types; failures become `unknown`, never `missing`.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use rustc_hash::FxHashMap;
+
+use super::RecordData;
+
+/// Why a question got no usable answer after every retry and server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// No answer within the timeout (including answers dropped by rate limiting).
+    Timeout,
+    ServFail,
+    Refused,
+    /// The UDP answer was truncated and the TCP retry failed.
+    Truncated,
+    /// Any other response code or transport error, as text.
+    Other(String),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Timeout => f.write_str("timeout"),
+            Failure::ServFail => f.write_str("SERVFAIL"),
+            Failure::Refused => f.write_str("REFUSED"),
+            Failure::Truncated => f.write_str("truncated answer, TCP retry failed"),
+            Failure::Other(s) => f.write_str(s),
+        }
+    }
+}
+
+/// The outcome of one question (name and type) after retries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// The records of the asked type (A/AAAA as `Addr`, PTR as `Ptr`), CNAMEs already followed.
+    Records(Vec<RecordData>),
+    /// The name does not exist.
+    NxDomain,
+    /// The name exists, without records of this type.
+    NoData,
+    Failed(Failure),
+}
+
+/// Every answer of a live run, keyed by the question.
+#[derive(Debug, Default)]
+pub struct LiveAnswers {
+    /// A records by name (lowercase, no trailing dot).
+    pub a: FxHashMap<String, Answer>,
+    /// AAAA records by name.
+    pub aaaa: FxHashMap<String, Answer>,
+    /// PTR records by address.
+    pub ptr: FxHashMap<IpAddr, Answer>,
+    /// With `--compare-servers`: the names (or reverse names) whose answers differ between
+    /// servers, with a short description (`10.0.0.1: 10.0.16.21; 10.0.0.2: NXDOMAIN`).
+    pub disagreements: FxHashMap<String, String>,
+}
