@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod dnsp;
+pub mod ldap;
 pub mod ldif;
 
 use std::collections::HashMap;
