@@ -908,6 +908,50 @@ mod tests {
         assert_eq!(ldap3::ldap_escape("pc*)(cn=x\\"), "pc\\2a\\29\\28cn=x\\5c");
     }
 
+    #[test]
+    fn ca_file_must_hold_a_certificate() {
+        let none = Arc::new(Mutex::new(None));
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ca.pem");
+        std::fs::write(&p, "not a certificate\n").unwrap();
+        let e = tls_config(Some(&p), Arc::clone(&none)).unwrap_err().to_string();
+        assert!(e.contains("no PEM certificate"), "{e}");
+        let e = tls_config(Some(&dir.path().join("absent.pem")), none).unwrap_err().to_string();
+        assert!(e.starts_with("--ca-file"), "{e}");
+    }
+
+    #[test]
+    fn closed_port_is_unreachable_naming_host_and_port() {
+        // A port on loopback that nothing listens on: bind, note the port, close.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let s = LdapSettings { url: format!("ldaps://127.0.0.1:{port}"), ..settings() };
+        let c = LdapConfig::from_settings(&s, Some("x".into())).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let e = rt.block_on(AdClient::connect(&c)).err().unwrap().to_string();
+        assert!(e.contains(&format!("cannot reach the domain controller at 127.0.0.1:{port}")), "{e}");
+    }
+
+    #[test]
+    fn a_server_that_is_not_tls_fails_cleanly() {
+        // Accepts, reads a little, answers garbage: the TLS handshake must fail with an error.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let t = std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            if let Ok((mut s, _)) = listener.accept() {
+                let mut b = [0u8; 512];
+                let _ = s.read(&mut b);
+                let _ = s.write_all(b"HTTP/1.0 400 Bad Request\r\n\r\n");
+            }
+        });
+        let s = LdapSettings { url: format!("ldaps://127.0.0.1:{port}"), ..settings() };
+        let c = LdapConfig::from_settings(&s, Some("x".into())).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let e = rt.block_on(AdClient::connect(&c)).err().unwrap().to_string();
+        assert!(e.contains("127.0.0.1") && e.contains("TLS"), "{e}");
+        let _ = t.join();
+    }
+
     fn prim(id: u64, bytes: &[u8]) -> StructureTag {
         StructureTag { class: TagClass::Universal, id, payload: PL::P(bytes.to_vec()) }
     }
