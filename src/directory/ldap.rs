@@ -75,8 +75,8 @@ pub enum LdapError {
     Unreachable { addr: String, reason: String },
     #[error("timed out {doing} with {addr} (no answer within {secs} s)")]
     Timeout { doing: &'static str, addr: String, secs: u64 },
-    #[error("TLS with {addr}: the domain controller's certificate is not trusted: {reason}. Give the issuing CA's certificate (PEM) with --ca-file, or connect by the name the certificate carries")]
-    Untrusted { addr: String, reason: String },
+    #[error("TLS with {addr}: the domain controller's certificate is not trusted: {reason}. {hint}")]
+    Untrusted { addr: String, reason: String, hint: &'static str },
     #[error("TLS with {addr} failed: {reason}")]
     Tls { addr: String, reason: String },
     #[error("{addr} refused StartTLS ({reason}); use ldaps:// (port 636), or give the DC a certificate")]
@@ -87,7 +87,7 @@ pub enum LdapError {
     StrongerAuthRequired { addr: String, diag: String },
     #[error("--kerberos needs ddns-audit built with the `kerberos` feature (cargo build --features kerberos; needs the system's GSSAPI/Kerberos libraries, libkrb5-dev on Debian)")]
     KerberosUnavailable,
-    #[error("Kerberos bind to {addr} as SPN ldap/{server_name} failed: {reason} (run kinit; the SPN needs the DC's FQDN: use a host name in --ldap-url or give --ldap-server-name)")]
+    #[error("Kerberos bind to {addr} as SPN ldap/{server_name} failed: {reason} (run kinit; the SPN needs the DC's FQDN: use a host name in --ldap-url or give --ldap-server-name; a DC that wants sign/seal refuses GSSAPI inside ldaps://: use ldap:// with --kerberos, which seals with Kerberos)")]
     Kerberos { addr: String, server_name: String, reason: String },
     #[error("{addr} did not say its defaultNamingContext in the RootDSE; give --base-dn")]
     NoNamingContext { addr: String },
@@ -290,8 +290,11 @@ impl AdClient {
         let settings = LdapConnSettings::new()
             .set_conn_timeout(CONNECT_TIMEOUT)
             .set_config(tls)
-            .set_starttls(config.scheme == Scheme::StartTls)
+            .set_starttls(config.scheme == Scheme::StartTls && !matches!(config.auth, Auth::Kerberos))
             .set_std_stream(StdStream::Tcp(stream));
+        // Kerberos on ldap:// skips StartTLS: ldap3 then negotiates GSSAPI sealing (privacy),
+        // which AD and Samba accept on port 389, while Samba refuses GSSAPI without sign/seal
+        // inside TLS. No password is ever sent with Kerberos.
         // The URL's host is what ldap3 verifies the certificate against: the server name.
         let scheme = if config.scheme == Scheme::Ldaps { "ldaps" } else { "ldap" };
         let name = if config.server_name.contains(':') { format!("[{}]", config.server_name) } else { config.server_name.clone() };
@@ -660,17 +663,21 @@ fn connect_error(e: ldap3::LdapError, config: &LdapConfig, capture: &Arc<Mutex<O
 
 fn tls_error(e: &rustls::Error, addr: &str, server_name: &str, presented: Option<String>) -> LdapError {
     let cert = presented.map(|p| format!("; it presented {p}")).unwrap_or_default();
+    const CA_HINT: &str = "Give the issuing CA's certificate (PEM) with --ca-file";
     match e {
         rustls::Error::InvalidCertificate(ce) => {
-            let what = match ce {
-                rustls::CertificateError::UnknownIssuer => "issued by a CA this machine does not trust".to_string(),
-                rustls::CertificateError::NotValidForName | rustls::CertificateError::NotValidForNameContext { .. } => {
-                    format!("not valid for the name '{server_name}' ({ce:?})")
+            let (what, hint) = match ce {
+                rustls::CertificateError::UnknownIssuer => ("issued by a CA this machine does not trust".to_string(), CA_HINT),
+                rustls::CertificateError::NotValidForName | rustls::CertificateError::NotValidForNameContext { .. } => (
+                    format!("it is not valid for the name '{server_name}'"),
+                    "Connect by a name the certificate carries (in --ldap-url, or --ldap-server-name FQDN when connecting by address)",
+                ),
+                rustls::CertificateError::Expired | rustls::CertificateError::ExpiredContext { .. } => {
+                    ("it has expired".to_string(), "Renew the domain controller's certificate")
                 }
-                rustls::CertificateError::Expired | rustls::CertificateError::ExpiredContext { .. } => "expired".to_string(),
-                other => format!("{other:?}"),
+                other => (format!("{other:?}"), CA_HINT),
             };
-            LdapError::Untrusted { addr: addr.to_string(), reason: format!("{what}{cert}") }
+            LdapError::Untrusted { addr: addr.to_string(), reason: format!("{what}{cert}"), hint }
         }
         other => LdapError::Tls { addr: addr.to_string(), reason: format!("{other}{cert}") },
     }
@@ -807,7 +814,11 @@ fn describe_cert(der: &CertificateDer<'_>) -> String {
                         .iter()
                         .filter_map(|n| match n {
                             GeneralName::DNSName(d) => Some(d.to_string()),
-                            GeneralName::IPAddress(ip) => Some(format!("{ip:?}")),
+                            GeneralName::IPAddress(ip) => match ip.len() {
+                                4 => <[u8; 4]>::try_from(*ip).ok().map(|o| std::net::Ipv4Addr::from(o).to_string()),
+                                16 => <[u8; 16]>::try_from(*ip).ok().map(|o| std::net::Ipv6Addr::from(o).to_string()),
+                                _ => None,
+                            },
                             _ => None,
                         })
                         .collect()
@@ -950,6 +961,46 @@ mod tests {
         let e = rt.block_on(AdClient::connect(&c)).err().unwrap().to_string();
         assert!(e.contains("127.0.0.1") && e.contains("TLS"), "{e}");
         let _ = t.join();
+    }
+
+    /// Against the Samba AD lab (tests/lab/up.sh in the lab branch); skipped unless
+    /// `DDNS_AUDIT_LAB=1` and its env are set. Checks what plant.py planted.
+    #[test]
+    fn lab_reads_the_planted_world() {
+        let env = |k: &str| std::env::var(k).ok();
+        if env("DDNS_AUDIT_LAB").as_deref() != Some("1") {
+            eprintln!("skipped: DDNS_AUDIT_LAB is not 1");
+            return;
+        }
+        let (Some(url), Some(dn), Some(pw), Some(ca)) = (env("LAB_LDAPS_URL"), env("LAB_BIND_DN"), env("LAB_PASSWORD_FILE"), env("LAB_CA_FILE")) else {
+            panic!("DDNS_AUDIT_LAB=1 but LAB_LDAPS_URL, LAB_BIND_DN, LAB_PASSWORD_FILE or LAB_CA_FILE unset");
+        };
+        let s = LdapSettings { url, bind_dn: Some(dn), password_file: Some(pw.into()), ca_file: Some(ca.into()), ..settings() };
+        let ad = read_ad(&s).unwrap();
+        assert_eq!(ad.domain.as_deref(), Some("corp.example.test"));
+        let pc = |n: &str| ad.computers.iter().find(|c| c.name.eq_ignore_ascii_case(n)).unwrap_or_else(|| panic!("no computer {n}"));
+        assert_eq!(pc("FRESH-01").enabled, Some(true));
+        assert_eq!(pc("FRESH-01").dns_host_name.as_deref(), Some("fresh-01.corp.example.test"));
+        assert_eq!(pc("FRESH-01").last_logon, from_filetime(134_395_632_000_000_000));
+        assert_eq!(pc("DISABLED-01").enabled, Some(false));
+        let zone = |n: &str| ad.dns.zone_by_name(n).map(|i| &ad.dns.zones[i]).unwrap_or_else(|| panic!("no zone {n}"));
+        assert_eq!(zone("corp.example.test").aging.enabled, Some(true));
+        assert_eq!(zone("corp.example.test").aging.no_refresh, Some(chrono::TimeDelta::hours(168)));
+        assert_eq!(zone("78.10.in-addr.arpa").aging.enabled, Some(false));
+        zone("forest.example.test");
+        zone("7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+        let recs = |n: &str| ad.dns.records.iter().filter(|r| r.name == n).collect::<Vec<_>>();
+        let frozen = recs("frozen-01.corp.example.test");
+        assert_eq!(frozen.len(), 1);
+        assert_eq!(frozen[0].data, RecordData::Addr("10.77.1.20".parse().unwrap()));
+        assert_eq!(frozen[0].timestamp, from_dns_hours(3_732_756));
+        assert_eq!(frozen[0].ttl, Some(1200));
+        assert_eq!(recs("static-01.corp.example.test")[0].timestamp, None);
+        assert!(recs("tomb-01.corp.example.test").is_empty());
+        assert_eq!(recs("20.1.77.10.in-addr.arpa")[0].data, RecordData::Ptr("frozen-01.corp.example.test".into()));
+        assert_eq!(recs("v6-01.corp.example.test")[0].data, RecordData::Addr("2001:db8:77::10".parse().unwrap()));
+        assert_eq!(recs("forest-01.forest.example.test").len(), 1);
+        assert!(ad.problems.list.iter().any(|p| p.detail.contains("tomb-01") && p.detail.contains("tombstoned")));
     }
 
     fn prim(id: u64, bytes: &[u8]) -> StructureTag {
