@@ -156,6 +156,17 @@ pub fn source_name(path: &Path) -> Arc<str> {
     Arc::from(path.display().to_string())
 }
 
+/// Helpers the readers' unit tests share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{Problem, SkipReason};
+
+    /// (line, reason) of each problem: what the readers' tests assert.
+    pub fn reasons(p: &[Problem]) -> Vec<(usize, SkipReason)> {
+        p.iter().map(|p| (p.line, p.reason)).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -142,6 +142,7 @@ fn last_logon(v: &str) -> Result<Option<DateTime<Utc>>, ()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::test_support::reasons;
     use crate::input::Problem;
 
     const FIXTURE: &str = include_str!("../../tests/fixtures/computers/computers.csv");
@@ -151,10 +152,6 @@ mod tests {
         let mut problems = Problems::default();
         parse(text, &Arc::from("computers.csv"), &mut out, &mut problems);
         (out, problems.list)
-    }
-
-    fn reasons(p: &[Problem]) -> Vec<(usize, SkipReason)> {
-        p.iter().map(|p| (p.line, p.reason)).collect()
     }
 
     fn utc(s: &str) -> Option<DateTime<Utc>> {

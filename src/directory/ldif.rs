@@ -251,6 +251,7 @@ fn first_rdn_value(dn: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::test_support::reasons;
     use crate::input::Problem;
     use chrono::{DateTime, Utc};
 
@@ -261,10 +262,6 @@ mod tests {
         let mut problems = Problems::default();
         parse(text, &Arc::from("computers.ldif"), &mut out, &mut problems);
         (out, problems.list)
-    }
-
-    fn reasons(p: &[Problem]) -> Vec<(usize, SkipReason)> {
-        p.iter().map(|p| (p.line, p.reason)).collect()
     }
 
     fn utc(s: &str) -> Option<DateTime<Utc>> {

@@ -245,6 +245,7 @@ fn parse_timespan(s: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::test_support::reasons;
     use crate::input::Problem;
     use chrono::{DateTime, Utc};
 
@@ -255,10 +256,6 @@ mod tests {
         let mut problems = Problems::default();
         parse(text, &Arc::from("records.csv"), &mut data, &mut problems);
         (data, problems.list)
-    }
-
-    fn reasons(p: &[Problem]) -> Vec<(usize, SkipReason)> {
-        p.iter().map(|p| (p.line, p.reason)).collect()
     }
 
     fn utc(s: &str) -> Option<DateTime<Utc>> {

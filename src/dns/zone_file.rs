@@ -408,6 +408,7 @@ fn dnscmd_header(comment: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::test_support::reasons;
     use crate::input::Problem;
 
     const CORP: &str = include_str!("../../tests/fixtures/dns/corp.example.test.dns");
@@ -419,10 +420,6 @@ mod tests {
         let source: Arc<str> = Arc::from("zone.dns");
         parse(text, &source, stem, &mut data, &mut problems).unwrap();
         (data, problems.list)
-    }
-
-    fn reasons(p: &[Problem]) -> Vec<(usize, SkipReason)> {
-        p.iter().map(|p| (p.line, p.reason)).collect()
     }
 
     fn at(hours: u32) -> Option<DateTime<Utc>> {
