@@ -174,6 +174,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn data_dictionary_template_lists_every_column_in_order() {
+        let text = include_str!("../../reports/templates/columns.csv");
+        let names: Vec<&str> = text.lines().skip(1).filter_map(|l| l.split(',').next()).collect();
+        assert_eq!(names, COLUMNS);
+    }
+
+    #[test]
     fn formula_cells_are_escaped() {
         for bad in ["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
             assert_eq!(escape_cell(bad), format!("'{bad}"));
