@@ -19,6 +19,8 @@ pub enum RunError {
     Input(#[from] InputError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    #[error("live DNS: {0}")]
+    Live(#[from] dns::live::LiveError),
     #[error("{0} is not available in this version of ddns-audit; use the offline exports (see README)")]
     NotAvailable(&'static str),
 }
@@ -39,13 +41,14 @@ pub fn audit(args: AuditArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
     if settings.ldap_url.is_some() {
         return Err(RunError::NotAvailable("--ldap-url"));
     }
-    if !settings.dns_servers.is_empty() {
-        return Err(RunError::NotAvailable("--dns-server"));
-    }
-    run_offline(&settings)
+    run_with(&settings, &|p| Box::new(dns::live::Engine::new(p)))
 }
 
-fn run_offline(settings: &Settings) -> Result<Outcome, RunError> {
+/// Builds the live resolver from the pacing (the engine in the binary; tests may pass a fixture).
+pub type MakeResolver<'r> = dyn Fn(dns::live::Pacing) -> Box<dyn dns::live::Resolve> + 'r;
+
+/// Runs the audit from validated settings: every input, live DNS when `--dns-server` is given.
+pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
     let mut problems = Problems::default();
 
     let mut leases = Vec::new();
@@ -70,8 +73,26 @@ fn run_offline(settings: &Settings) -> Result<Outcome, RunError> {
     summary.zones_read = dns_data.zones.len();
     summary.dns_records_read = dns_data.records.len();
 
+    // Live DNS: the de-duplicated questions of the audit, each asked once.
+    let live = if settings.dns_servers.is_empty() {
+        None
+    } else {
+        let (names, ips) = audit::Auditor::new(&leases, &directory, &dns_data, None, &settings.audit).questions();
+        let p = &settings.pacing;
+        let pacing = dns::live::Pacing {
+            concurrency: p.concurrency,
+            qps: p.qps,
+            timeout: p.timeout.to_std().unwrap_or(std::time::Duration::from_secs(2)),
+            retries: p.retries,
+        };
+        let resolver = make_resolver(pacing);
+        let (answers, stats) = dns::live::resolve_all(resolver.as_ref(), &names, &ips, &settings.dns_servers, settings.compare_servers)?;
+        summary.live = Some(report::LiveSummary::new(&stats, &answers.disagreements, settings.compare_servers));
+        Some(answers)
+    };
+
     // Findings stream from the audit into the report; only the counts are kept.
-    let auditor = audit::Auditor::new(&leases, &directory, &dns_data, None, &settings.audit);
+    let auditor = audit::Auditor::new(&leases, &directory, &dns_data, live.as_ref(), &settings.audit);
     let mut tripped = false;
     summary.rows_written = report::write(&settings.output, auditor.findings(), settings.all, |f| {
         summary.add(f);
