@@ -354,6 +354,8 @@ const NO_SLOT: u32 = u32::MAX;
 /// EDNS payload size advertised (the DNS Flag Day 2020 value, as hickory's default).
 const EDNS_PAYLOAD: u16 = 1232;
 const RECV_BUF: usize = 4096;
+/// Non-blocking receive tries before the engine sleeps.
+const SPIN: usize = 64;
 
 /// One question in flight (or waiting to be re-sent).
 struct Slot {
@@ -382,8 +384,9 @@ struct Run<'q> {
     servers: &'q [SocketAddr],
     mode: Mode,
     pacing: Pacing,
-    v4: Option<UdpSocket>,
-    v6: Option<UdpSocket>,
+    /// One UDP socket per server, connected to it (the kernel then delivers only that
+    /// server's datagrams, and a send skips the route lookup).
+    sockets: Vec<UdpSocket>,
     slots: Vec<Slot>,
     free: Vec<u32>,
     /// Per server, query ID -> slot.
@@ -408,7 +411,8 @@ struct Run<'q> {
 
 impl<'q> Run<'q> {
     fn new(questions: &'q [Question], servers: &'q [SocketAddr], mode: Mode, pacing: &Pacing, progress: bool) -> Result<Run<'q>, LiveError> {
-        let open = |any: SocketAddr| -> Result<UdpSocket, LiveError> {
+        let open = |server: SocketAddr| -> Result<UdpSocket, LiveError> {
+            let any = if server.is_ipv4() { SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0) } else { SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), 0) };
             let domain = if any.is_ipv4() { socket2::Domain::IPV4 } else { socket2::Domain::IPV6 };
             let s = socket2::Socket::new(domain, socket2::Type::DGRAM, Some(socket2::Protocol::UDP)).map_err(LiveError::Socket)?;
             // Large buffers: a burst of answers must not overflow the receive queue (a drop
@@ -417,10 +421,10 @@ impl<'q> Run<'q> {
             let _ = s.set_send_buffer_size(4 << 20);
             s.set_nonblocking(true).map_err(LiveError::Socket)?;
             s.bind(&any.into()).map_err(LiveError::Socket)?;
+            s.connect(&server.into()).map_err(LiveError::Socket)?;
             UdpSocket::from_std(s.into()).map_err(LiveError::Socket)
         };
-        let v4 = if servers.iter().any(SocketAddr::is_ipv4) { Some(open(SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0))?) } else { None };
-        let v6 = if servers.iter().any(SocketAddr::is_ipv6) { Some(open(SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), 0))?) } else { None };
+        let sockets = servers.iter().map(|s| open(*s)).collect::<Result<Vec<_>, _>>()?;
         let jobs = match mode {
             Mode::Failover => questions.len(),
             Mode::Compare => questions.len() * servers.len(),
@@ -443,8 +447,7 @@ impl<'q> Run<'q> {
             mode,
             bucket: TokenBucket::new(pacing.qps, pacing.concurrency),
             pacing,
-            v4,
-            v6,
+            sockets,
             slots: Vec::new(),
             free: Vec::new(),
             ids: vec![vec![NO_SLOT; 65_536]; servers.len()],
@@ -522,6 +525,11 @@ impl<'q> Run<'q> {
             if self.can_send_now() {
                 continue;
             }
+            // Answers arriving back to back: poll a little before sleeping (a sleep and a
+            // wake-up per datagram would cost more than the datagram).
+            if self.in_use > 0 && self.spin(&mut buf) {
+                continue;
+            }
             // Wait for an answer, a TCP result, the next deadline or the next token.
             let mut wake = self.deadlines.front().map(|d| d.0).unwrap_or(now + Duration::from_millis(100));
             if self.wants_to_send() {
@@ -529,12 +537,24 @@ impl<'q> Run<'q> {
             }
             let wake = tokio::time::Instant::from_std(wake.max(now));
             tokio::select! {
-                _ = readable(self.v4.as_ref()) => {}
-                _ = readable(self.v6.as_ref()) => {}
+                _ = readable(&self.sockets) => {}
                 Some((slot, generation, result)) = self.tcp_rx.recv() => self.on_tcp(slot, generation, result),
                 _ = tokio::time::sleep_until(wake) => {}
             }
         }
+    }
+
+    /// Polls the sockets for up to [`SPIN`] tries; whether something arrived.
+    fn spin(&mut self, buf: &mut [u8]) -> bool {
+        let before = self.stats.responses + self.stats.dropped;
+        for _ in 0..SPIN {
+            self.drain(buf);
+            if self.stats.responses + self.stats.dropped != before {
+                return true;
+            }
+            std::hint::spin_loop();
+        }
+        false
     }
 
     fn wants_to_send(&self) -> bool {
@@ -605,7 +625,6 @@ impl<'q> Run<'q> {
 
     async fn send(&mut self, slot: u32, now: Instant) -> std::io::Result<()> {
         let server = self.server_of(slot);
-        let addr = self.servers[server];
         let id = loop {
             let id = self.random.next();
             if self.ids[server][id as usize] == NO_SLOT {
@@ -621,10 +640,9 @@ impl<'q> Run<'q> {
             return Err(std::io::Error::other("empty query"));
         }
         s.wire[..2].copy_from_slice(&id.to_be_bytes());
-        let sock = if addr.is_ipv4() { self.v4.as_ref() } else { self.v6.as_ref() };
-        let Some(sock) = sock else { return Err(std::io::Error::other("no socket for this address family")) };
+        let sock = &self.sockets[server];
         loop {
-            match sock.try_send_to(&s.wire, addr) {
+            match sock.try_send(&s.wire) {
                 Ok(_) => break,
                 Err(e) if e.kind() == ErrorKind::WouldBlock => {
                     sock.writable().await?;
@@ -640,12 +658,10 @@ impl<'q> Run<'q> {
     }
 
     fn drain(&mut self, buf: &mut [u8]) {
-        for family in 0..2 {
+        for server in 0..self.sockets.len() {
             loop {
-                let sock = if family == 0 { self.v4.as_ref() } else { self.v6.as_ref() };
-                let Some(sock) = sock else { break };
-                match sock.try_recv_from(buf) {
-                    Ok((n, from)) => self.on_datagram(&buf[..n], from),
+                match self.sockets[server].try_recv(buf) {
+                    Ok(n) => self.on_datagram(&buf[..n], server),
                     Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                     // ICMP port unreachable and the like: the attempt will time out.
                     Err(_) => continue,
@@ -654,11 +670,8 @@ impl<'q> Run<'q> {
         }
     }
 
-    fn on_datagram(&mut self, data: &[u8], from: SocketAddr) {
-        let Some(server) = self.servers.iter().position(|s| same_addr(*s, from)) else {
-            self.stats.dropped += 1;
-            return;
-        };
+    /// A datagram on the socket connected to `server` (the kernel checked its source).
+    fn on_datagram(&mut self, data: &[u8], server: usize) {
         if data.len() < 12 {
             self.stats.dropped += 1;
             return;
@@ -814,11 +827,17 @@ impl<'q> Run<'q> {
     }
 }
 
-async fn readable(sock: Option<&UdpSocket>) -> std::io::Result<()> {
-    match sock {
-        Some(s) => s.readable().await,
-        None => std::future::pending().await,
-    }
+/// Until any of the sockets has a datagram.
+async fn readable(sockets: &[UdpSocket]) {
+    std::future::poll_fn(|cx| {
+        for s in sockets {
+            if s.poll_recv_ready(cx).is_ready() {
+                return std::task::Poll::Ready(());
+            }
+        }
+        std::task::Poll::Pending
+    })
+    .await
 }
 
 /// One query over TCP (RFC 1035 4.2.2: two-byte length prefix).
@@ -842,18 +861,6 @@ async fn tcp_query(addr: SocketAddr, wire: &[u8]) -> std::io::Result<Vec<u8>> {
         return Err(std::io::Error::other("TCP answer with another query ID"));
     }
     Ok(buf)
-}
-
-fn same_addr(server: SocketAddr, from: SocketAddr) -> bool {
-    if server == from {
-        return true;
-    }
-    // An IPv4 server answering on a dual-stack socket shows up as ::ffff:a.b.c.d.
-    let canon = |a: SocketAddr| match a.ip() {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(a.ip()),
-        ip => ip,
-    };
-    server.port() == from.port() && canon(server) == canon(from)
 }
 
 /// The query message for a question: absolute name, recursion desired, EDNS(0).

@@ -15,6 +15,8 @@
 #                            multi with two A; moved (A elsewhere); wrongptr; both A+AAAA; h000..h199
 #   16.0.10.in-addr.arpa     PTRs of 10.0.16.x;   20.0.10.in-addr.arpa  PTRs of h000..h199
 #   Not served (REFUSED):    anything else, e.g. notserved.test and 17.0.10.in-addr.arpa
+# A second instance on NSD_PORT+1 plays a lagging DC for --compare-servers: the same zones,
+# except that pc1 is absent there and moved still has its old address 10.0.16.26.
 set -euo pipefail
 NSD_DIR="${NSD_DIR:-/tmp/ddns-audit-nsd}"
 NSD_PORT="${NSD_PORT:-53530}"
@@ -91,7 +93,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(0.2)
 q = b"\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00" + b"\x03pc1\x04live\x07example\x04test\x00" + b"\x00\x01\x00\x01"
 try:
     s.sendto(q, ("127.0.0.1", int(sys.argv[1]))); d = s.recv(512)
-    sys.exit(0 if d[:2] == b"\x12\x34" and d[3] & 0xF == 0 else 1)
+    sys.exit(0 if d[:2] == b"\x12\x34" else 1)
 except OSError:
     sys.exit(1)
 PY
@@ -158,13 +160,18 @@ case "${1:-}" in
         if [[ -f "$NSD_DIR/nsd.run.pid" ]] && kill -0 "$(cat "$NSD_DIR/nsd.run.pid")" 2>/dev/null && probe "$NSD_PORT"; then
             stop "$NSD_DIR"   # restart so that the zones are the current ones
         fi
-        mkdir -p "$NSD_DIR"
+        stop "$NSD_DIR/stale"
+        mkdir -p "$NSD_DIR/stale"
         lab_zones "$NSD_DIR"
+        lab_zones "$NSD_DIR/stale"
+        sed -i -e '/^pc1 /d' -e 's/^moved IN A 10.0.16.50/moved IN A 10.0.16.26/' "$NSD_DIR/stale/live.example.test.zone"
         write_conf "$NSD_DIR" "$NSD_PORT" live.example.test 16.0.10.in-addr.arpa 20.0.10.in-addr.arpa
+        write_conf "$NSD_DIR/stale" "$((NSD_PORT + 1))" live.example.test 16.0.10.in-addr.arpa 20.0.10.in-addr.arpa
         start "$NSD_DIR" "$NSD_PORT"
-        log "up on 127.0.0.1:$NSD_PORT (pid $(cat "$NSD_DIR/nsd.run.pid"), dir $NSD_DIR)"
+        start "$NSD_DIR/stale" "$((NSD_PORT + 1))"
+        log "up on 127.0.0.1:$NSD_PORT and (lagging copy) 127.0.0.1:$((NSD_PORT + 1)), dir $NSD_DIR"
         ;;
-    down) stop "$NSD_DIR"; log "down" ;;
+    down) stop "$NSD_DIR/stale"; stop "$NSD_DIR"; log "down" ;;
     status) probe "$NSD_PORT" && log "answering on 127.0.0.1:$NSD_PORT" ;;
     # Used by benches/live-dns.sh: nsd.sh serve DIR PORT ZONE... (zone files DIR/ZONE.zone already written)
     serve) shift; d="$1" p="$2"; shift 2; write_conf "$d" "$p" "$@"; start "$d" "$p" ;;
