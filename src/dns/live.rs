@@ -188,17 +188,17 @@ pub fn resolve_all(
     let mut answers = resolved.answers.into_iter();
     let mut take = |key: &str, out: &mut FxHashMap<String, String>| -> Answer {
         let these: Vec<Answer> = answers.by_ref().take(per).collect();
-        if per > 1 {
-            if let Some(d) = disagreement(&these, servers) {
-                match out.get_mut(key) {
-                    // A and AAAA of one name: one note.
-                    Some(prev) => {
-                        prev.push_str(" | ");
-                        prev.push_str(&d);
-                    }
-                    None => {
-                        out.insert(key.to_string(), d);
-                    }
+        if per > 1
+            && let Some(d) = disagreement(&these, servers)
+        {
+            match out.get_mut(key) {
+                // A and AAAA of one name: one note.
+                Some(prev) => {
+                    prev.push_str(" | ");
+                    prev.push_str(&d);
+                }
+                None => {
+                    out.insert(key.to_string(), d);
                 }
             }
         }
