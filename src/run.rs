@@ -21,6 +21,8 @@ pub enum RunError {
     Report(#[from] ReportError),
     #[error(transparent)]
     Ldap(#[from] directory::ldap::LdapError),
+    #[error("live DNS: {0}")]
+    Live(#[from] dns::live::LiveError),
     #[error("{0} is not available in this version of ddns-audit; use the offline exports (see README)")]
     NotAvailable(&'static str),
 }
@@ -38,12 +40,11 @@ pub fn audit(args: AuditArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
     if !settings.kea_urls.is_empty() {
         return Err(RunError::NotAvailable("--kea-url"));
     }
-    if !settings.dns_servers.is_empty() {
-        return Err(RunError::NotAvailable("--dns-server"));
-    }
-    let ad = read_live_directory(&settings)?;
-    gather_and_audit(&settings, ad)
+    run_with(&settings, &|p| Box::new(dns::live::Engine::new(p)))
 }
+
+/// Builds the live resolver from the pacing (the engine in the binary; tests may pass a fixture).
+pub type MakeResolver<'r> = dyn Fn(dns::live::Pacing) -> Box<dyn dns::live::Resolve> + 'r;
 
 /// With `--ldap-url`: computers and DNS data from AD (read before any file, so that the
 /// offline inputs add to them), and the AD domain as the default `--domain`.
@@ -54,7 +55,10 @@ fn read_live_directory(settings: &Settings) -> Result<directory::ldap::AdData, R
     }
 }
 
-fn gather_and_audit(settings: &Settings, ad: directory::ldap::AdData) -> Result<Outcome, RunError> {
+/// Runs the audit from validated settings: every input (files, AD), live DNS when
+/// `--dns-server` is given, then the report.
+pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
+    let ad = read_live_directory(settings)?;
     let mut problems = ad.problems;
     let mut audit_settings = settings.audit.clone();
     if audit_settings.domain.is_none() {
@@ -83,8 +87,26 @@ fn gather_and_audit(settings: &Settings, ad: directory::ldap::AdData) -> Result<
     summary.zones_read = dns_data.zones.len();
     summary.dns_records_read = dns_data.records.len();
 
+    let mut auditor = audit::Auditor::new(&leases, &directory, &dns_data, None, &audit_settings);
+    // Live DNS: the de-duplicated questions of the audit, each asked once.
+    let live;
+    if !settings.dns_servers.is_empty() {
+        let (names, ips) = auditor.questions();
+        let p = &settings.pacing;
+        let pacing = dns::live::Pacing {
+            concurrency: p.concurrency,
+            qps: p.qps,
+            timeout: p.timeout.to_std().unwrap_or(std::time::Duration::from_secs(2)),
+            retries: p.retries,
+        };
+        let resolver = make_resolver(pacing);
+        let (answers, stats) = dns::live::resolve_all(resolver.as_ref(), &names, &ips, &settings.dns_servers, settings.compare_servers)?;
+        summary.live = Some(report::LiveSummary::new(&stats, &answers.disagreements, settings.compare_servers));
+        live = answers;
+        auditor.use_live(&live);
+    }
+
     // Findings stream from the audit into the report; only the counts are kept.
-    let auditor = audit::Auditor::new(&leases, &directory, &dns_data, None, &audit_settings);
     let mut tripped = false;
     summary.rows_written = report::write(&settings.output, auditor.findings(), settings.all, |f| {
         summary.add(f);

@@ -97,6 +97,10 @@ pub struct AuditArgs {
     #[arg(long, value_name = "ADDR[:PORT]")]
     #[serde(default, deserialize_with = "one_or_many")]
     pub dns_server: Vec<String>,
+    /// Ask every --dns-server every question and report the names whose answers differ.
+    #[arg(long)]
+    #[serde(default)]
+    pub compare_servers: bool,
     /// DNS suffix for lease host names without a dot.
     #[arg(long, value_name = "SUFFIX")]
     pub domain: Option<String>,
@@ -194,6 +198,7 @@ pub struct Settings {
     pub ldap: Option<LdapSettings>,
     pub dns_records: Vec<PathBuf>,
     pub dns_servers: Vec<SocketAddr>,
+    pub compare_servers: bool,
     pub audit: AuditSettings,
     pub output: Destination,
     pub all: bool,
@@ -232,6 +237,7 @@ impl AuditArgs {
         self.kerberos |= file.kerberos;
         self.assume_aging |= file.assume_aging;
         self.all |= file.all;
+        self.compare_servers |= file.compare_servers;
         Ok(self)
     }
 
@@ -276,6 +282,12 @@ impl AuditArgs {
         if pacing.qps == 0 {
             return Err(invalid("--qps", "must be at least 1"));
         }
+        if pacing.timeout <= TimeDelta::zero() {
+            return Err(invalid("--timeout", "must be longer than zero"));
+        }
+        if self.compare_servers && dns_servers.len() < 2 {
+            return Err(invalid("--compare-servers", "needs at least two --dns-server"));
+        }
         let audit = AuditSettings {
             as_of,
             domain,
@@ -315,6 +327,7 @@ impl AuditArgs {
             ldap,
             dns_records: self.dns_records,
             dns_servers,
+            compare_servers: self.compare_servers,
             audit,
             output,
             all: self.all,

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The project's test command (README "Tests"; .ci/run calls it). As root on Debian: installs
-# what the lab needs, starts it (Samba AD DC in a network namespace; see tests/lab/README.md),
-# runs every test including the lab tests (#[ignore]d in a plain `cargo test`), and tears
-# the lab down, whatever happens. A lab test that cannot reach its server fails.
+# what the lab needs, starts it (a Samba AD DC in a network namespace, NSD on loopback; see
+# tests/lab/README.md), runs every test including the lab tests (#[ignore]d in a plain
+# `cargo test`), and tears the lab down, whatever happens. A lab test that cannot reach its
+# server fails; it never skips.
 #
 #   ./tests/run.sh            everything (root)
 #   ./tests/run.sh --no-lab   unit and fixture tests only, no servers (any user)
+# Extra arguments go to cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +17,13 @@ if [[ "${1:-}" == "--no-lab" ]]; then
 fi
 
 [[ $EUID -eq 0 ]] || { echo "tests/run.sh: the lab needs root (network namespaces, apt); use --no-lab otherwise" >&2; exit 2; }
+
+cleanup=()
+on_exit() {
+    local c
+    for c in "${cleanup[@]}"; do eval "$c" || true; done
+}
+trap on_exit EXIT
 
 # Build dependencies of the kerberos feature (GSSAPI bind).
 need=()
@@ -26,10 +35,17 @@ if ((${#need[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-cleanup() { tests/lab/down.sh >/dev/null 2>&1 || true; }
-trap cleanup EXIT
+# --- Samba AD DC in netns ddnslab at 10.77.0.2 for tests/lab_*.rs ---
+cleanup+=("tests/lab/down.sh >/dev/null 2>&1")
 tests/lab/up.sh
 # shellcheck source=lab/env.sh
 . tests/lab/env.sh
 
-cargo test --locked --all-targets --features kerberos -- --include-ignored "$@"
+# --- NSD on 127.0.0.1:${NSD_PORT:-53530} (+1: a lagging copy) for tests/live_dns.rs ---
+export NSD_DIR="${NSD_DIR:-/tmp/ddns-audit-nsd-$$}"
+export NSD_PORT="${NSD_PORT:-53530}"
+export DDNS_AUDIT_NSD="127.0.0.1:$NSD_PORT"
+cleanup+=("tests/lab/nsd.sh down; rm -rf '$NSD_DIR'")
+tests/lab/nsd.sh up
+
+cargo test --locked --all-targets --features kerberos "$@" -- --include-ignored

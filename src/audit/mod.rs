@@ -82,6 +82,11 @@ impl<'a, 'd> Auditor<'a, 'd> {
         Auditor { leases: audited, directory, dns, index: RecordIndex::new(dns), live, settings }
     }
 
+    /// Lets live DNS answers decide `a_status`/`ptr_status` (the ages still come from the data).
+    pub fn use_live(&mut self, live: &'d LiveAnswers) {
+        self.live = Some(live);
+    }
+
     /// How many leases are audited (active or reserved, unexpired).
     pub fn len(&self) -> usize {
         self.leases.len()

@@ -4,6 +4,7 @@
 
 pub mod answers;
 pub mod csv;
+pub mod live;
 pub mod zone_file;
 
 use std::collections::HashMap;

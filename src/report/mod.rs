@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use summary::Summary;
+pub use summary::{LiveSummary, Summary};
 
 use crate::audit::{Finding, RecordStatus, Status};
 use crate::timefmt::rfc3339;

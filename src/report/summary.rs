@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
 
 use crate::audit::{Finding, Risk, Status};
+use crate::dns::live::Stats;
 use crate::input::{Problems, SkipReason};
 use crate::leases::Lease;
 use crate::timefmt::rfc3339;
@@ -28,6 +30,67 @@ pub struct Summary {
     pub dns_records_read: usize,
     pub rows_written: usize,
     pub destination: String,
+    /// Live DNS (`--dns-server`), when used.
+    pub live: Option<LiveSummary>,
+}
+
+/// How many names with disagreeing answers are listed before the rest are only counted.
+const LISTED_DISAGREEMENTS: usize = 5;
+
+/// What live resolution did: counters, the rate, and the `--compare-servers` disagreements.
+#[derive(Debug, Default, Clone)]
+pub struct LiveSummary {
+    pub stats: Stats,
+    pub compared: bool,
+    /// The names (or reverse names) whose servers disagree, sorted.
+    pub disagreements: Vec<String>,
+}
+
+impl LiveSummary {
+    pub fn new(stats: &Stats, disagreements: &FxHashMap<String, String>, compared: bool) -> LiveSummary {
+        let mut names: Vec<String> = disagreements.keys().cloned().collect();
+        names.sort_unstable();
+        LiveSummary { stats: stats.clone(), compared, disagreements: names }
+    }
+
+    fn render(&self, o: &mut String) {
+        let s = &self.stats;
+        let _ = writeln!(
+            o,
+            "  live DNS: {} questions, {} queries sent, {} responses in {:.2} s ({:.0} responses/s)",
+            s.questions,
+            s.sent,
+            s.responses,
+            s.elapsed.as_secs_f64(),
+            s.rate()
+        );
+        let _ = writeln!(o, "  live DNS answers: records {}, NXDOMAIN {}, NODATA {}, failed {}", s.records, s.nxdomain, s.nodata, s.failed());
+        let mut failures: Vec<(&String, &u64)> = s.failures.iter().collect();
+        failures.sort();
+        let failures: Vec<String> = failures.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let _ = writeln!(
+            o,
+            "  live DNS errors: {} (timeouts {}, retries {}, TCP fallbacks {}, dropped responses {}){}",
+            s.failed(),
+            s.timeouts,
+            s.retries,
+            s.tcp_fallbacks,
+            s.dropped,
+            if failures.is_empty() { String::new() } else { format!(": {}", failures.join(", ")) }
+        );
+        if self.compared {
+            let mut line = format!("  DNS disagreements between servers: {}", self.disagreements.len());
+            if !self.disagreements.is_empty() {
+                let listed: Vec<&str> = self.disagreements.iter().take(LISTED_DISAGREEMENTS).map(String::as_str).collect();
+                line.push_str(&format!(" ({}", listed.join(", ")));
+                if self.disagreements.len() > LISTED_DISAGREEMENTS {
+                    line.push_str(&format!(", and {} more", self.disagreements.len() - LISTED_DISAGREEMENTS));
+                }
+                line.push(')');
+            }
+            let _ = writeln!(o, "{line}");
+        }
+    }
 }
 
 impl Summary {
@@ -65,6 +128,9 @@ impl Summary {
             "  inputs: {} computers, {} DNS records in {} zones",
             self.computers_read, self.dns_records_read, self.zones_read
         );
+        if let Some(live) = &self.live {
+            live.render(&mut o);
+        }
         let statuses: Vec<String> = Status::ALL.iter().map(|s| format!("{s} {}", self.by_status.get(s).unwrap_or(&0))).collect();
         let _ = writeln!(o, "  status: {}", statuses.join(", "));
         let risks: Vec<String> = Risk::ALL.iter().rev().map(|r| format!("{r} {}", self.by_risk.get(r).unwrap_or(&0))).collect();
