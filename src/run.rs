@@ -19,6 +19,8 @@ pub enum RunError {
     Input(#[from] InputError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    #[error(transparent)]
+    Kea(#[from] leases::kea_api::KeaError),
     #[error("{0} is not available in this version of ddns-audit; use the offline exports (see README)")]
     NotAvailable(&'static str),
 }
@@ -33,9 +35,6 @@ pub struct Outcome {
 /// Runs `ddns-audit audit`. `now` is the clock value; nothing below reads the clock.
 pub fn audit(args: AuditArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
     let settings = args.merge_config()?.into_settings(now)?;
-    if !settings.kea_urls.is_empty() {
-        return Err(RunError::NotAvailable("--kea-url"));
-    }
     if settings.ldap_url.is_some() {
         return Err(RunError::NotAvailable("--ldap-url"));
     }
@@ -52,6 +51,8 @@ fn run_offline(settings: &Settings) -> Result<Outcome, RunError> {
     for path in &settings.leases {
         leases::read_file(path, settings.leases_format, &mut leases, &mut problems)?;
     }
+    let kea_password = std::env::var(leases::kea_api::PASSWORD_ENV).ok();
+    let kea = leases::kea_api::read_urls(&settings.kea_urls, &settings.kea, kea_password, &mut leases, &mut problems)?;
     let leases = leases::dedupe_across_sources(leases, &mut problems);
 
     let mut computers = Vec::new();
@@ -81,5 +82,5 @@ fn run_offline(settings: &Settings) -> Result<Outcome, RunError> {
         Destination::Stdout => "stdout".to_string(),
         Destination::File(p) => p.display().to_string(),
     };
-    Ok(Outcome { summary: summary.render(&problems), tripped })
+    Ok(Outcome { summary: kea.render() + &summary.render(&problems), tripped })
 }
