@@ -70,6 +70,8 @@ pub enum SkipReason {
     UnusedType,
     /// A later record for the same key replaced this one.
     Superseded,
+    /// The source refused to let us read it (an AD zone without read rights).
+    AccessDenied,
 }
 
 impl SkipReason {
@@ -82,6 +84,7 @@ impl SkipReason {
             SkipReason::Malformed => "malformed record",
             SkipReason::UnusedType => "record type not used",
             SkipReason::Superseded => "superseded by a later record",
+            SkipReason::AccessDenied => "access denied",
         }
     }
 

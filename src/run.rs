@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 
 use crate::audit;
 use crate::directory::{self, Directory};
-use crate::dns::{self, DnsData};
-use crate::input::{InputError, Problems};
+use crate::dns;
+use crate::input::InputError;
 use crate::leases;
 use crate::report::{self, Destination, ReportError, Summary};
 use crate::settings::{AuditArgs, Settings, SettingsError};
@@ -19,6 +19,8 @@ pub enum RunError {
     Input(#[from] InputError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    #[error(transparent)]
+    Ldap(#[from] directory::ldap::LdapError),
     #[error(transparent)]
     Kea(#[from] leases::kea_api::KeaError),
     #[error("{0} is not available in this version of ddns-audit; use the offline exports (see README)")]
@@ -35,17 +37,28 @@ pub struct Outcome {
 /// Runs `ddns-audit audit`. `now` is the clock value; nothing below reads the clock.
 pub fn audit(args: AuditArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
     let settings = args.merge_config()?.into_settings(now)?;
-    if settings.ldap_url.is_some() {
-        return Err(RunError::NotAvailable("--ldap-url"));
-    }
     if !settings.dns_servers.is_empty() {
         return Err(RunError::NotAvailable("--dns-server"));
     }
-    run_offline(&settings)
+    let ad = read_live_directory(&settings)?;
+    gather_and_audit(&settings, ad)
 }
 
-fn run_offline(settings: &Settings) -> Result<Outcome, RunError> {
-    let mut problems = Problems::default();
+/// With `--ldap-url`: computers and DNS data from AD (read before any file, so that the
+/// offline inputs add to them), and the AD domain as the default `--domain`.
+fn read_live_directory(settings: &Settings) -> Result<directory::ldap::AdData, RunError> {
+    match &settings.ldap {
+        Some(ldap) => Ok(directory::ldap::read_ad(ldap)?),
+        None => Ok(directory::ldap::AdData::default()),
+    }
+}
+
+fn gather_and_audit(settings: &Settings, ad: directory::ldap::AdData) -> Result<Outcome, RunError> {
+    let mut problems = ad.problems;
+    let mut audit_settings = settings.audit.clone();
+    if audit_settings.domain.is_none() {
+        audit_settings.domain = ad.domain;
+    }
 
     let mut leases = Vec::new();
     for path in &settings.leases {
@@ -55,24 +68,24 @@ fn run_offline(settings: &Settings) -> Result<Outcome, RunError> {
     let kea = leases::kea_api::read_urls(&settings.kea_urls, &settings.kea, kea_password, &mut leases, &mut problems)?;
     let leases = leases::dedupe_across_sources(leases, &mut problems);
 
-    let mut computers = Vec::new();
+    let mut computers = ad.computers;
     if let Some(path) = &settings.computers {
         directory::read_file(path, &mut computers, &mut problems)?;
     }
     let directory = Directory::new(computers);
 
-    let mut dns_data = DnsData::default();
+    let mut dns_data = ad.dns;
     for path in &settings.dns_records {
         dns::read_file(path, &mut dns_data, &mut problems)?;
     }
 
-    let mut summary = Summary::new(&leases, settings.audit.as_of);
+    let mut summary = Summary::new(&leases, audit_settings.as_of);
     summary.computers_read = directory.computers.len();
     summary.zones_read = dns_data.zones.len();
     summary.dns_records_read = dns_data.records.len();
 
     // Findings stream from the audit into the report; only the counts are kept.
-    let auditor = audit::Auditor::new(&leases, &directory, &dns_data, None, &settings.audit);
+    let auditor = audit::Auditor::new(&leases, &directory, &dns_data, None, &audit_settings);
     let mut tripped = false;
     summary.rows_written = report::write(&settings.output, auditor.findings(), settings.all, |f| {
         summary.add(f);

@@ -90,6 +90,10 @@ pub struct AuditArgs {
     /// CA certificate (PEM) to trust for LDAPS/StartTLS and Kea TLS.
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
+    /// The domain controller's FQDN for TLS name checks and the Kerberos SPN (ldap/NAME), when
+    /// --ldap-url names it by address [default: the URL's host].
+    #[arg(long, value_name = "FQDN")]
+    pub ldap_server_name: Option<String>,
 
     /// Offline DNS data with aging timestamps: dnscmd zone export or records CSV (repeatable).
     #[arg(long, value_name = "PATH")]
@@ -171,6 +175,19 @@ pub struct Pacing {
     pub retries: u32,
 }
 
+/// The live AD source as given (`--ldap-url` and its companions); `directory::ldap` validates
+/// it and reads the password.
+#[derive(Debug, Clone)]
+pub struct LdapSettings {
+    pub url: String,
+    pub base_dn: Option<String>,
+    pub bind_dn: Option<String>,
+    pub password_file: Option<PathBuf>,
+    pub kerberos: bool,
+    pub ca_file: Option<PathBuf>,
+    pub server_name: Option<String>,
+}
+
 /// Everything the run needs, validated.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -180,6 +197,8 @@ pub struct Settings {
     pub kea: leases::kea_api::KeaAccess,
     pub computers: Option<PathBuf>,
     pub ldap_url: Option<String>,
+    /// Present when `--ldap-url` is given.
+    pub ldap: Option<LdapSettings>,
     pub dns_records: Vec<PathBuf>,
     pub dns_servers: Vec<SocketAddr>,
     pub audit: AuditSettings,
@@ -208,7 +227,7 @@ impl AuditArgs {
         macro_rules! fill_list {
             ($($f:ident),*) => { $( if self.$f.is_empty() { self.$f = file.$f; } )* };
         }
-        fill!(leases_format, kea_user, ldap_url, base_dn, bind_dn, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries);
+        fill!(leases_format, kea_user, ldap_url, base_dn, bind_dn, ldap_server_name, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries);
         fill_path!(computers, kea_password_file, password_file, ca_file, output);
         fill_list!(kea_url, dns_server);
         if self.leases.is_empty() {
@@ -285,13 +304,24 @@ impl AuditArgs {
             Some(p) => Destination::File(p),
             None => Destination::File(report::default_path(now)),
         };
+        let kea = leases::kea_api::KeaAccess::new(self.kea_user, self.kea_password_file, self.ca_file.clone());
+        let ldap = self.ldap_url.clone().map(|url| LdapSettings {
+            url,
+            base_dn: self.base_dn,
+            bind_dn: self.bind_dn,
+            password_file: self.password_file,
+            kerberos: self.kerberos,
+            ca_file: self.ca_file,
+            server_name: self.ldap_server_name,
+        });
         Ok(Settings {
             leases: self.leases,
             leases_format,
-            kea: leases::kea_api::KeaAccess::new(self.kea_user, self.kea_password_file, self.ca_file.clone()),
+            kea,
             kea_urls: self.kea_url,
             computers: self.computers,
             ldap_url: self.ldap_url,
+            ldap,
             dns_records: self.dns_records,
             dns_servers,
             audit,

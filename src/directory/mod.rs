@@ -2,6 +2,8 @@
 //! live LDAP later. Produces typed [`Computer`] records and the lookups the audit joins on.
 
 pub mod csv;
+pub mod dnsp;
+pub mod ldap;
 pub mod ldif;
 
 use std::path::Path;

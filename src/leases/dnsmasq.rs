@@ -213,34 +213,4 @@ mod tests {
         assert_eq!(got, vec![(1, SkipReason::Superseded)]);
     }
 
-    /// Not a test of behaviour: times parsing of 1M generated leases (`cargo test --release -- --ignored`).
-    #[test]
-    #[ignore]
-    fn perf_one_million() {
-        let mut text = String::with_capacity(80_000_000);
-        for i in 0..1_000_000u32 {
-            text.push_str(&format!(
-                "{} 3c:22:fb:{:02x}:{:02x}:{:02x} 10.{}.{}.{} host-{i} 01:3c:22:fb:{:02x}:{:02x}:{:02x}\n",
-                1_795_507_200 + i,
-                (i >> 16) & 0xff,
-                (i >> 8) & 0xff,
-                i & 0xff,
-                (i >> 16) & 0xff,
-                (i >> 8) & 0xff,
-                i & 0xff,
-                (i >> 16) & 0xff,
-                (i >> 8) & 0xff,
-                i & 0xff
-            ));
-        }
-        let t = std::time::Instant::now();
-        let (leases, problems) = run(&text);
-        eprintln!("dnsmasq: {} leases in {:?}", leases.len(), t.elapsed());
-        let mut again = leases.clone();
-        let t = std::time::Instant::now();
-        super::super::keep_last_per_address(&mut again, 0, &mut Problems::default());
-        eprintln!("  of which keep_last_per_address: {:?}", t.elapsed());
-        assert_eq!(leases.len(), 1_000_000);
-        assert!(problems.is_empty());
-    }
 }

@@ -873,21 +873,4 @@ mod tests {
         assert_eq!(unescape("trailing\\"), "trailing\\");
     }
 
-    /// Times parsing of 1M generated leases (`cargo test --release -- --ignored --nocapture`).
-    #[test]
-    #[ignore]
-    fn perf_one_million() {
-        let mut text = String::with_capacity(450_000_000);
-        for i in 0..1_000_000u32 {
-            let (a, b, c) = ((i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff);
-            text.push_str(&format!(
-                "lease 10.{a}.{b}.{c} {{\n  starts 2 2026/11/24 06:00:00;\n  ends 3 2026/11/25 06:00:00;\n  cltt 2 2026/11/24 06:00:00;\n  binding state active;\n  next binding state free;\n  rewind binding state free;\n  hardware ethernet 3c:22:fb:{a:02x}:{b:02x}:{c:02x};\n  uid \"\\001<\\\"\\373{a}\";\n  set ddns-rev-name = \"{c}.{b}.{a}.10.in-addr.arpa.\";\n  set ddns-fwd-name = \"host-{i}.corp.example.test\";\n  client-hostname \"host-{i}\";\n}}\n"
-            ));
-        }
-        let t = std::time::Instant::now();
-        let (leases, problems) = run(&text);
-        eprintln!("dhcpd: {} leases ({} MB) in {:?}", leases.len(), text.len() / 1_000_000, t.elapsed());
-        assert_eq!(leases.len(), 1_000_000);
-        assert!(problems.is_empty());
-    }
 }

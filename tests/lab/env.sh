@@ -1,7 +1,7 @@
 # Source this from a shell or test runner after `sudo tests/lab/up.sh`:
 #     . tests/lab/env.sh          # honours LAB_DIR (default /tmp/ddns-audit-lab)
 # It loads $LAB_DIR/env, which up.sh writes. The variables (see tests/lab/README.md):
-#   DDNS_AUDIT_LAB=1                 the lab is up; live tests run only when this is set
+#   DDNS_AUDIT_LAB=1                 the lab is up (lab tests are #[ignore]d; tests/run.sh runs them)
 #   LAB_LDAPS_URL=ldaps://dc1.corp.example.test   (ldaps://10.77.0.2 when LAB_ETC_HOSTS=0)
 #   LAB_LDAPS_URL_IP=ldaps://10.77.0.2            the lab cert has IP:10.77.0.2 in its SAN too
 #   LAB_LDAP_URL=ldap://10.77.0.2    plain LDAP: simple bind refused without TLS (StartTLS works)

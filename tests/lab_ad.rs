@@ -1,0 +1,81 @@
+//! The binary against the lab's Samba AD DC (tests/lab/up.sh): computers and AD-integrated
+//! DNS records with their aging, over LDAPS, over StartTLS and with Kerberos; the rows must
+//! be exactly those of tests/lab/world.md. Ignored by plain `cargo test`; `tests/run.sh`
+//! starts the lab and runs them, and then an unreachable lab fails them.
+
+mod util;
+
+use util::{csv_rows, ddns_audit, root};
+
+fn lab(var: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: the lab is not up (run tests/run.sh, or tests/lab/up.sh and . tests/lab/env.sh)"))
+}
+
+fn run_against_lab(connection: &[&str]) {
+    let (ca, as_of) = (lab("LAB_CA_FILE"), lab("LAB_AS_OF"));
+    let mut args = vec!["audit"];
+    args.extend_from_slice(connection);
+    args.extend(["--ca-file", &ca, "--leases", "tests/lab/leases.csv", "--leases", "tests/lab/leases-v6.csv", "--as-of", &as_of, "--all", "--output", "-"]);
+    let r = ddns_audit(&args, &root());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected = std::fs::read_to_string(root().join("tests/fixtures/expected/lab-ad.csv")).unwrap();
+    let (got, want) = (csv_rows(&r.stdout), csv_rows(&expected));
+    for (g, w) in got.iter().zip(&want) {
+        assert_eq!(g, w);
+    }
+    assert_eq!(got.len(), want.len());
+    assert!(r.stderr.contains("inputs: 8 computers, 21 DNS records in 6 zones"), "{}", r.stderr);
+    assert!(r.stderr.contains("status: missing 2, stale 1, at-risk 3, unknown 0, ok 3"), "{}", r.stderr);
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn ldaps_simple_bind() {
+    let (url, dn, pw) = (lab("LAB_LDAPS_URL"), lab("LAB_BIND_DN"), lab("LAB_PASSWORD_FILE"));
+    run_against_lab(&["--ldap-url", &url, "--bind-dn", &dn, "--password-file", &pw]);
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn starttls_simple_bind_by_ip_with_server_name() {
+    let (url, name, dn, pw) = (lab("LAB_LDAP_URL"), lab("LAB_DC_FQDN"), lab("LAB_BIND_DN"), lab("LAB_PASSWORD_FILE"));
+    run_against_lab(&["--ldap-url", &url, "--ldap-server-name", &name, "--bind-dn", &dn, "--password-file", &pw]);
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it (and the build needs --features kerberos)"]
+fn kerberos_with_the_callers_ticket() {
+    let url = format!("ldap://{}", lab("LAB_DC_FQDN"));
+    lab("KRB5CCNAME");
+    run_against_lab(&["--ldap-url", &url, "--kerberos"]);
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn actionable_errors() {
+    let (url, dn, ca) = (lab("LAB_LDAPS_URL"), lab("LAB_BIND_DN"), lab("LAB_CA_FILE"));
+    let d = util::scratch();
+    let bad = d.path().join("bad.pass");
+    std::fs::write(&bad, "not the password\n").unwrap();
+    let base = ["audit", "--ldap-url", &url, "--bind-dn", &dn, "--leases", "tests/lab/leases.csv", "--output", "-"];
+
+    let mut a = base.to_vec();
+    a.extend(["--password-file", bad.to_str().unwrap(), "--ca-file", &ca]);
+    let r = ddns_audit(&a, &root());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("wrong user name or password"), "{}", r.stderr);
+    assert!(!r.stderr.contains("not the password"), "the password must never be printed");
+
+    let pw = lab("LAB_PASSWORD_FILE");
+    let mut a = base.to_vec();
+    a.extend(["--password-file", &pw]);
+    let r = ddns_audit(&a, &root());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("certificate is not trusted") && r.stderr.contains("--ca-file"), "{}", r.stderr);
+
+    // Simple bind on plain LDAP is never attempted without TLS; with StartTLS refused or not,
+    // the user is told what to do. An unreachable port names host and port.
+    let r = ddns_audit(&["audit", "--ldap-url", "ldaps://10.77.0.2:1", "--bind-dn", &dn, "--password-file", &pw, "--ca-file", &ca, "--leases", "tests/lab/leases.csv", "--output", "-"], &root());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot reach the domain controller at 10.77.0.2:1"), "{}", r.stderr);
+}
