@@ -119,3 +119,33 @@ fn kea_errors_are_actionable() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("do not put the password in the URL") && !r.stderr.contains("hunter2"), "{}", r.stderr);
 }
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn https_agent_with_basic_auth() {
+    let (url, user, pw, ca) = (lab("LAB_KEA_TLS_URL"), lab("LAB_KEA_USER"), lab("LAB_KEA_PASSWORD_FILE"), lab("LAB_CA_FILE"));
+    let base = ["audit", "--kea-url", &url, "--kea-user", &user, "--domain", "corp.example.test", "--output", "-"];
+    let mut a = base.to_vec();
+    a.extend(["--kea-password-file", &pw, "--ca-file", &ca]);
+    let r = ddns_audit(&a, &root());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("https://10.77.0.2:8443/: 5 v4 lease(s)"), "{}", r.stderr);
+
+    // The password from the environment works too; a wrong one is a 401 about credentials.
+    let password = std::fs::read_to_string(&pw).unwrap();
+    let mut a = base.to_vec();
+    a.extend(["--ca-file", &ca]);
+    let ok = util::ddns_audit_env(&a, &root(), &[("DDNS_AUDIT_KEA_PASSWORD", password.trim())]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let bad = util::ddns_audit_env(&a, &root(), &[("DDNS_AUDIT_KEA_PASSWORD", "not-the-password")]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("HTTP 401") && bad.stderr.contains("refused the credentials"), "{}", bad.stderr);
+    assert!(!bad.stderr.contains("not-the-password"));
+
+    // Without the lab CA the certificate is not trusted.
+    let mut a = base.to_vec();
+    a.extend(["--kea-password-file", &pw]);
+    let r = ddns_audit(&a, &root());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("UnknownIssuer") && r.stderr.contains("--ca-file"), "{}", r.stderr);
+}

@@ -27,7 +27,8 @@
 //! Authentication: HTTP basic, user from the URL (`http://user@host:8000/`) or `--kea-user`,
 //! password from `DDNS_AUDIT_KEA_PASSWORD` or `--kea-password-file` (first line); a password in
 //! the URL is refused, so it never sits on a command line. TLS (`https://`) verifies against the
-//! `--ca-file` certificates when given, else the bundled web PKI roots.
+//! system's certificate store plus the `--ca-file` certificates (as LDAPS does); the bundled web
+//! PKI roots only when the system has no store.
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -231,9 +232,19 @@ pub fn read_urls(urls: &[String], access: &KeaAccess, env_password: Option<Strin
         (None, Some(p)) if !p.is_empty() => Some(p),
         _ => None,
     };
-    let roots = match &access.ca_file {
-        Some(path) => Some(read_ca_file(path)?),
-        None => None,
+    // Trust, for https:// only: the system's store plus --ca-file (as for LDAPS).
+    let roots = if urls.iter().any(|u| u.trim_start().to_ascii_lowercase().starts_with("https:")) {
+        let mut certs: Vec<ureq::tls::Certificate<'static>> = rustls_native_certs::load_native_certs()
+            .certs
+            .iter()
+            .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
+            .collect();
+        if let Some(path) = &access.ca_file {
+            certs.extend(read_ca_file(path)?);
+        }
+        if certs.is_empty() { None } else { Some(Arc::new(certs)) }
+    } else {
+        None
     };
     for raw in urls {
         let endpoint = Endpoint::parse(raw)?;
@@ -248,7 +259,7 @@ fn read_password_file(path: &Path) -> Result<String, KeaError> {
     Ok(text.lines().next().unwrap_or("").trim_end_matches('\r').to_string())
 }
 
-fn read_ca_file(path: &Path) -> Result<Arc<Vec<ureq::tls::Certificate<'static>>>, KeaError> {
+fn read_ca_file(path: &Path) -> Result<Vec<ureq::tls::Certificate<'static>>, KeaError> {
     let err = |reason: String| KeaError::CaFile { path: path.to_path_buf(), reason };
     let pem = std::fs::read(path).map_err(|e| err(e.to_string()))?;
     let mut certs = Vec::new();
@@ -262,7 +273,7 @@ fn read_ca_file(path: &Path) -> Result<Arc<Vec<ureq::tls::Certificate<'static>>>
     if certs.is_empty() {
         return Err(err("no CERTIFICATE in the file".to_string()));
     }
-    Ok(Arc::new(certs))
+    Ok(certs)
 }
 
 /// What one family's paging ended with.

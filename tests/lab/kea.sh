@@ -9,7 +9,8 @@
 # hook, memfile), kea-dhcp-ddns (127.0.0.1:53001 -> dhcid_strip.py on 127.0.0.1:53053 -> the DC
 # at 10.77.0.2:53, non-secure updates; the relay drops the DHCID records Kea 2.2 always sends
 # and Samba refuses with NOTIMP),
-# kea-ctrl-agent on http://10.77.0.2:8000/ (reached from the root namespace over ddnslab0).
+# kea-ctrl-agent on http://10.77.0.2:8000/ (reached from the root namespace over ddnslab0), and
+# a second one on https://10.77.0.2:8443/ with basic auth (user auditor, $LAB_DIR/kea/kea.pass).
 # Clients: ISC dhclient in namespaces ddnsc1..N, each on a veth into kbr0; the table (host, MAC,
 # IP, subnet group, Option 81) is KEA_CLIENTS in plant.py, the expected audit rows world.md.
 #
@@ -35,6 +36,9 @@ KEA_BR_IP=10.77.2.1
 KEA_CA_PORT=8000
 KEA_URL="http://$LAB_DC_IP:$KEA_CA_PORT/"
 KEA_NS_PREFIX=ddnsc
+KEA_TLS_PORT=8443
+KEA_TLS_URL="https://$LAB_DC_IP:$KEA_TLS_PORT/"
+KEA_USER=auditor
 
 in_ns() { ip netns exec "$LAB_NS" "$@"; }
 
@@ -59,6 +63,7 @@ kea_down() {
     if [[ -d "$KEA_DIR" ]]; then
         for f in "$KEA_DIR"/c*/dhclient.pid; do [[ -e "$f" ]] && stop_pidfile "$f" dhclient; done
         stop_pidfile "$KEA_DIR/ctrl-agent.pid" kea-ctrl-agent
+        stop_pidfile "$KEA_DIR/ctrl-agent-tls.pid" kea-ctrl-agent
         stop_pidfile "$KEA_DIR/dhcp4.pid" kea-dhcp4
         stop_pidfile "$KEA_DIR/d2.pid" kea-dhcp-ddns
         stop_pidfile "$KEA_DIR/dhcid-strip.pid" python3
@@ -163,6 +168,22 @@ EOF
                  "output_options": [ { "output": "$KEA_DIR/ctrl-agent.log" } ] } ]
 } }
 EOF
+    # A second agent as a hardened site runs it: HTTPS (the DC's lab certificate, SAN
+    # IP:10.77.0.2) and basic authentication.
+    (umask 077 && openssl rand -hex 12 | tr -d '\n' >"$KEA_DIR/kea.pass")
+    (umask 077 && cat >"$KEA_DIR/kea-ctrl-agent-tls.conf" <<EOF
+{ "Control-agent": {
+  "http-host": "$LAB_DC_IP", "http-port": $KEA_TLS_PORT,
+  "trust-anchor": "$LAB_DIR/ca.pem", "cert-file": "$LAB_DIR/dc/private/tls/cert.pem",
+  "key-file": "$LAB_DIR/dc/private/tls/key.pem", "cert-required": false,
+  "authentication": { "type": "basic", "realm": "ddns-audit-lab",
+                      "clients": [ { "user": "$KEA_USER", "password": "$(cat "$KEA_DIR/kea.pass")" } ] },
+  "control-sockets": { "dhcp4": { "socket-type": "unix", "socket-name": "$KEA_DIR/dhcp4.sock" } },
+  "loggers": [ { "name": "kea-ctrl-agent", "severity": "INFO",
+                 "output_options": [ { "output": "$KEA_DIR/ctrl-agent-tls.log" } ] } ]
+} }
+EOF
+    )
     # The clients' script: set the leased address on the interface, nothing else (Debian's
     # dhclient-script would rewrite the host's /etc/resolv.conf).
     cat >"$KEA_DIR/client-script" <<'EOF'
@@ -272,6 +293,7 @@ kea_up() {
     start_daemon d2 /usr/sbin/kea-dhcp-ddns "$KEA_DIR/kea-dhcp-ddns.conf"
     start_daemon dhcp4 /usr/sbin/kea-dhcp4 "$KEA_DIR/kea-dhcp4.conf"
     start_daemon ctrl-agent /usr/sbin/kea-ctrl-agent "$KEA_DIR/kea-ctrl-agent.conf"
+    start_daemon ctrl-agent-tls /usr/sbin/kea-ctrl-agent "$KEA_DIR/kea-ctrl-agent-tls.conf"
     local deadline=$((SECONDS + 20))
     until agent list-commands dhcp4 2>/dev/null | grep -q lease4-get-page; do
         ((SECONDS < deadline)) || { tail -20 "$KEA_DIR"/*.out "$KEA_DIR"/dhcp4.log >&2 || true; lab_die "Kea control agent not answering on $KEA_URL"; }
@@ -330,6 +352,9 @@ PY
         sed -i '/^export LAB_KEA_/d' "$LAB_DIR/env"
         {
             echo "export LAB_KEA_URL=$KEA_URL"
+            echo "export LAB_KEA_TLS_URL=$KEA_TLS_URL"
+            echo "export LAB_KEA_USER=$KEA_USER"
+            echo "export LAB_KEA_PASSWORD_FILE=$KEA_DIR/kea.pass"
             echo "export LAB_KEA_DIR=$KEA_DIR"
         } >>"$LAB_DIR/env"
     fi
