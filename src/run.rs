@@ -23,8 +23,8 @@ pub enum RunError {
     Ldap(#[from] directory::ldap::LdapError),
     #[error("live DNS: {0}")]
     Live(#[from] dns::live::LiveError),
-    #[error("{0} is not available in this version of ddns-audit; use the offline exports (see README)")]
-    NotAvailable(&'static str),
+    #[error(transparent)]
+    Kea(#[from] leases::kea_api::KeaError),
 }
 
 /// How the audit ended: exit 0, or exit 1 when a row reached `--fail-on`.
@@ -37,9 +37,6 @@ pub struct Outcome {
 /// Runs `ddns-audit audit`. `now` is the clock value; nothing below reads the clock.
 pub fn audit(args: AuditArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
     let settings = args.merge_config()?.into_settings(now)?;
-    if !settings.kea_urls.is_empty() {
-        return Err(RunError::NotAvailable("--kea-url"));
-    }
     run_with(&settings, &|p| Box::new(dns::live::Engine::new(p)))
 }
 
@@ -69,6 +66,8 @@ pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result
     for path in &settings.leases {
         leases::read_file(path, settings.leases_format, &mut leases, &mut problems)?;
     }
+    let kea_password = std::env::var(leases::kea_api::PASSWORD_ENV).ok();
+    let kea = leases::kea_api::read_urls(&settings.kea_urls, &settings.kea, kea_password, &mut leases, &mut problems)?;
     let leases = leases::dedupe_across_sources(leases, &mut problems);
 
     let mut computers = ad.computers;
@@ -116,5 +115,5 @@ pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result
         Destination::Stdout => "stdout".to_string(),
         Destination::File(p) => p.display().to_string(),
     };
-    Ok(Outcome { summary: summary.render(&problems), tripped })
+    Ok(Outcome { summary: kea.render() + &summary.render(&problems), tripped })
 }

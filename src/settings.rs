@@ -57,10 +57,16 @@ pub struct AuditArgs {
     /// Force the lease format: windows-csv, windows-xml, dhcpd, kea-csv, dnsmasq.
     #[arg(long, value_name = "FORMAT")]
     pub leases_format: Option<String>,
-    /// Kea control endpoint (repeatable).
+    /// Kea control endpoint (repeatable): the Kea 2.x control agent or a Kea 3 daemon's HTTP socket.
     #[arg(long, value_name = "URL")]
     #[serde(default, deserialize_with = "one_or_many")]
     pub kea_url: Vec<String>,
+    /// User for HTTP basic authentication to Kea (a user in the URL wins); the password comes from --kea-password-file or DDNS_AUDIT_KEA_PASSWORD.
+    #[arg(long, value_name = "USER")]
+    pub kea_user: Option<String>,
+    /// File holding the Kea password (first line).
+    #[arg(long, value_name = "FILE")]
+    pub kea_password_file: Option<PathBuf>,
 
     /// Offline AD computers: LDIF or CSV.
     #[arg(long, value_name = "PATH")]
@@ -192,6 +198,7 @@ pub struct Settings {
     pub leases: Vec<PathBuf>,
     pub leases_format: Option<leases::Format>,
     pub kea_urls: Vec<String>,
+    pub kea: leases::kea_api::KeaAccess,
     pub computers: Option<PathBuf>,
     pub ldap_url: Option<String>,
     /// Present when `--ldap-url` is given.
@@ -225,8 +232,8 @@ impl AuditArgs {
         macro_rules! fill_list {
             ($($f:ident),*) => { $( if self.$f.is_empty() { self.$f = file.$f; } )* };
         }
-        fill!(leases_format, ldap_url, base_dn, bind_dn, ldap_server_name, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries);
-        fill_path!(computers, password_file, ca_file, output);
+        fill!(leases_format, kea_user, ldap_url, base_dn, bind_dn, ldap_server_name, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries);
+        fill_path!(computers, kea_password_file, password_file, ca_file, output);
         fill_list!(kea_url, dns_server);
         if self.leases.is_empty() {
             self.leases = file.leases.into_iter().map(rel).collect();
@@ -309,6 +316,7 @@ impl AuditArgs {
             Some(p) => Destination::File(p),
             None => Destination::File(report::default_path(now)),
         };
+        let kea = leases::kea_api::KeaAccess::new(self.kea_user, self.kea_password_file, self.ca_file.clone());
         let ldap = self.ldap_url.clone().map(|url| LdapSettings {
             url,
             base_dn: self.base_dn,
@@ -321,6 +329,7 @@ impl AuditArgs {
         Ok(Settings {
             leases: self.leases,
             leases_format,
+            kea,
             kea_urls: self.kea_url,
             computers: self.computers,
             ldap_url: self.ldap_url,

@@ -6,6 +6,7 @@
 
 pub mod dnsmasq;
 pub mod isc;
+pub mod kea_api;
 pub mod kea_csv;
 pub mod windows_csv;
 pub mod windows_xml;

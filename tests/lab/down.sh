@@ -22,6 +22,9 @@ stop_pid() { # pid: TERM its process group (samba leads one) and itself, wait, t
     kill -KILL "$pid" 2>/dev/null || true
 }
 
+# The Kea part first (its client namespaces live outside $LAB_NS).
+"$here/kea.sh" down || lab_log "kea.sh down failed; going on"
+
 if [[ -f "$LAB_DIR/samba.pid" ]]; then
     pid=$(cat "$LAB_DIR/samba.pid")
     # Only if that PID is still a samba process (not a recycled PID).

@@ -99,6 +99,32 @@ HOSTS = [
          expected=None),
 ]
 
+# The Kea part of the world (tests/lab/kea.sh): real DHCP clients (ISC dhclient) in their own
+# namespaces on bridge kbr0 (10.77.2.0/24) in the DC's namespace, leasing from kea-dhcp4, whose
+# DNS updates kea-dhcp-ddns sends to the DC (non-secure dynamic updates). Group "renew":
+# subnet 10.77.2.0/25 with ddns-update-on-renew true (every renewal re-registers); group
+# "no-renew": subnet 10.77.2.128/25 with Kea's default ddns-update-on-renew false (registered
+# once at the first lease, never refreshed while the client renews). kea.sh ages every client's
+# records to AS_OF-20d, renews every lease, then deletes gone: True clients' records (what
+# scavenging does). option81: the client sends the Client FQDN option (server-update on) as
+# well as its host name. Expected rows: audit --kea-url ... --ldap-url ... --as-of AS_OF --all.
+KEA_LEASE_S = 86400  # valid-lifetime: slack = max(24 h, half the lease) = 24 h
+KEA_CLIENTS = [
+    dict(host="kea-fresh-01",  mac="02:77:02:a0:00:01", ip="10.77.2.11",  group="renew",    option81=False,
+         expected=dict(status="ok", a_status="ok", ptr_status="ok", record_kind="dynamic", scavenging_risk="low", refreshed=True)),
+    dict(host="kea-fresh-02",  mac="02:77:02:a0:00:02", ip="10.77.2.12",  group="renew",    option81=True,
+         expected=dict(status="ok", a_status="ok", ptr_status="ok", record_kind="dynamic", scavenging_risk="low", refreshed=True)),
+    dict(host="kea-frozen-01", mac="02:77:02:f0:00:01", ip="10.77.2.131", group="no-renew", option81=True,
+         expected=dict(status="at-risk", a_status="ok", ptr_status="ok", record_kind="dynamic", scavenging_risk="high",
+                       record_ts_h=-480, scavenge_after_h=-480 + 336)),
+    dict(host="kea-frozen-02", mac="02:77:02:f0:00:02", ip="10.77.2.132", group="no-renew", option81=True,
+         expected=dict(status="at-risk", a_status="ok", ptr_status="ok", record_kind="dynamic", scavenging_risk="high",
+                       record_ts_h=-480, scavenge_after_h=-480 + 336)),
+    dict(host="kea-gone-01",   mac="02:77:02:f0:00:03", ip="10.77.2.133", group="no-renew", option81=True, gone=True,
+         expected=dict(status="missing", a_status="missing", ptr_status="missing", record_kind=None, scavenging_risk=None)),
+]
+KEA_AGE_H = 480  # kea.sh sets every client's records to AS_OF-20d before the renewals
+
 # Computers in CN=Computers. last_logon_h: hours before AS_OF of lastLogonTimestamp.
 COMPUTERS = [
     dict(name="FRESH-01",    uac=4096, last_logon_h=24,   os="Windows 11 Enterprise"),
@@ -247,6 +273,18 @@ def emit(outdir):
             dNSHostName=f"{c['name'].lower()}.{DOMAIN}", userAccountControl=c["uac"],
             enabled=not (c["uac"] & 2), lastLogonTimestamp=filetime(ll), last_logon=rfc3339(ll),
             operatingSystem=c["os"]))
+    world["kea"] = dict(
+        subnets={"renew": "10.77.2.0/25 (id 21, ddns-update-on-renew true)",
+                 "no-renew": "10.77.2.128/25 (id 22, ddns-update-on-renew false)"},
+        valid_lifetime_s=KEA_LEASE_S, aged_timestamp_hours=AS_OF_HOURS - KEA_AGE_H,
+        clients=[dict(host=c["host"], fqdn=f"{c['host']}.{DOMAIN}", mac=c["mac"], ip=c["ip"], group=c["group"],
+                      option81=c["option81"], gone=bool(c.get("gone")),
+                      expected=dict(status=c["expected"]["status"], a_status=c["expected"]["a_status"],
+                                    ptr_status=c["expected"]["ptr_status"], record_kind=c["expected"]["record_kind"],
+                                    scavenging_risk=c["expected"]["scavenging_risk"],
+                                    record_timestamp=at(c["expected"].get("record_ts_h")),
+                                    scavenge_after=at(c["expected"].get("scavenge_after_h"))))
+                 for c in KEA_CLIENTS])
     with open(os.path.join(outdir, "world.json"), "w") as f:
         json.dump(world, f, indent=2)
         f.write("\n")
@@ -286,6 +324,26 @@ def emit(outdir):
                   f"{'' if c['enabled'] else ' (disabled)'} | {c['lastLogonTimestamp']} ({c['last_logon']}) | {c['operatingSystem']} |")
     md.append("\nHosts without a computer object: tomb-01, noaging-01, v6-01, forest-01. "
               "DISABLED-01 has no lease and no records.")
+    md.append("\n## Kea (tests/lab/kea.sh): real DHCP clients, kea-dhcp-ddns, and the renewals that stop refreshing\n")
+    md.append("kea-dhcp4 + kea-ctrl-agent (`lease_cmds`, `http://10.77.0.2:8000/`) + kea-dhcp-ddns run in the DC's "
+              "namespace; ISC dhclient clients run in namespaces `ddnsc1..5` on bridge `kbr0` (10.77.2.1/24). "
+              f"valid-lifetime {KEA_LEASE_S} s. Subnet 10.77.2.0/25 (id 21) has `ddns-update-on-renew: true`; "
+              "10.77.2.128/25 (id 22) keeps Kea's default `false`, so its clients are registered at their first lease "
+              "and never again while they renew. kea.sh: every client leases (A+PTR registered by kea-dhcp-ddns), "
+              f"then all their records are aged to AS_OF-{KEA_AGE_H // 24}d (dwTimeStamp {AS_OF_HOURS - KEA_AGE_H}), "
+              "then every client renews (the renew group is re-registered with a current timestamp, the "
+              "no-renew group is not), then kea-gone-01's A and PTR are deleted (as scavenging would).\n")
+    md.append("Expected with `audit --kea-url http://10.77.0.2:8000/ --ldap-url ... --as-of AS_OF --all` (only these leases):\n")
+    md.append("| host (fqdn) | IP | MAC | subnet | Option 81 | status | a / ptr | kind | record_timestamp | scavenge_after | risk |")
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    for c in KEA_CLIENTS:
+        e = c["expected"]
+        ts = "the renewal's time (after AS_OF)" if e.get("refreshed") else (at(e.get("record_ts_h")) or "")
+        md.append(f"| {c['host']}.{DOMAIN} | {c['ip']} | {c['mac']} | {'21' if c['group'] == 'renew' else '22'} | "
+                  f"{'yes' if c['option81'] else 'host-name only'} | **{e['status']}** | {e['a_status']} / {e['ptr_status']} | "
+                  f"{e['record_kind'] or ''} | {ts} | {at(e.get('scavenge_after_h')) or ''} | {e['scavenging_risk'] or ''} |")
+    md.append("\nThe at-risk and missing rows carry the Option 81 remediation (a full DORA: ipconfig /release then /renew, "
+              "or have the server always update DNS for the client); see tests/lab/OPTION81.md.")
     with open(os.path.join(outdir, "world.md"), "w") as f:
         f.write("\n".join(md) + "\n")
 
@@ -442,10 +500,15 @@ def main():
     ap.add_argument("--password-file")
     ap.add_argument("--base-dn", default="DC=corp,DC=example,DC=test")
     ap.add_argument("--dns-domain", default=DOMAIN)
+    ap.add_argument("--kea-table", action="store_true", help="print the Kea clients for kea.sh: n host mac ip group option81 gone")
     ap.add_argument("--emit", metavar="DIR", help="write world.md, world.json, leases.csv, leases-v6.csv")
     a = ap.parse_args()
     if a.dns_domain != DOMAIN:
         raise SystemExit(f"the world is written for {DOMAIN}")
+    if a.kea_table:
+        for i, c in enumerate(KEA_CLIENTS, 1):
+            print(i, c["host"], c["mac"], c["ip"], c["group"], int(c["option81"]), int(bool(c.get("gone"))))
+        return 0
     if a.emit:
         emit(a.emit)
     if a.server:

@@ -17,10 +17,17 @@ pub fn root() -> PathBuf {
 }
 
 pub fn ddns_audit(args: &[&str], cwd: &Path) -> Run {
+    ddns_audit_env(args, cwd, &[])
+}
+
+/// Like [`ddns_audit`], with these environment variables set (the password ones are cleared first).
+pub fn ddns_audit_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Run {
     let out: Output = Command::new(env!("CARGO_BIN_EXE_ddns-audit"))
         .args(args)
         .current_dir(cwd)
         .env_remove("DDNS_AUDIT_LDAP_PASSWORD")
+        .env_remove("DDNS_AUDIT_KEA_PASSWORD")
+        .envs(env.iter().copied())
         .output()
         .expect("run ddns-audit");
     Run {

@@ -1,0 +1,151 @@
+//! The binary against the lab's Kea world (tests/lab/kea.sh, world.md "Kea"): leases read from
+//! the Kea control agent (`--kea-url`), computers and DNS records with their timestamps from the
+//! Samba DC (`--ldap-url`). Real dhclient clients leased from kea-dhcp4 and kea-dhcp-ddns
+//! registered them; the clients in the subnet without ddns-update-on-renew kept renewing while
+//! their records kept the old timestamp, and one of them lost its records. The audit must flag
+//! exactly those, with the Option 81 remediation, and nothing else. Ignored by plain
+//! `cargo test`; `tests/run.sh` starts the lab, and then an unreachable lab fails these tests.
+
+mod util;
+
+use serde_json::Value;
+use util::{csv_rows, ddns_audit, root};
+
+fn lab(var: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: the lab is not up with its Kea part (run tests/run.sh, or tests/lab/up.sh and . tests/lab/env.sh)"))
+}
+
+const COLUMNS: [&str; 22] = [
+    "status", "ip", "hostname", "fqdn", "mac", "lease_state", "lease_expires", "scope", "a_status", "a_records", "ptr_status", "ptr_records",
+    "record_kind", "record_timestamp", "scavenge_after", "scavenging_risk", "ad_computer", "ad_enabled", "ad_last_logon", "dhcp_dns_registration",
+    "remediation", "source",
+];
+
+fn col(row: &[String], name: &str) -> String {
+    let i = COLUMNS.iter().position(|c| *c == name).unwrap();
+    row[i].clone()
+}
+
+fn audit(extra: &[&str]) -> util::Run {
+    let (kea, url, dn, pw, ca, as_of) =
+        (lab("LAB_KEA_URL"), lab("LAB_LDAPS_URL"), lab("LAB_BIND_DN"), lab("LAB_PASSWORD_FILE"), lab("LAB_CA_FILE"), lab("LAB_AS_OF"));
+    let mut args = vec![
+        "audit", "--kea-url", &kea, "--ldap-url", &url, "--bind-dn", &dn, "--password-file", &pw, "--ca-file", &ca, "--as-of", &as_of, "--output", "-",
+    ];
+    args.extend_from_slice(extra);
+    ddns_audit(&args, &root())
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn kea_api_with_ad_flags_exactly_the_frozen_clients() {
+    let world: Value = serde_json::from_str(&std::fs::read_to_string(root().join("tests/lab/world.json")).unwrap()).unwrap();
+    let clients = world["kea"]["clients"].as_array().unwrap();
+    let r = audit(&["--all"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = csv_rows(&r.stdout);
+    assert_eq!(rows[0], COLUMNS.map(String::from).to_vec());
+    let rows = &rows[1..];
+    // Only the Kea leases are audited, one row each.
+    assert_eq!(rows.len(), clients.len(), "{}", r.stdout);
+    let kea_url = lab("LAB_KEA_URL");
+    for c in clients {
+        let ip = c["ip"].as_str().unwrap();
+        let fqdn = c["fqdn"].as_str().unwrap();
+        let e = &c["expected"];
+        let row = rows.iter().find(|r| col(r, "ip") == ip).unwrap_or_else(|| panic!("no row for {ip}:\n{}", r.stdout));
+        let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+        let got = |name: &str| col(row, name);
+        assert_eq!(got("fqdn"), fqdn);
+        assert_eq!(got("status"), s(&e["status"]), "{fqdn}: {row:?}");
+        assert_eq!(got("a_status"), s(&e["a_status"]), "{fqdn}");
+        assert_eq!(got("ptr_status"), s(&e["ptr_status"]), "{fqdn}");
+        assert_eq!(got("record_kind"), s(&e["record_kind"]), "{fqdn}");
+        assert_eq!(got("scavenging_risk"), s(&e["scavenging_risk"]), "{fqdn}");
+        assert_eq!(got("mac"), c["mac"].as_str().unwrap());
+        assert_eq!(got("lease_state"), "active");
+        assert_eq!(got("scope"), if c["group"] == "renew" { "21" } else { "22" });
+        assert_eq!(got("dhcp_dns_registration"), "forward;reverse", "{fqdn}: Kea's fqdn-fwd/fqdn-rev");
+        assert_eq!(got("source"), kea_url);
+        let remediation = got("remediation");
+        match e["status"].as_str().unwrap() {
+            "ok" => {
+                assert_eq!(remediation, "", "{fqdn}");
+                // Re-registered at the renewal: a timestamp of the lab's build, after AS_OF.
+                assert!(got("record_timestamp") > lab("LAB_AS_OF"), "{fqdn}: {row:?}");
+            }
+            status => {
+                assert_eq!(got("record_timestamp"), s(&e["record_timestamp"]), "{fqdn}");
+                assert_eq!(got("scavenge_after"), s(&e["scavenge_after"]), "{fqdn}");
+                assert!(remediation.starts_with(fqdn), "{fqdn}: {remediation}");
+                assert!(remediation.contains("Option 81") && remediation.contains("ipconfig /release then ipconfig /renew"), "{fqdn}: {remediation}");
+                if status == "at-risk" {
+                    assert!(remediation.contains("not being refreshed") && remediation.contains("have the server always update DNS"), "{remediation}");
+                }
+            }
+        }
+    }
+    assert!(r.stderr.contains("kea: http://10.77.0.2:8000/: 5 v4 lease(s); no dhcp6 (the control agent has no dhcp6 socket)"), "{}", r.stderr);
+    assert!(r.stderr.contains("status: missing 1, stale 0, at-risk 2, unknown 0, ok 2"), "{}", r.stderr);
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn default_report_and_fail_on() {
+    // Without --all only the rows to act on; --fail-on at-risk trips on them.
+    let r = audit(&["--fail-on", "at-risk"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = csv_rows(&r.stdout);
+    let mut got: Vec<(String, String)> = rows[1..].iter().map(|r| (col(r, "fqdn"), col(r, "status"))).collect();
+    got.sort();
+    assert_eq!(got, vec![
+        ("kea-frozen-01.corp.example.test".to_string(), "at-risk".to_string()),
+        ("kea-frozen-02.corp.example.test".to_string(), "at-risk".to_string()),
+        ("kea-gone-01.corp.example.test".to_string(), "missing".to_string()),
+    ]);
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn kea_errors_are_actionable() {
+    lab("LAB_KEA_URL");
+    let leases_only = |url: &str| ddns_audit(&["audit", "--kea-url", url, "--output", "-"], &root());
+    // Nothing listens on port 1 of the DC's address.
+    let r = leases_only("http://10.77.0.2:1/");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot reach the Kea control endpoint at 10.77.0.2:1"), "{}", r.stderr);
+    // A password in the URL is refused and never echoed.
+    let r = leases_only("http://kea:hunter2@10.77.0.2:8000/");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("do not put the password in the URL") && !r.stderr.contains("hunter2"), "{}", r.stderr);
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn https_agent_with_basic_auth() {
+    let (url, user, pw, ca) = (lab("LAB_KEA_TLS_URL"), lab("LAB_KEA_USER"), lab("LAB_KEA_PASSWORD_FILE"), lab("LAB_CA_FILE"));
+    let base = ["audit", "--kea-url", &url, "--kea-user", &user, "--domain", "corp.example.test", "--output", "-"];
+    let mut a = base.to_vec();
+    a.extend(["--kea-password-file", &pw, "--ca-file", &ca]);
+    let r = ddns_audit(&a, &root());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("https://10.77.0.2:8443/: 5 v4 lease(s)"), "{}", r.stderr);
+
+    // The password from the environment works too; a wrong one is a 401 about credentials.
+    let password = std::fs::read_to_string(&pw).unwrap();
+    let mut a = base.to_vec();
+    a.extend(["--ca-file", &ca]);
+    let ok = util::ddns_audit_env(&a, &root(), &[("DDNS_AUDIT_KEA_PASSWORD", password.trim())]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let bad = util::ddns_audit_env(&a, &root(), &[("DDNS_AUDIT_KEA_PASSWORD", "not-the-password")]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("HTTP 401") && bad.stderr.contains("refused the credentials"), "{}", bad.stderr);
+    assert!(!bad.stderr.contains("not-the-password"));
+
+    // Without the lab CA the certificate is not trusted.
+    let mut a = base.to_vec();
+    a.extend(["--kea-password-file", &pw]);
+    let r = ddns_audit(&a, &root());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("UnknownIssuer") && r.stderr.contains("--ca-file"), "{}", r.stderr);
+}
