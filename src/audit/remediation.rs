@@ -52,6 +52,9 @@ fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Optio
     let rr = if ip.is_ipv4() { "A" } else { "AAAA" };
     let registration = f.lease.dns_registration.as_deref().map(str::to_ascii_lowercase);
     let pending = registration.as_deref() == Some("pending");
+    // Windows `Complete`, or Kea/ISC having done the forward update: the server, not the
+    // client, owns the record (the Option 81 arrangement).
+    let server_registers = matches!(registration.as_deref(), Some(r) if r == "complete" || r.starts_with("forward"));
     let text = match f.status {
         Status::Ok => return None,
         Status::Missing => {
@@ -66,9 +69,10 @@ fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Optio
                 format!(
                     "{what}: the DHCP server's registration is still Pending, so check its DNS dynamic-update settings and the credentials it registers with (Set-DhcpServerDnsCredential), then renew the lease"
                 )
-            } else if f.a_status == RecordStatus::Missing && registration.as_deref() == Some("complete") {
+            } else if f.a_status == RecordStatus::Missing && server_registers {
                 format!(
-                    "{what}: the DHCP server reports the registration Complete, so the record was probably scavenged while the client still trusts a cached Option 81; run ipconfig /release then ipconfig /renew on it (a full DORA) so the server registers it again"
+                    "{what}: the DHCP server took charge of the registration ({}), so the record was probably scavenged while the client still trusts a cached Option 81; run ipconfig /release then ipconfig /renew on it (a full DORA) so the server registers it again",
+                    f.lease.dns_registration.as_deref().unwrap_or_default()
                 )
             } else if f.a_status == RecordStatus::Missing {
                 format!(
