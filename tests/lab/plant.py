@@ -343,7 +343,7 @@ def emit(outdir):
                   f"{'yes' if c['option81'] else 'host-name only'} | **{e['status']}** | {e['a_status']} / {e['ptr_status']} | "
                   f"{e['record_kind'] or ''} | {ts} | {at(e.get('scavenge_after_h')) or ''} | {e['scavenging_risk'] or ''} |")
     md.append("\nThe at-risk and missing rows carry the Option 81 remediation (a full DORA: ipconfig /release then /renew, "
-              "or have the server always update DNS for the client); see tests/lab/OPTION81.md.")
+              "or have the server always update DNS for the client); see the README walkthrough.")
     with open(os.path.join(outdir, "world.md"), "w") as f:
         f.write("\n".join(md) + "\n")
 
