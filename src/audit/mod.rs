@@ -198,7 +198,15 @@ fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAd
     // Addresses of the name that are neither this lease's nor leased to the same host name.
     let not_leased: Vec<IpAddr> =
         same_family.iter().copied().filter(|a| *a != lease.ip && !leased_to(*a, &name)).collect();
-    let (a_status, a_failure) = side_status(a_answer, forward.covered, || compare(&same_family, &lease.ip, |a| !not_leased.contains(a)));
+    // A single label (no --domain, no suffix from AD) cannot be checked in DNS: both sides are
+    // unknown, and the remediation asks for the suffix, rather than calling records missing
+    // or a correct PTR stale.
+    let qualified = name.contains('.');
+    let (a_status, a_failure) = if qualified {
+        side_status(a_answer, forward.covered, || compare(&same_family, &lease.ip, |a| !not_leased.contains(a)))
+    } else {
+        (RecordStatus::Unknown, None)
+    };
     let has_a = same_family.contains(&lease.ip);
     let matching_a = forward.records.iter().copied().find(|r| addr_of(r) == Some(lease.ip));
 
@@ -223,9 +231,13 @@ fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAd
     ptr_records.sort_unstable();
     ptr_records.dedup();
     let reverse_covered = dns.covering_zone(&rname).is_some();
-    let (ptr_status, ptr_failure) = side_status(ptr_answer, reverse_covered, || compare(&ptr_records, &name, |_| false));
-    let has_ptr = ptr_records.contains(&name);
-    let matching_ptr = ptrs.iter().copied().find(|r| ptr_of(r) == Some(name.as_str()));
+    let (ptr_status, ptr_failure) = if qualified {
+        side_status(ptr_answer, reverse_covered, || compare(&ptr_records, &name, |_| false))
+    } else {
+        (RecordStatus::Unknown, None)
+    };
+    let has_ptr = qualified && ptr_records.contains(&name);
+    let matching_ptr = ptrs.iter().copied().find(|r| qualified && ptr_of(r) == Some(name.as_str()));
 
     // Ages come from the data (AD or exports). With live answers, a record DNS serves that the
     // data does not hold has an unknown age; one the data holds but DNS does not serve has none.
@@ -254,8 +266,8 @@ fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAd
     };
     let disagreement = live.and_then(|l| l.disagreements.get(finding.fqdn.as_deref().unwrap_or_default()).or_else(|| l.disagreements.get(&rname)));
     let ctx = remediation::Context {
-        forward_covered: forward.covered || live.is_some(),
-        reverse_covered: reverse_covered || live.is_some(),
+        forward_covered: qualified && (forward.covered || live.is_some()),
+        reverse_covered: !qualified || reverse_covered || live.is_some(),
         a_failure,
         ptr_failure,
         disagreement: disagreement.map(String::as_str),

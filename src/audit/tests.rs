@@ -281,6 +281,18 @@ fn uncovered_names_are_unknown_never_missing() {
 }
 
 #[test]
+fn single_label_names_without_a_domain_are_unknown_not_stale() {
+    // No --domain: "pc1" cannot be checked; its correct PTR must not be called stale.
+    let mut w = World::new();
+    w.a(FQDN, IP, None).ptr(IP, FQDN, None);
+    let mut s = settings();
+    s.domain = None;
+    let r = w.audit_with(vec![lease(IP, Some("pc1"))], &s);
+    assert_eq!((r[0].0, r[0].1, r[0].2, r[0].3.clone()), (Status::Unknown, RecordStatus::Unknown, RecordStatus::Unknown, None));
+    assert_eq!(r[0].4.as_deref(), Some("pc1 has no DNS suffix: set --domain so its records can be checked"));
+}
+
+#[test]
 fn missing_outranks_stale_outranks_at_risk_outranks_unknown() {
     use RecordStatus as R;
     assert_eq!(status_of(R::Missing, R::Mismatch, Some(Risk::High)), Status::Missing);
