@@ -110,7 +110,9 @@ if ((fresh)); then
     phase_end netns
 
     # -----------------------------------------------------------------------------------------
-    # 3. provision (private targetdir; nothing under /etc/samba is touched)
+    # 3. provision (private targetdir; nothing under /etc/samba is touched). The pid files and
+    # the ncalrpc/winbindd/ntp_signd sockets default to /run/samba and /var/lib/samba, shared by
+    # every samba on the host: kept under $LAB_DIR so that two labs (LAB_NS/LAB_DC_IP...) coexist.
     phase_start "provision"
     pw="Lab1-$(openssl rand -base64 24 | tr -dc 'A-Za-z0-9' | head -c 20)"
     (umask 077 && printf '%s' "$pw" >"$LAB_DIR/admin.pass")
@@ -124,6 +126,10 @@ if ((fresh)); then
         --option="bind interfaces only = yes" \
         --option="dns forwarder = none" \
         --option="dns zone scavenging = no" \
+        --option="pid directory = $LAB_DIR/dc/run" \
+        --option="ncalrpc dir = $LAB_DIR/dc/run/ncalrpc" \
+        --option="winbindd socket directory = $LAB_DIR/dc/run/winbindd" \
+        --option="ntp signd socket directory = $LAB_DIR/dc/run/ntp_signd" \
         >"$LAB_DIR/provision.log" 2>&1 \
         || { tail -30 "$LAB_DIR/provision.log"; lab_die "provision failed"; }
     unset pw
