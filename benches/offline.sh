@@ -7,7 +7,9 @@ n=${1:-1000000}
 dir=${BENCH_DIR:-/tmp/ddns-audit-bench-$n}
 cargo build --release --quiet
 [ -f "$dir/leases.csv" ] || python3 benches/gen_offline.py "$n" "$dir" >/dev/null
-ls -l "$dir" | awk 'NR>1 {printf "  input %-26s %6.1f MB\n", $9, $5/1e6}'
+for f in leases.csv corp.example.test.dns 10.in-addr.arpa.dns computers.csv; do
+    printf '  input %-26s %6.1f MB\n' "$f" "$(($(stat -c %s "$dir/$f") / 100000))e-1"
+done
 /usr/bin/time -f '%e %M' -o "$dir/time" target/release/ddns-audit audit \
   --leases "$dir/leases.csv" --dns-records "$dir/corp.example.test.dns" --dns-records "$dir/10.in-addr.arpa.dns" \
   --computers "$dir/computers.csv" --as-of 2026-11-24T12:00:00Z --output "$dir/report.csv" 2>"$dir/summary" || true
