@@ -544,12 +544,7 @@ impl<'a> Parser<'a, '_> {
             None if f.abandoned => LeaseState::Abandoned,
             None => LeaseState::Active,
         };
-        let dns_registration = match (f.fwd_name.is_some(), f.rev) {
-            (true, true) => Some("forward;reverse".to_string()),
-            (true, false) => Some("forward".to_string()),
-            (false, true) => Some("reverse".to_string()),
-            (false, false) => None,
-        };
+        let dns_registration = super::ddns_updates(f.fwd_name.is_some(), f.rev);
         self.out.push(Lease {
             ip,
             hostname: f.hostname.or(f.fwd_name),

@@ -460,12 +460,10 @@ impl Client {
                 }
             }
         }
-        let state = match num_of("state") {
-            None | Some(0) => LeaseState::Active,
-            Some(1) => LeaseState::Declined,
-            Some(2) => LeaseState::Expired,
-            Some(3) => LeaseState::Released,
-            Some(other) => {
+        let state = match num_of("state").map(|n| (n, super::kea_state(n))) {
+            None => LeaseState::Active,
+            Some((_, Some(state))) => state,
+            Some((other, None)) => {
                 problems.push(src, 0, SkipReason::Malformed, format!("lease {ip}: unknown state {other}"));
                 return None;
             }
@@ -490,12 +488,7 @@ impl Client {
             (Some(end), TimeDelta::try_seconds(lifetime as i64))
         };
         let flag = |k: &str| l.get(k).is_some_and(|v| v.as_bool().unwrap_or(false) || v.as_u64() == Some(1));
-        let registration = match (flag("fqdn-fwd"), flag("fqdn-rev")) {
-            (true, true) => Some("forward;reverse".to_string()),
-            (true, false) => Some("forward".to_string()),
-            (false, true) => Some("reverse".to_string()),
-            (false, false) => None,
-        };
+        let registration = super::ddns_updates(flag("fqdn-fwd"), flag("fqdn-rev"));
         let scope = l.get("subnet-id").and_then(|v| match v {
             Value::Number(n) => Some(n.to_string()),
             Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),

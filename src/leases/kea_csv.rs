@@ -139,11 +139,8 @@ fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, problems: &mut P
         }
     }
     let state = match get(c.state) {
-        "0" => LeaseState::Active,
         "" if c.state.is_none() => LeaseState::Active,
-        "1" => LeaseState::Declined,
-        "2" => LeaseState::Expired,
-        "3" => LeaseState::Released,
+        n if let Some(state) = n.parse::<u64>().ok().and_then(super::kea_state) => state,
         other => {
             problems.push(source, line, SkipReason::Malformed, format!("{ip}: unknown state '{other}'"));
             return None;
@@ -179,7 +176,7 @@ fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, problems: &mut P
         expires,
         duration,
         scope: if scope.is_empty() { None } else { Some(scope.to_string()) },
-        dns_registration: registration(fwd, rev),
+        dns_registration: super::ddns_updates(fwd, rev),
         source: Arc::clone(source),
         line,
     })
@@ -187,16 +184,6 @@ fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, problems: &mut P
 
 fn flag(s: &str) -> bool {
     s == "1" || s.eq_ignore_ascii_case("true")
-}
-
-/// How the README describes a Kea/ISC lease's DNS update flags.
-fn registration(fwd: bool, rev: bool) -> Option<String> {
-    match (fwd, rev) {
-        (true, true) => Some("forward;reverse".to_string()),
-        (true, false) => Some("forward".to_string()),
-        (false, true) => Some("reverse".to_string()),
-        (false, false) => None,
-    }
 }
 
 /// Undoes Kea's CSV escaping: `&#xHH` is the byte `HH` (Kea writes `&#x2c` for a comma).

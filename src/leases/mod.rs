@@ -268,6 +268,30 @@ pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec
         .collect()
 }
 
+/// `dns_registration` for servers that record which DNS updates they made for a lease
+/// (Kea `fqdn_fwd`/`fqdn_rev`, ISC `ddns-fwd-name`/`ddns-rev-name`): `forward;reverse`,
+/// `forward`, `reverse`, or none.
+pub fn ddns_updates(forward: bool, reverse: bool) -> Option<String> {
+    match (forward, reverse) {
+        (true, true) => Some("forward;reverse".to_string()),
+        (true, false) => Some("forward".to_string()),
+        (false, true) => Some("reverse".to_string()),
+        (false, false) => None,
+    }
+}
+
+/// Kea's lease state numbers, the same in the memfile CSV and the API: 0 default (active),
+/// 1 declined, 2 expired-reclaimed, 3 released (Kea 2.5+). Others are unknown here.
+pub fn kea_state(n: u64) -> Option<LeaseState> {
+    match n {
+        0 => Some(LeaseState::Active),
+        1 => Some(LeaseState::Declined),
+        2 => Some(LeaseState::Expired),
+        3 => Some(LeaseState::Released),
+        _ => None,
+    }
+}
+
 /// Normalises a hardware address or client id written with `-`, `:`, `.` or no separators
 /// to lowercase `aa:bb:...`. Returns `None` for an empty or non-hex value.
 pub fn normalize_mac(s: &str) -> Option<String> {
