@@ -997,6 +997,9 @@ mod tests {
         assert_eq!(recs("20.1.77.10.in-addr.arpa")[0].data, RecordData::Ptr("frozen-01.corp.example.test".into()));
         assert_eq!(recs("v6-01.corp.example.test")[0].data, RecordData::Addr("2001:db8:77::10".parse().unwrap()));
         assert_eq!(recs("forest-01.forest.example.test").len(), 1);
+        // The Administrator reads the zone that the lab's auditor user is denied (world.md, "Rights").
+        zone("restricted.example.test");
+        assert_eq!(recs("secret-01.restricted.example.test").len(), 1);
         assert!(ad.problems.list.iter().any(|p| p.detail.contains("tomb-01") && p.detail.contains("tombstoned")));
     }
 

@@ -7,6 +7,7 @@
 #   LAB_LDAP_URL=ldap://10.77.0.2    plain LDAP: simple bind refused without TLS (StartTLS works)
 #   LAB_DC_FQDN=dc1.corp.example.test   LAB_DC_IP=10.77.0.2
 #   LAB_BIND_DN=administrator@corp.example.test   LAB_PASSWORD_FILE=$LAB_DIR/admin.pass
+#   LAB_AUDITOR_DN=auditor@corp.example.test      LAB_AUDITOR_PASSWORD_FILE=$LAB_DIR/auditor.pass
 #   LAB_CA_FILE=$LAB_DIR/ca.pem      KRB5_CONFIG=$LAB_DIR/krb5.conf   KRB5CCNAME=FILE:$LAB_DIR/krb5cc
 #   LAB_DNS=10.77.0.2:53             LAB_BASE_DN=DC=corp,DC=example,DC=test  LAB_DOMAIN=corp.example.test
 #   LAB_AS_OF=2026-11-20T12:00:00Z   LAB_LEASES, LAB_LEASES_V6, LAB_WORLD (files in tests/lab)

@@ -5,18 +5,21 @@ Run with the system interpreter (/usr/bin/python3): it uses Samba's own bindings
 (samba.samdb over LDAP with NTLM sign+seal, samba.dcerpc.dnsserver over RPC, samba.ndr to pack
 dnsRecord/dNSProperty values exactly as Windows and Samba store them, e.g. the big-endian TTL).
 
-    /usr/bin/python3 tests/lab/plant.py --server 10.77.0.2 --password-file $LAB_DIR/admin.pass
+    /usr/bin/python3 tests/lab/plant.py --server 10.77.0.2 --password-file $LAB_DIR/admin.pass \
+        --auditor-password-file $LAB_DIR/auditor.pass
     /usr/bin/python3 tests/lab/plant.py --emit tests/lab   # regenerate world.md/world.json/leases*.csv
 
-Everything planted comes from the tables below (ZONES, HOSTS, COMPUTERS); world.md, world.json
+Everything planted comes from the tables below (ZONES, USERS, DENY, HOSTS, COMPUTERS); world.md, world.json
 and the lease files are generated from the same tables, so tests assert against one source.
-Planting is idempotent: objects it owns are deleted and re-added each run.
+Planting is idempotent: objects it owns are deleted and re-added each run (users are kept, with
+their password reset, so that their SID in the zones' DENY ACEs stays valid).
 """
 
 import argparse
 import ipaddress
 import json
 import os
+import re
 import sys
 from datetime import datetime, timedelta, timezone
 
@@ -37,7 +40,24 @@ ZONES = [
     dict(name="78.10.in-addr.arpa",         partition="domain", aging=False, no_refresh_h=168, refresh_h=168),
     dict(name="7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa", partition="domain", aging=True, no_refresh_h=168, refresh_h=168),
     dict(name="forest.example.test",        partition="forest", aging=True,  no_refresh_h=168, refresh_h=168),
+    # Rights: the low-privilege user in USERS is denied listing this zone's records (see DENY).
+    dict(name="restricted.example.test",    partition="domain", aging=True,  no_refresh_h=168, refresh_h=168,
+         deny="auditor"),
 ]
+
+# Users besides Administrator. "auditor" is a plain domain user (Domain Users, i.e. Authenticated
+# Users: read access to computers and DNS by default); up.sh generates its password into
+# $LAB_DIR/auditor.pass and exports LAB_AUDITOR_DN / LAB_AUDITOR_PASSWORD_FILE.
+USERS = [dict(name="auditor")]
+
+# The explicit DENY ACEs put on a zone with deny=<user> ({sid} = the user's SID): the dnsZone
+# object itself stays readable (it is listed, with its aging) but its children may not be listed
+# (LC), and every dnsNode under it inherits a deny of read/list (CI|IO: children only).
+# What Samba 4.17 then answers the user (checked by plant.py after planting): one-level search
+# under the zone succeeds with ZERO entries (no insufficientAccessRights), a base search on a
+# node is noSuchObject. A deny of RPLCLORC on the zone object itself (CI) would make the zone
+# invisible altogether (left out of the zone listing, again without an error).
+DENY = "(D;;LC;;;{sid})(D;CIIO;RPLCLORC;;;{sid})"
 
 STATIC = "static"  # a record with dwTimeStamp 0
 # A record's age: hours before AS_OF (its dwTimeStamp = hours(AS_OF) - age_h), or STATIC.
@@ -96,6 +116,10 @@ HOSTS = [
     dict(host="forest-01", fqdn="forest-01.forest.example.test", ip="10.77.1.80", leased=False,
          zone="forest.example.test", a=dict(age_h=48), ptr=None,
          planted="A in forest.example.test (ForestDnsZones, aging on), AS_OF-2d; not leased",
+         expected=None),
+    dict(host="secret-01", fqdn="secret-01.restricted.example.test", ip="10.77.3.10", leased=False,
+         zone="restricted.example.test", a=dict(age_h=48), ptr=None,
+         planted="A in restricted.example.test (auditor denied), AS_OF-2d; not leased",
          expected=None),
 ]
 
@@ -249,6 +273,10 @@ def emit(outdir):
     world = dict(
         as_of=rfc3339(AS_OF), as_of_hours_since_1601=AS_OF_HOURS, lease_expiry=exp,
         zones=[{k: v for k, v in z.items() if k != "provisioned"} for z in ZONES],
+        users=[dict(name=u["name"], upn=f"{u['name']}@{DOMAIN}",
+                    denied=[dict(zone=z["name"], aces=DENY.format(sid="<" + u["name"] + " SID>"))
+                            for z in ZONES if z.get("deny") == u["name"]])
+               for u in USERS],
         hosts=[], computers=[])
     for h in HOSTS:
         e = h["expected"]
@@ -322,8 +350,19 @@ def emit(outdir):
     for c in world["computers"]:
         md.append(f"| {c['name']} | {c['dNSHostName']} | {c['userAccountControl']}"
                   f"{'' if c['enabled'] else ' (disabled)'} | {c['lastLogonTimestamp']} ({c['last_logon']}) | {c['operatingSystem']} |")
-    md.append("\nHosts without a computer object: tomb-01, noaging-01, v6-01, forest-01. "
-              "DISABLED-01 has no lease and no records.")
+    names = {c["name"].lower() for c in COMPUTERS}
+    md.append("\nHosts without a computer object: " + ", ".join(h["host"] for h in HOSTS if h["host"] not in names)
+              + ". DISABLED-01 has no lease and no records.")
+    md.append("\n## Rights: the low-privilege user\n")
+    for u in world["users"]:
+        md.append(f"`{u['upn']}` (`LAB_AUDITOR_DN`, password in `$LAB_DIR/auditor.pass`): a plain domain user. "
+                  + " ".join(f"Zone {d['zone']} carries `{d['aces']}`: the zone object stays readable, its records may "
+                             "not be listed or read." for d in u["denied"]) + "\n")
+    md.append("What Samba answers the user: the zone object is readable and listed, a one-level search under it "
+              "**succeeds with zero entries** (no insufficientAccessRights; plant.py checks both at every planting), "
+              "a base search on one of its nodes is noSuchObject. So `ddns-audit` run as this user sees the zone with no records: "
+              "the summary counts one record less than the Administrator's run and lists no problem for it; "
+              "every leased host's row is the same as the Administrator's.")
     md.append("\n## Kea (tests/lab/kea.sh): real DHCP clients, kea-dhcp-ddns, and the renewals that stop refreshing\n")
     md.append("kea-dhcp4 + kea-ctrl-agent (`lease_cmds`, `http://10.77.0.2:8000/`) + kea-dhcp-ddns run in the DC's "
               "namespace; ISC dhclient clients run in namespaces `ddnsc1..5` on bridge `kbr0` (10.77.2.1/24). "
@@ -351,25 +390,29 @@ def emit(outdir):
 # ---------------------------------------------------------------------------------------------
 # Planting
 
-def plant(server, password, base_dn):
+def plant(server, password, base_dn, auditor_password):
     import ldb
     from samba import WERRORError, werror
     from samba.credentials import DONT_USE_KERBEROS, Credentials
-    from samba.dcerpc import dnsp, dnsserver
+    from samba.dcerpc import dnsp, dnsserver, security
     from samba.ndr import ndr_pack, ndr_unpack
     from samba.param import LoadParm
     from samba.samdb import SamDB
+    from samba.sd_utils import SDUtils
 
     lp = LoadParm()
     lp.load("/dev/null")  # client defaults; never the host's smb.conf
-    creds = Credentials()
-    creds.guess(lp)
-    creds.set_username("administrator")
-    creds.set_domain("CORP")
-    creds.set_password(password)
-    creds.set_kerberos_state(DONT_USE_KERBEROS)  # NTLM sign+seal: works by IP, no SPN needed
 
-    samdb = SamDB(url=f"ldap://{server}", credentials=creds, lp=lp)
+    def connect(user, pw):
+        creds = Credentials()
+        creds.guess(lp)
+        creds.set_username(user)
+        creds.set_domain("CORP")
+        creds.set_password(pw)
+        creds.set_kerberos_state(DONT_USE_KERBEROS)  # NTLM sign+seal: works by IP, no SPN needed
+        return creds, SamDB(url=f"ldap://{server}", credentials=creds, lp=lp)
+
+    creds, samdb = connect("administrator", password)
     rpc = dnsserver.dnsserver(f"ncacn_ip_tcp:{server}[sign]", lp, creds)
     client_version = dnsserver.DNS_CLIENT_VERSION_LONGHORN
 
@@ -493,11 +536,57 @@ def plant(server, password, base_dn):
             raise SystemExit(f"{dn}: lastLogonTimestamp/userAccountControl not as planted: {got}")
     print(f"{len(COMPUTERS)} computers planted")
 
+    # Users (kept if present, password reset) and the zones' DENY ACEs for them, each added only
+    # if the DACL's SDDL does not hold it yet (SDUtils' own check compares ACE objects and adds a
+    # duplicate on every re-plant). Samba propagates the inheritable ACE to the zone's existing
+    # dnsNodes (and the ones planted above inherit it at creation on a re-plant).
+    sids = {}
+    for u in USERS:
+        if samdb.search(base=base_dn, expression=f"(sAMAccountName={u['name']})", attrs=["dn"]):
+            samdb.setpassword(f"(sAMAccountName={u['name']})", auditor_password)
+        else:
+            samdb.newuser(u["name"], auditor_password)
+        res = samdb.search(base=base_dn, expression=f"(sAMAccountName={u['name']})", attrs=["objectSid"])
+        sids[u["name"]] = str(ndr_unpack(security.dom_sid, res[0]["objectSid"][0]))
+    sd = SDUtils(samdb)
+    for z in ZONES:
+        if z.get("deny"):
+            have = sd.get_sd_as_sddl(zone_dn[z["name"]])
+            for ace in re.findall(r"\([^)]*\)", DENY.format(sid=sids[z["deny"]])):
+                if ace not in have:
+                    sd.dacl_prepend_aces(zone_dn[z["name"]], ace)
+    print(f"{len(USERS)} user(s) planted: " + ", ".join(f"{n} {sid}" for n, sid in sids.items()))
+
+    # Check what a denied user really gets (Samba: zero entries, not an error), and that the
+    # Administrator still reads the zone and the user still reads the others.
+    _, user_db = connect(USERS[0]["name"], auditor_password)
+
+    def nodes(db, zone):
+        return len(db.search(base=zone_dn[zone], scope=ldb.SCOPE_ONELEVEL, expression="(objectClass=dnsNode)", attrs=["name"]))
+
+    for z in ZONES:
+        if not z.get("deny"):
+            continue
+        want_nodes = 1 + sum(1 for (zn, _) in dns_entries() if zn == z["name"])  # + its "@"
+        if nodes(samdb, z["name"]) != want_nodes:
+            raise SystemExit(f"zone {z['name']}: Administrator sees {nodes(samdb, z['name'])} dnsNodes, want {want_nodes}")
+        try:
+            denied = nodes(user_db, z["name"])
+            listed = user_db.search(base=zone_dn[z["name"]], scope=ldb.SCOPE_BASE, attrs=["name"])
+        except ldb.LdbError as e:
+            raise SystemExit(f"zone {z['name']}: {z['deny']} got an error ({e}), not the zero entries world.md describes")
+        if denied != 0 or str(listed[0]["name"][0]) != z["name"]:
+            raise SystemExit(f"zone {z['name']}: {z['deny']} sees {denied} dnsNodes / {listed}, want 0 and the zone object")
+        if nodes(user_db, DOMAIN) == 0:
+            raise SystemExit(f"{z['deny']} cannot read zone {DOMAIN} either")
+        print(f"zone {z['name']}: {z['deny']} sees the zone and 0 of its {want_nodes} dnsNodes (no error)")
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--server", help="the DC's address (10.77.0.2)")
     ap.add_argument("--password-file")
+    ap.add_argument("--auditor-password-file", help="the password of the user(s) in USERS (auditor)")
     ap.add_argument("--base-dn", default="DC=corp,DC=example,DC=test")
     ap.add_argument("--dns-domain", default=DOMAIN)
     ap.add_argument("--kea-table", action="store_true", help="print the Kea clients for kea.sh: n host mac ip group option81 gone")
@@ -514,7 +603,11 @@ def main():
     if a.server:
         with open(a.password_file) as f:
             password = f.read().strip()
-        plant(a.server, password, a.base_dn)
+        if not a.auditor_password_file:
+            ap.error("--server needs --auditor-password-file")
+        with open(a.auditor_password_file) as f:
+            auditor_password = f.read().strip()
+        plant(a.server, password, a.base_dn, auditor_password)
     if not (a.emit or a.server):
         ap.error("give --server (plant) and/or --emit DIR")
 

@@ -226,7 +226,14 @@ kinit "administrator@$LAB_REALM" <"$LAB_DIR/admin.pass" >/dev/null \
 # ---------------------------------------------------------------------------------------------
 # 6. plant the known world
 phase_start "plant"
+# The low-privilege user "auditor" (plant.py USERS; denied one zone's records): its password is
+# made once per lab and kept across re-plants (plant.py resets it to this file's content).
+if [[ ! -s "$LAB_DIR/auditor.pass" ]]; then
+    (umask 077 && printf '%s' "Lab1-$(openssl rand -base64 24 | tr -dc 'A-Za-z0-9' | head -c 20)" >"$LAB_DIR/auditor.pass")
+fi
+chmod 600 "$LAB_DIR/auditor.pass"
 "$LAB_PY" "$here/plant.py" --server "$LAB_DC_IP" --password-file "$LAB_DIR/admin.pass" \
+    --auditor-password-file "$LAB_DIR/auditor.pass" \
     --base-dn "$LAB_BASE_DN" --dns-domain "$LAB_DNS_DOMAIN"
 phase_end plant
 
@@ -243,6 +250,8 @@ export LAB_DC_FQDN=$LAB_DC_FQDN
 export LAB_DC_IP=$LAB_DC_IP
 export LAB_BIND_DN=administrator@$LAB_DNS_DOMAIN
 export LAB_PASSWORD_FILE=$LAB_DIR/admin.pass
+export LAB_AUDITOR_DN=auditor@$LAB_DNS_DOMAIN
+export LAB_AUDITOR_PASSWORD_FILE=$LAB_DIR/auditor.pass
 export LAB_CA_FILE=$LAB_DIR/ca.pem
 export KRB5_CONFIG=$LAB_DIR/krb5.conf
 export KRB5CCNAME=FILE:$LAB_DIR/krb5cc
