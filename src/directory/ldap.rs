@@ -448,12 +448,6 @@ impl DirectorySource for AdClient {
             for e in errors {
                 problems.push(&source, 0, SkipReason::Malformed, format!("zone {zone_name}: dNSProperty: {e}"));
             }
-            let zone = data.zone_id(&zone_name, &zone_source);
-            if let Some(z) = data.zones.get_mut(zone)
-                && z.aging == crate::dns::ZoneAging::default()
-            {
-                z.aging = aging;
-            }
             let doing = format!("reading zone {zone_name}");
             let mut nodes = Vec::new();
             let result = self
@@ -466,6 +460,22 @@ impl DirectorySource for AdClient {
                     continue;
                 }
                 Err(e) => return Err(e),
+            }
+            // Every zone has at least its apex (`@`, SOA and NS). AD does not refuse a search the
+            // account may not read: it hides the entries. A zone with nothing visible is
+            // therefore taken as unreadable and left out, so that its names come out
+            // `unknown`, never `missing`.
+            if nodes.is_empty() {
+                problems.push(&source, 0, SkipReason::AccessDenied, format!(
+                    "zone {zone_name}: no record is visible, not even its SOA at @: the bind account probably may not read it (its names are reported unknown)"
+                ));
+                continue;
+            }
+            let zone = data.zone_id(&zone_name, &zone_source);
+            if let Some(z) = data.zones.get_mut(zone)
+                && z.aging == crate::dns::ZoneAging::default()
+            {
+                z.aging = aging;
             }
             for node in nodes {
                 add_node(node, &zone_name, zone, data, problems, &source);
