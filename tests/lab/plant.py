@@ -360,9 +360,9 @@ def emit(outdir):
                              "not be listed or read." for d in u["denied"]) + "\n")
     md.append("What Samba answers the user: the zone object is readable and listed, a one-level search under it "
               "**succeeds with zero entries** (no insufficientAccessRights; plant.py checks both at every planting), "
-              "a base search on one of its nodes is noSuchObject. So `ddns-audit` run as this user sees the zone with no records: "
-              "the summary counts one record less than the Administrator's run and lists no problem for it; "
-              "every leased host's row is the same as the Administrator's.")
+              "a base search on one of its nodes is noSuchObject. So `ddns-audit` run as this user sees the zone with no record, "
+              "not even its apex: it reports the zone as access denied and leaves it out (one zone and one record "
+              "less than the Administrator's run); every leased host's row is the same as the Administrator's.")
     md.append("\n## Kea (tests/lab/kea.sh): real DHCP clients, kea-dhcp-ddns, and the renewals that stop refreshing\n")
     md.append("kea-dhcp4 + kea-ctrl-agent (`lease_cmds`, `http://10.77.0.2:8000/`) + kea-dhcp-ddns run in the DC's "
               "namespace; ISC dhclient clients run in namespaces `ddnsc1..5` on bridge `kbr0` (10.77.2.1/24). "
