@@ -200,7 +200,6 @@ pub struct Settings {
     pub kea_urls: Vec<String>,
     pub kea: leases::kea_api::KeaAccess,
     pub computers: Option<PathBuf>,
-    pub ldap_url: Option<String>,
     /// Present when `--ldap-url` is given.
     pub ldap: Option<LdapSettings>,
     pub dns_records: Vec<PathBuf>,
@@ -317,7 +316,7 @@ impl AuditArgs {
             None => Destination::File(report::default_path(now)),
         };
         let kea = leases::kea_api::KeaAccess::new(self.kea_user, self.kea_password_file, self.ca_file.clone());
-        let ldap = self.ldap_url.clone().map(|url| LdapSettings {
+        let ldap = self.ldap_url.map(|url| LdapSettings {
             url,
             base_dn: self.base_dn,
             bind_dn: self.bind_dn,
@@ -332,7 +331,6 @@ impl AuditArgs {
             kea,
             kea_urls: self.kea_url,
             computers: self.computers,
-            ldap_url: self.ldap_url,
             ldap,
             dns_records: self.dns_records,
             dns_servers,
