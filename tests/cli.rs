@@ -94,3 +94,27 @@ fn report_file_is_written_atomically_into_its_directory() {
     let text = fs::read_to_string(d.path().join("reports").join(&files[0])).unwrap();
     assert_eq!(csv_rows(&text).len(), 3);
 }
+
+/// `--output /dev/null` (or a FIFO a consumer reads) is written in place: the atomic rename
+/// would otherwise replace the special file with a regular one. Tested with a FIFO, so that a
+/// regression cannot damage the machine's /dev/null.
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_is_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let d = scratch();
+    let leases = write(d.path(), "leases.csv", LEASES);
+    let fifo = d.path().join("report.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--all", "--output", fifo.to_str().unwrap()], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Checked before joining: had the FIFO been replaced, the reader would wait forever.
+    assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO was replaced");
+    let text = reader.join().unwrap();
+    assert_eq!(csv_rows(&text).len(), 3);
+}

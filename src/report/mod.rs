@@ -153,6 +153,13 @@ pub fn write<'a>(
             let stdout = std::io::stdout();
             write_csv(std::io::BufWriter::new(stdout.lock()), findings, all, observe).map_err(ReportError::Stdout)
         }
+        Destination::File(path) if is_device(path) => {
+            // `/dev/null`, a FIFO, Windows `NUL`: written in place. Renaming a file over them
+            // would replace the device with a regular file.
+            let werr = |source| ReportError::Write { path: path.clone(), source };
+            let file = std::fs::OpenOptions::new().write(true).open(path).map_err(werr)?;
+            write_csv(std::io::BufWriter::new(file), findings, all, observe).map_err(werr)
+        }
         Destination::File(path) => {
             let dir = match path.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -167,6 +174,18 @@ pub fn write<'a>(
             Ok(n)
         }
     }
+}
+
+/// Whether the output path names something that is not a regular file or directory (a
+/// device, a FIFO), or one of Windows' reserved device names.
+fn is_device(path: &Path) -> bool {
+    if cfg!(windows) {
+        let stem = path.file_stem().map(|s| s.to_string_lossy().to_ascii_uppercase()).unwrap_or_default();
+        if matches!(stem.as_str(), "NUL" | "CON" | "PRN" | "AUX") {
+            return true;
+        }
+    }
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 #[cfg(test)]
