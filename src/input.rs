@@ -146,6 +146,13 @@ impl Problems {
     }
 }
 
+/// The first line of a secret file (`--password-file`, `--kea-password-file`), without its
+/// line ending; the rest of the file is ignored.
+pub fn read_secret_line(path: &Path) -> std::io::Result<String> {
+    let text = std::fs::read_to_string(path)?;
+    Ok(text.lines().next().unwrap_or("").trim_end_matches(['\r', '\n']).to_string())
+}
+
 /// Iterates the lines of a text with their 1-based numbers, without the line ending (LF or CRLF).
 pub fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines().enumerate().map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))

@@ -14,3 +14,4 @@ pub mod report;
 pub mod run;
 pub mod settings;
 pub mod timefmt;
+pub mod tls;

@@ -18,7 +18,6 @@ use std::time::Duration;
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
 use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, ResultEntry, Scope, StdStream};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
@@ -212,13 +211,12 @@ impl LdapConfig {
 
 /// The first line of a password file, without its line ending.
 pub fn read_password_file(path: &Path) -> Result<String, LdapError> {
-    let text = std::fs::read_to_string(path)
+    let first = crate::input::read_secret_line(path)
         .map_err(|e| LdapError::PasswordFile { path: path.to_path_buf(), reason: e.to_string() })?;
-    let first = text.lines().next().unwrap_or("").trim_end_matches(['\r', '\n']);
     if first.is_empty() {
         return Err(LdapError::PasswordFile { path: path.to_path_buf(), reason: "its first line is empty".into() });
     }
-    Ok(first.to_string())
+    Ok(first)
 }
 
 /// A URL for messages, without any user:password part.
@@ -741,20 +739,13 @@ fn result_text(rc: u32, text: &str) -> String {
 /// the presented certificate's subject and issuer for the error message.
 pub fn tls_config(ca_file: Option<&Path>, capture: Arc<Mutex<Option<String>>>) -> Result<Arc<ClientConfig>, LdapError> {
     let mut roots = RootCertStore::empty();
-    for cert in rustls_native_certs::load_native_certs().certs {
+    for cert in crate::tls::system_roots() {
         let _ = roots.add(cert);
     }
     if let Some(path) = ca_file {
         let ca_err = |reason: String| LdapError::CaFile { path: path.to_path_buf(), reason };
-        let bytes = std::fs::read(path).map_err(|e| ca_err(e.to_string()))?;
-        let mut added = 0;
-        for cert in CertificateDer::pem_slice_iter(&bytes) {
-            let cert = cert.map_err(|e| ca_err(format!("not a PEM certificate file ({e})")))?;
+        for cert in crate::tls::ca_file_certificates(path).map_err(ca_err)? {
             roots.add(cert).map_err(|e| ca_err(format!("certificate not usable as a trust anchor ({e})")))?;
-            added += 1;
-        }
-        if added == 0 {
-            return Err(ca_err("no PEM certificate (-----BEGIN CERTIFICATE-----) in it".into()));
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());

@@ -234,14 +234,12 @@ pub fn read_urls(urls: &[String], access: &KeaAccess, env_password: Option<Strin
     };
     // Trust, for https:// only: the system's store plus --ca-file (as for LDAPS).
     let roots = if urls.iter().any(|u| u.trim_start().to_ascii_lowercase().starts_with("https:")) {
-        let mut certs: Vec<ureq::tls::Certificate<'static>> = rustls_native_certs::load_native_certs()
-            .certs
-            .iter()
-            .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
-            .collect();
+        let mut ders = crate::tls::system_roots();
         if let Some(path) = &access.ca_file {
-            certs.extend(read_ca_file(path)?);
+            ders.extend(crate::tls::ca_file_certificates(path).map_err(|reason| KeaError::CaFile { path: path.clone(), reason })?);
         }
+        let certs: Vec<ureq::tls::Certificate<'static>> =
+            ders.iter().map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned()).collect();
         if certs.is_empty() { None } else { Some(Arc::new(certs)) }
     } else {
         None
@@ -255,25 +253,7 @@ pub fn read_urls(urls: &[String], access: &KeaAccess, env_password: Option<Strin
 }
 
 fn read_password_file(path: &Path) -> Result<String, KeaError> {
-    let text = std::fs::read_to_string(path).map_err(|source| KeaError::PasswordFile { path: path.to_path_buf(), source })?;
-    Ok(text.lines().next().unwrap_or("").trim_end_matches('\r').to_string())
-}
-
-fn read_ca_file(path: &Path) -> Result<Vec<ureq::tls::Certificate<'static>>, KeaError> {
-    let err = |reason: String| KeaError::CaFile { path: path.to_path_buf(), reason };
-    let pem = std::fs::read(path).map_err(|e| err(e.to_string()))?;
-    let mut certs = Vec::new();
-    for item in ureq::tls::parse_pem(&pem) {
-        match item {
-            Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c),
-            Ok(_) => {}
-            Err(e) => return Err(err(format!("not valid PEM: {e}"))),
-        }
-    }
-    if certs.is_empty() {
-        return Err(err("no CERTIFICATE in the file".to_string()));
-    }
-    Ok(certs)
+    crate::input::read_secret_line(path).map_err(|source| KeaError::PasswordFile { path: path.to_path_buf(), source })
 }
 
 /// What one family's paging ended with.
