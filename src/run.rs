@@ -64,7 +64,7 @@ pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result
 
     let mut leases = Vec::new();
     for path in &settings.leases {
-        leases::read_file(path, settings.leases_format, &mut leases, &mut problems)?;
+        leases::read_file(path, settings.leases_format, &settings.input_times, &mut leases, &mut problems)?;
     }
     let kea_password = std::env::var(leases::kea_api::PASSWORD_ENV).ok();
     let kea = leases::kea_api::read_urls(&settings.kea_urls, &settings.kea, kea_password, &mut leases, &mut problems)?;
