@@ -243,7 +243,8 @@ impl CultureTime {
             return None;
         }
         let year_first = lens[0] == 4 && lens[1] <= 2 && lens[2] <= 2;
-        if !year_first && !(lens[2] == 4 && lens[0] <= 2 && lens[1] <= 2) {
+        let year_last = lens[2] == 4 && lens[0] <= 2 && lens[1] <= 2;
+        if !(year_first || year_last) {
             return None;
         }
         let (time, twelve_hour) = parse_clock(rest)?;
@@ -353,8 +354,13 @@ impl InputTimes {
 }
 
 /// The file could not say how to read its dates: stops the run (exit 2), never a guess.
+/// Boxed: it is rare, and keeps the readers' results small.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DateOrderError {
+#[error(transparent)]
+pub struct DateOrderError(Box<DateOrderProblem>);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateOrderProblem {
     #[error(
         "{file}: cannot tell whether the dates in {column} are day-first or month-first: every one reads both ways (line {line}: {value:?}); \
          pass --date-order dmy|mdy|ymd to say how the exporting server writes dates, or export with the queries/windows scripts, which write ISO 8601 dates"
@@ -422,7 +428,7 @@ impl DateOrderScan {
                 } else {
                     ((m.0, m.1, DateOrder::Mdy), (d.0, d.1, DateOrder::Dmy))
                 };
-                Err(DateOrderError::Conflict {
+                Err(DateOrderError(Box::new(DateOrderProblem::Conflict {
                     file: Arc::clone(file),
                     column,
                     line1,
@@ -431,16 +437,52 @@ impl DateOrderScan {
                     line2,
                     value2,
                     order2: order2.describe(),
-                })
+                })))
             }
             (Some(_), None) => Ok(Some(DateOrder::Dmy)),
             (None, Some(_)) => Ok(Some(DateOrder::Mdy)),
             (None, None) => match self.ambiguous {
-                Some((line, value)) => Err(DateOrderError::Ambiguous { file: Arc::clone(file), column, line, value }),
+                Some((line, value)) => {
+                    Err(DateOrderError(Box::new(DateOrderProblem::Ambiguous { file: Arc::clone(file), column, line, value })))
+                }
                 None => Ok(None),
             },
         }
     }
+}
+
+/// The date order of one time column of a PowerShell `Export-Csv` file (the computers and DNS
+/// records CSVs): the forced one, else decided from the column's values as [`DateOrderScan`]
+/// does. `column` lists the header names the column may have; values for which `skip` is true
+/// (FILETIME integers) are not dates.
+pub(crate) fn csv_column_order(
+    text: &str,
+    column: &[&str],
+    skip: fn(&str) -> bool,
+    times: &InputTimes,
+    file: &Arc<str>,
+    label: &'static str,
+) -> Result<Option<DateOrder>, DateOrderError> {
+    if times.date_order.is_some() {
+        return Ok(times.date_order);
+    }
+    let mut rows = crate::dns::csv::Rows::new(text);
+    let mut row = csv::StringRecord::new();
+    let mut col = None;
+    let mut scan = DateOrderScan::default();
+    while let Some((line, read)) = rows.next(&mut row) {
+        if read.is_err() {
+            continue;
+        }
+        let Some(c) = col else {
+            col = Some(column.iter().find_map(|n| row.iter().position(|h| h.trim().eq_ignore_ascii_case(n))));
+            continue;
+        };
+        if let Some(v) = c.and_then(|c| row.get(c)).filter(|v| !skip(v.trim())) {
+            scan.add(v, line);
+        }
+    }
+    scan.finish(None, file, label)
 }
 
 fn local(t: NaiveDateTime) -> Option<DateTime<Utc>> {
