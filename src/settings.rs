@@ -124,8 +124,9 @@ pub struct AuditArgs {
     #[arg(long)]
     #[serde(default)]
     pub assume_aging: bool,
-    /// Day/month order of the culture-formatted dates in Windows CSV exports (Export-Csv writes the
-    /// exporting server's culture): dmy, mdy or ymd [default: decided per file from its dates].
+    /// Day/month order of culture-formatted dates in Export-Csv files (leases, computers, DNS
+    /// records; Export-Csv writes the exporting server's culture): dmy, mdy or ymd [default:
+    /// decided per file from its dates].
     #[arg(long, value_name = "ORDER")]
     pub date_order: Option<String>,
     /// IANA time zone (e.g. Europe/Berlin) of input times written without a zone: the exporting

@@ -523,6 +523,28 @@ mod tests {
     }
 
     #[test]
+    fn culture_forms() {
+        let utc = InputTimes { date_order: None, zone: InputZone::from_name("UTC").unwrap() };
+        let at = |s: &str, o| utc.parse(s, o).map(rfc3339);
+        let d = Some(DateOrder::Dmy);
+        let m = Some(DateOrder::Mdy);
+        assert_eq!(at("2026-11-28 9:12:40 a.m.", None).as_deref(), Some("2026-11-28T09:12:40Z"));
+        assert_eq!(at("2026/11/28 12:00:00 p.m.", None).as_deref(), Some("2026-11-28T12:00:00Z"));
+        assert_eq!(at("11/28/2026 12:05:00 AM", m).as_deref(), Some("2026-11-28T00:05:00Z"));
+        assert_eq!(at("28.11.2026 09:12:40.5", d).as_deref(), Some("2026-11-28T09:12:40Z"));
+        assert_eq!(at("28.11.2026", d).as_deref(), Some("2026-11-28T00:00:00Z"));
+        assert_eq!(at("28/11/2026 09:12", d).as_deref(), Some("2026-11-28T09:12:00Z"));
+        // Without an order a day/month date is not read; impossible values never are.
+        assert_eq!(at("10/01/2026 18:00:00", None), None);
+        assert_eq!(at("11/28/2026 13:00:00 PM", m), None);
+        assert_eq!(at("11/28/26 09:00:00", m), None);
+        assert_eq!(at("11/28/2026 25:00:00", m), None);
+        assert_eq!(at("1/2/3/2026", m), None);
+        assert_eq!(DateOrder::from_name("DMY"), Some(DateOrder::Dmy));
+        assert_eq!(DateOrder::from_name("ydm"), None);
+    }
+
+    #[test]
     fn input_times() {
         assert_eq!(parse_time("2026-11-24T06:00:00Z"), Some(utc("2026-11-24T06:00:00Z")));
         assert_eq!(parse_time("2026-11-24T07:00:00.1234567+01:00"), Some(utc("2026-11-24T06:00:00.1234567Z")));
