@@ -16,6 +16,9 @@ pub enum InputError {
     },
     #[error("{path}: {reason}")]
     Unrecognised { path: PathBuf, reason: String },
+    /// Culture-formatted dates whose day/month order the file does not tell (the error names it).
+    #[error(transparent)]
+    DateOrder(#[from] crate::timefmt::DateOrderError),
 }
 
 /// Reads a whole export as text. Windows tools write UTF-8 with or without a BOM, UTF-16 LE

@@ -64,7 +64,7 @@ pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result
 
     let mut leases = Vec::new();
     for path in &settings.leases {
-        leases::read_file(path, settings.leases_format, &mut leases, &mut problems)?;
+        leases::read_file(path, settings.leases_format, &settings.input_times, &mut leases, &mut problems)?;
     }
     let kea_password = std::env::var(leases::kea_api::PASSWORD_ENV).ok();
     let kea = leases::kea_api::read_urls(&settings.kea_urls, &settings.kea, kea_password, &mut leases, &mut problems)?;
@@ -72,13 +72,13 @@ pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result
 
     let mut computers = ad.computers;
     if let Some(path) = &settings.computers {
-        directory::read_file(path, &mut computers, &mut problems)?;
+        directory::read_file(path, &settings.input_times, &mut computers, &mut problems)?;
     }
     let directory = Directory::new(computers);
 
     let mut dns_data = ad.dns;
     for path in &settings.dns_records {
-        dns::read_file(path, &mut dns_data, &mut problems)?;
+        dns::read_file(path, &settings.input_times, &mut dns_data, &mut problems)?;
     }
 
     let mut summary = Summary::new(&leases, audit_settings.as_of);

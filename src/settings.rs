@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::audit::{AuditSettings, FailOn};
 use crate::leases;
 use crate::report::{self, Destination};
-use crate::timefmt::parse_duration;
+use crate::timefmt::{DateOrder, InputTimes, InputZone, parse_duration};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
@@ -124,6 +124,15 @@ pub struct AuditArgs {
     #[arg(long)]
     #[serde(default)]
     pub assume_aging: bool,
+    /// Day/month order of culture-formatted dates in Export-Csv files (leases, computers, DNS
+    /// records; Export-Csv writes the exporting server's culture): dmy, mdy or ymd [default:
+    /// decided per file from its dates].
+    #[arg(long, value_name = "ORDER")]
+    pub date_order: Option<String>,
+    /// IANA time zone (e.g. Europe/Berlin) of input times written without a zone: the exporting
+    /// server's [default: this machine's zone].
+    #[arg(long, value_name = "ZONE")]
+    pub input_time_zone: Option<String>,
     /// The moment audited, RFC 3339 [default: now].
     #[arg(long, value_name = "TIME")]
     pub as_of: Option<String>,
@@ -210,6 +219,8 @@ pub struct Settings {
     pub all: bool,
     pub fail_on: FailOn,
     pub pacing: Pacing,
+    /// How to read input times without a zone, and culture-formatted dates.
+    pub input_times: InputTimes,
 }
 
 impl AuditArgs {
@@ -231,7 +242,7 @@ impl AuditArgs {
         macro_rules! fill_list {
             ($($f:ident),*) => { $( if self.$f.is_empty() { self.$f = file.$f; } )* };
         }
-        fill!(leases_format, kea_user, ldap_url, base_dn, bind_dn, ldap_server_name, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries);
+        fill!(leases_format, date_order, input_time_zone, kea_user, ldap_url, base_dn, bind_dn, ldap_server_name, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries);
         fill_path!(computers, kea_password_file, password_file, ca_file, output);
         fill_list!(kea_url, dns_server);
         if self.leases.is_empty() {
@@ -266,6 +277,14 @@ impl AuditArgs {
                 invalid("--leases-format", format!("'{f}' is not one of {}", leases::Format::NAMES.join(", ")))
             })?),
             None => None,
+        };
+        let date_order = match &self.date_order {
+            Some(o) => Some(DateOrder::from_name(o).ok_or_else(|| invalid("--date-order", format!("'{o}' is not one of {}", DateOrder::NAMES.join(", "))))?),
+            None => None,
+        };
+        let zone = match &self.input_time_zone {
+            Some(z) => InputZone::from_name(z).map_err(|m| invalid("--input-time-zone", m))?,
+            None => InputZone::Local,
         };
         let fail_on = match &self.fail_on {
             Some(f) => FailOn::from_name(f).ok_or_else(|| invalid("--fail-on", format!("'{f}' is not one of {}", FailOn::NAMES.join(", "))))?,
@@ -340,6 +359,7 @@ impl AuditArgs {
             all: self.all,
             fail_on,
             pacing,
+            input_times: InputTimes { date_order, zone },
         })
     }
 }

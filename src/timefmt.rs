@@ -1,8 +1,10 @@
-//! Time formats found in the inputs (ISO 8601, en-US `M/d/yyyy h:mm:ss tt`, FILETIME,
+//! Time formats found in the inputs (ISO 8601, culture-formatted `Export-Csv` dates, FILETIME,
 //! hours since 1601) and in the options (durations such as `7d`), and the one output form:
 //! RFC 3339 UTC.
 
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
+use std::sync::Arc;
+
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
 
 /// Seconds between 1601-01-01 (the Windows epoch) and 1970-01-01.
 const SECS_1601_TO_1970: i64 = 11_644_473_600;
@@ -123,6 +125,366 @@ pub fn parse_time_utc(s: &str) -> Option<DateTime<Utc>> {
     parse_time(s)
 }
 
+/// The order of the numbers in a culture-formatted date (`--date-order`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    /// en-GB, fr-FR, de-DE, nl-NL: `28/11/2026`, `28.11.2026`, `28-11-2026`.
+    Dmy,
+    /// en-US: `11/28/2026`.
+    Mdy,
+    /// ja-JP, sv-SE, en-CA: `2026/11/28`, `2026-11-28`.
+    Ymd,
+}
+
+impl DateOrder {
+    pub const NAMES: [&'static str; 3] = ["dmy", "mdy", "ymd"];
+
+    pub fn from_name(s: &str) -> Option<DateOrder> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "dmy" => Some(DateOrder::Dmy),
+            "mdy" => Some(DateOrder::Mdy),
+            "ymd" => Some(DateOrder::Ymd),
+            _ => None,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "day-first",
+            DateOrder::Mdy => "month-first",
+            DateOrder::Ymd => "year-first",
+        }
+    }
+}
+
+/// The zone of input times written without one (`--input-time-zone`): the exporting server's.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum InputZone {
+    /// This machine's zone.
+    #[default]
+    Local,
+    Named(chrono_tz::Tz),
+}
+
+impl InputZone {
+    /// An IANA zone name such as `Europe/Berlin`.
+    pub fn from_name(s: &str) -> Result<InputZone, String> {
+        s.trim().parse::<chrono_tz::Tz>().map(InputZone::Named).map_err(|_| {
+            format!("'{s}' is not an IANA time zone name (such as Europe/Berlin, America/New_York or UTC)")
+        })
+    }
+
+    /// The instant a wall-clock time in this zone names. At a DST change an ambiguous time (the
+    /// repeated hour) takes the earlier instant; a time that does not exist (the skipped hour)
+    /// is read with the offset before the change, which moves it forward by the gap.
+    pub fn to_utc(self, t: NaiveDateTime) -> Option<DateTime<Utc>> {
+        match self {
+            InputZone::Local => wall_clock(&Local, t),
+            InputZone::Named(tz) => wall_clock(&tz, t),
+        }
+    }
+}
+
+fn wall_clock<Z: TimeZone>(zone: &Z, t: NaiveDateTime) -> Option<DateTime<Utc>> {
+    if let Some(at) = zone.from_local_datetime(&t).earliest() {
+        return Some(at.with_timezone(&Utc));
+    }
+    // In a gap: the offset in force a few hours before it (gaps are at most a few hours long).
+    let before = t.checked_sub_signed(TimeDelta::hours(3))?;
+    let offset = zone.offset_from_local_datetime(&before).earliest()?;
+    let secs = i64::from(chrono::Offset::fix(&offset).local_minus_utc());
+    t.checked_sub_signed(TimeDelta::seconds(secs)).map(|u| u.and_utc())
+}
+
+/// How to read the times in the inputs: the date order (forced, or `None` to decide it per file
+/// from the file's own dates) and the zone of times written without one.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct InputTimes {
+    pub date_order: Option<DateOrder>,
+    pub zone: InputZone,
+}
+
+/// A date and time as `Export-Csv` writes a DateTime: the exporting machine's short date
+/// (`d/M/yyyy`, `M/d/yyyy`, `d.M.yyyy`, `d-M-yyyy`, `yyyy/M/d`, `yyyy-M-d`) then its long time
+/// (`H:mm:ss`, or `h:mm:ss tt` with AM/PM), or ISO 8601 without a zone (`T` separator).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct CultureTime {
+    /// The three numbers of the date in the order written.
+    n: [u32; 3],
+    year_first: bool,
+    dot: bool,
+    twelve_hour: bool,
+    time: NaiveTime,
+}
+
+impl CultureTime {
+    fn parse(s: &str) -> Option<CultureTime> {
+        let s = s.trim();
+        let (date, rest) = match s.find(|c: char| c == 'T' || c.is_whitespace()) {
+            Some(i) => (&s[..i], s[i + 1..].trim()),
+            None => (s, ""),
+        };
+        let sep = date.chars().find(|c| !c.is_ascii_digit())?;
+        if !matches!(sep, '/' | '.' | '-') {
+            return None;
+        }
+        let mut parts = date.split(sep);
+        let mut n = [0u32; 3];
+        let mut lens = [0usize; 3];
+        for i in 0..3 {
+            let p = parts.next()?;
+            if p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            n[i] = p.parse().ok()?;
+            lens[i] = p.len();
+        }
+        if parts.next().is_some() {
+            return None;
+        }
+        let year_first = lens[0] == 4 && lens[1] <= 2 && lens[2] <= 2;
+        let year_last = lens[2] == 4 && lens[0] <= 2 && lens[1] <= 2;
+        if !(year_first || year_last) {
+            return None;
+        }
+        let (time, twelve_hour) = parse_clock(rest)?;
+        Some(CultureTime { n, year_first, dot: sep == '.', twelve_hour, time })
+    }
+
+    /// What this value alone proves of its file's date order; two answers when it contradicts
+    /// itself (`11.28.2026`). Year-first dates prove nothing of the others: they are unambiguous.
+    fn evidence(&self) -> [Option<DateOrder>; 2] {
+        if self.year_first {
+            return [None, None];
+        }
+        let by_value = if self.n[0] > 12 {
+            Some(DateOrder::Dmy)
+        } else if self.n[1] > 12 {
+            Some(DateOrder::Mdy)
+        } else {
+            None
+        };
+        let by_form = if self.dot {
+            Some(DateOrder::Dmy)
+        } else if self.twelve_hour {
+            // AM/PM with a slash date is en-US's `M/d/yyyy h:mm:ss tt`.
+            Some(DateOrder::Mdy)
+        } else {
+            None
+        };
+        [by_value, by_form]
+    }
+
+    fn to_naive(self, order: Option<DateOrder>) -> Option<NaiveDateTime> {
+        let [a, b, c] = self.n;
+        let (y, m, d) = match (self.year_first, order) {
+            (true, _) => (a, b, c),
+            (false, Some(DateOrder::Dmy)) => (c, b, a),
+            (false, Some(DateOrder::Mdy)) => (c, a, b),
+            (false, Some(DateOrder::Ymd) | None) => return None,
+        };
+        Some(NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?.and_time(self.time))
+    }
+}
+
+/// `H:mm[:ss[.fffffff]]` with an optional AM/PM designator (`AM`, `pm`, `a.m.`); empty is
+/// midnight. Returns the time and whether it was a 12-hour clock.
+fn parse_clock(s: &str) -> Option<(NaiveTime, bool)> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Some((NaiveTime::MIN, false));
+    }
+    let lower = s.to_ascii_lowercase();
+    let mut pm = None;
+    let mut clock = lower.as_str();
+    for (suffix, is_pm) in [("a.m.", false), ("p.m.", true), ("am", false), ("pm", true)] {
+        if let Some(rest) = clock.strip_suffix(suffix) {
+            pm = Some(is_pm);
+            clock = rest.trim_end();
+            break;
+        }
+    }
+    let t = ["%H:%M:%S%.f", "%H:%M"].iter().find_map(|f| NaiveTime::parse_from_str(clock, f).ok())?;
+    match pm {
+        None => Some((t, false)),
+        Some(pm) => {
+            let h = chrono::Timelike::hour(&t);
+            if h == 0 || h > 12 {
+                return None;
+            }
+            let h24 = (h % 12) + if pm { 12 } else { 0 };
+            Some((chrono::Timelike::with_hour(&t, h24)?, true))
+        }
+    }
+}
+
+/// A time with its own `Z` or offset: the options say nothing about it.
+fn explicit_time(s: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    for fmt in ["%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f%z"] {
+        if let Ok(t) = DateTime::parse_from_str(s, fmt) {
+            return Some(t.with_timezone(&Utc));
+        }
+    }
+    for fmt in ["%Y-%m-%d %H:%M:%S%.fZ", "%Y-%m-%dT%H:%M:%S%.fZ"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(t.and_utc());
+        }
+    }
+    None
+}
+
+impl InputTimes {
+    /// Reads a time from an `Export-Csv` file whose date order `order` was decided for the file
+    /// ([`DateOrderScan`]). A time with `Z` or an offset is that instant; any other is wall-clock
+    /// time in the input zone. `None` when it is not a time (or a date that does not exist).
+    pub fn parse(&self, s: &str, order: Option<DateOrder>) -> Option<DateTime<Utc>> {
+        let s = s.trim();
+        if s.is_empty() {
+            return None;
+        }
+        if let Some(t) = explicit_time(s) {
+            return Some(t);
+        }
+        let t = CultureTime::parse(s)?.to_naive(order)?;
+        self.zone.to_utc(t)
+    }
+}
+
+/// The file could not say how to read its dates: stops the run (exit 2), never a guess.
+/// Boxed: it is rare, and keeps the readers' results small.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(transparent)]
+pub struct DateOrderError(Box<DateOrderProblem>);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateOrderProblem {
+    #[error(
+        "{file}: cannot tell whether the dates in {column} are day-first or month-first: every one reads both ways (line {line}: {value:?}); \
+         pass --date-order dmy|mdy|ymd to say how the exporting server writes dates, or export with the queries/windows scripts, which write ISO 8601 dates"
+    )]
+    Ambiguous { file: Arc<str>, column: &'static str, line: usize, value: String },
+    #[error(
+        "{file}: the dates in {column} disagree on the day/month order: line {line1} ({value1:?}) is {order1}, line {line2} ({value2:?}) is {order2}; \
+         pass --date-order dmy|mdy|ymd to say how the exporting server writes dates, or export with the queries/windows scripts, which write ISO 8601 dates"
+    )]
+    Conflict {
+        file: Arc<str>,
+        column: &'static str,
+        line1: usize,
+        value1: String,
+        order1: &'static str,
+        line2: usize,
+        value2: String,
+        order2: &'static str,
+    },
+}
+
+/// Decides one file's date order from its values (`Export-Csv` writes every date of a file in
+/// one culture): a first number over 12, or `.` separators, prove day-first; a second number
+/// over 12, or AM/PM, prove month-first. Empty values and year-first dates are no evidence.
+#[derive(Debug, Default)]
+pub struct DateOrderScan {
+    dmy: Option<(usize, String)>,
+    mdy: Option<(usize, String)>,
+    ambiguous: Option<(usize, String)>,
+}
+
+impl DateOrderScan {
+    pub fn add(&mut self, value: &str, line: usize) {
+        let value = value.trim();
+        if value.is_empty() || explicit_time(value).is_some() {
+            return;
+        }
+        let Some(t) = CultureTime::parse(value) else { return };
+        if t.year_first {
+            return;
+        }
+        let mut any = false;
+        // A value proving both orders (`11.28.2026`) conflicts with itself.
+        for order in t.evidence().into_iter().flatten() {
+            any = true;
+            let slot = if order == DateOrder::Dmy { &mut self.dmy } else { &mut self.mdy };
+            slot.get_or_insert_with(|| (line, value.to_string()));
+        }
+        if !any {
+            self.ambiguous.get_or_insert_with(|| (line, value.to_string()));
+        }
+    }
+
+    /// The order to read the file with: the forced one, else the one its dates prove. `None`
+    /// when the file has no day/month dates at all.
+    pub fn finish(self, forced: Option<DateOrder>, file: &Arc<str>, column: &'static str) -> Result<Option<DateOrder>, DateOrderError> {
+        if forced.is_some() {
+            return Ok(forced);
+        }
+        match (self.dmy, self.mdy) {
+            (Some(d), Some(m)) => {
+                // Earlier line first.
+                let ((line1, value1, order1), (line2, value2, order2)) = if d.0 <= m.0 {
+                    ((d.0, d.1, DateOrder::Dmy), (m.0, m.1, DateOrder::Mdy))
+                } else {
+                    ((m.0, m.1, DateOrder::Mdy), (d.0, d.1, DateOrder::Dmy))
+                };
+                Err(DateOrderError(Box::new(DateOrderProblem::Conflict {
+                    file: Arc::clone(file),
+                    column,
+                    line1,
+                    value1,
+                    order1: order1.describe(),
+                    line2,
+                    value2,
+                    order2: order2.describe(),
+                })))
+            }
+            (Some(_), None) => Ok(Some(DateOrder::Dmy)),
+            (None, Some(_)) => Ok(Some(DateOrder::Mdy)),
+            (None, None) => match self.ambiguous {
+                Some((line, value)) => {
+                    Err(DateOrderError(Box::new(DateOrderProblem::Ambiguous { file: Arc::clone(file), column, line, value })))
+                }
+                None => Ok(None),
+            },
+        }
+    }
+}
+
+/// The date order of one time column of a PowerShell `Export-Csv` file (the computers and DNS
+/// records CSVs): the forced one, else decided from the column's values as [`DateOrderScan`]
+/// does. `column` lists the header names the column may have; values for which `skip` is true
+/// (FILETIME integers) are not dates.
+pub(crate) fn csv_column_order(
+    text: &str,
+    column: &[&str],
+    skip: fn(&str) -> bool,
+    times: &InputTimes,
+    file: &Arc<str>,
+    label: &'static str,
+) -> Result<Option<DateOrder>, DateOrderError> {
+    if times.date_order.is_some() {
+        return Ok(times.date_order);
+    }
+    let mut rows = crate::dns::csv::Rows::new(text);
+    let mut row = csv::StringRecord::new();
+    let mut col = None;
+    let mut scan = DateOrderScan::default();
+    while let Some((line, read)) = rows.next(&mut row) {
+        if read.is_err() {
+            continue;
+        }
+        let Some(c) = col else {
+            col = Some(column.iter().find_map(|n| row.iter().position(|h| h.trim().eq_ignore_ascii_case(n))));
+            continue;
+        };
+        if let Some(v) = c.and_then(|c| row.get(c)).filter(|v| !skip(v.trim())) {
+            scan.add(v, line);
+        }
+    }
+    scan.finish(None, file, label)
+}
+
 fn local(t: NaiveDateTime) -> Option<DateTime<Utc>> {
     // An ambiguous local time (the hour repeated when DST ends) takes the earlier instant.
     Local.from_local_datetime(&t).earliest().map(|t| t.with_timezone(&Utc))
@@ -158,6 +520,28 @@ mod tests {
         assert_eq!(to_dns_hours(utc("2015-10-30T16:59:59Z")), 3_636_304);
         assert_eq!(from_filetime(133_000_000_000_000_000), Some(utc("2022-06-18T04:26:40Z")));
         assert_eq!(from_filetime(0), None);
+    }
+
+    #[test]
+    fn culture_forms() {
+        let utc = InputTimes { date_order: None, zone: InputZone::from_name("UTC").unwrap() };
+        let at = |s: &str, o| utc.parse(s, o).map(rfc3339);
+        let d = Some(DateOrder::Dmy);
+        let m = Some(DateOrder::Mdy);
+        assert_eq!(at("2026-11-28 9:12:40 a.m.", None).as_deref(), Some("2026-11-28T09:12:40Z"));
+        assert_eq!(at("2026/11/28 12:00:00 p.m.", None).as_deref(), Some("2026-11-28T12:00:00Z"));
+        assert_eq!(at("11/28/2026 12:05:00 AM", m).as_deref(), Some("2026-11-28T00:05:00Z"));
+        assert_eq!(at("28.11.2026 09:12:40.5", d).as_deref(), Some("2026-11-28T09:12:40Z"));
+        assert_eq!(at("28.11.2026", d).as_deref(), Some("2026-11-28T00:00:00Z"));
+        assert_eq!(at("28/11/2026 09:12", d).as_deref(), Some("2026-11-28T09:12:00Z"));
+        // Without an order a day/month date is not read; impossible values never are.
+        assert_eq!(at("10/01/2026 18:00:00", None), None);
+        assert_eq!(at("11/28/2026 13:00:00 PM", m), None);
+        assert_eq!(at("11/28/26 09:00:00", m), None);
+        assert_eq!(at("11/28/2026 25:00:00", m), None);
+        assert_eq!(at("1/2/3/2026", m), None);
+        assert_eq!(DateOrder::from_name("DMY"), Some(DateOrder::Dmy));
+        assert_eq!(DateOrder::from_name("ydm"), None);
     }
 
     #[test]

@@ -118,3 +118,110 @@ fn output_to_a_fifo_is_written_in_place() {
     let text = reader.join().unwrap();
     assert_eq!(csv_rows(&text).len(), 3);
 }
+
+/// The `lease_expires` cell of the report row for one address.
+fn expiry_of(report: &str, ip: &str) -> Option<String> {
+    csv_rows(report).into_iter().find(|r| r.get(1).map(String::as_str) == Some(ip)).map(|r| r[6].clone())
+}
+
+#[test]
+fn culture_dates_in_windows_exports_give_the_same_report_times() {
+    let d = scratch();
+    for culture in ["en-US", "en-GB", "fr-FR", "de-DE", "ja-JP", "nl-NL", "sv-SE"] {
+        let leases = util::root().join(format!("tests/fixtures/leases/windows-v4-{culture}.csv")).display().to_string();
+        let r = ddns_audit(
+            &["audit", "--leases", &leases, "--input-time-zone", "Europe/Berlin", "--as-of", "2026-11-20T00:00:00Z", "--all", "--output", "-"],
+            d.path(),
+        );
+        assert_eq!(r.code, 0, "{culture}: {}", r.stderr);
+        assert_eq!(expiry_of(&r.stdout, "10.0.16.21").as_deref(), Some("2026-11-28T08:12:40Z"), "{culture}");
+        assert_eq!(expiry_of(&r.stdout, "10.0.16.22").as_deref(), Some("2026-12-01T17:00:00Z"), "{culture}");
+        assert_eq!(expiry_of(&r.stdout, "10.0.16.5").as_deref(), Some(""), "{culture}");
+        assert!(!r.stderr.contains("bad time"), "{culture}: {}", r.stderr);
+    }
+}
+
+const CULTURE_HEAD: &str = "#TYPE Microsoft.Management.Infrastructure.CimInstance#root/Microsoft/Windows/DHCP/DhcpServerv4Lease\r\n\
+\"IPAddress\",\"ScopeId\",\"AddressState\",\"HostName\",\"LeaseExpiryTime\"\r\n";
+
+#[test]
+fn a_uk_export_is_read_day_first_and_an_ambiguous_one_stops() {
+    let d = scratch();
+    // 10 January 2026 (day-first, proven by 28/11), not 1 October.
+    let uk = format!(
+        "{CULTURE_HEAD}\"10.0.16.21\",\"10.0.16.0\",\"Active\",\"pc1\",\"10/01/2026 18:00:00\"\r\n\
+         \"10.0.16.22\",\"10.0.16.0\",\"Active\",\"pc2\",\"28/11/2026 09:12:40\"\r\n"
+    );
+    let uk = write(d.path(), "uk.csv", &uk);
+    let base = ["audit", "--leases", &uk, "--input-time-zone", "UTC", "--as-of", "2026-01-05T00:00:00Z", "--all", "--output", "-"];
+    let r = ddns_audit(&base, d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(expiry_of(&r.stdout, "10.0.16.21").as_deref(), Some("2026-01-10T18:00:00Z"));
+    assert_eq!(expiry_of(&r.stdout, "10.0.16.22").as_deref(), Some("2026-11-28T09:12:40Z"));
+    // On 20 November the UK lease has long expired: not audited.
+    let mut later = base.to_vec();
+    later[6] = "2026-11-20T00:00:00Z";
+    let r = ddns_audit(&later, d.path());
+    assert_eq!(expiry_of(&r.stdout, "10.0.16.21"), None);
+
+    // Every date reads both ways: exit 2 naming the file; --date-order (or the config) decides.
+    let amb = format!("{CULTURE_HEAD}\"10.0.16.21\",\"10.0.16.0\",\"Active\",\"pc1\",\"10/01/2026 18:00:00\"\r\n");
+    let amb = write(d.path(), "amb.csv", &amb);
+    let args = ["audit", "--leases", &amb, "--input-time-zone", "UTC", "--as-of", "2026-01-05T00:00:00Z", "--all", "--output", "-"];
+    let r = ddns_audit(&args, d.path());
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "ddns-audit: error: {amb}: cannot tell whether the dates in LeaseExpiryTime are day-first or month-first: every one reads both ways \
+             (line 3: \"10/01/2026 18:00:00\"); pass --date-order dmy|mdy|ymd to say how the exporting server writes dates, \
+             or export with the queries/windows scripts, which write ISO 8601 dates\n"
+        )
+    );
+    let mut dmy = args.to_vec();
+    dmy.extend(["--date-order", "dmy"]);
+    let r = ddns_audit(&dmy, d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(expiry_of(&r.stdout, "10.0.16.21").as_deref(), Some("2026-01-10T18:00:00Z"));
+    let config = write(d.path(), "c.toml", "date-order = \"mdy\"\ninput_time_zone = \"America/New_York\"\n");
+    let r = ddns_audit(&["audit", "--config", &config, "--leases", &amb, "--as-of", "2025-12-05T00:00:00Z", "--all", "--output", "-"], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(expiry_of(&r.stdout, "10.0.16.21").as_deref(), Some("2026-10-01T22:00:00Z"));
+
+    // Day-first and month-first in one file: exit 2 naming both lines.
+    let mixed = format!(
+        "{CULTURE_HEAD}\"10.0.16.21\",\"10.0.16.0\",\"Active\",\"pc1\",\"28/11/2026 09:12:40\"\r\n\
+         \"10.0.16.22\",\"10.0.16.0\",\"Active\",\"pc2\",\"11/29/2026 09:12:40\"\r\n"
+    );
+    let mixed = write(d.path(), "mixed.csv", &mixed);
+    let r = ddns_audit(&["audit", "--leases", &mixed, "--output", "-"], d.path());
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(&format!(
+            "{mixed}: the dates in LeaseExpiryTime disagree on the day/month order: line 3 (\"28/11/2026 09:12:40\") is day-first, \
+             line 4 (\"11/29/2026 09:12:40\") is month-first"
+        )),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_german_export_is_read_and_time_zones_are_checked() {
+    let d = scratch();
+    let de = util::root().join("tests/fixtures/leases/windows-v4-de-DE.csv").display().to_string();
+    let run = |zone: &str| ddns_audit(&["audit", "--leases", &de, "--input-time-zone", zone, "--as-of", "2026-11-20T00:00:00Z", "--all", "--output", "-"], d.path());
+    let r = run("America/New_York");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(expiry_of(&r.stdout, "10.0.16.21").as_deref(), Some("2026-11-28T14:12:40Z"));
+    assert_eq!(expiry_of(&r.stdout, "10.0.16.22").as_deref(), Some("2026-12-01T23:00:00Z"));
+    let r = run("Mars/Olympus");
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "ddns-audit: error: --input-time-zone: 'Mars/Olympus' is not an IANA time zone name (such as Europe/Berlin, America/New_York or UTC)\n"
+    );
+    let r = ddns_audit(&["audit", "--leases", &de, "--date-order", "ydm"], d.path());
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr, "ddns-audit: error: --date-order: 'ydm' is not one of dmy, mdy, ymd\n");
+}

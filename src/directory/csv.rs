@@ -8,8 +8,9 @@
 //!   `OperatingSystem`, `SamAccountName` and `DistinguishedName` are read when present.
 //! - A row with an empty name falls back to `SamAccountName` without its `$`.
 //! - `Enabled` is `True`/`False` (any case), empty when unknown.
-//! - `LastLogonTimestamp` is a FILETIME integer (0: never) or an ISO 8601 time (local time
-//!   when it has no zone, as PowerShell writes it); empty when never.
+//! - `LastLogonTimestamp` is a FILETIME integer (0: never) or a time: ISO 8601 or the
+//!   exporting machine's culture format, in the file's date order, wall-clock time in
+//!   `--input-time-zone` when it has no zone (see [`timefmt::DateOrderScan`]); empty when never.
 //! - A row with a bad value is skipped with a problem on its physical line.
 
 use std::sync::Arc;
@@ -20,9 +21,16 @@ use super::Computer;
 use crate::dns::csv::Rows;
 use crate::dns::normalize_name;
 use crate::input::{Problems, SkipReason};
-use crate::timefmt;
+use crate::timefmt::{self, DateOrder, InputTimes};
 
-pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Computer>, problems: &mut Problems) {
+pub fn parse(
+    text: &str,
+    source: &Arc<str>,
+    times: &InputTimes,
+    out: &mut Vec<Computer>,
+    problems: &mut Problems,
+) -> Result<(), timefmt::DateOrderError> {
+    let order = timefmt::csv_column_order(text, &["lastlogontimestamp", "lastlogondate"], is_filetime, times, source, "LastLogonTimestamp")?;
     let mut rows = Rows::new(text);
     let mut cols: Option<Columns> = None;
     let mut row = csv::StringRecord::new();
@@ -41,7 +49,7 @@ pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Computer>, problems: &
                         SkipReason::MissingField,
                         "the header has no Name column; no computer read",
                     );
-                    return;
+                    return Ok(());
                 }
             }
             continue;
@@ -53,11 +61,12 @@ pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Computer>, problems: &
             problems.push(source, line, SkipReason::Truncated, format!("{} of {} fields", row.len(), c.width));
             continue;
         }
-        match computer(&row, c, line, source) {
+        match computer(&row, c, line, source, times, order) {
             Ok(computer) => out.push(computer),
             Err((reason, detail)) => problems.push(source, line, reason, detail),
         }
     }
+    Ok(())
 }
 
 /// Column positions.
@@ -96,6 +105,8 @@ fn computer(
     c: &Columns,
     line: usize,
     source: &Arc<str>,
+    times: &InputTimes,
+    order: Option<DateOrder>,
 ) -> Result<Computer, (SkipReason, String)> {
     let field = |i: Option<usize>| i.and_then(|i| row.get(i)).map(str::trim).filter(|v| !v.is_empty());
     let name = field(c.name)
@@ -111,7 +122,7 @@ fn computer(
     };
     let last_logon = match field(c.last_logon) {
         None => None,
-        Some(v) => last_logon(v).map_err(|()| {
+        Some(v) => last_logon(v, times, order).map_err(|()| {
             (SkipReason::BadTime, format!("{name}: LastLogonTimestamp '{v}' is not a FILETIME or a time"))
         })?,
     };
@@ -127,16 +138,20 @@ fn computer(
     })
 }
 
-/// A FILETIME integer (0 or less: never) or an ISO 8601 time.
-fn last_logon(v: &str) -> Result<Option<DateTime<Utc>>, ()> {
-    if v.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+fn is_filetime(v: &str) -> bool {
+    v.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+}
+
+/// A FILETIME integer (0 or less: never) or a time.
+fn last_logon(v: &str, times: &InputTimes, order: Option<DateOrder>) -> Result<Option<DateTime<Utc>>, ()> {
+    if is_filetime(v) {
         let ticks: i64 = v.parse().map_err(|_| ())?;
         if ticks <= 0 {
             return Ok(None);
         }
         return timefmt::from_filetime(ticks).map(Some).ok_or(());
     }
-    timefmt::parse_time(v).map(Some).ok_or(())
+    times.parse(v, order).map(Some).ok_or(())
 }
 
 #[cfg(test)]
@@ -148,10 +163,38 @@ mod tests {
     const FIXTURE: &str = include_str!("../../tests/fixtures/computers/computers.csv");
 
     fn read(text: &str) -> (Vec<Computer>, Vec<Problem>) {
+        read_with(text, &InputTimes::default()).unwrap()
+    }
+
+    fn read_with(text: &str, times: &InputTimes) -> Result<(Vec<Computer>, Vec<Problem>), String> {
         let mut out = Vec::new();
         let mut problems = Problems::default();
-        parse(text, &Arc::from("computers.csv"), &mut out, &mut problems);
-        (out, problems.list)
+        parse(text, &Arc::from("computers.csv"), times, &mut out, &mut problems).map_err(|e| e.to_string())?;
+        Ok((out, problems.list))
+    }
+
+    #[test]
+    fn culture_dates_follow_the_file_order() {
+        let berlin = InputTimes { date_order: None, zone: timefmt::InputZone::from_name("Europe/Berlin").unwrap() };
+        // LastLogonDate as Export-Csv writes it on a de-DE machine; FILETIMEs are no evidence.
+        let text = "Name,LastLogonDate
+PC1,10.01.2026 18:00:00
+PC2,133000000000000000
+PC3,28/11/2026 09:12:40
+";
+        let (out, problems) = read_with(text, &berlin).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let got: Vec<_> = out.iter().map(|c| c.last_logon.map(timefmt::rfc3339)).collect();
+        assert_eq!(
+            got,
+            vec![Some("2026-01-10T17:00:00Z".into()), Some("2022-06-18T04:26:40Z".into()), Some("2026-11-28T08:12:40Z".into())]
+        );
+        assert_eq!(
+            read_with("Name,LastLogonDate\nPC1,10/01/2026 18:00:00\n", &berlin).unwrap_err(),
+            "computers.csv: cannot tell whether the dates in LastLogonTimestamp are day-first or month-first: every one reads both ways \
+             (line 2: \"10/01/2026 18:00:00\"); pass --date-order dmy|mdy|ymd to say how the exporting server writes dates, \
+             or export with the queries/windows scripts, which write ISO 8601 dates"
+        );
     }
 
     fn utc(s: &str) -> Option<DateTime<Utc>> {

@@ -58,7 +58,7 @@ pub fn detect(text: &str) -> Option<Format> {
 }
 
 /// Reads a computers export (LDIF or CSV) into `out`.
-pub fn read_file(path: &Path, out: &mut Vec<Computer>, problems: &mut Problems) -> Result<(), InputError> {
+pub fn read_file(path: &Path, times: &crate::timefmt::InputTimes, out: &mut Vec<Computer>, problems: &mut Problems) -> Result<(), InputError> {
     let text = input::read_text(path)?;
     let source = input::source_name(path);
     if text.trim().is_empty() {
@@ -66,7 +66,7 @@ pub fn read_file(path: &Path, out: &mut Vec<Computer>, problems: &mut Problems) 
     }
     match detect(&text) {
         Some(Format::Ldif) => ldif::parse(&text, &source, out, problems),
-        Some(Format::Csv) => csv::parse(&text, &source, out, problems),
+        Some(Format::Csv) => csv::parse(&text, &source, times, out, problems)?,
         None => {
             return Err(InputError::Unrecognised {
                 path: path.to_path_buf(),

@@ -7,7 +7,8 @@
 //!   may be absent; the other columns are required.
 //! - `HostName` is relative to `ZoneName` (`@` is the apex) unless it ends with a dot (absolute)
 //!   or already equals the zone name or ends with `.` + the zone name (taken as written).
-//! - `Timestamp` is ISO 8601, UTC when it carries no zone; empty means a static record.
+//! - `Timestamp` is ISO 8601 or the exporting machine's culture format (in the file's date
+//!   order, see [`timefmt::DateOrderScan`]), UTC when it carries no zone; empty means a static record.
 //! - `TimeToLive` is seconds (`1200`) or a .NET TimeSpan (`00:20:00`, `1.00:00:00`).
 //! - `RecordData` is the address of an A/AAAA record, the target of a PTR/CNAME (trailing
 //!   dot optional, always absolute). Other record types are counted as unused.
@@ -21,7 +22,16 @@ use crate::timefmt;
 
 const REQUIRED: [&str; 5] = ["zonename", "hostname", "recordtype", "timestamp", "recorddata"];
 
-pub fn parse(text: &str, source: &Arc<str>, data: &mut DnsData, problems: &mut Problems) {
+pub fn parse(
+    text: &str,
+    source: &Arc<str>,
+    times: &timefmt::InputTimes,
+    data: &mut DnsData,
+    problems: &mut Problems,
+) -> Result<(), timefmt::DateOrderError> {
+    let order = timefmt::csv_column_order(text, &["timestamp"], str::is_empty, times, source, "Timestamp")?;
+    // This format's times without a zone are UTC, whatever --input-time-zone says.
+    let utc = timefmt::InputTimes { date_order: order, zone: timefmt::InputZone::Named(chrono_tz::UTC) };
     let mut rows = Rows::new(text);
     let mut cols: Option<Columns> = None;
     let mut row = csv::StringRecord::new();
@@ -40,7 +50,7 @@ pub fn parse(text: &str, source: &Arc<str>, data: &mut DnsData, problems: &mut P
                         SkipReason::MissingField,
                         format!("the header lacks the column(s) {missing}; no record read"),
                     );
-                    return;
+                    return Ok(());
                 }
             }
             continue;
@@ -52,10 +62,11 @@ pub fn parse(text: &str, source: &Arc<str>, data: &mut DnsData, problems: &mut P
             problems.push(source, line, SkipReason::Truncated, format!("{} of {} fields", row.len(), c.width));
             continue;
         }
-        if let Some(rec) = record(&row, c, line, source, data, problems) {
+        if let Some(rec) = record(&row, c, line, source, &utc, data, problems) {
             data.records.push(rec);
         }
     }
+    Ok(())
 }
 
 /// The rows of a PowerShell `Export-Csv` file with the physical line each starts on, shared by
@@ -144,6 +155,7 @@ fn record(
     c: &Columns,
     line: usize,
     source: &Arc<str>,
+    utc: &timefmt::InputTimes,
     data: &mut DnsData,
     problems: &mut Problems,
 ) -> Option<DnsRecord> {
@@ -168,7 +180,7 @@ fn record(
     let timestamp = if stamp.is_empty() {
         None
     } else {
-        match timefmt::parse_time_utc(stamp) {
+        match utc.parse(stamp, utc.date_order) {
             Some(t) => Some(t),
             None => {
                 problems.push(source, line, SkipReason::BadTime, format!("Timestamp '{stamp}' is not a time"));
@@ -252,10 +264,32 @@ mod tests {
     const FIXTURE: &str = include_str!("../../tests/fixtures/dns/records.csv");
 
     fn read(text: &str) -> (DnsData, Vec<Problem>) {
+        read_with(text, &timefmt::InputTimes::default()).unwrap()
+    }
+
+    fn read_with(text: &str, times: &timefmt::InputTimes) -> Result<(DnsData, Vec<Problem>), String> {
         let mut data = DnsData::default();
         let mut problems = Problems::default();
-        parse(text, &Arc::from("records.csv"), &mut data, &mut problems);
-        (data, problems.list)
+        parse(text, &Arc::from("records.csv"), times, &mut data, &mut problems).map_err(|e| e.to_string())?;
+        Ok((data, problems.list))
+    }
+
+    #[test]
+    fn culture_timestamps_follow_the_file_order_and_stay_utc() {
+        let text = "ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData\n\
+                    corp.example.test,a,A,10/01/2026 18:00:00,1200,10.0.16.1\n\
+                    corp.example.test,b,A,28/11/2026 09:12:40,1200,10.0.16.2\n\
+                    corp.example.test,c,A,,1200,10.0.16.3\n";
+        let berlin = timefmt::InputTimes { date_order: None, zone: timefmt::InputZone::from_name("Europe/Berlin").unwrap() };
+        let (data, problems) = read_with(text, &berlin).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let got: Vec<_> = data.records.iter().map(|r| r.timestamp.map(timefmt::rfc3339)).collect();
+        assert_eq!(got, vec![Some("2026-01-10T18:00:00Z".into()), Some("2026-11-28T09:12:40Z".into()), None]);
+        // Alone, 10/01 could be either: 11/28 makes the file month-first.
+        let (data, _) = read_with(&text.replace("28/11/2026", "11/28/2026"), &berlin).unwrap();
+        assert_eq!(data.records[0].timestamp.map(timefmt::rfc3339).as_deref(), Some("2026-10-01T18:00:00Z"));
+        let e = read_with(&text.replace("10/01/2026", "13/01/2026").replace("28/11/2026", "11/28/2026"), &berlin).unwrap_err();
+        assert!(e.starts_with("records.csv: the dates in Timestamp disagree on the day/month order: line 2 (\"13/01/2026 18:00:00\") is day-first"), "{e}");
     }
 
     fn utc(s: &str) -> Option<DateTime<Utc>> {

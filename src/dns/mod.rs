@@ -140,12 +140,12 @@ pub fn detect(text: &str) -> Format {
 }
 
 /// Reads one DNS export into `data`.
-pub fn read_file(path: &Path, data: &mut DnsData, problems: &mut Problems) -> Result<Format, InputError> {
+pub fn read_file(path: &Path, times: &crate::timefmt::InputTimes, data: &mut DnsData, problems: &mut Problems) -> Result<Format, InputError> {
     let text = input::read_text(path)?;
     let source = input::source_name(path);
     let format = detect(&text);
     match format {
-        Format::Csv => csv::parse(&text, &source, data, problems),
+        Format::Csv => csv::parse(&text, &source, times, data, problems)?,
         Format::ZoneFile => {
             let file_stem = path
                 .file_name()

@@ -17,6 +17,10 @@
 //! - lease6 rows with `lease_type` 2 (prefix delegation) are skipped as an unused type.
 //! - Kea appends a row each time a lease changes: the last row for an address wins.
 //!   A header line met again (concatenated files) starts a new column layout.
+//! - Mixed schemas, as Kea's own `VersionedCSVFile` reads them: a file whose header is an older
+//!   schema (a prefix of the newest lease4/lease6 column list) may hold rows a newer Kea appended
+//!   with more columns; such a row is read by the newest schema's column positions. A row with
+//!   more columns than the newest schema (or than a header that is not such a prefix) is malformed.
 
 use std::borrow::Cow;
 use std::net::IpAddr;
@@ -29,6 +33,24 @@ use crate::input::{Problems, SkipReason, numbered_lines};
 
 /// Kea's value for an infinite lifetime.
 const INFINITE: u64 = 0xffff_ffff;
+
+/// The newest lease4 schema (Kea `csv_lease_file4.cc`); every older one is a prefix of it.
+const SCHEMA4: [&str; 12] = [
+    "address", "hwaddr", "client_id", "valid_lifetime", "expire", "subnet_id", "fqdn_fwd", "fqdn_rev", "hostname", "state",
+    "user_context", "pool_id",
+];
+/// The newest lease6 schema (Kea `csv_lease_file6.cc`); every older one is a prefix of it.
+const SCHEMA6: [&str; 18] = [
+    "address", "duid", "valid_lifetime", "expire", "subnet_id", "pref_lifetime", "lease_type", "iaid", "prefix_len", "fqdn_fwd",
+    "fqdn_rev", "hostname", "hwaddr", "state", "user_context", "hwtype", "hwaddr_source", "pool_id",
+];
+
+/// The newest schema whose prefix the header is, when it is one (an older Kea's header).
+fn newer_schema(header: &[&str]) -> Option<&'static [&'static str]> {
+    [&SCHEMA4[..], &SCHEMA6[..]].into_iter().find(|schema| {
+        header.len() <= schema.len() && header.iter().zip(schema.iter()).all(|(h, s)| h.trim() == *s)
+    })
+}
 
 /// Column positions of one header.
 #[derive(Default)]
@@ -44,6 +66,7 @@ struct Columns {
     fqdn_rev: Option<usize>,
     hostname: Option<usize>,
     state: Option<usize>,
+    pool_id: Option<usize>,
 }
 
 impl Columns {
@@ -61,6 +84,7 @@ impl Columns {
                 "fqdn_rev" => &mut c.fqdn_rev,
                 "hostname" => &mut c.hostname,
                 "state" => &mut c.state,
+                "pool_id" => &mut c.pool_id,
                 _ => continue,
             };
             *slot = Some(i);
@@ -86,7 +110,8 @@ pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let start_len = out.len();
     out.reserve(text.bytes().filter(|&b| b == b'\n').count());
-    let mut cols: Option<(Columns, usize)> = None;
+    // The header's columns, its line, and the newest schema it is a prefix of (if any).
+    let mut cols: Option<(Columns, usize, Option<&'static [&'static str]>)> = None;
     let mut fields: Vec<&str> = Vec::with_capacity(20);
     for (line_no, line) in numbered_lines(text) {
         if line.trim().is_empty() {
@@ -95,10 +120,10 @@ pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut
         fields.clear();
         fields.extend(line.split(','));
         if fields[0].trim() == "address" {
-            cols = Some((Columns::from_header(&fields), line_no));
+            cols = Some((Columns::from_header(&fields), line_no, newer_schema(&fields)));
             continue;
         }
-        let Some((c, header_line)) = &cols else {
+        let Some((c, header_line, schema)) = &cols else {
             problems.push(source, line_no, SkipReason::MissingField, "row before the Kea CSV header (address,...)");
             continue;
         };
@@ -106,9 +131,27 @@ pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut
             problems.push(source, line_no, SkipReason::MissingField, format!("the header on line {header_line} has no '{name}' column"));
             continue;
         }
+        // A longer row under an older schema's header: a newer Kea appended it (see above).
+        let newer;
+        let c = match schema {
+            Some(schema) if fields.len() > c.count && fields.len() <= schema.len() => {
+                newer = Columns::from_header(schema.get(..fields.len()).unwrap_or(schema));
+                &newer
+            }
+            _ => c,
+        };
         if fields.len() != c.count {
-            let reason = if fields.len() < c.count { SkipReason::Truncated } else { SkipReason::Malformed };
-            problems.push(source, line_no, reason, format!("expected {} fields as in the header, found {}", c.count, fields.len()));
+            let (reason, detail) = if fields.len() < c.count {
+                (SkipReason::Truncated, format!("expected {} fields as in the header, found {}", c.count, fields.len()))
+            } else if let Some(schema) = schema {
+                (
+                    SkipReason::Malformed,
+                    format!("found {} fields, more than the {} of the newest Kea schema (unescaped comma?)", fields.len(), schema.len()),
+                )
+            } else {
+                (SkipReason::Malformed, format!("expected {} fields as in the header, found {}", c.count, fields.len()))
+            };
+            problems.push(source, line_no, reason, detail);
             continue;
         }
         if let Some(lease) = row(&fields, c, source, line_no, problems) {
@@ -146,6 +189,12 @@ fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, problems: &mut P
             return None;
         }
     };
+    // Not used, but a value Kea would reject (it is a number) means the row is not what it seems.
+    let pool_id = get(c.pool_id);
+    if !pool_id.is_empty() && pool_id.parse::<u32>().is_err() {
+        problems.push(source, line, SkipReason::Malformed, format!("{ip}: pool_id '{pool_id}' is not a number"));
+        return None;
+    }
     let lifetime_s = get(c.valid_lifetime);
     let Ok(lifetime) = lifetime_s.parse::<u64>() else {
         problems.push(source, line, SkipReason::BadTime, format!("{ip}: valid_lifetime '{lifetime_s}' is not a number of seconds"));
@@ -332,7 +381,8 @@ mod tests {
              192.0.2.12,3c:22:fb:0a:1b:2f,,3600,soon,1,1,1,c,0,\n\
              192.0.2.13,3c:22:fb:0a:1b:30,,1h,1795507200,1,1,1,c,0,\n\
              192.0.2.14,3c:22:fb:0a:1b:31,,3600,1795507200,1,1,1,d,9,\n\
-             192.0.2.15,3c:22:fb:0a:1b:32,,3600,1795507200,1,1,1,d,0,,extra\n"
+             192.0.2.15,3c:22:fb:0a:1b:32,,3600,1795507200,1,1,1,d,0,,extra\n\
+             192.0.2.16,3c:22:fb:0a:1b:33,,3600,1795507200,1,1,1,d,0,,7,extra\n"
         );
         let (leases, problems) = run(&text);
         assert_eq!(leases.len(), 1);
@@ -344,7 +394,65 @@ mod tests {
                 (5, SkipReason::BadTime),
                 (6, SkipReason::BadTime),
                 (7, SkipReason::Malformed),
-                (8, SkipReason::Malformed)
+                (8, SkipReason::Malformed),
+                (9, SkipReason::Malformed)
+            ]
+        );
+        let details: Vec<&str> = problems.list.iter().map(|p| p.detail.as_str()).collect();
+        // The 12th field is pool_id (Kea 2.6 schema), which must be a number.
+        assert_eq!(details[5], "192.0.2.15: pool_id 'extra' is not a number");
+        assert_eq!(details[6], "found 13 fields, more than the 12 of the newest Kea schema (unescaped comma?)");
+    }
+
+    /// Kea's own `CSVLeaseFile4Test.mixedSchemaload`: a schema 1.0 header, then rows of
+    /// schema 1.0, 2.0 (state) and 2.1 (user context), all read.
+    #[test]
+    fn mixed_schema_lease4_as_kea_reads_it() {
+        let text = "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname\n\
+                    192.0.2.1,06:07:08:09:1a:bc,,200,200,8,1,1,one.example.com\n\
+                    192.0.2.2,06:07:08:09:2a:bc,,200,200,8,1,1,two.example.com,1\n\
+                    192.0.2.3,06:07:08:09:3a:bc,,200,200,8,1,1,three.example.com,2,{ \"foobar\": true }\n\
+                    192.0.2.4,06:07:08:09:4a:bc,,200,200,8,1,0,four.example.com,0,,5\n\
+                    192.0.2.5,06:07:08:09:5a:bc,,200,200,8,1,0,five.example.com,0,,5,x\n";
+        let (leases, problems) = run(text);
+        let got: Vec<_> = leases
+            .iter()
+            .map(|l| (l.ip, l.hostname.as_deref(), l.mac.as_deref(), l.state, l.expires, l.scope.as_deref(), l.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (ip("192.0.2.1"), Some("one.example.com"), Some("06:07:08:09:1a:bc"), LeaseState::Active, at(200), Some("8"), 2),
+                (ip("192.0.2.2"), Some("two.example.com"), Some("06:07:08:09:2a:bc"), LeaseState::Declined, at(200), Some("8"), 3),
+                (ip("192.0.2.3"), Some("three.example.com"), Some("06:07:08:09:3a:bc"), LeaseState::Expired, at(200), Some("8"), 4),
+                (ip("192.0.2.4"), Some("four.example.com"), Some("06:07:08:09:4a:bc"), LeaseState::Active, at(200), Some("8"), 5),
+            ]
+        );
+        assert_eq!(leases[3].dns_registration.as_deref(), Some("forward"));
+        let got: Vec<String> = problems.list.iter().map(ToString::to_string).collect();
+        assert_eq!(got, vec!["kea-leases.csv:6: malformed record: found 13 fields, more than the 12 of the newest Kea schema (unescaped comma?)"]);
+    }
+
+    /// Kea's own `CSVLeaseFile6Test.mixedSchemaLoad`: a schema 1.0 header, then rows of
+    /// schema 1.0, 2.0 (hwaddr), 3.0 (state) and 3.1 (user context).
+    #[test]
+    fn mixed_schema_lease6_as_kea_reads_it() {
+        let text = "address,duid,valid_lifetime,expire,subnet_id,pref_lifetime,lease_type,iaid,prefix_len,fqdn_fwd,fqdn_rev,hostname\n\
+                    2001:db8:1::1,00:01:02:03:04:05:06:0a:0b:0c:0d:0e:01,200,200,8,100,0,7,0,1,1,one.example.com\n\
+                    2001:db8:1::2,00:01:02:03:04:05:06:0a:0b:0c:0d:0e:02,200,200,8,100,0,7,0,1,1,two.example.com,01:02:03:04:05\n\
+                    2001:db8:1::3,00:01:02:03:04:05:06:0a:0b:0c:0d:0e:03,200,200,8,100,0,7,0,1,1,three.example.com,0a:0b:0c:0d:0e,1\n\
+                    2001:db8:1::4,00:01:02:03:04:05:06:0a:0b:0c:0d:0e:03,200,200,8,100,0,7,0,1,1,three.example.com,0a:0b:0c:0d:0e,1,{ \"foobar\": true }\n";
+        let (leases, problems) = run(text);
+        assert!(problems.is_empty(), "{:?}", problems.list);
+        let got: Vec<_> =
+            leases.iter().map(|l| (l.ip, l.hostname.as_deref(), l.mac.as_deref(), l.state, l.expires, l.line)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (ip("2001:db8:1::1"), Some("one.example.com"), None, LeaseState::Active, at(200), 2),
+                (ip("2001:db8:1::2"), Some("two.example.com"), Some("01:02:03:04:05"), LeaseState::Active, at(200), 3),
+                (ip("2001:db8:1::3"), Some("three.example.com"), Some("0a:0b:0c:0d:0e"), LeaseState::Declined, at(200), 4),
+                (ip("2001:db8:1::4"), Some("three.example.com"), Some("0a:0b:0c:0d:0e"), LeaseState::Declined, at(200), 5),
             ]
         );
     }

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::input::{self, InputError, Problems, SkipReason};
+use crate::timefmt::{DateOrderError, InputTimes};
 
 /// One DHCP lease (or reservation), as every format is normalised to.
 #[derive(Debug, Clone, PartialEq)]
@@ -170,20 +171,35 @@ pub fn detect(text: &str) -> Option<Format> {
     None
 }
 
-/// Parses a lease export already read as text.
-pub fn parse(format: Format, text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
+/// Parses a lease export already read as text. Only a Windows CSV whose date order cannot be
+/// told fails as a whole.
+pub fn parse(
+    format: Format,
+    text: &str,
+    source: &Arc<str>,
+    times: &InputTimes,
+    out: &mut Vec<Lease>,
+    problems: &mut Problems,
+) -> Result<(), DateOrderError> {
     match format {
-        Format::WindowsCsv => windows_csv::parse(text, source, out, problems),
+        Format::WindowsCsv => return windows_csv::parse(text, source, times, out, problems),
         Format::WindowsXml => windows_xml::parse(text, source, out, problems),
         Format::Isc => isc::parse(text, source, out, problems),
         Format::KeaCsv => kea_csv::parse(text, source, out, problems),
         Format::Dnsmasq => dnsmasq::parse(text, source, out, problems),
     }
+    Ok(())
 }
 
 /// Reads one lease file: decodes it, detects (or takes) the format, parses it.
 /// An empty file yields no leases; an unrecognisable one is an error naming it.
-pub fn read_file(path: &Path, forced: Option<Format>, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<Format, InputError> {
+pub fn read_file(
+    path: &Path,
+    forced: Option<Format>,
+    times: &InputTimes,
+    out: &mut Vec<Lease>,
+    problems: &mut Problems,
+) -> Result<Format, InputError> {
     let text = input::read_text(path)?;
     let source = input::source_name(path);
     if text.trim().is_empty() {
@@ -201,7 +217,7 @@ pub fn read_file(path: &Path, forced: Option<Format>, out: &mut Vec<Lease>, prob
             });
         }
     };
-    parse(format, &text, &source, out, problems);
+    parse(format, &text, &source, times, out, problems)?;
     Ok(format)
 }
 

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use super::{Lease, LeaseState, clean_hostname, normalize_mac};
 use crate::input::{Problems, SkipReason};
-use crate::timefmt;
+use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes};
 
 /// The columns this reader uses, by index in the header.
 #[derive(Debug, Default)]
@@ -52,14 +52,16 @@ impl Columns {
     }
 }
 
-/// Parses a Windows lease CSV; see the module documentation.
-pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
+/// Parses a Windows lease CSV; see the module documentation. `LeaseExpiryTime` is read as
+/// `Export-Csv` wrote it, in the exporting machine's culture: the file's date order is decided
+/// from all its dates first ([`DateOrderScan`]); a file that cannot say is an error.
+pub fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<(), DateOrderError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // `Export-Csv` without -NoTypeInformation (Windows PowerShell) writes `#TYPE <class>` first.
     let (body, line_offset) = if text.starts_with("#TYPE") || text.starts_with("#type") {
         match text.find('\n') {
             Some(nl) => (&text[nl + 1..], 1),
-            None => return,
+            None => return Ok(()),
         }
     } else {
         (text, 0)
@@ -77,10 +79,10 @@ pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut
     // Header: the first non-empty record.
     let columns = match reader.read_byte_record(&mut record) {
         Ok(true) => Columns::from_header(&record),
-        Ok(false) => return,
+        Ok(false) => return Ok(()),
         Err(e) => {
             problems.push(source, 1 + line_offset, SkipReason::Malformed, format!("unreadable CSV header: {e}"));
-            return;
+            return Ok(());
         }
     };
     let header_line = lines.of(&record);
@@ -92,7 +94,12 @@ pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut
             SkipReason::Malformed,
             "header has no IPAddress column (expected the Export-Csv of Get-DhcpServerv4Lease or Get-DhcpServerv6Lease)",
         );
-        return;
+        return Ok(());
+    };
+    let order = match (times.date_order, columns.expiry) {
+        (Some(order), _) => Some(order),
+        (None, Some(col)) => scan_date_order(body, 1 + line_offset, col, width, source)?,
+        (None, None) => None,
     };
 
     loop {
@@ -126,11 +133,31 @@ pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut
             );
             continue;
         }
-        match row(&record, &columns, ip_col, source, line) {
+        match row(&record, &columns, ip_col, times, order, source, line) {
             Ok(lease) => out.push(lease),
             Err((reason, detail)) => problems.push(source, line, reason, detail),
         }
     }
+    Ok(())
+}
+
+/// A first pass over the file's `LeaseExpiryTime` values (of rows that will be read) to decide
+/// its date order.
+fn scan_date_order(body: &str, first_line: usize, col: usize, width: usize, source: &Arc<str>) -> Result<Option<DateOrder>, DateOrderError> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(body.as_bytes());
+    let mut record = csv::ByteRecord::new();
+    let mut lines = LineCounter::new(body, first_line);
+    let mut scan = DateOrderScan::default();
+    let mut header = true;
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        if std::mem::take(&mut header) || record.len() != width {
+            continue;
+        }
+        if let Some(value) = record.get(col).and_then(|b| std::str::from_utf8(b).ok()) {
+            scan.add(value, lines.of(&record));
+        }
+    }
+    scan.finish(None, source, "LeaseExpiryTime")
 }
 
 /// Physical line numbers from byte offsets, counted incrementally (offsets mostly move forward).
@@ -189,6 +216,8 @@ fn row(
     record: &csv::ByteRecord,
     columns: &Columns,
     ip_col: usize,
+    times: &InputTimes,
+    order: Option<DateOrder>,
     source: &Arc<str>,
     line: usize,
 ) -> Result<Lease, (SkipReason, String)> {
@@ -207,7 +236,8 @@ fn row(
         None
     } else {
         Some(
-            timefmt::parse_time(expiry)
+            times
+                .parse(expiry, order)
                 .ok_or_else(|| (SkipReason::BadTime, format!("LeaseExpiryTime {} is not a time", quote(expiry))))?,
         )
     };
@@ -293,6 +323,7 @@ pub(crate) fn quote(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::input::Problem;
+    use crate::timefmt::{self, InputZone};
     use chrono::{DateTime, Utc};
 
     fn src() -> Arc<str> {
@@ -300,10 +331,143 @@ mod tests {
     }
 
     fn run(text: &str) -> (Vec<Lease>, Vec<Problem>) {
+        run_with(text, &InputTimes::default()).unwrap()
+    }
+
+    fn run_with(text: &str, times: &InputTimes) -> Result<(Vec<Lease>, Vec<Problem>), String> {
         let mut out = Vec::new();
         let mut problems = Problems::default();
-        parse(text, &src(), &mut out, &mut problems);
-        (out, problems.list)
+        parse(text, &src(), times, &mut out, &mut problems).map_err(|e| e.to_string())?;
+        Ok((out, problems.list))
+    }
+
+    fn zone(name: &str) -> InputTimes {
+        InputTimes { date_order: None, zone: InputZone::from_name(name).unwrap() }
+    }
+
+    /// The expiry times of a file read with `times`, as RFC 3339.
+    fn expiries(text: &str, times: &InputTimes) -> Result<Vec<String>, String> {
+        let (leases, problems) = run_with(text, times)?;
+        assert_eq!(problems, vec![]);
+        Ok(leases.iter().map(|l| l.expires.map(timefmt::rfc3339).unwrap_or_default()).collect())
+    }
+
+    /// One fixture per culture `Export-Csv` writes: 28 Nov 2026 09:12:40 and 1 Dec 2026 18:00:00
+    /// on a server in Berlin (CET, UTC+1), then a reservation without an expiry.
+    #[test]
+    fn every_culture_reads_the_same_instants() {
+        let berlin = zone("Europe/Berlin");
+        for (culture, text) in [
+            ("en-US", include_str!("../../tests/fixtures/leases/windows-v4-en-US.csv")),
+            ("en-GB", include_str!("../../tests/fixtures/leases/windows-v4-en-GB.csv")),
+            ("fr-FR", include_str!("../../tests/fixtures/leases/windows-v4-fr-FR.csv")),
+            ("de-DE", include_str!("../../tests/fixtures/leases/windows-v4-de-DE.csv")),
+            ("ja-JP", include_str!("../../tests/fixtures/leases/windows-v4-ja-JP.csv")),
+            ("nl-NL", include_str!("../../tests/fixtures/leases/windows-v4-nl-NL.csv")),
+            ("sv-SE", include_str!("../../tests/fixtures/leases/windows-v4-sv-SE.csv")),
+        ] {
+            assert_eq!(
+                expiries(text, &berlin),
+                Ok(vec!["2026-11-28T08:12:40Z".to_string(), "2026-12-01T17:00:00Z".to_string(), String::new()]),
+                "{culture}"
+            );
+        }
+    }
+
+    const HEAD: &str = "#TYPE Microsoft.Management.Infrastructure.CimInstance#root/Microsoft/Windows/DHCP/DhcpServerv4Lease\n\
+                        \"IPAddress\",\"AddressState\",\"LeaseExpiryTime\"\n";
+
+    fn file(times: &[&str]) -> String {
+        let mut s = HEAD.to_string();
+        for (i, t) in times.iter().enumerate() {
+            s.push_str(&format!("\"10.0.16.{}\",\"Active\",\"{t}\"\n", i + 1));
+        }
+        s
+    }
+
+    #[test]
+    fn a_uk_date_is_day_first_when_the_file_proves_it() {
+        // 10 January, not 1 October: line 4's 28/11 proves the file day-first.
+        let utc = zone("UTC");
+        assert_eq!(
+            expiries(&file(&["10/01/2026 18:00:00", "28/11/2026 09:12:40"]), &utc),
+            Ok(vec!["2026-01-10T18:00:00Z".to_string(), "2026-11-28T09:12:40Z".to_string()])
+        );
+        // AM/PM is en-US: month-first.
+        assert_eq!(
+            expiries(&file(&["10/01/2026 6:00:00 PM", "10/2/2026 12:30:00 AM", "1/2/2026 12:00 PM"]), &utc),
+            Ok(vec!["2026-10-01T18:00:00Z".to_string(), "2026-10-02T00:30:00Z".to_string(), "2026-01-02T12:00:00Z".to_string()])
+        );
+        // Dots are day-first even when every day is 12 or less.
+        assert_eq!(expiries(&file(&["10.01.2026 18:00:00"]), &utc), Ok(vec!["2026-01-10T18:00:00Z".to_string()]));
+        // A date that does not exist in the proven order is a bad time, not a guess.
+        let (leases, problems) = run_with(&file(&["31/02/2026 18:00:00", "28/11/2026 09:12:40"]), &utc).unwrap();
+        assert_eq!(leases.len(), 1);
+        assert_eq!(problems[0].to_string(), "leases.csv:3: bad time: LeaseExpiryTime \"31/02/2026 18:00:00\" is not a time");
+    }
+
+    #[test]
+    fn an_ambiguous_file_is_an_error_unless_the_order_is_given() {
+        let text = file(&["10/01/2026 18:00:00", "", "03/04/2026 07:00:00"]);
+        assert_eq!(
+            run_with(&text, &zone("UTC")).unwrap_err(),
+            "leases.csv: cannot tell whether the dates in LeaseExpiryTime are day-first or month-first: every one reads both ways \
+             (line 3: \"10/01/2026 18:00:00\"); pass --date-order dmy|mdy|ymd to say how the exporting server writes dates, \
+             or export with the queries/windows scripts, which write ISO 8601 dates"
+        );
+        let forced = |order| InputTimes { date_order: Some(order), zone: InputZone::from_name("UTC").unwrap() };
+        assert_eq!(
+            expiries(&text, &forced(DateOrder::Dmy)),
+            Ok(vec!["2026-01-10T18:00:00Z".to_string(), String::new(), "2026-04-03T07:00:00Z".to_string()])
+        );
+        assert_eq!(
+            expiries(&text, &forced(DateOrder::Mdy)),
+            Ok(vec!["2026-10-01T18:00:00Z".to_string(), String::new(), "2026-03-04T07:00:00Z".to_string()])
+        );
+        // The order given wins over the file's own evidence.
+        let (leases, problems) = run_with(&file(&["28/11/2026 09:12:40", "10/01/2026 18:00:00"]), &forced(DateOrder::Mdy)).unwrap();
+        assert_eq!(leases.len(), 1);
+        assert_eq!(leases[0].expires.map(timefmt::rfc3339).as_deref(), Some("2026-10-01T18:00:00Z"));
+        assert_eq!(problems[0].line, 3);
+        // Empty times, ISO dates and explicit offsets need no order.
+        assert_eq!(
+            expiries(&file(&["", "2026-11-28T09:12:40", "2026-11-28T09:12:40+01:00"]), &zone("UTC")),
+            Ok(vec![String::new(), "2026-11-28T09:12:40Z".to_string(), "2026-11-28T08:12:40Z".to_string()])
+        );
+    }
+
+    #[test]
+    fn conflicting_dates_are_an_error_naming_both_lines() {
+        let text = file(&["10/01/2026 18:00:00", "28/11/2026 09:12:40", "", "11/28/2026 09:12:40"]);
+        assert_eq!(
+            run_with(&text, &InputTimes::default()).unwrap_err(),
+            "leases.csv: the dates in LeaseExpiryTime disagree on the day/month order: line 4 (\"28/11/2026 09:12:40\") is day-first, \
+             line 6 (\"11/28/2026 09:12:40\") is month-first; pass --date-order dmy|mdy|ymd to say how the exporting server writes dates, \
+             or export with the queries/windows scripts, which write ISO 8601 dates"
+        );
+        // AM/PM (en-US) with a day over 12.
+        let e = run_with(&file(&["28/11/2026 9:12:40 AM"]), &InputTimes::default()).unwrap_err();
+        assert!(e.contains("line 3 (\"28/11/2026 9:12:40 AM\") is day-first, line 3 (\"28/11/2026 9:12:40 AM\") is month-first"), "{e}");
+    }
+
+    #[test]
+    fn input_time_zone_says_whose_wall_clock() {
+        let text = file(&["28.11.2026 09:12:40", "01.07.2026 09:12:40", "2026-11-28T09:12:40Z"]);
+        assert_eq!(
+            expiries(&text, &zone("Europe/Berlin")),
+            Ok(vec!["2026-11-28T08:12:40Z".to_string(), "2026-07-01T07:12:40Z".to_string(), "2026-11-28T09:12:40Z".to_string()])
+        );
+        assert_eq!(
+            expiries(&text, &zone("America/New_York")),
+            Ok(vec!["2026-11-28T14:12:40Z".to_string(), "2026-07-01T13:12:40Z".to_string(), "2026-11-28T09:12:40Z".to_string()])
+        );
+        // DST: 29 March 2026 02:30 does not exist in Berlin (shifted forward: 03:30 CEST);
+        // 25 October 2026 02:30 happens twice (the earlier, CEST).
+        assert_eq!(
+            expiries(&file(&["29.03.2026 02:30:00", "25.10.2026 02:30:00"]), &zone("Europe/Berlin")),
+            Ok(vec!["2026-03-29T01:30:00Z".to_string(), "2026-10-25T00:30:00Z".to_string()])
+        );
+        assert!(InputZone::from_name("Mars/Olympus").is_err());
     }
 
     fn utc(s: &str) -> DateTime<Utc> {
