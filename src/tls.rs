@@ -79,3 +79,30 @@ pub fn describe(e: &rustls::Error) -> String {
         other => format!("the certificate is refused: {other}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+    use rustls::CertificateError as C;
+    use rustls::pki_types::{ServerName, UnixTime};
+    use std::time::Duration;
+
+    #[test]
+    fn certificate_errors_read_as_sentences() {
+        let at = |s: u64| UnixTime::since_unix_epoch(Duration::from_secs(s));
+        let e = rustls::Error::InvalidCertificate(C::ExpiredContext { time: at(1_800_000_000), not_after: at(1_700_000_000) });
+        assert_eq!(describe(&e), "the certificate expired on 2023-11-14 22:13:20 UTC: the server needs a renewed certificate");
+        let e = rustls::Error::InvalidCertificate(C::NotValidYetContext { time: at(1_700_000_000), not_before: at(1_800_000_000) });
+        assert_eq!(describe(&e), "the certificate is not valid before 2027-01-15 08:00:00 UTC: check this computer's clock and the server's");
+        let name = ServerName::try_from("dc1.corp.test").unwrap().to_owned();
+        let e = rustls::Error::InvalidCertificate(C::NotValidForNameContext { expected: name.clone(), presented: vec![] });
+        assert_eq!(
+            describe(&e),
+            "the certificate does not match the name dc1.corp.test: it is valid for no name (it has no subjectAltName); connect with a name the certificate holds (a CA file does not change this)"
+        );
+        let e = rustls::Error::InvalidCertificate(C::NotValidForNameContext { expected: name, presented: vec!["DnsName(\"a.t\")".into(), "IpAddress(10.0.0.1)".into(), "DnsName(\"b.t\")".into()] });
+        assert!(describe(&e).contains("it is valid for a.t, 10.0.0.1 or b.t;"), "{}", describe(&e));
+        assert_eq!(describe(&rustls::Error::InvalidCertificate(C::UnknownIssuer)), "the certificate is issued by a CA that is not trusted here: give that CA's certificate (PEM) with --ca-file");
+        assert_eq!(describe(&rustls::Error::NoCertificatesPresented), "the server presented no certificate");
+    }
+}

@@ -100,3 +100,81 @@ fn os_errors_are_printed_once() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(r.stderr, format!("ddns-audit: error: --kea-password-file {}: {}\n", d.path().display(), std::fs::read_to_string(d.path()).unwrap_err()));
 }
+
+// ---- TLS errors in words ----
+
+/// A TLS server on loopback presenting `cert`/`key` (from tests/fixtures/tls); it only shakes
+/// hands (the handshake is what fails in these tests).
+fn tls_server(cert: &str, key: &str) -> String {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let dir = util::root().join("tests/fixtures/tls");
+    let certs = vec![CertificateDer::from_pem_file(dir.join(cert)).unwrap()];
+    let key = PrivateKeyDer::from_pem_file(dir.join(key)).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let config = std::sync::Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let Ok(conn) = rustls::ServerConnection::new(std::sync::Arc::clone(&config)) else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut tls = rustls::StreamOwned::new(conn, stream);
+            let mut buf = [0u8; 1024];
+            let _ = tls.read(&mut buf);
+        }
+    });
+    format!("https://{addr}/")
+}
+
+#[test]
+fn tls_failures_are_sentences_with_the_right_fix() {
+    let ca = util::root().join("tests/fixtures/tls/ca.pem").display().to_string();
+    let url = tls_server("server.pem", "server.key");
+    let host_port = url.trim_start_matches("https://").trim_end_matches('/').to_string();
+    // Not trusted: the fix is --ca-file.
+    let r = run(&url, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!("ddns-audit: error: {url}: TLS with {host_port} failed: the certificate is issued by a CA that is not trusted here: give that CA's certificate (PEM) with --ca-file\n")
+    );
+    // Trusted, but for other names: a CA file does not fix that.
+    let r = run(&url, &["--ca-file", &ca]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "ddns-audit: error: {url}: TLS with {host_port} failed: the certificate does not match the name 127.0.0.1: it is valid for kea.example.test or kea2.example.test; connect with a name the certificate holds (a CA file does not change this)\n"
+        )
+    );
+    // The CA's own certificate as the server's (webpki's CaUsedAsEndEntity).
+    let url = tls_server("ca.pem", "ca.key");
+    let host_port = url.trim_start_matches("https://").trim_end_matches('/').to_string();
+    let r = run(&url, &["--ca-file", &ca]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "ddns-audit: error: {url}: TLS with {host_port} failed: the server presents a CA certificate as its own: it needs a server certificate issued by that CA (a CA file does not change this)\n"
+        )
+    );
+}
+
+#[test]
+fn plain_http_on_an_https_url_is_named() {
+    let url = serve(|_| http(200, "{}")).replace("http://", "https://");
+    let host_port = url.trim_start_matches("https://").trim_end_matches('/').to_string();
+    let r = run(&url, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!("ddns-audit: error: {url}: TLS with {host_port} failed: the server does not speak TLS on this port (plain HTTP or LDAP there? then use http:// or ldap://)\n")
+    );
+}
