@@ -898,9 +898,11 @@ fn classify(msg: &Message, q: &Question) -> Result<Answer, Failure> {
     match msg.metadata.response_code {
         ResponseCode::NoError => {}
         ResponseCode::NXDomain => {
-            // An NXDOMAIN may carry the CNAME chain to the missing name (RFC 6604), nothing else.
+            // An NXDOMAIN may carry the CNAME (DNAME) chain to the missing name (RFC 6604),
+            // starting at the question's name, and nothing else.
             let chain = msg.answers.iter().any(|r| r.dns_class == DNSClass::IN && same_name(&r.name, &q.name) && matches!(r.data, RData::CNAME(_)));
-            if !msg.answers.is_empty() && !chain {
+            let only_aliases = msg.answers.iter().all(|r| r.dns_class == DNSClass::IN && matches!(r.record_type(), RecordType::CNAME | RecordType::DNAME));
+            if !msg.answers.is_empty() && !(chain && only_aliases) {
                 return Err(Failure::Malformed(format!("NXDOMAIN with records that do not answer the question ({})", excerpt(msg))));
             }
             return Ok(Answer::NxDomain);
@@ -936,7 +938,9 @@ fn classify(msg: &Message, q: &Question) -> Result<Answer, Failure> {
                 return Err(Failure::Malformed(format!("CNAME loop at {next}")));
             }
             Some(next) => current = next,
-            None if current == q.name && !msg.answers.is_empty() => {
+            // The chain ends without an answer: a record beside it (another name, type or
+            // class; the CNAMEs of the chain and a DNAME that made them aside) is not NODATA.
+            None if msg.answers.iter().any(|r| !on_chain(r, &seen)) => {
                 return Err(Failure::Malformed(format!("no record answers {} {} ({})", q.name, q.rtype, excerpt(msg))));
             }
             None if current == q.name => {
@@ -980,6 +984,17 @@ fn excerpt(msg: &Message) -> String {
         parts.push(format!("and {} more", msg.answers.len() - 3));
     }
     format!("answer: {}", parts.join(", "))
+}
+
+/// A CNAME of the chain followed (owner among `chain`), or a DNAME (the source of a
+/// synthesized CNAME).
+fn on_chain(r: &hickory_proto::rr::Record, chain: &[String]) -> bool {
+    r.dns_class == DNSClass::IN
+        && match r.record_type() {
+            RecordType::CNAME => chain.iter().any(|c| same_name(&r.name, c)),
+            RecordType::DNAME => true,
+            _ => false,
+        }
 }
 
 fn same_name(n: &Name, lower_no_dot: &str) -> bool {
@@ -1193,7 +1208,22 @@ mod tests {
         nodata.add_authority(rec("t.", RData::SOA(soa)));
         assert_eq!(classify(&nodata, &qa), Ok(Answer::NoData));
         let to_gone = vec![rec("pc1.t.", RData::CNAME(CNAME(Name::from_ascii("gone.t.").unwrap())))];
-        assert_eq!(classify(&response(&qa, ResponseCode::NXDomain, to_gone, true), &qa), Ok(Answer::NxDomain));
+        assert_eq!(classify(&response(&qa, ResponseCode::NXDomain, to_gone.clone(), true), &qa), Ok(Answer::NxDomain));
+        // A chain ending at a name holding only another type, or with a stray record beside
+        // it: malformed even from an authoritative server with an SOA.
+        let mut end_txt = response(&qa, ResponseCode::NoError, vec![to_gone[0].clone(), rec("gone.t.", RData::TXT(TXT::new(vec!["x".into()])))], true);
+        end_txt.add_authority(rec("t.", RData::SOA(SOA::new(Name::from_ascii("ns.t.").unwrap(), Name::from_ascii("h.t.").unwrap(), 1, 60, 60, 60, 60))));
+        assert_eq!(classify(&end_txt, &qa), Err(Failure::Malformed("no record answers pc1.t A (answer: pc1.t CNAME, gone.t TXT)".into())));
+        let stray = vec![to_gone[0].clone(), rec("other.example.", RData::A(A("10.9.9.9".parse().unwrap())))];
+        assert_eq!(
+            classify(&response(&qa, ResponseCode::NXDomain, stray.clone(), true), &qa),
+            Err(Failure::Malformed("NXDOMAIN with records that do not answer the question (answer: pc1.t CNAME, other.example A)".into()))
+        );
+        assert_eq!(classify(&response(&qa, ResponseCode::NoError, stray, true), &qa), Err(Failure::Malformed("no record answers pc1.t A (answer: pc1.t CNAME, other.example A)".into())));
+        // The chain alone, from an authoritative server with the SOA: the target has no A.
+        let mut chain_only = response(&qa, ResponseCode::NoError, to_gone, true);
+        chain_only.add_authority(rec("t.", RData::SOA(SOA::new(Name::from_ascii("ns.t.").unwrap(), Name::from_ascii("h.t.").unwrap(), 1, 60, 60, 60, 60))));
+        assert_eq!(classify(&chain_only, &qa), Ok(Answer::NoData));
     }
 
     #[test]

@@ -48,8 +48,9 @@ pub const PAGE_SIZE: usize = 1000;
 /// The environment variable holding the Kea password.
 pub const PASSWORD_ENV: &str = "DDNS_AUDIT_KEA_PASSWORD";
 /// The most bytes read of one reply. A page of 1000 leases is about half a megabyte; this leaves
-/// room for large user contexts and bounds what a broken endpoint can make the tool hold.
-pub const MAX_REPLY_BYTES: u64 = 64 * 1024 * 1024;
+/// room for 16 KiB of user context per lease, and bounds what a broken endpoint can make the
+/// tool hold: parsed, the worst JSON (`[0,0,0,...]`) is some 16 times its size in memory.
+pub const MAX_REPLY_BYTES: u64 = 16 * 1024 * 1024;
 /// The most leases read per family from one endpoint: far above any site's DHCP scope, and a
 /// bound on memory should an endpoint page on forever with ever-new addresses.
 pub const MAX_LEASES: usize = 5_000_000;

@@ -447,7 +447,7 @@ fn silent_closed_non_http_and_huge_replies_are_named() {
         }
     });
     let e = read(&url, &KeaAccess { timeout: Duration::from_secs(20), ..a }, None).expect_err("must fail").to_string();
-    assert_eq!(e, format!("{url}: the Kea control endpoint answered garbage: a reply larger than 64 MiB"));
+    assert_eq!(e, format!("{url}: the Kea control endpoint answered garbage: a reply larger than 16 MiB"));
 }
 
 #[test]
