@@ -902,7 +902,8 @@ fn classify(msg: &Message, q: &Question) -> Result<Answer, Failure> {
             // starting at the question's name, and nothing else.
             let chain = msg.answers.iter().any(|r| r.dns_class == DNSClass::IN && same_name(&r.name, &q.name) && matches!(r.data, RData::CNAME(_)));
             let only_aliases = msg.answers.iter().all(|r| r.dns_class == DNSClass::IN && matches!(r.record_type(), RecordType::CNAME | RecordType::DNAME));
-            if !msg.answers.is_empty() && !(chain && only_aliases) {
+            let well_formed = msg.answers.is_empty() || (chain && only_aliases);
+            if !well_formed {
                 return Err(Failure::Malformed(format!("NXDOMAIN with records that do not answer the question ({})", excerpt(msg))));
             }
             return Ok(Answer::NxDomain);
