@@ -91,6 +91,8 @@ enum Act {
     Loop,
     /// Hostile: NXDOMAIN with `other.example A 10.9.9.9` in the answer.
     NxJunk,
+    /// Hostile: the answer `other.example A 10.9.9.9` to the question other.example.
+    WrongQuestion,
 }
 
 fn act_for(name: &str) -> Act {
@@ -105,6 +107,7 @@ fn act_for(name: &str) -> Act {
         "chaos" | "66" => Act::Chaos,
         "loop" | "67" => Act::Loop,
         "nxjunk" | "68" => Act::NxJunk,
+        "wrongq" | "69" => Act::WrongQuestion,
         _ => Act::NxDomain,
     }
 }
@@ -186,7 +189,8 @@ fn hostile(q: &[u8], act: Act) -> Option<Vec<u8>> {
         Act::Txt => (0, vec![record(&QNAME, 16, 1, b"\x05hello")]),
         Act::Chaos => (0, vec![record(&QNAME, 1, 3, &[10, 0, 16, 66])]),
         Act::Loop => (0, vec![record(&QNAME, 5, 1, &loopb), record(&loopb, 5, 1, &QNAME)]),
-        Act::NxJunk => (3, vec![other]),
+        Act::NxJunk => (3, vec![other.clone()]),
+        Act::WrongQuestion => (0, vec![other]),
         _ => return None,
     };
     let mut r = q[..2].to_vec();
@@ -195,7 +199,12 @@ fn hostile(q: &[u8], act: Act) -> Option<Vec<u8>> {
     r.extend_from_slice(&[0, 1]);
     r.extend_from_slice(&(answers.len() as u16).to_be_bytes());
     r.extend_from_slice(&[0, 0, 0, 0]);
-    r.extend_from_slice(&q[12..end]);
+    if act == Act::WrongQuestion {
+        r.extend_from_slice(&wire_name("other.example"));
+        r.extend_from_slice(&q[end - 4..end]);
+    } else {
+        r.extend_from_slice(&q[12..end]);
+    }
     for a in answers {
         r.extend_from_slice(&a);
     }
@@ -316,7 +325,10 @@ fn errors_are_unknown_never_missing_and_tcp_fallback_works() {
 fn answers_for_another_name_type_or_class_are_unknown_never_missing() {
     let fake = fake_server(false);
     let d = scratch();
-    let l = leases(d.path(), &[("10.0.16.64", "othername"), ("10.0.16.65", "txt"), ("10.0.16.66", "chaos"), ("10.0.16.67", "loop"), ("10.0.16.68", "nxjunk")]);
+    let l = leases(
+        d.path(),
+        &[("10.0.16.64", "othername"), ("10.0.16.65", "txt"), ("10.0.16.66", "chaos"), ("10.0.16.67", "loop"), ("10.0.16.68", "nxjunk"), ("10.0.16.69", "wrongq")],
+    );
     let server = fake.addr.to_string();
     let r = ddns_audit(
         &["audit", "--leases", &l, "--domain", "fake.test", "--dns-server", &server, "--timeout", "200ms", "--retries", "1", "--as-of", "2026-11-24T00:00:00Z", "--all", "--output", "-"],
@@ -331,6 +343,8 @@ fn answers_for_another_name_type_or_class_are_unknown_never_missing() {
             "unknown,10.0.16.66,chaos.fake.test,unknown,,unknown,,,",
             "unknown,10.0.16.67,loop.fake.test,unknown,,unknown,,,",
             "unknown,10.0.16.68,nxjunk.fake.test,unknown,,unknown,,,",
+            // A reply to another question is dropped: the query times out.
+            "unknown,10.0.16.69,wrongq.fake.test,unknown,,unknown,,,",
         ]
     );
     let rows = csv_rows(&r.stdout);
@@ -339,11 +353,11 @@ fn answers_for_another_name_type_or_class_are_unknown_never_missing() {
     assert!(rows[3][20].contains("malformed answer: no record answers chaos.fake.test A (answer: chaos.fake.test CH A)"), "{}", rows[3][20]);
     assert!(rows[4][20].contains("malformed answer: CNAME loop at loop.fake.test"), "{}", rows[4][20]);
     assert!(rows[5][20].contains("malformed answer: NXDOMAIN with records that do not answer the question (answer: other.example A)"), "{}", rows[5][20]);
-    // 15 questions, each asked twice (--retries 1): never NODATA or NXDOMAIN.
-    assert!(r.stderr.contains("live DNS answers: records 0, NXDOMAIN 0, NODATA 0, failed 15"), "{}", r.stderr);
-    assert!(r.stderr.contains("malformed answer 15"), "{}", r.stderr);
-    assert!(r.stderr.contains("(timeouts 0, retries 15,"), "{}", r.stderr);
-    assert!(r.stderr.contains("status: missing 0, stale 0, at-risk 0, unknown 5, ok 0"), "{}", r.stderr);
+    assert!(rows[6][20].contains("timeout"), "{}", rows[6][20]);
+    // 18 questions, each asked twice (--retries 1): never NODATA or NXDOMAIN.
+    assert!(r.stderr.contains("live DNS answers: records 0, NXDOMAIN 0, NODATA 0, failed 18"), "{}", r.stderr);
+    assert!(r.stderr.contains("live DNS errors: 18 (timeouts 6, retries 18, TCP fallbacks 0, dropped responses 6): malformed answer 15, timeout 3"), "{}", r.stderr);
+    assert!(r.stderr.contains("status: missing 0, stale 0, at-risk 0, unknown 6, ok 0"), "{}", r.stderr);
 }
 
 #[test]

