@@ -342,7 +342,8 @@ impl Client {
             });
             let (reply, via_agent) = self.post(&body)?;
             let result = reply.get("result").and_then(Value::as_i64).ok_or_else(|| self.bad_reply(&format!("the reply has no numeric \"result\": {}", snippet(&Value::Object(reply.clone()).to_string()))))?;
-            let text = reply.get("text").and_then(Value::as_str).unwrap_or("").to_string();
+            // Kea's text is quoted in messages: bounded and without control characters.
+            let text = snippet(reply.get("text").and_then(Value::as_str).unwrap_or(""));
             match result {
                 RESULT_SUCCESS => {}
                 RESULT_EMPTY => return Ok(FamilyOutcome::Read(read)),
@@ -436,7 +437,7 @@ impl Client {
             let detail = parsed
                 .ok()
                 .and_then(|v| first_object(v).ok().map(|o| o.0))
-                .and_then(|o| o.get("text").and_then(Value::as_str).map(str::to_string))
+                .and_then(|o| o.get("text").and_then(Value::as_str).map(snippet))
                 .unwrap_or_else(|| snippet(&text));
             return Err(KeaError::Status { url: url.clone(), status, detail });
         }

@@ -252,6 +252,13 @@ fn other_error_results_quote_kea() {
 }
 
 #[test]
+fn kea_text_is_quoted_safely() {
+    let (url, _) = serve(|_| (200, json!([{"result": 1, "text": format!("bad\u{1b}]0;pwned\u{7}\n{}", "y".repeat(300))}]).to_string()));
+    let e = read(&url, &access(1000), None).expect_err("must fail").to_string();
+    assert_eq!(e, format!("{url}: lease4-get-page failed (Kea result 1): bad\\u{{1b}}]0;pwned\\u{{7}} {}...", "y".repeat(186)));
+}
+
+#[test]
 fn http_401_talks_about_credentials_and_basic_auth_is_sent() {
     let (url, log) = serve(|_| (401, "<html>Unauthorized</html>".to_string()));
     let e = read(&url, &access(1000), None).expect_err("must fail").to_string();
