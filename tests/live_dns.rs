@@ -81,6 +81,18 @@ enum Act {
     /// TC over UDP; the answer over TCP.
     TcOk,
     NxDomain,
+    /// Hostile: `other.example A 10.9.9.9` for any question.
+    OtherName,
+    /// Hostile: a TXT record at the question's name.
+    Txt,
+    /// Hostile: an A record at the question's name, class CH.
+    Chaos,
+    /// Hostile: name CNAME loopb.fake.test, loopb.fake.test CNAME name.
+    Loop,
+    /// Hostile: NXDOMAIN with `other.example A 10.9.9.9` in the answer.
+    NxJunk,
+    /// Hostile: the answer `other.example A 10.9.9.9` to the question other.example.
+    WrongQuestion,
 }
 
 fn act_for(name: &str) -> Act {
@@ -90,6 +102,12 @@ fn act_for(name: &str) -> Act {
         "silent" | "62" => Act::Silent,
         "tc" | "63" => Act::TcFail,
         "tcpok" | "60" => Act::TcOk,
+        "othername" | "64" => Act::OtherName,
+        "txt" | "65" => Act::Txt,
+        "chaos" | "66" => Act::Chaos,
+        "loop" | "67" => Act::Loop,
+        "nxjunk" | "68" => Act::NxJunk,
+        "wrongq" | "69" => Act::WrongQuestion,
         _ => Act::NxDomain,
     }
 }
@@ -139,6 +157,60 @@ fn response(q: &[u8], rcode: u8, tc: bool, with_answer: bool) -> Option<Vec<u8>>
     Some(r)
 }
 
+fn wire_name(name: &str) -> Vec<u8> {
+    let mut w = Vec::new();
+    for l in name.split('.') {
+        w.push(l.len() as u8);
+        w.extend_from_slice(l.as_bytes());
+    }
+    w.push(0);
+    w
+}
+
+/// A record: owner (wire), type, class, TTL 60, rdata.
+fn record(owner: &[u8], rtype: u16, class: u16, rdata: &[u8]) -> Vec<u8> {
+    let mut r = owner.to_vec();
+    r.extend_from_slice(&rtype.to_be_bytes());
+    r.extend_from_slice(&class.to_be_bytes());
+    r.extend_from_slice(&[0, 0, 0, 60]);
+    r.extend_from_slice(&(rdata.len() as u16).to_be_bytes());
+    r.extend_from_slice(rdata);
+    r
+}
+
+/// The reply of a hostile server: answer records that do not answer the question.
+fn hostile(q: &[u8], act: Act) -> Option<Vec<u8>> {
+    const QNAME: [u8; 2] = [0xC0, 0x0C];
+    let (_, _, end) = parse_question(q)?;
+    let other = record(&wire_name("other.example"), 1, 1, &[10, 9, 9, 9]);
+    let loopb = wire_name("loopb.fake.test");
+    let (rcode, answers) = match act {
+        Act::OtherName => (0, vec![other]),
+        Act::Txt => (0, vec![record(&QNAME, 16, 1, b"\x05hello")]),
+        Act::Chaos => (0, vec![record(&QNAME, 1, 3, &[10, 0, 16, 66])]),
+        Act::Loop => (0, vec![record(&QNAME, 5, 1, &loopb), record(&loopb, 5, 1, &QNAME)]),
+        Act::NxJunk => (3, vec![other.clone()]),
+        Act::WrongQuestion => (0, vec![other]),
+        _ => return None,
+    };
+    let mut r = q[..2].to_vec();
+    r.push(0x84 | (q[2] & 0x01));
+    r.push(rcode);
+    r.extend_from_slice(&[0, 1]);
+    r.extend_from_slice(&(answers.len() as u16).to_be_bytes());
+    r.extend_from_slice(&[0, 0, 0, 0]);
+    if act == Act::WrongQuestion {
+        r.extend_from_slice(&wire_name("other.example"));
+        r.extend_from_slice(&q[end - 4..end]);
+    } else {
+        r.extend_from_slice(&q[12..end]);
+    }
+    for a in answers {
+        r.extend_from_slice(&a);
+    }
+    Some(r)
+}
+
 struct Fake {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
@@ -178,6 +250,7 @@ fn fake_server(everything_silent: bool) -> Fake {
                 Act::ServFail => response(q, 2, false, false),
                 Act::TcFail | Act::TcOk => response(q, 0, true, false),
                 Act::NxDomain => response(q, 3, false, false),
+                hostile_act => hostile(q, hostile_act),
             };
             if let Some(r) = r {
                 let _ = udp.send_to(&r, from);
@@ -249,6 +322,45 @@ fn errors_are_unknown_never_missing_and_tcp_fallback_works() {
 }
 
 #[test]
+fn answers_for_another_name_type_or_class_are_unknown_never_missing() {
+    let fake = fake_server(false);
+    let d = scratch();
+    let l = leases(
+        d.path(),
+        &[("10.0.16.64", "othername"), ("10.0.16.65", "txt"), ("10.0.16.66", "chaos"), ("10.0.16.67", "loop"), ("10.0.16.68", "nxjunk"), ("10.0.16.69", "wrongq")],
+    );
+    let server = fake.addr.to_string();
+    let r = ddns_audit(
+        &["audit", "--leases", &l, "--domain", "fake.test", "--dns-server", &server, "--timeout", "200ms", "--retries", "1", "--as-of", "2026-11-24T00:00:00Z", "--all", "--output", "-"],
+        d.path(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        key_rows(&r.stdout),
+        [
+            "unknown,10.0.16.64,othername.fake.test,unknown,,unknown,,,",
+            "unknown,10.0.16.65,txt.fake.test,unknown,,unknown,,,",
+            "unknown,10.0.16.66,chaos.fake.test,unknown,,unknown,,,",
+            "unknown,10.0.16.67,loop.fake.test,unknown,,unknown,,,",
+            "unknown,10.0.16.68,nxjunk.fake.test,unknown,,unknown,,,",
+            // A reply to another question is dropped: the query times out.
+            "unknown,10.0.16.69,wrongq.fake.test,unknown,,unknown,,,",
+        ]
+    );
+    let rows = csv_rows(&r.stdout);
+    assert!(rows[1][20].contains("malformed answer: no record answers othername.fake.test A (answer: other.example A)"), "{}", rows[1][20]);
+    assert!(rows[2][20].contains("malformed answer: no record answers txt.fake.test A (answer: txt.fake.test TXT)"), "{}", rows[2][20]);
+    assert!(rows[3][20].contains("malformed answer: no record answers chaos.fake.test A (answer: chaos.fake.test CH A)"), "{}", rows[3][20]);
+    assert!(rows[4][20].contains("malformed answer: CNAME loop at loop.fake.test"), "{}", rows[4][20]);
+    assert!(rows[5][20].contains("malformed answer: NXDOMAIN with records that do not answer the question (answer: other.example A)"), "{}", rows[5][20]);
+    assert!(rows[6][20].contains("timeout"), "{}", rows[6][20]);
+    // 18 questions, each asked twice (--retries 1): never NODATA or NXDOMAIN.
+    assert!(r.stderr.contains("live DNS answers: records 0, NXDOMAIN 0, NODATA 0, failed 18"), "{}", r.stderr);
+    assert!(r.stderr.contains("live DNS errors: 18 (timeouts 6, retries 18, TCP fallbacks 0, dropped responses 6): malformed answer 15, timeout 3"), "{}", r.stderr);
+    assert!(r.stderr.contains("status: missing 0, stale 0, at-risk 0, unknown 6, ok 0"), "{}", r.stderr);
+}
+
+#[test]
 fn a_server_that_never_answers_is_exit_two() {
     let fake = fake_server(true);
     let d = scratch();
@@ -256,7 +368,11 @@ fn a_server_that_never_answers_is_exit_two() {
     let server = fake.addr.to_string();
     let r = ddns_audit(&["audit", "--leases", &l, "--domain", "x.test", "--dns-server", &server, "--timeout", "100ms", "--retries", "0", "--output", "-"], d.path());
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("no DNS server answered any of 3 queries"), "{}", r.stderr);
+    // Said once (the error chain used to repeat it).
+    assert_eq!(
+        r.stderr,
+        format!("ddns-audit: error: live DNS: no DNS server answered any of 3 queries ({server}): check --dns-server, the port and the firewall\n")
+    );
 }
 
 #[test]

@@ -17,6 +17,9 @@ pub enum Failure {
     Refused,
     /// The UDP answer was truncated and the TCP retry failed.
     Truncated,
+    /// A reply to the question whose records do not answer it (another name, type or class,
+    /// a CNAME loop): re-asked like a timeout, never taken as NODATA.
+    Malformed(String),
     /// Any other response code or transport error, as text.
     Other(String),
 }
@@ -28,6 +31,7 @@ impl fmt::Display for Failure {
             Failure::ServFail => f.write_str("SERVFAIL"),
             Failure::Refused => f.write_str("REFUSED"),
             Failure::Truncated => f.write_str("truncated answer, TCP retry failed"),
+            Failure::Malformed(s) => write!(f, "malformed answer: {s}"),
             Failure::Other(s) => f.write_str(s),
         }
     }

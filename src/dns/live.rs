@@ -144,6 +144,7 @@ fn failure_kind(f: &Failure) -> String {
         Failure::ServFail => "SERVFAIL".into(),
         Failure::Refused => "REFUSED".into(),
         Failure::Truncated => "truncated+TCP failed".into(),
+        Failure::Malformed(_) => "malformed answer".into(),
         Failure::Other(s) => s.split(':').next().unwrap_or(s).to_string(),
     }
 }
@@ -704,6 +705,8 @@ impl<'q> Run<'q> {
     fn on_response(&mut self, slot: u32, msg: &Message, q: &Question) {
         match classify(msg, q) {
             Ok(answer) => self.complete(slot, answer),
+            // Garbled by a middlebox or a confused server: worth asking the same server again.
+            Err(failure @ Failure::Malformed(_)) => self.fail_attempt(slot, failure),
             Err(failure) => self.next_server(slot, failure),
         }
     }
@@ -886,17 +889,32 @@ fn matches_question(msg: &Message, qname: &Name, rtype: RecordType) -> bool {
         && msg.queries[0].name() == qname
 }
 
-/// The outcome of a response, or a failure that sends the question to the next server.
+/// The outcome of a response, or a failure (the same server again for a malformed answer,
+/// else the next server). Only records that answer the question count: class IN, at the
+/// question's name or along the CNAME chain from it (names compared case-insensitively).
+/// Records of other names, types or classes are never read as NODATA: a reply whose answer
+/// section holds records, none of them answering, is malformed (unknown, never missing).
 fn classify(msg: &Message, q: &Question) -> Result<Answer, Failure> {
     match msg.metadata.response_code {
         ResponseCode::NoError => {}
-        ResponseCode::NXDomain => return Ok(Answer::NxDomain),
+        ResponseCode::NXDomain => {
+            // An NXDOMAIN may carry the CNAME (DNAME) chain to the missing name (RFC 6604),
+            // starting at the question's name, and nothing else.
+            let chain = msg.answers.iter().any(|r| r.dns_class == DNSClass::IN && same_name(&r.name, &q.name) && matches!(r.data, RData::CNAME(_)));
+            let only_aliases = msg.answers.iter().all(|r| r.dns_class == DNSClass::IN && matches!(r.record_type(), RecordType::CNAME | RecordType::DNAME));
+            let well_formed = msg.answers.is_empty() || (chain && only_aliases);
+            if !well_formed {
+                return Err(Failure::Malformed(format!("NXDOMAIN with records that do not answer the question ({})", excerpt(msg))));
+            }
+            return Ok(Answer::NxDomain);
+        }
         ResponseCode::ServFail => return Err(Failure::ServFail),
         ResponseCode::Refused => return Err(Failure::Refused),
         other => return Err(Failure::Other(format!("{other}"))),
     }
     // Follow the CNAME chain in the answer section; the records of the asked type at its end.
     let mut current = q.name.clone();
+    let mut seen: Vec<String> = Vec::new();
     for _ in 0..16 {
         let mut found = Vec::new();
         let mut cname = None;
@@ -915,8 +933,17 @@ fn classify(msg: &Message, q: &Question) -> Result<Answer, Failure> {
         if !found.is_empty() {
             return Ok(Answer::Records(found));
         }
+        seen.push(current.clone());
         match cname {
+            Some(next) if seen.iter().any(|s| s.eq_ignore_ascii_case(&next)) => {
+                return Err(Failure::Malformed(format!("CNAME loop at {next}")));
+            }
             Some(next) => current = next,
+            // The chain ends without an answer: a record beside it (another name, type or
+            // class; the CNAMEs of the chain and a DNAME that made them aside) is not NODATA.
+            None if msg.answers.iter().any(|r| !on_chain(r, &seen)) => {
+                return Err(Failure::Malformed(format!("no record answers {} {} ({})", q.name, q.rtype, excerpt(msg))));
+            }
             None if current == q.name => {
                 // Nothing for the name itself: NODATA, unless this is a referral from a
                 // server that is neither authoritative nor recursive.
@@ -938,6 +965,37 @@ fn classify(msg: &Message, q: &Question) -> Result<Answer, Failure> {
         }
     }
     Err(Failure::Other("CNAME chain too long".into()))
+}
+
+/// The first records of the answer section, `name type class`, for a malformed-answer note
+/// (bounded: a hostile server chooses how many records it sends).
+fn excerpt(msg: &Message) -> String {
+    let mut parts: Vec<String> = msg
+        .answers
+        .iter()
+        .take(3)
+        .map(|r| {
+            let name = r.name.to_ascii();
+            let name = name.strip_suffix('.').unwrap_or(&name).to_ascii_lowercase();
+            let name: String = name.chars().take(80).collect();
+            if r.dns_class == DNSClass::IN { format!("{name} {}", r.record_type()) } else { format!("{name} {} {}", r.dns_class, r.record_type()) }
+        })
+        .collect();
+    if msg.answers.len() > 3 {
+        parts.push(format!("and {} more", msg.answers.len() - 3));
+    }
+    format!("answer: {}", parts.join(", "))
+}
+
+/// A CNAME of the chain followed (owner among `chain`), or a DNAME (the source of a
+/// synthesized CNAME).
+fn on_chain(r: &hickory_proto::rr::Record, chain: &[String]) -> bool {
+    r.dns_class == DNSClass::IN
+        && match r.record_type() {
+            RecordType::CNAME => chain.iter().any(|c| same_name(&r.name, c)),
+            RecordType::DNAME => true,
+            _ => false,
+        }
 }
 
 fn same_name(n: &Name, lower_no_dot: &str) -> bool {
@@ -1112,6 +1170,61 @@ mod tests {
         let qp = q("21.16.0.10.in-addr.arpa", RecordType::PTR);
         let ptr = vec![rec("21.16.0.10.in-addr.arpa.", RData::PTR(PTR(Name::from_ascii("PC1.Corp.Test.").unwrap())))];
         assert_eq!(classify(&response(&qp, ResponseCode::NoError, ptr, true), &qp), Ok(Answer::Records(vec![RecordData::Ptr("pc1.corp.test".into())])));
+    }
+
+    #[test]
+    fn records_that_do_not_answer_the_question_are_malformed_never_nodata() {
+        use hickory_proto::rr::rdata::{A, CNAME, SOA, TXT};
+        let qa = q("pc1.t", RecordType::A);
+        let other = vec![rec("other.example.", RData::A(A("10.9.9.9".parse().unwrap())))];
+        assert_eq!(
+            classify(&response(&qa, ResponseCode::NoError, other.clone(), true), &qa),
+            Err(Failure::Malformed("no record answers pc1.t A (answer: other.example A)".into()))
+        );
+        let txt = vec![rec("pc1.t.", RData::TXT(TXT::new(vec!["x".into()])))];
+        assert_eq!(classify(&response(&qa, ResponseCode::NoError, txt, true), &qa), Err(Failure::Malformed("no record answers pc1.t A (answer: pc1.t TXT)".into())));
+        let mut chaos = rec("PC1.t.", RData::A(A("10.0.0.1".parse().unwrap())));
+        chaos.dns_class = DNSClass::CH;
+        assert_eq!(classify(&response(&qa, ResponseCode::NoError, vec![chaos], true), &qa), Err(Failure::Malformed("no record answers pc1.t A (answer: pc1.t CH A)".into())));
+        let many: Vec<_> = (0..5).map(|i| rec(&format!("x{i}.t."), RData::A(A("10.9.9.9".parse().unwrap())))).collect();
+        assert_eq!(
+            classify(&response(&qa, ResponseCode::NoError, many, true), &qa),
+            Err(Failure::Malformed("no record answers pc1.t A (answer: x0.t A, x1.t A, x2.t A, and 2 more)".into()))
+        );
+        let lp = vec![
+            rec("pc1.t.", RData::CNAME(CNAME(Name::from_ascii("b.t.").unwrap()))),
+            rec("B.t.", RData::CNAME(CNAME(Name::from_ascii("PC1.t.").unwrap()))),
+        ];
+        assert_eq!(classify(&response(&qa, ResponseCode::NoError, lp, true), &qa), Err(Failure::Malformed("CNAME loop at pc1.t".into())));
+        assert_eq!(
+            classify(&response(&qa, ResponseCode::NXDomain, other, true), &qa),
+            Err(Failure::Malformed("NXDOMAIN with records that do not answer the question (answer: other.example A)".into()))
+        );
+        // The right records among junk: only those count.
+        let mixed = vec![rec("other.example.", RData::A(A("10.9.9.9".parse().unwrap()))), rec("Pc1.T.", RData::A(A("10.0.0.1".parse().unwrap())))];
+        assert_eq!(classify(&response(&qa, ResponseCode::NoError, mixed, true), &qa), Ok(addrs(&["10.0.0.1"])));
+        // NOERROR, empty answer, SOA in authority: NODATA; an NXDOMAIN with the CNAME chain.
+        let mut nodata = response(&qa, ResponseCode::NoError, vec![], true);
+        let soa = SOA::new(Name::from_ascii("ns.t.").unwrap(), Name::from_ascii("h.t.").unwrap(), 1, 60, 60, 60, 60);
+        nodata.add_authority(rec("t.", RData::SOA(soa)));
+        assert_eq!(classify(&nodata, &qa), Ok(Answer::NoData));
+        let to_gone = vec![rec("pc1.t.", RData::CNAME(CNAME(Name::from_ascii("gone.t.").unwrap())))];
+        assert_eq!(classify(&response(&qa, ResponseCode::NXDomain, to_gone.clone(), true), &qa), Ok(Answer::NxDomain));
+        // A chain ending at a name holding only another type, or with a stray record beside
+        // it: malformed even from an authoritative server with an SOA.
+        let mut end_txt = response(&qa, ResponseCode::NoError, vec![to_gone[0].clone(), rec("gone.t.", RData::TXT(TXT::new(vec!["x".into()])))], true);
+        end_txt.add_authority(rec("t.", RData::SOA(SOA::new(Name::from_ascii("ns.t.").unwrap(), Name::from_ascii("h.t.").unwrap(), 1, 60, 60, 60, 60))));
+        assert_eq!(classify(&end_txt, &qa), Err(Failure::Malformed("no record answers pc1.t A (answer: pc1.t CNAME, gone.t TXT)".into())));
+        let stray = vec![to_gone[0].clone(), rec("other.example.", RData::A(A("10.9.9.9".parse().unwrap())))];
+        assert_eq!(
+            classify(&response(&qa, ResponseCode::NXDomain, stray.clone(), true), &qa),
+            Err(Failure::Malformed("NXDOMAIN with records that do not answer the question (answer: pc1.t CNAME, other.example A)".into()))
+        );
+        assert_eq!(classify(&response(&qa, ResponseCode::NoError, stray, true), &qa), Err(Failure::Malformed("no record answers pc1.t A (answer: pc1.t CNAME, other.example A)".into())));
+        // The chain alone, from an authoritative server with the SOA: the target has no A.
+        let mut chain_only = response(&qa, ResponseCode::NoError, to_gone, true);
+        chain_only.add_authority(rec("t.", RData::SOA(SOA::new(Name::from_ascii("ns.t.").unwrap(), Name::from_ascii("h.t.").unwrap(), 1, 60, 60, 60, 60))));
+        assert_eq!(classify(&chain_only, &qa), Ok(Answer::NoData));
     }
 
     #[test]

@@ -47,6 +47,15 @@ const INFINITE: u64 = 0xffff_ffff;
 pub const PAGE_SIZE: usize = 1000;
 /// The environment variable holding the Kea password.
 pub const PASSWORD_ENV: &str = "DDNS_AUDIT_KEA_PASSWORD";
+/// The most bytes read of one reply. A page of 1000 leases is about half a megabyte; this leaves
+/// room for 16 KiB of user context per lease, and bounds what a broken endpoint can make the
+/// tool hold: parsed, the worst JSON (`[0,0,0,...]`) is some 16 times its size in memory.
+pub const MAX_REPLY_BYTES: u64 = 16 * 1024 * 1024;
+/// The most leases read per family from one endpoint: far above any site's DHCP scope, and a
+/// bound on memory should an endpoint page on forever with ever-new addresses.
+pub const MAX_LEASES: usize = 5_000_000;
+/// The longest wait for a connection (the request's timeout if shorter).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Kea's control results.
 const RESULT_SUCCESS: i64 = 0;
 const RESULT_UNSUPPORTED: i64 = 2;
@@ -78,17 +87,21 @@ impl KeaAccess {
 pub enum KeaError {
     #[error("--kea-url {url}: {reason}")]
     BadUrl { url: String, reason: String },
-    #[error("--kea-password-file {path}: {source}")]
-    PasswordFile {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    // The I/O error is in the message, not a `source`: `{:#}` would print it twice.
+    #[error("--kea-password-file {path}: {error}")]
+    PasswordFile { path: PathBuf, error: std::io::Error },
     #[error("--ca-file {path}: {reason}")]
     CaFile { path: PathBuf, reason: String },
+    /// No connection: refused, unreachable, the name does not resolve, or no connection in time.
     #[error("{url}: cannot reach the Kea control endpoint at {host_port}: {detail}")]
     Unreachable { url: String, host_port: String, detail: String },
-    #[error("{url}: TLS with {host_port} failed: {detail} (is --ca-file the CA that issued the endpoint's certificate?)")]
+    /// Connected, but no complete answer in time.
+    #[error("{url}: the Kea control endpoint at {host_port} timed out: no complete answer within {secs} s")]
+    TimedOut { url: String, host_port: String, secs: u64 },
+    /// Connected, and the connection ended before a complete answer.
+    #[error("{url}: the Kea control endpoint at {host_port} closed the connection before a complete answer ({detail})")]
+    Closed { url: String, host_port: String, detail: String },
+    #[error("{url}: TLS with {host_port} failed: {detail}")]
     Tls { url: String, host_port: String, detail: String },
     #[error("{url}: HTTP {status}: the Kea endpoint refused the credentials{hint}")]
     Auth { url: String, status: u16, hint: &'static str },
@@ -100,8 +113,14 @@ pub enum KeaError {
     Command { url: String, command: &'static str, result: i64, text: String },
     #[error("{url}: no lease could be read: {detail}")]
     NothingServed { url: String, detail: String },
-    #[error("{url}: not a Kea control reply: {detail}")]
+    /// The endpoint answered, but not a Kea control reply (or not a sane one).
+    #[error("{url}: the Kea control endpoint answered garbage: {detail}")]
     BadReply { url: String, detail: String },
+    /// A page that does not move past the previous one: reading on would loop forever.
+    #[error("{url}: {command}: paging does not advance: {detail}; stopped (Kea pages in address order)")]
+    NoProgress { url: String, command: &'static str, detail: String },
+    #[error("{url}: {command}: more than {max} leases; stopped (is the endpoint paging correctly?)")]
+    TooMany { url: String, command: &'static str, max: usize },
 }
 
 /// Address family of a lease command.
@@ -253,7 +272,7 @@ pub fn read_urls(urls: &[String], access: &KeaAccess, env_password: Option<Strin
 }
 
 fn read_password_file(path: &Path) -> Result<String, KeaError> {
-    crate::input::read_secret_line(path).map_err(|source| KeaError::PasswordFile { path: path.to_path_buf(), source })
+    crate::input::read_secret_line(path).map_err(|error| KeaError::PasswordFile { path: path.to_path_buf(), error })
 }
 
 /// What one family's paging ended with.
@@ -269,6 +288,7 @@ struct Client {
     authorization: Option<String>,
     page_size: usize,
     source: Arc<str>,
+    timeout: Duration,
 }
 
 impl Client {
@@ -281,7 +301,7 @@ impl Client {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(access.timeout))
-            .timeout_connect(Some(access.timeout.min(Duration::from_secs(10))))
+            .timeout_connect(Some(access.timeout.min(CONNECT_TIMEOUT)))
             .max_redirects(0)
             .tls_config(tls.build())
             .build()
@@ -292,7 +312,7 @@ impl Client {
             format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
         });
         let source: Arc<str> = Arc::from(endpoint.url.as_str());
-        Client { endpoint, agent, authorization, page_size: access.page_size.max(1), source }
+        Client { endpoint, agent, authorization, page_size: access.page_size.max(1), source, timeout: access.timeout }
     }
 
     /// Reads both families; returns the note for the summary.
@@ -310,17 +330,20 @@ impl Client {
     }
 
     fn read_family(&self, family: Family, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<FamilyOutcome, KeaError> {
-        let mut from = Value::from("start");
+        let command = family.command();
+        // The last address read: the next page must start after it (None: from the start).
+        let mut from: Option<IpAddr> = None;
         let mut read = 0usize;
         loop {
             let body = json!({
-                "command": family.command(),
+                "command": command,
                 "service": [family.service()],
-                "arguments": { "from": from, "limit": self.page_size },
+                "arguments": { "from": from.map_or_else(|| Value::from("start"), |a| Value::from(a.to_string())), "limit": self.page_size },
             });
             let (reply, via_agent) = self.post(&body)?;
-            let result = reply.get("result").and_then(Value::as_i64).ok_or_else(|| self.bad_reply("the reply has no numeric \"result\""))?;
-            let text = reply.get("text").and_then(Value::as_str).unwrap_or("").to_string();
+            let result = reply.get("result").and_then(Value::as_i64).ok_or_else(|| self.bad_reply(&format!("the reply has no numeric \"result\": {}", snippet(&Value::Object(reply.clone()).to_string()))))?;
+            // Kea's text is quoted in messages: bounded and without control characters.
+            let text = snippet(reply.get("text").and_then(Value::as_str).unwrap_or(""));
             match result {
                 RESULT_SUCCESS => {}
                 RESULT_EMPTY => return Ok(FamilyOutcome::Read(read)),
@@ -328,18 +351,38 @@ impl Client {
             }
             let args = reply.get("arguments").and_then(Value::as_object).ok_or_else(|| self.bad_reply("a successful reply without \"arguments\""))?;
             let leases = args.get("leases").and_then(Value::as_array).ok_or_else(|| self.bad_reply("a successful reply without \"arguments.leases\""))?;
-            let count = args.get("count").and_then(Value::as_u64).map_or(leases.len(), |c| c as usize);
+            if leases.len() > self.page_size {
+                return Err(self.bad_reply(&format!("{command} returned {} leases, more than the {} asked", leases.len(), self.page_size)));
+            }
+            // Addresses must rise strictly, within the page and from the last page: a repeated
+            // page or lease would otherwise be read again and again, without end.
+            let mut last = from;
             for l in leases {
+                let addr = l.get("ip-address").and_then(Value::as_str).and_then(|a| a.trim().parse::<IpAddr>().ok());
+                if let (Some(a), Some(prev)) = (addr, last)
+                    && a <= prev
+                {
+                    let detail = if a == prev { format!("after {prev} the endpoint answered {a} again") } else { format!("after {prev} the endpoint answered {a}, which comes before it") };
+                    return Err(KeaError::NoProgress { url: self.endpoint.url.clone(), command, detail });
+                }
+                last = addr.or(last);
                 if let Some(lease) = self.map_lease(family, l, problems) {
                     out.push(lease);
                 }
             }
-            read += leases.len();
-            let last = leases.last().and_then(|l| l.get("ip-address")).and_then(Value::as_str);
-            match last {
-                Some(addr) if count >= self.page_size && !leases.is_empty() => from = Value::from(addr),
-                _ => return Ok(FamilyOutcome::Read(read)),
+            read = read.saturating_add(leases.len());
+            if read > MAX_LEASES {
+                return Err(KeaError::TooMany { url: self.endpoint.url.clone(), command, max: MAX_LEASES });
             }
+            // A short page is the last one.
+            if leases.len() < self.page_size {
+                return Ok(FamilyOutcome::Read(read));
+            }
+            if last == from {
+                let detail = format!("a full page of {} leases without a valid \"ip-address\" to continue from", leases.len());
+                return Err(KeaError::NoProgress { url: self.endpoint.url.clone(), command, detail });
+            }
+            from = last;
         }
     }
 
@@ -379,7 +422,7 @@ impl Client {
         }
         let mut resp = req.send(body.to_string()).map_err(|e| self.transport_error(e))?;
         let status = resp.status().as_u16();
-        let text = resp.body_mut().with_config().limit(256 * 1024 * 1024).read_to_string().map_err(|e| self.transport_error(e))?;
+        let text = resp.body_mut().with_config().limit(MAX_REPLY_BYTES).read_to_string().map_err(|e| self.transport_error(e))?;
         if status == 401 || status == 403 {
             let hint = if self.authorization.is_some() {
                 " (check the user and the password in DDNS_AUDIT_KEA_PASSWORD or --kea-password-file)"
@@ -394,24 +437,50 @@ impl Client {
             let detail = parsed
                 .ok()
                 .and_then(|v| first_object(v).ok().map(|o| o.0))
-                .and_then(|o| o.get("text").and_then(Value::as_str).map(str::to_string))
+                .and_then(|o| o.get("text").and_then(Value::as_str).map(snippet))
                 .unwrap_or_else(|| snippet(&text));
             return Err(KeaError::Status { url: url.clone(), status, detail });
         }
-        let value = parsed.map_err(|e| self.bad_reply(&format!("not JSON ({e}): {}", snippet(&text))))?;
+        let value = parsed.map_err(|e| self.bad_reply(&format!("not JSON ({e}): {}", if text.trim().is_empty() { "an empty body".to_string() } else { snippet(&text) })))?;
         first_object(value).map_err(|d| self.bad_reply(&d))
     }
 
+    /// A transport error in words: no connection ("cannot reach"), connected but too slow
+    /// ("timed out"), an answer that is not HTTP or too big ("answered garbage"), TLS.
     fn transport_error(&self, e: ureq::Error) -> KeaError {
+        use std::io::ErrorKind as K;
         let url = self.endpoint.url.clone();
         let host_port = self.endpoint.host_port.clone();
+        let tls = |detail: String| KeaError::Tls { url: url.clone(), host_port: host_port.clone(), detail };
+        let unreachable = |detail: String| KeaError::Unreachable { url: url.clone(), host_port: host_port.clone(), detail };
         match e {
-            ureq::Error::Tls(_) | ureq::Error::Pem(_) | ureq::Error::Rustls(_) => KeaError::Tls { url, host_port, detail: e.to_string() },
-            ureq::Error::Io(ref io) if io.to_string().contains("certificate") || io.to_string().contains("InvalidCertificate") => {
-                KeaError::Tls { url, host_port, detail: e.to_string() }
+            ureq::Error::Rustls(ref r) => tls(crate::tls::describe(r)),
+            ureq::Error::Tls(_) | ureq::Error::Pem(_) => tls(e.to_string()),
+            ureq::Error::Io(ref io) => {
+                // rustls reports a failed handshake as an I/O error carrying its error.
+                if let Some(r) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+                    return tls(crate::tls::describe(r));
+                }
+                match io.kind() {
+                    K::TimedOut | K::WouldBlock => KeaError::TimedOut { url, host_port, secs: self.timeout.as_secs().max(1) },
+                    // What a connected peer does: close, reset, cut off the reply.
+                    K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => KeaError::Closed { url, host_port, detail: io.to_string() },
+                    K::InvalidData => KeaError::BadReply { url, detail: format!("an unreadable reply ({io})") },
+                    // Refused, unreachable, the name does not resolve (an uncategorized error).
+                    _ => unreachable(io.to_string()),
+                }
             }
-            ureq::Error::BodyExceedsLimit(_) => KeaError::BadReply { url, detail: e.to_string() },
-            other => KeaError::Unreachable { url, host_port, detail: other.to_string() },
+            ureq::Error::HostNotFound => unreachable("the host name does not resolve".into()),
+            ureq::Error::ConnectionFailed => unreachable("no connection could be made".into()),
+            ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => {
+                unreachable(format!("no connection within {} s", self.timeout.min(CONNECT_TIMEOUT).as_secs().max(1)))
+            }
+            ureq::Error::Timeout(_) => KeaError::TimedOut { url, host_port, secs: self.timeout.as_secs().max(1) },
+            ureq::Error::BodyExceedsLimit(_) => KeaError::BadReply { url, detail: format!("a reply larger than {} MiB", MAX_REPLY_BYTES / (1024 * 1024)) },
+            ureq::Error::Protocol(_) | ureq::Error::Http(_) | ureq::Error::LargeResponseHeader(..) => {
+                KeaError::BadReply { url, detail: format!("not an HTTP reply ({e})") }
+            }
+            other => KeaError::Closed { url, host_port, detail: other.to_string() },
         }
     }
 
@@ -502,12 +571,34 @@ fn first_object(v: Value) -> Result<(Map<String, Value>, bool), String> {
     }
 }
 
+/// A short, printable excerpt of what an endpoint sent: whitespace runs (newlines included)
+/// as one space, other control characters (terminal escapes) as `\u{..}`, at most 200 characters.
 fn snippet(s: &str) -> String {
-    let s = s.trim();
-    match s.char_indices().nth(200) {
-        Some((i, _)) => format!("{}...", &s[..i]),
-        None => s.to_string(),
+    let mut out = String::new();
+    let mut chars = 0;
+    let mut space = false;
+    for c in s.trim().chars() {
+        if chars >= 200 {
+            out.push_str("...");
+            break;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space {
+            out.push(' ');
+            chars += 1;
+            space = false;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+        chars += 1;
     }
+    out
 }
 
 #[cfg(test)]

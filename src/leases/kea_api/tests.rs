@@ -252,6 +252,13 @@ fn other_error_results_quote_kea() {
 }
 
 #[test]
+fn kea_text_is_quoted_safely() {
+    let (url, _) = serve(|_| (200, json!([{"result": 1, "text": format!("bad\u{1b}]0;pwned\u{7}\n{}", "y".repeat(300))}]).to_string()));
+    let e = read(&url, &access(1000), None).expect_err("must fail").to_string();
+    assert_eq!(e, format!("{url}: lease4-get-page failed (Kea result 1): bad\\u{{1b}}]0;pwned\\u{{7}} {}...", "y".repeat(186)));
+}
+
+#[test]
 fn http_401_talks_about_credentials_and_basic_auth_is_sent() {
     let (url, log) = serve(|_| (401, "<html>Unauthorized</html>".to_string()));
     let e = read(&url, &access(1000), None).expect_err("must fail").to_string();
@@ -283,10 +290,171 @@ fn password_file_and_kea_user() {
 fn other_http_status_and_non_json() {
     let (url, _) = serve(|_| (500, "{\"result\": 1, \"text\": \"internal\"}".to_string()));
     let e = read(&url, &access(1000), None).expect_err("must fail").to_string();
-    assert!(e.contains("HTTP 500: internal"), "{e}");
+    assert_eq!(e, format!("{url}: HTTP 500: internal"));
+    let (url, _) = serve(|_| (500, "<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n\t<body>oops</body></html>".to_string()));
+    let e = read(&url, &access(1000), None).expect_err("must fail").to_string();
+    assert_eq!(e, format!("{url}: HTTP 500: <html> <head><title>500 Internal Server Error</title></head> <body>oops</body></html>"));
     let (url, _) = serve(|_| (200, "hello".to_string()));
     let e = read(&url, &access(1000), None).expect_err("must fail").to_string();
-    assert!(e.contains("not a Kea control reply") && e.contains("hello"), "{e}");
+    assert_eq!(e, format!("{url}: the Kea control endpoint answered garbage: not JSON (expected value at line 1 column 1): hello"));
+    // Terminal escapes are shown escaped, and the excerpt is bounded.
+    let (url, _) = serve(|_| (200, format!("\u{1b}[2J{}", "x".repeat(500))));
+    let e = read(&url, &access(1000), None).expect_err("must fail").to_string();
+    assert_eq!(e, format!("{url}: the Kea control endpoint answered garbage: not JSON (expected value at line 1 column 1): \\u{{1b}}[2J{}...", "x".repeat(196)));
+    let (url, _) = serve(|_| (200, String::new()));
+    let e = read(&url, &access(1000), None).expect_err("must fail").to_string();
+    assert_eq!(e, format!("{url}: the Kea control endpoint answered garbage: not JSON (EOF while parsing a value at line 1 column 0): an empty body"));
+}
+
+#[test]
+fn json_of_the_wrong_shape_is_garbage() {
+    for (reply, detail) in [
+        ("{\"foo\": 1}", "the reply has no numeric \"result\": {\"foo\":1}"),
+        ("[1, 2]", "the reply array does not hold an object"),
+        ("[]", "an empty reply array"),
+        ("\"ok\"", "neither a JSON object nor an array"),
+        ("{\"result\": 0, \"arguments\": {\"leases\": 5}}", "a successful reply without \"arguments.leases\""),
+    ] {
+        let (url, _) = serve(move |_| (200, reply.to_string()));
+        let e = read(&url, &access(1000), None).expect_err("must fail").to_string();
+        assert_eq!(e, format!("{url}: the Kea control endpoint answered garbage: {detail}"));
+    }
+}
+
+/// A page of v4 leases for these addresses (full pages when `addrs.len()` is the limit).
+fn page_of(addrs: &[&str]) -> String {
+    let leases: Vec<Value> = addrs.iter().map(|a| json!({"ip-address": a, "valid-lft": 3600, "cltt": 1_800_000_000u64, "subnet-id": 1})).collect();
+    json!([{"result": 0, "text": "leases", "arguments": {"count": leases.len(), "leases": leases}}]).to_string()
+}
+
+#[test]
+fn a_repeated_page_stops_instead_of_looping() {
+    // Every request answers the same full page, whatever "from" says.
+    let (url, log) = serve(|_| (200, page_of(&["10.0.0.1", "10.0.0.2"])));
+    let e = read(&url, &access(2), None).expect_err("must fail").to_string();
+    assert_eq!(
+        e,
+        format!("{url}: lease4-get-page: paging does not advance: after 10.0.0.2 the endpoint answered 10.0.0.1, which comes before it; stopped (Kea pages in address order)")
+    );
+    assert_eq!(log.lock().expect("log").len(), 2);
+    // A page that repeats only its last lease.
+    let (url, _) = serve(|req| match req["arguments"]["from"].as_str() {
+        Some("start") => (200, page_of(&["10.0.0.1", "10.0.0.2"])),
+        _ => (200, page_of(&["10.0.0.2", "10.0.0.3"])),
+    });
+    let e = read(&url, &access(2), None).expect_err("must fail").to_string();
+    assert!(e.ends_with("lease4-get-page: paging does not advance: after 10.0.0.2 the endpoint answered 10.0.0.2 again; stopped (Kea pages in address order)"), "{e}");
+    // v6, addresses compared as addresses (not as text: "2001:db8::10" < "2001:db8::9" as text).
+    let v6 = |addrs: &[&str]| {
+        let leases: Vec<Value> = addrs.iter().map(|a| json!({"ip-address": a, "type": "IA_NA", "valid-lft": 3600, "cltt": 1_800_000_000u64})).collect();
+        json!({"result": 0, "text": "x", "arguments": {"count": leases.len(), "leases": leases}}).to_string()
+    };
+    let (url, _) = serve(move |req| {
+        if req["command"] == "lease4-get-page" {
+            return (200, json!({"result": 3, "text": "0 IPv4 lease(s) found.", "arguments": {"leases": [], "count": 0}}).to_string());
+        }
+        match req["arguments"]["from"].as_str() {
+            Some("start") => (200, v6(&["2001:db8::9", "2001:db8::10"])),
+            Some("2001:db8::10") => (200, v6(&["2001:db8::11"])),
+            _ => (200, v6(&["2001:db8::9", "2001:db8::10"])),
+        }
+    });
+    let (leases, _, report) = read(&url, &access(2), None).expect("read");
+    assert_eq!(leases.len(), 3);
+    assert!(report.render().contains("0 v4 lease(s); 3 v6 lease(s)"), "{}", report.render());
+    // A page that keeps coming back for v6.
+    let (url, _) = serve(move |req| {
+        if req["command"] == "lease4-get-page" {
+            return (200, json!({"result": 3, "text": "0", "arguments": {"leases": [], "count": 0}}).to_string());
+        }
+        (200, v6(&["2001:db8::9", "2001:db8::10"]))
+    });
+    let e = read(&url, &access(2), None).expect_err("must fail").to_string();
+    assert_eq!(
+        e,
+        format!("{url}: lease6-get-page: paging does not advance: after 2001:db8::10 the endpoint answered 2001:db8::9, which comes before it; stopped (Kea pages in address order)")
+    );
+}
+
+#[test]
+fn a_full_page_without_addresses_or_larger_than_asked_stops() {
+    let (url, _) = serve(|_| (200, json!([{"result": 0, "text": "x", "arguments": {"count": 2, "leases": [{"hostname": "a"}, {"hostname": "b"}]}}]).to_string()));
+    let e = read(&url, &access(2), None).expect_err("must fail").to_string();
+    assert_eq!(
+        e,
+        format!("{url}: lease4-get-page: paging does not advance: a full page of 2 leases without a valid \"ip-address\" to continue from; stopped (Kea pages in address order)")
+    );
+    let (url, _) = serve(|_| (200, page_of(&["10.0.0.1", "10.0.0.2", "10.0.0.3"])));
+    let e = read(&url, &access(2), None).expect_err("must fail").to_string();
+    assert_eq!(e, format!("{url}: the Kea control endpoint answered garbage: lease4-get-page returned 3 leases, more than the 2 asked"));
+}
+
+/// Runs `handle` on every connection, in a thread each.
+fn serve_raw(handle: impl Fn(std::net::TcpStream) + Send + Sync + 'static) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let handle = Arc::new(handle);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let h = Arc::clone(&handle);
+            std::thread::spawn(move || h(stream));
+        }
+    });
+    format!("http://{addr}/")
+}
+
+/// Reads the request head (up to the blank line).
+fn read_head(stream: &std::net::TcpStream) {
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    while reader.read_line(&mut line).unwrap_or(0) > 0 {
+        if line == "\r\n" {
+            break;
+        }
+        line.clear();
+    }
+}
+
+#[test]
+fn silent_closed_non_http_and_huge_replies_are_named() {
+    let a = KeaAccess { timeout: Duration::from_secs(1), ..access(1000) };
+    // Connected, never answers.
+    let url = serve_raw(|s| {
+        read_head(&s);
+        std::thread::sleep(Duration::from_secs(3));
+    });
+    let e = read(&url, &a, None).expect_err("must fail").to_string();
+    let host_port = url.trim_start_matches("http://").trim_end_matches('/');
+    assert_eq!(e, format!("{url}: the Kea control endpoint at {host_port} timed out: no complete answer within 1 s"));
+    // Not HTTP at all.
+    let url = serve_raw(|mut s| {
+        read_head(&s);
+        let _ = s.write_all(b"SSH-2.0-OpenSSH_9.6\r\n");
+    });
+    let e = read(&url, &a, None).expect_err("must fail").to_string();
+    assert!(e.starts_with(&format!("{url}: the Kea control endpoint answered garbage: not an HTTP reply (")), "{e}");
+    // Closes the connection without a word.
+    let url = serve_raw(|s| {
+        read_head(&s);
+        drop(s);
+    });
+    let e = read(&url, &a, None).expect_err("must fail").to_string();
+    let host_port = url.trim_start_matches("http://").trim_end_matches('/');
+    assert!(e.starts_with(&format!("{url}: the Kea control endpoint at {host_port} closed the connection before a complete answer (")), "{e}");
+    // A reply bigger than the bound: stopped after MAX_REPLY_BYTES, not read to the end.
+    let url = serve_raw(|mut s| {
+        read_head(&s);
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n[");
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..1000 {
+            if s.write_all(&chunk).is_err() {
+                return;
+            }
+        }
+    });
+    let e = read(&url, &KeaAccess { timeout: Duration::from_secs(20), ..a }, None).expect_err("must fail").to_string();
+    assert_eq!(e, format!("{url}: the Kea control endpoint answered garbage: a reply larger than 16 MiB"));
 }
 
 #[test]
@@ -294,7 +462,12 @@ fn unreachable_names_host_and_port() {
     // Bind then drop: nothing listens on that port any more.
     let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
     let e = read(&format!("http://127.0.0.1:{port}/"), &access(1000), None).expect_err("must fail").to_string();
-    assert!(e.contains(&format!("cannot reach the Kea control endpoint at 127.0.0.1:{port}")), "{e}");
+    let expected = format!("http://127.0.0.1:{port}/: cannot reach the Kea control endpoint at 127.0.0.1:{port}: ");
+    assert!(e.starts_with(&expected), "{e}");
+    // The OS's words, once (not "io: ..." nor the error twice).
+    if cfg!(target_os = "linux") {
+        assert_eq!(e, format!("{expected}{}", std::io::Error::from_raw_os_error(111)), "{e}");
+    }
 }
 
 #[test]
