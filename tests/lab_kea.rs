@@ -6,6 +6,7 @@
 //! exactly those, with the Option 81 remediation, and nothing else. Ignored by plain
 //! `cargo test`; `tests/run.sh` starts the lab, and then an unreachable lab fails these tests.
 
+mod lab_readonly;
 mod util;
 
 use serde_json::Value;
@@ -41,7 +42,14 @@ fn audit(extra: &[&str]) -> util::Run {
 fn kea_api_with_ad_flags_exactly_the_frozen_clients() {
     let world: Value = serde_json::from_str(&std::fs::read_to_string(root().join("tests/lab/world.json")).unwrap()).unwrap();
     let clients = world["kea"]["clients"].as_array().unwrap();
-    let r = audit(&["--all"]);
+    // Issue #8, read-only measured: neither the DC (highestCommittedUSN) nor Kea's lease
+    // database changes around the audit; the lab's clients are paused meanwhile
+    // (tests/lab_readonly says why).
+    let (leases_file, kea_dir) = lab_readonly::kea_paths();
+    let r = {
+        let _paused = lab_readonly::PausedClients::pause(&kea_dir);
+        lab_readonly::assert_read_only("kea + ldaps audit", Some(&leases_file), || audit(&["--all"]))
+    };
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows = csv_rows(&r.stdout);
     assert_eq!(rows[0], COLUMNS.map(String::from).to_vec());

@@ -17,9 +17,8 @@ use std::time::Duration;
 
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
 use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, ResultEntry, Scope, StdStream};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::pki_types::CertificateDer;
+use rustls::{ClientConfig, RootCertStore};
 
 use super::Computer;
 use super::dnsp::{self, RecordValue};
@@ -735,8 +734,9 @@ fn result_text(rc: u32, text: &str) -> String {
 }
 
 /// The client TLS configuration: the system's trusted roots plus `--ca-file`, verified
-/// strictly (no way to turn verification off). On a failed verification, `capture` receives
-/// the presented certificate's subject and issuer for the error message.
+/// strictly (no way to turn verification off), the name by LDAP's rule (SAN, or the CN of a
+/// certificate without DNS SAN: [`super::ldap_tls`]). On a failed verification, `capture`
+/// receives the presented certificate's subject and issuer for the error message.
 pub fn tls_config(ca_file: Option<&Path>, capture: Arc<Mutex<Option<String>>>) -> Result<Arc<ClientConfig>, LdapError> {
     let mut roots = RootCertStore::empty();
     for cert in crate::tls::system_roots() {
@@ -750,54 +750,15 @@ pub fn tls_config(ca_file: Option<&Path>, capture: Arc<Mutex<Option<String>>>) -
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let tls_err = |e: rustls::Error| LdapError::Tls { addr: String::new(), reason: e.to_string() };
-    let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
-        .build()
+    let verifier = super::ldap_tls::LdapVerifier::new(Arc::new(roots), &provider, capture, describe_cert)
         .map_err(|e| LdapError::Tls { addr: String::new(), reason: format!("no trusted certificates: give --ca-file ({e})") })?;
     let config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(tls_err)?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(Capturing { inner: verifier, capture }))
+        .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
     Ok(Arc::new(config))
-}
-
-/// The standard WebPKI verifier, remembering what the server presented when it fails.
-#[derive(Debug)]
-struct Capturing {
-    inner: Arc<rustls::client::WebPkiServerVerifier>,
-    capture: Arc<Mutex<Option<String>>>,
-}
-
-impl ServerCertVerifier for Capturing {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let r = self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
-        if r.is_err()
-            && let Ok(mut c) = self.capture.lock()
-        {
-            *c = Some(describe_cert(end_entity));
-        }
-        r
-    }
-
-    fn verify_tls12_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
-    }
 }
 
 /// "subject '...', issuer '...', names [...]" of a certificate, for messages.

@@ -11,6 +11,7 @@
 #   LAB_CA_FILE=$LAB_DIR/ca.pem      KRB5_CONFIG=$LAB_DIR/krb5.conf   KRB5CCNAME=FILE:$LAB_DIR/krb5cc
 #   LAB_DNS=10.77.0.2:53             LAB_BASE_DN=DC=corp,DC=example,DC=test  LAB_DOMAIN=corp.example.test
 #   LAB_AS_OF=2026-11-20T12:00:00Z   LAB_LEASES, LAB_LEASES_V6, LAB_WORLD (files in tests/lab)
+#   LAB_TLS=lab|samba                whose certificate the DC serves (up.sh LAB_TLS)
 _lab_env="${LAB_DIR:-/tmp/ddns-audit-lab}/env"
 if [ -r "$_lab_env" ]; then
     . "$_lab_env"
