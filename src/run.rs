@@ -21,7 +21,7 @@ pub enum RunError {
     Report(#[from] ReportError),
     #[error(transparent)]
     Ldap(#[from] directory::ldap::LdapError),
-    #[error("live DNS: {0}")]
+    #[error("live DNS")]
     Live(#[from] dns::live::LiveError),
     #[error(transparent)]
     Kea(#[from] leases::kea_api::KeaError),

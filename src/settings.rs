@@ -16,7 +16,8 @@ use crate::timefmt::parse_duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
-    #[error("cannot read the config file {path}: {source}")]
+    // The cause is `source()`, not in the message: `main` prints the chain once.
+    #[error("cannot read the config file {path}")]
     ConfigRead { path: PathBuf, source: std::io::Error },
     #[error("config file {path}: {message}")]
     ConfigParse { path: PathBuf, message: String },
@@ -344,11 +345,50 @@ impl AuditArgs {
     }
 }
 
-/// Parses the TOML config; keys may use `-` or `_`.
+/// Parses the TOML config; keys may use `-` or `_`. An error says where (line, column) and
+/// what kind of mistake, never the file's text: toml's own message quotes the offending line,
+/// and `--config` given the password file by mistake would print the password.
 fn parse_config(text: &str) -> Result<AuditArgs, String> {
-    let value: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
-    let normalised: toml::Table = value.into_iter().map(|(k, v)| (k.replace('_', "-"), v)).collect();
-    AuditArgs::deserialize(toml::Value::Table(normalised)).map_err(|e| e.to_string())
+    let at = |offset: usize| {
+        let before = text.get(..offset).unwrap_or(text);
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("line {line}, column {column}")
+    };
+    let value: toml::Table = toml::from_str(text).map_err(|e| {
+        let kind = format!("not valid TOML ({})", toml_syntax_kind(e.message()));
+        match e.span() {
+            Some(span) => format!("{}: {kind}", at(span.start)),
+            None => kind,
+        }
+    })?;
+    // The keys' positions, to place a key's error (deserializing a `Table` loses the spans).
+    let spans: std::collections::BTreeMap<toml::Spanned<String>, serde::de::IgnoredAny> = toml::from_str(text).unwrap_or_default();
+    let key_at = |key: &str| spans.keys().find(|k| k.get_ref() == key).map(|k| format!("{}: ", at(k.span().start))).unwrap_or_default();
+    let mut normalised = toml::Table::new();
+    for (k, v) in value {
+        let name = k.replace('_', "-");
+        // Each key alone, so that an error is placed at its key and worded without its value.
+        let one: toml::Table = [(name.clone(), v.clone())].into_iter().collect();
+        if let Err(e) = AuditArgs::deserialize(toml::Value::Table(one)) {
+            let msg = e.message();
+            return Err(if msg.starts_with("unknown field") {
+                format!("{}not an option (the keys are the long option names, `ddns-audit audit --help`)", key_at(&k))
+            } else {
+                let expected = msg.rsplit_once(", expected ").map(|(_, x)| format!(", expected {x}")).unwrap_or_default();
+                format!("{}the value of {name} has the wrong type{expected}", key_at(&k))
+            });
+        }
+        normalised.insert(name, v);
+    }
+    AuditArgs::deserialize(toml::Value::Table(normalised)).map_err(|e| e.message().to_string())
+}
+
+/// The kind of a TOML syntax error. toml's parser messages are fixed phrases with the expected
+/// tokens in backticks; one holding a quote might quote the input, so it is not shown.
+fn toml_syntax_kind(message: &str) -> &str {
+    let first = message.lines().next().unwrap_or("");
+    if first.is_empty() || first.contains(['"', '\'']) { "syntax error" } else { first }
 }
 
 /// `ADDR` or `ADDR:PORT` (IPv6 as `[ADDR]:PORT`); port 53 by default.
@@ -375,7 +415,8 @@ mod tests {
         assert_eq!(file.dns_records.len(), 2);
         assert_eq!(file.no_refresh.as_deref(), Some("3d"));
         assert!(file.assume_aging);
-        assert!(parse_config("bogus = 1").unwrap_err().contains("bogus"));
+        assert_eq!(parse_config("a = 1\nbogus = 1").unwrap_err(), "line 2, column 1: not an option (the keys are the long option names, `ddns-audit audit --help`)");
+        assert_eq!(parse_config("qps = \"s3cret\"").unwrap_err(), "line 1, column 1: the value of qps has the wrong type, expected u32");
     }
 
     #[test]

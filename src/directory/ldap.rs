@@ -142,7 +142,12 @@ impl LdapConfig {
     /// Validates the settings and reads the password (`--password-file` first line, else
     /// `env_password`, normally `DDNS_AUDIT_LDAP_PASSWORD`).
     pub fn from_settings(s: &LdapSettings, env_password: Option<String>) -> Result<LdapConfig, LdapError> {
-        let bad = |reason: &str| LdapError::BadUrl { url: redact_url(&s.url), reason: reason.to_string() };
+        let bad = |reason: &str| LdapError::BadUrl { url: crate::input::redact_url(&s.url), reason: reason.to_string() };
+        // Without `://`, `user:secret@host` parses as scheme `user`: say what is expected
+        // instead of naming a "scheme" that is really the start of the credentials.
+        if !s.url.contains("://") {
+            return Err(bad("expected ldaps://host or ldap://host"));
+        }
         let url = url::Url::parse(s.url.trim()).map_err(|e| bad(&format!("not a URL ({e})")))?;
         let scheme = match url.scheme() {
             "ldaps" => Scheme::Ldaps,
@@ -219,17 +224,6 @@ pub fn read_password_file(path: &Path) -> Result<String, LdapError> {
     Ok(first)
 }
 
-/// A URL for messages, without any user:password part.
-fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            u.to_string()
-        }
-        Err(_) => url.split('@').next_back().unwrap_or("").to_string(),
-    }
-}
 
 /// What the live directory gave.
 #[derive(Debug, Default)]

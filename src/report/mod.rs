@@ -41,12 +41,13 @@ pub const COLUMNS: [&str; 22] = [
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("cannot create the report directory {path}: {source}")]
+    // Causes are `source()`, not in the messages: `main` prints the chain once.
+    #[error("cannot create the report directory {path}")]
     CreateDir { path: PathBuf, source: std::io::Error },
-    #[error("cannot write the report {path}: {source}")]
+    #[error("cannot write the report {path}")]
     Write { path: PathBuf, source: std::io::Error },
-    #[error("cannot write the report to stdout: {0}")]
-    Stdout(std::io::Error),
+    #[error("cannot write the report to stdout")]
+    Stdout(#[source] std::io::Error),
 }
 
 /// Whether a finding becomes a row: non-`ok` rows always; `ok` rows and leases without a
