@@ -415,7 +415,7 @@ mod tests {
         assert_eq!(file.dns_records.len(), 2);
         assert_eq!(file.no_refresh.as_deref(), Some("3d"));
         assert!(file.assume_aging);
-        assert_eq!(parse_config("a = 1\nbogus = 1").unwrap_err(), "line 2, column 1: not an option (the keys are the long option names, `ddns-audit audit --help`)");
+        assert_eq!(parse_config("qps = 1\nbogus = 1").unwrap_err(), "line 2, column 1: not an option (the keys are the long option names, `ddns-audit audit --help`)");
         assert_eq!(parse_config("qps = \"s3cret\"").unwrap_err(), "line 1, column 1: the value of qps has the wrong type, expected u32");
     }
 
