@@ -859,6 +859,11 @@ mod tests {
         assert!(e.contains("scheme 'http'"), "{e}");
         let e = LdapConfig::from_settings(&LdapSettings { url: "ldaps://u:pw@dc1".into(), ..settings() }, Some("x".into())).unwrap_err().to_string();
         assert!(e.contains("credentials do not belong") && !e.contains("pw"), "{e}");
+        // No scheme: `user:secret@host` would parse as scheme `user`; nothing before `@` is shown.
+        let e = LdapConfig::from_settings(&LdapSettings { url: "admin:s3cret@dc1".into(), ..settings() }, Some("x".into())).unwrap_err().to_string();
+        assert_eq!(e, "--ldap-url 'dc1': expected ldaps://host or ldap://host");
+        let e = LdapConfig::from_settings(&LdapSettings { url: "ldaps://admin:s3/cret@dc1".into(), ..settings() }, Some("x".into())).unwrap_err().to_string();
+        assert!(e.starts_with("--ldap-url 'ldaps://dc1': ") && !e.contains("s3"), "{e}");
         let e = LdapConfig::from_settings(&LdapSettings { bind_dn: None, ..settings() }, None).unwrap_err().to_string();
         assert!(e.contains("--kerberos"), "{e}");
         let e = LdapConfig::from_settings(&LdapSettings { kerberos: true, ..settings() }, None).unwrap_err().to_string();
