@@ -279,6 +279,32 @@ mod tests {
     }
 
     #[test]
+    fn only_old_temporary_report_files_are_removed() {
+        let d = tempfile::tempdir().unwrap();
+        let now = std::time::SystemTime::now();
+        let touch = |name: &str| std::fs::write(d.path().join(name), "x").unwrap();
+        for name in [".ddns-audit-a1.tmp", ".ddns-audit-.tmp", "ddns-audit-a2.tmp", ".ddns-audit-a3.csv"] {
+            touch(name);
+        }
+        std::fs::create_dir(d.path().join(".ddns-audit-dir.tmp")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(d.path().join("ddns-audit-a2.tmp"), d.path().join(".ddns-audit-link.tmp")).unwrap();
+        // Not yet 24 hours old: kept.
+        assert_eq!(remove_stale_temp_files(d.path(), now + STALE_TEMP_AGE - std::time::Duration::from_secs(60)), 0);
+        // A day later only the real temporary file goes; the oddly named, the directory and the link stay.
+        assert_eq!(remove_stale_temp_files(d.path(), now + STALE_TEMP_AGE + std::time::Duration::from_secs(60)), 1);
+        assert!(!d.path().join(".ddns-audit-a1.tmp").exists());
+        let mut left: Vec<String> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        let mut expected = vec![".ddns-audit-.tmp", ".ddns-audit-a3.csv", ".ddns-audit-dir.tmp", "ddns-audit-a2.tmp"];
+        if cfg!(unix) {
+            expected.insert(3, ".ddns-audit-link.tmp");
+        }
+        assert_eq!(left, expected);
+        assert_eq!(remove_stale_temp_files(&d.path().join("absent"), now), 0);
+    }
+
+    #[test]
     fn formula_cells_are_escaped() {
         for bad in ["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
             assert_eq!(escape_cell(bad), format!("'{bad}"));
