@@ -8,13 +8,9 @@ use std::sync::Arc;
 /// A file that could not be read at all. Stops the run (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    // The cause is `source()`, not in the message: `main` prints the chain once.
-    #[error("cannot read {path}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    // The I/O error is in the message, not a `source`: `{:#}` would print it twice.
+    #[error("cannot read {path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
     #[error("{path}: {reason}")]
     Unrecognised { path: PathBuf, reason: String },
 }
@@ -22,10 +18,7 @@ pub enum InputError {
 /// Reads a whole export as text. Windows tools write UTF-8 with or without a BOM, UTF-16 LE
 /// (`Out-File` in Windows PowerShell) or ANSI; all are accepted. The BOM is removed.
 pub fn read_text(path: &Path) -> Result<String, InputError> {
-    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(|error| InputError::Io { path: path.to_path_buf(), error })?;
     Ok(decode(bytes))
 }
 

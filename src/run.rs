@@ -21,10 +21,17 @@ pub enum RunError {
     Report(#[from] ReportError),
     #[error(transparent)]
     Ldap(#[from] directory::ldap::LdapError),
-    #[error("live DNS")]
-    Live(#[from] dns::live::LiveError),
+    // Not `#[from]` (a source): `{:#}` would print the message twice.
+    #[error("live DNS: {0}")]
+    Live(dns::live::LiveError),
     #[error(transparent)]
     Kea(#[from] leases::kea_api::KeaError),
+}
+
+impl From<dns::live::LiveError> for RunError {
+    fn from(e: dns::live::LiveError) -> RunError {
+        RunError::Live(e)
+    }
 }
 
 /// How the audit ended: exit 0, or exit 1 when a row reached `--fail-on`.

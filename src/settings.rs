@@ -16,9 +16,9 @@ use crate::timefmt::parse_duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
-    // The cause is `source()`, not in the message: `main` prints the chain once.
-    #[error("cannot read the config file {path}")]
-    ConfigRead { path: PathBuf, source: std::io::Error },
+    // The I/O error is in the message, not a `source`: `{:#}` would print it twice.
+    #[error("cannot read the config file {path}: {error}")]
+    ConfigRead { path: PathBuf, error: std::io::Error },
     #[error("config file {path}: {message}")]
     ConfigParse { path: PathBuf, message: String },
     #[error("{option}: {message}")]
@@ -218,7 +218,7 @@ impl AuditArgs {
     /// Relative paths in the config file are taken from the config file's directory.
     pub fn merge_config(mut self) -> Result<AuditArgs, SettingsError> {
         let Some(path) = self.config.clone() else { return Ok(self) };
-        let text = std::fs::read_to_string(&path).map_err(|source| SettingsError::ConfigRead { path: path.clone(), source })?;
+        let text = std::fs::read_to_string(&path).map_err(|error| SettingsError::ConfigRead { path: path.clone(), error })?;
         let file = parse_config(&text).map_err(|message| SettingsError::ConfigParse { path: path.clone(), message })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let rel = |p: PathBuf| if p.is_absolute() || p == Path::new("-") { p } else { base.join(p) };

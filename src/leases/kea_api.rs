@@ -78,12 +78,9 @@ impl KeaAccess {
 pub enum KeaError {
     #[error("--kea-url {url}: {reason}")]
     BadUrl { url: String, reason: String },
-    #[error("--kea-password-file {path}")]
-    PasswordFile {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    // The I/O error is in the message, not a `source`: `{:#}` would print it twice.
+    #[error("--kea-password-file {path}: {error}")]
+    PasswordFile { path: PathBuf, error: std::io::Error },
     #[error("--ca-file {path}: {reason}")]
     CaFile { path: PathBuf, reason: String },
     #[error("{url}: cannot reach the Kea control endpoint at {host_port}: {detail}")]
@@ -242,7 +239,7 @@ pub fn read_urls(urls: &[String], access: &KeaAccess, env_password: Option<Strin
 }
 
 fn read_password_file(path: &Path) -> Result<String, KeaError> {
-    crate::input::read_secret_line(path).map_err(|source| KeaError::PasswordFile { path: path.to_path_buf(), source })
+    crate::input::read_secret_line(path).map_err(|error| KeaError::PasswordFile { path: path.to_path_buf(), error })
 }
 
 /// What one family's paging ended with.

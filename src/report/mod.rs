@@ -41,13 +41,13 @@ pub const COLUMNS: [&str; 22] = [
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    // Causes are `source()`, not in the messages: `main` prints the chain once.
-    #[error("cannot create the report directory {path}")]
-    CreateDir { path: PathBuf, source: std::io::Error },
-    #[error("cannot write the report {path}")]
-    Write { path: PathBuf, source: std::io::Error },
-    #[error("cannot write the report to stdout")]
-    Stdout(#[source] std::io::Error),
+    // The I/O errors are in the messages, not `source`s: `{:#}` would print them twice.
+    #[error("cannot create the report directory {path}: {error}")]
+    CreateDir { path: PathBuf, error: std::io::Error },
+    #[error("cannot write the report {path}: {error}")]
+    Write { path: PathBuf, error: std::io::Error },
+    #[error("cannot write the report to stdout: {0}")]
+    Stdout(std::io::Error),
 }
 
 /// Whether a finding becomes a row: non-`ok` rows always; `ok` rows and leases without a
@@ -176,7 +176,7 @@ pub fn write<'a>(
         Destination::File(path) if is_device(path) => {
             // `/dev/null`, a FIFO, Windows `NUL`: written in place. Renaming a file over them
             // would replace the device with a regular file.
-            let werr = |source| ReportError::Write { path: path.clone(), source };
+            let werr = |error| ReportError::Write { path: path.clone(), error };
             let file = std::fs::OpenOptions::new().write(true).open(path).map_err(werr)?;
             let rows = write_csv(std::io::BufWriter::new(file), findings, all, observe).map_err(werr)?;
             Ok(Written { rows, stale_removed: 0 })
@@ -186,9 +186,9 @@ pub fn write<'a>(
                 Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
                 _ => PathBuf::from("."),
             };
-            std::fs::create_dir_all(&dir).map_err(|source| ReportError::CreateDir { path: dir.clone(), source })?;
+            std::fs::create_dir_all(&dir).map_err(|error| ReportError::CreateDir { path: dir.clone(), error })?;
             let stale_removed = remove_stale_temp_files(&dir, std::time::SystemTime::now());
-            let werr = |source| ReportError::Write { path: path.clone(), source };
+            let werr = |error| ReportError::Write { path: path.clone(), error };
             let mut builder = tempfile::Builder::new();
             builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
             // A report is an ordinary file: 0666 under the umask as any program creates one
