@@ -375,8 +375,10 @@ fn parse_config(text: &str) -> Result<AuditArgs, String> {
             return Err(if msg.starts_with("unknown field") {
                 format!("{}not an option (the keys are the long option names, `ddns-audit audit --help`)", key_at(&k))
             } else {
+                // serde's message quotes the value; only the expected type is kept.
                 let expected = msg.rsplit_once(", expected ").map(|(_, x)| format!(", expected {x}")).unwrap_or_default();
-                format!("{}the value of {name} has the wrong type{expected}", key_at(&k))
+                let what = if msg.starts_with("invalid type") || msg.contains("did not match any variant") { "has the wrong type" } else { "is not valid" };
+                format!("{}the value of {name} {what}{expected}", key_at(&k))
             });
         }
         normalised.insert(name, v);
@@ -417,6 +419,8 @@ mod tests {
         assert!(file.assume_aging);
         assert_eq!(parse_config("qps = 1\nbogus = 1").unwrap_err(), "line 2, column 1: not an option (the keys are the long option names, `ddns-audit audit --help`)");
         assert_eq!(parse_config("qps = \"s3cret\"").unwrap_err(), "line 1, column 1: the value of qps has the wrong type, expected u32");
+        assert_eq!(parse_config("\n  qps = -5").unwrap_err(), "line 2, column 3: the value of qps is not valid, expected u32");
+        assert_eq!(parse_config("leases = 5").unwrap_err(), "line 1, column 1: the value of leases has the wrong type");
     }
 
     #[test]
