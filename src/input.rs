@@ -8,12 +8,9 @@ use std::sync::Arc;
 /// A file that could not be read at all. Stops the run (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("cannot read {path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    // The I/O error is in the message, not a `source`: `{:#}` would print it twice.
+    #[error("cannot read {path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
     #[error("{path}: {reason}")]
     Unrecognised { path: PathBuf, reason: String },
     /// Culture-formatted dates whose day/month order the file does not tell (the error names it).
@@ -24,10 +21,7 @@ pub enum InputError {
 /// Reads a whole export as text. Windows tools write UTF-8 with or without a BOM, UTF-16 LE
 /// (`Out-File` in Windows PowerShell) or ANSI; all are accepted. The BOM is removed.
 pub fn read_text(path: &Path) -> Result<String, InputError> {
-    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(|error| InputError::Io { path: path.to_path_buf(), error })?;
     Ok(decode(bytes))
 }
 
@@ -156,6 +150,23 @@ pub fn read_secret_line(path: &Path) -> std::io::Result<String> {
     Ok(text.lines().next().unwrap_or("").trim_end_matches(['\r', '\n']).to_string())
 }
 
+/// A URL as the user typed it, made safe to print: everything between the scheme's `://` (or
+/// the start, when there is no scheme) and the last `@` is dropped, so neither a user name nor a
+/// password reaches a message, even when the URL is malformed (`user:secret@host` without a
+/// scheme, a password with an unescaped `/` or `@`).
+pub fn redact_url(raw: &str) -> String {
+    let raw = raw.trim();
+    let (scheme, rest) = match raw.split_once("://") {
+        Some((s, rest)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) => (Some(s), rest),
+        _ => (None, raw),
+    };
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
+    match scheme {
+        Some(s) => format!("{s}://{rest}"),
+        None => rest.to_string(),
+    }
+}
+
 /// Iterates the lines of a text with their 1-based numbers, without the line ending (LF or CRLF).
 pub fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines().enumerate().map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
@@ -187,6 +198,16 @@ mod tests {
         assert_eq!(decode(vec![0xFF, 0xFE, b'h', 0, b'i', 0]), "hi");
         assert_eq!(decode(vec![0xFE, 0xFF, 0, b'h', 0, b'i']), "hi");
         assert_eq!(decode(b"caf\xE9".to_vec()), "café");
+    }
+
+    #[test]
+    fn redacted_urls_keep_no_user_or_password() {
+        assert_eq!(redact_url("user:secret@host"), "host");
+        assert_eq!(redact_url("ldaps://admin:pa/ss@dc1:636"), "ldaps://dc1:636");
+        assert_eq!(redact_url("http://u:p@ss@kea:8000/"), "http://kea:8000/");
+        assert_eq!(redact_url(" https://kea:8000/ "), "https://kea:8000/");
+        assert_eq!(redact_url("ldaps:admin:secret@dc1"), "dc1");
+        assert_eq!(redact_url("dc1.corp.example.test"), "dc1.corp.example.test");
     }
 
     #[test]

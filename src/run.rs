@@ -114,10 +114,12 @@ pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result
 
     // Findings stream from the audit into the report; only the counts are kept.
     let mut tripped = false;
-    summary.rows_written = report::write(&settings.output, auditor.findings(), settings.all, |f| {
+    let written = report::write(&settings.output, auditor.findings(), settings.all, |f| {
         summary.add(f);
         tripped |= settings.fail_on.trips(f.status);
     })?;
+    summary.rows_written = written.rows;
+    summary.stale_temp_removed = written.stale_removed;
     summary.destination = match &settings.output {
         Destination::Stdout => "stdout".to_string(),
         Destination::File(p) => p.display().to_string(),

@@ -16,8 +16,9 @@ use crate::timefmt::{DateOrder, InputTimes, InputZone, parse_duration};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
-    #[error("cannot read the config file {path}: {source}")]
-    ConfigRead { path: PathBuf, source: std::io::Error },
+    // The I/O error is in the message, not a `source`: `{:#}` would print it twice.
+    #[error("cannot read the config file {path}: {error}")]
+    ConfigRead { path: PathBuf, error: std::io::Error },
     #[error("config file {path}: {message}")]
     ConfigParse { path: PathBuf, message: String },
     #[error("{option}: {message}")]
@@ -228,7 +229,7 @@ impl AuditArgs {
     /// Relative paths in the config file are taken from the config file's directory.
     pub fn merge_config(mut self) -> Result<AuditArgs, SettingsError> {
         let Some(path) = self.config.clone() else { return Ok(self) };
-        let text = std::fs::read_to_string(&path).map_err(|source| SettingsError::ConfigRead { path: path.clone(), source })?;
+        let text = std::fs::read_to_string(&path).map_err(|error| SettingsError::ConfigRead { path: path.clone(), error })?;
         let file = parse_config(&text).map_err(|message| SettingsError::ConfigParse { path: path.clone(), message })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let rel = |p: PathBuf| if p.is_absolute() || p == Path::new("-") { p } else { base.join(p) };
@@ -364,11 +365,52 @@ impl AuditArgs {
     }
 }
 
-/// Parses the TOML config; keys may use `-` or `_`.
+/// Parses the TOML config; keys may use `-` or `_`. An error says where (line, column) and
+/// what kind of mistake, never the file's text: toml's own message quotes the offending line,
+/// and `--config` given the password file by mistake would print the password.
 fn parse_config(text: &str) -> Result<AuditArgs, String> {
-    let value: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
-    let normalised: toml::Table = value.into_iter().map(|(k, v)| (k.replace('_', "-"), v)).collect();
-    AuditArgs::deserialize(toml::Value::Table(normalised)).map_err(|e| e.to_string())
+    let at = |offset: usize| {
+        let before = text.get(..offset).unwrap_or(text);
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("line {line}, column {column}")
+    };
+    let value: toml::Table = toml::from_str(text).map_err(|e| {
+        let kind = format!("not valid TOML ({})", toml_syntax_kind(e.message()));
+        match e.span() {
+            Some(span) => format!("{}: {kind}", at(span.start)),
+            None => kind,
+        }
+    })?;
+    // The keys' positions, to place a key's error (deserializing a `Table` loses the spans).
+    let spans: std::collections::BTreeMap<toml::Spanned<String>, serde::de::IgnoredAny> = toml::from_str(text).unwrap_or_default();
+    let key_at = |key: &str| spans.keys().find(|k| k.get_ref() == key).map(|k| format!("{}: ", at(k.span().start))).unwrap_or_default();
+    let mut normalised = toml::Table::new();
+    for (k, v) in value {
+        let name = k.replace('_', "-");
+        // Each key alone, so that an error is placed at its key and worded without its value.
+        let one: toml::Table = [(name.clone(), v.clone())].into_iter().collect();
+        if let Err(e) = AuditArgs::deserialize(toml::Value::Table(one)) {
+            let msg = e.message();
+            return Err(if msg.starts_with("unknown field") {
+                format!("{}not an option (the keys are the long option names, `ddns-audit audit --help`)", key_at(&k))
+            } else {
+                // serde's message quotes the value; only the expected type is kept.
+                let expected = msg.rsplit_once(", expected ").map(|(_, x)| format!(", expected {x}")).unwrap_or_default();
+                let what = if msg.starts_with("invalid type") || msg.contains("did not match any variant") { "has the wrong type" } else { "is not valid" };
+                format!("{}the value of {name} {what}{expected}", key_at(&k))
+            });
+        }
+        normalised.insert(name, v);
+    }
+    AuditArgs::deserialize(toml::Value::Table(normalised)).map_err(|e| e.message().to_string())
+}
+
+/// The kind of a TOML syntax error. toml's parser messages are fixed phrases with the expected
+/// tokens in backticks; one holding a quote might quote the input, so it is not shown.
+fn toml_syntax_kind(message: &str) -> &str {
+    let first = message.lines().next().unwrap_or("");
+    if first.is_empty() || first.contains(['"', '\'']) { "syntax error" } else { first }
 }
 
 /// `ADDR` or `ADDR:PORT` (IPv6 as `[ADDR]:PORT`); port 53 by default.
@@ -395,7 +437,10 @@ mod tests {
         assert_eq!(file.dns_records.len(), 2);
         assert_eq!(file.no_refresh.as_deref(), Some("3d"));
         assert!(file.assume_aging);
-        assert!(parse_config("bogus = 1").unwrap_err().contains("bogus"));
+        assert_eq!(parse_config("qps = 1\nbogus = 1").unwrap_err(), "line 2, column 1: not an option (the keys are the long option names, `ddns-audit audit --help`)");
+        assert_eq!(parse_config("qps = \"s3cret\"").unwrap_err(), "line 1, column 1: the value of qps has the wrong type, expected u32");
+        assert_eq!(parse_config("\n  qps = -5").unwrap_err(), "line 2, column 3: the value of qps is not valid, expected u32");
+        assert_eq!(parse_config("leases = 5").unwrap_err(), "line 1, column 1: the value of leases has the wrong type");
     }
 
     #[test]

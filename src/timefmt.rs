@@ -45,8 +45,19 @@ pub fn format_duration(d: TimeDelta) -> String {
     }
 }
 
-/// The one output form: RFC 3339 in UTC, whole seconds (`2026-11-24T06:00:00Z`).
+/// The one output form: RFC 3339 in UTC, whole seconds (`2026-11-24T06:00:00Z`). RFC 3339 has
+/// four-digit years only, so a time outside years 0000..=9999 (no real server writes one) is
+/// clamped to the nearest end: `9999-12-31T23:59:59Z` is also .NET's `DateTime.MaxValue`, so a
+/// spreadsheet or `Import-Csv` still reads it as "far future", where chrono's `+10000-...`
+/// would be unreadable text.
 pub fn rfc3339(t: DateTime<Utc>) -> String {
+    let first = NaiveDate::from_ymd_opt(0, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
+    let last = NaiveDate::from_ymd_opt(9999, 12, 31).and_then(|d| d.and_hms_opt(23, 59, 59)).map(|t| t.and_utc());
+    let t = match (first, last) {
+        (Some(first), _) if t < first => first,
+        (_, Some(last)) if t > last => last,
+        _ => t,
+    };
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
@@ -552,5 +563,14 @@ mod tests {
         assert_eq!(parse_time("not a time"), None);
         assert_eq!(parse_time(""), None);
         assert_eq!(rfc3339(utc("2026-11-24T06:00:00.9Z")), "2026-11-24T06:00:00Z");
+    }
+
+    #[test]
+    fn output_years_stay_four_digits() {
+        let far = DateTime::from_timestamp(253_402_300_800, 0).unwrap(); // 10000-01-01T00:00:00Z
+        assert_eq!(rfc3339(far), "9999-12-31T23:59:59Z");
+        assert_eq!(rfc3339(utc("9999-12-31T23:59:59.5Z")), "9999-12-31T23:59:59Z");
+        let before = DateTime::from_timestamp(-62_167_219_201, 0).unwrap(); // 0000-01-01 minus 1 s
+        assert_eq!(rfc3339(before), "0000-01-01T00:00:00Z");
     }
 }

@@ -225,3 +225,138 @@ fn a_german_export_is_read_and_time_zones_are_checked() {
     assert_eq!(r.code, 2);
     assert_eq!(r.stderr, "ddns-audit: error: --date-order: 'ydm' is not one of dmy, mdy, ymd\n");
 }
+
+/// A symbolic link at the report's path (e.g. `reports/ddns-audit-<time>.csv -> /dev/sdX`,
+/// planted by anyone who can write the folder) is replaced by the report, never written
+/// through: not to a FIFO (standing in for a device), not to a regular file.
+#[cfg(unix)]
+#[test]
+fn a_symlink_at_the_output_path_is_replaced_not_written_through() {
+    use std::os::unix::fs::{FileTypeExt, symlink};
+    let d = scratch();
+    let leases = write(d.path(), "leases.csv", LEASES);
+    let fifo = d.path().join("device.fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+    // Held open read-write (Linux never blocks on that), so that a writer that follows the
+    // link cannot hang the test: it fills the pipe and the assertions below fail instead.
+    let _hold = fs::OpenOptions::new().read(true).write(true).open(&fifo).unwrap();
+    let link = d.path().join("to-fifo.csv");
+    symlink(&fifo, &link).unwrap();
+    let victim = write(d.path(), "victim.txt", "keep me\n");
+    let link2 = d.path().join("to-file.csv");
+    symlink(&victim, &link2).unwrap();
+    for l in [&link, &link2] {
+        let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--all", "--output", l.to_str().unwrap()], d.path());
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(fs::symlink_metadata(l).unwrap().file_type().is_file(), "{} is still a link", l.display());
+        assert_eq!(csv_rows(&fs::read_to_string(l).unwrap()).len(), 3);
+    }
+    assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "keep me\n");
+}
+
+/// The mode a plain file gets here: 0666 under the current umask.
+#[cfg(unix)]
+fn plain_file_mode(dir: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    let p = dir.join("umask-probe");
+    fs::File::create(&p).unwrap();
+    let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+    fs::remove_file(&p).unwrap();
+    mode
+}
+
+/// A new report has the mode any program gives a new file (0666 under the umask), not
+/// tempfile's 0600; a report replacing an existing file keeps that file's mode.
+#[cfg(unix)]
+#[test]
+fn report_mode_is_the_usual_one_and_an_existing_files_mode_is_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = scratch();
+    let leases = write(d.path(), "leases.csv", LEASES);
+    let expected = plain_file_mode(d.path());
+    let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "new.csv"], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(fs::metadata(d.path().join("new.csv")).unwrap().permissions().mode() & 0o777, expected);
+    for mode in [0o644, 0o640, 0o600] {
+        let existing = d.path().join("existing.csv");
+        fs::write(&existing, "old").unwrap();
+        fs::set_permissions(&existing, fs::Permissions::from_mode(mode)).unwrap();
+        let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "existing.csv"], d.path());
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(fs::metadata(&existing).unwrap().permissions().mode() & 0o777, mode, "mode {mode:o}");
+        assert!(fs::read_to_string(&existing).unwrap().starts_with(HEADER));
+    }
+}
+
+/// A killed run leaves `.ddns-audit-*.tmp`; the next run into that folder removes those not
+/// modified for 24 hours, and leaves a recent one (a run writing now) and every other file.
+#[test]
+fn stale_temporary_files_of_killed_runs_are_removed() {
+    let d = scratch();
+    let leases = write(d.path(), "leases.csv", LEASES);
+    let reports = d.path().join("reports");
+    fs::create_dir(&reports).unwrap();
+    let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(25 * 3600);
+    for name in [".ddns-audit-AbC123.tmp", ".ddns-audit-old.csv", "notes.tmp"] {
+        let f = fs::File::create(reports.join(name)).unwrap();
+        f.set_modified(day_ago).unwrap();
+    }
+    fs::write(reports.join(".ddns-audit-live99.tmp"), "a run writing now").unwrap();
+    let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "reports/r.csv"], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.ends_with("  report: reports/r.csv (2 rows)\n  removed 1 temporary report file(s) left by interrupted runs (.ddns-audit-*.tmp unchanged for 24 h)\n"), "{}", r.stderr);
+    let mut files: Vec<String> = fs::read_dir(&reports).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    files.sort();
+    assert_eq!(files, [".ddns-audit-live99.tmp", ".ddns-audit-old.csv", "notes.tmp", "r.csv"]);
+    // Nothing removed, nothing said.
+    let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "reports/r.csv"], d.path());
+    assert!(r.stderr.ends_with("  report: reports/r.csv (2 rows)\n"), "{}", r.stderr);
+}
+
+/// OS errors are printed once (`Is a directory (os error 21)`, not twice), and a failed
+/// write leaves no temporary file behind.
+#[cfg(target_os = "linux")]
+#[test]
+fn os_errors_are_printed_once_and_a_failed_write_leaves_no_temp_file() {
+    let d = scratch();
+    let leases = write(d.path(), "leases.csv", LEASES);
+    fs::create_dir(d.path().join("out")).unwrap();
+    let r = ddns_audit(&["audit", "--leases", "out"], d.path());
+    assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: cannot read out: Is a directory (os error 21)\n"));
+    let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "out"], d.path());
+    assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: cannot write the report out: Is a directory (os error 21)\n"));
+    let r = ddns_audit(&["audit", "--config", "out"], d.path());
+    assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: cannot read the config file out: Is a directory (os error 21)\n"));
+    let r = ddns_audit(&["audit", "--kea-url", "http://127.0.0.1:9/", "--kea-password-file", "out"], d.path());
+    assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: --kea-password-file out: Is a directory (os error 21)\n"));
+    let left: Vec<_> = fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().ends_with(".tmp")).collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// `--config` given the password file by mistake, or a URL with credentials typed without a
+/// scheme: the error says where and what, and never prints the secret.
+#[test]
+fn secrets_are_not_echoed_in_errors() {
+    let d = scratch();
+    for (text, expected) in [
+        ("hunter2\n", "line 1, column 8: not valid TOML (key with no value, expected `=`)"),
+        ("Pa55=w0rd\n", "line 1, column 6: not valid TOML (string values must be quoted, expected literal string)"),
+        ("hunter2=\"x\"\n", "line 1, column 1: not an option (the keys are the long option names, `ddns-audit audit --help`)"),
+        ("qps = \"hunter2\"\n", "line 1, column 1: the value of qps has the wrong type, expected u32"),
+    ] {
+        let pw = write(d.path(), "ldap.pass", text);
+        let r = ddns_audit(&["audit", "--config", &pw], d.path());
+        assert_eq!((r.code, r.stderr.clone()), (2, format!("ddns-audit: error: config file {pw}: {expected}\n")), "{text}");
+    }
+    let r = ddns_audit(&["audit", "--leases", "x.csv", "--ldap-url", "administrator:hunter2@dc1.corp.example.test"], d.path());
+    assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: --ldap-url 'dc1.corp.example.test': expected ldaps://host or ldap://host\n"));
+    let r = ddns_audit(&["audit", "--leases", "x.csv", "--ldap-url", "ldaps://administrator:hun/ter2@dc1"], d.path());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("ddns-audit: error: --ldap-url 'ldaps://dc1': ") && !r.stderr.contains("ter2"), "{}", r.stderr);
+    let r = ddns_audit(&["audit", "--kea-url", "kea:hunter2@127.0.0.1:8000"], d.path());
+    assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: --kea-url 127.0.0.1:8000: expected http://host:port/ or https://host:port/\n"));
+    let r = ddns_audit(&["audit", "--kea-url", "http://kea:hun/ter2@127.0.0.1:8000/"], d.path());
+    assert_eq!(r.code, 2);
+    assert!(!r.stderr.contains("ter2"), "{}", r.stderr);
+}

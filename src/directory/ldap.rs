@@ -141,7 +141,12 @@ impl LdapConfig {
     /// Validates the settings and reads the password (`--password-file` first line, else
     /// `env_password`, normally `DDNS_AUDIT_LDAP_PASSWORD`).
     pub fn from_settings(s: &LdapSettings, env_password: Option<String>) -> Result<LdapConfig, LdapError> {
-        let bad = |reason: &str| LdapError::BadUrl { url: redact_url(&s.url), reason: reason.to_string() };
+        let bad = |reason: &str| LdapError::BadUrl { url: crate::input::redact_url(&s.url), reason: reason.to_string() };
+        // Without `://`, `user:secret@host` parses as scheme `user`: say what is expected
+        // instead of naming a "scheme" that is really the start of the credentials.
+        if !s.url.contains("://") {
+            return Err(bad("expected ldaps://host or ldap://host"));
+        }
         let url = url::Url::parse(s.url.trim()).map_err(|e| bad(&format!("not a URL ({e})")))?;
         let scheme = match url.scheme() {
             "ldaps" => Scheme::Ldaps,
@@ -218,17 +223,6 @@ pub fn read_password_file(path: &Path) -> Result<String, LdapError> {
     Ok(first)
 }
 
-/// A URL for messages, without any user:password part.
-fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            u.to_string()
-        }
-        Err(_) => url.split('@').next_back().unwrap_or("").to_string(),
-    }
-}
 
 /// What the live directory gave.
 #[derive(Debug, Default)]
@@ -826,6 +820,11 @@ mod tests {
         assert!(e.contains("scheme 'http'"), "{e}");
         let e = LdapConfig::from_settings(&LdapSettings { url: "ldaps://u:pw@dc1".into(), ..settings() }, Some("x".into())).unwrap_err().to_string();
         assert!(e.contains("credentials do not belong") && !e.contains("pw"), "{e}");
+        // No scheme: `user:secret@host` would parse as scheme `user`; nothing before `@` is shown.
+        let e = LdapConfig::from_settings(&LdapSettings { url: "admin:s3cret@dc1".into(), ..settings() }, Some("x".into())).unwrap_err().to_string();
+        assert_eq!(e, "--ldap-url 'dc1': expected ldaps://host or ldap://host");
+        let e = LdapConfig::from_settings(&LdapSettings { url: "ldaps://admin:s3/cret@dc1".into(), ..settings() }, Some("x".into())).unwrap_err().to_string();
+        assert!(e.starts_with("--ldap-url 'ldaps://dc1': ") && !e.contains("s3"), "{e}");
         let e = LdapConfig::from_settings(&LdapSettings { bind_dn: None, ..settings() }, None).unwrap_err().to_string();
         assert!(e.contains("--kerberos"), "{e}");
         let e = LdapConfig::from_settings(&LdapSettings { kerberos: true, ..settings() }, None).unwrap_err().to_string();

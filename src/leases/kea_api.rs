@@ -159,7 +159,7 @@ pub struct Endpoint {
 impl Endpoint {
     /// Parses `http[s]://[user@]host[:port][/path]`. A password in the URL is refused.
     pub fn parse(raw: &str) -> Result<Endpoint, KeaError> {
-        let bad = |reason: &str| KeaError::BadUrl { url: redact(raw), reason: reason.to_string() };
+        let bad = |reason: &str| KeaError::BadUrl { url: crate::input::redact_url(raw), reason: reason.to_string() };
         let raw_t = raw.trim();
         let (scheme, rest) = raw_t.split_once("://").ok_or_else(|| bad("expected http://host:port/ or https://host:port/"))?;
         let https = match scheme.to_ascii_lowercase().as_str() {
@@ -167,12 +167,14 @@ impl Endpoint {
             "https" => true,
             _ => return Err(bad("only http:// and https:// are supported")),
         };
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let (authority, path) = rest.split_at(end);
-        let (userinfo, hostport) = match authority.rsplit_once('@') {
-            Some((u, h)) => (Some(u), h),
-            None => (None, authority),
+        // The user info ends at the last `@`, even past a `/`: a password typed with an
+        // unescaped `/` must be refused, not taken for the host and printed.
+        let (userinfo, rest) = match rest.rsplit_once('@') {
+            Some((u, after)) => (Some(u), after),
+            None => (None, rest),
         };
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (hostport, path) = rest.split_at(end);
         let user = match userinfo {
             Some(u) if u.contains(':') => {
                 return Err(bad(&format!("do not put the password in the URL: use {PASSWORD_ENV} or --kea-password-file")));
@@ -192,19 +194,6 @@ impl Endpoint {
         let host_port = if has_port { hostport.to_string() } else { format!("{hostport}:{}", if https { 443 } else { 80 }) };
         let path = if path.is_empty() { "/" } else { path };
         Ok(Endpoint { url: format!("{}://{hostport}{path}", if https { "https" } else { "http" }), host_port, user, https })
-    }
-}
-
-/// The URL with any user info removed, for messages about a URL that did not parse.
-fn redact(raw: &str) -> String {
-    match raw.split_once("://") {
-        Some((scheme, rest)) => {
-            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-            let (authority, path) = rest.split_at(end);
-            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-            format!("{scheme}://{host}{path}")
-        }
-        None => raw.rsplit_once('@').map_or(raw, |(_, h)| h).to_string(),
     }
 }
 

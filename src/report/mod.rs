@@ -41,10 +41,11 @@ pub const COLUMNS: [&str; 22] = [
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("cannot create the report directory {path}: {source}")]
-    CreateDir { path: PathBuf, source: std::io::Error },
-    #[error("cannot write the report {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    // The I/O errors are in the messages, not `source`s: `{:#}` would print them twice.
+    #[error("cannot create the report directory {path}: {error}")]
+    CreateDir { path: PathBuf, error: std::io::Error },
+    #[error("cannot write the report {path}: {error}")]
+    Write { path: PathBuf, error: std::io::Error },
     #[error("cannot write the report to stdout: {0}")]
     Stdout(std::io::Error),
 }
@@ -140,6 +141,24 @@ pub fn default_path(now: chrono::DateTime<chrono::Utc>) -> PathBuf {
     Path::new("reports").join(format!("ddns-audit-{}.csv", now.format("%Y%m%dT%H%M%SZ")))
 }
 
+/// What writing the report did, for the summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// Rows written (the header not counted).
+    pub rows: usize,
+    /// Temporary files of interrupted runs removed from the report's directory.
+    pub stale_removed: usize,
+}
+
+/// The temporary report file's name is `.ddns-audit-<random>.tmp`.
+const TEMP_PREFIX: &str = ".ddns-audit-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// A temporary report file not modified for this long belongs to a run that is dead: a live
+/// run writes its rows as they are computed (a 64 KiB buffer at a time) and renames the file
+/// within seconds of creating it, so its modification time is always recent.
+pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
 /// Writes the report: to stdout, or atomically to a file (a temporary file in the same
 /// directory, then a rename), so a scheduled consumer never sees half a report.
 pub fn write<'a>(
@@ -147,45 +166,105 @@ pub fn write<'a>(
     findings: impl Iterator<Item = Finding<'a>>,
     all: bool,
     observe: impl FnMut(&Finding<'a>),
-) -> Result<usize, ReportError> {
+) -> Result<Written, ReportError> {
     match dest {
         Destination::Stdout => {
             let stdout = std::io::stdout();
-            write_csv(std::io::BufWriter::new(stdout.lock()), findings, all, observe).map_err(ReportError::Stdout)
+            let rows = write_csv(std::io::BufWriter::new(stdout.lock()), findings, all, observe).map_err(ReportError::Stdout)?;
+            Ok(Written { rows, stale_removed: 0 })
         }
         Destination::File(path) if is_device(path) => {
             // `/dev/null`, a FIFO, Windows `NUL`: written in place. Renaming a file over them
             // would replace the device with a regular file.
-            let werr = |source| ReportError::Write { path: path.clone(), source };
+            let werr = |error| ReportError::Write { path: path.clone(), error };
             let file = std::fs::OpenOptions::new().write(true).open(path).map_err(werr)?;
-            write_csv(std::io::BufWriter::new(file), findings, all, observe).map_err(werr)
+            let rows = write_csv(std::io::BufWriter::new(file), findings, all, observe).map_err(werr)?;
+            Ok(Written { rows, stale_removed: 0 })
         }
         Destination::File(path) => {
             let dir = match path.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
                 _ => PathBuf::from("."),
             };
-            std::fs::create_dir_all(&dir).map_err(|source| ReportError::CreateDir { path: dir.clone(), source })?;
-            let werr = |source| ReportError::Write { path: path.clone(), source };
-            let mut tmp = tempfile::Builder::new().prefix(".ddns-audit-").suffix(".tmp").tempfile_in(&dir).map_err(werr)?;
-            let n = write_csv(std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut()), findings, all, observe).map_err(werr)?;
+            std::fs::create_dir_all(&dir).map_err(|error| ReportError::CreateDir { path: dir.clone(), error })?;
+            let stale_removed = remove_stale_temp_files(&dir, std::time::SystemTime::now());
+            let werr = |error| ReportError::Write { path: path.clone(), error };
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+            // A report is an ordinary file: 0666 under the umask as any program creates one
+            // (tempfile's default, 0600, would hide it from a consumer under another account).
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+            // On error or panic the temporary file is removed when `tmp` drops.
+            let mut tmp = builder.tempfile_in(&dir).map_err(werr)?;
+            keep_mode_of(path, tmp.as_file()).map_err(werr)?;
+            let rows = write_csv(std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut()), findings, all, observe).map_err(werr)?;
             tmp.as_file().sync_all().map_err(werr)?;
+            // The rename replaces a symbolic link at `path` itself, never its target.
             tmp.persist(path).map_err(|e| werr(e.error))?;
-            Ok(n)
+            Ok(Written { rows, stale_removed })
         }
     }
 }
 
-/// Whether the output path names something that is not a regular file or directory (a
-/// device, a FIFO), or one of Windows' reserved device names.
+/// A report replacing an existing regular file keeps that file's permission bits (a report
+/// someone made group-readable stays so). A symbolic link is replaced, so its target's mode
+/// does not matter.
+#[cfg(unix)]
+fn keep_mode_of(path: &Path, tmp: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() => tmp.set_permissions(std::fs::Permissions::from_mode(m.permissions().mode() & 0o777)),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(not(unix))]
+fn keep_mode_of(_path: &Path, _tmp: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Removes the `.ddns-audit-*.tmp` files in `dir` that a killed run left: regular files (not
+/// links) not modified for [`STALE_TEMP_AGE`]. A run writing into the same directory at the
+/// same moment is never touched: its file is recent. Failures are ignored (Windows refuses to
+/// delete a file another process holds open; another run may have removed it first).
+/// Returns how many were removed.
+pub fn remove_stale_temp_files(dir: &Path, now: std::time::SystemTime) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) || name.len() <= TEMP_PREFIX.len() + TEMP_SUFFIX.len() {
+            continue;
+        }
+        // `DirEntry::metadata` does not follow links.
+        let Ok(meta) = entry.metadata() else { continue };
+        let old = meta.modified().ok().and_then(|m| now.duration_since(m).ok()).is_some_and(|age| age >= STALE_TEMP_AGE);
+        if meta.is_file() && old && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Whether the output path itself (not a link's target) is something that is not a regular
+/// file or directory (a device, a FIFO), or one of Windows' reserved device names. A link to a
+/// device is not followed: anyone who can write the report folder could plant
+/// `reports/ddns-audit-<time>.csv -> /dev/sda` and make a root run write into the disk.
 fn is_device(path: &Path) -> bool {
     if cfg!(windows) {
         let stem = path.file_stem().map(|s| s.to_string_lossy().to_ascii_uppercase()).unwrap_or_default();
-        if matches!(stem.as_str(), "NUL" | "CON" | "PRN" | "AUX") {
+        let stem = stem.trim_end_matches([' ', '.']);
+        let numbered = |p: &str| stem.strip_prefix(p).is_some_and(|d| matches!(d, "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9"));
+        if matches!(stem, "NUL" | "CON" | "PRN" | "AUX" | "CONIN$" | "CONOUT$") || numbered("COM") || numbered("LPT") {
             return true;
         }
     }
-    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+    std::fs::symlink_metadata(path).is_ok_and(|m| {
+        let t = m.file_type();
+        !t.is_file() && !t.is_dir() && !t.is_symlink()
+    })
 }
 
 #[cfg(test)]
@@ -197,6 +276,32 @@ mod tests {
         let text = include_str!("../../reports/templates/columns.csv");
         let names: Vec<&str> = text.lines().skip(1).filter_map(|l| l.split(',').next()).collect();
         assert_eq!(names, COLUMNS);
+    }
+
+    #[test]
+    fn only_old_temporary_report_files_are_removed() {
+        let d = tempfile::tempdir().unwrap();
+        let now = std::time::SystemTime::now();
+        let touch = |name: &str| std::fs::write(d.path().join(name), "x").unwrap();
+        for name in [".ddns-audit-a1.tmp", ".ddns-audit-.tmp", "ddns-audit-a2.tmp", ".ddns-audit-a3.csv"] {
+            touch(name);
+        }
+        std::fs::create_dir(d.path().join(".ddns-audit-dir.tmp")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(d.path().join("ddns-audit-a2.tmp"), d.path().join(".ddns-audit-link.tmp")).unwrap();
+        // Not yet 24 hours old: kept.
+        assert_eq!(remove_stale_temp_files(d.path(), now + STALE_TEMP_AGE - std::time::Duration::from_secs(60)), 0);
+        // A day later only the real temporary file goes; the oddly named, the directory and the link stay.
+        assert_eq!(remove_stale_temp_files(d.path(), now + STALE_TEMP_AGE + std::time::Duration::from_secs(60)), 1);
+        assert!(!d.path().join(".ddns-audit-a1.tmp").exists());
+        let mut left: Vec<String> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        let mut expected = vec![".ddns-audit-.tmp", ".ddns-audit-a3.csv", ".ddns-audit-dir.tmp", "ddns-audit-a2.tmp"];
+        if cfg!(unix) {
+            expected.insert(3, ".ddns-audit-link.tmp");
+        }
+        assert_eq!(left, expected);
+        assert_eq!(remove_stale_temp_files(&d.path().join("absent"), now), 0);
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct Summary {
     pub dns_records_read: usize,
     pub rows_written: usize,
     pub destination: String,
+    /// `.ddns-audit-*.tmp` files of killed runs removed from the report's directory.
+    pub stale_temp_removed: usize,
     /// Live DNS (`--dns-server`), when used.
     pub live: Option<LiveSummary>,
 }
@@ -154,6 +156,9 @@ impl Summary {
             }
         }
         let _ = writeln!(o, "  report: {} ({} rows)", self.destination, self.rows_written);
+        if self.stale_temp_removed > 0 {
+            let _ = writeln!(o, "  removed {} temporary report file(s) left by interrupted runs (.ddns-audit-*.tmp unchanged for 24 h)", self.stale_temp_removed);
+        }
         o
     }
 }

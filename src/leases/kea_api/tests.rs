@@ -484,6 +484,11 @@ fn urls() {
     assert_eq!(e.user.as_deref(), Some("d@m"));
     let err = Endpoint::parse("http://kea:hunter2@10.77.0.2:8000/").expect_err("password").to_string();
     assert!(err.contains("do not put the password in the URL") && !err.contains("hunter2"), "{err}");
+    // A password with an unescaped `/` is still refused, and printed nowhere.
+    let err = Endpoint::parse("http://kea:hun/ter2@10.77.0.2:8000/").expect_err("password").to_string();
+    assert_eq!(err, "--kea-url http://10.77.0.2:8000/: do not put the password in the URL: use DDNS_AUDIT_KEA_PASSWORD or --kea-password-file");
+    let err = Endpoint::parse("kea:hunter2@10.77.0.2:8000").expect_err("no scheme").to_string();
+    assert_eq!(err, "--kea-url 10.77.0.2:8000: expected http://host:port/ or https://host:port/");
     assert!(Endpoint::parse("ftp://x/").is_err());
     assert!(Endpoint::parse("10.77.0.2:8000").is_err());
 }
