@@ -108,8 +108,13 @@ impl<'a, 'd> Auditor<'a, 'd> {
     /// The questions live DNS must answer: the fqdn of every audited lease with a host name
     /// (A and AAAA), and every audited address (PTR). De-duplicated, in a stable order.
     pub fn questions(&self) -> (Vec<String>, Vec<IpAddr>) {
-        let mut names: Vec<String> =
-            self.leases.iter().filter_map(|l| fqdn(l.hostname.as_deref(), self.settings.domain.as_deref())).collect();
+        // Names DNS cannot carry are not asked (their rows are `missing` without asking).
+        let mut names: Vec<String> = self
+            .leases
+            .iter()
+            .filter_map(|l| fqdn(l.hostname.as_deref(), self.settings.domain.as_deref()))
+            .filter(|n| dns::invalid_name(n).is_none())
+            .collect();
         names.sort_unstable();
         names.dedup();
         let mut ips: Vec<IpAddr> = self.leases.iter().map(|l| l.ip).collect();
@@ -174,7 +179,11 @@ fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAd
 
     // Forward: A/AAAA of the name (through CNAMEs), from live answers when there are any,
     // else from the data; compared within the lease's address family.
-    let forward = index.addresses(&name, dns);
+    let forward = if dns::invalid_name(&name).is_none() {
+        index.addresses(&name, dns)
+    } else {
+        Forward { records: Vec::new(), covered: false }
+    };
     let (mut a_records, a_answer) = match live {
         Some(live) => {
             let family = if lease.ip.is_ipv4() { &live.a } else { &live.aaaa };
@@ -202,7 +211,12 @@ fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAd
     // unknown, and the remediation asks for the suffix, rather than calling records missing
     // or a correct PTR stale.
     let qualified = name.contains('.');
-    let (a_status, a_failure) = if qualified {
+    // A name DNS cannot carry has no record anywhere and cannot get one: `missing`, whatever
+    // the data says (it is not looked up; the remediation says to rename the device).
+    let valid = dns::invalid_name(&name).is_none();
+    let (a_status, a_failure) = if !valid {
+        (RecordStatus::Missing, None)
+    } else if qualified {
         side_status(a_answer, forward.covered, || compare(&same_family, &lease.ip, |a| !not_leased.contains(a)))
     } else {
         (RecordStatus::Unknown, None)
@@ -230,7 +244,7 @@ fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAd
     };
     ptr_records.sort_unstable();
     ptr_records.dedup();
-    let reverse_covered = dns.covering_zone(&rname).is_some();
+    let reverse_covered = dns.holds(&rname);
     let (ptr_status, ptr_failure) = if qualified {
         side_status(ptr_answer, reverse_covered, || compare(&ptr_records, &name, |_| false))
     } else {
@@ -429,7 +443,7 @@ impl<'d> RecordIndex<'d> {
                 continue;
             }
             let records = self.get(&current).filter(|r| matches!(r.data, RecordData::Addr(_))).collect();
-            return Forward { records, covered: dns.covering_zone(&current).is_some() };
+            return Forward { records, covered: dns.holds(&current) };
         }
         // A CNAME loop or an absurd chain: what a resolver would fail on.
         Forward { records: Vec::new(), covered: false }

@@ -63,7 +63,7 @@ fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Optio
                 (true, false) => format!("{fqdn} has no {rr} record for {ip}"),
                 _ => format!("{ip} has no PTR record for {fqdn}"),
             };
-            if let Some(bad) = invalid_dns_name(fqdn) {
+            if let Some(bad) = crate::dns::invalid_name(fqdn) {
                 format!("{what}: the name is not a valid DNS name ({bad}), so it cannot be registered; rename the device")
             } else if pending {
                 format!(
@@ -190,22 +190,3 @@ fn capitalise(s: String) -> String {
     }
 }
 
-/// Why a name cannot be registered in DNS, if it cannot (RFC 1123 host names; `_` tolerated
-/// as Windows DNS does).
-fn invalid_dns_name(name: &str) -> Option<&'static str> {
-    if name.len() > 253 {
-        return Some("longer than 253 characters");
-    }
-    for label in name.split('.') {
-        if label.is_empty() {
-            return Some("an empty label");
-        }
-        if label.len() > 63 {
-            return Some("a label longer than 63 characters");
-        }
-        if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            return Some("characters other than letters, digits and hyphens");
-        }
-    }
-    None
-}

@@ -25,6 +25,8 @@ pub fn parse(text: &str, source: &Arc<str>, data: &mut DnsData, problems: &mut P
     let mut rows = Rows::new(text);
     let mut cols: Option<Columns> = None;
     let mut row = csv::StringRecord::new();
+    // Each zone named in the file, and whether a row (of any type) sits at its apex.
+    let mut apex: Vec<(String, bool)> = Vec::new();
     while let Some((line, read)) = rows.next(&mut row) {
         if let Err(e) = read {
             problems.push(source, line, SkipReason::Malformed, format!("unreadable CSV row: {e}"));
@@ -52,9 +54,37 @@ pub fn parse(text: &str, source: &Arc<str>, data: &mut DnsData, problems: &mut P
             problems.push(source, line, SkipReason::Truncated, format!("{} of {} fields", row.len(), c.width));
             continue;
         }
+        note_apex(&row, c, &mut apex);
         if let Some(rec) = record(&row, c, line, source, data, problems) {
             data.records.push(rec);
         }
+    }
+    // Get-DnsServerResourceRecord always lists the apex's SOA and NS: a zone without them was
+    // exported partly (filtered by type or name), so its absent names prove nothing.
+    for (zone_name, seen) in apex {
+        let zone = data.zone_id(&zone_name, source);
+        if !seen {
+            problems.push(source, 0, SkipReason::MissingField, format!(
+                "zone {zone_name}: no record at its apex (@), not even the SOA: the export is partial, so its names are reported unknown"
+            ));
+        }
+        data.apex_seen(zone, seen);
+    }
+}
+
+/// Records the row's zone, and whether the row is at the zone's apex.
+fn note_apex(row: &csv::StringRecord, c: &Columns, apex: &mut Vec<(String, bool)>) {
+    let field = |i: usize| row.get(i).unwrap_or("").trim();
+    let (zone_name, host) = (field(c.zone), field(c.host));
+    if zone_name.is_empty() || host.is_empty() {
+        return;
+    }
+    let zone = normalize_name(zone_name);
+    let at_apex = owner_name(host, &zone) == zone;
+    // Exports hold a handful of zones: a list beats a map.
+    match apex.iter_mut().find(|(z, _)| *z == zone) {
+        Some((_, seen)) => *seen |= at_apex,
+        None => apex.push((zone, at_apex)),
     }
 }
 
@@ -200,6 +230,9 @@ fn record(
     let zone_norm = normalize_name(zone_name);
     let name = owner_name(host, &zone_norm);
     let zone = data.zone_id(&zone_norm, source);
+    if let Some(detail) = data.check_timestamp(timestamp) {
+        problems.push(source, line, SkipReason::BadTime, format!("{name}: {detail}"));
+    }
     Some(DnsRecord { name, data: rdata, timestamp, ttl, zone })
 }
 
@@ -290,15 +323,19 @@ mod tests {
                 rec("5.16.0.10.in-addr.arpa", RecordData::Ptr("printer1.corp.example.test".into()), None, 3600, 1),
             ]
         );
-        assert_eq!(reasons(&problems), vec![(8, SkipReason::UnusedType), (9, SkipReason::UnusedType)]);
+        assert_eq!(
+            reasons(&problems),
+            vec![(8, SkipReason::UnusedType), (9, SkipReason::UnusedType), (14, SkipReason::UnusedType), (15, SkipReason::UnusedType)]
+        );
         assert_eq!(problems[0].detail, "NS record");
+        assert!(data.zones.iter().all(|z| !z.unusable));
     }
 
     #[test]
     fn header_any_order_without_type_line_or_ttl() {
-        let text = "recorddata,RECORDTYPE,hostname,zonename,timestamp\n10.0.0.1,a,PC9,Z.Test,\n";
+        let text = "recorddata,RECORDTYPE,hostname,zonename,timestamp\n10.0.0.1,a,PC9,Z.Test,\nns.,NS,@,z.test,\n";
         let (data, problems) = read(text);
-        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(reasons(&problems), vec![(3, SkipReason::UnusedType)]);
         assert_eq!(data.records, vec![DnsRecord { name: "pc9.z.test".into(), data: addr("10.0.0.1"), timestamp: None, ttl: None, zone: 0 }]);
     }
 
@@ -313,6 +350,7 @@ mod tests {
                     z.test,,A,,1200,10.0.0.6\n\
                     z.test,pc7,A,,1200,\n\
                     z.test,pc8,A,,00:20:00,10.0.0.8\n\
+                    z.test,@,NS,,1200,ns.\n\
                     z.test,\"pc9,A,,1200,10.0.0.9\n";
         let (data, problems) = read(text);
         assert_eq!(data.records.len(), 1);
@@ -328,10 +366,41 @@ mod tests {
                 (6, SkipReason::BadTime),
                 (7, SkipReason::MissingField),
                 (8, SkipReason::MissingField),
-                (10, SkipReason::Truncated),
+                (10, SkipReason::UnusedType),
+                (11, SkipReason::Truncated),
             ]
         );
         assert_eq!(problems[1].detail, "'10.0.0.256' is not an IPv4 address");
+    }
+
+    #[test]
+    fn zone_without_apex_is_unusable() {
+        // Only the reverse zone's PTR rows: a partial export (filtered by type or name).
+        let text = "ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData\n\
+                    z.test,@,SOA,,3600,x\n\
+                    z.test,pc1,A,,1200,10.0.0.1\n\
+                    0.10.in-addr.arpa,1.0,PTR,,1200,pc1.z.test.\n";
+        let (data, problems) = read(text);
+        let zones: Vec<_> = data.zones.iter().map(|z| (z.name.as_str(), z.unusable)).collect();
+        assert_eq!(zones, vec![("z.test", false), ("0.10.in-addr.arpa", true)]);
+        assert!(data.holds("pc1.z.test") && !data.holds("1.0.0.10.in-addr.arpa"));
+        assert_eq!(problems.last().map(|p| (p.line, p.reason, p.detail.as_str())), Some((0, SkipReason::MissingField,
+            "zone 0.10.in-addr.arpa: no record at its apex (@), not even the SOA: the export is partial, so its names are reported unknown")));
+    }
+
+    #[test]
+    fn implausible_timestamp_is_bad_time_and_kept() {
+        let text = "ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData\n\
+                    z.test,@,SOA,,3600,x\n\
+                    z.test,pc1,A,+262142-12-31T23:00:00,1200,10.0.0.1\n";
+        let mut data = DnsData::default();
+        data.as_of = Some(utc("2026-11-20T12:00:00Z").unwrap());
+        let mut problems = Problems::default();
+        parse(text, &Arc::from("records.csv"), &mut data, &mut problems);
+        assert_eq!(data.records.len(), 1);
+        let p = problems.list.last().unwrap();
+        assert_eq!((p.line, p.reason), (3, SkipReason::BadTime));
+        assert_eq!(p.detail, "pc1.z.test: timestamp +262142-12-31T23:00:00Z is after --as-of 2026-11-20T12:00:00Z plus a day: the record's age is unknown");
     }
 
     #[test]
