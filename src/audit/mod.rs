@@ -182,7 +182,7 @@ fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAd
     let forward = if dns::invalid_name(&name).is_none() {
         index.addresses(&name, dns)
     } else {
-        Forward { records: Vec::new(), covered: false }
+        Forward { records: Vec::new(), cname: None, covered: false }
     };
     let (mut a_records, a_answer) = match live {
         Some(live) => {
@@ -279,7 +279,21 @@ fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAd
         remediation: None,
     };
     let disagreement = live.and_then(|l| l.disagreements.get(finding.fqdn.as_deref().unwrap_or_default()).or_else(|| l.disagreements.get(&rname)));
+    // The CNAME that owns the lease's name: from the live answer when there is one (a
+    // resolver returns the alias before the addresses), else from the data.
+    let cname = match live {
+        Some(live) => [live.a.get(finding.fqdn.as_deref().unwrap_or_default()), live.aaaa.get(finding.fqdn.as_deref().unwrap_or_default())]
+            .into_iter()
+            .flatten()
+            .flat_map(answer_records)
+            .find_map(|d| match d {
+                RecordData::Cname(t) => Some(t.clone()),
+                _ => None,
+            }),
+        None => forward.cname.clone(),
+    };
     let ctx = remediation::Context {
+        cname: cname.as_deref(),
         forward_covered: qualified && (forward.covered || live.is_some()),
         reverse_covered: !qualified || reverse_covered || live.is_some(),
         a_failure,
@@ -374,6 +388,8 @@ const END: u32 = u32::MAX;
 
 struct Forward<'d> {
     records: Vec<&'d DnsRecord>,
+    /// The target of the name's own CNAME, when the name is an alias.
+    cname: Option<String>,
     /// Whether any zone in the data holds the name (or the CNAME chain's last name).
     covered: bool,
 }
@@ -434,19 +450,21 @@ impl<'d> RecordIndex<'d> {
     /// A/AAAA records of `name`, following up to 8 CNAMEs as a resolver would.
     fn addresses(&self, name: &str, dns: &DnsData) -> Forward<'d> {
         let mut current = name.to_string();
+        let mut cname = None;
         for _ in 0..8 {
             if let Some(target) = self.get(&current).find_map(|r| match &r.data {
                 RecordData::Cname(t) => Some(t.clone()),
                 _ => None,
             }) {
+                cname.get_or_insert_with(|| target.clone());
                 current = target;
                 continue;
             }
             let records = self.get(&current).filter(|r| matches!(r.data, RecordData::Addr(_))).collect();
-            return Forward { records, covered: dns.holds(&current) };
+            return Forward { records, cname, covered: dns.holds(&current) };
         }
         // A CNAME loop or an absurd chain: what a resolver would fail on.
-        Forward { records: Vec::new(), covered: false }
+        Forward { records: Vec::new(), cname, covered: false }
     }
 }
 
