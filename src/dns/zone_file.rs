@@ -39,7 +39,7 @@ pub fn parse(
     // The line of each record kept, for the glue found below a delegation afterwards.
     let mut record_lines: Vec<usize> = Vec::new();
     // Owners of NS records below the apex: delegations; what lies at or below them is glue.
-    let mut delegations: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut delegations: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let mut soa_at_apex = false;
     let mut origin = zone_name.clone();
     let mut default_ttl: Option<u32> = None;
@@ -251,6 +251,12 @@ pub fn parse(
         return Err(format!("no SOA record for {zone_name} at the zone's apex: not a zone export (dnscmd /ZoneExport always writes it); export the zone again"));
     }
     data.apex_seen(zone, true);
+    // A delegated child is another zone, which this export does not hold: its names are
+    // `unknown` (unless its own export is read too), as for a zone without its apex.
+    for cut in &delegations {
+        let child = data.zone_id(cut, source);
+        data.apex_seen(child, false);
+    }
     if !delegations.is_empty() {
         let mut kept = Vec::with_capacity(record_lines.len());
         let tail = data.records.split_off(first_record);
@@ -271,7 +277,7 @@ fn in_zone(name: &str, zone: &str) -> bool {
 }
 
 /// The delegation point at or above `name` within `zone`, if any.
-fn delegation_of<'s>(name: &str, zone: &str, delegations: &'s std::collections::HashSet<String>) -> Option<&'s str> {
+fn delegation_of<'s>(name: &str, zone: &str, delegations: &'s std::collections::BTreeSet<String>) -> Option<&'s str> {
     let mut rest = name;
     while rest.len() > zone.len() {
         if let Some(cut) = delegations.get(rest) {
@@ -494,8 +500,9 @@ mod tests {
     #[test]
     fn dnscmd_forward_zone() {
         let (data, problems) = read(CORP, None);
-        assert_eq!(data.zones.len(), 1);
-        assert_eq!(data.zones[0].name, "corp.example.test");
+        let zones: Vec<_> = data.zones.iter().map(|z| (z.name.as_str(), z.unusable)).collect();
+        // _msdcs is delegated (NS below the apex): another zone, not held by this export.
+        assert_eq!(zones, vec![("corp.example.test", false), ("_msdcs.corp.example.test", true)]);
         assert_eq!(&*data.zones[0].source, "zone.dns");
         assert_eq!(
             data.records,
@@ -683,6 +690,8 @@ mod tests {
             ]
         );
         assert!(!SkipReason::OutsideZone.is_defect());
+        assert!(data.holds("laboratory.corp.example.test"));
+        assert!(!data.holds("pc.sub.lab.corp.example.test") && !data.holds("lab.corp.example.test"));
     }
 
     #[test]
