@@ -9,6 +9,8 @@
 //!   or already equals the zone name or ends with `.` + the zone name (taken as written).
 //! - `Timestamp` is ISO 8601, UTC when it carries no zone; empty means a static record.
 //! - `TimeToLive` is seconds (`1200`) or a .NET TimeSpan (`00:20:00`, `1.00:00:00`).
+//! - A zone with no row at its apex (`@`, any type; the cmdlet always returns the SOA and NS)
+//!   is a partial export: reported, and the zone is unusable (its names are `unknown`).
 //! - `RecordData` is the address of an A/AAAA record, the target of a PTR/CNAME (trailing
 //!   dot optional, always absolute). Other record types are counted as unused.
 
@@ -393,8 +395,7 @@ mod tests {
         let text = "ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData\n\
                     z.test,@,SOA,,3600,x\n\
                     z.test,pc1,A,+262142-12-31T23:00:00,1200,10.0.0.1\n";
-        let mut data = DnsData::default();
-        data.as_of = Some(utc("2026-11-20T12:00:00Z").unwrap());
+        let mut data = DnsData { as_of: utc("2026-11-20T12:00:00Z"), ..DnsData::default() };
         let mut problems = Problems::default();
         parse(text, &Arc::from("records.csv"), &mut data, &mut problems);
         assert_eq!(data.records.len(), 1);

@@ -5,7 +5,13 @@
 //! Rules:
 //! - The zone (and the first origin) is the first `$ORIGIN` before any record; else the zone
 //!   named by dnscmd's `;  Database file X.dns for ZONE zone.` header; else the file name
-//!   without `.dns`. Every record of the file belongs to that zone, glue outside it included.
+//!   without `.dns`.
+//! - The file must hold the zone's SOA at its apex (dnscmd always writes it); else it is not a
+//!   zone export and reading fails. Records outside the zone, and at or below a delegation
+//!   (NS at a non-apex owner), are glue: counted as `OutsideZone`, not kept; the delegated
+//!   child is registered as a zone without data (its names are `unknown`).
+//! - A record timestamp that is implausible at `as_of` is reported as `bad time`; the record
+//!   is kept, and the audit gives it an unknown age.
 //! - `$TTL` sets the TTL of records that state none; without either the TTL is unknown (`None`).
 //!   `$INCLUDE` is not followed (a problem); later `$ORIGIN`s change how relative names read.
 //! - A record without `[AGE:]`, or with `[AGE:0]`, is static (no timestamp).
@@ -700,8 +706,7 @@ mod tests {
                     pc [AGE:2283864263] 1200 A 10.0.0.1\n\
                     old [AGE:1] 1200 A 10.0.0.2\n\
                     ok [AGE:3636304] 1200 A 10.0.0.3\n";
-        let mut data = DnsData::default();
-        data.as_of = Some(timefmt::parse_time_utc("2026-11-20T12:00:00Z").unwrap());
+        let mut data = DnsData { as_of: timefmt::parse_time_utc("2026-11-20T12:00:00Z"), ..DnsData::default() };
         let mut problems = Problems::default();
         parse(text, &Arc::from("zone.dns"), None, &mut data, &mut problems).unwrap();
         assert_eq!(data.records.len(), 3);
