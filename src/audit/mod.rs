@@ -279,9 +279,9 @@ fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAd
         remediation: None,
     };
     let disagreement = live.and_then(|l| l.disagreements.get(finding.fqdn.as_deref().unwrap_or_default()).or_else(|| l.disagreements.get(&rname)));
-    // The CNAME that owns the lease's name: from the live answer when there is one (a
-    // resolver returns the alias before the addresses), else from the data.
-    let cname = match live {
+    // The CNAME that owns the lease's name: from the live answer when it carries one, else
+    // from the data (the live engine returns the chain's addresses only).
+    let live_cname = match live {
         Some(live) => [live.a.get(finding.fqdn.as_deref().unwrap_or_default()), live.aaaa.get(finding.fqdn.as_deref().unwrap_or_default())]
             .into_iter()
             .flatten()
@@ -290,8 +290,9 @@ fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAd
                 RecordData::Cname(t) => Some(t.clone()),
                 _ => None,
             }),
-        None => forward.cname.clone(),
+        None => None,
     };
+    let cname = live_cname.or_else(|| forward.cname.clone());
     let ctx = remediation::Context {
         cname: cname.as_deref(),
         forward_covered: qualified && (forward.covered || live.is_some()),

@@ -271,6 +271,40 @@ mod tests {
     }
 
     #[test]
+    fn implausible_ad_timestamps_name_the_node() {
+        let mut d = DnsData::default();
+        let s: Arc<str> = Arc::from("ldaps://dc1:636/DC=corp.test,CN=MicrosoftDNS,DC=DomainDnsZones,DC=corp,DC=test");
+        let z = d.zone_id("corp.test", &s);
+        let ts = crate::timefmt::from_dns_hours(2_283_864_263);
+        d.records.push(DnsRecord { name: "pc.corp.test".into(), data: RecordData::Addr("10.0.0.1".parse().unwrap()), timestamp: ts, ttl: None, zone: z });
+        d.records.push(DnsRecord { name: "corp.test".into(), data: RecordData::Addr("10.0.0.2".parse().unwrap()), timestamp: crate::timefmt::from_dns_hours(1), ttl: None, zone: z });
+        let mut problems = Problems::default();
+        d.set_as_of(crate::timefmt::parse_time_utc("2026-11-20T12:00:00Z").unwrap(), &mut problems);
+        let got: Vec<String> = problems.list.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            vec![
+                "ldaps://dc1:636/DC=corp.test,CN=MicrosoftDNS,DC=DomainDnsZones,DC=corp,DC=test: bad time: node DC=pc,DC=corp.test,CN=MicrosoftDNS,DC=DomainDnsZones,DC=corp,DC=test: timestamp +262142-12-31T23:00:00Z is after --as-of 2026-11-20T12:00:00Z plus a day: the record's age is unknown",
+                "ldaps://dc1:636/DC=corp.test,CN=MicrosoftDNS,DC=DomainDnsZones,DC=corp,DC=test: bad time: node DC=@,DC=corp.test,CN=MicrosoftDNS,DC=DomainDnsZones,DC=corp,DC=test: timestamp 1601-01-01T01:00:00Z is before 1990: the record's age is unknown",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_dns_cannot_carry() {
+        assert_eq!(invalid_name("café-pc.corp.test"), None);
+        assert_eq!(invalid_name("_msdcs.corp.test"), None);
+        assert_eq!(invalid_name(&"a.".repeat(127).trim_end_matches('.').to_string()), None); // 253
+        assert_eq!(invalid_name(&"a.".repeat(128)), Some("longer than 253 characters"));
+        assert_eq!(invalid_name(&"é".repeat(32)), Some("a label longer than 63 octets")); // 64 octets
+        assert_eq!(invalid_name("pc\u{85}"), Some("a control character"));
+        assert_eq!(invalid_name("pc 1"), Some("ASCII characters other than letters, digits, hyphens and underscores"));
+        let mut d = DnsData::default();
+        d.zone_id("corp.test", &Arc::from("t"));
+        assert_eq!(d.covering_zone(&("x.".repeat(1_000_000) + "corp.test")), None);
+    }
+
+    #[test]
     fn covering_zone_is_most_specific() {
         let mut d = DnsData::default();
         let s: Arc<str> = Arc::from("t");
