@@ -79,7 +79,7 @@ impl<'a, 'd> Auditor<'a, 'd> {
     ) -> Auditor<'a, 'd> {
         let mut audited: Vec<&'a Lease> = leases.iter().filter(|l| l.is_audited(settings.as_of)).collect();
         audited.sort_by(|a, b| a.ip.cmp(&b.ip).then_with(|| a.hostname.cmp(&b.hostname)));
-        Auditor { leases: audited, directory, dns, index: RecordIndex::new(dns), live, settings }
+        Auditor { leases: audited, directory, dns, index: RecordIndex::new(dns, settings.as_of), live, settings }
     }
 
     /// Lets live DNS answers decide `a_status`/`ptr_status` (the ages still come from the data).
@@ -396,7 +396,7 @@ struct Forward<'d> {
 }
 
 impl<'d> RecordIndex<'d> {
-    fn new(dns: &'d DnsData) -> RecordIndex<'d> {
+    fn new(dns: &'d DnsData, as_of: DateTime<Utc>) -> RecordIndex<'d> {
         let records = dns.records.as_slice();
         let mut head: FxHashMap<&'d str, u32> = FxHashMap::default();
         head.reserve(records.len());
@@ -415,7 +415,7 @@ impl<'d> RecordIndex<'d> {
                 let o = &records[cur as usize];
                 if o.data == r.data {
                     duplicate = true;
-                    if newer(r, o) {
+                    if newer(r, o, as_of) {
                         next[i as usize] = next[cur as usize];
                         if prev == END {
                             head.insert(r.name.as_str(), i);
@@ -469,11 +469,16 @@ impl<'d> RecordIndex<'d> {
     }
 }
 
-/// Static records (no timestamp) are kept over dynamic copies; otherwise the later timestamp.
-fn newer(candidate: &DnsRecord, current: &DnsRecord) -> bool {
+/// Static records (no timestamp) are kept over dynamic copies; a plausible timestamp over an
+/// implausible one (a crafted copy must not hide the real one); otherwise the later timestamp.
+fn newer(candidate: &DnsRecord, current: &DnsRecord, as_of: DateTime<Utc>) -> bool {
     match (candidate.timestamp, current.timestamp) {
         (None, Some(_)) => true,
-        (Some(c), Some(o)) => c > o,
+        (Some(c), Some(o)) => match (dns::plausible_timestamp(c, as_of), dns::plausible_timestamp(o, as_of)) {
+            (true, false) => true,
+            (false, true) => false,
+            _ => c > o,
+        },
         _ => false,
     }
 }

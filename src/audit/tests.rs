@@ -378,6 +378,15 @@ fn implausible_timestamps_give_an_unknown_age_not_a_crash() {
 }
 
 #[test]
+fn a_crafted_copy_does_not_hide_the_real_record() {
+    // The same A record from two DCs' exports, one copy with a crafted future timestamp.
+    let mut w = World::new();
+    w.a(FQDN, IP, Some("2026-11-01T12:00:00Z")).a(FQDN, IP, Some("2999-01-01T00:00:00Z")).ptr(IP, FQDN, None);
+    let age = w.audit_one(lease(IP, Some("pc1"))).3.unwrap();
+    assert_eq!((age.kind, age.risk, age.timestamp), (RecordKind::Dynamic, Risk::High, Some(t("2026-11-01T12:00:00Z"))));
+}
+
+#[test]
 fn extreme_settings_and_lease_durations_do_not_overflow() {
     let mut w = World::new();
     w.a(FQDN, IP, Some("2026-11-01T12:00:00Z")).ptr(IP, FQDN, None);
