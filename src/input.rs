@@ -69,6 +69,9 @@ pub enum SkipReason {
     Superseded,
     /// The source refused to let us read it (an AD zone without read rights).
     AccessDenied,
+    /// A record in a zone export that the zone is not authoritative for: outside its origin,
+    /// or glue at or below a delegation (NS at a non-apex owner). Expected; counted, not kept.
+    OutsideZone,
 }
 
 impl SkipReason {
@@ -82,12 +85,13 @@ impl SkipReason {
             SkipReason::UnusedType => "record type not used",
             SkipReason::Superseded => "superseded by a later record",
             SkipReason::AccessDenied => "access denied",
+            SkipReason::OutsideZone => "outside the zone",
         }
     }
 
     /// Whether this skip is a defect in the input (warned about) rather than expected filtering.
     pub fn is_defect(self) -> bool {
-        !matches!(self, SkipReason::UnusedType | SkipReason::Superseded)
+        !matches!(self, SkipReason::UnusedType | SkipReason::Superseded | SkipReason::OutsideZone)
     }
 }
 

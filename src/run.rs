@@ -84,6 +84,7 @@ pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result
     let directory = Directory::new(computers);
 
     let mut dns_data = ad.dns;
+    dns_data.set_as_of(audit_settings.as_of, &mut problems);
     for path in &settings.dns_records {
         dns::read_file(path, &settings.input_times, &mut dns_data, &mut problems)?;
     }

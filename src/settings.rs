@@ -25,6 +25,10 @@ pub enum SettingsError {
     Invalid { option: &'static str, message: String },
 }
 
+/// The longest duration an option takes (`--no-refresh` and the others, also from the config
+/// file): ten years.
+const MAX_DURATION_DAYS: i64 = 3650;
+
 fn invalid(option: &'static str, message: impl Into<String>) -> SettingsError {
     SettingsError::Invalid { option, message: message.into() }
 }
@@ -262,7 +266,13 @@ impl AuditArgs {
     /// Validates into [`Settings`]. `now` is the clock value (the default `--as-of`).
     pub fn into_settings(self, now: DateTime<Utc>) -> Result<Settings, SettingsError> {
         let duration = |option: &'static str, v: &Option<String>, default: TimeDelta| match v {
-            Some(s) => parse_duration(s).map_err(|m| invalid(option, m)),
+            // Over ten years no interval is meaningful, and time sums with it could overflow.
+            Some(s) => match parse_duration(s).map_err(|m| invalid(option, m))? {
+                d if d > TimeDelta::days(MAX_DURATION_DAYS) => {
+                    Err(invalid(option, format!("'{}' is longer than ten years ({MAX_DURATION_DAYS}d)", s.trim())))
+                }
+                d => Ok(d),
+            },
             None => Ok(default),
         };
         let week = TimeDelta::days(7);
@@ -450,6 +460,25 @@ mod tests {
         assert!(e.starts_with("--fail-on: 'sometimes'"), "{e}");
         let e = AuditArgs::default().into_settings(now()).unwrap_err().to_string();
         assert!(e.contains("no lease source"), "{e}");
+    }
+
+    #[test]
+    fn durations_over_ten_years_are_refused() {
+        let with = |f: fn(&mut AuditArgs, String), v: &str| {
+            let mut a = AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
+            f(&mut a, v.to_string());
+            a.into_settings(now()).map(|_| ()).map_err(|e| e.to_string())
+        };
+        assert_eq!(with(|a, v| a.no_refresh = Some(v), "100000000d"), Err("--no-refresh: '100000000d' is longer than ten years (3650d)".into()));
+        assert_eq!(with(|a, v| a.refresh = Some(v), "3651d"), Err("--refresh: '3651d' is longer than ten years (3650d)".into()));
+        assert_eq!(with(|a, v| a.scavenging_interval = Some(v), "522w"), Err("--scavenging-interval: '522w' is longer than ten years (3650d)".into()));
+        assert_eq!(with(|a, v| a.timeout = Some(v), "315360001s"), Err("--timeout: '315360001s' is longer than ten years (3650d)".into()));
+        assert_eq!(with(|a, v| a.no_refresh = Some(v), "3650d"), Ok(()));
+        // The config file's values are validated as the options they fill.
+        let file = parse_config("no_refresh = \"99999d\"\n").unwrap();
+        let mut a = AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
+        a.no_refresh = file.no_refresh;
+        assert_eq!(a.into_settings(now()).unwrap_err().to_string(), "--no-refresh: '99999d' is longer than ten years (3650d)");
     }
 
     #[test]

@@ -18,7 +18,7 @@ const LEASES: &str = "\"IPAddress\",\"ScopeId\",\"AddressState\",\"ClientId\",\"
 \"10.0.16.21\",\"10.0.16.0\",\"Active\",\"00-15-5d-01-02-03\",\"pc1.corp.example.test\",\"2026-11-30T00:00:00Z\",\"Complete\"\r\n\
 \"10.0.16.22\",\"10.0.16.0\",\"Active\",\"00-15-5d-01-02-04\",\"-2+3\",\"2026-11-30T00:00:00Z\",\"Complete\"\r\n";
 
-const ZONE: &str = "$ORIGIN corp.example.test.\r\npc1 [AGE:3733236] 1200 A 10.0.16.21\r\n";
+const ZONE: &str = "$ORIGIN corp.example.test.\r\n@ 3600 SOA dc1 hostmaster 1 900 600 86400 3600\r\npc1 [AGE:3733236] 1200 A 10.0.16.21\r\n";
 
 #[test]
 fn writes_the_header_and_escapes_formulas() {
@@ -42,8 +42,8 @@ fn writes_the_header_and_escapes_formulas() {
 fn fail_on_sets_exit_code_one() {
     let d = scratch();
     let leases = write(d.path(), "leases.csv", LEASES);
-    let zone = write(d.path(), "corp.dns", "$ORIGIN corp.example.test.\r\n");
-    let rev = write(d.path(), "rev.dns", "$ORIGIN 16.0.10.in-addr.arpa.\r\n");
+    let zone = write(d.path(), "corp.dns", "$ORIGIN corp.example.test.\r\n@ SOA dc1 hostmaster 1 2 3 4 5\r\n");
+    let rev = write(d.path(), "rev.dns", "$ORIGIN 16.0.10.in-addr.arpa.\r\n@ SOA dc1.corp.example.test. hostmaster 1 2 3 4 5\r\n");
     let base = ["audit", "--leases", &leases, "--dns-records", &zone, "--dns-records", &rev, "--as-of", "2026-11-20T12:00:00Z", "--output", "-"];
     assert_eq!(ddns_audit(&base, d.path()).code, 0);
     let with = |level: &str| {

@@ -79,7 +79,7 @@ impl<'a, 'd> Auditor<'a, 'd> {
     ) -> Auditor<'a, 'd> {
         let mut audited: Vec<&'a Lease> = leases.iter().filter(|l| l.is_audited(settings.as_of)).collect();
         audited.sort_by(|a, b| a.ip.cmp(&b.ip).then_with(|| a.hostname.cmp(&b.hostname)));
-        Auditor { leases: audited, directory, dns, index: RecordIndex::new(dns), live, settings }
+        Auditor { leases: audited, directory, dns, index: RecordIndex::new(dns, settings.as_of), live, settings }
     }
 
     /// Lets live DNS answers decide `a_status`/`ptr_status` (the ages still come from the data).
@@ -108,8 +108,13 @@ impl<'a, 'd> Auditor<'a, 'd> {
     /// The questions live DNS must answer: the fqdn of every audited lease with a host name
     /// (A and AAAA), and every audited address (PTR). De-duplicated, in a stable order.
     pub fn questions(&self) -> (Vec<String>, Vec<IpAddr>) {
-        let mut names: Vec<String> =
-            self.leases.iter().filter_map(|l| fqdn(l.hostname.as_deref(), self.settings.domain.as_deref())).collect();
+        // Names DNS cannot carry are not asked (their rows are `missing` without asking).
+        let mut names: Vec<String> = self
+            .leases
+            .iter()
+            .filter_map(|l| fqdn(l.hostname.as_deref(), self.settings.domain.as_deref()))
+            .filter(|n| dns::invalid_name(n).is_none())
+            .collect();
         names.sort_unstable();
         names.dedup();
         let mut ips: Vec<IpAddr> = self.leases.iter().map(|l| l.ip).collect();
@@ -174,7 +179,11 @@ fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAd
 
     // Forward: A/AAAA of the name (through CNAMEs), from live answers when there are any,
     // else from the data; compared within the lease's address family.
-    let forward = index.addresses(&name, dns);
+    let forward = if dns::invalid_name(&name).is_none() {
+        index.addresses(&name, dns)
+    } else {
+        Forward { records: Vec::new(), cname: None, covered: false }
+    };
     let (mut a_records, a_answer) = match live {
         Some(live) => {
             let family = if lease.ip.is_ipv4() { &live.a } else { &live.aaaa };
@@ -202,7 +211,12 @@ fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAd
     // unknown, and the remediation asks for the suffix, rather than calling records missing
     // or a correct PTR stale.
     let qualified = name.contains('.');
-    let (a_status, a_failure) = if qualified {
+    // A name DNS cannot carry has no record anywhere and cannot get one: `missing`, whatever
+    // the data says (it is not looked up; the remediation says to rename the device).
+    let valid = dns::invalid_name(&name).is_none();
+    let (a_status, a_failure) = if !valid {
+        (RecordStatus::Missing, None)
+    } else if qualified {
         side_status(a_answer, forward.covered, || compare(&same_family, &lease.ip, |a| !not_leased.contains(a)))
     } else {
         (RecordStatus::Unknown, None)
@@ -230,7 +244,7 @@ fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAd
     };
     ptr_records.sort_unstable();
     ptr_records.dedup();
-    let reverse_covered = dns.covering_zone(&rname).is_some();
+    let reverse_covered = dns.holds(&rname);
     let (ptr_status, ptr_failure) = if qualified {
         side_status(ptr_answer, reverse_covered, || compare(&ptr_records, &name, |_| false))
     } else {
@@ -265,7 +279,22 @@ fn audit_one<'a>(lease: &'a Lease, fqdn: Option<String>, leased_to: &dyn Fn(IpAd
         remediation: None,
     };
     let disagreement = live.and_then(|l| l.disagreements.get(finding.fqdn.as_deref().unwrap_or_default()).or_else(|| l.disagreements.get(&rname)));
+    // The CNAME that owns the lease's name: from the live answer when it carries one, else
+    // from the data (the live engine returns the chain's addresses only).
+    let live_cname = match live {
+        Some(live) => [live.a.get(finding.fqdn.as_deref().unwrap_or_default()), live.aaaa.get(finding.fqdn.as_deref().unwrap_or_default())]
+            .into_iter()
+            .flatten()
+            .flat_map(answer_records)
+            .find_map(|d| match d {
+                RecordData::Cname(t) => Some(t.clone()),
+                _ => None,
+            }),
+        None => None,
+    };
+    let cname = live_cname.or_else(|| forward.cname.clone());
     let ctx = remediation::Context {
+        cname: cname.as_deref(),
         forward_covered: qualified && (forward.covered || live.is_some()),
         reverse_covered: !qualified || reverse_covered || live.is_some(),
         a_failure,
@@ -360,12 +389,14 @@ const END: u32 = u32::MAX;
 
 struct Forward<'d> {
     records: Vec<&'d DnsRecord>,
+    /// The target of the name's own CNAME, when the name is an alias.
+    cname: Option<String>,
     /// Whether any zone in the data holds the name (or the CNAME chain's last name).
     covered: bool,
 }
 
 impl<'d> RecordIndex<'d> {
-    fn new(dns: &'d DnsData) -> RecordIndex<'d> {
+    fn new(dns: &'d DnsData, as_of: DateTime<Utc>) -> RecordIndex<'d> {
         let records = dns.records.as_slice();
         let mut head: FxHashMap<&'d str, u32> = FxHashMap::default();
         head.reserve(records.len());
@@ -384,7 +415,7 @@ impl<'d> RecordIndex<'d> {
                 let o = &records[cur as usize];
                 if o.data == r.data {
                     duplicate = true;
-                    if newer(r, o) {
+                    if newer(r, o, as_of) {
                         next[i as usize] = next[cur as usize];
                         if prev == END {
                             head.insert(r.name.as_str(), i);
@@ -420,27 +451,34 @@ impl<'d> RecordIndex<'d> {
     /// A/AAAA records of `name`, following up to 8 CNAMEs as a resolver would.
     fn addresses(&self, name: &str, dns: &DnsData) -> Forward<'d> {
         let mut current = name.to_string();
+        let mut cname = None;
         for _ in 0..8 {
             if let Some(target) = self.get(&current).find_map(|r| match &r.data {
                 RecordData::Cname(t) => Some(t.clone()),
                 _ => None,
             }) {
+                cname.get_or_insert_with(|| target.clone());
                 current = target;
                 continue;
             }
             let records = self.get(&current).filter(|r| matches!(r.data, RecordData::Addr(_))).collect();
-            return Forward { records, covered: dns.covering_zone(&current).is_some() };
+            return Forward { records, cname, covered: dns.holds(&current) };
         }
         // A CNAME loop or an absurd chain: what a resolver would fail on.
-        Forward { records: Vec::new(), covered: false }
+        Forward { records: Vec::new(), cname, covered: false }
     }
 }
 
-/// Static records (no timestamp) are kept over dynamic copies; otherwise the later timestamp.
-fn newer(candidate: &DnsRecord, current: &DnsRecord) -> bool {
+/// Static records (no timestamp) are kept over dynamic copies; a plausible timestamp over an
+/// implausible one (a crafted copy must not hide the real one); otherwise the later timestamp.
+fn newer(candidate: &DnsRecord, current: &DnsRecord, as_of: DateTime<Utc>) -> bool {
     match (candidate.timestamp, current.timestamp) {
         (None, Some(_)) => true,
-        (Some(c), Some(o)) => c > o,
+        (Some(c), Some(o)) => match (dns::plausible_timestamp(c, as_of), dns::plausible_timestamp(o, as_of)) {
+            (true, false) => true,
+            (false, true) => false,
+            _ => c > o,
+        },
         _ => false,
     }
 }

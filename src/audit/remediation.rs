@@ -9,6 +9,9 @@ use crate::timefmt::rfc3339;
 
 /// Facts the sentence needs beyond the finding itself.
 pub struct Context<'a> {
+    /// The target of the CNAME at the lease's name: the alias owns the name, so the client
+    /// cannot register its own A/AAAA record there.
+    pub cname: Option<&'a str>,
     pub forward_covered: bool,
     pub reverse_covered: bool,
     /// Why the live A/AAAA or PTR lookup failed, when it did.
@@ -63,7 +66,11 @@ fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Optio
                 (true, false) => format!("{fqdn} has no {rr} record for {ip}"),
                 _ => format!("{ip} has no PTR record for {fqdn}"),
             };
-            if let Some(bad) = invalid_dns_name(fqdn) {
+            if let (true, Some(target)) = (f.a_status == RecordStatus::Missing, ctx.cname) {
+                format!(
+                    "{fqdn} is a CNAME to {target}, which has no {rr} record: the CNAME owns the name, so the client cannot register its own; remove the CNAME (or repoint it to a name that has {ip}), then run ipconfig /registerdns on the client"
+                )
+            } else if let Some(bad) = crate::dns::invalid_name(fqdn) {
                 format!("{what}: the name is not a valid DNS name ({bad}), so it cannot be registered; rename the device")
             } else if pending {
                 format!(
@@ -86,12 +93,16 @@ fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Optio
         }
         Status::Stale => {
             let mut parts = Vec::new();
-            match f.a_status {
-                RecordStatus::Mismatch => parts.push(format!(
+            match (f.a_status, ctx.cname) {
+                (RecordStatus::Mismatch | RecordStatus::Extra, Some(target)) => parts.push(format!(
+                    "{fqdn} is a CNAME to {target}, which resolves to {}: the CNAME owns the name, so the client cannot register its own {rr} record for {ip}; remove the CNAME (or repoint it), then run ipconfig /registerdns on the client",
+                    join(&f.a_records)
+                )),
+                (RecordStatus::Mismatch, None) => parts.push(format!(
                     "{fqdn} resolves to {} instead of its lease address {ip}: delete the stale {rr} record and run ipconfig /registerdns on the client (and have the DHCP server discard A and PTR records when leases are deleted)",
                     join(&f.a_records)
                 )),
-                RecordStatus::Extra => {
+                (RecordStatus::Extra, None) => {
                     parts.push(format!(
                         "{fqdn} also resolves to {}, not leased to it: delete the stale {rr} record (and have the DHCP server discard A and PTR records when leases are deleted)",
                         join(ctx.not_leased)
@@ -190,22 +201,3 @@ fn capitalise(s: String) -> String {
     }
 }
 
-/// Why a name cannot be registered in DNS, if it cannot (RFC 1123 host names; `_` tolerated
-/// as Windows DNS does).
-fn invalid_dns_name(name: &str) -> Option<&'static str> {
-    if name.len() > 253 {
-        return Some("longer than 253 characters");
-    }
-    for label in name.split('.') {
-        if label.is_empty() {
-            return Some("an empty label");
-        }
-        if label.len() > 63 {
-            return Some("a label longer than 63 characters");
-        }
-        if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            return Some("characters other than letters, digits and hyphens");
-        }
-    }
-    None
-}

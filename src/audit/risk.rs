@@ -43,6 +43,11 @@ pub fn assess(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSe
     let Some(ts) = record.timestamp else {
         return RecordAge { kind: RecordKind::Static, timestamp: None, scavenge_after: None, risk: Risk::None, is_ptr };
     };
+    // A timestamp no DNS server could have written (the reader reported it as `bad time`):
+    // the record exists, but nothing is known of its age.
+    if !crate::dns::plausible_timestamp(ts, settings.as_of) {
+        return RecordAge { is_ptr, ..RecordAge::unknown() };
+    }
     // Offline exports do not say whether aging is on: records carrying timestamps are taken as
     // aging on (README); AD's dNSProperty says it exactly.
     let aging = settings.assume_aging || zone.aging.enabled.unwrap_or(true);
@@ -51,17 +56,23 @@ pub fn assess(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSe
     }
     let no_refresh = zone.aging.no_refresh.unwrap_or(settings.no_refresh);
     let refresh = zone.aging.refresh.unwrap_or(settings.refresh);
-    let scavenge_after = ts + no_refresh + refresh;
+    // Checked: the intervals come from AD or the options, the lease duration from the input.
+    let Some(scavenge_after) = ts.checked_add_signed(no_refresh).and_then(|t| t.checked_add_signed(refresh)) else {
+        return RecordAge { is_ptr, ..RecordAge::unknown() };
+    };
     let risk = risk_of(ts, scavenge_after, no_refresh, slack(lease), settings);
     RecordAge { kind: RecordKind::Dynamic, timestamp: Some(ts), scavenge_after: Some(scavenge_after), risk, is_ptr }
 }
 
 /// SPEC: not being refreshed when `as_of − timestamp > no_refresh + slack`; then `high` when
 /// `scavenge_after ≤ as_of + scavenging_interval`, else `medium`; refreshed normally is `low`.
+/// Sums that overflow saturate: a limit beyond chrono's range is never reached.
 pub fn risk_of(ts: DateTime<Utc>, scavenge_after: DateTime<Utc>, no_refresh: TimeDelta, slack: TimeDelta, s: &AuditSettings) -> Risk {
-    if s.as_of - ts <= no_refresh + slack {
+    let allowed = no_refresh.checked_add(&slack).unwrap_or(TimeDelta::MAX);
+    let horizon = s.as_of.checked_add_signed(s.scavenging_interval).unwrap_or(DateTime::<Utc>::MAX_UTC);
+    if s.as_of.signed_duration_since(ts) <= allowed {
         Risk::Low
-    } else if scavenge_after <= s.as_of + s.scavenging_interval {
+    } else if scavenge_after <= horizon {
         Risk::High
     } else {
         Risk::Medium

@@ -330,6 +330,120 @@ fn cname_is_followed() {
 }
 
 #[test]
+fn a_dangling_cname_owns_the_name() {
+    let mut w = World::new();
+    w.add(FQDN, RecordData::Cname("gone.corp.example.test".into()), None);
+    w.ptr(IP, FQDN, None);
+    let (status, a, p, _, rem) = w.audit_one(lease(IP, Some("pc1")));
+    assert_eq!((status, a, p), (Status::Missing, RecordStatus::Missing, RecordStatus::Ok));
+    assert_eq!(
+        rem.as_deref(),
+        Some("pc1.corp.example.test is a CNAME to gone.corp.example.test, which has no A record: the CNAME owns the name, so the client cannot register its own; remove the CNAME (or repoint it to a name that has 10.0.16.21), then run ipconfig /registerdns on the client")
+    );
+}
+
+#[test]
+fn a_cname_pointing_elsewhere_is_removed_not_an_a_record() {
+    let mut w = World::new();
+    w.add(FQDN, RecordData::Cname("web1.corp.example.test".into()), None);
+    w.a("web1.corp.example.test", "10.0.0.80", None).ptr(IP, FQDN, None);
+    let (status, a, _, _, rem) = w.audit_one(lease(IP, Some("pc1")));
+    assert_eq!((status, a), (Status::Stale, RecordStatus::Mismatch));
+    assert_eq!(
+        rem.as_deref(),
+        Some("pc1.corp.example.test is a CNAME to web1.corp.example.test, which resolves to 10.0.0.80: the CNAME owns the name, so the client cannot register its own A record for 10.0.16.21; remove the CNAME (or repoint it), then run ipconfig /registerdns on the client")
+    );
+}
+
+#[test]
+fn implausible_timestamps_give_an_unknown_age_not_a_crash() {
+    // [AGE:2283864263] (year 262142), a time before 1990, and more than a day after as-of.
+    for ts in ["+262142-12-31T23:00:00Z", "1601-01-01T01:00:00Z", "2026-11-25T12:00:01Z"] {
+        let mut w = World::new();
+        let t = DateTime::parse_from_rfc3339(ts).map(|t| t.with_timezone(&Utc)).ok();
+        let t = t.or_else(|| crate::timefmt::from_dns_hours(2_283_864_263));
+        w.dns.records.push(DnsRecord { name: FQDN.into(), data: RecordData::Addr(IP.parse().unwrap()), timestamp: t, ttl: None, zone: 0 });
+        w.ptr(IP, FQDN, None);
+        let mut l = lease(IP, Some("pc1"));
+        l.duration = Some(TimeDelta::MAX);
+        let (status, a, p, age, rem) = w.audit_one(l);
+        let age = age.unwrap();
+        assert_eq!((status, a, p, rem), (Status::Ok, RecordStatus::Ok, RecordStatus::Ok, None), "{ts}");
+        assert_eq!((age.kind, age.risk, age.timestamp, age.scavenge_after), (RecordKind::Unknown, Risk::Unknown, None, None), "{ts}");
+    }
+    // A day after as-of is still plausible (clock skew between DCs).
+    let mut w = World::new();
+    w.a(FQDN, IP, Some("2026-11-25T12:00:00Z")).ptr(IP, FQDN, None);
+    assert_eq!(w.audit_one(lease(IP, Some("pc1"))).3.unwrap().kind, RecordKind::Dynamic);
+}
+
+#[test]
+fn a_crafted_copy_does_not_hide_the_real_record() {
+    // The same A record from two DCs' exports, one copy with a crafted future timestamp.
+    let mut w = World::new();
+    w.a(FQDN, IP, Some("2026-11-01T12:00:00Z")).a(FQDN, IP, Some("2999-01-01T00:00:00Z")).ptr(IP, FQDN, None);
+    let age = w.audit_one(lease(IP, Some("pc1"))).3.unwrap();
+    assert_eq!((age.kind, age.risk, age.timestamp), (RecordKind::Dynamic, Risk::High, Some(t("2026-11-01T12:00:00Z"))));
+}
+
+#[test]
+fn extreme_settings_and_lease_durations_do_not_overflow() {
+    let mut w = World::new();
+    w.a(FQDN, IP, Some("2026-11-01T12:00:00Z")).ptr(IP, FQDN, None);
+    let mut s = settings();
+    s.no_refresh = TimeDelta::MAX;
+    s.scavenging_interval = TimeDelta::MAX;
+    let mut l = lease(IP, Some("pc1"));
+    l.duration = Some(TimeDelta::MAX);
+    let rows = w.audit_with(vec![l], &s);
+    assert_eq!(rows[0].3.as_ref().map(|a| (a.kind, a.risk)), Some((RecordKind::Unknown, Risk::Unknown)));
+    s.no_refresh = TimeDelta::days(7);
+    let rows = w.audit_with(vec![lease(IP, Some("pc1"))], &s);
+    assert_eq!(rows[0].3.as_ref().map(|a| a.risk), Some(Risk::High));
+}
+
+#[test]
+fn names_in_a_zone_without_its_apex_are_unknown_never_missing() {
+    let mut w = World::new();
+    w.dns.apex_seen(1, false); // the reverse zone came without its SOA
+    w.a(FQDN, IP, None);
+    let (status, a, p, _, rem) = w.audit_one(lease(IP, Some("pc1")));
+    assert_eq!((status, a, p), (Status::Unknown, RecordStatus::Ok, RecordStatus::Unknown));
+    assert_eq!(
+        rem.as_deref(),
+        Some("No reverse zone holds 10.0.16.21: create 16.0.10.in-addr.arpa (or add its export) so the PTR record of pc1.corp.example.test can be registered and checked")
+    );
+}
+
+#[test]
+fn names_dns_cannot_carry_are_missing_without_a_lookup() {
+    let w = World::new();
+    // A multi-megabyte name: refused before any lookup, in linear time.
+    let huge = "a.".repeat(2_000_000) + "corp.example.test";
+    let started = std::time::Instant::now();
+    let (status, a, p, _, rem) = w.audit_one(lease(IP, Some(&huge)));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!((status, a, p), (Status::Missing, RecordStatus::Missing, RecordStatus::Missing));
+    let rem = rem.unwrap();
+    assert!(rem.starts_with("a.a.a."), "{}", &rem[..40]);
+    assert!(rem.ends_with(".corp.example.test has neither an A record nor a PTR record for 10.0.16.21: the name is not a valid DNS name (longer than 253 characters), so it cannot be registered; rename the device"));
+    for (name, why) in [
+        (format!("{}.corp.example.test", "x".repeat(64)), "a label longer than 63 octets"),
+        ("pc..corp.example.test".to_string(), "an empty label"),
+        ("pc\u{0}1".to_string(), "a control character"),
+        ("john's iphone".to_string(), "ASCII characters other than letters, digits, hyphens and underscores"),
+    ] {
+        let rem = w.audit_one(lease(IP, Some(&name))).4.unwrap();
+        assert!(rem.contains(&format!("the name is not a valid DNS name ({why})")), "{rem}");
+    }
+    // UTF-8 names are valid in Windows DNS (the default name checking is Multibyte UTF-8).
+    let mut w = World::new();
+    w.a("café-pc.corp.example.test", IP, None).ptr(IP, "café-pc.corp.example.test", None);
+    let (status, a, p, _, _) = w.audit_one(lease(IP, Some("Café-PC")));
+    assert_eq!((status, a, p), (Status::Ok, RecordStatus::Ok, RecordStatus::Ok));
+}
+
+#[test]
 fn computer_join_by_dns_host_name_then_name() {
     let c = |name: &str, dns: Option<&str>| Computer {
         name: name.into(),

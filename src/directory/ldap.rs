@@ -453,16 +453,18 @@ impl DirectorySource for AdClient {
                 Err(e) => return Err(e),
             }
             // Every zone has at least its apex (`@`, SOA and NS). AD does not refuse a search the
-            // account may not read: it hides the entries. A zone with nothing visible is
-            // therefore taken as unreadable and left out, so that its names come out
+            // account may not read: it hides the entries. A zone whose apex is not visible is
+            // therefore unusable (as a zone export without its SOA), so that its names come out
             // `unknown`, never `missing`.
-            if nodes.is_empty() {
+            let apex_visible = nodes.iter().any(|n| n.first_str("name").is_some_and(|l| l == "@"));
+            if !apex_visible {
+                let what = if nodes.is_empty() { "no record is visible" } else { "its apex (@) is not visible" };
                 problems.push(&source, 0, SkipReason::AccessDenied, format!(
-                    "zone {zone_name}: no record is visible, not even its SOA at @: the bind account probably may not read it (its names are reported unknown)"
+                    "zone {zone_name}: {what}, not even its SOA at @: the bind account probably may not read it (its names are reported unknown)"
                 ));
-                continue;
             }
             let zone = data.zone_id(&zone_name, &zone_source);
+            data.apex_seen(zone, apex_visible);
             if let Some(z) = data.zones.get_mut(zone)
                 && z.aging == crate::dns::ZoneAging::default()
             {

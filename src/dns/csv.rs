@@ -10,8 +10,12 @@
 //! - `Timestamp` is ISO 8601 or the exporting machine's culture format (in the file's date
 //!   order, see [`timefmt::DateOrderScan`]), UTC when it carries no zone; empty means a static record.
 //! - `TimeToLive` is seconds (`1200`) or a .NET TimeSpan (`00:20:00`, `1.00:00:00`).
+//! - A zone with no row at its apex (`@`, any type; the cmdlet always returns the SOA and NS)
+//!   is a partial export: reported, and the zone is unusable (its names are `unknown`).
 //! - `RecordData` is the address of an A/AAAA record, the target of a PTR/CNAME (trailing
 //!   dot optional, always absolute). Other record types are counted as unused.
+
+use chrono::{DateTime, Utc};
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
@@ -35,6 +39,8 @@ pub fn parse(
     let mut rows = Rows::new(text);
     let mut cols: Option<Columns> = None;
     let mut row = csv::StringRecord::new();
+    // Each zone named in the file, and whether a row (of any type) sits at its apex.
+    let mut apex: Vec<(String, bool)> = Vec::new();
     while let Some((line, read)) = rows.next(&mut row) {
         if let Err(e) = read {
             problems.push(source, line, SkipReason::Malformed, format!("unreadable CSV row: {e}"));
@@ -62,11 +68,39 @@ pub fn parse(
             problems.push(source, line, SkipReason::Truncated, format!("{} of {} fields", row.len(), c.width));
             continue;
         }
+        note_apex(&row, c, &mut apex);
         if let Some(rec) = record(&row, c, line, source, &utc, data, problems) {
             data.records.push(rec);
         }
     }
+    // Get-DnsServerResourceRecord always lists the apex's SOA and NS: a zone without them was
+    // exported partly (filtered by type or name), so its absent names prove nothing.
+    for (zone_name, seen) in apex {
+        let zone = data.zone_id(&zone_name, source);
+        if !seen {
+            problems.push(source, 0, SkipReason::MissingField, format!(
+                "zone {zone_name}: no record at its apex (@), not even the SOA: the export is partial, so its names are reported unknown"
+            ));
+        }
+        data.apex_seen(zone, seen);
+    }
     Ok(())
+}
+
+/// Records the row's zone, and whether the row is at the zone's apex.
+fn note_apex(row: &csv::StringRecord, c: &Columns, apex: &mut Vec<(String, bool)>) {
+    let field = |i: usize| row.get(i).unwrap_or("").trim();
+    let (zone_name, host) = (field(c.zone), field(c.host));
+    if zone_name.is_empty() || host.is_empty() {
+        return;
+    }
+    let zone = normalize_name(zone_name);
+    let at_apex = owner_name(host, &zone) == zone;
+    // Exports hold a handful of zones: a list beats a map.
+    match apex.iter_mut().find(|(z, _)| *z == zone) {
+        Some((_, seen)) => *seen |= at_apex,
+        None => apex.push((zone, at_apex)),
+    }
 }
 
 /// The rows of a PowerShell `Export-Csv` file with the physical line each starts on, shared by
@@ -183,11 +217,14 @@ fn record(
         match utc.parse(stamp, utc.date_order) {
             Some(t) => Some(t),
             None => {
-                problems.push(source, line, SkipReason::BadTime, format!("Timestamp '{stamp}' is not a time"));
-                return None;
+                // The record exists whatever its stamp says: dropping it would make its host
+                // `missing`. Kept as dynamic with an age nobody can know.
+                problems.push(source, line, SkipReason::BadTime, format!("Timestamp '{stamp}' is not a time: the record's age is unknown"));
+                Some(DateTime::<Utc>::MIN_UTC)
             }
         }
     };
+    let unreadable = timestamp == Some(DateTime::<Utc>::MIN_UTC);
     let ttl = match c.ttl.map(field).filter(|t| !t.is_empty()) {
         None => None,
         Some(t) => match parse_timespan(t) {
@@ -212,6 +249,9 @@ fn record(
     let zone_norm = normalize_name(zone_name);
     let name = owner_name(host, &zone_norm);
     let zone = data.zone_id(&zone_norm, source);
+    if let Some(detail) = data.check_timestamp(timestamp).filter(|_| !unreadable) {
+        problems.push(source, line, SkipReason::BadTime, format!("{name}: {detail}"));
+    }
     Some(DnsRecord { name, data: rdata, timestamp, ttl, zone })
 }
 
@@ -279,10 +319,12 @@ mod tests {
         let text = "ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData\n\
                     corp.example.test,a,A,10/01/2026 18:00:00,1200,10.0.16.1\n\
                     corp.example.test,b,A,28/11/2026 09:12:40,1200,10.0.16.2\n\
-                    corp.example.test,c,A,,1200,10.0.16.3\n";
+                    corp.example.test,c,A,,1200,10.0.16.3\n\
+                    corp.example.test,@,NS,,3600,dc1.corp.example.test.\n";
         let berlin = timefmt::InputTimes { date_order: None, zone: timefmt::InputZone::from_name("Europe/Berlin").unwrap() };
         let (data, problems) = read_with(text, &berlin).unwrap();
-        assert!(problems.is_empty(), "{problems:?}");
+        // The apex NS is read only as proof of a whole export.
+        assert!(problems.iter().all(|p| p.reason == SkipReason::UnusedType), "{problems:?}");
         let got: Vec<_> = data.records.iter().map(|r| r.timestamp.map(timefmt::rfc3339)).collect();
         assert_eq!(got, vec![Some("2026-01-10T18:00:00Z".into()), Some("2026-11-28T09:12:40Z".into()), None]);
         // Alone, 10/01 could be either: 11/28 makes the file month-first.
@@ -324,15 +366,19 @@ mod tests {
                 rec("5.16.0.10.in-addr.arpa", RecordData::Ptr("printer1.corp.example.test".into()), None, 3600, 1),
             ]
         );
-        assert_eq!(reasons(&problems), vec![(8, SkipReason::UnusedType), (9, SkipReason::UnusedType)]);
+        assert_eq!(
+            reasons(&problems),
+            vec![(8, SkipReason::UnusedType), (9, SkipReason::UnusedType), (14, SkipReason::UnusedType), (15, SkipReason::UnusedType)]
+        );
         assert_eq!(problems[0].detail, "NS record");
+        assert!(data.zones.iter().all(|z| !z.unusable));
     }
 
     #[test]
     fn header_any_order_without_type_line_or_ttl() {
-        let text = "recorddata,RECORDTYPE,hostname,zonename,timestamp\n10.0.0.1,a,PC9,Z.Test,\n";
+        let text = "recorddata,RECORDTYPE,hostname,zonename,timestamp\n10.0.0.1,a,PC9,Z.Test,\nns.,NS,@,z.test,\n";
         let (data, problems) = read(text);
-        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(reasons(&problems), vec![(3, SkipReason::UnusedType)]);
         assert_eq!(data.records, vec![DnsRecord { name: "pc9.z.test".into(), data: addr("10.0.0.1"), timestamp: None, ttl: None, zone: 0 }]);
     }
 
@@ -347,11 +393,13 @@ mod tests {
                     z.test,,A,,1200,10.0.0.6\n\
                     z.test,pc7,A,,1200,\n\
                     z.test,pc8,A,,00:20:00,10.0.0.8\n\
+                    z.test,@,NS,,1200,ns.\n\
                     z.test,\"pc9,A,,1200,10.0.0.9\n";
         let (data, problems) = read(text);
-        assert_eq!(data.records.len(), 1);
-        assert_eq!(data.records[0].name, "pc8.z.test");
-        assert_eq!(data.records[0].ttl, Some(1200));
+        // pc4's unreadable stamp is reported, but the record is kept (dynamic, age unknown).
+        let names: Vec<_> = data.records.iter().map(|r| (r.name.as_str(), r.timestamp)).collect();
+        assert_eq!(names, vec![("pc4.z.test", Some(DateTime::<Utc>::MIN_UTC)), ("pc8.z.test", None)]);
+        assert_eq!(data.records[1].ttl, Some(1200));
         assert_eq!(
             reasons(&problems),
             vec![
@@ -362,10 +410,40 @@ mod tests {
                 (6, SkipReason::BadTime),
                 (7, SkipReason::MissingField),
                 (8, SkipReason::MissingField),
-                (10, SkipReason::Truncated),
+                (10, SkipReason::UnusedType),
+                (11, SkipReason::Truncated),
             ]
         );
         assert_eq!(problems[1].detail, "'10.0.0.256' is not an IPv4 address");
+    }
+
+    #[test]
+    fn zone_without_apex_is_unusable() {
+        // Only the reverse zone's PTR rows: a partial export (filtered by type or name).
+        let text = "ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData\n\
+                    z.test,@,SOA,,3600,x\n\
+                    z.test,pc1,A,,1200,10.0.0.1\n\
+                    0.10.in-addr.arpa,1.0,PTR,,1200,pc1.z.test.\n";
+        let (data, problems) = read(text);
+        let zones: Vec<_> = data.zones.iter().map(|z| (z.name.as_str(), z.unusable)).collect();
+        assert_eq!(zones, vec![("z.test", false), ("0.10.in-addr.arpa", true)]);
+        assert!(data.holds("pc1.z.test") && !data.holds("1.0.0.10.in-addr.arpa"));
+        assert_eq!(problems.last().map(|p| (p.line, p.reason, p.detail.as_str())), Some((0, SkipReason::MissingField,
+            "zone 0.10.in-addr.arpa: no record at its apex (@), not even the SOA: the export is partial, so its names are reported unknown")));
+    }
+
+    #[test]
+    fn implausible_timestamp_is_bad_time_and_kept() {
+        let text = "ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData\n\
+                    z.test,@,SOA,,3600,x\n\
+                    z.test,pc1,A,2999-12-31T23:00:00,1200,10.0.0.1\n";
+        let mut data = DnsData { as_of: utc("2026-11-20T12:00:00Z"), ..DnsData::default() };
+        let mut problems = Problems::default();
+        parse(text, &Arc::from("records.csv"), &timefmt::InputTimes::default(), &mut data, &mut problems).unwrap();
+        assert_eq!(data.records.len(), 1);
+        let p = problems.list.last().unwrap();
+        assert_eq!((p.line, p.reason), (3, SkipReason::BadTime));
+        assert_eq!(p.detail, "pc1.z.test: timestamp 2999-12-31T23:00:00Z is after --as-of 2026-11-20T12:00:00Z plus a day: the record's age is unknown");
     }
 
     #[test]

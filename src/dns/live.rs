@@ -24,7 +24,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
-use hickory_proto::rr::{DNSClass, Name, RData, RecordType};
+use hickory_proto::rr::{DNSClass, Label, Name, RData, RecordType};
 use rustc_hash::FxHashMap;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
@@ -868,7 +868,11 @@ async fn tcp_query(addr: SocketAddr, wire: &[u8]) -> std::io::Result<Vec<u8>> {
 
 /// The query message for a question: absolute name, recursion desired, EDNS(0).
 fn encode(q: &Question) -> (Name, Vec<u8>) {
-    let name = Name::from_ascii(format!("{}.", q.name)).unwrap_or_else(|_| Name::root());
+    // Each label as its bytes: a UTF-8 name (`café-pc`, as Windows DNS stores it) goes on the
+    // wire as its UTF-8 octets, not escaped nor punycode. Names the wire cannot carry are
+    // never asked (the audit filters them), so the root fallback is not reached.
+    let labels: Result<Vec<Label>, _> = q.name.split('.').filter(|l| !l.is_empty()).map(|l| Label::from_raw_bytes(l.as_bytes())).collect();
+    let name = labels.and_then(Name::from_labels).unwrap_or_else(|_| Name::root());
     let mut msg = Message::new(0, MessageType::Query, OpCode::Query);
     msg.metadata.recursion_desired = true;
     msg.add_query(Query::query(name.clone(), q.rtype));
@@ -1238,6 +1242,15 @@ mod tests {
         let parsed = Message::from_vec(&wire).unwrap();
         assert_eq!(parsed.queries[0].name().to_ascii(), "pc1.t.");
         assert!(parsed.metadata.recursion_desired);
+    }
+
+    #[test]
+    fn utf8_names_go_on_the_wire_as_their_octets() {
+        let (name, wire) = encode(&q("café-pc.corp.test", RecordType::A));
+        assert!(!name.is_root());
+        let parsed = Message::from_vec(&wire).unwrap();
+        let labels: Vec<&[u8]> = parsed.queries[0].name().iter().collect();
+        assert_eq!(labels, vec!["café-pc".as_bytes(), b"corp", b"test"]);
     }
 
     #[test]

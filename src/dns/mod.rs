@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::input::{self, InputError, Problems};
+use crate::input::{self, InputError, Problems, SkipReason};
 
 /// The data of a record the audit uses.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -56,6 +56,11 @@ pub struct Zone {
     pub aging: ZoneAging,
     /// Where the zone came from (file, or the AD partition).
     pub source: Arc<str>,
+    /// The data holds no record at the zone's own apex (every real zone has its SOA and NS
+    /// there): the zone was not read, so its names are `unknown`, never `missing`.
+    pub unusable: bool,
+    /// Some source held the apex.
+    apex_read: bool,
 }
 
 /// All DNS data gathered: zones and their records.
@@ -64,6 +69,9 @@ pub struct DnsData {
     pub zones: Vec<Zone>,
     pub records: Vec<DnsRecord>,
     zone_ids: HashMap<String, usize>,
+    /// The moment audited, once known: readers report record timestamps outside
+    /// [`plausible_timestamp`] against it.
+    pub as_of: Option<DateTime<Utc>>,
 }
 
 impl DnsData {
@@ -74,7 +82,7 @@ impl DnsData {
             return i;
         }
         let i = self.zones.len();
-        self.zones.push(Zone { name: name.clone(), aging: ZoneAging::default(), source: Arc::clone(source) });
+        self.zones.push(Zone { name: name.clone(), aging: ZoneAging::default(), source: Arc::clone(source), unusable: false, apex_read: false });
         self.zone_ids.insert(name, i);
         i
     }
@@ -83,8 +91,13 @@ impl DnsData {
         self.zone_ids.get(name).copied()
     }
 
-    /// The most specific zone that holds `name` (longest matching suffix), if any.
+    /// The most specific zone that holds `name` (longest matching suffix), if any. A name DNS
+    /// cannot carry is in no zone; for the others the walk is bounded (at most 128 labels of
+    /// at most 255 octets), so a hostile name costs nothing.
     pub fn covering_zone(&self, name: &str) -> Option<usize> {
+        if invalid_name(name).is_some() {
+            return None;
+        }
         let mut rest = name;
         loop {
             if let Some(&i) = self.zone_ids.get(rest) {
@@ -92,6 +105,92 @@ impl DnsData {
             }
             rest = rest.split_once('.')?.1;
         }
+    }
+
+    /// Whether `name` lies in a zone whose data was read: a covering zone that is usable
+    /// (see [`Zone::unusable`]). Names outside, or in an unusable zone, are `unknown`.
+    pub fn holds(&self, name: &str) -> bool {
+        self.covering_zone(name).and_then(|i| self.zones.get(i)).is_some_and(|z| !z.unusable)
+    }
+
+    /// Marks a zone whose source holds no record at its apex as unusable (see
+    /// [`Zone::unusable`]); the same zone read with its apex from another source stays usable.
+    pub fn apex_seen(&mut self, zone: usize, seen: bool) {
+        if let Some(z) = self.zones.get_mut(zone) {
+            z.unusable = if seen { false } else { z.unusable || !z.apex_read };
+            z.apex_read |= seen;
+        }
+    }
+
+    /// The `bad time` detail for a record timestamp, when it is implausible at `as_of`.
+    pub fn check_timestamp(&self, ts: Option<DateTime<Utc>>) -> Option<String> {
+        let (ts, as_of) = (ts?, self.as_of?);
+        (!plausible_timestamp(ts, as_of)).then(|| implausible_detail(ts, as_of))
+    }
+
+    /// Sets the moment audited and reports the implausible timestamps of the records read so
+    /// far (those from live AD, read before the moment was known), naming each node's DN.
+    pub fn set_as_of(&mut self, as_of: DateTime<Utc>, problems: &mut Problems) {
+        self.as_of = Some(as_of);
+        for r in &self.records {
+            let Some(detail) = self.check_timestamp(r.timestamp) else { continue };
+            let Some(zone) = self.zones.get(r.zone) else { continue };
+            // An AD zone's source is `<ldap url>/<zone DN>`; its nodes are `DC=<label>,<zone DN>`.
+            let zone_dn = zone.source.find("/DC=").and_then(|p| zone.source.get(p + 1..)).unwrap_or(&zone.source);
+            let label = r.name.strip_suffix(zone.name.as_str()).map(|l| l.trim_end_matches('.')).filter(|l| !l.is_empty()).unwrap_or("@");
+            problems.push(&zone.source, 0, SkipReason::BadTime, format!("node DC={label},{zone_dn}: {detail}"));
+        }
+    }
+}
+
+/// Why `name` (lowercase, no trailing dot) cannot be registered, if it cannot. The wire
+/// format forbids an empty label, a label over 63 octets and a name over 253 octets written
+/// out (255 on the wire). Characters follow Windows DNS's default name checking (Multibyte
+/// UTF-8): any non-ASCII UTF-8 character is accepted (`café-pc`), ASCII is limited to letters,
+/// digits, hyphens and underscores, and control characters are refused.
+pub fn invalid_name(name: &str) -> Option<&'static str> {
+    if name.len() > 253 {
+        return Some("longer than 253 characters");
+    }
+    for label in name.split('.') {
+        if label.is_empty() {
+            return Some("an empty label");
+        }
+        if label.len() > 63 {
+            return Some("a label longer than 63 octets");
+        }
+    }
+    if name.chars().any(|c| c.is_control()) {
+        return Some("a control character");
+    }
+    if !name.bytes().all(|b| !b.is_ascii() || b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
+        return Some("ASCII characters other than letters, digits, hyphens and underscores");
+    }
+    None
+}
+
+/// The earliest record timestamp taken as real: Windows DNS aging dates from 2000, and the
+/// MS-DNSP hour count makes anything before 1990 a corrupted or crafted value.
+pub fn earliest_timestamp() -> DateTime<Utc> {
+    DateTime::from_timestamp(631_152_000, 0).unwrap_or(DateTime::<Utc>::MIN_UTC) // 1990-01-01T00:00:00Z
+}
+
+/// Whether a record timestamp could have been written by a DNS server before `as_of`: from
+/// 1990 to a day after `as_of` (clock skew between DCs and the audit host). Others are
+/// reported as `bad time` and the record's age is `unknown`.
+pub fn plausible_timestamp(ts: DateTime<Utc>, as_of: DateTime<Utc>) -> bool {
+    let latest = as_of.checked_add_signed(TimeDelta::days(1)).unwrap_or(DateTime::<Utc>::MAX_UTC);
+    ts >= earliest_timestamp() && ts <= latest
+}
+
+/// The `bad time` detail for an implausible timestamp.
+pub fn implausible_detail(ts: DateTime<Utc>, as_of: DateTime<Utc>) -> String {
+    // Unclamped: the message must show the value as read, even past year 9999.
+    let t = ts.format("%Y-%m-%dT%H:%M:%SZ");
+    if ts < earliest_timestamp() {
+        format!("timestamp {t} is before 1990: the record's age is unknown")
+    } else {
+        format!("timestamp {t} is after --as-of {} plus a day: the record's age is unknown", crate::timefmt::rfc3339(as_of))
     }
 }
 
@@ -170,6 +269,40 @@ mod tests {
             reverse_name("2001:db8::1".parse().unwrap()),
             "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"
         );
+    }
+
+    #[test]
+    fn implausible_ad_timestamps_name_the_node() {
+        let mut d = DnsData::default();
+        let s: Arc<str> = Arc::from("ldaps://dc1:636/DC=corp.test,CN=MicrosoftDNS,DC=DomainDnsZones,DC=corp,DC=test");
+        let z = d.zone_id("corp.test", &s);
+        let ts = crate::timefmt::from_dns_hours(2_283_864_263);
+        d.records.push(DnsRecord { name: "pc.corp.test".into(), data: RecordData::Addr("10.0.0.1".parse().unwrap()), timestamp: ts, ttl: None, zone: z });
+        d.records.push(DnsRecord { name: "corp.test".into(), data: RecordData::Addr("10.0.0.2".parse().unwrap()), timestamp: crate::timefmt::from_dns_hours(1), ttl: None, zone: z });
+        let mut problems = Problems::default();
+        d.set_as_of(crate::timefmt::parse_time_utc("2026-11-20T12:00:00Z").unwrap(), &mut problems);
+        let got: Vec<String> = problems.list.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            vec![
+                "ldaps://dc1:636/DC=corp.test,CN=MicrosoftDNS,DC=DomainDnsZones,DC=corp,DC=test: bad time: node DC=pc,DC=corp.test,CN=MicrosoftDNS,DC=DomainDnsZones,DC=corp,DC=test: timestamp +262142-12-31T23:00:00Z is after --as-of 2026-11-20T12:00:00Z plus a day: the record's age is unknown",
+                "ldaps://dc1:636/DC=corp.test,CN=MicrosoftDNS,DC=DomainDnsZones,DC=corp,DC=test: bad time: node DC=@,DC=corp.test,CN=MicrosoftDNS,DC=DomainDnsZones,DC=corp,DC=test: timestamp 1601-01-01T01:00:00Z is before 1990: the record's age is unknown",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_dns_cannot_carry() {
+        assert_eq!(invalid_name("café-pc.corp.test"), None);
+        assert_eq!(invalid_name("_msdcs.corp.test"), None);
+        assert_eq!(invalid_name("a.".repeat(127).trim_end_matches('.')), None); // 253
+        assert_eq!(invalid_name(&"a.".repeat(128)), Some("longer than 253 characters"));
+        assert_eq!(invalid_name(&"é".repeat(32)), Some("a label longer than 63 octets")); // 64 octets
+        assert_eq!(invalid_name("pc\u{85}"), Some("a control character"));
+        assert_eq!(invalid_name("pc 1"), Some("ASCII characters other than letters, digits, hyphens and underscores"));
+        let mut d = DnsData::default();
+        d.zone_id("corp.test", &Arc::from("t"));
+        assert_eq!(d.covering_zone(&("x.".repeat(1_000_000) + "corp.test")), None);
     }
 
     #[test]

@@ -5,7 +5,13 @@
 //! Rules:
 //! - The zone (and the first origin) is the first `$ORIGIN` before any record; else the zone
 //!   named by dnscmd's `;  Database file X.dns for ZONE zone.` header; else the file name
-//!   without `.dns`. Every record of the file belongs to that zone, glue outside it included.
+//!   without `.dns`.
+//! - The file must hold the zone's SOA at its apex (dnscmd always writes it); else it is not a
+//!   zone export and reading fails. Records outside the zone, and at or below a delegation
+//!   (NS at a non-apex owner), are glue: counted as `OutsideZone`, not kept; the delegated
+//!   child is registered as a zone without data (its names are `unknown`).
+//! - A record timestamp that is implausible at `as_of` is reported as `bad time`; the record
+//!   is kept, and the audit gives it an unknown age.
 //! - `$TTL` sets the TTL of records that state none; without either the TTL is unknown (`None`).
 //!   `$INCLUDE` is not followed (a problem); later `$ORIGIN`s change how relative names read.
 //! - A record without `[AGE:]`, or with `[AGE:0]`, is static (no timestamp).
@@ -35,7 +41,13 @@ pub fn parse(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let zone_name = zone_origin(text, file_stem)?;
     let zone = data.zone_id(&zone_name, source);
-    let mut origin = zone_name;
+    let first_record = data.records.len();
+    // The line of each record kept, for the glue found below a delegation afterwards.
+    let mut record_lines: Vec<usize> = Vec::new();
+    // Owners of NS records below the apex: delegations; what lies at or below them is glue.
+    let mut delegations: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut soa_at_apex = false;
+    let mut origin = zone_name.clone();
     let mut default_ttl: Option<u32> = None;
     // The last owner written out, absolute; blank-owner lines reuse it.
     let mut owner = String::new();
@@ -171,6 +183,19 @@ pub fn parse(
             problems.push(source, line_no, SkipReason::Truncated, "record without a type");
             continue;
         };
+        if rtype.eq_ignore_ascii_case("SOA") && owner == zone_name {
+            soa_at_apex = true;
+        }
+        if !in_zone(&owner, &zone_name) {
+            problems.push(source, line_no, SkipReason::OutsideZone, format!("{owner} is outside the zone {zone_name}"));
+            continue;
+        }
+        if rtype.eq_ignore_ascii_case("NS") && owner != zone_name {
+            delegations.insert(owner.clone());
+        }
+        if let Some(detail) = data.check_timestamp(timestamp) {
+            problems.push(source, line_no, SkipReason::BadTime, format!("{owner}: {detail}"));
+        }
         let rdata = &toks[i..];
         let record = |data: RecordData| DnsRecord {
             name: owner.clone(),
@@ -213,7 +238,10 @@ pub fn parse(
             }
         };
         match parsed {
-            Some(d) => data.records.push(record(d)),
+            Some(d) => {
+                data.records.push(record(d));
+                record_lines.push(line_no);
+            }
             None => problems.push(
                 source,
                 line_no,
@@ -222,7 +250,48 @@ pub fn parse(
             ),
         }
     }
+    // dnscmd always writes the SOA first: a file without one at the apex is not a zone export
+    // (an empty or damaged file), and reading it as an empty zone would call every name missing.
+    if !soa_at_apex {
+        data.records.truncate(first_record);
+        return Err(format!("no SOA record for {zone_name} at the zone's apex: not a zone export (dnscmd /ZoneExport always writes it); export the zone again"));
+    }
+    data.apex_seen(zone, true);
+    // A delegated child is another zone, which this export does not hold: its names are
+    // `unknown` (unless its own export is read too), as for a zone without its apex.
+    for cut in &delegations {
+        let child = data.zone_id(cut, source);
+        data.apex_seen(child, false);
+    }
+    if !delegations.is_empty() {
+        let mut kept = Vec::with_capacity(record_lines.len());
+        let tail = data.records.split_off(first_record);
+        for (r, line_no) in tail.into_iter().zip(record_lines) {
+            match delegation_of(&r.name, &zone_name, &delegations) {
+                Some(cut) => problems.push(source, line_no, SkipReason::OutsideZone, format!("{} is glue below the delegation of {cut}, not the zone's data", r.name)),
+                None => kept.push(r),
+            }
+        }
+        data.records.extend(kept);
+    }
     Ok(())
+}
+
+/// Whether `name` is `zone` or below it.
+fn in_zone(name: &str, zone: &str) -> bool {
+    zone.is_empty() || name == zone || name.strip_suffix(zone).is_some_and(|head| head.ends_with('.'))
+}
+
+/// The delegation point at or above `name` within `zone`, if any.
+fn delegation_of<'s>(name: &str, zone: &str, delegations: &'s std::collections::BTreeSet<String>) -> Option<&'s str> {
+    let mut rest = name;
+    while rest.len() > zone.len() {
+        if let Some(cut) = delegations.get(rest) {
+            return Some(cut);
+        }
+        rest = rest.split_once('.')?.1;
+    }
+    None
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -437,8 +506,9 @@ mod tests {
     #[test]
     fn dnscmd_forward_zone() {
         let (data, problems) = read(CORP, None);
-        assert_eq!(data.zones.len(), 1);
-        assert_eq!(data.zones[0].name, "corp.example.test");
+        let zones: Vec<_> = data.zones.iter().map(|z| (z.name.as_str(), z.unusable)).collect();
+        // _msdcs is delegated (NS below the apex): another zone, not held by this export.
+        assert_eq!(zones, vec![("corp.example.test", false), ("_msdcs.corp.example.test", true)]);
         assert_eq!(&*data.zones[0].source, "zone.dns");
         assert_eq!(
             data.records,
@@ -503,21 +573,21 @@ mod tests {
             vec![
                 ("host1.lab.example.test", Some(300), 0),
                 ("host1.lab.example.test", Some(3600), 0),
-                ("other.test", Some(3600), 0),
                 ("h2.sub.lab.example.test", Some(3600), 0),
                 ("alias.sub.lab.example.test", Some(3600), 0),
                 ("rev.sub.lab.example.test", Some(3600), 0),
             ]
         );
         assert_eq!(data.records[1].timestamp, at(3636304));
-        assert_eq!(data.records[4].data, RecordData::Cname("h2.sub.lab.example.test".into()));
-        assert_eq!(data.records[5].data, RecordData::Ptr("sub.lab.example.test".into()));
-        assert_eq!(reasons(&problems), vec![(3, SkipReason::UnusedType)]);
+        assert_eq!(data.records[3].data, RecordData::Cname("h2.sub.lab.example.test".into()));
+        assert_eq!(data.records[4].data, RecordData::Ptr("sub.lab.example.test".into()));
+        assert_eq!(reasons(&problems), vec![(3, SkipReason::UnusedType), (6, SkipReason::OutsideZone)]);
+        assert_eq!(problems[1].detail, "other.test is outside the zone lab.example.test");
     }
 
     #[test]
     fn origin_from_file_stem_or_error() {
-        let (data, _) = read("pc1 A 10.0.0.1\n", Some("Corp.Example.Test"));
+        let (data, _) = read("pc1 A 10.0.0.1\n@ SOA ns. host. 1 2 3 4 5\n", Some("Corp.Example.Test"));
         assert_eq!(data.zones[0].name, "corp.example.test");
         assert_eq!(data.records[0].name, "pc1.corp.example.test");
         assert_eq!(data.records[0].ttl, None);
@@ -529,14 +599,18 @@ mod tests {
     #[test]
     fn truncated_records() {
         let text = ";  Database file z.dns for z.test zone.\n\
+                    @ 3600 SOA ns. host. 1 2 3 4 5\n\
                     pc1 [AGE:3636304] 1200 A\n\
                     pc2 [AGE:3636304] 1200\n\
                     pc3 1200 A 10.0.0.3\n\
-                    @ 3600 SOA ns. host. (\n  1 2 3\n";
+                    @ 3600 NS ns. (\n  1 2 3\n";
         let (data, problems) = read(text, None);
         assert_eq!(data.records.len(), 1);
         assert_eq!(data.records[0].name, "pc3.z.test");
-        assert_eq!(reasons(&problems), vec![(2, SkipReason::Truncated), (3, SkipReason::Truncated), (5, SkipReason::Truncated)]);
+        assert_eq!(
+            reasons(&problems),
+            vec![(2, SkipReason::UnusedType), (3, SkipReason::Truncated), (4, SkipReason::Truncated), (6, SkipReason::Truncated)]
+        );
     }
 
     #[test]
@@ -551,7 +625,8 @@ mod tests {
                     $INCLUDE other.dns\n\
                     $GENERATE 1-9 h$ A 10.0.0.$\n\
                     pc7 ) A 10.0.0.7\n\
-                    pc8 [AGE:3636304] 1200 A 10.0.0.8\n";
+                    pc8 [AGE:3636304] 1200 A 10.0.0.8\n\
+                    @ SOA ns. host. 1 2 3 4 5\n";
         let (data, problems) = read(text, None);
         assert_eq!(data.records.len(), 1);
         assert_eq!(data.records[0].name, "pc8.z.test");
@@ -567,17 +642,82 @@ mod tests {
                 (8, SkipReason::Malformed),
                 (9, SkipReason::Malformed),
                 (10, SkipReason::Malformed),
+                (12, SkipReason::UnusedType),
             ]
         );
         assert_eq!(problems[0].detail, "'10.0.0.300' is not an IPv4 address");
     }
 
+    fn read_err(text: &str, stem: Option<&str>) -> (DnsData, String) {
+        let mut data = DnsData::default();
+        let err = parse(text, &Arc::from("zone.dns"), stem, &mut data, &mut Problems::default()).unwrap_err();
+        (data, err)
+    }
+
     #[test]
-    fn empty_file() {
-        let (data, problems) = read("", Some("z.test"));
-        assert_eq!(data.zones.len(), 1);
+    fn empty_or_garbage_file_is_not_a_zone_export() {
+        let want = "no SOA record for z.test at the zone's apex: not a zone export (dnscmd /ZoneExport always writes it); export the zone again";
+        assert_eq!(read_err("", Some("z.test")).1, want);
+        // Random bytes read as text: whatever parses as records is not kept.
+        let garbage = "\u{1}\u{7f}x A 10.0.0.1\n\u{fffd}\u{fffd} ;\n@@@ ((\n";
+        let (data, err) = read_err(garbage, Some("z.test"));
+        assert_eq!(err, want);
         assert!(data.records.is_empty());
-        assert!(problems.is_empty());
+        // A SOA below the apex is not the zone's.
+        assert_eq!(read_err("$ORIGIN z.test.\nsub SOA ns. host. 1 2 3 4 5\npc A 10.0.0.1\n", None).1, want);
+    }
+
+    #[test]
+    fn glue_outside_the_zone_and_below_delegations_is_not_kept() {
+        let text = "$ORIGIN corp.example.test.\n\
+                    @ SOA ns1 host 1 2 3 4 5\n\
+                    @ NS ns1\n\
+                    ns1 A 10.0.0.53\n\
+                    ns1.other.example. A 192.0.2.1\n\
+                    lab NS ns.lab\n\
+                    ns.lab A 10.1.0.53\n\
+                    pc.sub.lab A 10.1.0.9\n\
+                    lab A 10.1.0.1\n\
+                    laboratory A 10.0.0.7\n\
+                    corp.example.test.evil. A 10.9.9.9\n";
+        let (data, problems) = read(text, None);
+        let got: Vec<_> = data.records.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(got, vec!["ns1.corp.example.test", "laboratory.corp.example.test"]);
+        let skipped: Vec<_> =
+            problems.iter().filter(|p| p.reason == SkipReason::OutsideZone).map(|p| (p.line, p.detail.as_str())).collect();
+        assert_eq!(
+            skipped,
+            vec![
+                (5, "ns1.other.example is outside the zone corp.example.test"),
+                (11, "corp.example.test.evil is outside the zone corp.example.test"),
+                (7, "ns.lab.corp.example.test is glue below the delegation of lab.corp.example.test, not the zone's data"),
+                (8, "pc.sub.lab.corp.example.test is glue below the delegation of lab.corp.example.test, not the zone's data"),
+                (9, "lab.corp.example.test is glue below the delegation of lab.corp.example.test, not the zone's data"),
+            ]
+        );
+        assert!(!SkipReason::OutsideZone.is_defect());
+        assert!(data.holds("laboratory.corp.example.test"));
+        assert!(!data.holds("pc.sub.lab.corp.example.test") && !data.holds("lab.corp.example.test"));
+    }
+
+    #[test]
+    fn implausible_age_is_bad_time_and_kept() {
+        let text = "$ORIGIN z.test.\n@ SOA ns. host. 1 2 3 4 5\n\
+                    pc [AGE:2283864263] 1200 A 10.0.0.1\n\
+                    old [AGE:1] 1200 A 10.0.0.2\n\
+                    ok [AGE:3636304] 1200 A 10.0.0.3\n";
+        let mut data = DnsData { as_of: timefmt::parse_time_utc("2026-11-20T12:00:00Z"), ..DnsData::default() };
+        let mut problems = Problems::default();
+        parse(text, &Arc::from("zone.dns"), None, &mut data, &mut problems).unwrap();
+        assert_eq!(data.records.len(), 3);
+        let bad: Vec<_> = problems.list.iter().filter(|p| p.reason == SkipReason::BadTime).map(|p| (p.line, p.detail.as_str())).collect();
+        assert_eq!(
+            bad,
+            vec![
+                (3, "pc.z.test: timestamp +262142-12-31T23:00:00Z is after --as-of 2026-11-20T12:00:00Z plus a day: the record's age is unknown"),
+                (4, "old.z.test: timestamp 1601-01-01T01:00:00Z is before 1990: the record's age is unknown"),
+            ]
+        );
     }
 
     #[test]
