@@ -15,8 +15,6 @@
 //! - `RecordData` is the address of an A/AAAA record, the target of a PTR/CNAME (trailing
 //!   dot optional, always absolute). Other record types are counted as unused.
 
-use chrono::{DateTime, Utc};
-
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
@@ -220,11 +218,11 @@ fn record(
                 // The record exists whatever its stamp says: dropping it would make its host
                 // `missing`. Kept as dynamic with an age nobody can know.
                 problems.push(source, line, SkipReason::BadTime, format!("Timestamp '{stamp}' is not a time: the record's age is unknown"));
-                Some(DateTime::<Utc>::MIN_UTC)
+                Some(super::UNREADABLE_TIMESTAMP)
             }
         }
     };
-    let unreadable = timestamp == Some(DateTime::<Utc>::MIN_UTC);
+    let unreadable = timestamp == Some(super::UNREADABLE_TIMESTAMP);
     let ttl = match c.ttl.map(field).filter(|t| !t.is_empty()) {
         None => None,
         Some(t) => match parse_timespan(t) {
@@ -398,7 +396,7 @@ mod tests {
         let (data, problems) = read(text);
         // pc4's unreadable stamp is reported, but the record is kept (dynamic, age unknown).
         let names: Vec<_> = data.records.iter().map(|r| (r.name.as_str(), r.timestamp)).collect();
-        assert_eq!(names, vec![("pc4.z.test", Some(DateTime::<Utc>::MIN_UTC)), ("pc8.z.test", None)]);
+        assert_eq!(names, vec![("pc4.z.test", Some(crate::dns::UNREADABLE_TIMESTAMP)), ("pc8.z.test", None)]);
         assert_eq!(data.records[1].ttl, Some(1200));
         assert_eq!(
             reasons(&problems),

@@ -169,6 +169,11 @@ pub fn invalid_name(name: &str) -> Option<&'static str> {
     None
 }
 
+/// The timestamp kept for a record whose stamp could not be read: the record exists (dropping
+/// it would make its host `missing`), dynamic, with an age nobody can know (implausible, so the
+/// audit says `unknown`).
+pub const UNREADABLE_TIMESTAMP: DateTime<Utc> = DateTime::<Utc>::MIN_UTC;
+
 /// The earliest record timestamp taken as real: Windows DNS aging dates from 2000, and the
 /// MS-DNSP hour count makes anything before 1990 a corrupted or crafted value.
 pub fn earliest_timestamp() -> DateTime<Utc> {

@@ -151,6 +151,12 @@ pub fn parse(
             if s.starts_with('[') {
                 match parse_age(s) {
                     Ok(ts) => timestamp = ts,
+                    Err(SkipReason::BadTime) => {
+                        // An aged record whose age is unreadable still exists: dropping it would
+                        // make its host `missing`. Kept as dynamic with an age nobody can know.
+                        problems.push(source, line_no, SkipReason::BadTime, format!("'{s}' is not an [AGE:hours] stamp: the record's age is unknown"));
+                        timestamp = Some(super::UNREADABLE_TIMESTAMP);
+                    }
                     Err(reason) => {
                         problems.push(source, line_no, reason, format!("'{s}' is not an [AGE:hours] stamp"));
                         bad = true;
@@ -193,7 +199,7 @@ pub fn parse(
         if rtype.eq_ignore_ascii_case("NS") && owner != zone_name {
             delegations.insert(owner.clone());
         }
-        if let Some(detail) = data.check_timestamp(timestamp) {
+        if let Some(detail) = data.check_timestamp(timestamp).filter(|_| timestamp != Some(super::UNREADABLE_TIMESTAMP)) {
             problems.push(source, line_no, SkipReason::BadTime, format!("{owner}: {detail}"));
         }
         let rdata = &toks[i..];
@@ -628,8 +634,9 @@ mod tests {
                     pc8 [AGE:3636304] 1200 A 10.0.0.8\n\
                     @ SOA ns. host. 1 2 3 4 5\n";
         let (data, problems) = read(text, None);
-        assert_eq!(data.records.len(), 1);
-        assert_eq!(data.records[0].name, "pc8.z.test");
+        // pc3 and pc4 are kept with an unknown age: they exist, whatever their stamp says.
+        let names: Vec<_> = data.records.iter().map(|r| (r.name.as_str(), r.timestamp == Some(crate::dns::UNREADABLE_TIMESTAMP))).collect();
+        assert_eq!(names, vec![("pc3.z.test", true), ("pc4.z.test", true), ("pc8.z.test", false)]);
         assert_eq!(
             reasons(&problems),
             vec![
