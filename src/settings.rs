@@ -344,8 +344,8 @@ impl AuditArgs {
     }
 }
 
-/// Parses the TOML config; keys may use `-` or `_`.
-fn parse_config(text: &str) -> Result<AuditArgs, String> {
+/// Parses the TOML config; keys may use `-` or `_`. Public for the fuzz target `config`.
+pub fn parse_config(text: &str) -> Result<AuditArgs, String> {
     let value: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
     let normalised: toml::Table = value.into_iter().map(|(k, v)| (k.replace('_', "-"), v)).collect();
     AuditArgs::deserialize(toml::Value::Table(normalised)).map_err(|e| e.to_string())

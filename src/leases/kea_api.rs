@@ -489,6 +489,31 @@ impl Client {
     }
 }
 
+/// Maps one `lease4-get-page` (`v6`: `lease6-get-page`) reply body as `read_family` maps a
+/// page, without HTTP: the entry point of the fuzz target `kea_api` (`fuzz/`). Returns the
+/// leases in the page.
+pub fn parse_page(body: &str, v6: bool, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<usize, KeaError> {
+    let family = if v6 { Family::V6 } else { Family::V4 };
+    let endpoint = Endpoint::parse("http://fuzz/")?;
+    let source: Arc<str> = Arc::from(endpoint.url.as_str());
+    let client = Client { endpoint, agent: ureq::Agent::new_with_defaults(), authorization: None, page_size: PAGE_SIZE, source };
+    let value: Value = serde_json::from_str(body).map_err(|e| client.bad_reply(&format!("not JSON ({e}): {}", snippet(body))))?;
+    let (reply, via_agent) = first_object(value).map_err(|d| client.bad_reply(&d))?;
+    let result = reply.get("result").and_then(Value::as_i64).ok_or_else(|| client.bad_reply("the reply has no numeric \"result\""))?;
+    let text = reply.get("text").and_then(Value::as_str).unwrap_or("").to_string();
+    match result {
+        RESULT_SUCCESS => {}
+        RESULT_EMPTY => return Ok(0),
+        _ => return client.failure(family, result, text, via_agent, 0).map(|_| 0),
+    }
+    let args = reply.get("arguments").and_then(Value::as_object).ok_or_else(|| client.bad_reply("a successful reply without \"arguments\""))?;
+    let leases = args.get("leases").and_then(Value::as_array).ok_or_else(|| client.bad_reply("a successful reply without \"arguments.leases\""))?;
+    for l in leases {
+        out.extend(client.map_lease(family, l, problems));
+    }
+    Ok(leases.len())
+}
+
 /// The reply object: the first element of an agent's array, or the object itself.
 fn first_object(v: Value) -> Result<(Map<String, Value>, bool), String> {
     match v {
