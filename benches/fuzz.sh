@@ -69,6 +69,7 @@ printf 'kea-url = ["http://kea:8000/"]\nkea_user = "audit"\ndns-server = ["10.0.
 
 export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1
 results=()
+mkdir -p "$root/fuzz/out"
 for t in "${targets[@]}"; do
     out=$root/fuzz/out/$t
     rm -rf "$out"
