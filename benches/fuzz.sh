@@ -79,11 +79,11 @@ for t in "${targets[@]}"; do
     results+=("$t")
 done
 
-stat() { sed -n "s/^$2 *: *//p" "$1" | head -1; }
+field() { sed -n "s/^$2 *: *//p" "$1" | head -1; }
 printf '%-12s %12s %9s %8s %13s %9s %8s %6s\n' target execs execs/s corpus edges bitmap crashes hangs
 for t in "${results[@]}"; do
     s=$root/fuzz/out/$t/default/fuzzer_stats
-    printf '%-12s %12s %9s %8s %13s %9s %8s %6s\n' "$t" "$(stat "$s" execs_done)" "$(stat "$s" execs_per_sec)" \
-        "$(stat "$s" corpus_count)" "$(stat "$s" edges_found)/$(stat "$s" total_edges)" "$(stat "$s" bitmap_cvg)" \
-        "$(stat "$s" saved_crashes)" "$(stat "$s" saved_hangs)"
+    printf '%-12s %12s %9s %8s %13s %9s %8s %6s\n' "$t" "$(field "$s" execs_done)" "$(field "$s" execs_per_sec)" \
+        "$(field "$s" corpus_count)" "$(field "$s" edges_found)/$(field "$s" total_edges)" "$(field "$s" bitmap_cvg)" \
+        "$(field "$s" saved_crashes)" "$(field "$s" saved_hangs)"
 done
