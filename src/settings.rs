@@ -377,8 +377,9 @@ impl AuditArgs {
 
 /// Parses the TOML config; keys may use `-` or `_`. An error says where (line, column) and
 /// what kind of mistake, never the file's text: toml's own message quotes the offending line,
-/// and `--config` given the password file by mistake would print the password.
-fn parse_config(text: &str) -> Result<AuditArgs, String> {
+/// and `--config` given the password file by mistake would print the password. Public for
+/// the fuzz target `config`.
+pub fn parse_config(text: &str) -> Result<AuditArgs, String> {
     let at = |offset: usize| {
         let before = text.get(..offset).unwrap_or(text);
         let line = before.matches('\n').count() + 1;

@@ -271,6 +271,12 @@ enum FamilyOutcome {
     Absent(String),
 }
 
+/// What one page said: the family's end (or absence), or leases to continue after.
+enum Page {
+    End(FamilyOutcome),
+    Leases { count: usize, last: Option<IpAddr> },
+}
+
 struct Client {
     endpoint: Endpoint,
     agent: ureq::Agent,
@@ -330,49 +336,70 @@ impl Client {
                 "arguments": { "from": from.map_or_else(|| Value::from("start"), |a| Value::from(a.to_string())), "limit": self.page_size },
             });
             let (reply, via_agent) = self.post(&body)?;
-            let result = reply.get("result").and_then(Value::as_i64).ok_or_else(|| self.bad_reply(&format!("the reply has no numeric \"result\": {}", snippet(&Value::Object(reply.clone()).to_string()))))?;
-            // Kea's text is quoted in messages: bounded and without control characters.
-            let text = snippet(reply.get("text").and_then(Value::as_str).unwrap_or(""));
-            match result {
-                RESULT_SUCCESS => {}
-                RESULT_EMPTY => return Ok(FamilyOutcome::Read(read)),
-                _ => return self.failure(family, result, text, via_agent, read),
-            }
-            let args = reply.get("arguments").and_then(Value::as_object).ok_or_else(|| self.bad_reply("a successful reply without \"arguments\""))?;
-            let leases = args.get("leases").and_then(Value::as_array).ok_or_else(|| self.bad_reply("a successful reply without \"arguments.leases\""))?;
-            if leases.len() > self.page_size {
-                return Err(self.bad_reply(&format!("{command} returned {} leases, more than the {} asked", leases.len(), self.page_size)));
-            }
-            // Addresses must rise strictly, within the page and from the last page: a repeated
-            // page or lease would otherwise be read again and again, without end.
-            let mut last = from;
-            for l in leases {
-                let addr = l.get("ip-address").and_then(Value::as_str).and_then(|a| a.trim().parse::<IpAddr>().ok());
-                if let (Some(a), Some(prev)) = (addr, last)
-                    && a <= prev
-                {
-                    let detail = if a == prev { format!("after {prev} the endpoint answered {a} again") } else { format!("after {prev} the endpoint answered {a}, which comes before it") };
-                    return Err(KeaError::NoProgress { url: self.endpoint.url.clone(), command, detail });
-                }
-                last = addr.or(last);
-                if let Some(lease) = self.map_lease(family, l, problems) {
-                    out.push(lease);
-                }
-            }
-            read = read.saturating_add(leases.len());
+            let (count, last) = match self.read_page(family, &reply, via_agent, from, read, out, problems)? {
+                Page::End(outcome) => return Ok(outcome),
+                Page::Leases { count, last } => (count, last),
+            };
+            read = read.saturating_add(count);
             if read > MAX_LEASES {
                 return Err(KeaError::TooMany { url: self.endpoint.url.clone(), command, max: MAX_LEASES });
             }
             // A short page is the last one.
-            if leases.len() < self.page_size {
+            if count < self.page_size {
                 return Ok(FamilyOutcome::Read(read));
             }
             if last == from {
-                let detail = format!("a full page of {} leases without a valid \"ip-address\" to continue from", leases.len());
+                let detail = format!("a full page of {count} leases without a valid \"ip-address\" to continue from");
                 return Err(KeaError::NoProgress { url: self.endpoint.url.clone(), command, detail });
             }
             from = last;
         }
+    }
+
+    /// One reply of `lease4/6-get-page`: its leases into `out`, after `from` (the previous
+    /// page's last address), `read` leases having been read before it.
+    #[allow(clippy::too_many_arguments)]
+    fn read_page(
+        &self,
+        family: Family,
+        reply: &Map<String, Value>,
+        via_agent: bool,
+        from: Option<IpAddr>,
+        read: usize,
+        out: &mut Vec<Lease>,
+        problems: &mut Problems,
+    ) -> Result<Page, KeaError> {
+        let command = family.command();
+        let result = reply.get("result").and_then(Value::as_i64).ok_or_else(|| self.bad_reply(&format!("the reply has no numeric \"result\": {}", snippet(&Value::Object(reply.clone()).to_string()))))?;
+        // Kea's text is quoted in messages: bounded and without control characters.
+        let text = snippet(reply.get("text").and_then(Value::as_str).unwrap_or(""));
+        match result {
+            RESULT_SUCCESS => {}
+            RESULT_EMPTY => return Ok(Page::End(FamilyOutcome::Read(read))),
+            _ => return self.failure(family, result, text, via_agent, read).map(Page::End),
+        }
+        let args = reply.get("arguments").and_then(Value::as_object).ok_or_else(|| self.bad_reply("a successful reply without \"arguments\""))?;
+        let leases = args.get("leases").and_then(Value::as_array).ok_or_else(|| self.bad_reply("a successful reply without \"arguments.leases\""))?;
+        if leases.len() > self.page_size {
+            return Err(self.bad_reply(&format!("{command} returned {} leases, more than the {} asked", leases.len(), self.page_size)));
+        }
+        // Addresses must rise strictly, within the page and from the last page: a repeated
+        // page or lease would otherwise be read again and again, without end.
+        let mut last = from;
+        for l in leases {
+            let addr = l.get("ip-address").and_then(Value::as_str).and_then(|a| a.trim().parse::<IpAddr>().ok());
+            if let (Some(a), Some(prev)) = (addr, last)
+                && a <= prev
+            {
+                let detail = if a == prev { format!("after {prev} the endpoint answered {a} again") } else { format!("after {prev} the endpoint answered {a}, which comes before it") };
+                return Err(KeaError::NoProgress { url: self.endpoint.url.clone(), command, detail });
+            }
+            last = addr.or(last);
+            if let Some(lease) = self.map_lease(family, l, problems) {
+                out.push(lease);
+            }
+        }
+        Ok(Page::Leases { count: leases.len(), last })
     }
 
     /// A non-success result: a family not served here (note) or an error (stop).
@@ -544,6 +571,22 @@ impl Client {
             source: Arc::clone(src),
             line: 0,
         })
+    }
+}
+
+/// Maps one `lease4-get-page` (`v6`: `lease6-get-page`) reply body as `read_family` maps a
+/// page, without HTTP: the entry point of the fuzz target `kea_api` (`fuzz/`). Returns the
+/// leases in the page.
+pub fn parse_page(body: &str, v6: bool, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<usize, KeaError> {
+    let family = if v6 { Family::V6 } else { Family::V4 };
+    let endpoint = Endpoint::parse("http://fuzz/")?;
+    let source: Arc<str> = Arc::from(endpoint.url.as_str());
+    let client = Client { endpoint, agent: ureq::Agent::new_with_defaults(), authorization: None, page_size: PAGE_SIZE, source, timeout: Duration::from_secs(1) };
+    let value: Value = serde_json::from_str(body).map_err(|e| client.bad_reply(&format!("not JSON ({e}): {}", snippet(body))))?;
+    let (reply, via_agent) = first_object(value).map_err(|d| client.bad_reply(&d))?;
+    match client.read_page(family, &reply, via_agent, None, 0, out, problems)? {
+        Page::End(_) => Ok(0),
+        Page::Leases { count, .. } => Ok(count),
     }
 }
 
