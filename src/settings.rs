@@ -130,8 +130,8 @@ pub struct AuditArgs {
     #[serde(default)]
     pub assume_aging: bool,
     /// Day/month order of culture-formatted dates in Export-Csv files (leases, computers, DNS
-    /// records; Export-Csv writes the exporting server's culture): dmy, mdy or ymd [default:
-    /// decided per file from its dates].
+    /// records) and Export-DhcpServer XML (both write the exporting server's culture): dmy, mdy
+    /// or ymd [default: decided per file from its dates].
     #[arg(long, value_name = "ORDER")]
     pub date_order: Option<String>,
     /// IANA time zone (e.g. Europe/Berlin) of input times written without a zone: the exporting

@@ -226,6 +226,58 @@ fn a_german_export_is_read_and_time_zones_are_checked() {
     assert_eq!(r.stderr, "ddns-audit: error: --date-order: 'ydm' is not one of dmy, mdy, ymd\n");
 }
 
+/// An `Export-DhcpServer -Leases` XML whose leases expire at these times (10.0.16.21..; the
+/// i-th `<LeaseExpiryTime>` at line 7 + i).
+fn dhcp_xml(times: &[&str]) -> String {
+    let mut s = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<DHCPServer>\r\n<IPv4>\r\n<Scopes>\r\n<Scope>\r\n<ScopeId>10.0.16.0</ScopeId>\r\n<Leases>\r\n".to_string();
+    for (i, t) in times.iter().enumerate() {
+        s.push_str(&format!(
+            "<Lease><IPAddress>10.0.16.{}</IPAddress><AddressState>Active</AddressState><HostName>pc{i}</HostName><LeaseExpiryTime>{t}</LeaseExpiryTime></Lease>\r\n",
+            21 + i
+        ));
+    }
+    s.push_str("</Leases>\r\n</Scope>\r\n</Scopes>\r\n</IPv4>\r\n</DHCPServer>\r\n");
+    s
+}
+
+#[test]
+fn xml_exports_follow_the_files_date_order() {
+    let d = scratch();
+    let run = |file: &str, extra: &[&str]| {
+        let mut args = vec!["audit", "--leases", file, "--as-of", "2026-01-05T00:00:00Z", "--all", "--output", "-"];
+        args.extend_from_slice(if extra.is_empty() { &["--input-time-zone", "UTC"] } else { extra });
+        ddns_audit(&args, d.path())
+    };
+    // en-GB: 10 January (day-first, proven by 28/11), not 1 October.
+    let uk = write(d.path(), "uk.xml", &dhcp_xml(&["10/01/2026 18:00:00", "28/11/2026 09:12:40"]));
+    let r = run(&uk, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(expiry_of(&r.stdout, "10.0.16.21").as_deref(), Some("2026-01-10T18:00:00Z"));
+    assert_eq!(expiry_of(&r.stdout, "10.0.16.22").as_deref(), Some("2026-11-28T09:12:40Z"));
+    // de-DE, wall-clock time in --input-time-zone.
+    let de = write(d.path(), "de.xml", &dhcp_xml(&["10.01.2026 18:00:00", "01.12.2026 06:00:00"]));
+    let r = run(&de, &["--input-time-zone", "Europe/Berlin"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(expiry_of(&r.stdout, "10.0.16.21").as_deref(), Some("2026-01-10T17:00:00Z"));
+    assert_eq!(expiry_of(&r.stdout, "10.0.16.22").as_deref(), Some("2026-12-01T05:00:00Z"));
+    // Every date reads both ways: exit 2 naming the file and the line; --date-order decides.
+    let amb = write(d.path(), "amb.xml", &dhcp_xml(&["10/01/2026 18:00:00", "03/04/2026 07:00:00"]));
+    let r = run(&amb, &[]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "ddns-audit: error: {amb}: cannot tell whether the dates in LeaseExpiryTime are day-first or month-first: every one reads both ways \
+             (line 8: \"10/01/2026 18:00:00\"); pass --date-order dmy|mdy|ymd to say how the exporting server writes dates, \
+             or export with the queries/windows scripts, which write ISO 8601 dates\n"
+        )
+    );
+    let r = run(&amb, &["--date-order", "mdy", "--input-time-zone", "UTC"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(expiry_of(&r.stdout, "10.0.16.21").as_deref(), Some("2026-10-01T18:00:00Z"));
+    assert_eq!(expiry_of(&r.stdout, "10.0.16.22").as_deref(), Some("2026-03-04T07:00:00Z"));
+}
+
 /// A symbolic link at the report's path (e.g. `reports/ddns-audit-<time>.csv -> /dev/sdX`,
 /// planted by anyone who can write the folder) is replaced by the report, never written
 /// through: not to a FIFO (standing in for a device), not to a regular file.

@@ -93,6 +93,10 @@ enum Act {
     NxJunk,
     /// Hostile: the answer `other.example A 10.9.9.9` to the question other.example.
     WrongQuestion,
+    /// A UTF-8 name as Windows DNS holds it: `café-pc.fake.test A 10.0.16.70` (owner written
+    /// out, not compressed), no AAAA; PTR of .70 and .71 -> `café-pc.fake.test`. Any other
+    /// case of the name (`CAFÉ-PC`) is NXDOMAIN: this server compares non-ASCII byte-exact.
+    Utf8,
 }
 
 fn act_for(name: &str) -> Act {
@@ -108,6 +112,7 @@ fn act_for(name: &str) -> Act {
         "loop" | "67" => Act::Loop,
         "nxjunk" | "68" => Act::NxJunk,
         "wrongq" | "69" => Act::WrongQuestion,
+        "café-pc" | "70" | "71" => Act::Utf8,
         _ => Act::NxDomain,
     }
 }
@@ -191,6 +196,15 @@ fn hostile(q: &[u8], act: Act) -> Option<Vec<u8>> {
         Act::Loop => (0, vec![record(&QNAME, 5, 1, &loopb), record(&loopb, 5, 1, &QNAME)]),
         Act::NxJunk => (3, vec![other.clone()]),
         Act::WrongQuestion => (0, vec![other]),
+        Act::Utf8 => {
+            let (qname, qtype, _) = parse_question(q)?;
+            let cafe = wire_name("café-pc.fake.test");
+            match qtype {
+                1 if qname == "café-pc.fake.test" => (0, vec![record(&cafe, 1, 1, &[10, 0, 16, 70])]),
+                12 => (0, vec![record(&QNAME, 12, 1, &cafe)]),
+                _ => (0, vec![]),
+            }
+        }
         _ => return None,
     };
     let mut r = q[..2].to_vec();
@@ -579,4 +593,28 @@ fn thirty_percent_loss_gives_unknown_never_missing() {
     let ok = rows.iter().skip(1).filter(|r| r[0] == "ok").count();
     assert_eq!(missing, 0, "{}", r.stderr);
     assert!(ok >= 198, "{ok} ok: {}", r.stderr);
+}
+
+#[test]
+fn utf8_names_resolve_and_their_ptr_targets_match() {
+    let fake = fake_server(false);
+    let d = scratch();
+    let l = leases(d.path(), &[("10.0.16.70", "café-pc"), ("10.0.16.71", "CAFÉ-PC")]);
+    let server = fake.addr.to_string();
+    let r = ddns_audit(
+        &["audit", "--leases", &l, "--domain", "fake.test", "--dns-server", &server, "--timeout", "200ms", "--retries", "1", "--as-of", "2026-11-24T00:00:00Z", "--all", "--output", "-"],
+        d.path(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The answer's owner and the PTR target are the UTF-8 name, equal to the question and the
+    // lease's fqdn. Case folding is ASCII-only (RFC 4343): `CAFÉ-PC` is another name than
+    // `café-pc`, as this server (byte-exact on non-ASCII, like NSD and BIND) says.
+    assert_eq!(
+        key_rows(&r.stdout),
+        [
+            "ok,10.0.16.70,café-pc.fake.test,ok,10.0.16.70,ok,café-pc.fake.test,unknown,unknown",
+            "missing,10.0.16.71,cafÉ-pc.fake.test,missing,,mismatch,café-pc.fake.test,,",
+        ]
+    );
+    assert!(r.stderr.contains("live DNS answers: records 3, NXDOMAIN 2, NODATA 1, failed 0"), "{}", r.stderr);
 }

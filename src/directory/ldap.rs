@@ -22,6 +22,7 @@ use rustls::{ClientConfig, RootCertStore};
 
 use super::Computer;
 use super::dnsp::{self, RecordValue};
+use super::ldap_tls::Presented;
 use crate::dns::{DnsData, DnsRecord, RecordData, normalize_name};
 use crate::input::{Problems, SkipReason};
 use crate::settings::LdapSettings;
@@ -73,8 +74,6 @@ pub enum LdapError {
     Unreachable { addr: String, reason: String },
     #[error("timed out {doing} with {addr} (no answer within {secs} s)")]
     Timeout { doing: &'static str, addr: String, secs: u64 },
-    #[error("TLS with {addr}: the domain controller's certificate is not trusted: {reason}. {hint}")]
-    Untrusted { addr: String, reason: String, hint: &'static str },
     #[error("TLS with {addr} failed: {reason}")]
     Tls { addr: String, reason: String },
     #[error("{addr} refused StartTLS ({reason}); use ldaps:// (port 636), or give the DC a certificate")]
@@ -645,7 +644,7 @@ async fn tcp_connect(config: &LdapConfig) -> Result<std::net::TcpStream, LdapErr
 }
 
 /// Maps a failure while opening the connection (TLS handshake, StartTLS).
-fn connect_error(e: ldap3::LdapError, config: &LdapConfig, capture: &Arc<Mutex<Option<String>>>) -> LdapError {
+fn connect_error(e: ldap3::LdapError, config: &LdapConfig, capture: &Arc<Mutex<Option<Presented>>>) -> LdapError {
     let addr = config.addr();
     let presented = capture.lock().ok().and_then(|mut c| c.take());
     match e {
@@ -664,26 +663,30 @@ fn connect_error(e: ldap3::LdapError, config: &LdapConfig, capture: &Arc<Mutex<O
     }
 }
 
-fn tls_error(e: &rustls::Error, addr: &str, server_name: &str, presented: Option<String>) -> LdapError {
-    let cert = presented.map(|p| format!("; it presented {p}")).unwrap_or_default();
-    const CA_HINT: &str = "Give the issuing CA's certificate (PEM) with --ca-file";
-    match e {
-        rustls::Error::InvalidCertificate(ce) => {
-            let (what, hint) = match ce {
-                rustls::CertificateError::UnknownIssuer => ("issued by a CA this machine does not trust".to_string(), CA_HINT),
-                rustls::CertificateError::NotValidForName | rustls::CertificateError::NotValidForNameContext { .. } => (
-                    format!("it is not valid for the name '{server_name}'"),
-                    "Connect by a name the certificate carries (in --ldap-url, or --ldap-server-name FQDN when connecting by address)",
-                ),
-                rustls::CertificateError::Expired | rustls::CertificateError::ExpiredContext { .. } => {
-                    ("it has expired".to_string(), "Renew the domain controller's certificate")
-                }
-                other => (format!("{other:?}"), CA_HINT),
-            };
-            LdapError::Untrusted { addr: addr.to_string(), reason: format!("{what}{cert}"), hint }
+/// A TLS failure in a sentence: [`crate::tls::describe`]'s (what fixes it; `--ca-file` only
+/// where a CA file is the fix), except for a name mismatch, which LDAP judges by its own rule
+/// (the CN counts when there is no DNS SAN, [`super::ldap_tls`]): that sentence names what the
+/// certificate is valid for under that rule, not webpki's SAN-only list. The certificate the
+/// DC presented (subject, issuer) follows, when the verifier saw one.
+fn tls_error(e: &rustls::Error, addr: &str, server_name: &str, presented: Option<Presented>) -> LdapError {
+    use rustls::CertificateError as C;
+    let name_error = matches!(e, rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }));
+    let mut reason = match (&presented, name_error) {
+        (Some(p), true) => {
+            // An address is never matched against the CN: say so, as that is the surprise.
+            let address = if server_name.parse::<std::net::IpAddr>().is_ok() { " (an address matches only an address in the subjectAltName, never the Common Name)" } else { "" };
+            format!(
+                "the certificate does not match the name {server_name}{address}: it is valid for {}; connect with a name the certificate holds (in --ldap-url, or --ldap-server-name FQDN when connecting by address; a CA file does not change this)",
+                p.valid_for
+            )
         }
-        other => LdapError::Tls { addr: addr.to_string(), reason: format!("{other}{cert}") },
+        _ => crate::tls::describe(e),
+    };
+    if let Some(p) = presented {
+        reason.push_str("; the domain controller presented ");
+        reason.push_str(&p.summary);
     }
+    LdapError::Tls { addr: addr.to_string(), reason }
 }
 
 /// Maps a failed operation after the connection is up.
@@ -733,7 +736,7 @@ fn result_text(rc: u32, text: &str) -> String {
 /// strictly (no way to turn verification off), the name by LDAP's rule (SAN, or the CN of a
 /// certificate without DNS SAN: [`super::ldap_tls`]). On a failed verification, `capture`
 /// receives the presented certificate's subject and issuer for the error message.
-pub fn tls_config(ca_file: Option<&Path>, capture: Arc<Mutex<Option<String>>>) -> Result<Arc<ClientConfig>, LdapError> {
+pub fn tls_config(ca_file: Option<&Path>, capture: Arc<Mutex<Option<Presented>>>) -> Result<Arc<ClientConfig>, LdapError> {
     let mut roots = RootCertStore::empty();
     for cert in crate::tls::system_roots() {
         let _ = roots.add(cert);
@@ -757,35 +760,40 @@ pub fn tls_config(ca_file: Option<&Path>, capture: Arc<Mutex<Option<String>>>) -
     Ok(Arc::new(config))
 }
 
-/// "subject '...', issuer '...', names [...]" of a certificate, for messages.
-fn describe_cert(der: &CertificateDer<'_>) -> String {
+/// Subject and issuer of a certificate, and the names it is valid for by LDAP's rule
+/// ([`super::ldap_tls`]): its `dNSName` SANs, or, when it has none, its most specific Common
+/// Name; then its `iPAddress` SANs. For messages.
+fn describe_cert(der: &CertificateDer<'_>) -> Presented {
     use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
-    match X509Certificate::from_der(der.as_ref()) {
-        Ok((_, cert)) => {
-            let names: Vec<String> = cert
-                .subject_alternative_name()
-                .ok()
-                .flatten()
-                .map(|san| {
-                    san.value
-                        .general_names
-                        .iter()
-                        .filter_map(|n| match n {
-                            GeneralName::DNSName(d) => Some(d.to_string()),
-                            GeneralName::IPAddress(ip) => match ip.len() {
-                                4 => <[u8; 4]>::try_from(*ip).ok().map(|o| std::net::Ipv4Addr::from(o).to_string()),
-                                16 => <[u8; 16]>::try_from(*ip).ok().map(|o| std::net::Ipv6Addr::from(o).to_string()),
-                                _ => None,
-                            },
-                            _ => None,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            format!("subject '{}', issuer '{}', names [{}]", cert.subject(), cert.issuer(), names.join(", "))
+    let Ok((_, cert)) = X509Certificate::from_der(der.as_ref()) else {
+        return Presented { summary: "a certificate that does not parse".into(), valid_for: "no name this tool can read (the certificate does not parse)".into() };
+    };
+    let (mut dns, mut ips) = (Vec::new(), Vec::new());
+    if let Ok(Some(san)) = cert.subject_alternative_name() {
+        for n in &san.value.general_names {
+            match n {
+                GeneralName::DNSName(d) => dns.push(d.to_string()),
+                GeneralName::IPAddress(ip) => match ip.len() {
+                    4 => ips.extend(<[u8; 4]>::try_from(*ip).ok().map(|o| std::net::Ipv4Addr::from(o).to_string())),
+                    16 => ips.extend(<[u8; 16]>::try_from(*ip).ok().map(|o| std::net::Ipv6Addr::from(o).to_string())),
+                    _ => {}
+                },
+                _ => {}
+            }
         }
-        Err(_) => "a certificate that does not parse".to_string(),
     }
+    if dns.is_empty()
+        && let Some(cn) = cert.subject().iter_common_name().last().and_then(|c| c.as_str().ok())
+    {
+        dns.push(format!("{cn} (its Common Name: it has no DNS name in its subjectAltName, so LDAP reads the CN)"));
+    }
+    let names: Vec<String> = dns.into_iter().chain(ips).collect();
+    let valid_for = match names.as_slice() {
+        [] => "no name (it has neither a subjectAltName nor a Common Name)".to_string(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    };
+    Presented { summary: format!("subject '{}', issuer '{}'", cert.subject(), cert.issuer()), valid_for }
 }
 
 #[cfg(test)]
@@ -1054,5 +1062,98 @@ mod tests {
         assert_eq!(data.records[1].timestamp, None);
         let reasons: Vec<SkipReason> = problems.list.iter().map(|p| p.reason).collect();
         assert_eq!(reasons, vec![SkipReason::UnusedType, SkipReason::UnusedType, SkipReason::Malformed]);
+    }
+
+    /// A certificate signed by a throwaway CA "Lab CA": subject CN(s), these SANs.
+    fn cert(cns: &[&str], sans: Vec<rcgen::SanType>) -> CertificateDer<'static> {
+        use rcgen::{BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair};
+        let mut ca = CertificateParams::default();
+        ca.distinguished_name = DistinguishedName::new();
+        ca.distinguished_name.push(DnType::CommonName, "Lab CA");
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca_key = KeyPair::generate().unwrap();
+        let issuer = Issuer::new(ca, ca_key);
+        let mut p = CertificateParams::default();
+        p.distinguished_name = DistinguishedName::new();
+        p.distinguished_name.push(DnType::OrganizationName, "Samba Administration");
+        for cn in cns {
+            p.distinguished_name.push(DnType::CommonName, *cn);
+        }
+        p.subject_alt_names = sans;
+        p.signed_by(&KeyPair::generate().unwrap(), &issuer).unwrap().der().clone()
+    }
+
+    fn name_error() -> rustls::Error {
+        rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidForName)
+    }
+
+    #[test]
+    fn a_name_error_says_what_the_certificate_is_valid_for_by_ldaps_rule() {
+        use rcgen::SanType;
+        // Samba's own certificate: CN only, which LDAP accepts.
+        let samba = describe_cert(&cert(&["DC1.corp.example.test"], vec![]));
+        assert_eq!(samba.summary, "subject 'O=Samba Administration, CN=DC1.corp.example.test', issuer 'CN=Lab CA'");
+        assert_eq!(
+            tls_error(&name_error(), "10.77.0.2:636", "10.77.0.2", Some(samba.clone())).to_string(),
+            "TLS with 10.77.0.2:636 failed: the certificate does not match the name 10.77.0.2 (an address matches only an address in the subjectAltName, \
+             never the Common Name): it is valid for DC1.corp.example.test (its Common Name: it has no DNS name in its subjectAltName, so LDAP reads the CN); \
+             connect with a name the certificate holds (in --ldap-url, or --ldap-server-name FQDN when connecting by address; a CA file does not change this); \
+             the domain controller presented subject 'O=Samba Administration, CN=DC1.corp.example.test', issuer 'CN=Lab CA'"
+        );
+        // With DNS SANs the CN does not count; address SANs are listed too.
+        let sans = vec![SanType::DnsName("ldap.corp.example.test".try_into().unwrap()), SanType::DnsName("dc2.corp.example.test".try_into().unwrap()), SanType::IpAddress("10.77.0.3".parse().unwrap())];
+        let p = describe_cert(&cert(&["DC1.corp.example.test"], sans));
+        assert_eq!(p.valid_for, "ldap.corp.example.test, dc2.corp.example.test or 10.77.0.3");
+        assert_eq!(
+            tls_error(&name_error(), "dc1.corp.example.test:636", "dc1.corp.example.test", Some(p)).to_string(),
+            "TLS with dc1.corp.example.test:636 failed: the certificate does not match the name dc1.corp.example.test: \
+             it is valid for ldap.corp.example.test, dc2.corp.example.test or 10.77.0.3; connect with a name the certificate holds \
+             (in --ldap-url, or --ldap-server-name FQDN when connecting by address; a CA file does not change this); \
+             the domain controller presented subject 'O=Samba Administration, CN=DC1.corp.example.test', issuer 'CN=Lab CA'"
+        );
+        // A CN-only certificate with an address SAN; one with no name at all; one that does not parse.
+        let p = describe_cert(&cert(&["a.t", "dc1.t"], vec![SanType::IpAddress("10.77.0.2".parse().unwrap())]));
+        assert_eq!(p.valid_for, "dc1.t (its Common Name: it has no DNS name in its subjectAltName, so LDAP reads the CN) or 10.77.0.2");
+        assert_eq!(describe_cert(&cert(&[], vec![])).valid_for, "no name (it has neither a subjectAltName nor a Common Name)");
+        assert_eq!(
+            describe_cert(&CertificateDer::from(b"junk".to_vec())),
+            Presented { summary: "a certificate that does not parse".into(), valid_for: "no name this tool can read (the certificate does not parse)".into() }
+        );
+    }
+
+    #[test]
+    fn other_tls_errors_are_sentences_not_rustls_names() {
+        use rustls::CertificateError as C;
+        let presented = || Some(Presented { summary: "subject 'CN=dc1.t', issuer 'CN=Other CA'".into(), valid_for: "dc1.t".into() });
+        let text = |e: rustls::Error, p: Option<Presented>| tls_error(&e, "dc1.t:636", "dc1.t", p).to_string();
+        assert_eq!(
+            text(rustls::Error::InvalidCertificate(C::UnknownIssuer), presented()),
+            "TLS with dc1.t:636 failed: the certificate is issued by a CA that is not trusted here: give that CA's certificate (PEM) with --ca-file; \
+             the domain controller presented subject 'CN=dc1.t', issuer 'CN=Other CA'"
+        );
+        assert_eq!(
+            text(rustls::Error::InvalidCertificate(C::BadSignature), presented()),
+            "TLS with dc1.t:636 failed: the certificate's signature does not verify (a corrupted or forged certificate, or the wrong CA in --ca-file); \
+             the domain controller presented subject 'CN=dc1.t', issuer 'CN=Other CA'"
+        );
+        assert_eq!(
+            text(rustls::Error::InvalidCertificate(C::InvalidPurpose), presented()),
+            "TLS with dc1.t:636 failed: the certificate is not for TLS servers (its extended key usage lacks serverAuth); \
+             the domain controller presented subject 'CN=dc1.t', issuer 'CN=Other CA'"
+        );
+        assert_eq!(
+            text(rustls::Error::InvalidCertificate(C::Expired), presented()),
+            "TLS with dc1.t:636 failed: the certificate has expired: the server needs a renewed certificate; \
+             the domain controller presented subject 'CN=dc1.t', issuer 'CN=Other CA'"
+        );
+        assert_eq!(
+            text(rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType), None),
+            "TLS with dc1.t:636 failed: the server does not speak TLS on this port (plain HTTP or LDAP there? then use http:// or ldap://)"
+        );
+        // Without the certificate (not captured), a name error still says what to do.
+        assert_eq!(
+            text(name_error(), None),
+            "TLS with dc1.t:636 failed: the certificate does not match the name connected to; connect with a name the certificate holds (a CA file does not change this)"
+        );
     }
 }

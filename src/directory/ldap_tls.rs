@@ -15,6 +15,16 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::ParsedCertificate;
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
+/// What the server's certificate was, kept when the verification fails, for the error message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presented {
+    /// `subject '...', issuer '...'`.
+    pub summary: String,
+    /// The names it is valid for under LDAP's rule (DNS SANs, else its CN; address SANs), in
+    /// words: `dc1.corp or 10.77.0.2`.
+    pub valid_for: String,
+}
+
 /// The WebPKI verifier with LDAP's Common Name rule, remembering what the server presented
 /// when it fails (`capture`, for the error message).
 #[derive(Debug)]
@@ -22,16 +32,16 @@ pub struct LdapVerifier {
     inner: Arc<WebPkiServerVerifier>,
     roots: Arc<RootCertStore>,
     algorithms: WebPkiSupportedAlgorithms,
-    capture: Arc<Mutex<Option<String>>>,
-    describe: fn(&CertificateDer<'_>) -> String,
+    capture: Arc<Mutex<Option<Presented>>>,
+    describe: fn(&CertificateDer<'_>) -> Presented,
 }
 
 impl LdapVerifier {
     pub fn new(
         roots: Arc<RootCertStore>,
         provider: &Arc<rustls::crypto::CryptoProvider>,
-        capture: Arc<Mutex<Option<String>>>,
-        describe: fn(&CertificateDer<'_>) -> String,
+        capture: Arc<Mutex<Option<Presented>>>,
+        describe: fn(&CertificateDer<'_>) -> Presented,
     ) -> Result<Self, rustls::client::VerifierBuilderError> {
         let inner = WebPkiServerVerifier::builder_with_provider(Arc::clone(&roots), Arc::clone(provider)).build()?;
         Ok(Self { inner, roots, algorithms: provider.signature_verification_algorithms, capture, describe })
@@ -188,7 +198,7 @@ mod tests {
         let mut roots = RootCertStore::empty();
         roots.add(trusted.der.clone()).unwrap();
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        LdapVerifier::new(Arc::new(roots), &provider, Arc::new(Mutex::new(None)), |_| "the certificate".into()).unwrap()
+        LdapVerifier::new(Arc::new(roots), &provider, Arc::new(Mutex::new(None)), |_| Presented { summary: "the certificate".into(), valid_for: String::new() }).unwrap()
     }
 
     /// The verdict for `name` at 2026-06-01: "ok" or the rustls error.
@@ -219,7 +229,7 @@ mod tests {
         assert_eq!(check(&v, &cert, "corp.example.test"), "NotValidForName");
         // An address is matched against iPAddress SANs only, never the CN.
         assert_eq!(check(&v, &cert, "10.77.0.2"), "NotValidForName");
-        assert_eq!(*v.capture.lock().unwrap(), Some("the certificate".to_string()));
+        assert_eq!(v.capture.lock().unwrap().as_ref().map(|p| p.summary.as_str()), Some("the certificate"));
     }
 
     #[test]

@@ -929,8 +929,8 @@ fn classify(msg: &Message, q: &Question) -> Result<Answer, Failure> {
             match (&r.data, q.rtype) {
                 (RData::A(a), RecordType::A) => found.push(RecordData::Addr(IpAddr::V4(a.0))),
                 (RData::AAAA(a), RecordType::AAAA) => found.push(RecordData::Addr(IpAddr::V6(a.0))),
-                (RData::PTR(p), RecordType::PTR) => found.push(RecordData::Ptr(super::normalize_name(&p.0.to_ascii()))),
-                (RData::CNAME(c), _) => cname = Some(super::normalize_name(&c.0.to_ascii())),
+                (RData::PTR(p), RecordType::PTR) => found.push(RecordData::Ptr(name_text(&p.0))),
+                (RData::CNAME(c), _) => cname = Some(name_text(&c.0)),
                 _ => {}
             }
         }
@@ -979,9 +979,7 @@ fn excerpt(msg: &Message) -> String {
         .iter()
         .take(3)
         .map(|r| {
-            let name = r.name.to_ascii();
-            let name = name.strip_suffix('.').unwrap_or(&name).to_ascii_lowercase();
-            let name: String = name.chars().take(80).collect();
+            let name: String = name_text(&r.name).chars().take(80).collect();
             if r.dns_class == DNSClass::IN { format!("{name} {}", r.record_type()) } else { format!("{name} {} {}", r.dns_class, r.record_type()) }
         })
         .collect();
@@ -1002,10 +1000,43 @@ fn on_chain(r: &hickory_proto::rr::Record, chain: &[String]) -> bool {
         }
 }
 
+/// Whether an answer's name is `lower_no_dot` (a question name or a chain link, in
+/// [`name_text`]'s form): byte-exact on the UTF-8 labels, case-insensitive for ASCII only
+/// (RFC 4343; the audit folds non-ASCII nowhere either).
 fn same_name(n: &Name, lower_no_dot: &str) -> bool {
-    let s = n.to_ascii();
-    let s = s.strip_suffix('.').unwrap_or(&s);
-    s.eq_ignore_ascii_case(lower_no_dot)
+    name_text(n).eq_ignore_ascii_case(lower_no_dot)
+}
+
+/// A name from an answer as the audit writes names: labels joined by `.`, no trailing dot,
+/// ASCII lowercased, a UTF-8 label as its text (`café-pc`, as Windows DNS stores it), so that
+/// it compares with a lease's fqdn. A label that is not UTF-8, or that holds a `.`, a `\`,
+/// a space or a control character, is written with `\DDD` decimal escapes (RFC 1035
+/// presentation) for those bytes: such a label is never a valid host name (the audit
+/// rejects those characters), so it never equals a lease's name, and it is still shown
+/// unambiguously in notes. Not hickory's `to_ascii`, which escapes every non-ASCII byte
+/// (so `café-pc` would never match its own question).
+fn name_text(n: &Name) -> String {
+    let mut out = String::new();
+    for (i, label) in n.iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        match std::str::from_utf8(label) {
+            Ok(text) if !text.chars().any(|c| c == '.' || c == '\\' || c.is_ascii_whitespace() || c.is_control()) => {
+                out.push_str(&text.to_ascii_lowercase());
+            }
+            _ => {
+                for &b in label {
+                    if b.is_ascii_graphic() && b != b'.' && b != b'\\' {
+                        out.push(char::from(b.to_ascii_lowercase()));
+                    } else {
+                        out.push_str(&format!("\\{b:03}"));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Query IDs: SipHash (random keys from the OS) of a counter.
@@ -1251,6 +1282,62 @@ mod tests {
         let parsed = Message::from_vec(&wire).unwrap();
         let labels: Vec<&[u8]> = parsed.queries[0].name().iter().collect();
         assert_eq!(labels, vec!["café-pc".as_bytes(), b"corp", b"test"]);
+    }
+
+    /// A name from raw label bytes, as a server's answer carries it.
+    fn raw(name: &str) -> Name {
+        Name::from_labels(name.split('.').map(|l| Label::from_raw_bytes(l.as_bytes()).unwrap())).unwrap()
+    }
+
+    fn raw_rec(name: &str, data: RData) -> hickory_proto::rr::Record {
+        hickory_proto::rr::Record::from_rdata(raw(name), 60, data)
+    }
+
+    fn utf8_response(q: &Question, answers: Vec<hickory_proto::rr::Record>) -> Message {
+        let mut m = Message::new(7, MessageType::Response, OpCode::Query);
+        m.metadata.authoritative = true;
+        m.add_query(Query::query(raw(&q.name), q.rtype));
+        m.add_answers(answers);
+        m
+    }
+
+    #[test]
+    fn utf8_names_compare_byte_exact_with_ascii_case_folding() {
+        use hickory_proto::rr::rdata::{A, CNAME, PTR};
+        let qa = q("café-pc.corp.test", RecordType::A);
+        // Owner written with ASCII in another case: the same name (RFC 4343).
+        let a = vec![raw_rec("Café-PC.corp.TEST", RData::A(A("10.0.0.70".parse().unwrap())))];
+        assert_eq!(classify(&utf8_response(&qa, a), &qa), Ok(addrs(&["10.0.0.70"])));
+        // Non-ASCII is never folded: `CAFÉ-PC` is another name.
+        let upper = vec![raw_rec("CAFÉ-PC.corp.test", RData::A(A("10.0.0.70".parse().unwrap())))];
+        assert_eq!(
+            classify(&utf8_response(&qa, upper), &qa),
+            Err(Failure::Malformed("no record answers café-pc.corp.test A (answer: cafÉ-pc.corp.test A)".into()))
+        );
+        // A CNAME chain through UTF-8 names.
+        let qb = q("alias-ü.corp.test", RecordType::A);
+        let chain = vec![
+            raw_rec("alias-ü.corp.test", RData::CNAME(CNAME(raw("café-pc.corp.test")))),
+            raw_rec("café-pc.corp.test", RData::A(A("10.0.0.70".parse().unwrap()))),
+        ];
+        assert_eq!(classify(&utf8_response(&qb, chain), &qb), Ok(addrs(&["10.0.0.70"])));
+        // A PTR target is the UTF-8 name, ASCII lowercased.
+        let qp = q("70.0.0.10.in-addr.arpa", RecordType::PTR);
+        let ptr = vec![raw_rec("70.0.0.10.in-addr.arpa", RData::PTR(PTR(raw("Café-PC.Corp.test"))))];
+        assert_eq!(classify(&utf8_response(&qp, ptr), &qp), Ok(Answer::Records(vec![RecordData::Ptr("café-pc.corp.test".into())])));
+        // The question of a reply matches byte-exact too.
+        let m = utf8_response(&qa, vec![]);
+        assert!(matches_question(&m, &raw("CAFé-pc.corp.test"), RecordType::A));
+        assert!(!matches_question(&m, &raw("cafÉ-pc.corp.test"), RecordType::A));
+    }
+
+    #[test]
+    fn labels_that_are_not_host_names_keep_decimal_escapes() {
+        let bad = Name::from_labels(vec![Label::from_raw_bytes(b"caf\xc3").unwrap(), Label::from_raw_bytes(b"a.b c").unwrap(), Label::from_raw_bytes(b"t").unwrap()]).unwrap();
+        assert_eq!(name_text(&bad), "caf\\195.a\\046b\\032c.t");
+        // A truncated UTF-8 sequence never equals the name it was cut from.
+        assert!(!same_name(&bad, "caf\u{c3}"));
+        assert_eq!(name_text(&raw("Ünïcode-PC.t")), "Ünïcode-pc.t");
     }
 
     #[test]

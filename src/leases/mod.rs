@@ -171,8 +171,8 @@ pub fn detect(text: &str) -> Option<Format> {
     None
 }
 
-/// Parses a lease export already read as text. Only a Windows CSV whose date order cannot be
-/// told fails as a whole.
+/// Parses a lease export already read as text. Only a Windows CSV or XML export whose date
+/// order cannot be told fails as a whole.
 pub fn parse(
     format: Format,
     text: &str,
@@ -183,7 +183,7 @@ pub fn parse(
 ) -> Result<(), DateOrderError> {
     match format {
         Format::WindowsCsv => return windows_csv::parse(text, source, times, out, problems),
-        Format::WindowsXml => windows_xml::parse(text, source, out, problems),
+        Format::WindowsXml => return windows_xml::parse(text, source, times, out, problems),
         Format::Isc => isc::parse(text, source, out, problems),
         Format::KeaCsv => kea_csv::parse(text, source, out, problems),
         Format::Dnsmasq => dnsmasq::parse(text, source, out, problems),

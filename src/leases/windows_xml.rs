@@ -10,6 +10,11 @@
 //!
 //! The reader streams (quick-xml); malformed XML ends the file with one problem at its line,
 //! keeping the records read before it.
+//!
+//! `LeaseExpiryTime` (the only time read) is written in the exporting server's culture, as
+//! in the CSV: the file's date order is decided from all its leases' expiry times first (a
+//! first pass, [`DateOrderScan`], the rule of `timefmt`), or forced by `--date-order`; a file
+//! whose dates cannot say stops the run. Times without a zone are in `--input-time-zone`.
 
 use std::collections::HashSet;
 use std::net::IpAddr;
@@ -22,7 +27,7 @@ use quick_xml::events::Event;
 use super::windows_csv::{LineCounter, address_state, quote};
 use super::{Lease, LeaseState, clean_hostname, normalize_mac};
 use crate::input::{Problems, SkipReason};
-use crate::timefmt;
+use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes};
 
 /// What an open element is, as far as this reader cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +115,8 @@ impl Values {
 struct Record {
     reservation: bool,
     line: usize,
+    /// The line of its `<LeaseExpiryTime>`, for the date-order error.
+    expiry_line: usize,
     /// Depth of the element (its children are at `depth + 1`).
     depth: usize,
     values: Values,
@@ -128,8 +135,17 @@ enum Target {
     Scope(Field),
 }
 
+/// What a pass over the file does with its leases.
+enum Pass<'a> {
+    /// Only gathers the `LeaseExpiryTime` values, to decide the file's date order.
+    Scan(DateOrderScan),
+    /// Builds the leases, reading times in the decided order.
+    Read { times: &'a InputTimes, order: Option<DateOrder> },
+}
+
 struct State<'a> {
     source: &'a Arc<str>,
+    pass: Pass<'a>,
     stack: Vec<Tag>,
     record: Option<Record>,
     scope: Option<ScopeState>,
@@ -141,14 +157,33 @@ struct State<'a> {
     text: String,
 }
 
-/// Parses an `Export-DhcpServer -Leases` file; see the module documentation.
-pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
+/// Parses an `Export-DhcpServer -Leases` file; see the module documentation. Fails only when
+/// the file's date order cannot be told.
+pub fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<(), DateOrderError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let order = match times.date_order {
+        Some(order) => Some(order),
+        None => {
+            // The scan pass's problems are the read pass's too: reported once, by the read.
+            let scanned = pass(text, source, Pass::Scan(DateOrderScan::default()), &mut Vec::new(), &mut Problems::default());
+            match scanned {
+                Some(scan) => scan.finish(None, source, "LeaseExpiryTime")?,
+                None => None,
+            }
+        }
+    };
+    pass(text, source, Pass::Read { times, order }, out, problems);
+    Ok(())
+}
+
+/// One pass over the file; gives back the scan of a [`Pass::Scan`].
+fn pass(text: &str, source: &Arc<str>, mode: Pass<'_>, out: &mut Vec<Lease>, problems: &mut Problems) -> Option<DateOrderScan> {
     let mut reader = quick_xml::Reader::from_str(text);
     reader.config_mut().expand_empty_elements = true;
     let mut lines = LineCounter::new(text, 1);
     let mut st = State {
         source,
+        pass: mode,
         stack: Vec::new(),
         record: None,
         scope: None,
@@ -229,6 +264,10 @@ pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut
     }
     // Keep what was read before an error or a cut: the open scope's reservations and durations.
     st.finish_group(out);
+    match st.pass {
+        Pass::Scan(scan) => Some(scan),
+        Pass::Read { .. } => None,
+    }
 }
 
 impl State<'_> {
@@ -238,10 +277,13 @@ impl State<'_> {
         let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
         let tag = if self.record.is_some() {
             // Inside a record: only its direct children are read.
-            if let Some(r) = &self.record
+            if let Some(r) = &mut self.record
                 && depth == r.depth + 1
                 && let Some(f) = Field::from_name(name)
             {
+                if f == Field::LeaseExpiryTime {
+                    r.expiry_line = line;
+                }
                 self.begin_capture(Target::Record(f), depth);
             }
             Tag::Other
@@ -256,10 +298,10 @@ impl State<'_> {
         } else if is("Reservations") {
             Tag::Reservations
         } else if is("Lease") && parent == Some(Tag::Leases) {
-            self.record = Some(Record { reservation: false, line, depth, values: Values::default() });
+            self.record = Some(Record { reservation: false, line, expiry_line: line, depth, values: Values::default() });
             Tag::Lease
         } else if is("Reservation") && parent == Some(Tag::Reservations) {
-            self.record = Some(Record { reservation: true, line, depth, values: Values::default() });
+            self.record = Some(Record { reservation: true, line, expiry_line: line, depth, values: Values::default() });
             Tag::Reservation
         } else {
             if let Some(s) = &self.scope
@@ -302,6 +344,13 @@ impl State<'_> {
         match tag {
             Some(Tag::Lease | Tag::Reservation) => {
                 if let Some(record) = self.record.take() {
+                    if let Pass::Scan(scan) = &mut self.pass {
+                        // Reservations have no expiry; a lease's is evidence of the order.
+                        if let Some(expiry) = &record.values.expiry {
+                            scan.add(expiry, record.expiry_line);
+                        }
+                        return;
+                    }
                     let reservation = record.reservation;
                     match self.build(record) {
                         Ok(lease) if reservation => self.reservations.push(lease),
@@ -344,11 +393,17 @@ impl State<'_> {
         }
         let state = address_state(v.state.as_deref().unwrap_or("")).map_err(|(r, d)| err(r, d))?;
         let expiry = v.expiry.as_deref().unwrap_or("");
+        let (times, order) = match &self.pass {
+            Pass::Read { times, order } => (*times, *order),
+            // Not reached: a scan builds nothing.
+            Pass::Scan(_) => return Err(err(SkipReason::BadTime, "LeaseExpiryTime read before the date order is known".into())),
+        };
         let expires = if expiry.is_empty() {
             None
         } else {
             Some(
-                timefmt::parse_time(expiry)
+                times
+                    .parse(expiry, order)
                     .ok_or_else(|| err(SkipReason::BadTime, format!("LeaseExpiryTime {} is not a time", quote(expiry))))?,
             )
         };
@@ -453,15 +508,97 @@ fn number(s: &str) -> Option<i64> {
 mod tests {
     use super::*;
     use crate::input::Problem;
+    use crate::timefmt::{self, InputZone};
     use chrono::{DateTime, Utc};
 
     const EXPORT: &str = include_str!("../../tests/fixtures/leases/windows-export.xml");
 
     fn run(text: &str) -> (Vec<Lease>, Vec<Problem>) {
+        run_with(text, &InputTimes::default()).unwrap()
+    }
+
+    fn run_with(text: &str, times: &InputTimes) -> Result<(Vec<Lease>, Vec<Problem>), String> {
         let mut out = Vec::new();
         let mut problems = Problems::default();
-        parse(text, &Arc::from("dhcp.xml"), &mut out, &mut problems);
-        (out, problems.list)
+        parse(text, &Arc::from("dhcp.xml"), times, &mut out, &mut problems).map_err(|e| e.to_string())?;
+        Ok((out, problems.list))
+    }
+
+    fn zone(name: &str) -> InputTimes {
+        InputTimes { date_order: None, zone: InputZone::from_name(name).unwrap() }
+    }
+
+    /// A scope of leases 10.0.16.1.. with these expiry times (`<Lease>` of the i-th at line
+    /// 9 + 5 * i, its `<LeaseExpiryTime>` at 12 + 5 * i).
+    fn file(times: &[&str]) -> String {
+        let leases: String = times
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("<Lease>\n<IPAddress>10.0.16.{}</IPAddress>\n<AddressState>Active</AddressState>\n<LeaseExpiryTime>{t}</LeaseExpiryTime>\n</Lease>\n", i + 1))
+            .collect();
+        wrap(&leases)
+    }
+
+    fn expiries(text: &str, times: &InputTimes) -> Result<Vec<String>, String> {
+        let (leases, problems) = run_with(text, times)?;
+        assert!(problems.is_empty(), "{problems:?}");
+        Ok(leases.iter().map(|l| l.expires.map(timefmt::rfc3339).unwrap_or_default()).collect())
+    }
+
+    #[test]
+    fn en_gb_and_german_exports_are_day_first_over_the_whole_file() {
+        let utc = zone("UTC");
+        // 10 January, not 1 October: the second lease's 28/11 proves the file day-first.
+        assert_eq!(
+            expiries(&file(&["10/01/2026 18:00:00", "28/11/2026 09:12:40"]), &utc),
+            Ok(vec!["2026-01-10T18:00:00Z".to_string(), "2026-11-28T09:12:40Z".to_string()])
+        );
+        // de-DE: dots are day-first, even when every day is 12 or less.
+        assert_eq!(
+            expiries(&file(&["01.12.2026 06:00:00", "10.01.2026 18:00:00"]), &utc),
+            Ok(vec!["2026-12-01T06:00:00Z".to_string(), "2026-01-10T18:00:00Z".to_string()])
+        );
+        // en-US (AM/PM) stays month-first; wall-clock times are in --input-time-zone.
+        assert_eq!(
+            expiries(&file(&["10/01/2026 6:00:00 PM", "28.11.2026 09:12:40"]), &zone("Europe/Berlin")),
+            Err("dhcp.xml: the dates in LeaseExpiryTime disagree on the day/month order: line 12 (\"10/01/2026 6:00:00 PM\") is month-first, \
+                 line 17 (\"28.11.2026 09:12:40\") is day-first; pass --date-order dmy|mdy|ymd to say how the exporting server writes dates, \
+                 or export with the queries/windows scripts, which write ISO 8601 dates"
+                .to_string())
+        );
+        assert_eq!(
+            expiries(&file(&["28.11.2026 09:12:40", "01.07.2026 09:12:40", "2026-11-28T09:12:40Z"]), &zone("Europe/Berlin")),
+            Ok(vec!["2026-11-28T08:12:40Z".to_string(), "2026-07-01T07:12:40Z".to_string(), "2026-11-28T09:12:40Z".to_string()])
+        );
+        // A date that does not exist in the proven order is a bad time, not a guess.
+        let (leases, problems) = run_with(&file(&["31/02/2026 18:00:00", "28/11/2026 09:12:40"]), &utc).unwrap();
+        assert_eq!(leases.len(), 1);
+        assert_eq!(problems[0].to_string(), "dhcp.xml:9: bad time: LeaseExpiryTime \"31/02/2026 18:00:00\" is not a time");
+    }
+
+    #[test]
+    fn an_ambiguous_export_is_an_error_unless_the_order_is_given() {
+        let text = file(&["10/01/2026 18:00:00", "", "03/04/2026 07:00:00"]);
+        assert_eq!(
+            run_with(&text, &zone("UTC")).unwrap_err(),
+            "dhcp.xml: cannot tell whether the dates in LeaseExpiryTime are day-first or month-first: every one reads both ways \
+             (line 12: \"10/01/2026 18:00:00\"); pass --date-order dmy|mdy|ymd to say how the exporting server writes dates, \
+             or export with the queries/windows scripts, which write ISO 8601 dates"
+        );
+        let forced = |order| InputTimes { date_order: Some(order), zone: InputZone::from_name("UTC").unwrap() };
+        assert_eq!(
+            expiries(&text, &forced(DateOrder::Dmy)),
+            Ok(vec!["2026-01-10T18:00:00Z".to_string(), String::new(), "2026-04-03T07:00:00Z".to_string()])
+        );
+        assert_eq!(
+            expiries(&text, &forced(DateOrder::Mdy)),
+            Ok(vec!["2026-10-01T18:00:00Z".to_string(), String::new(), "2026-03-04T07:00:00Z".to_string()])
+        );
+        // Empty times, ISO dates and explicit offsets need no order.
+        assert_eq!(
+            expiries(&file(&["", "2026-11-28T09:12:40", "2026-11-28T09:12:40+01:00"]), &zone("UTC")),
+            Ok(vec![String::new(), "2026-11-28T09:12:40Z".to_string(), "2026-11-28T08:12:40Z".to_string()])
+        );
     }
 
     fn utc(s: &str) -> DateTime<Utc> {
