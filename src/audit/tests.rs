@@ -469,7 +469,8 @@ mod live {
         let dir = Directory::default();
         let leases = vec![lease(IP, Some("pc1"))];
         let s = settings();
-        Auditor::new(&leases, &dir, &w.dns, Some(live), &s)
+        let evidence = LiveEvidence::new(live, DataEvidence::new(&w.dns, s.as_of));
+        Auditor::new(&leases, &dir, &evidence, &s)
             .findings()
             .map(|f| (f.status, f.a_status, f.ptr_status, f.age.clone(), f.remediation.clone()))
             .collect()
