@@ -326,3 +326,100 @@ fn newer(candidate: &DnsRecord, current: &DnsRecord, as_of: DateTime<Utc>) -> bo
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    const AS_OF: &str = "2026-11-24T12:00:00Z";
+
+    fn t(s: &str) -> DateTime<Utc> {
+        crate::timefmt::parse_time_utc(s).unwrap()
+    }
+
+    /// `corp.test` and `0.10.in-addr.arpa` with: pc1 (dynamic A), alias CNAME to pc1,
+    /// a PTR of 10.0.0.1 to pc1 (static).
+    fn data() -> DnsData {
+        let mut d = DnsData::default();
+        let s: Arc<str> = Arc::from("zones");
+        let fwd = d.zone_id("corp.test", &s);
+        let rev = d.zone_id("0.10.in-addr.arpa", &s);
+        let mut add = |name: &str, data: RecordData, ts: Option<&str>, zone| {
+            d.records.push(DnsRecord { name: name.into(), data, timestamp: ts.map(t), ttl: None, zone });
+        };
+        add("pc1.corp.test", RecordData::Addr("10.0.0.1".parse().unwrap()), Some("2026-11-20T00:00:00Z"), fwd);
+        add("alias.corp.test", RecordData::Cname("pc1.corp.test".into()), None, fwd);
+        add("1.0.0.10.in-addr.arpa", RecordData::Ptr("pc1.corp.test".into()), None, rev);
+        d
+    }
+
+    /// The data record's timestamp and zone name.
+    type Held = Option<(Option<DateTime<Utc>>, String)>;
+
+    /// (value, [`Held`]) of each record found.
+    fn found<T: Clone>(l: &Lookup<'_, T>) -> Vec<(T, Held)> {
+        l.found.iter().map(|f| (f.value.clone(), f.record.map(|r| (r.record.timestamp, r.zone.name.clone())))).collect()
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn data_evidence_follows_cnames_and_gives_ages() {
+        let dns = data();
+        let e = DataEvidence::new(&dns, t(AS_OF));
+        let l = e.addresses("alias.corp.test", Family::V4);
+        assert_eq!((l.said.clone(), l.cname.as_deref(), l.disagreement), (Said::Answered, Some("pc1.corp.test"), None));
+        assert_eq!(found(&l), vec![(ip("10.0.0.1"), Some((Some(t("2026-11-20T00:00:00Z")), "corp.test".to_string())))]);
+        let l = e.pointers(ip("10.0.0.1"));
+        assert_eq!(l.said, Said::Answered);
+        assert_eq!(found(&l), vec![("pc1.corp.test".to_string(), Some((None, "0.10.in-addr.arpa".to_string())))]);
+    }
+
+    #[test]
+    fn data_evidence_tells_no_record_from_no_data() {
+        let dns = data();
+        let e = DataEvidence::new(&dns, t(AS_OF));
+        // In a zone the data holds, without records: answered, nothing found (`missing`).
+        let l = e.addresses("pc2.corp.test", Family::V4);
+        assert_eq!((l.said, l.found.len()), (Said::Answered, 0));
+        // Outside every zone, or a name DNS cannot carry: nothing is known (`unknown`).
+        assert_eq!(e.addresses("pc1.other.test", Family::V4).said, Said::NotCovered);
+        assert_eq!(e.addresses("pc 1.corp.test", Family::V4).said, Said::NotCovered);
+        assert_eq!(e.pointers(ip("10.1.0.1")).said, Said::NotCovered);
+    }
+
+    #[test]
+    fn live_evidence_decides_presence_and_data_gives_ages() {
+        let dns = data();
+        let mut answers = LiveAnswers::default();
+        answers.a.insert(
+            "pc1.corp.test".into(),
+            Answer::Records(vec![RecordData::Addr(ip("10.0.0.1")), RecordData::Addr(ip("10.0.0.9"))]),
+        );
+        answers.aaaa.insert("pc1.corp.test".into(), Answer::NoData);
+        answers.a.insert("alias.corp.test".into(), Answer::Records(vec![RecordData::Cname("other.corp.test".into()), RecordData::Addr(ip("10.0.0.1"))]));
+        answers.aaaa.insert("alias.corp.test".into(), Answer::Failed(Failure::Timeout));
+        answers.ptr.insert(ip("10.0.0.1"), Answer::NxDomain);
+        answers.disagreements.insert("1.0.0.10.in-addr.arpa".into(), "10.0.0.53: NXDOMAIN; 10.0.0.54: pc1.corp.test".into());
+        let e = LiveEvidence::new(&answers, DataEvidence::new(&dns, t(AS_OF)));
+
+        // Served and held: the data's age; served only: no age; the data's CNAME when the answer has none.
+        let l = e.addresses("pc1.corp.test", Family::V4);
+        assert_eq!((l.said.clone(), l.cname.as_deref()), (Said::Answered, None));
+        assert_eq!(found(&l), vec![(ip("10.0.0.1"), Some((Some(t("2026-11-20T00:00:00Z")), "corp.test".to_string()))), (ip("10.0.0.9"), None)]);
+        assert_eq!(e.addresses("pc1.corp.test", Family::V6).said, Said::Absent);
+        // The answer's CNAME wins over the data's; the verdict is the asked family's.
+        let l = e.addresses("alias.corp.test", Family::V6);
+        assert_eq!((l.said.clone(), l.cname.as_deref()), (Said::Failed(Failure::Timeout), Some("other.corp.test")));
+        // A question never asked is a failure, never `missing`.
+        assert_eq!(e.addresses("pc2.corp.test", Family::V4).said, Said::Failed(Failure::Other("not asked".into())));
+        // A PTR the data holds but DNS does not serve is absent.
+        let l = e.pointers(ip("10.0.0.1"));
+        assert_eq!((l.said.clone(), l.found.len()), (Said::Absent, 0));
+        assert_eq!(l.disagreement, Some("10.0.0.53: NXDOMAIN; 10.0.0.54: pc1.corp.test"));
+    }
+}
