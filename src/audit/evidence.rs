@@ -95,9 +95,15 @@ impl<'d> DataEvidence<'d> {
         self.dns.zones.get(record.zone).map(|zone| DataRecord { record, zone })
     }
 
-    /// The data's records of `name` with the values `value_of` extracts, in index order.
-    fn lookup<T>(&self, said: Said, records: &[&'d DnsRecord], cname: Option<String>, value_of: impl Fn(&RecordData) -> Option<T>) -> Lookup<'d, T> {
-        let found = records.iter().filter_map(|r| Some(Found { value: value_of(&r.data)?, record: self.found(r) })).collect();
+    /// The records found, with the values `value_of` extracts, in index order.
+    fn lookup<T>(
+        &self,
+        said: Said,
+        records: impl IntoIterator<Item = &'d DnsRecord>,
+        cname: Option<String>,
+        value_of: impl Fn(&RecordData) -> Option<T>,
+    ) -> Lookup<'d, T> {
+        let found = records.into_iter().filter_map(|r| Some(Found { value: value_of(&r.data)?, record: self.found(r) })).collect();
         Lookup { said, found, cname, disagreement: None }
     }
 
@@ -123,13 +129,14 @@ impl Evidence for DataEvidence<'_> {
     fn addresses(&self, name: &str, _family: Family) -> Lookup<'_, IpAddr> {
         let forward = self.forward(name);
         let said = if forward.covered { Said::Answered } else { Said::NotCovered };
-        self.lookup(said, &forward.records, forward.cname, addr_of)
+        self.lookup(said, forward.records, forward.cname, addr_of)
     }
 
     fn pointers(&self, ip: IpAddr) -> Lookup<'_, String> {
         let rname = dns::reverse_name(ip);
         let said = if self.dns.holds(&rname) { Said::Answered } else { Said::NotCovered };
-        self.lookup(said, &self.ptr_records(&rname), None, |d| ptr_of(d).map(str::to_string))
+        // PTR records only: `ptr_of` skips the others.
+        self.lookup(said, self.index.get(&rname), None, |d| ptr_of(d).map(str::to_string))
     }
 }
 

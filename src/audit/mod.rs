@@ -121,9 +121,10 @@ impl<'a, 'e> Auditor<'a, 'e> {
 
         // Forward: A/AAAA of the name (through CNAMEs), compared within the lease's family;
         // another address leased to the same host name is not stale.
-        let forward = self.evidence.addresses(&name, Family::of(lease.ip));
+        let Lookup { said, found, cname, disagreement } = self.evidence.addresses(&name, Family::of(lease.ip));
         let mut a = check(
-            &forward,
+            &said,
+            found,
             &Half {
                 expected: &lease.ip,
                 compared: &|a: &IpAddr| a.is_ipv4() == lease.ip.is_ipv4(),
@@ -143,7 +144,8 @@ impl<'a, 'e> Auditor<'a, 'e> {
         // Reverse: PTR of the address against the name.
         let reverse = self.evidence.pointers(lease.ip);
         let ptr = check(
-            &reverse,
+            &reverse.said,
+            reverse.found,
             &Half {
                 expected: &name,
                 compared: &|_: &String| true,
@@ -171,12 +173,12 @@ impl<'a, 'e> Auditor<'a, 'e> {
             remediation: None,
         };
         let ctx = remediation::Context {
-            cname: forward.cname.as_deref(),
+            cname: cname.as_deref(),
             forward_covered: qualified && a.covered,
             reverse_covered: !qualified || ptr.covered,
             a_failure: a.failure,
             ptr_failure: ptr.failure,
-            disagreement: forward.disagreement.or(reverse.disagreement),
+            disagreement: disagreement.or(reverse.disagreement),
             a_age: a.age.as_ref(),
             ptr_age: ptr.age.as_ref(),
             not_leased: &a.not_leased,
@@ -262,24 +264,24 @@ struct Checked<T> {
 /// `a_status`/`ptr_status` and the age of one half: a failed or missing lookup, or a name no
 /// zone in the data covers, is `unknown`; NXDOMAIN and NODATA are `missing`; records are
 /// compared.
-fn check<T: Ord + Clone>(lookup: &Lookup<'_, T>, half: &Half<'_, T>, lease: &Lease, settings: &AuditSettings) -> Checked<T> {
-    let mut values: Vec<T> = lookup.found.iter().map(|f| f.value.clone()).collect();
+fn check<T: Ord + Clone>(said: &Said, found: Vec<Found<'_, T>>, half: &Half<'_, T>, lease: &Lease, settings: &AuditSettings) -> Checked<T> {
+    let age = found.iter().find(|f| (half.lease_record)(&f.value)).map(|f| match f.record {
+        Some(r) => risk::assess(r.record, r.zone, lease, settings),
+        None => RecordAge::unknown(),
+    });
+    let mut values: Vec<T> = found.into_iter().map(|f| f.value).collect();
     values.sort_unstable();
     values.dedup();
-    let compared: Vec<T> = values.iter().filter(|v| (half.compared)(v)).cloned().collect();
-    let not_leased = compared.iter().filter(|v| *v != half.expected && !(half.leased_to)(v)).cloned().collect();
-    let (status, failure) = match &lookup.said {
+    let compared: Vec<&T> = values.iter().filter(|v| (half.compared)(v)).collect();
+    let not_leased = compared.iter().filter(|v| **v != half.expected && !(half.leased_to)(v)).map(|v| (*v).clone()).collect();
+    let (status, failure) = match said {
         _ if !half.checkable => (RecordStatus::Unknown, None),
         Said::Failed(f) => (RecordStatus::Unknown, Some(f.clone())),
         Said::NotCovered => (RecordStatus::Unknown, None),
         Said::Absent => (RecordStatus::Missing, None),
-        Said::Answered => (compare(&compared, half.expected, half.leased_to), None),
+        Said::Answered => (compare(&compared, &half.expected, |v| (half.leased_to)(v)), None),
     };
-    let age = lookup.found.iter().find(|f| (half.lease_record)(&f.value)).map(|f| match f.record {
-        Some(r) => risk::assess(r.record, r.zone, lease, settings),
-        None => RecordAge::unknown(),
-    });
-    Checked { status, failure, values, not_leased, covered: lookup.said != Said::NotCovered, age }
+    Checked { status, failure, values, not_leased, covered: *said != Said::NotCovered, age }
 }
 
 /// `ok` / `extra` / `mismatch` / `missing` for a set of found values against the expected one.
