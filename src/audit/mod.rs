@@ -129,9 +129,9 @@ impl<'a, 'e> Auditor<'a, 'e> {
                 expected: &lease.ip,
                 compared: &|a: &IpAddr| a.is_ipv4() == lease.ip.is_ipv4(),
                 leased_to: &|a: &IpAddr| self.leased_to(*a, &name),
-                checkable: qualified,
                 lease_record: &|a: &IpAddr| *a == lease.ip,
             },
+            qualified,
             lease,
             settings,
         );
@@ -150,9 +150,10 @@ impl<'a, 'e> Auditor<'a, 'e> {
                 expected: &name,
                 compared: &|_: &String| true,
                 leased_to: &|_: &String| false,
-                checkable: qualified,
+                // A single label is never the lease's own PTR target (the row's age ignores it).
                 lease_record: &|t: &String| qualified && *t == name,
             },
+            qualified,
             lease,
             settings,
         );
@@ -239,8 +240,6 @@ struct Half<'r, T> {
     compared: &'r dyn Fn(&T) -> bool,
     /// Whether another value is legitimately there (an address leased to the same host name).
     leased_to: &'r dyn Fn(&T) -> bool,
-    /// Whether the name can be checked in DNS at all (it has a suffix).
-    checkable: bool,
     /// Whether a value is the lease's own record, whose age the row reports.
     lease_record: &'r dyn Fn(&T) -> bool,
 }
@@ -263,8 +262,8 @@ struct Checked<T> {
 
 /// `a_status`/`ptr_status` and the age of one half: a failed or missing lookup, or a name no
 /// zone in the data covers, is `unknown`; NXDOMAIN and NODATA are `missing`; records are
-/// compared.
-fn check<T: Ord + Clone>(said: &Said, found: Vec<Found<'_, T>>, half: &Half<'_, T>, lease: &Lease, settings: &AuditSettings) -> Checked<T> {
+/// compared. `qualified`: the name has a suffix, so it can be checked in DNS at all.
+fn check<T: Ord + Clone>(said: &Said, found: Vec<Found<'_, T>>, half: &Half<'_, T>, qualified: bool, lease: &Lease, settings: &AuditSettings) -> Checked<T> {
     let age = found.iter().find(|f| (half.lease_record)(&f.value)).map(|f| match f.record {
         Some(r) => risk::assess(r.record, r.zone, lease, settings),
         None => RecordAge::unknown(),
@@ -275,7 +274,7 @@ fn check<T: Ord + Clone>(said: &Said, found: Vec<Found<'_, T>>, half: &Half<'_, 
     let compared: Vec<&T> = values.iter().filter(|v| (half.compared)(v)).collect();
     let not_leased = compared.iter().filter(|v| **v != half.expected && !(half.leased_to)(v)).map(|v| (*v).clone()).collect();
     let (status, failure) = match said {
-        _ if !half.checkable => (RecordStatus::Unknown, None),
+        _ if !qualified => (RecordStatus::Unknown, None),
         Said::Failed(f) => (RecordStatus::Unknown, Some(f.clone())),
         Said::NotCovered => (RecordStatus::Unknown, None),
         Said::Absent => (RecordStatus::Missing, None),
