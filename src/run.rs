@@ -94,11 +94,11 @@ pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result
     summary.zones_read = dns_data.zones.len();
     summary.dns_records_read = dns_data.records.len();
 
-    let mut auditor = audit::Auditor::new(&leases, &directory, &dns_data, None, &audit_settings);
-    // Live DNS: the de-duplicated questions of the audit, each asked once.
-    let live;
-    if !settings.dns_servers.is_empty() {
-        let (names, ips) = auditor.questions();
+    // Live DNS (`--dns-server`): the audit's de-duplicated questions, each asked once.
+    let answers = if settings.dns_servers.is_empty() {
+        None
+    } else {
+        let (names, ips) = audit::questions(&leases, &audit_settings);
         let p = &settings.pacing;
         let pacing = dns::live::Pacing {
             concurrency: p.concurrency,
@@ -109,9 +109,16 @@ pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result
         let resolver = make_resolver(pacing);
         let (answers, stats) = dns::live::resolve_all(resolver.as_ref(), &names, &ips, &settings.dns_servers, settings.compare_servers)?;
         summary.live = Some(report::LiveSummary::new(&stats, &answers.disagreements, settings.compare_servers));
-        live = answers;
-        auditor.use_live(&live);
-    }
+        Some(answers)
+    };
+
+    // The evidence: the DNS data, or the live answers with the data's ages.
+    let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of);
+    let evidence: Box<dyn audit::Evidence + '_> = match &answers {
+        Some(answers) => Box::new(audit::LiveEvidence::new(answers, data)),
+        None => Box::new(data),
+    };
+    let auditor = audit::Auditor::new(&leases, &directory, evidence.as_ref(), &audit_settings);
 
     // Findings stream from the audit into the report; only the counts are kept.
     let mut tripped = false;

@@ -469,7 +469,8 @@ mod live {
         let dir = Directory::default();
         let leases = vec![lease(IP, Some("pc1"))];
         let s = settings();
-        Auditor::new(&leases, &dir, &w.dns, Some(live), &s)
+        let evidence = LiveEvidence::new(live, DataEvidence::new(&w.dns, s.as_of));
+        Auditor::new(&leases, &dir, &evidence, &s)
             .findings()
             .map(|f| (f.status, f.a_status, f.ptr_status, f.age.clone(), f.remediation.clone()))
             .collect()
@@ -548,4 +549,22 @@ mod live {
             Some("dns_disagreement: the DNS servers answer differently for pc1.corp.example.test (10.0.0.1: 10.0.16.21; 10.0.0.2: NXDOMAIN): check replication or a stale DC")
         );
     }
+}
+
+#[test]
+fn questions_are_the_audited_leases_names_and_addresses_once_each() {
+    let mut expired = lease("10.0.16.30", Some("old"));
+    expired.expires = Some(t("2026-11-01T00:00:00Z"));
+    let leases = vec![
+        lease("10.0.16.22", Some("PC2")),
+        lease("10.0.16.21", Some("pc1")),
+        lease("10.0.16.21", Some("pc1.corp.example.test.")),
+        lease("10.0.16.23", Some("john's iphone")),
+        lease("10.0.16.24", None),
+        expired,
+    ];
+    let (names, ips) = questions(&leases, &settings());
+    assert_eq!(names, vec!["pc1.corp.example.test", "pc2.corp.example.test"]);
+    let ips: Vec<String> = ips.iter().map(ToString::to_string).collect();
+    assert_eq!(ips, vec!["10.0.16.21", "10.0.16.22", "10.0.16.23", "10.0.16.24"]);
 }
