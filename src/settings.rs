@@ -473,6 +473,40 @@ mod tests {
     }
 
     #[test]
+    fn pacing_is_the_engines_own_with_its_defaults_written_once() {
+        let pacing = |f: fn(&mut AuditArgs)| {
+            let mut a = AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
+            f(&mut a);
+            a.into_settings(now()).map(|s| s.pacing).map_err(|e| e.to_string())
+        };
+        let polite = Pacing { concurrency: 32, qps: 500, timeout: std::time::Duration::from_secs(2), retries: 2 };
+        assert_eq!(pacing(|_| {}), Ok(polite.clone()));
+        assert_eq!(Pacing::default(), polite);
+        assert_eq!(
+            pacing(|a| (a.concurrency, a.qps, a.timeout, a.retries) = (Some(7), Some(9), Some("500ms".into()), Some(0))),
+            Ok(Pacing { concurrency: 7, qps: 9, timeout: std::time::Duration::from_millis(500), retries: 0 })
+        );
+        assert_eq!(pacing(|a| a.concurrency = Some(0)), Err("--concurrency: must be at least 1".into()));
+        assert_eq!(pacing(|a| a.qps = Some(0)), Err("--qps: must be at least 1".into()));
+        assert_eq!(pacing(|a| a.timeout = Some("0s".into())), Err("--timeout: must be longer than zero".into()));
+        // A malformed --timeout is told first, then --concurrency, --qps, a zero --timeout.
+        let e = pacing(|a| (a.concurrency, a.timeout) = (Some(0), Some("soon".into()))).unwrap_err();
+        assert!(e.starts_with("--timeout: "), "{e}");
+        assert_eq!(pacing(|a| (a.qps, a.timeout) = (Some(0), Some("0s".into()))), Err("--qps: must be at least 1".into()));
+        // The help shows the same defaults.
+        let mut cli = <Cli as clap::CommandFactory>::command();
+        let help = cli.find_subcommand_mut("audit").map(|c| c.render_help().to_string()).unwrap_or_default();
+        for line in [
+            "queries in flight at once [default: 32]",
+            "queries per second, at most [default: 500]",
+            "per-query timeout [default: 2s]",
+            "retries after a failed query [default: 2]",
+        ] {
+            assert!(help.contains(line), "{line} not in\n{help}");
+        }
+    }
+
+    #[test]
     fn defaults() {
         let s = AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() }.into_settings(now()).unwrap();
         assert_eq!(s.audit.no_refresh, TimeDelta::days(7));

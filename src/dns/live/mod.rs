@@ -360,6 +360,18 @@ mod tests {
     }
 
     #[test]
+    fn a_question_nobody_answered_is_not_asked_in_words_and_in_the_counts() {
+        let none = chosen(Vec::new());
+        assert_eq!(none, Answer::Failed(Failure::NotAsked));
+        assert_eq!(describe(&none), "not asked");
+        let mut stats = Stats::default();
+        stats.count(&none);
+        stats.count(&Answer::Failed(Failure::Other("referral: the server neither holds the zone nor recurses".into())));
+        assert_eq!(stats.failures.get("not asked"), Some(&1));
+        assert_eq!(stats.failures.get("referral"), Some(&1));
+    }
+
+    #[test]
     fn failover_uses_the_next_server_only_on_failure() {
         let mut dc1 = FxHashMap::default();
         let mut dc2 = FxHashMap::default();
