@@ -48,7 +48,7 @@ pub fn audit(args: AuditArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
 }
 
 /// Builds the live resolver from the pacing (the engine in the binary; tests may pass a fixture).
-pub type MakeResolver<'r> = dyn Fn(dns::live::Pacing) -> Box<dyn dns::live::Resolve> + 'r;
+pub type MakeResolver<'r> = dyn Fn(&dns::live::Pacing) -> Box<dyn dns::live::Resolve> + 'r;
 
 /// With `--ldap-url`: computers and DNS data from AD (read before any file, so that the
 /// offline inputs add to them), and the AD domain as the default `--domain`.
@@ -99,14 +99,7 @@ pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result
         None
     } else {
         let (names, ips) = audit::questions(&leases, &audit_settings);
-        let p = &settings.pacing;
-        let pacing = dns::live::Pacing {
-            concurrency: p.concurrency,
-            qps: p.qps,
-            timeout: p.timeout.to_std().unwrap_or(std::time::Duration::from_secs(2)),
-            retries: p.retries,
-        };
-        let resolver = make_resolver(pacing);
+        let resolver = make_resolver(&settings.pacing);
         let (answers, stats) = dns::live::resolve_all(resolver.as_ref(), &names, &ips, &settings.dns_servers, settings.compare_servers)?;
         summary.live = Some(report::LiveSummary::new(&stats, &answers.disagreements, settings.compare_servers));
         Some(answers)

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 
 use crate::audit::{AuditSettings, FailOn};
+use crate::dns::live::Pacing;
 use crate::leases;
 use crate::report::{self, Destination};
 use crate::timefmt::{DateOrder, InputTimes, InputZone, parse_duration};
@@ -153,17 +154,14 @@ pub struct AuditArgs {
     #[arg(long, value_name = "LEVEL")]
     pub fail_on: Option<String>,
 
-    /// Live DNS: queries in flight at once [default: 32].
-    #[arg(long, value_name = "N")]
+    // The pacing defaults are `Pacing`'s; the help shows them from there.
+    #[arg(long, value_name = "N", help = format!("Live DNS: queries in flight at once [default: {}]", Pacing::DEFAULT_CONCURRENCY))]
     pub concurrency: Option<usize>,
-    /// Live DNS: queries per second, at most [default: 500].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help = format!("Live DNS: queries per second, at most [default: {}]", Pacing::DEFAULT_QPS))]
     pub qps: Option<u32>,
-    /// Live DNS: per-query timeout [default: 2s].
-    #[arg(long, value_name = "DUR")]
+    #[arg(long, value_name = "DUR", help = format!("Live DNS: per-query timeout [default: {}s]", Pacing::DEFAULT_TIMEOUT.as_secs()))]
     pub timeout: Option<String>,
-    /// Live DNS: retries after a failed query [default: 2].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help = format!("Live DNS: retries after a failed query [default: {}]", Pacing::DEFAULT_RETRIES))]
     pub retries: Option<u32>,
 }
 
@@ -182,15 +180,6 @@ where
         OneOrMany::One(v) => vec![v],
         OneOrMany::Many(v) => v,
     })
-}
-
-/// Live DNS pacing. Defaults are polite to a domain controller (README explains them).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Pacing {
-    pub concurrency: usize,
-    pub qps: u32,
-    pub timeout: TimeDelta,
-    pub retries: u32,
 }
 
 /// The live AD source as given (`--ldap-url` and its companions); `directory::ldap` validates
@@ -306,21 +295,22 @@ impl AuditArgs {
             .iter()
             .map(|s| parse_server(s).ok_or_else(|| invalid("--dns-server", format!("'{s}' is not an address or address:port"))))
             .collect::<Result<Vec<_>, _>>()?;
-        let pacing = Pacing {
-            concurrency: self.concurrency.unwrap_or(32),
-            qps: self.qps.unwrap_or(500),
-            timeout: duration("--timeout", &self.timeout, TimeDelta::seconds(2))?,
-            retries: self.retries.unwrap_or(2),
-        };
-        if pacing.concurrency == 0 {
+        // A malformed --timeout is reported before a zero --concurrency or --qps.
+        let timeout = self.timeout.as_ref().map(|_| duration("--timeout", &self.timeout, TimeDelta::zero())).transpose()?;
+        let concurrency = self.concurrency.unwrap_or(Pacing::DEFAULT_CONCURRENCY);
+        if concurrency == 0 {
             return Err(invalid("--concurrency", "must be at least 1"));
         }
-        if pacing.qps == 0 {
+        let qps = self.qps.unwrap_or(Pacing::DEFAULT_QPS);
+        if qps == 0 {
             return Err(invalid("--qps", "must be at least 1"));
         }
-        if pacing.timeout <= TimeDelta::zero() {
-            return Err(invalid("--timeout", "must be longer than zero"));
-        }
+        let timeout = match timeout.map(|t| t.to_std()) {
+            None => Pacing::DEFAULT_TIMEOUT,
+            Some(Ok(t)) if !t.is_zero() => t,
+            Some(_) => return Err(invalid("--timeout", "must be longer than zero")),
+        };
+        let pacing = Pacing { concurrency, qps, timeout, retries: self.retries.unwrap_or(Pacing::DEFAULT_RETRIES) };
         if self.compare_servers && dns_servers.len() < 2 {
             return Err(invalid("--compare-servers", "needs at least two --dns-server"));
         }
@@ -480,6 +470,40 @@ mod tests {
         let mut a = AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
         a.no_refresh = file.no_refresh;
         assert_eq!(a.into_settings(now()).unwrap_err().to_string(), "--no-refresh: '99999d' is longer than ten years (3650d)");
+    }
+
+    #[test]
+    fn pacing_is_the_engines_own_with_its_defaults_written_once() {
+        let pacing = |f: fn(&mut AuditArgs)| {
+            let mut a = AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
+            f(&mut a);
+            a.into_settings(now()).map(|s| s.pacing).map_err(|e| e.to_string())
+        };
+        let polite = Pacing { concurrency: 32, qps: 500, timeout: std::time::Duration::from_secs(2), retries: 2 };
+        assert_eq!(pacing(|_| {}), Ok(polite.clone()));
+        assert_eq!(Pacing::default(), polite);
+        assert_eq!(
+            pacing(|a| (a.concurrency, a.qps, a.timeout, a.retries) = (Some(7), Some(9), Some("500ms".into()), Some(0))),
+            Ok(Pacing { concurrency: 7, qps: 9, timeout: std::time::Duration::from_millis(500), retries: 0 })
+        );
+        assert_eq!(pacing(|a| a.concurrency = Some(0)), Err("--concurrency: must be at least 1".into()));
+        assert_eq!(pacing(|a| a.qps = Some(0)), Err("--qps: must be at least 1".into()));
+        assert_eq!(pacing(|a| a.timeout = Some("0s".into())), Err("--timeout: must be longer than zero".into()));
+        // A malformed --timeout is told first, then --concurrency, --qps, a zero --timeout.
+        let e = pacing(|a| (a.concurrency, a.timeout) = (Some(0), Some("soon".into()))).unwrap_err();
+        assert!(e.starts_with("--timeout: "), "{e}");
+        assert_eq!(pacing(|a| (a.qps, a.timeout) = (Some(0), Some("0s".into()))), Err("--qps: must be at least 1".into()));
+        // The help shows the same defaults.
+        let mut cli = <Cli as clap::CommandFactory>::command();
+        let help = cli.find_subcommand_mut("audit").map(|c| c.render_help().to_string()).unwrap_or_default();
+        for line in [
+            "queries in flight at once [default: 32]",
+            "queries per second, at most [default: 500]",
+            "per-query timeout [default: 2s]",
+            "retries after a failed query [default: 2]",
+        ] {
+            assert!(help.contains(line), "{line} not in\n{help}");
+        }
     }
 
     #[test]

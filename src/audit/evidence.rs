@@ -196,7 +196,7 @@ impl Evidence for LiveEvidence<'_> {
 /// A live answer's verdict: a question without an answer was not asked (an invalid name).
 fn said_live(answer: Option<&Answer>) -> Said {
     match answer {
-        None => Said::Failed(Failure::Other("not asked".into())),
+        None => Said::Failed(Failure::NotAsked),
         Some(Answer::Failed(f)) => Said::Failed(f.clone()),
         Some(Answer::NxDomain | Answer::NoData) => Said::Absent,
         Some(Answer::Records(_)) => Said::Answered,
@@ -423,7 +423,7 @@ mod tests {
         let l = e.addresses("alias.corp.test", Family::V6);
         assert_eq!((l.said.clone(), l.cname.as_deref()), (Said::Failed(Failure::Timeout), Some("other.corp.test")));
         // A question never asked is a failure, never `missing`.
-        assert_eq!(e.addresses("pc2.corp.test", Family::V4).said, Said::Failed(Failure::Other("not asked".into())));
+        assert_eq!(e.addresses("pc2.corp.test", Family::V4).said, Said::Failed(Failure::NotAsked));
         // A PTR the data holds but DNS does not serve is absent.
         let l = e.pointers(ip("10.0.0.1"));
         assert_eq!((l.said.clone(), l.found.len()), (Said::Absent, 0));

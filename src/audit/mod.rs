@@ -18,7 +18,7 @@ pub use risk::RecordAge;
 
 use crate::directory::{Computer, Directory};
 use crate::dns::answers::Failure;
-use crate::dns::{self, DnsData};
+use crate::dns::{self, DnsData, DnsName};
 use crate::leases::Lease;
 
 /// What the rules need to know besides the data.
@@ -198,13 +198,13 @@ fn audited(leases: &[Lease], as_of: DateTime<Utc>) -> Vec<&Lease> {
 
 /// The questions live DNS must answer for these leases: the fqdn of every audited lease with a
 /// host name (A and AAAA), and every audited address (PTR). De-duplicated, sorted.
-pub fn questions(leases: &[Lease], settings: &AuditSettings) -> (Vec<String>, Vec<IpAddr>) {
+pub fn questions(leases: &[Lease], settings: &AuditSettings) -> (Vec<DnsName>, Vec<IpAddr>) {
     let audited = audited(leases, settings.as_of);
     // Names DNS cannot carry are not asked (their rows are `missing` without asking).
-    let mut names: Vec<String> = audited
+    let mut names: Vec<DnsName> = audited
         .iter()
         .filter_map(|l| fqdn(l.hostname.as_deref(), settings.domain.as_deref()))
-        .filter(|n| dns::invalid_name(n).is_none())
+        .filter_map(|n| DnsName::parse(&n).ok())
         .collect();
     names.sort_unstable();
     names.dedup();

@@ -564,6 +564,7 @@ fn questions_are_the_audited_leases_names_and_addresses_once_each() {
         expired,
     ];
     let (names, ips) = questions(&leases, &settings());
+    let names: Vec<&str> = names.iter().map(crate::dns::DnsName::as_str).collect();
     assert_eq!(names, vec!["pc1.corp.example.test", "pc2.corp.example.test"]);
     let ips: Vec<String> = ips.iter().map(ToString::to_string).collect();
     assert_eq!(ips, vec!["10.0.16.21", "10.0.16.22", "10.0.16.23", "10.0.16.24"]);

@@ -20,6 +20,9 @@ pub enum Failure {
     /// A reply to the question whose records do not answer it (another name, type or class,
     /// a CNAME loop): re-asked like a timeout, never taken as NODATA.
     Malformed(String),
+    /// Never asked: a name DNS cannot carry (the audit does not ask it), or a job the resolver
+    /// did not reach.
+    NotAsked,
     /// Any other response code or transport error, as text.
     Other(String),
 }
@@ -32,6 +35,7 @@ impl fmt::Display for Failure {
             Failure::Refused => f.write_str("REFUSED"),
             Failure::Truncated => f.write_str("truncated answer, TCP retry failed"),
             Failure::Malformed(s) => write!(f, "malformed answer: {s}"),
+            Failure::NotAsked => f.write_str("not asked"),
             Failure::Other(s) => f.write_str(s),
         }
     }

@@ -1,11 +1,15 @@
 //! Stage 3, DNS: records with their aging timestamps and the zones' aging settings, from
 //! offline exports (dnscmd zone files, the records CSV) here, and from AD or live resolution
-//! later. Names are stored lowercase, absolute, without the trailing dot.
+//! later. Names are stored lowercase, absolute, without the trailing dot (`name.rs`: the
+//! normal form, which names DNS can carry, and [`DnsName`], a name checked at its birth).
 
 pub mod answers;
 pub mod csv;
 pub mod live;
+mod name;
 pub mod zone_file;
+
+pub use name::{DnsName, InvalidName, invalid_name, normalize_name, reverse_name};
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -143,32 +147,6 @@ impl DnsData {
     }
 }
 
-/// Why `name` (lowercase, no trailing dot) cannot be registered, if it cannot. The wire
-/// format forbids an empty label, a label over 63 octets and a name over 253 octets written
-/// out (255 on the wire). Characters follow Windows DNS's default name checking (Multibyte
-/// UTF-8): any non-ASCII UTF-8 character is accepted (`café-pc`), ASCII is limited to letters,
-/// digits, hyphens and underscores, and control characters are refused.
-pub fn invalid_name(name: &str) -> Option<&'static str> {
-    if name.len() > 253 {
-        return Some("longer than 253 characters");
-    }
-    for label in name.split('.') {
-        if label.is_empty() {
-            return Some("an empty label");
-        }
-        if label.len() > 63 {
-            return Some("a label longer than 63 octets");
-        }
-    }
-    if name.chars().any(|c| c.is_control()) {
-        return Some("a control character");
-    }
-    if !name.bytes().all(|b| !b.is_ascii() || b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
-        return Some("ASCII characters other than letters, digits, hyphens and underscores");
-    }
-    None
-}
-
 /// The timestamp kept for a record whose stamp could not be read: the record exists (dropping
 /// it would make its host `missing`), dynamic, with an age nobody can know (implausible, so the
 /// audit says `unknown`).
@@ -196,32 +174,6 @@ pub fn implausible_detail(ts: DateTime<Utc>, as_of: DateTime<Utc>) -> String {
         format!("timestamp {t} is before 1990: the record's age is unknown")
     } else {
         format!("timestamp {t} is after --as-of {} plus a day: the record's age is unknown", crate::timefmt::rfc3339(as_of))
-    }
-}
-
-/// Lowercase, without the trailing dot.
-pub fn normalize_name(name: &str) -> String {
-    name.trim().trim_end_matches('.').to_ascii_lowercase()
-}
-
-/// The reverse-lookup name of an address (`21.16.0.10.in-addr.arpa`, nibbles for IPv6).
-pub fn reverse_name(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            format!("{}.{}.{}.{}.in-addr.arpa", o[3], o[2], o[1], o[0])
-        }
-        IpAddr::V6(v6) => {
-            let mut s = String::with_capacity(72);
-            for b in v6.octets().iter().rev() {
-                for nib in [b & 0xF, b >> 4] {
-                    s.push(char::from_digit(u32::from(nib), 16).unwrap_or('0'));
-                    s.push('.');
-                }
-            }
-            s.push_str("ip6.arpa");
-            s
-        }
     }
 }
 
@@ -268,15 +220,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reverse_names() {
-        assert_eq!(reverse_name("10.0.16.21".parse().unwrap()), "21.16.0.10.in-addr.arpa");
-        assert_eq!(
-            reverse_name("2001:db8::1".parse().unwrap()),
-            "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"
-        );
-    }
-
-    #[test]
     fn implausible_ad_timestamps_name_the_node() {
         let mut d = DnsData::default();
         let s: Arc<str> = Arc::from("ldaps://dc1:636/DC=corp.test,CN=MicrosoftDNS,DC=DomainDnsZones,DC=corp,DC=test");
@@ -297,14 +240,7 @@ mod tests {
     }
 
     #[test]
-    fn names_dns_cannot_carry() {
-        assert_eq!(invalid_name("café-pc.corp.test"), None);
-        assert_eq!(invalid_name("_msdcs.corp.test"), None);
-        assert_eq!(invalid_name("a.".repeat(127).trim_end_matches('.')), None); // 253
-        assert_eq!(invalid_name(&"a.".repeat(128)), Some("longer than 253 characters"));
-        assert_eq!(invalid_name(&"é".repeat(32)), Some("a label longer than 63 octets")); // 64 octets
-        assert_eq!(invalid_name("pc\u{85}"), Some("a control character"));
-        assert_eq!(invalid_name("pc 1"), Some("ASCII characters other than letters, digits, hyphens and underscores"));
+    fn hostile_names_are_in_no_zone() {
         let mut d = DnsData::default();
         d.zone_id("corp.test", &Arc::from("t"));
         assert_eq!(d.covering_zone(&("x.".repeat(1_000_000) + "corp.test")), None);
