@@ -120,7 +120,7 @@ pub(super) fn classify(msg: &Message, q: &Question) -> Result<Answer, Failure> {
                 if msg.metadata.authoritative && msg.authorities.iter().any(|r| matches!(r.data, RData::SOA(_))) {
                     return Ok(Answer::NoData);
                 }
-                return Err(Failure::Other(format!("CNAME chain to {current} not followed by the server")));
+                return Err(Failure::Other(format!("CNAME chain not followed by the server: to {current}")));
             }
         }
     }
