@@ -10,7 +10,9 @@ use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 
 use crate::audit::{AuditSettings, FailOn};
-use crate::leases;
+use crate::directory::ldap::{self, LdapConfig, LdapError, LdapSettings};
+use crate::leases::{self, kea_api::{self, KeaAccess, KeaError}};
+use crate::secret;
 use crate::report::{self, Destination};
 use crate::timefmt::{DateOrder, InputTimes, InputZone, parse_duration};
 
@@ -23,6 +25,12 @@ pub enum SettingsError {
     ConfigParse { path: PathBuf, message: String },
     #[error("{option}: {message}")]
     Invalid { option: &'static str, message: String },
+    /// `--ldap-url` and its companions, validated by the LDAP stage (its password read here).
+    #[error(transparent)]
+    Ldap(#[from] LdapError),
+    /// The Kea password file.
+    #[error(transparent)]
+    Kea(#[from] KeaError),
 }
 
 /// The longest duration an option takes (`--no-refresh` and the others, also from the config
@@ -193,29 +201,16 @@ pub struct Pacing {
     pub retries: u32,
 }
 
-/// The live AD source as given (`--ldap-url` and its companions); `directory::ldap` validates
-/// it and reads the password.
-#[derive(Debug, Clone)]
-pub struct LdapSettings {
-    pub url: String,
-    pub base_dn: Option<String>,
-    pub bind_dn: Option<String>,
-    pub password_file: Option<PathBuf>,
-    pub kerberos: bool,
-    pub ca_file: Option<PathBuf>,
-    pub server_name: Option<String>,
-}
-
 /// Everything the run needs, validated.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub leases: Vec<PathBuf>,
     pub leases_format: Option<leases::Format>,
     pub kea_urls: Vec<String>,
-    pub kea: leases::kea_api::KeaAccess,
+    pub kea: KeaAccess,
     pub computers: Option<PathBuf>,
     /// Present when `--ldap-url` is given.
-    pub ldap: Option<LdapSettings>,
+    pub ldap: Option<LdapConfig>,
     pub dns_records: Vec<PathBuf>,
     pub dns_servers: Vec<SocketAddr>,
     pub compare_servers: bool,
@@ -345,16 +340,30 @@ impl AuditArgs {
             Some(p) => Destination::File(p),
             None => Destination::File(report::default_path(now)),
         };
-        let kea = leases::kea_api::KeaAccess::new(self.kea_user, self.kea_password_file, self.ca_file.clone());
-        let ldap = self.ldap_url.map(|url| LdapSettings {
-            url,
-            base_dn: self.base_dn,
-            bind_dn: self.bind_dn,
-            password_file: self.password_file,
-            kerberos: self.kerberos,
-            ca_file: self.ca_file,
-            server_name: self.ldap_server_name,
-        });
+        // The stages' own configurations, with the passwords: the one place a secret is read,
+        // last, so that every other mistake is said first, in the order the run used to meet them
+        // (LDAP, then Kea), and only where the secret is used.
+        let ldap = match self.ldap_url {
+            Some(url) => {
+                let s = LdapSettings {
+                    url,
+                    base_dn: self.base_dn,
+                    bind_dn: self.bind_dn,
+                    password_file: self.password_file,
+                    kerberos: self.kerberos,
+                    ca_file: self.ca_file.clone(),
+                    server_name: self.ldap_server_name,
+                };
+                Some(LdapConfig::from_settings(&s, || secret::read(s.password_file.as_deref(), ldap::PASSWORD_ENV))?)
+            }
+            None => None,
+        };
+        let kea_password = if self.kea_url.is_empty() {
+            None
+        } else {
+            secret::read(self.kea_password_file.as_deref(), kea_api::PASSWORD_ENV).map_err(|e| KeaError::PasswordFile { path: e.path, error: e.error })?
+        };
+        let kea = KeaAccess::new(self.kea_user, kea_password, self.ca_file);
         Ok(Settings {
             leases: self.leases,
             leases_format,
