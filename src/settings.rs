@@ -501,4 +501,32 @@ mod tests {
         assert_eq!(parse_server("10.0.0.1"), Some("10.0.0.1:53".parse().unwrap()));
         assert_eq!(parse_server("[::1]:5353"), Some("[::1]:5353".parse().unwrap()));
     }
+
+    #[test]
+    fn passwords_are_read_where_used_after_the_other_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let absent = dir.path().join("absent");
+        let io = std::fs::read_to_string(&absent).unwrap_err();
+        let base = || AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
+        let ldap = |url: &str| AuditArgs { ldap_url: Some(url.into()), bind_dn: Some("CN=audit,DC=corp,DC=test".into()), password_file: Some(absent.clone()), ..base() };
+        let kea = |a: AuditArgs| AuditArgs { kea_url: vec!["http://127.0.0.1:9/".into()], kea_password_file: Some(absent.clone()), ..a };
+        let error = |a: AuditArgs| a.into_settings(now()).unwrap_err().to_string();
+        // The Kea password file only with a --kea-url; LDAP's not for a Kerberos bind.
+        assert!(AuditArgs { kea_password_file: Some(absent.clone()), ..base() }.into_settings(now()).is_ok());
+        let k = AuditArgs { bind_dn: None, kerberos: true, ..ldap("ldaps://dc1.corp.test") }.into_settings(now()).unwrap();
+        assert!(matches!(k.ldap.map(|c| c.auth), Some(ldap::Auth::Kerberos)));
+        assert_eq!(error(kea(base())), format!("--kea-password-file {}: {io}", absent.display()));
+        assert_eq!(error(ldap("ldaps://dc1.corp.test")), format!("cannot read the password file {}: {io}", absent.display()));
+        // Said first: the other options, the LDAP URL, then LDAP's password, then Kea's.
+        assert_eq!(error(AuditArgs { fail_on: Some("sometimes".into()), ..kea(ldap("ldaps://dc1")) }).split(':').next(), Some("--fail-on"));
+        assert_eq!(error(kea(ldap("http://dc1"))), "--ldap-url 'http://dc1': scheme 'http' is not ldaps:// or ldap://");
+        assert_eq!(error(kea(ldap("ldaps://dc1"))), format!("cannot read the password file {}: {io}", absent.display()));
+        // Read, the password is in the stage's configuration and never in its debug form.
+        let pw = dir.path().join("pw");
+        std::fs::write(&pw, "s3cret\n").unwrap();
+        let s = AuditArgs { password_file: Some(pw.clone()), kea_password_file: Some(pw), ..kea(ldap("ldaps://dc1")) }.into_settings(now()).unwrap();
+        assert!(matches!(s.ldap.as_ref().map(|c| &c.auth), Some(ldap::Auth::Simple { password, .. }) if password.expose() == "s3cret"));
+        assert_eq!(s.kea.password.as_ref().map(crate::secret::Secret::expose), Some("s3cret"));
+        assert!(!format!("{s:?}").contains("s3cret"), "a password in the settings' debug form");
+    }
 }

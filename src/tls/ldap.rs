@@ -5,6 +5,8 @@
 //! `CN=DC1.<realm>` without any subjectAltName, which webpki (SAN only) refuses under every
 //! name. An IP address is only ever matched against `iPAddress` SANs. Kea's HTTPS client keeps
 //! the plain WebPKI (SAN only) rule: that is HTTPS's rule (RFC 9110/6125), not LDAP's.
+//! Also the words for a failure by that rule: what a certificate is valid for ([`describe_cert`])
+//! and the error sentence ([`describe`]).
 
 use std::sync::{Arc, Mutex};
 
