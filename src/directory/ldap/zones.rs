@@ -19,7 +19,6 @@ const NODE_ATTRIBUTES: [&str; 3] = ["name", "dnsRecord", "dNSTombstoned"];
 /// Zones every AD DNS partition has that hold no host data.
 const SKIPPED_ZONES: [&str; 2] = ["rootdnsservers", "..trustanchors"];
 
-
 impl AdClient {
     /// Adds every AD-integrated zone (with aging) and its records to `data`; a zone or
     /// container the account may not read is a problem, not a failure.
