@@ -12,6 +12,7 @@ pub mod input;
 pub mod leases;
 pub mod report;
 pub mod run;
+pub mod secret;
 pub mod settings;
 pub mod timefmt;
 pub mod tls;

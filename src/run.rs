@@ -73,8 +73,7 @@ pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result
     for path in &settings.leases {
         leases::read_file(path, settings.leases_format, &settings.input_times, &mut leases, &mut problems)?;
     }
-    let kea_password = std::env::var(leases::kea_api::PASSWORD_ENV).ok();
-    let kea = leases::kea_api::read_urls(&settings.kea_urls, &settings.kea, kea_password, &mut leases, &mut problems)?;
+    let kea = leases::kea_api::read_urls(&settings.kea_urls, &settings.kea, &mut leases, &mut problems)?;
     let leases = leases::dedupe_across_sources(leases, &mut problems);
 
     let mut computers = ad.computers;

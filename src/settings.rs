@@ -10,8 +10,10 @@ use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 
 use crate::audit::{AuditSettings, FailOn};
+use crate::directory::ldap::{self, LdapConfig, LdapError, LdapSettings};
 use crate::dns::live::Pacing;
-use crate::leases;
+use crate::leases::{self, kea_api::{self, KeaAccess, KeaError}};
+use crate::secret;
 use crate::report::{self, Destination};
 use crate::timefmt::{DateOrder, InputTimes, InputZone, parse_duration};
 
@@ -24,6 +26,12 @@ pub enum SettingsError {
     ConfigParse { path: PathBuf, message: String },
     #[error("{option}: {message}")]
     Invalid { option: &'static str, message: String },
+    /// `--ldap-url` and its companions, validated by the LDAP stage (its password read here).
+    #[error(transparent)]
+    Ldap(#[from] LdapError),
+    /// The Kea password file.
+    #[error(transparent)]
+    Kea(#[from] KeaError),
 }
 
 /// The longest duration an option takes (`--no-refresh` and the others, also from the config
@@ -182,29 +190,16 @@ where
     })
 }
 
-/// The live AD source as given (`--ldap-url` and its companions); `directory::ldap` validates
-/// it and reads the password.
-#[derive(Debug, Clone)]
-pub struct LdapSettings {
-    pub url: String,
-    pub base_dn: Option<String>,
-    pub bind_dn: Option<String>,
-    pub password_file: Option<PathBuf>,
-    pub kerberos: bool,
-    pub ca_file: Option<PathBuf>,
-    pub server_name: Option<String>,
-}
-
 /// Everything the run needs, validated.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub leases: Vec<PathBuf>,
     pub leases_format: Option<leases::Format>,
     pub kea_urls: Vec<String>,
-    pub kea: leases::kea_api::KeaAccess,
+    pub kea: KeaAccess,
     pub computers: Option<PathBuf>,
     /// Present when `--ldap-url` is given.
-    pub ldap: Option<LdapSettings>,
+    pub ldap: Option<LdapConfig>,
     pub dns_records: Vec<PathBuf>,
     pub dns_servers: Vec<SocketAddr>,
     pub compare_servers: bool,
@@ -335,16 +330,30 @@ impl AuditArgs {
             Some(p) => Destination::File(p),
             None => Destination::File(report::default_path(now)),
         };
-        let kea = leases::kea_api::KeaAccess::new(self.kea_user, self.kea_password_file, self.ca_file.clone());
-        let ldap = self.ldap_url.map(|url| LdapSettings {
-            url,
-            base_dn: self.base_dn,
-            bind_dn: self.bind_dn,
-            password_file: self.password_file,
-            kerberos: self.kerberos,
-            ca_file: self.ca_file,
-            server_name: self.ldap_server_name,
-        });
+        // The stages' own configurations, with the passwords: the one place a secret is read,
+        // last, so that every other mistake is said first, in the order the run used to meet them
+        // (LDAP, then Kea), and only where the secret is used.
+        let ldap = match self.ldap_url {
+            Some(url) => {
+                let s = LdapSettings {
+                    url,
+                    base_dn: self.base_dn,
+                    bind_dn: self.bind_dn,
+                    password_file: self.password_file,
+                    kerberos: self.kerberos,
+                    ca_file: self.ca_file.clone(),
+                    server_name: self.ldap_server_name,
+                };
+                Some(LdapConfig::from_settings(&s, || secret::read(s.password_file.as_deref(), ldap::PASSWORD_ENV))?)
+            }
+            None => None,
+        };
+        let kea_password = if self.kea_url.is_empty() {
+            None
+        } else {
+            secret::read(self.kea_password_file.as_deref(), kea_api::PASSWORD_ENV).map_err(|e| KeaError::PasswordFile { path: e.path, error: e.error })?
+        };
+        let kea = KeaAccess::new(self.kea_user, kea_password, self.ca_file);
         Ok(Settings {
             leases: self.leases,
             leases_format,
@@ -515,5 +524,33 @@ mod tests {
         assert_eq!(s.output, Destination::File(PathBuf::from("reports/ddns-audit-20261124T060000Z.csv")));
         assert_eq!(parse_server("10.0.0.1"), Some("10.0.0.1:53".parse().unwrap()));
         assert_eq!(parse_server("[::1]:5353"), Some("[::1]:5353".parse().unwrap()));
+    }
+
+    #[test]
+    fn passwords_are_read_where_used_after_the_other_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let absent = dir.path().join("absent");
+        let io = std::fs::read_to_string(&absent).unwrap_err();
+        let base = || AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
+        let ldap = |url: &str| AuditArgs { ldap_url: Some(url.into()), bind_dn: Some("CN=audit,DC=corp,DC=test".into()), password_file: Some(absent.clone()), ..base() };
+        let kea = |a: AuditArgs| AuditArgs { kea_url: vec!["http://127.0.0.1:9/".into()], kea_password_file: Some(absent.clone()), ..a };
+        let error = |a: AuditArgs| a.into_settings(now()).unwrap_err().to_string();
+        // The Kea password file only with a --kea-url; LDAP's not for a Kerberos bind.
+        assert!(AuditArgs { kea_password_file: Some(absent.clone()), ..base() }.into_settings(now()).is_ok());
+        let k = AuditArgs { bind_dn: None, kerberos: true, ..ldap("ldaps://dc1.corp.test") }.into_settings(now()).unwrap();
+        assert!(matches!(k.ldap.map(|c| c.auth), Some(ldap::Auth::Kerberos)));
+        assert_eq!(error(kea(base())), format!("--kea-password-file {}: {io}", absent.display()));
+        assert_eq!(error(ldap("ldaps://dc1.corp.test")), format!("cannot read the password file {}: {io}", absent.display()));
+        // Said first: the other options, the LDAP URL, then LDAP's password, then Kea's.
+        assert_eq!(error(AuditArgs { fail_on: Some("sometimes".into()), ..kea(ldap("ldaps://dc1")) }).split(':').next(), Some("--fail-on"));
+        assert_eq!(error(kea(ldap("http://dc1"))), "--ldap-url 'http://dc1': scheme 'http' is not ldaps:// or ldap://");
+        assert_eq!(error(kea(ldap("ldaps://dc1"))), format!("cannot read the password file {}: {io}", absent.display()));
+        // Read, the password is in the stage's configuration and never in its debug form.
+        let pw = dir.path().join("pw");
+        std::fs::write(&pw, "s3cret\n").unwrap();
+        let s = AuditArgs { password_file: Some(pw.clone()), kea_password_file: Some(pw), ..kea(ldap("ldaps://dc1")) }.into_settings(now()).unwrap();
+        assert!(matches!(s.ldap.as_ref().map(|c| &c.auth), Some(ldap::Auth::Simple { password, .. }) if password.expose() == "s3cret"));
+        assert_eq!(s.kea.password.as_ref().map(crate::secret::Secret::expose), Some("s3cret"));
+        assert!(!format!("{s:?}").contains("s3cret"), "a password in the settings' debug form");
     }
 }

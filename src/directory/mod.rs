@@ -4,7 +4,6 @@
 pub mod csv;
 pub mod dnsp;
 pub mod ldap;
-pub mod ldap_tls;
 pub mod ldif;
 
 use std::path::Path;

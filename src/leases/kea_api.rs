@@ -31,7 +31,7 @@
 //! PKI roots only when the system has no store.
 
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -40,6 +40,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Lease, LeaseState};
 use crate::input::{Problems, SkipReason};
+use crate::secret::Secret;
 
 /// Kea's value for an infinite lifetime.
 const INFINITE: u64 = 0xffff_ffff;
@@ -61,13 +62,13 @@ const RESULT_SUCCESS: i64 = 0;
 const RESULT_UNSUPPORTED: i64 = 2;
 const RESULT_EMPTY: i64 = 3;
 
-/// How to reach the Kea endpoints; no secret is held here (the password is read when used).
+/// How to reach the Kea endpoints.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KeaAccess {
     /// `--kea-user` (a user in the URL wins).
     pub user: Option<String>,
-    /// `--kea-password-file`.
-    pub password_file: Option<PathBuf>,
+    /// `--kea-password-file`'s first line, else `DDNS_AUDIT_KEA_PASSWORD`, as the settings read it.
+    pub password: Option<Secret>,
     /// `--ca-file`: PEM certificates to trust for `https://`.
     pub ca_file: Option<PathBuf>,
     /// Per-request timeout.
@@ -77,8 +78,8 @@ pub struct KeaAccess {
 }
 
 impl KeaAccess {
-    pub fn new(user: Option<String>, password_file: Option<PathBuf>, ca_file: Option<PathBuf>) -> KeaAccess {
-        KeaAccess { user, password_file, ca_file, timeout: Duration::from_secs(30), page_size: PAGE_SIZE }
+    pub fn new(user: Option<String>, password: Option<Secret>, ca_file: Option<PathBuf>) -> KeaAccess {
+        KeaAccess { user, password, ca_file, timeout: Duration::from_secs(30), page_size: PAGE_SIZE }
     }
 }
 
@@ -229,17 +230,12 @@ impl KeaReport {
     }
 }
 
-/// Reads every lease from every `--kea-url`. `env_password` is `DDNS_AUDIT_KEA_PASSWORD`'s value.
-pub fn read_urls(urls: &[String], access: &KeaAccess, env_password: Option<String>, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<KeaReport, KeaError> {
+/// Reads every lease from every `--kea-url`.
+pub fn read_urls(urls: &[String], access: &KeaAccess, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<KeaReport, KeaError> {
     let mut report = KeaReport::default();
     if urls.is_empty() {
         return Ok(report);
     }
-    let password = match (&access.password_file, env_password) {
-        (Some(path), _) => Some(read_password_file(path)?),
-        (None, Some(p)) if !p.is_empty() => Some(p),
-        _ => None,
-    };
     // Trust, for https:// only: the system's store plus --ca-file (as for LDAPS).
     let roots = if urls.iter().any(|u| u.trim_start().to_ascii_lowercase().starts_with("https:")) {
         let mut ders = crate::tls::system_roots();
@@ -254,14 +250,10 @@ pub fn read_urls(urls: &[String], access: &KeaAccess, env_password: Option<Strin
     };
     for raw in urls {
         let endpoint = Endpoint::parse(raw)?;
-        let client = Client::new(endpoint, access, password.clone(), roots.clone());
+        let client = Client::new(endpoint, access, roots.clone());
         report.notes.push(client.read_all(out, problems)?);
     }
     Ok(report)
-}
-
-fn read_password_file(path: &Path) -> Result<String, KeaError> {
-    crate::input::read_secret_line(path).map_err(|error| KeaError::PasswordFile { path: path.to_path_buf(), error })
 }
 
 /// What one family's paging ended with.
@@ -287,7 +279,7 @@ struct Client {
 }
 
 impl Client {
-    fn new(endpoint: Endpoint, access: &KeaAccess, password: Option<String>, roots: Option<Arc<Vec<ureq::tls::Certificate<'static>>>>) -> Client {
+    fn new(endpoint: Endpoint, access: &KeaAccess, roots: Option<Arc<Vec<ureq::tls::Certificate<'static>>>>) -> Client {
         use base64::Engine;
         let mut tls = ureq::tls::TlsConfig::builder();
         if let Some(certs) = roots {
@@ -303,7 +295,7 @@ impl Client {
             .into();
         let user = endpoint.user.clone().or_else(|| access.user.clone());
         let authorization = user.map(|u| {
-            let pair = format!("{u}:{}", password.unwrap_or_default());
+            let pair = format!("{u}:{}", access.password.as_ref().map_or("", Secret::expose));
             format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
         });
         let source: Arc<str> = Arc::from(endpoint.url.as_str());

@@ -107,10 +107,12 @@ fn access(page: usize) -> KeaAccess {
     KeaAccess { page_size: page, timeout: Duration::from_secs(5), ..KeaAccess::default() }
 }
 
-fn read(url: &str, a: &KeaAccess, env: Option<&str>) -> Result<(Vec<Lease>, Problems, KeaReport), KeaError> {
+/// Reads `url` with `a`, the password (when `password` is given) as the settings pass it.
+fn read(url: &str, a: &KeaAccess, password: Option<&str>) -> Result<(Vec<Lease>, Problems, KeaReport), KeaError> {
     let mut out = Vec::new();
     let mut problems = Problems::default();
-    let report = read_urls(&[url.to_string()], a, env.map(str::to_string), &mut out, &mut problems)?;
+    let a = KeaAccess { password: password.map(Secret::new).or_else(|| a.password.clone()), ..a.clone() };
+    let report = read_urls(&[url.to_string()], &a, &mut out, &mut problems)?;
     Ok((out, problems, report))
 }
 
@@ -279,8 +281,10 @@ fn password_file_and_kea_user() {
     let dir = tempfile::tempdir().expect("tmp");
     let pw = dir.path().join("kea.pass");
     std::fs::write(&pw, "fromfile\r\nignored\n").expect("write");
-    let a = KeaAccess { user: Some("admin".into()), password_file: Some(pw), ..access(1000) };
-    let (leases, _, _) = read(&url, &a, Some("fromenv")).expect("read");
+    // The settings read the password (the file wins over the environment: `crate::secret`).
+    let password = crate::secret::read(Some(&pw), PASSWORD_ENV).expect("password");
+    let a = KeaAccess { user: Some("admin".into()), password, ..access(1000) };
+    let (leases, _, _) = read(&url, &a, None).expect("read");
     assert_eq!(leases.len(), 1);
     // "admin:fromfile"
     assert_eq!(log.lock().expect("log")[0].auth.as_deref(), Some("Basic YWRtaW46ZnJvbWZpbGU="));

@@ -1,5 +1,8 @@
 //! Trust for the TLS clients (LDAPS/StartTLS to the DC, Kea over HTTPS): the system's trusted
 //! roots plus the certificates of `--ca-file`. There is no way to turn verification off.
+//! LDAP's own name rule (the CN of a certificate without DNS name) is in [`ldap`].
+
+pub mod ldap;
 
 use std::path::Path;
 

@@ -5,6 +5,8 @@
 //! `CN=DC1.<realm>` without any subjectAltName, which webpki (SAN only) refuses under every
 //! name. An IP address is only ever matched against `iPAddress` SANs. Kea's HTTPS client keeps
 //! the plain WebPKI (SAN only) rule: that is HTTPS's rule (RFC 9110/6125), not LDAP's.
+//! Also the words for a failure by that rule: what a certificate is valid for ([`describe_cert`])
+//! and the error sentence ([`describe`]).
 
 use std::sync::{Arc, Mutex};
 
@@ -46,32 +48,6 @@ impl LdapVerifier {
         let inner = WebPkiServerVerifier::builder_with_provider(Arc::clone(&roots), Arc::clone(provider)).build()?;
         Ok(Self { inner, roots, algorithms: provider.signature_verification_algorithms, capture, describe })
     }
-
-    fn verify(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let result = self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
-        let name_only = matches!(
-            result,
-            Err(rustls::Error::InvalidCertificate(CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }))
-        );
-        let ServerName::DnsName(dns) = server_name else { return result };
-        if !name_only || !cn_identifies(end_entity.as_ref(), dns.as_ref()) {
-            return result;
-        }
-        // The name matched by LDAP's rule. webpki happens to check the name last, but the
-        // acceptance must not rest on that order: verify the chain (trust anchor, validity
-        // period, serverAuth usage, signatures) again here, explicitly, with the same roots
-        // and algorithms. Only the name check is replaced; nothing else is relaxed.
-        let parsed = ParsedCertificate::try_from(end_entity)?;
-        rustls::client::verify_server_cert_signed_by_trust_anchor(&parsed, &self.roots, intermediates, now, self.algorithms.all)?;
-        Ok(ServerCertVerified::assertion())
-    }
 }
 
 impl ServerCertVerifier for LdapVerifier {
@@ -83,7 +59,20 @@ impl ServerCertVerifier for LdapVerifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let r = self.verify(end_entity, intermediates, server_name, ocsp_response, now);
+        let r = match self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+            Err(rustls::Error::InvalidCertificate(CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }))
+                if matches!(server_name, ServerName::DnsName(dns) if cn_identifies(end_entity.as_ref(), dns.as_ref())) =>
+            {
+                // The name matched by LDAP's rule. webpki happens to check the name last, but the
+                // acceptance must not rest on that order: verify the chain (trust anchor, validity
+                // period, serverAuth usage, signatures) again here, explicitly, with the same roots
+                // and algorithms. Only the name check is replaced; nothing else is relaxed.
+                ParsedCertificate::try_from(end_entity)
+                    .and_then(|parsed| rustls::client::verify_server_cert_signed_by_trust_anchor(&parsed, &self.roots, intermediates, now, self.algorithms.all))
+                    .map(|()| ServerCertVerified::assertion())
+            }
+            other => other,
+        };
         if r.is_err()
             && let Ok(mut c) = self.capture.lock()
         {
@@ -103,6 +92,67 @@ impl ServerCertVerifier for LdapVerifier {
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.inner.supported_verify_schemes()
     }
+}
+
+/// A TLS failure in a sentence: [`super::describe`]'s (what fixes it; `--ca-file` only where a
+/// CA file is the fix), except for a name mismatch, which LDAP judges by its own rule (the CN
+/// counts when there is no DNS SAN): that sentence names what the certificate is valid for
+/// under that rule, not webpki's SAN-only list. The certificate the DC presented (subject,
+/// issuer) follows, when the verifier saw one.
+pub fn describe(e: &rustls::Error, server_name: &str, presented: Option<Presented>) -> String {
+    let name_error = matches!(e, rustls::Error::InvalidCertificate(CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }));
+    let mut reason = match (&presented, name_error) {
+        (Some(p), true) => {
+            // An address is never matched against the CN: say so, as that is the surprise.
+            let address = if server_name.parse::<std::net::IpAddr>().is_ok() { " (an address matches only an address in the subjectAltName, never the Common Name)" } else { "" };
+            format!(
+                "the certificate does not match the name {server_name}{address}: it is valid for {}; connect with a name the certificate holds (in --ldap-url, or --ldap-server-name FQDN when connecting by address; a CA file does not change this)",
+                p.valid_for
+            )
+        }
+        _ => super::describe(e),
+    };
+    if let Some(p) = presented {
+        reason.push_str("; the domain controller presented ");
+        reason.push_str(&p.summary);
+    }
+    reason
+}
+
+/// Subject and issuer of a certificate, and the names it is valid for by LDAP's rule
+/// (this module's): its `dNSName` SANs, or, when it has none, its most specific Common
+/// Name; then its `iPAddress` SANs. For messages.
+pub fn describe_cert(der: &CertificateDer<'_>) -> Presented {
+    use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
+    let Ok((_, cert)) = X509Certificate::from_der(der.as_ref()) else {
+        return Presented { summary: "a certificate that does not parse".into(), valid_for: "no name this tool can read (the certificate does not parse)".into() };
+    };
+    let (mut dns, mut ips) = (Vec::new(), Vec::new());
+    if let Ok(Some(san)) = cert.subject_alternative_name() {
+        for n in &san.value.general_names {
+            match n {
+                GeneralName::DNSName(d) => dns.push(d.to_string()),
+                GeneralName::IPAddress(ip) => match ip.len() {
+                    4 => ips.extend(<[u8; 4]>::try_from(*ip).ok().map(|o| std::net::Ipv4Addr::from(o).to_string())),
+                    16 => ips.extend(<[u8; 16]>::try_from(*ip).ok().map(|o| std::net::Ipv6Addr::from(o).to_string())),
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+    }
+    if dns.is_empty()
+        && let Some(cn) = cert.subject().iter_common_name().last().and_then(|c| c.as_str().ok())
+    {
+        dns.push(format!("{cn} (its Common Name: it has no DNS name in its subjectAltName, so LDAP reads the CN)"));
+    }
+    let names: Vec<String> = dns.into_iter().chain(ips).collect();
+    let valid_for = match names.as_slice() {
+        [] => "no name (it has neither a subjectAltName nor a Common Name)".to_string(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    };
+    Presented { summary: format!("subject '{}', issuer '{}'", cert.subject(), cert.issuer()), valid_for }
 }
 
 /// Whether the certificate names `server_name` (a DNS name) by its subject's Common Name under
@@ -156,16 +206,16 @@ fn labels(name: &str, wildcard: bool) -> Option<Vec<String>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use rcgen::{BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType};
 
-    struct Ca {
+    pub(crate) struct Ca {
         issuer: Issuer<'static, KeyPair>,
         der: CertificateDer<'static>,
     }
 
-    fn ca(name: &str) -> Ca {
+    pub(crate) fn ca(name: &str) -> Ca {
         let mut p = CertificateParams::default();
         p.distinguished_name = DistinguishedName::new();
         p.distinguished_name.push(DnType::CommonName, name);
@@ -178,7 +228,7 @@ mod tests {
 
     /// A server certificate like Samba's autogenerated one: subject CN(s), the given SANs
     /// (none by default), serverAuth, valid 2025-2027 unless `expired`.
-    fn server(ca: &Ca, cns: &[&str], sans: Vec<SanType>, expired: bool) -> CertificateDer<'static> {
+    pub(crate) fn server(ca: &Ca, cns: &[&str], sans: Vec<SanType>, expired: bool) -> CertificateDer<'static> {
         let mut p = CertificateParams::default();
         p.distinguished_name = DistinguishedName::new();
         p.distinguished_name.push(DnType::OrganizationName, "Samba Administration");

@@ -1,0 +1,429 @@
+//! The live Active Directory source: one LDAP connection (LDAPS, or LDAP with StartTLS; never a
+//! password in clear), one bind (simple, or Kerberos with the `kerberos` cargo feature), the
+//! RootDSE, then paged searches for computer objects and for the AD-integrated DNS zones
+//! (`dnsZone` with aging from `dNSProperty`) and their records (`dnsNode`/`dnsRecord`, decoded
+//! by [`super::dnsp`]). Produces the same [`Computer`] and [`DnsData`] values as the offline
+//! readers. Errors are [`LdapError`], each saying what to do; a zone the account may not read
+//! is a problem in the summary, not a failure.
+//!
+//! No value taken from the data or the command line is ever put into a search filter: the
+//! filters are constants (the computers filter is `queries/ldap/computers.filter`, embedded at
+//! build time) and bases are DNs the server itself returned.
+//!
+//! Here: the configuration ([`LdapSettings`] as given, [`LdapConfig`] validated, the password
+//! handed in by the settings) and [`read_ad`]; `connect` opens, secures and binds the
+//! connection, `search` runs the paged searches and parses entries and computers, `zones`
+//! reads the DNS zones and their records.
+
+mod connect;
+mod search;
+mod zones;
+
+pub use connect::{AdClient, tls_config};
+pub use search::{Entry, computer_from_entry, dns_containers, domain_of_dn, parse_entry};
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::Computer;
+use crate::dns::DnsData;
+use crate::input::Problems;
+use crate::secret::{Secret, SecretError};
+
+/// AD's default MaxPageSize.
+pub const PAGE_SIZE: i32 = 1000;
+/// TCP connect plus TLS handshake (and StartTLS).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// One LDAP operation or one page of a search (AD's MaxQueryDuration is 120 s).
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(120);
+/// The environment variable that may hold the bind password.
+pub const PASSWORD_ENV: &str = "DDNS_AUDIT_LDAP_PASSWORD";
+
+/// The computers search filter, from `queries/ldap/computers.filter`.
+pub const COMPUTERS_FILTER: &str = include_str!("../../../queries/ldap/computers.filter");
+/// The attributes read from computer objects, one per line, from `queries/ldap/computers.attributes`.
+pub const COMPUTERS_ATTRIBUTES: &str = include_str!("../../../queries/ldap/computers.attributes");
+
+/// LDAP result codes the messages distinguish (RFC 4511).
+const RC_NO_SUCH_OBJECT: u32 = 32;
+const RC_STRONGER_AUTH_REQUIRED: u32 = 8;
+const RC_INSUFFICIENT_ACCESS: u32 = 50;
+const RC_INVALID_CREDENTIALS: u32 = 49;
+
+/// Why the directory could not be read. Each message says what to change.
+#[derive(Debug, thiserror::Error)]
+pub enum LdapError {
+    #[error("--ldap-url '{url}': {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("--ldap-url needs credentials: --bind-dn with --password-file (or {PASSWORD_ENV}), or --kerberos")]
+    NoCredentials,
+    #[error("--bind-dn and --kerberos both given; choose one")]
+    BothBinds,
+    #[error("--bind-dn {bind_dn} needs a password: --password-file FILE or the {PASSWORD_ENV} environment variable")]
+    NoPassword { bind_dn: String },
+    #[error("cannot read the password file {path}: {reason}")]
+    PasswordFile { path: PathBuf, reason: String },
+    #[error("--ca-file {path}: {reason}")]
+    CaFile { path: PathBuf, reason: String },
+    #[error("cannot reach the domain controller at {addr}: {reason} (check the host name, port and firewall)")]
+    Unreachable { addr: String, reason: String },
+    #[error("timed out {doing} with {addr} (no answer within {secs} s)")]
+    Timeout { doing: &'static str, addr: String, secs: u64 },
+    #[error("TLS with {addr} failed: {reason}")]
+    Tls { addr: String, reason: String },
+    #[error("{addr} refused StartTLS ({reason}); use ldaps:// (port 636), or give the DC a certificate")]
+    StartTls { addr: String, reason: String },
+    #[error("bind as '{bind_dn}' rejected by {addr}: wrong user name or password, or the account is locked or disabled (invalidCredentials, 49{diag})")]
+    InvalidCredentials { bind_dn: String, addr: String, diag: String },
+    #[error("{addr} requires stronger authentication (strongerAuthRequired, 8{diag}); use ldaps://, ldap:// with StartTLS, or --kerberos")]
+    StrongerAuthRequired { addr: String, diag: String },
+    #[error("--kerberos needs ddns-audit built with the `kerberos` feature (cargo build --features kerberos; needs the system's GSSAPI/Kerberos libraries, libkrb5-dev on Debian)")]
+    KerberosUnavailable,
+    #[error("Kerberos bind to {addr} as SPN ldap/{server_name} failed: {reason} (run kinit; the SPN needs the DC's FQDN: use a host name in --ldap-url or give --ldap-server-name; a DC that wants sign/seal refuses GSSAPI inside ldaps://: use ldap:// with --kerberos, which seals with Kerberos)")]
+    Kerberos { addr: String, server_name: String, reason: String },
+    #[error("{addr} did not say its defaultNamingContext in the RootDSE; give --base-dn")]
+    NoNamingContext { addr: String },
+    #[error("insufficient access rights {doing} on {addr} ({diag}); the bind account needs read access")]
+    Access { doing: String, addr: String, diag: String },
+    #[error("{doing} on {addr} failed: {reason}")]
+    Operation { doing: String, addr: String, reason: String },
+    #[error("cannot start the LDAP client's runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// The live AD source as given (`--ldap-url` and its companions); [`LdapConfig::from_settings`]
+/// validates it.
+#[derive(Debug, Clone)]
+pub struct LdapSettings {
+    pub url: String,
+    pub base_dn: Option<String>,
+    pub bind_dn: Option<String>,
+    pub password_file: Option<PathBuf>,
+    pub kerberos: bool,
+    pub ca_file: Option<PathBuf>,
+    pub server_name: Option<String>,
+}
+
+/// How to bind.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    Simple { bind_dn: String, password: Secret },
+    /// SASL GSSAPI with the caller's ticket cache.
+    Kerberos,
+}
+
+/// A validated LDAP source: where, how to trust it, how to bind.
+#[derive(Debug, Clone)]
+pub struct LdapConfig {
+    pub scheme: Scheme,
+    /// The host to connect to, from the URL.
+    pub host: String,
+    pub port: u16,
+    /// The DC's name for TLS verification and the Kerberos SPN: `--ldap-server-name`, else the URL's host.
+    pub server_name: String,
+    pub base_dn: Option<String>,
+    pub auth: Auth,
+    pub ca_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// `ldaps://`, TLS from the first byte (port 636).
+    Ldaps,
+    /// `ldap://` upgraded with StartTLS before anything else (port 389).
+    StartTls,
+}
+
+impl LdapConfig {
+    /// Validates the settings. `password` gives the bind password (`--password-file`'s first
+    /// line, else `DDNS_AUDIT_LDAP_PASSWORD`: [`crate::secret::read`]); it is called only for a
+    /// simple bind, after the URL and the choice of bind are found valid, so that a Kerberos
+    /// bind reads no password and a wrong URL is said first.
+    pub fn from_settings(s: &LdapSettings, password: impl FnOnce() -> Result<Option<Secret>, SecretError>) -> Result<LdapConfig, LdapError> {
+        let bad = |reason: &str| LdapError::BadUrl { url: crate::input::redact_url(&s.url), reason: reason.to_string() };
+        // Without `://`, `user:secret@host` parses as scheme `user`: say what is expected
+        // instead of naming a "scheme" that is really the start of the credentials.
+        if !s.url.contains("://") {
+            return Err(bad("expected ldaps://host or ldap://host"));
+        }
+        let url = url::Url::parse(s.url.trim()).map_err(|e| bad(&format!("not a URL ({e})")))?;
+        let scheme = match url.scheme() {
+            "ldaps" => Scheme::Ldaps,
+            "ldap" => Scheme::StartTls,
+            other => return Err(bad(&format!("scheme '{other}' is not ldaps:// or ldap://"))),
+        };
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(bad("credentials do not belong in the URL; use --bind-dn and --password-file"));
+        }
+        let host = match url.host() {
+            Some(url::Host::Domain(d)) if !d.is_empty() => d.to_string(),
+            Some(url::Host::Ipv4(a)) => a.to_string(),
+            Some(url::Host::Ipv6(a)) => a.to_string(),
+            _ => return Err(bad("no host (write ldaps://dc1.corp.example.test)")),
+        };
+        if !matches!(url.path(), "" | "/") || url.query().is_some() {
+            return Err(bad("only scheme, host and port are used; give the base DN with --base-dn"));
+        }
+        let port = url.port().unwrap_or(match scheme {
+            Scheme::Ldaps => 636,
+            Scheme::StartTls => 389,
+        });
+        let server_name = s
+            .server_name
+            .as_deref()
+            .map(|n| n.trim().trim_end_matches('.').to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| host.clone());
+        let auth = match (&s.bind_dn, s.kerberos) {
+            (Some(_), true) => return Err(LdapError::BothBinds),
+            (None, false) => return Err(LdapError::NoCredentials),
+            (None, true) => Auth::Kerberos,
+            (Some(dn), false) => {
+                let password = password().map_err(|e| LdapError::PasswordFile { path: e.path, reason: e.error.to_string() })?;
+                let password = match (password, &s.password_file) {
+                    (Some(p), Some(path)) if p.is_empty() => {
+                        return Err(LdapError::PasswordFile { path: path.clone(), reason: "its first line is empty".into() });
+                    }
+                    (Some(p), _) => p,
+                    (None, _) => return Err(LdapError::NoPassword { bind_dn: dn.clone() }),
+                };
+                Auth::Simple { bind_dn: dn.clone(), password }
+            }
+        };
+        Ok(LdapConfig {
+            scheme,
+            host,
+            port,
+            server_name,
+            base_dn: s.base_dn.clone().filter(|b| !b.trim().is_empty()),
+            auth,
+            ca_file: s.ca_file.clone(),
+        })
+    }
+
+    /// `host:port` for messages.
+    pub fn addr(&self) -> String {
+        if self.host.contains(':') { format!("[{}]:{}", self.host, self.port) } else { format!("{}:{}", self.host, self.port) }
+    }
+
+    /// The URL as the `source` of every record read (no credentials).
+    pub fn source(&self) -> String {
+        let scheme = match self.scheme {
+            Scheme::Ldaps => "ldaps",
+            Scheme::StartTls => "ldap",
+        };
+        format!("{scheme}://{}", self.addr())
+    }
+}
+
+/// What the live directory gave.
+#[derive(Debug, Default)]
+pub struct AdData {
+    pub computers: Vec<Computer>,
+    pub dns: DnsData,
+    pub problems: Problems,
+    /// The AD domain's DNS name (from `defaultNamingContext`), the default `--domain`.
+    pub domain: Option<String>,
+}
+
+/// The boundary the run calls: computers and DNS data from a directory.
+#[allow(async_fn_in_trait)]
+pub trait DirectorySource {
+    /// The AD domain's DNS name, if known.
+    fn domain(&self) -> Option<String>;
+    /// Appends every computer object to `out`.
+    async fn computers(&mut self, out: &mut Vec<Computer>, problems: &mut Problems) -> Result<(), LdapError>;
+    /// Adds every AD-integrated zone (with aging) and its A/AAAA/PTR/CNAME records to `data`.
+    async fn dns(&mut self, data: &mut DnsData, problems: &mut Problems) -> Result<(), LdapError>;
+}
+
+/// Connects, binds, reads everything, unbinds. Runs its own single-threaded runtime so that
+/// the rest of the program stays synchronous.
+pub fn read_ad(config: &LdapConfig) -> Result<AdData, LdapError> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(LdapError::Runtime)?;
+    rt.block_on(async {
+        let mut client = AdClient::connect(config).await?;
+        let mut out = AdData { domain: client.domain(), ..AdData::default() };
+        client.computers(&mut out.computers, &mut out.problems).await?;
+        client.dns(&mut out.dns, &mut out.problems).await?;
+        client.close().await;
+        Ok(out)
+    })
+}
+
+/// Maps a failed operation after the connection is up.
+fn op_error(e: ldap3::LdapError, doing: &str, addr: &str) -> LdapError {
+    match e {
+        ldap3::LdapError::Timeout { .. } => LdapError::Timeout {
+            doing: if doing.starts_with("binding") { "binding" } else { "waiting for a search reply" },
+            addr: addr.to_string(),
+            secs: OPERATION_TIMEOUT.as_secs(),
+        },
+        ldap3::LdapError::LdapResult { result } if result.rc == RC_STRONGER_AUTH_REQUIRED => {
+            LdapError::StrongerAuthRequired { addr: addr.to_string(), diag: diag(&result.text) }
+        }
+        ldap3::LdapError::LdapResult { result } if result.rc == RC_INSUFFICIENT_ACCESS => {
+            LdapError::Access { doing: doing.to_string(), addr: addr.to_string(), diag: result_text(result.rc, &result.text) }
+        }
+        other => LdapError::Operation { doing: doing.to_string(), addr: addr.to_string(), reason: other.to_string() },
+    }
+}
+
+fn diag(text: &str) -> String {
+    let t = text.trim().trim_end_matches('\0');
+    if t.is_empty() { String::new() } else { format!(": {t}") }
+}
+
+fn result_text(rc: u32, text: &str) -> String {
+    let name = match rc {
+        1 => "operationsError",
+        2 => "protocolError",
+        3 => "timeLimitExceeded",
+        4 => "sizeLimitExceeded",
+        8 => "strongerAuthRequired",
+        10 => "referral",
+        11 => "adminLimitExceeded",
+        32 => "noSuchObject",
+        49 => "invalidCredentials",
+        50 => "insufficientAccessRights",
+        51 => "busy",
+        52 => "unavailable",
+        53 => "unwillingToPerform",
+        _ => "result",
+    };
+    format!("{name} ({rc}){}", diag(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::RecordData;
+    use crate::timefmt::{from_dns_hours, from_filetime};
+
+    /// A bind password given by the settings.
+    pub(super) fn pw(p: &'static str) -> impl FnOnce() -> Result<Option<Secret>, SecretError> {
+        move || Ok(Some(Secret::new(p)))
+    }
+
+    fn no_pw() -> Result<Option<Secret>, SecretError> {
+        Ok(None)
+    }
+
+    /// The password as the settings read it: `--password-file`, else the environment.
+    fn read_pw(s: &LdapSettings) -> impl FnOnce() -> Result<Option<Secret>, SecretError> + '_ {
+        || crate::secret::read(s.password_file.as_deref(), PASSWORD_ENV)
+    }
+
+    pub(super) fn settings() -> LdapSettings {
+        LdapSettings {
+            url: "ldaps://dc1.corp.example.test".into(),
+            base_dn: None,
+            bind_dn: Some("CN=audit,CN=Users,DC=corp,DC=example,DC=test".into()),
+            password_file: None,
+            kerberos: false,
+            ca_file: None,
+            server_name: None,
+        }
+    }
+
+    #[test]
+    fn config_from_settings() {
+        let c = LdapConfig::from_settings(&settings(), pw("s3cret")).unwrap();
+        assert_eq!((c.scheme, c.port, c.host.as_str(), c.server_name.as_str()), (Scheme::Ldaps, 636, "dc1.corp.example.test", "dc1.corp.example.test"));
+        assert_eq!(c.source(), "ldaps://dc1.corp.example.test:636");
+        assert!(!format!("{c:?}").contains("s3cret"), "password in Debug output");
+
+        let s = LdapSettings { url: "ldap://10.77.0.2".into(), server_name: Some("DC1.corp.example.test.".into()), ..settings() };
+        let c = LdapConfig::from_settings(&s, pw("x")).unwrap();
+        assert_eq!((c.scheme, c.port, c.server_name.as_str()), (Scheme::StartTls, 389, "DC1.corp.example.test"));
+
+        let e = LdapConfig::from_settings(&settings(), no_pw).unwrap_err().to_string();
+        assert!(e.contains("needs a password"), "{e}");
+        let e = LdapConfig::from_settings(&LdapSettings { url: "http://x".into(), ..settings() }, pw("x")).unwrap_err().to_string();
+        assert!(e.contains("scheme 'http'"), "{e}");
+        let e = LdapConfig::from_settings(&LdapSettings { url: "ldaps://u:pw@dc1".into(), ..settings() }, pw("x")).unwrap_err().to_string();
+        assert!(e.contains("credentials do not belong") && !e.contains("pw"), "{e}");
+        // No scheme: `user:secret@host` would parse as scheme `user`; nothing before `@` is shown.
+        let e = LdapConfig::from_settings(&LdapSettings { url: "admin:s3cret@dc1".into(), ..settings() }, pw("x")).unwrap_err().to_string();
+        assert_eq!(e, "--ldap-url 'dc1': expected ldaps://host or ldap://host");
+        let e = LdapConfig::from_settings(&LdapSettings { url: "ldaps://admin:s3/cret@dc1".into(), ..settings() }, pw("x")).unwrap_err().to_string();
+        assert!(e.starts_with("--ldap-url 'ldaps://dc1': ") && !e.contains("s3"), "{e}");
+        let e = LdapConfig::from_settings(&LdapSettings { bind_dn: None, ..settings() }, no_pw).unwrap_err().to_string();
+        assert!(e.contains("--kerberos"), "{e}");
+        let e = LdapConfig::from_settings(&LdapSettings { kerberos: true, ..settings() }, no_pw).unwrap_err().to_string();
+        assert!(e.contains("choose one"), "{e}");
+        let k = LdapConfig::from_settings(&LdapSettings { bind_dn: None, kerberos: true, ..settings() }, no_pw).unwrap();
+        assert!(matches!(k.auth, Auth::Kerberos));
+    }
+
+    #[test]
+    fn password_file_first_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("pw");
+        let s = LdapSettings { password_file: Some(p.clone()), ..settings() };
+        let password = |s: &LdapSettings| match LdapConfig::from_settings(s, read_pw(s)).map(|c| c.auth) {
+            Ok(Auth::Simple { password, .. }) => Ok(password.expose().to_string()),
+            Ok(Auth::Kerberos) => Ok("kerberos".into()),
+            Err(e) => Err(e.to_string()),
+        };
+        std::fs::write(&p, "p@ss word\r\nsecond\n").unwrap();
+        assert_eq!(password(&s).unwrap(), "p@ss word");
+        std::fs::write(&p, "\n").unwrap();
+        assert!(password(&s).is_err());
+        std::fs::write(&p, "fromfile").unwrap();
+        assert_eq!(password(&s).unwrap(), "fromfile");
+        // A Kerberos bind reads no password file, not even a missing one.
+        let k = LdapSettings { bind_dn: None, kerberos: true, password_file: Some(dir.path().join("absent")), ..settings() };
+        assert_eq!(password(&k).unwrap(), "kerberos");
+    }
+
+    #[test]
+    fn filter_and_attributes_are_embedded() {
+        assert_eq!(COMPUTERS_FILTER.trim(), "(&(objectCategory=computer)(objectClass=computer))");
+        assert!(ldap3::parse_filter(COMPUTERS_FILTER.trim()).is_ok());
+        let attrs: Vec<&str> = COMPUTERS_ATTRIBUTES.lines().collect();
+        assert!(attrs.contains(&"dNSHostName") && attrs.contains(&"lastLogonTimestamp"));
+        // No value from the data goes into a filter; if one ever does, it must be escaped:
+        assert_eq!(ldap3::ldap_escape("pc*)(cn=x\\"), "pc\\2a\\29\\28cn=x\\5c");
+    }
+
+    /// Against the Samba AD lab (tests/lab/up.sh): checks what plant.py planted. Ignored by
+    /// plain `cargo test`; tests/run.sh runs it with the lab up, and fails it without.
+    #[test]
+    #[ignore = "needs the lab: tests/run.sh starts it"]
+    fn lab_reads_the_planted_world() {
+        let env = |k: &str| std::env::var(k).ok();
+        let (Some(url), Some(dn), Some(pw), Some(ca)) = (env("LAB_LDAPS_URL"), env("LAB_BIND_DN"), env("LAB_PASSWORD_FILE"), env("LAB_CA_FILE")) else {
+            panic!("the lab is not up: LAB_LDAPS_URL, LAB_BIND_DN, LAB_PASSWORD_FILE or LAB_CA_FILE unset (run tests/run.sh)");
+        };
+        let s = LdapSettings { url, bind_dn: Some(dn), password_file: Some(pw.into()), ca_file: Some(ca.into()), ..settings() };
+        let ad = read_ad(&LdapConfig::from_settings(&s, read_pw(&s)).unwrap()).unwrap();
+        assert_eq!(ad.domain.as_deref(), Some("corp.example.test"));
+        let pc = |n: &str| ad.computers.iter().find(|c| c.name.eq_ignore_ascii_case(n)).unwrap_or_else(|| panic!("no computer {n}"));
+        assert_eq!(pc("FRESH-01").enabled, Some(true));
+        assert_eq!(pc("FRESH-01").dns_host_name.as_deref(), Some("fresh-01.corp.example.test"));
+        assert_eq!(pc("FRESH-01").last_logon, from_filetime(134_395_632_000_000_000));
+        assert_eq!(pc("DISABLED-01").enabled, Some(false));
+        let zone = |n: &str| ad.dns.zone_by_name(n).map(|i| &ad.dns.zones[i]).unwrap_or_else(|| panic!("no zone {n}"));
+        assert_eq!(zone("corp.example.test").aging.enabled, Some(true));
+        assert_eq!(zone("corp.example.test").aging.no_refresh, Some(chrono::TimeDelta::hours(168)));
+        assert_eq!(zone("78.10.in-addr.arpa").aging.enabled, Some(false));
+        zone("forest.example.test");
+        zone("7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+        let recs = |n: &str| ad.dns.records.iter().filter(|r| r.name == n).collect::<Vec<_>>();
+        let frozen = recs("frozen-01.corp.example.test");
+        assert_eq!(frozen.len(), 1);
+        assert_eq!(frozen[0].data, RecordData::Addr("10.77.1.20".parse().unwrap()));
+        assert_eq!(frozen[0].timestamp, from_dns_hours(3_732_756));
+        assert_eq!(frozen[0].ttl, Some(1200));
+        assert_eq!(recs("static-01.corp.example.test")[0].timestamp, None);
+        assert!(recs("tomb-01.corp.example.test").is_empty());
+        assert_eq!(recs("20.1.77.10.in-addr.arpa")[0].data, RecordData::Ptr("frozen-01.corp.example.test".into()));
+        assert_eq!(recs("v6-01.corp.example.test")[0].data, RecordData::Addr("2001:db8:77::10".parse().unwrap()));
+        assert_eq!(recs("forest-01.forest.example.test").len(), 1);
+        // The Administrator reads the zone that the lab's auditor user is denied (world.md, "Rights").
+        zone("restricted.example.test");
+        assert_eq!(recs("secret-01.restricted.example.test").len(), 1);
+        assert!(ad.problems.list.iter().any(|p| p.detail.contains("tomb-01") && p.detail.contains("tombstoned")));
+    }
+}
