@@ -181,6 +181,114 @@ pub fn source_name(path: &Path) -> Arc<str> {
     Arc::from(path.display().to_string())
 }
 
+/// The rows of a PowerShell `Export-Csv` file with the physical line each starts on.
+/// Strips a UTF-8 BOM and skips `#` lines (`#TYPE`). The csv crate's own line
+/// count drifts after comment lines and CRLF endings, so lines are counted here from its byte
+/// offsets.
+pub(crate) struct Rows<'a> {
+    text: &'a [u8],
+    reader: csv::Reader<&'a [u8]>,
+    /// Byte offset where the next row, or the blank and comment lines before it, begins.
+    cursor: usize,
+    /// The 1-based line of `cursor`.
+    line: usize,
+}
+
+impl<'a> Rows<'a> {
+    pub(crate) fn new(text: &'a str) -> Rows<'a> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes();
+        let reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(text);
+        Rows { text, reader, cursor: 0, line: 1 }
+    }
+
+    /// Reads the next row into `row`: `None` at the end, else the row's first line and
+    /// whether it was read.
+    pub(crate) fn next(&mut self, row: &mut csv::StringRecord) -> Option<(usize, Result<(), csv::Error>)> {
+        // Move past what the reader skips: line ends, blank lines, comment lines.
+        let b = self.text;
+        let mut i = self.cursor;
+        loop {
+            match b.get(i) {
+                Some(b'\n') => {
+                    self.line += 1;
+                    i += 1;
+                }
+                Some(b'\r') => i += 1,
+                Some(b'#') if i == 0 || b.get(i - 1) == Some(&b'\n') => {
+                    while b.get(i).is_some_and(|&c| c != b'\n') {
+                        i += 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let start_line = self.line;
+        let result = match self.reader.read_record(row) {
+            Ok(false) => return None,
+            Ok(true) => Ok(()),
+            Err(e) => Err(e),
+        };
+        let end = usize::try_from(self.reader.position().byte()).unwrap_or(b.len()).clamp(i, b.len());
+        self.line += b.get(i..end).map_or(0, |s| s.iter().filter(|&&c| c == b'\n').count());
+        self.cursor = end;
+        Some((start_line, result))
+    }
+}
+
+/// Physical line numbers from byte offsets, counted incrementally (offsets mostly move forward).
+pub(crate) struct LineCounter<'a> {
+    text: &'a [u8],
+    /// Bytes before `pos` are counted; `line` is the line `pos` is on.
+    pos: usize,
+    line: usize,
+    first_line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    /// `first_line` is the number of the text's first line.
+    pub(crate) fn new(text: &'a str, first_line: usize) -> Self {
+        LineCounter { text: text.as_bytes(), pos: 0, line: first_line, first_line }
+    }
+
+    /// The 1-based line the byte at `byte` is on.
+    pub(crate) fn line_at(&mut self, byte: u64) -> usize {
+        let at = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
+        if at < self.pos {
+            self.pos = 0;
+            self.line = self.first_line;
+        }
+        self.line += self.text[self.pos..at].iter().filter(|&&b| b == b'\n').count();
+        self.pos = at;
+        self.line
+    }
+
+    /// The line of the record that csv says starts at `byte`: the first byte that is not a
+    /// line ending from there on (csv counts a skipped blank line or the LF of a CRLF as part
+    /// of the next record).
+    pub(crate) fn record_line(&mut self, byte: u64) -> usize {
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        self.line_at(start as u64)
+    }
+
+    /// The line a csv record starts on.
+    pub(crate) fn of(&mut self, record: &csv::ByteRecord) -> usize {
+        record.position().map_or(0, |p| self.record_line(p.byte()))
+    }
+}
+
+/// Quotes an input value for a problem's detail: escaped (no control characters reach the
+/// terminal) and cut to a readable length.
+pub(crate) fn quote(s: &str) -> String {
+    const MAX: usize = 80;
+    match s.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{:?}...", &s[..cut]),
+        None => format!("{s:?}"),
+    }
+}
+
 /// Helpers the readers' unit tests share.
 #[cfg(test)]
 pub(crate) mod test_support {
@@ -212,6 +320,22 @@ mod tests {
         assert_eq!(redact_url(" https://kea:8000/ "), "https://kea:8000/");
         assert_eq!(redact_url("ldaps:admin:secret@dc1"), "dc1");
         assert_eq!(redact_url("dc1.corp.example.test"), "dc1.corp.example.test");
+    }
+
+    #[test]
+    fn row_lines_survive_comments_blank_lines_crlf_and_quoted_line_breaks() {
+        for nl in ["\n", "\r\n"] {
+            let text = ["#TYPE x", "a,b", "", "\"1", "x\",2", "#c", "3,4", "5,\"6"].join(nl);
+            let mut rows = Rows::new(&text);
+            let mut row = csv::StringRecord::new();
+            let mut got = Vec::new();
+            while let Some((line, r)) = rows.next(&mut row) {
+                assert!(r.is_ok());
+                got.push((line, row.get(0).unwrap_or("").to_string()));
+            }
+            let first = format!("1{nl}x");
+            assert_eq!(got, vec![(2, "a".into()), (4, first), (7, "3".into()), (8, "5".into())], "{nl:?}");
+        }
     }
 
     #[test]

@@ -18,9 +18,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::Computer;
-use crate::dns::csv::Rows;
 use crate::dns::normalize_name;
-use crate::input::{Problems, SkipReason};
+use crate::input::{Problems, Rows, SkipReason};
 use crate::timefmt::{self, DateOrder, InputTimes};
 
 pub fn parse(

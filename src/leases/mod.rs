@@ -308,6 +308,36 @@ pub fn kea_state(n: u64) -> Option<LeaseState> {
     }
 }
 
+/// Maps a Windows `AddressState` (the CSV and the XML export) to a [`LeaseState`].
+///
+/// `Active`, `Offered`, `Declined`, `Expired`, `Released` map to themselves; `ActiveReservation`
+/// and any other state naming a reservation map to `Reservation`, except `InactiveReservation`.
+/// An empty state (the column absent, or a v6 export without it) is `Active`: the cmdlets list
+/// only current leases unless `-AllLeases` is given, and that export carries the state.
+pub(crate) fn address_state(s: &str) -> Result<LeaseState, (SkipReason, String)> {
+    let s = s.trim();
+    let state = if s.is_empty() || s.eq_ignore_ascii_case("active") {
+        LeaseState::Active
+    } else if s.eq_ignore_ascii_case("activereservation") {
+        LeaseState::Reservation
+    } else if s.eq_ignore_ascii_case("inactivereservation") {
+        LeaseState::InactiveReservation
+    } else if s.eq_ignore_ascii_case("declined") {
+        LeaseState::Declined
+    } else if s.eq_ignore_ascii_case("expired") {
+        LeaseState::Expired
+    } else if s.eq_ignore_ascii_case("offered") {
+        LeaseState::Offered
+    } else if s.eq_ignore_ascii_case("released") {
+        LeaseState::Released
+    } else if s.to_ascii_lowercase().contains("reservation") {
+        LeaseState::Reservation
+    } else {
+        return Err((SkipReason::Malformed, format!("AddressState {} is not a known lease state", input::quote(s))));
+    };
+    Ok(state)
+}
+
 /// Normalises a hardware address or client id written with `-`, `:`, `.` or no separators
 /// to lowercase `aa:bb:...`. Returns `None` for an empty or non-hex value.
 pub fn normalize_mac(s: &str) -> Option<String> {

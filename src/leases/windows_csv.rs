@@ -11,8 +11,8 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use super::{Lease, LeaseState, clean_hostname, normalize_mac};
-use crate::input::{Problems, SkipReason};
+use super::{Lease, address_state, clean_hostname, normalize_mac};
+use crate::input::{LineCounter, Problems, SkipReason, quote};
 use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes};
 
 /// The columns this reader uses, by index in the header.
@@ -160,50 +160,6 @@ fn scan_date_order(body: &str, first_line: usize, col: usize, width: usize, sour
     scan.finish(None, source, "LeaseExpiryTime")
 }
 
-/// Physical line numbers from byte offsets, counted incrementally (offsets mostly move forward).
-/// Shared with the XML reader.
-pub(crate) struct LineCounter<'a> {
-    text: &'a [u8],
-    /// Bytes before `pos` are counted; `line` is the line `pos` is on.
-    pos: usize,
-    line: usize,
-    first_line: usize,
-}
-
-impl<'a> LineCounter<'a> {
-    /// `first_line` is the number of the text's first line.
-    pub(crate) fn new(text: &'a str, first_line: usize) -> Self {
-        LineCounter { text: text.as_bytes(), pos: 0, line: first_line, first_line }
-    }
-
-    /// The 1-based line the byte at `byte` is on.
-    pub(crate) fn line_at(&mut self, byte: u64) -> usize {
-        let at = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
-        if at < self.pos {
-            self.pos = 0;
-            self.line = self.first_line;
-        }
-        self.line += self.text[self.pos..at].iter().filter(|&&b| b == b'\n').count();
-        self.pos = at;
-        self.line
-    }
-
-    /// The line of the record that csv says starts at `byte`: the first byte that is not a
-    /// line ending from there on (csv counts a skipped blank line or the LF of a CRLF as part
-    /// of the next record).
-    fn record_line(&mut self, byte: u64) -> usize {
-        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
-        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        self.line_at(start as u64)
-    }
-
-    fn of(&mut self, record: &csv::ByteRecord) -> usize {
-        record.position().map_or(0, |p| self.record_line(p.byte()))
-    }
-}
-
 /// A field as text (empty when the column is absent).
 fn field(record: &csv::ByteRecord, col: Option<usize>) -> Result<&str, (SkipReason, String)> {
     let Some(bytes) = col.and_then(|c| record.get(c)) else {
@@ -279,49 +235,10 @@ fn non_empty(s: &str) -> Option<String> {
     if s.is_empty() { None } else { Some(s.to_string()) }
 }
 
-/// Maps a Windows `AddressState` to a [`LeaseState`]. Shared with the XML reader.
-///
-/// `Active`, `Offered`, `Declined`, `Expired`, `Released` map to themselves; `ActiveReservation`
-/// and any other state naming a reservation map to `Reservation`, except `InactiveReservation`.
-/// An empty state (the column absent, or a v6 export without it) is `Active`: the cmdlets list
-/// only current leases unless `-AllLeases` is given, and that export carries the state.
-pub(crate) fn address_state(s: &str) -> Result<LeaseState, (SkipReason, String)> {
-    let s = s.trim();
-    let state = if s.is_empty() || s.eq_ignore_ascii_case("active") {
-        LeaseState::Active
-    } else if s.eq_ignore_ascii_case("activereservation") {
-        LeaseState::Reservation
-    } else if s.eq_ignore_ascii_case("inactivereservation") {
-        LeaseState::InactiveReservation
-    } else if s.eq_ignore_ascii_case("declined") {
-        LeaseState::Declined
-    } else if s.eq_ignore_ascii_case("expired") {
-        LeaseState::Expired
-    } else if s.eq_ignore_ascii_case("offered") {
-        LeaseState::Offered
-    } else if s.eq_ignore_ascii_case("released") {
-        LeaseState::Released
-    } else if s.to_ascii_lowercase().contains("reservation") {
-        LeaseState::Reservation
-    } else {
-        return Err((SkipReason::Malformed, format!("AddressState {} is not a known lease state", quote(s))));
-    };
-    Ok(state)
-}
-
-/// Quotes an input value for a problem's detail: escaped (no control characters reach the
-/// terminal) and cut to a readable length.
-pub(crate) fn quote(s: &str) -> String {
-    const MAX: usize = 80;
-    match s.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{:?}...", &s[..cut]),
-        None => format!("{s:?}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::leases::LeaseState;
     use crate::input::Problem;
     use crate::timefmt::{self, InputZone};
     use chrono::{DateTime, Utc};

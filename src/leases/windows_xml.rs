@@ -20,14 +20,12 @@ use std::collections::HashSet;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use chrono::TimeDelta;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;
 
-use super::windows_csv::{LineCounter, address_state, quote};
-use super::{Lease, LeaseState, clean_hostname, normalize_mac};
-use crate::input::{Problems, SkipReason};
-use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes};
+use super::{Lease, LeaseState, address_state, clean_hostname, normalize_mac};
+use crate::input::{LineCounter, Problems, SkipReason, quote};
+use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes, parse_timespan};
 
 /// What an open element is, as far as this reader cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -463,53 +461,12 @@ fn non_empty(s: Option<&str>) -> Option<String> {
     s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
-/// A .NET TimeSpan as `TimeSpan.ToString()` writes it: `[-][d.]hh:mm:ss[.fffffff]`.
-pub(crate) fn parse_timespan(s: &str) -> Option<TimeDelta> {
-    let s = s.trim();
-    let (negative, s) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s),
-    };
-    let mut parts = s.split(':');
-    let (first, minutes, seconds) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None;
-    }
-    let (days, hours) = match first.split_once('.') {
-        Some((d, h)) => (number(d)?, number(h)?),
-        None => (0, number(first)?),
-    };
-    let minutes = number(minutes)?;
-    let (secs, frac) = match seconds.split_once('.') {
-        Some((s, f)) => (number(s)?, f),
-        None => (number(seconds)?, ""),
-    };
-    if hours > 23 || minutes > 59 || secs > 59 || frac.len() > 7 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    // Fractions are in 100 ns ticks (up to 7 digits).
-    let ticks: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<7}").parse().ok()? };
-    let total = TimeDelta::try_days(days)?
-        .checked_add(&TimeDelta::try_hours(hours)?)?
-        .checked_add(&TimeDelta::try_minutes(minutes)?)?
-        .checked_add(&TimeDelta::try_seconds(secs)?)?
-        .checked_add(&TimeDelta::microseconds(ticks / 10))?;
-    Some(if negative { -total } else { total })
-}
-
-fn number(s: &str) -> Option<i64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::input::Problem;
     use crate::timefmt::{self, InputZone};
-    use chrono::{DateTime, Utc};
+    use chrono::{DateTime, TimeDelta, Utc};
 
     const EXPORT: &str = include_str!("../../tests/fixtures/leases/windows-export.xml");
 
@@ -783,18 +740,5 @@ mod tests {
         assert!(problems.is_empty());
         assert_eq!(leases[0].hostname, None);
         assert_eq!(leases[0].duration, Some(TimeDelta::hours(36)));
-    }
-
-
-    #[test]
-    fn timespans() {
-        assert_eq!(parse_timespan("8.00:00:00"), Some(TimeDelta::days(8)));
-        assert_eq!(parse_timespan("01:30:00"), Some(TimeDelta::minutes(90)));
-        assert_eq!(parse_timespan("00:00:01.5"), Some(TimeDelta::milliseconds(1500)));
-        assert_eq!(parse_timespan("10675199.02:48:05.4775807").map(|d| d.num_days()), Some(10_675_199));
-        assert_eq!(parse_timespan("8"), None);
-        assert_eq!(parse_timespan("P8D"), None);
-        assert_eq!(parse_timespan("1.25:00:00"), None);
-        assert_eq!(parse_timespan(""), None);
     }
 }
