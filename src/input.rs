@@ -181,6 +181,68 @@ pub fn source_name(path: &Path) -> Arc<str> {
     Arc::from(path.display().to_string())
 }
 
+/// A CSV header row: column positions by name, matched trimmed (spaces and a stray BOM) and
+/// ASCII case-insensitively; the first column of a name wins.
+pub(crate) struct Header {
+    names: Vec<String>,
+}
+
+impl Header {
+    pub(crate) fn new<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> Header {
+        let names = fields
+            .into_iter()
+            .map(|f| f.as_ref().trim().trim_start_matches('\u{feff}').trim().to_ascii_lowercase())
+            .collect();
+        Header { names }
+    }
+
+    /// How many fields the header has.
+    pub(crate) fn width(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The column named `name`.
+    pub(crate) fn find(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n.eq_ignore_ascii_case(name))
+    }
+
+    /// The column of the first of `names` (in that order of preference) the header has.
+    pub(crate) fn find_any(&self, names: &[&str]) -> Option<usize> {
+        names.iter().find_map(|n| self.find(n))
+    }
+
+    /// The columns of `names`, all required: their positions, or the ones the header lacks.
+    pub(crate) fn required<const N: usize>(&self, names: [&'static str; N]) -> Result<[usize; N], MissingColumns> {
+        let mut cols = [0; N];
+        let mut missing = Vec::new();
+        for (slot, name) in cols.iter_mut().zip(names) {
+            match self.find(name) {
+                Some(i) => *slot = i,
+                None => missing.push(name),
+            }
+        }
+        if missing.is_empty() { Ok(cols) } else { Err(MissingColumns(missing)) }
+    }
+}
+
+/// Required columns a CSV header lacks, in the order they were asked for; displayed as the
+/// list `a, b` that the readers' "missing column(s)" problems quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MissingColumns(pub(crate) Vec<&'static str>);
+
+impl MissingColumns {
+    /// The first column missing.
+    pub(crate) fn first(&self) -> &'static str {
+        self.0.first().copied().unwrap_or("")
+    }
+}
+
+impl fmt::Display for MissingColumns {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(", "))
+    }
+}
+
 /// The rows of a PowerShell `Export-Csv` file with the physical line each starts on.
 /// Strips a UTF-8 BOM and skips `#` lines (`#TYPE`). The csv crate's own line
 /// count drifts after comment lines and CRLF endings, so lines are counted here from its byte
@@ -336,6 +398,16 @@ mod tests {
             let first = format!("1{nl}x");
             assert_eq!(got, vec![(2, "a".into()), (4, first), (7, "3".into()), (8, "5".into())], "{nl:?}");
         }
+    }
+
+    #[test]
+    fn header_columns_by_name() {
+        let h = Header::new([" ZoneName ", "\u{feff}HostName", "hostname", "Data"]);
+        assert_eq!((h.width(), h.find("zonename"), h.find("HOSTNAME"), h.find("ttl")), (4, Some(0), Some(1), None));
+        assert_eq!(h.find_any(&["cn", "data", "zonename"]), Some(3));
+        assert_eq!(h.required(["hostname", "zonename"]), Ok([1, 0]));
+        let missing = h.required(["zonename", "recordtype", "timestamp"]).unwrap_err();
+        assert_eq!((missing.to_string().as_str(), missing.first()), ("recordtype, timestamp", "recordtype"));
     }
 
     #[test]

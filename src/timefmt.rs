@@ -543,7 +543,7 @@ pub(crate) fn csv_column_order(
             continue;
         }
         let Some(c) = col else {
-            col = Some(column.iter().find_map(|n| row.iter().position(|h| h.trim().eq_ignore_ascii_case(n))));
+            col = Some(crate::input::Header::new(&row).find_any(column));
             continue;
         };
         if let Some(v) = c.and_then(|c| row.get(c)).filter(|v| !skip(v.trim())) {

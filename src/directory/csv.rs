@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 
 use super::Computer;
 use crate::dns::normalize_name;
-use crate::input::{Problems, Rows, SkipReason};
+use crate::input::{Header, Problems, Rows, SkipReason};
 use crate::timefmt::{self, DateOrder, InputTimes};
 
 pub fn parse(
@@ -82,9 +82,8 @@ struct Columns {
 
 impl Columns {
     fn from_header(row: &csv::StringRecord) -> Option<Columns> {
-        let find = |names: &[&str]| {
-            names.iter().find_map(|n| row.iter().position(|h| h.trim().eq_ignore_ascii_case(n)))
-        };
+        let header = Header::new(row);
+        let find = |names: &[&str]| header.find_any(names);
         let c = Columns {
             name: find(&["name", "cn"]),
             sam: find(&["samaccountname"]),

@@ -19,10 +19,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use super::{DnsData, DnsRecord, RecordData, normalize_name};
-use crate::input::{Problems, Rows, SkipReason};
+use crate::input::{Header, MissingColumns, Problems, Rows, SkipReason};
 use crate::timefmt;
-
-const REQUIRED: [&str; 5] = ["zonename", "hostname", "recordtype", "timestamp", "recorddata"];
 
 pub fn parse(
     text: &str,
@@ -114,17 +112,12 @@ struct Columns {
 }
 
 impl Columns {
-    fn from_header(row: &csv::StringRecord) -> Result<Columns, String> {
-        let find = |name: &str| row.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
-        let missing: Vec<&str> = REQUIRED.iter().copied().filter(|n| find(n).is_none()).collect();
-        match (find("zonename"), find("hostname"), find("recordtype"), find("timestamp"), find("recorddata")) {
-            (Some(zone), Some(host), Some(rtype), Some(timestamp), Some(data)) => {
-                let ttl = find("timetolive");
-                let width = [zone, host, rtype, timestamp, data, ttl.unwrap_or(0)].into_iter().max().unwrap_or(0) + 1;
-                Ok(Columns { zone, host, rtype, timestamp, data, ttl, width })
-            }
-            _ => Err(missing.join(", ")),
-        }
+    fn from_header(row: &csv::StringRecord) -> Result<Columns, MissingColumns> {
+        let header = Header::new(row);
+        let [zone, host, rtype, timestamp, data] = header.required(["zonename", "hostname", "recordtype", "timestamp", "recorddata"])?;
+        let ttl = header.find("timetolive");
+        let width = [zone, host, rtype, timestamp, data, ttl.unwrap_or(0)].into_iter().max().unwrap_or(0) + 1;
+        Ok(Columns { zone, host, rtype, timestamp, data, ttl, width })
     }
 }
 

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta};
 
 use super::{Lease, LeaseState};
-use crate::input::{Problems, SkipReason, numbered_lines};
+use crate::input::{Header, Problems, SkipReason, numbered_lines};
 
 /// Kea's value for an infinite lifetime.
 const INFINITE: u64 = 0xffff_ffff;
@@ -53,9 +53,10 @@ fn newer_schema(header: &[&str]) -> Option<&'static [&'static str]> {
 }
 
 /// Column positions of one header.
-#[derive(Default)]
 struct Columns {
     count: usize,
+    /// The first required column the header lacks.
+    missing: Option<&'static str>,
     address: Option<usize>,
     hwaddr: Option<usize>,
     valid_lifetime: Option<usize>,
@@ -71,37 +72,21 @@ struct Columns {
 
 impl Columns {
     fn from_header(fields: &[&str]) -> Columns {
-        let mut c = Columns { count: fields.len(), ..Columns::default() };
-        for (i, name) in fields.iter().enumerate() {
-            let slot = match name.trim() {
-                "address" => &mut c.address,
-                "hwaddr" => &mut c.hwaddr,
-                "valid_lifetime" => &mut c.valid_lifetime,
-                "expire" => &mut c.expire,
-                "subnet_id" => &mut c.subnet_id,
-                "lease_type" => &mut c.lease_type,
-                "fqdn_fwd" => &mut c.fqdn_fwd,
-                "fqdn_rev" => &mut c.fqdn_rev,
-                "hostname" => &mut c.hostname,
-                "state" => &mut c.state,
-                "pool_id" => &mut c.pool_id,
-                _ => continue,
-            };
-            *slot = Some(i);
-        }
-        c
-    }
-
-    /// The first required column the header lacks.
-    fn missing(&self) -> Option<&'static str> {
-        if self.address.is_none() {
-            Some("address")
-        } else if self.valid_lifetime.is_none() {
-            Some("valid_lifetime")
-        } else if self.expire.is_none() {
-            Some("expire")
-        } else {
-            None
+        let header = Header::new(fields);
+        Columns {
+            count: header.width(),
+            missing: header.required(["address", "valid_lifetime", "expire"]).err().map(|m| m.first()),
+            address: header.find("address"),
+            hwaddr: header.find("hwaddr"),
+            valid_lifetime: header.find("valid_lifetime"),
+            expire: header.find("expire"),
+            subnet_id: header.find("subnet_id"),
+            lease_type: header.find("lease_type"),
+            fqdn_fwd: header.find("fqdn_fwd"),
+            fqdn_rev: header.find("fqdn_rev"),
+            hostname: header.find("hostname"),
+            state: header.find("state"),
+            pool_id: header.find("pool_id"),
         }
     }
 }
@@ -127,7 +112,7 @@ pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut
             problems.push(source, line_no, SkipReason::MissingField, "row before the Kea CSV header (address,...)");
             continue;
         };
-        if let Some(name) = c.missing() {
+        if let Some(name) = c.missing {
             problems.push(source, line_no, SkipReason::MissingField, format!("the header on line {header_line} has no '{name}' column"));
             continue;
         }

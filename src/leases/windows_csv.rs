@@ -12,11 +12,11 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::{Lease, address_state, clean_hostname, normalize_mac};
-use crate::input::{LineCounter, Problems, SkipReason, quote};
+use crate::input::{Header, LineCounter, Problems, SkipReason, quote};
 use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes};
 
 /// The columns this reader uses, by index in the header.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Columns {
     ip: Option<usize>,
     scope: Option<usize>,
@@ -29,26 +29,18 @@ struct Columns {
 }
 
 impl Columns {
-    fn from_header(header: &csv::ByteRecord) -> Columns {
-        let mut c = Columns::default();
-        for (i, raw) in header.iter().enumerate() {
-            let name = String::from_utf8_lossy(raw);
-            let name = name.trim().trim_start_matches('\u{feff}').trim();
-            let slot = match name.to_ascii_lowercase().as_str() {
-                "ipaddress" => &mut c.ip,
-                "scopeid" => &mut c.scope,
-                "prefix" => &mut c.prefix,
-                "clientid" => &mut c.client_id,
-                "hostname" => &mut c.hostname,
-                "addressstate" => &mut c.state,
-                "leaseexpirytime" => &mut c.expiry,
-                "dnsregistration" => &mut c.dns_registration,
-                _ => continue,
-            };
-            // The first column of a name wins.
-            slot.get_or_insert(i);
+    fn from_header(record: &csv::ByteRecord) -> Columns {
+        let header = Header::new(record.iter().map(String::from_utf8_lossy));
+        Columns {
+            ip: header.find("ipaddress"),
+            scope: header.find("scopeid"),
+            prefix: header.find("prefix"),
+            client_id: header.find("clientid"),
+            hostname: header.find("hostname"),
+            state: header.find("addressstate"),
+            expiry: header.find("leaseexpirytime"),
+            dns_registration: header.find("dnsregistration"),
         }
-        c
     }
 }
 
