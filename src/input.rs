@@ -5,6 +5,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::vocab::vocabulary;
+
 /// A file that could not be read at all. Stops the run (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -50,54 +52,35 @@ fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| b as char).collect()
 }
 
-/// Why an input record was skipped. A closed vocabulary: the summary groups by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SkipReason {
-    /// An address that does not parse as IPv4/IPv6.
-    BadAddress,
-    /// A time or duration that does not parse.
-    BadTime,
-    /// A required field is absent or empty.
-    MissingField,
-    /// The record ends early (cut-off line, unterminated block).
-    Truncated,
-    /// Anything else malformed in the record's syntax.
-    Malformed,
-    /// A record type the audit does not use (e.g. MX in a zone export); counted, not an error.
-    UnusedType,
-    /// A later record for the same key replaced this one.
-    Superseded,
-    /// The source refused to let us read it (an AD zone without read rights).
-    AccessDenied,
-    /// A record in a zone export that the zone is not authoritative for: outside its origin,
-    /// or glue at or below a delegation (NS at a non-apex owner). Expected; counted, not kept.
-    OutsideZone,
+vocabulary! {
+    /// Why an input record was skipped. A closed vocabulary: the summary groups by it.
+    SkipReason {
+        /// An address that does not parse as IPv4/IPv6.
+        BadAddress => "bad address",
+        /// A time or duration that does not parse.
+        BadTime => "bad time",
+        /// A required field is absent or empty.
+        MissingField => "missing field",
+        /// The record ends early (cut-off line, unterminated block).
+        Truncated => "truncated record",
+        /// Anything else malformed in the record's syntax.
+        Malformed => "malformed record",
+        /// A record type the audit does not use (e.g. MX in a zone export); counted, not an error.
+        UnusedType => "record type not used",
+        /// A later record for the same key replaced this one.
+        Superseded => "superseded by a later record",
+        /// The source refused to let us read it (an AD zone without read rights).
+        AccessDenied => "access denied",
+        /// A record in a zone export that the zone is not authoritative for: outside its origin,
+        /// or glue at or below a delegation (NS at a non-apex owner). Expected; counted, not kept.
+        OutsideZone => "outside the zone",
+    }
 }
 
 impl SkipReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SkipReason::BadAddress => "bad address",
-            SkipReason::BadTime => "bad time",
-            SkipReason::MissingField => "missing field",
-            SkipReason::Truncated => "truncated record",
-            SkipReason::Malformed => "malformed record",
-            SkipReason::UnusedType => "record type not used",
-            SkipReason::Superseded => "superseded by a later record",
-            SkipReason::AccessDenied => "access denied",
-            SkipReason::OutsideZone => "outside the zone",
-        }
-    }
-
     /// Whether this skip is a defect in the input (warned about) rather than expected filtering.
     pub fn is_defect(self) -> bool {
         !matches!(self, SkipReason::UnusedType | SkipReason::Superseded | SkipReason::OutsideZone)
-    }
-}
-
-impl fmt::Display for SkipReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -15,3 +15,4 @@ pub mod run;
 pub mod settings;
 pub mod timefmt;
 pub mod tls;
+pub mod vocab;

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::vocab::vocabulary;
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
 
 /// Seconds between 1601-01-01 (the Windows epoch) and 1970-01-01.
@@ -193,29 +194,19 @@ pub fn parse_time_utc(s: &str) -> Option<DateTime<Utc>> {
     parse_time(s)
 }
 
-/// The order of the numbers in a culture-formatted date (`--date-order`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateOrder {
-    /// en-GB, fr-FR, de-DE, nl-NL: `28/11/2026`, `28.11.2026`, `28-11-2026`.
-    Dmy,
-    /// en-US: `11/28/2026`.
-    Mdy,
-    /// ja-JP, sv-SE, en-CA: `2026/11/28`, `2026-11-28`.
-    Ymd,
+vocabulary! {
+    /// The order of the numbers in a culture-formatted date (`--date-order`), named in any case.
+    DateOrder, any_case {
+        /// en-GB, fr-FR, de-DE, nl-NL: `28/11/2026`, `28.11.2026`, `28-11-2026`.
+        Dmy => "dmy",
+        /// en-US: `11/28/2026`.
+        Mdy => "mdy",
+        /// ja-JP, sv-SE, en-CA: `2026/11/28`, `2026-11-28`.
+        Ymd => "ymd",
+    }
 }
 
 impl DateOrder {
-    pub const NAMES: [&'static str; 3] = ["dmy", "mdy", "ymd"];
-
-    pub fn from_name(s: &str) -> Option<DateOrder> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "dmy" => Some(DateOrder::Dmy),
-            "mdy" => Some(DateOrder::Mdy),
-            "ymd" => Some(DateOrder::Ymd),
-            _ => None,
-        }
-    }
-
     fn describe(self) -> &'static str {
         match self {
             DateOrder::Dmy => "day-first",

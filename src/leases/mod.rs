@@ -12,7 +12,6 @@ pub mod windows_csv;
 pub mod windows_xml;
 
 use std::collections::HashMap;
-use std::fmt;
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -20,6 +19,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::input::{self, InputError, Problems, SkipReason};
+use crate::vocab::vocabulary;
 use crate::timefmt::{DateOrderError, InputTimes};
 
 /// One DHCP lease (or reservation), as every format is normalised to.
@@ -46,48 +46,28 @@ pub struct Lease {
     pub line: usize,
 }
 
-/// The lease's state, normalised across servers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LeaseState {
-    Active,
-    /// A reservation whose client holds the address (Windows `ActiveReservation`, Kea/ISC host reservation).
-    Reservation,
-    /// A reservation not currently taken by its client (Windows `InactiveReservation`).
-    InactiveReservation,
-    Offered,
-    Expired,
-    Released,
-    Declined,
-    Free,
-    Abandoned,
-    Backup,
+vocabulary! {
+    /// The lease's state, normalised across servers.
+    LeaseState {
+        Active => "active",
+        /// A reservation whose client holds the address (Windows `ActiveReservation`, Kea/ISC host reservation).
+        Reservation => "reservation",
+        /// A reservation not currently taken by its client (Windows `InactiveReservation`).
+        InactiveReservation => "inactive-reservation",
+        Offered => "offered",
+        Expired => "expired",
+        Released => "released",
+        Declined => "declined",
+        Free => "free",
+        Abandoned => "abandoned",
+        Backup => "backup",
+    }
 }
 
 impl LeaseState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LeaseState::Active => "active",
-            LeaseState::Reservation => "reservation",
-            LeaseState::InactiveReservation => "inactive-reservation",
-            LeaseState::Offered => "offered",
-            LeaseState::Expired => "expired",
-            LeaseState::Released => "released",
-            LeaseState::Declined => "declined",
-            LeaseState::Free => "free",
-            LeaseState::Abandoned => "abandoned",
-            LeaseState::Backup => "backup",
-        }
-    }
-
     /// Active leases and reservations are audited (when not expired).
     pub fn is_held(self) -> bool {
         matches!(self, LeaseState::Active | LeaseState::Reservation | LeaseState::InactiveReservation)
-    }
-}
-
-impl fmt::Display for LeaseState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -98,43 +78,19 @@ impl Lease {
     }
 }
 
-/// The lease export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// `Get-DhcpServerv4Lease` / `Get-DhcpServerv6Lease | Export-Csv`.
-    WindowsCsv,
-    /// `Export-DhcpServer -Leases` XML.
-    WindowsXml,
-    /// ISC `dhcpd.leases` (v4 and v6).
-    Isc,
-    /// Kea memfile lease4/lease6 CSV.
-    KeaCsv,
-    /// dnsmasq lease file.
-    Dnsmasq,
-}
-
-impl Format {
-    pub const NAMES: [&'static str; 5] = ["windows-csv", "windows-xml", "dhcpd", "kea-csv", "dnsmasq"];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::WindowsCsv => "windows-csv",
-            Format::WindowsXml => "windows-xml",
-            Format::Isc => "dhcpd",
-            Format::KeaCsv => "kea-csv",
-            Format::Dnsmasq => "dnsmasq",
-        }
-    }
-
-    pub fn from_name(s: &str) -> Option<Format> {
-        match s {
-            "windows-csv" => Some(Format::WindowsCsv),
-            "windows-xml" => Some(Format::WindowsXml),
-            "dhcpd" | "isc" => Some(Format::Isc),
-            "kea-csv" | "kea" => Some(Format::KeaCsv),
-            "dnsmasq" => Some(Format::Dnsmasq),
-            _ => None,
-        }
+vocabulary! {
+    /// The lease export formats (`--leases-format`; `isc` and `kea` are accepted too).
+    Format {
+        /// `Get-DhcpServerv4Lease` / `Get-DhcpServerv6Lease | Export-Csv`.
+        WindowsCsv => "windows-csv",
+        /// `Export-DhcpServer -Leases` XML.
+        WindowsXml => "windows-xml",
+        /// ISC `dhcpd.leases` (v4 and v6).
+        Isc => "dhcpd" | "isc",
+        /// Kea memfile lease4/lease6 CSV.
+        KeaCsv => "kea-csv" | "kea",
+        /// dnsmasq lease file.
+        Dnsmasq => "dnsmasq",
     }
 }
 
