@@ -244,11 +244,21 @@ pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec
 /// (Kea `fqdn_fwd`/`fqdn_rev`, ISC `ddns-fwd-name`/`ddns-rev-name`): `forward;reverse`,
 /// `forward`, `reverse`, or none.
 pub fn ddns_updates(forward: bool, reverse: bool) -> Option<String> {
-    match (forward, reverse) {
-        (true, true) => Some("forward;reverse".to_string()),
-        (true, false) => Some("forward".to_string()),
-        (false, true) => Some("reverse".to_string()),
-        (false, false) => None,
+    let updates = match (forward, reverse) {
+        (true, true) => DdnsUpdates::ForwardReverse,
+        (true, false) => DdnsUpdates::Forward,
+        (false, true) => DdnsUpdates::Reverse,
+        (false, false) => return None,
+    };
+    Some(updates.as_str().to_string())
+}
+
+vocabulary! {
+    /// The DNS updates a Kea or ISC server says it made for a lease (`dns_registration`).
+    DdnsUpdates {
+        ForwardReverse => "forward;reverse",
+        Forward => "forward",
+        Reverse => "reverse",
     }
 }
 
