@@ -36,11 +36,14 @@ macro_rules! vocabulary {
 
             /// The value of a name (or an alias); `None` for any other text.
             pub fn from_name(s: &str) -> Option<$name> {
-                let s = $crate::vocab::vocabulary!(@fold $($fold)? s);
-                match &*s {
-                    $($text $(| $alias)* => Some($name::$variant),)+
-                    _ => None,
-                }
+                let s = $crate::vocab::vocabulary!(@trim $($fold)? s);
+                let is = |n: &str| -> bool { $crate::vocab::vocabulary!(@eq $($fold)? n, s) };
+                $(
+                    if [$text $(, $alias)*].into_iter().any(is) {
+                        return Some($name::$variant);
+                    }
+                )+
+                None
             }
         }
 
@@ -50,12 +53,10 @@ macro_rules! vocabulary {
             }
         }
     };
-    (@fold any_case $s:ident) => {
-        ::std::borrow::Cow::<str>::Owned($s.trim().to_ascii_lowercase())
-    };
-    (@fold $s:ident) => {
-        ::std::borrow::Cow::<str>::Borrowed($s)
-    };
+    (@trim any_case $s:ident) => { $s.trim() };
+    (@trim $s:ident) => { $s };
+    (@eq any_case $n:ident, $s:ident) => { $n.eq_ignore_ascii_case($s) };
+    (@eq $n:ident, $s:ident) => { $n == $s };
 }
 
 pub(crate) use vocabulary;

@@ -15,10 +15,10 @@
 //! - `RecordData` is the address of an A/AAAA record, the target of a PTR/CNAME (trailing
 //!   dot optional, always absolute). Other record types are counted as unused.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
-use super::{DnsData, DnsRecord, RecordData, normalize_name};
+use super::rtype::RecordType;
+use super::{DnsData, DnsRecord, normalize_name};
 use crate::input::{Header, MissingColumns, Problems, Rows, SkipReason};
 use crate::timefmt;
 
@@ -138,11 +138,10 @@ fn record(
             return None;
         }
     }
-    let kind = rtype.to_ascii_uppercase();
-    if !matches!(kind.as_str(), "A" | "AAAA" | "PTR" | "CNAME") {
-        problems.push(source, line, SkipReason::UnusedType, format!("{kind} record"));
+    let Some(kind) = RecordType::from_name(rtype) else {
+        problems.push(source, line, SkipReason::UnusedType, format!("{} record", rtype.to_ascii_uppercase()));
         return None;
-    }
+    };
     if value.is_empty() {
         problems.push(source, line, SkipReason::MissingField, format!("{kind} record with an empty RecordData"));
         return None;
@@ -172,16 +171,12 @@ fn record(
             }
         },
     };
-    let rdata = match kind.as_str() {
-        "A" => value.parse::<Ipv4Addr>().ok().map(|a| RecordData::Addr(IpAddr::V4(a))),
-        "AAAA" => value.parse::<Ipv6Addr>().ok().map(|a| RecordData::Addr(IpAddr::V6(a))),
-        "PTR" => Some(RecordData::Ptr(normalize_name(value))),
-        _ => Some(RecordData::Cname(normalize_name(value))),
-    };
-    let Some(rdata) = rdata else {
-        let v = if kind == "A" { 4 } else { 6 };
-        problems.push(source, line, SkipReason::BadAddress, format!("'{value}' is not an IPv{v} address"));
-        return None;
+    let rdata = match kind.data(value, normalize_name) {
+        Ok(rdata) => rdata,
+        Err(detail) => {
+            problems.push(source, line, SkipReason::BadAddress, detail);
+            return None;
+        }
     };
     let zone_norm = normalize_name(zone_name);
     let name = owner_name(host, &zone_norm);
@@ -209,6 +204,7 @@ fn owner_name(host: &str, zone: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dns::RecordData;
     use crate::input::test_support::reasons;
     use crate::input::Problem;
     use chrono::{DateTime, Utc};

@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod csv;
 pub mod live;
+pub mod rtype;
 pub mod zone_file;
 
 use std::collections::HashMap;

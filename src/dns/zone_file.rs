@@ -20,11 +20,11 @@
 //! Speed: tokens borrow from the text and one token buffer is reused, so the only allocations
 //! per record are the names that are stored.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::rtype::RecordType;
 use super::{DnsData, DnsRecord, RecordData};
 use crate::input::{self, Problems, SkipReason};
 use crate::timefmt;
@@ -210,15 +210,7 @@ pub fn parse(
             ttl: ttl.or(default_ttl),
             zone,
         };
-        let kind = if rtype.eq_ignore_ascii_case("A") {
-            Kind::V4
-        } else if rtype.eq_ignore_ascii_case("AAAA") {
-            Kind::V6
-        } else if rtype.eq_ignore_ascii_case("PTR") {
-            Kind::Ptr
-        } else if rtype.eq_ignore_ascii_case("CNAME") {
-            Kind::Cname
-        } else {
+        let Some(kind) = RecordType::from_name(rtype) else {
             problems.push(source, line_no, SkipReason::UnusedType, format!("{} record", rtype.to_ascii_uppercase()));
             continue;
         };
@@ -233,27 +225,18 @@ pub fn parse(
                 continue;
             }
         };
-        let parsed = match kind {
-            Kind::V4 => value.parse::<Ipv4Addr>().ok().map(|a| RecordData::Addr(IpAddr::V4(a))),
-            Kind::V6 => value.parse::<Ipv6Addr>().ok().map(|a| RecordData::Addr(IpAddr::V6(a))),
-            Kind::Ptr | Kind::Cname => {
-                let mut target = String::new();
-                absolute_into(value, &origin, &mut target);
-                target.shrink_to_fit();
-                Some(if kind == Kind::Ptr { RecordData::Ptr(target) } else { RecordData::Cname(target) })
-            }
-        };
+        let parsed = kind.data(value, |value| {
+            let mut target = String::new();
+            absolute_into(value, &origin, &mut target);
+            target.shrink_to_fit();
+            target
+        });
         match parsed {
-            Some(d) => {
+            Ok(d) => {
                 data.records.push(record(d));
                 record_lines.push(line_no);
             }
-            None => problems.push(
-                source,
-                line_no,
-                SkipReason::BadAddress,
-                format!("'{value}' is not an IPv{} address", if kind == Kind::V4 { 4 } else { 6 }),
-            ),
+            Err(detail) => problems.push(source, line_no, SkipReason::BadAddress, detail),
         }
     }
     // dnscmd always writes the SOA first: a file without one at the apex is not a zone export
@@ -298,14 +281,6 @@ fn delegation_of<'s>(name: &str, zone: &str, delegations: &'s std::collections::
         rest = rest.split_once('.')?.1;
     }
     None
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    V4,
-    V6,
-    Ptr,
-    Cname,
 }
 
 /// One token of a record: a word, or the inside of a quoted string.

@@ -281,27 +281,22 @@ pub fn kea_state(n: u64) -> Option<LeaseState> {
 /// An empty state (the column absent, or a v6 export without it) is `Active`: the cmdlets list
 /// only current leases unless `-AllLeases` is given, and that export carries the state.
 pub(crate) fn address_state(s: &str) -> Result<LeaseState, (SkipReason, String)> {
+    const STATES: [(&str, LeaseState); 8] = [
+        ("", LeaseState::Active),
+        ("active", LeaseState::Active),
+        ("activereservation", LeaseState::Reservation),
+        ("inactivereservation", LeaseState::InactiveReservation),
+        ("declined", LeaseState::Declined),
+        ("expired", LeaseState::Expired),
+        ("offered", LeaseState::Offered),
+        ("released", LeaseState::Released),
+    ];
     let s = s.trim();
-    let state = if s.is_empty() || s.eq_ignore_ascii_case("active") {
-        LeaseState::Active
-    } else if s.eq_ignore_ascii_case("activereservation") {
-        LeaseState::Reservation
-    } else if s.eq_ignore_ascii_case("inactivereservation") {
-        LeaseState::InactiveReservation
-    } else if s.eq_ignore_ascii_case("declined") {
-        LeaseState::Declined
-    } else if s.eq_ignore_ascii_case("expired") {
-        LeaseState::Expired
-    } else if s.eq_ignore_ascii_case("offered") {
-        LeaseState::Offered
-    } else if s.eq_ignore_ascii_case("released") {
-        LeaseState::Released
-    } else if s.to_ascii_lowercase().contains("reservation") {
-        LeaseState::Reservation
-    } else {
-        return Err((SkipReason::Malformed, format!("AddressState {} is not a known lease state", input::quote(s))));
-    };
-    Ok(state)
+    match STATES.iter().find(|(name, _)| name.eq_ignore_ascii_case(s)) {
+        Some(&(_, state)) => Ok(state),
+        None if s.to_ascii_lowercase().contains("reservation") => Ok(LeaseState::Reservation),
+        None => Err((SkipReason::Malformed, format!("AddressState {} is not a known lease state", input::quote(s)))),
+    }
 }
 
 /// Normalises a hardware address or client id written with `-`, `:`, `.` or no separators
