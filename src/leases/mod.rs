@@ -20,7 +20,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::input::{self, InputError, Problems, SkipReason};
 use crate::vocab::vocabulary;
-use crate::timefmt::{DateOrderError, InputTimes};
+use crate::timefmt::{DateOrder, DateOrderError, InputTimes};
 
 /// One DHCP lease (or reservation), as every format is normalised to.
 #[derive(Debug, Clone, PartialEq)]
@@ -271,6 +271,28 @@ pub fn kea_state(n: u64) -> Option<LeaseState> {
         2 => Some(LeaseState::Expired),
         3 => Some(LeaseState::Released),
         _ => None,
+    }
+}
+
+/// A Windows export's `IPAddress` (the CSV and the XML export), not empty.
+pub(crate) fn windows_ip(text: &str) -> Result<IpAddr, (SkipReason, String)> {
+    text.parse()
+        .map_err(|_| (SkipReason::BadAddress, format!("IPAddress {} is not an IPv4 or IPv6 address", input::quote(text))))
+}
+
+/// A Windows export's `LeaseExpiryTime` (the CSV and the XML export) in the file's date
+/// order; empty is no expiry.
+pub(crate) fn windows_expiry(
+    text: &str,
+    times: &InputTimes,
+    order: Option<DateOrder>,
+) -> Result<Option<DateTime<Utc>>, (SkipReason, String)> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match times.parse(text, order) {
+        Some(t) => Ok(Some(t)),
+        None => Err((SkipReason::BadTime, format!("LeaseExpiryTime {} is not a time", input::quote(text)))),
     }
 }
 

@@ -8,11 +8,10 @@
 //!
 //! Rows are read as byte records into one reused buffer: only the values kept are allocated.
 
-use std::net::IpAddr;
 use std::sync::Arc;
 
-use super::{Lease, address_state, clean_hostname, normalize_mac};
-use crate::input::{Header, LineCounter, Problems, SkipReason, quote};
+use super::{Lease, address_state, clean_hostname, normalize_mac, windows_expiry, windows_ip};
+use crate::input::{Header, LineCounter, Problems, SkipReason};
 use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes};
 
 /// The columns this reader uses, by index in the header.
@@ -173,22 +172,11 @@ fn row(
     if ip_text.is_empty() {
         return Err((SkipReason::MissingField, "IPAddress is empty".to_string()));
     }
-    let ip: IpAddr = ip_text
-        .parse()
-        .map_err(|_| (SkipReason::BadAddress, format!("IPAddress {} is not an IPv4 or IPv6 address", quote(ip_text))))?;
+    let ip = windows_ip(ip_text)?;
 
     let state = address_state(field(record, columns.state)?)?;
 
-    let expiry = field(record, columns.expiry)?.trim();
-    let expires = if expiry.is_empty() {
-        None
-    } else {
-        Some(
-            times
-                .parse(expiry, order)
-                .ok_or_else(|| (SkipReason::BadTime, format!("LeaseExpiryTime {} is not a time", quote(expiry))))?,
-        )
-    };
+    let expires = windows_expiry(field(record, columns.expiry)?.trim(), times, order)?;
 
     let scope = match field(record, columns.scope)?.trim() {
         "" => field(record, columns.prefix)?.trim(),
@@ -231,6 +219,7 @@ fn non_empty(s: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::leases::LeaseState;
+    use std::net::IpAddr;
     use crate::input::Problem;
     use crate::timefmt::{self, InputZone};
     use chrono::{DateTime, Utc};

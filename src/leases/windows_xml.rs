@@ -23,7 +23,7 @@ use std::sync::Arc;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;
 
-use super::{Lease, LeaseState, address_state, clean_hostname, normalize_mac};
+use super::{Lease, LeaseState, address_state, clean_hostname, normalize_mac, windows_expiry, windows_ip};
 use crate::input::{LineCounter, Problems, SkipReason, quote};
 use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes, parse_timespan};
 
@@ -370,9 +370,7 @@ impl State<'_> {
         if ip_text.is_empty() {
             return Err(err(SkipReason::MissingField, format!("{what} has no IPAddress")));
         }
-        let ip: IpAddr = ip_text
-            .parse()
-            .map_err(|_| err(SkipReason::BadAddress, format!("IPAddress {} is not an IPv4 or IPv6 address", quote(ip_text))))?;
+        let ip = windows_ip(ip_text).map_err(|(r, d)| err(r, d))?;
         let scope = non_empty(v.scope_id.as_deref()).or_else(|| non_empty(v.prefix.as_deref()));
         let mac = v.client_id.as_deref().and_then(normalize_mac);
         if reservation {
@@ -396,15 +394,7 @@ impl State<'_> {
             // Not reached: a scan builds nothing.
             Pass::Scan(_) => return Err(err(SkipReason::BadTime, "LeaseExpiryTime read before the date order is known".into())),
         };
-        let expires = if expiry.is_empty() {
-            None
-        } else {
-            Some(
-                times
-                    .parse(expiry, order)
-                    .ok_or_else(|| err(SkipReason::BadTime, format!("LeaseExpiryTime {} is not a time", quote(expiry))))?,
-            )
-        };
+        let expires = windows_expiry(expiry, times, order).map_err(|(r, d)| err(r, d))?;
         Ok(Lease {
             ip,
             hostname: v.host_name.as_deref().and_then(clean_hostname),
