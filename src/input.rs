@@ -280,6 +280,48 @@ impl<'a> Rows<'a> {
     }
 }
 
+/// Reads the rows of an `Export-Csv` file (see [`Rows`]) under its header: `columns` maps the
+/// header to the reader's columns and the width a complete row has, or gives the detail of the
+/// missing-field problem that ends the file; `each` reads every complete row, with its line.
+/// Unreadable rows are malformed, shorter rows truncated, blank rows passed over.
+pub(crate) fn read_csv_rows<C>(
+    text: &str,
+    source: &Arc<str>,
+    problems: &mut Problems,
+    columns: impl FnOnce(&Header) -> Result<(C, usize), String>,
+    mut each: impl FnMut(&csv::StringRecord, &C, usize, &mut Problems),
+) {
+    let mut rows = Rows::new(text);
+    let mut row = csv::StringRecord::new();
+    let mut columns = Some(columns);
+    let mut cols: Option<(C, usize)> = None;
+    while let Some((line, read)) = rows.next(&mut row) {
+        if let Err(e) = read {
+            problems.push(source, line, SkipReason::Malformed, format!("unreadable CSV row: {e}"));
+            continue;
+        }
+        let Some((c, width)) = &cols else {
+            match columns.take().map(|map| map(&Header::new(&row))) {
+                Some(Ok(c)) => cols = Some(c),
+                Some(Err(detail)) => {
+                    problems.push(source, line, SkipReason::MissingField, detail);
+                    return;
+                }
+                None => return,
+            }
+            continue;
+        };
+        if row.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if row.len() < *width {
+            problems.push(source, line, SkipReason::Truncated, format!("{} of {} fields", row.len(), width));
+            continue;
+        }
+        each(&row, c, line, problems);
+    }
+}
+
 /// Physical line numbers from byte offsets, counted incrementally (offsets mostly move forward).
 pub(crate) struct LineCounter<'a> {
     text: &'a [u8],

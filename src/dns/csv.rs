@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use super::rtype::RecordType;
 use super::{DnsData, DnsRecord, normalize_name};
-use crate::input::{Header, MissingColumns, Problems, Rows, SkipReason};
+use crate::input::{self, Header, MissingColumns, Problems, SkipReason};
 use crate::timefmt;
 
 pub fn parse(
@@ -32,43 +32,17 @@ pub fn parse(
     let order = timefmt::csv_column_order(text, &["timestamp"], str::is_empty, times, source, "Timestamp")?;
     // This format's times without a zone are UTC, whatever --input-time-zone says.
     let utc = timefmt::InputTimes { date_order: order, zone: timefmt::InputZone::Named(chrono_tz::UTC) };
-    let mut rows = Rows::new(text);
-    let mut cols: Option<Columns> = None;
-    let mut row = csv::StringRecord::new();
     // Each zone named in the file, and whether a row (of any type) sits at its apex.
     let mut apex: Vec<(String, bool)> = Vec::new();
-    while let Some((line, read)) = rows.next(&mut row) {
-        if let Err(e) = read {
-            problems.push(source, line, SkipReason::Malformed, format!("unreadable CSV row: {e}"));
-            continue;
-        }
-        let Some(c) = &cols else {
-            match Columns::from_header(&row) {
-                Ok(c) => cols = Some(c),
-                Err(missing) => {
-                    problems.push(
-                        source,
-                        line,
-                        SkipReason::MissingField,
-                        format!("the header lacks the column(s) {missing}; no record read"),
-                    );
-                    return Ok(());
-                }
-            }
-            continue;
-        };
-        if row.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        if row.len() < c.width {
-            problems.push(source, line, SkipReason::Truncated, format!("{} of {} fields", row.len(), c.width));
-            continue;
-        }
-        note_apex(&row, c, &mut apex);
-        if let Some(rec) = record(&row, c, line, source, &utc, data, problems) {
+    let columns = |header: &Header| {
+        Columns::from_header(header).map_err(|missing| format!("the header lacks the column(s) {missing}; no record read"))
+    };
+    input::read_csv_rows(text, source, problems, columns, |row, c, line, problems| {
+        note_apex(row, c, &mut apex);
+        if let Some(rec) = record(row, c, line, source, &utc, data, problems) {
             data.records.push(rec);
         }
-    }
+    });
     // Get-DnsServerResourceRecord always lists the apex's SOA and NS: a zone without them was
     // exported partly (filtered by type or name), so its absent names prove nothing.
     for (zone_name, seen) in apex {
@@ -107,17 +81,15 @@ struct Columns {
     timestamp: usize,
     data: usize,
     ttl: Option<usize>,
-    /// Fields a complete row has (up to the last column read).
-    width: usize,
 }
 
 impl Columns {
-    fn from_header(row: &csv::StringRecord) -> Result<Columns, MissingColumns> {
-        let header = Header::new(row);
+    /// The columns, and the fields a complete row has (up to the last column read).
+    fn from_header(header: &Header) -> Result<(Columns, usize), MissingColumns> {
         let [zone, host, rtype, timestamp, data] = header.required(["zonename", "hostname", "recordtype", "timestamp", "recorddata"])?;
         let ttl = header.find("timetolive");
         let width = [zone, host, rtype, timestamp, data, ttl.unwrap_or(0)].into_iter().max().unwrap_or(0) + 1;
-        Ok(Columns { zone, host, rtype, timestamp, data, ttl, width })
+        Ok((Columns { zone, host, rtype, timestamp, data, ttl }, width))
     }
 }
 
