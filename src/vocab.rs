@@ -1,7 +1,8 @@
 //! Closed vocabularies: an enum whose every value has one name, written once in a table that
-//! gives the enum, its names (`ALL`, `NAMES`), parsing (`from_name`) and display (`as_str`,
-//! `Display`). The report's words (`audit::findings`), the option values (`--leases-format`,
-//! `--date-order`, `--fail-on`), lease states and skip reasons are all declared with it.
+//! gives the enum, its names (`ALL`, `NAMES`), parsing (`from_name`, and `FromStr` with the
+//! error an option gives) and display (`as_str`, `Display`). The report's words
+//! (`audit::findings`), the option values (`--leases-format`, `--date-order`, `--fail-on`),
+//! lease states, DNS registration flags, record types and skip reasons are declared with it.
 
 /// Declares a closed vocabulary:
 ///
@@ -47,6 +48,15 @@ macro_rules! vocabulary {
             }
         }
 
+        /// As [`from_name`](Self::from_name), with the error an option gives: the value and the names.
+        impl ::std::str::FromStr for $name {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<$name, String> {
+                $name::from_name(s).ok_or_else(|| format!("'{s}' is not one of {}", $name::NAMES.join(", ")))
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
@@ -79,6 +89,7 @@ mod tests {
         assert_eq!((Exact::from_name("1"), Exact::from_name("two-words")), (Some(Exact::One), Some(Exact::TwoWords)));
         assert_eq!((Exact::from_name("One"), Exact::from_name(" one")), (None, None));
         assert_eq!(Exact::TwoWords.to_string(), "two-words");
+        assert_eq!("two".parse::<Exact>(), Err("'two' is not one of one, two-words".to_string()));
         assert_eq!((Folded::from_name(" DMY "), Folded::from_name("ymd")), (Some(Folded::Dmy), None));
         assert_eq!((Folded::ALL, Folded::NAMES), (&[Folded::Dmy][..], &["dmy"][..]));
     }

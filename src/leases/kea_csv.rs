@@ -484,6 +484,17 @@ mod tests {
     }
 
     #[test]
+    fn header_names_in_any_case_the_first_of_a_name_wins() {
+        let text = "address,HWADDR,client_id,Valid_Lifetime,EXPIRE,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context,hostname\n\
+                    192.0.2.10,3c:22:fb:0a:1b:2c,,3600,1795507200,1,1,1,first,0,,second\n";
+        let (leases, problems) = run(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(leases[0].mac.as_deref(), Some("3c:22:fb:0a:1b:2c"));
+        assert_eq!(leases[0].hostname.as_deref(), Some("first"));
+        assert_eq!(leases[0].duration, Some(TimeDelta::seconds(3600)));
+    }
+
+    #[test]
     fn unescaping() {
         assert_eq!(unescape("a&#x2cb&#x2cc"), "a,b,c");
         assert_eq!(unescape("plain"), "plain");
