@@ -26,6 +26,7 @@ use quick_xml::events::Event;
 use super::{Lease, LeaseState, address_state, clean_hostname, normalize_mac, windows_expiry, windows_ip};
 use crate::input::{LineCounter, Problems, SkipReason, quote};
 use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes, parse_timespan};
+use crate::vocab::vocabulary;
 
 /// What an open element is, as far as this reader cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,38 +40,27 @@ enum Tag {
     Other,
 }
 
-/// The child elements read, of a record or of a scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
-    IpAddress,
-    ScopeId,
-    Prefix,
-    ClientId,
-    HostName,
-    Name,
-    AddressState,
-    LeaseExpiryTime,
-    DnsRegistration,
-    LeaseDuration,
-    ValidLifetime,
+vocabulary! {
+    /// The child elements read, of a record or of a scope, by their names in any case.
+    Field, any_case {
+        IpAddress => "IPAddress",
+        ScopeId => "ScopeId",
+        Prefix => "Prefix",
+        ClientId => "ClientId",
+        HostName => "HostName",
+        Name => "Name",
+        AddressState => "AddressState",
+        LeaseExpiryTime => "LeaseExpiryTime",
+        DnsRegistration => "DnsRegistration",
+        LeaseDuration => "LeaseDuration",
+        ValidLifetime => "ValidLifetime",
+    }
 }
 
 impl Field {
-    fn from_name(name: &[u8]) -> Option<Field> {
-        const NAMES: [(&[u8], Field); 11] = [
-            (b"IPAddress", Field::IpAddress),
-            (b"ScopeId", Field::ScopeId),
-            (b"Prefix", Field::Prefix),
-            (b"ClientId", Field::ClientId),
-            (b"HostName", Field::HostName),
-            (b"Name", Field::Name),
-            (b"AddressState", Field::AddressState),
-            (b"LeaseExpiryTime", Field::LeaseExpiryTime),
-            (b"DnsRegistration", Field::DnsRegistration),
-            (b"LeaseDuration", Field::LeaseDuration),
-            (b"ValidLifetime", Field::ValidLifetime),
-        ];
-        NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|&(_, f)| f)
+    /// The field an element's local name stands for.
+    fn of_element(name: &[u8]) -> Option<Field> {
+        std::str::from_utf8(name).ok().and_then(Field::from_name)
     }
 }
 
@@ -277,7 +267,7 @@ impl State<'_> {
             // Inside a record: only its direct children are read.
             if let Some(r) = &mut self.record
                 && depth == r.depth + 1
-                && let Some(f) = Field::from_name(name)
+                && let Some(f) = Field::of_element(name)
             {
                 if f == Field::LeaseExpiryTime {
                     r.expiry_line = line;
@@ -304,7 +294,7 @@ impl State<'_> {
         } else {
             if let Some(s) = &self.scope
                 && depth == s.depth + 1
-                && let Some(f) = Field::from_name(name)
+                && let Some(f) = Field::of_element(name)
             {
                 self.begin_capture(Target::Scope(f), depth);
             }
