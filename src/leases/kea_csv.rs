@@ -1,7 +1,7 @@
 //! Lease reader: Kea memfile CSV (`kea-leases4.csv`, `kea-leases6.csv`).
 //!
 //! Columns are read by the names in the header (any case, the first of a name wins; see
-//! [`crate::input::Header`]), so every Kea 2.x schema works:
+//! `input::Header`), so every Kea 2.x schema works:
 //! - lease4: `address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context[,pool_id]`
 //! - lease6: `address,duid,valid_lifetime,expire,subnet_id,pref_lifetime,lease_type,iaid,prefix_len,fqdn_fwd,fqdn_rev,hostname,hwaddr,state,user_context[,hwtype,hwaddr_source[,pool_id]]`
 //!
