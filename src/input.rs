@@ -5,6 +5,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::vocab::vocabulary;
+
 /// A file that could not be read at all. Stops the run (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -50,54 +52,35 @@ fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| b as char).collect()
 }
 
-/// Why an input record was skipped. A closed vocabulary: the summary groups by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SkipReason {
-    /// An address that does not parse as IPv4/IPv6.
-    BadAddress,
-    /// A time or duration that does not parse.
-    BadTime,
-    /// A required field is absent or empty.
-    MissingField,
-    /// The record ends early (cut-off line, unterminated block).
-    Truncated,
-    /// Anything else malformed in the record's syntax.
-    Malformed,
-    /// A record type the audit does not use (e.g. MX in a zone export); counted, not an error.
-    UnusedType,
-    /// A later record for the same key replaced this one.
-    Superseded,
-    /// The source refused to let us read it (an AD zone without read rights).
-    AccessDenied,
-    /// A record in a zone export that the zone is not authoritative for: outside its origin,
-    /// or glue at or below a delegation (NS at a non-apex owner). Expected; counted, not kept.
-    OutsideZone,
+vocabulary! {
+    /// Why an input record was skipped. A closed vocabulary: the summary groups by it.
+    SkipReason {
+        /// An address that does not parse as IPv4/IPv6.
+        BadAddress => "bad address",
+        /// A time or duration that does not parse.
+        BadTime => "bad time",
+        /// A required field is absent or empty.
+        MissingField => "missing field",
+        /// The record ends early (cut-off line, unterminated block).
+        Truncated => "truncated record",
+        /// Anything else malformed in the record's syntax.
+        Malformed => "malformed record",
+        /// A record type the audit does not use (e.g. MX in a zone export); counted, not an error.
+        UnusedType => "record type not used",
+        /// A later record for the same key replaced this one.
+        Superseded => "superseded by a later record",
+        /// The source refused to let us read it (an AD zone without read rights).
+        AccessDenied => "access denied",
+        /// A record in a zone export that the zone is not authoritative for: outside its origin,
+        /// or glue at or below a delegation (NS at a non-apex owner). Expected; counted, not kept.
+        OutsideZone => "outside the zone",
+    }
 }
 
 impl SkipReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SkipReason::BadAddress => "bad address",
-            SkipReason::BadTime => "bad time",
-            SkipReason::MissingField => "missing field",
-            SkipReason::Truncated => "truncated record",
-            SkipReason::Malformed => "malformed record",
-            SkipReason::UnusedType => "record type not used",
-            SkipReason::Superseded => "superseded by a later record",
-            SkipReason::AccessDenied => "access denied",
-            SkipReason::OutsideZone => "outside the zone",
-        }
-    }
-
     /// Whether this skip is a defect in the input (warned about) rather than expected filtering.
     pub fn is_defect(self) -> bool {
         !matches!(self, SkipReason::UnusedType | SkipReason::Superseded | SkipReason::OutsideZone)
-    }
-}
-
-impl fmt::Display for SkipReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -181,6 +164,218 @@ pub fn source_name(path: &Path) -> Arc<str> {
     Arc::from(path.display().to_string())
 }
 
+/// A CSV header row: column positions by name, matched trimmed (spaces and a stray BOM) and
+/// ASCII case-insensitively; the first column of a name wins.
+pub(crate) struct Header {
+    names: Vec<String>,
+}
+
+impl Header {
+    pub(crate) fn new<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> Header {
+        let names = fields
+            .into_iter()
+            .map(|f| f.as_ref().trim().trim_start_matches('\u{feff}').trim().to_ascii_lowercase())
+            .collect();
+        Header { names }
+    }
+
+    /// How many fields the header has.
+    pub(crate) fn width(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The column named `name`.
+    pub(crate) fn find(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n.eq_ignore_ascii_case(name))
+    }
+
+    /// The column of the first of `names` (in that order of preference) the header has.
+    pub(crate) fn find_any(&self, names: &[&str]) -> Option<usize> {
+        names.iter().find_map(|n| self.find(n))
+    }
+
+    /// The columns of `names`, all required: their positions, or the ones the header lacks.
+    pub(crate) fn required<const N: usize>(&self, names: [&'static str; N]) -> Result<[usize; N], MissingColumns> {
+        let mut cols = [0; N];
+        let mut missing = Vec::new();
+        for (slot, name) in cols.iter_mut().zip(names) {
+            match self.find(name) {
+                Some(i) => *slot = i,
+                None => missing.push(name),
+            }
+        }
+        if missing.is_empty() { Ok(cols) } else { Err(MissingColumns(missing)) }
+    }
+}
+
+/// Required columns a CSV header lacks, in the order they were asked for; displayed as the
+/// list `a, b` that the readers' "missing column(s)" problems quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MissingColumns(pub(crate) Vec<&'static str>);
+
+impl MissingColumns {
+    /// The first column missing.
+    pub(crate) fn first(&self) -> &'static str {
+        self.0.first().copied().unwrap_or("")
+    }
+}
+
+impl fmt::Display for MissingColumns {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(", "))
+    }
+}
+
+/// The rows of a PowerShell `Export-Csv` file with the physical line each starts on.
+/// Strips a UTF-8 BOM and skips `#` lines (`#TYPE`). The csv crate's own line
+/// count drifts after comment lines and CRLF endings, so lines are counted here from its byte
+/// offsets.
+pub(crate) struct Rows<'a> {
+    text: &'a [u8],
+    reader: csv::Reader<&'a [u8]>,
+    /// Byte offset where the next row, or the blank and comment lines before it, begins.
+    cursor: usize,
+    /// The 1-based line of `cursor`.
+    line: usize,
+}
+
+impl<'a> Rows<'a> {
+    pub(crate) fn new(text: &'a str) -> Rows<'a> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes();
+        let reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(text);
+        Rows { text, reader, cursor: 0, line: 1 }
+    }
+
+    /// Reads the next row into `row`: `None` at the end, else the row's first line and
+    /// whether it was read.
+    pub(crate) fn next(&mut self, row: &mut csv::StringRecord) -> Option<(usize, Result<(), csv::Error>)> {
+        // Move past what the reader skips: line ends, blank lines, comment lines.
+        let b = self.text;
+        let mut i = self.cursor;
+        loop {
+            match b.get(i) {
+                Some(b'\n') => {
+                    self.line += 1;
+                    i += 1;
+                }
+                Some(b'\r') => i += 1,
+                Some(b'#') if i == 0 || b.get(i - 1) == Some(&b'\n') => {
+                    while b.get(i).is_some_and(|&c| c != b'\n') {
+                        i += 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let start_line = self.line;
+        let result = match self.reader.read_record(row) {
+            Ok(false) => return None,
+            Ok(true) => Ok(()),
+            Err(e) => Err(e),
+        };
+        let end = usize::try_from(self.reader.position().byte()).unwrap_or(b.len()).clamp(i, b.len());
+        self.line += b.get(i..end).map_or(0, |s| s.iter().filter(|&&c| c == b'\n').count());
+        self.cursor = end;
+        Some((start_line, result))
+    }
+}
+
+/// Reads the rows of an `Export-Csv` file (see [`Rows`]) under its header: `columns` maps the
+/// header to the reader's columns and the width a complete row has, or gives the detail of the
+/// missing-field problem that ends the file; `each` reads every complete row, with its line.
+/// Unreadable rows are malformed, shorter rows truncated, blank rows passed over.
+pub(crate) fn read_csv_rows<C>(
+    text: &str,
+    source: &Arc<str>,
+    problems: &mut Problems,
+    columns: impl FnOnce(&Header) -> Result<(C, usize), String>,
+    mut each: impl FnMut(&csv::StringRecord, &C, usize, &mut Problems),
+) {
+    let mut rows = Rows::new(text);
+    let mut row = csv::StringRecord::new();
+    let mut columns = Some(columns);
+    let mut cols: Option<(C, usize)> = None;
+    while let Some((line, read)) = rows.next(&mut row) {
+        if let Err(e) = read {
+            problems.push(source, line, SkipReason::Malformed, format!("unreadable CSV row: {e}"));
+            continue;
+        }
+        let Some((c, width)) = &cols else {
+            match columns.take().map(|map| map(&Header::new(&row))) {
+                Some(Ok(c)) => cols = Some(c),
+                Some(Err(detail)) => {
+                    problems.push(source, line, SkipReason::MissingField, detail);
+                    return;
+                }
+                None => return,
+            }
+            continue;
+        };
+        if row.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if row.len() < *width {
+            problems.push(source, line, SkipReason::Truncated, format!("{} of {} fields", row.len(), width));
+            continue;
+        }
+        each(&row, c, line, problems);
+    }
+}
+
+/// Physical line numbers from byte offsets, counted incrementally (offsets mostly move forward).
+pub(crate) struct LineCounter<'a> {
+    text: &'a [u8],
+    /// Bytes before `pos` are counted; `line` is the line `pos` is on.
+    pos: usize,
+    line: usize,
+    first_line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    /// `first_line` is the number of the text's first line.
+    pub(crate) fn new(text: &'a str, first_line: usize) -> Self {
+        LineCounter { text: text.as_bytes(), pos: 0, line: first_line, first_line }
+    }
+
+    /// The 1-based line the byte at `byte` is on.
+    pub(crate) fn line_at(&mut self, byte: u64) -> usize {
+        let at = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
+        if at < self.pos {
+            self.pos = 0;
+            self.line = self.first_line;
+        }
+        self.line += self.text[self.pos..at].iter().filter(|&&b| b == b'\n').count();
+        self.pos = at;
+        self.line
+    }
+
+    /// The line of the record that csv says starts at `byte`: the first byte that is not a
+    /// line ending from there on (csv counts a skipped blank line or the LF of a CRLF as part
+    /// of the next record).
+    pub(crate) fn record_line(&mut self, byte: u64) -> usize {
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        self.line_at(start as u64)
+    }
+
+    /// The line a csv record starts on.
+    pub(crate) fn of(&mut self, record: &csv::ByteRecord) -> usize {
+        record.position().map_or(0, |p| self.record_line(p.byte()))
+    }
+}
+
+/// Quotes an input value for a problem's detail: escaped (no control characters reach the
+/// terminal) and cut to a readable length.
+pub(crate) fn quote(s: &str) -> String {
+    const MAX: usize = 80;
+    match s.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{:?}...", &s[..cut]),
+        None => format!("{s:?}"),
+    }
+}
+
 /// Helpers the readers' unit tests share.
 #[cfg(test)]
 pub(crate) mod test_support {
@@ -212,6 +407,32 @@ mod tests {
         assert_eq!(redact_url(" https://kea:8000/ "), "https://kea:8000/");
         assert_eq!(redact_url("ldaps:admin:secret@dc1"), "dc1");
         assert_eq!(redact_url("dc1.corp.example.test"), "dc1.corp.example.test");
+    }
+
+    #[test]
+    fn row_lines_survive_comments_blank_lines_crlf_and_quoted_line_breaks() {
+        for nl in ["\n", "\r\n"] {
+            let text = ["#TYPE x", "a,b", "", "\"1", "x\",2", "#c", "3,4", "5,\"6"].join(nl);
+            let mut rows = Rows::new(&text);
+            let mut row = csv::StringRecord::new();
+            let mut got = Vec::new();
+            while let Some((line, r)) = rows.next(&mut row) {
+                assert!(r.is_ok());
+                got.push((line, row.get(0).unwrap_or("").to_string()));
+            }
+            let first = format!("1{nl}x");
+            assert_eq!(got, vec![(2, "a".into()), (4, first), (7, "3".into()), (8, "5".into())], "{nl:?}");
+        }
+    }
+
+    #[test]
+    fn header_columns_by_name() {
+        let h = Header::new([" ZoneName ", "\u{feff}HostName", "hostname", "Data"]);
+        assert_eq!((h.width(), h.find("zonename"), h.find("HOSTNAME"), h.find("ttl")), (4, Some(0), Some(1), None));
+        assert_eq!(h.find_any(&["cn", "data", "zonename"]), Some(3));
+        assert_eq!(h.required(["hostname", "zonename"]), Ok([1, 0]));
+        let missing = h.required(["zonename", "recordtype", "timestamp"]).unwrap_err();
+        assert_eq!((missing.to_string().as_str(), missing.first()), ("recordtype, timestamp", "recordtype"));
     }
 
     #[test]

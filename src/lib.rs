@@ -16,3 +16,4 @@ pub mod secret;
 pub mod settings;
 pub mod timefmt;
 pub mod tls;
+pub mod vocab;

@@ -267,24 +267,13 @@ impl AuditArgs {
             None => now,
         };
         let domain = self.domain.as_deref().map(|d| crate::dns::normalize_name(d).trim_start_matches('.').to_string()).filter(|d| !d.is_empty());
-        let leases_format = match &self.leases_format {
-            Some(f) => Some(leases::Format::from_name(f).ok_or_else(|| {
-                invalid("--leases-format", format!("'{f}' is not one of {}", leases::Format::NAMES.join(", ")))
-            })?),
-            None => None,
-        };
-        let date_order = match &self.date_order {
-            Some(o) => Some(DateOrder::from_name(o).ok_or_else(|| invalid("--date-order", format!("'{o}' is not one of {}", DateOrder::NAMES.join(", "))))?),
-            None => None,
-        };
+        let leases_format = self.leases_format.as_deref().map(str::parse::<leases::Format>).transpose().map_err(|m| invalid("--leases-format", m))?;
+        let date_order = self.date_order.as_deref().map(str::parse::<DateOrder>).transpose().map_err(|m| invalid("--date-order", m))?;
         let zone = match &self.input_time_zone {
             Some(z) => InputZone::from_name(z).map_err(|m| invalid("--input-time-zone", m))?,
             None => InputZone::Local,
         };
-        let fail_on = match &self.fail_on {
-            Some(f) => FailOn::from_name(f).ok_or_else(|| invalid("--fail-on", format!("'{f}' is not one of {}", FailOn::NAMES.join(", "))))?,
-            None => FailOn::Never,
-        };
+        let fail_on = self.fail_on.as_deref().map_or(Ok(FailOn::Never), str::parse).map_err(|m| invalid("--fail-on", m))?;
         let dns_servers = self
             .dns_server
             .iter()

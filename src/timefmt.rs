@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::vocab::vocabulary;
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
 
 /// Seconds between 1601-01-01 (the Windows epoch) and 1970-01-01.
@@ -27,6 +28,63 @@ pub fn parse_duration(s: &str) -> Result<TimeDelta, String> {
         other => return Err(format!("'{s}': unknown unit '{other}' (use d, h, m, s or ms)")),
     };
     d.ok_or_else(|| format!("'{s}' is out of range"))
+}
+
+/// A .NET `TimeSpan` as `TimeSpan.ToString()` writes it, `[-][d.]hh:mm:ss[.fffffff]` (the
+/// Windows exports' `LeaseDuration`, `TimeToLive`), also without seconds (`hh:mm`). Digits
+/// only; minutes and seconds 0-59; hours 0-23 after a day part, any number without one
+/// (`25:00:00`, as totals are sometimes written); up to 7 fraction digits (100 ns ticks,
+/// kept to the microsecond).
+pub fn parse_timespan(s: &str) -> Option<TimeDelta> {
+    let s = s.trim();
+    let (negative, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let mut parts = s.split(':');
+    let (first, minutes, seconds) = (parts.next()?, parts.next()?, parts.next().unwrap_or("0"));
+    if parts.next().is_some() {
+        return None;
+    }
+    let (days, hours) = match first.split_once('.') {
+        Some((d, h)) => (digits(d)?, digits(h).filter(|&h| h <= 23)?),
+        None => (0, digits(first)?),
+    };
+    let minutes = digits(minutes)?;
+    let (secs, frac) = match seconds.split_once('.') {
+        Some((s, f)) => (digits(s)?, f),
+        None => (digits(seconds)?, ""),
+    };
+    if minutes > 59 || secs > 59 || frac.len() > 7 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let ticks: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<7}").parse().ok()? };
+    let total = TimeDelta::try_days(days)?
+        .checked_add(&TimeDelta::try_hours(hours)?)?
+        .checked_add(&TimeDelta::try_minutes(minutes)?)?
+        .checked_add(&TimeDelta::try_seconds(secs)?)?
+        .checked_add(&TimeDelta::microseconds(ticks / 10))?;
+    Some(if negative { -total } else { total })
+}
+
+/// A DNS TTL as whole seconds: plain seconds (`1200`) or a non-negative [`parse_timespan`]
+/// (`00:20:00`, `1.00:00:00`; a fraction of a second is dropped), at most `u32::MAX`.
+pub fn parse_ttl(s: &str) -> Option<u32> {
+    if let Ok(v) = s.trim().parse::<u32>() {
+        return Some(v);
+    }
+    if s.trim_start().starts_with('-') {
+        return None;
+    }
+    u32::try_from(parse_timespan(s)?.num_seconds()).ok()
+}
+
+/// A non-empty run of ASCII digits.
+fn digits(s: &str) -> Option<i64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
 }
 
 /// Renders a duration the way the options take it (`7d`, `36h`, `90m`, `2s`).
@@ -136,29 +194,19 @@ pub fn parse_time_utc(s: &str) -> Option<DateTime<Utc>> {
     parse_time(s)
 }
 
-/// The order of the numbers in a culture-formatted date (`--date-order`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateOrder {
-    /// en-GB, fr-FR, de-DE, nl-NL: `28/11/2026`, `28.11.2026`, `28-11-2026`.
-    Dmy,
-    /// en-US: `11/28/2026`.
-    Mdy,
-    /// ja-JP, sv-SE, en-CA: `2026/11/28`, `2026-11-28`.
-    Ymd,
+vocabulary! {
+    /// The order of the numbers in a culture-formatted date (`--date-order`), named in any case.
+    DateOrder, any_case {
+        /// en-GB, fr-FR, de-DE, nl-NL: `28/11/2026`, `28.11.2026`, `28-11-2026`.
+        Dmy => "dmy",
+        /// en-US: `11/28/2026`.
+        Mdy => "mdy",
+        /// ja-JP, sv-SE, en-CA: `2026/11/28`, `2026-11-28`.
+        Ymd => "ymd",
+    }
 }
 
 impl DateOrder {
-    pub const NAMES: [&'static str; 3] = ["dmy", "mdy", "ymd"];
-
-    pub fn from_name(s: &str) -> Option<DateOrder> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "dmy" => Some(DateOrder::Dmy),
-            "mdy" => Some(DateOrder::Mdy),
-            "ymd" => Some(DateOrder::Ymd),
-            _ => None,
-        }
-    }
-
     fn describe(self) -> &'static str {
         match self {
             DateOrder::Dmy => "day-first",
@@ -477,7 +525,7 @@ pub(crate) fn csv_column_order(
     if times.date_order.is_some() {
         return Ok(times.date_order);
     }
-    let mut rows = crate::dns::csv::Rows::new(text);
+    let mut rows = crate::input::Rows::new(text);
     let mut row = csv::StringRecord::new();
     let mut col = None;
     let mut scan = DateOrderScan::default();
@@ -486,7 +534,7 @@ pub(crate) fn csv_column_order(
             continue;
         }
         let Some(c) = col else {
-            col = Some(column.iter().find_map(|n| row.iter().position(|h| h.trim().eq_ignore_ascii_case(n))));
+            col = Some(crate::input::Header::new(&row).find_any(column));
             continue;
         };
         if let Some(v) = c.and_then(|c| row.get(c)).filter(|v| !skip(v.trim())) {
@@ -507,6 +555,35 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn timespans_of_the_dhcp_xml() {
+        assert_eq!(parse_timespan("8.00:00:00"), Some(TimeDelta::days(8)));
+        assert_eq!(parse_timespan("01:30:00"), Some(TimeDelta::minutes(90)));
+        assert_eq!(parse_timespan(" 01:30 "), Some(TimeDelta::minutes(90)));
+        assert_eq!(parse_timespan("00:00:01.5"), Some(TimeDelta::milliseconds(1500)));
+        assert_eq!(parse_timespan("-1.02:00:00"), Some(-TimeDelta::hours(26)));
+        assert_eq!(parse_timespan("25:00:00"), Some(TimeDelta::hours(25)));
+        assert_eq!(parse_timespan("10675199.02:48:05.4775807").map(|d| d.num_days()), Some(10_675_199));
+        for bad in ["8", "P8D", "1.25:00:00", "", "00:60:00", "00:00:60", "00:00:01.12345678", "00:00:01.x", "+01:00:00", "1:2:3:4"] {
+            assert_eq!(parse_timespan(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn ttls_of_the_dns_csv() {
+        assert_eq!(parse_ttl("1200"), Some(1200));
+        assert_eq!(parse_ttl("+1200"), Some(1200));
+        assert_eq!(parse_ttl("00:20:00"), Some(1200));
+        assert_eq!(parse_ttl("00:20"), Some(1200));
+        assert_eq!(parse_ttl("1.00:00:00"), Some(86_400));
+        assert_eq!(parse_ttl("01:00:00.5000000"), Some(3600));
+        assert_eq!(parse_ttl("25:00:00"), Some(90_000));
+        assert_eq!(parse_ttl("49710.06:28:15"), Some(u32::MAX));
+        for bad in ["00:61:00", "20m", "-1", "-00:00:00", "49710.06:28:16", ""] {
+            assert_eq!(parse_ttl(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -1,29 +1,7 @@
 //! The closed vocabulary of the report: statuses, record statuses, kinds and risk levels.
-//! Each word is used verbatim in the CSV, the summary and the README.
+//! Each word is used verbatim in the CSV, the summary and the README ([`crate::vocab`]).
 
-use std::fmt;
-
-macro_rules! vocabulary {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($(#[$vm])* $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
+use crate::vocab::vocabulary;
 
 vocabulary! {
     /// A row's overall status, most severe first (the first that applies).
@@ -73,28 +51,17 @@ vocabulary! {
     }
 }
 
-/// `--fail-on`: exit 1 when a row at or above this level exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailOn {
-    Missing,
-    Stale,
-    AtRisk,
-    Never,
+vocabulary! {
+    /// `--fail-on`: exit 1 when a row at or above this level exists.
+    FailOn {
+        Missing => "missing",
+        Stale => "stale",
+        AtRisk => "at-risk",
+        Never => "never",
+    }
 }
 
 impl FailOn {
-    pub const NAMES: [&'static str; 4] = ["missing", "stale", "at-risk", "never"];
-
-    pub fn from_name(s: &str) -> Option<FailOn> {
-        match s {
-            "missing" => Some(FailOn::Missing),
-            "stale" => Some(FailOn::Stale),
-            "at-risk" => Some(FailOn::AtRisk),
-            "never" => Some(FailOn::Never),
-            _ => None,
-        }
-    }
-
     /// Whether a row with this status trips the threshold.
     pub fn trips(self, status: Status) -> bool {
         let limit = match self {

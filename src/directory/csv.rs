@@ -18,9 +18,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::Computer;
-use crate::dns::csv::Rows;
 use crate::dns::normalize_name;
-use crate::input::{Problems, SkipReason};
+use crate::input::{self, Header, Problems, SkipReason};
 use crate::timefmt::{self, DateOrder, InputTimes};
 
 pub fn parse(
@@ -31,41 +30,13 @@ pub fn parse(
     problems: &mut Problems,
 ) -> Result<(), timefmt::DateOrderError> {
     let order = timefmt::csv_column_order(text, &["lastlogontimestamp", "lastlogondate"], is_filetime, times, source, "LastLogonTimestamp")?;
-    let mut rows = Rows::new(text);
-    let mut cols: Option<Columns> = None;
-    let mut row = csv::StringRecord::new();
-    while let Some((line, read)) = rows.next(&mut row) {
-        if let Err(e) = read {
-            problems.push(source, line, SkipReason::Malformed, format!("unreadable CSV row: {e}"));
-            continue;
-        }
-        let Some(c) = &cols else {
-            match Columns::from_header(&row) {
-                Some(c) => cols = Some(c),
-                None => {
-                    problems.push(
-                        source,
-                        line,
-                        SkipReason::MissingField,
-                        "the header has no Name column; no computer read",
-                    );
-                    return Ok(());
-                }
-            }
-            continue;
-        };
-        if row.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        if row.len() < c.width {
-            problems.push(source, line, SkipReason::Truncated, format!("{} of {} fields", row.len(), c.width));
-            continue;
-        }
-        match computer(&row, c, line, source, times, order) {
-            Ok(computer) => out.push(computer),
-            Err((reason, detail)) => problems.push(source, line, reason, detail),
-        }
-    }
+    let columns = |header: &Header| {
+        Columns::from_header(header).map(|c| (c, header.width())).ok_or_else(|| "the header has no Name column; no computer read".to_string())
+    };
+    input::read_csv_rows(text, source, problems, columns, |row, c, line, problems| match computer(row, c, line, source, times, order) {
+        Ok(computer) => out.push(computer),
+        Err((reason, detail)) => problems.push(source, line, reason, detail),
+    });
     Ok(())
 }
 
@@ -78,14 +49,11 @@ struct Columns {
     last_logon: Option<usize>,
     os: Option<usize>,
     dn: Option<usize>,
-    width: usize,
 }
 
 impl Columns {
-    fn from_header(row: &csv::StringRecord) -> Option<Columns> {
-        let find = |names: &[&str]| {
-            names.iter().find_map(|n| row.iter().position(|h| h.trim().eq_ignore_ascii_case(n)))
-        };
+    fn from_header(header: &Header) -> Option<Columns> {
+        let find = |names: &[&str]| header.find_any(names);
         let c = Columns {
             name: find(&["name", "cn"]),
             sam: find(&["samaccountname"]),
@@ -94,7 +62,6 @@ impl Columns {
             last_logon: find(&["lastlogontimestamp", "lastlogondate"]),
             os: find(&["operatingsystem"]),
             dn: find(&["distinguishedname"]),
-            width: row.len(),
         };
         c.name.or(c.sam).map(|_| c)
     }

@@ -15,14 +15,12 @@
 //! - `RecordData` is the address of an A/AAAA record, the target of a PTR/CNAME (trailing
 //!   dot optional, always absolute). Other record types are counted as unused.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
-use super::{DnsData, DnsRecord, RecordData, normalize_name};
-use crate::input::{Problems, SkipReason};
+use super::rtype::RecordType;
+use super::{DnsData, DnsRecord, normalize_name};
+use crate::input::{self, Header, MissingColumns, Problems, SkipReason};
 use crate::timefmt;
-
-const REQUIRED: [&str; 5] = ["zonename", "hostname", "recordtype", "timestamp", "recorddata"];
 
 pub fn parse(
     text: &str,
@@ -34,43 +32,17 @@ pub fn parse(
     let order = timefmt::csv_column_order(text, &["timestamp"], str::is_empty, times, source, "Timestamp")?;
     // This format's times without a zone are UTC, whatever --input-time-zone says.
     let utc = timefmt::InputTimes { date_order: order, zone: timefmt::InputZone::Named(chrono_tz::UTC) };
-    let mut rows = Rows::new(text);
-    let mut cols: Option<Columns> = None;
-    let mut row = csv::StringRecord::new();
     // Each zone named in the file, and whether a row (of any type) sits at its apex.
     let mut apex: Vec<(String, bool)> = Vec::new();
-    while let Some((line, read)) = rows.next(&mut row) {
-        if let Err(e) = read {
-            problems.push(source, line, SkipReason::Malformed, format!("unreadable CSV row: {e}"));
-            continue;
-        }
-        let Some(c) = &cols else {
-            match Columns::from_header(&row) {
-                Ok(c) => cols = Some(c),
-                Err(missing) => {
-                    problems.push(
-                        source,
-                        line,
-                        SkipReason::MissingField,
-                        format!("the header lacks the column(s) {missing}; no record read"),
-                    );
-                    return Ok(());
-                }
-            }
-            continue;
-        };
-        if row.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        if row.len() < c.width {
-            problems.push(source, line, SkipReason::Truncated, format!("{} of {} fields", row.len(), c.width));
-            continue;
-        }
-        note_apex(&row, c, &mut apex);
-        if let Some(rec) = record(&row, c, line, source, &utc, data, problems) {
+    let columns = |header: &Header| {
+        Columns::from_header(header).map_err(|missing| format!("the header lacks the column(s) {missing}; no record read"))
+    };
+    input::read_csv_rows(text, source, problems, columns, |row, c, line, problems| {
+        note_apex(row, c, &mut apex);
+        if let Some(rec) = record(row, c, line, source, &utc, data, problems) {
             data.records.push(rec);
         }
-    }
+    });
     // Get-DnsServerResourceRecord always lists the apex's SOA and NS: a zone without them was
     // exported partly (filtered by type or name), so its absent names prove nothing.
     for (zone_name, seen) in apex {
@@ -101,60 +73,6 @@ fn note_apex(row: &csv::StringRecord, c: &Columns, apex: &mut Vec<(String, bool)
     }
 }
 
-/// The rows of a PowerShell `Export-Csv` file with the physical line each starts on, shared by
-/// the CSV readers. Strips a UTF-8 BOM and skips `#` lines (`#TYPE`). The csv crate's own line
-/// count drifts after comment lines and CRLF endings, so lines are counted here from its byte
-/// offsets.
-pub(crate) struct Rows<'a> {
-    text: &'a [u8],
-    reader: csv::Reader<&'a [u8]>,
-    /// Byte offset where the next row, or the blank and comment lines before it, begins.
-    cursor: usize,
-    /// The 1-based line of `cursor`.
-    line: usize,
-}
-
-impl<'a> Rows<'a> {
-    pub(crate) fn new(text: &'a str) -> Rows<'a> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes();
-        let reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(text);
-        Rows { text, reader, cursor: 0, line: 1 }
-    }
-
-    /// Reads the next row into `row`: `None` at the end, else the row's first line and
-    /// whether it was read.
-    pub(crate) fn next(&mut self, row: &mut csv::StringRecord) -> Option<(usize, Result<(), csv::Error>)> {
-        // Move past what the reader skips: line ends, blank lines, comment lines.
-        let b = self.text;
-        let mut i = self.cursor;
-        loop {
-            match b.get(i) {
-                Some(b'\n') => {
-                    self.line += 1;
-                    i += 1;
-                }
-                Some(b'\r') => i += 1,
-                Some(b'#') if i == 0 || b.get(i - 1) == Some(&b'\n') => {
-                    while b.get(i).is_some_and(|&c| c != b'\n') {
-                        i += 1;
-                    }
-                }
-                _ => break,
-            }
-        }
-        let start_line = self.line;
-        let result = match self.reader.read_record(row) {
-            Ok(false) => return None,
-            Ok(true) => Ok(()),
-            Err(e) => Err(e),
-        };
-        let end = usize::try_from(self.reader.position().byte()).unwrap_or(b.len()).clamp(i, b.len());
-        self.line += b.get(i..end).map_or(0, |s| s.iter().filter(|&&c| c == b'\n').count());
-        self.cursor = end;
-        Some((start_line, result))
-    }
-}
-
 /// Column positions.
 struct Columns {
     zone: usize,
@@ -163,22 +81,15 @@ struct Columns {
     timestamp: usize,
     data: usize,
     ttl: Option<usize>,
-    /// Fields a complete row has (up to the last column read).
-    width: usize,
 }
 
 impl Columns {
-    fn from_header(row: &csv::StringRecord) -> Result<Columns, String> {
-        let find = |name: &str| row.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
-        let missing: Vec<&str> = REQUIRED.iter().copied().filter(|n| find(n).is_none()).collect();
-        match (find("zonename"), find("hostname"), find("recordtype"), find("timestamp"), find("recorddata")) {
-            (Some(zone), Some(host), Some(rtype), Some(timestamp), Some(data)) => {
-                let ttl = find("timetolive");
-                let width = [zone, host, rtype, timestamp, data, ttl.unwrap_or(0)].into_iter().max().unwrap_or(0) + 1;
-                Ok(Columns { zone, host, rtype, timestamp, data, ttl, width })
-            }
-            _ => Err(missing.join(", ")),
-        }
+    /// The columns, and the fields a complete row has (up to the last column read).
+    fn from_header(header: &Header) -> Result<(Columns, usize), MissingColumns> {
+        let [zone, host, rtype, timestamp, data] = header.required(["zonename", "hostname", "recordtype", "timestamp", "recorddata"])?;
+        let ttl = header.find("timetolive");
+        let width = [zone, host, rtype, timestamp, data, ttl.unwrap_or(0)].into_iter().max().unwrap_or(0) + 1;
+        Ok((Columns { zone, host, rtype, timestamp, data, ttl }, width))
     }
 }
 
@@ -199,11 +110,10 @@ fn record(
             return None;
         }
     }
-    let kind = rtype.to_ascii_uppercase();
-    if !matches!(kind.as_str(), "A" | "AAAA" | "PTR" | "CNAME") {
-        problems.push(source, line, SkipReason::UnusedType, format!("{kind} record"));
+    let Some(kind) = RecordType::from_name(rtype) else {
+        problems.push(source, line, SkipReason::UnusedType, format!("{} record", rtype.to_ascii_uppercase()));
         return None;
-    }
+    };
     if value.is_empty() {
         problems.push(source, line, SkipReason::MissingField, format!("{kind} record with an empty RecordData"));
         return None;
@@ -225,7 +135,7 @@ fn record(
     let unreadable = timestamp == Some(super::UNREADABLE_TIMESTAMP);
     let ttl = match c.ttl.map(field).filter(|t| !t.is_empty()) {
         None => None,
-        Some(t) => match parse_timespan(t) {
+        Some(t) => match timefmt::parse_ttl(t) {
             Some(v) => Some(v),
             None => {
                 problems.push(source, line, SkipReason::BadTime, format!("TimeToLive '{t}' is not a TTL"));
@@ -233,16 +143,12 @@ fn record(
             }
         },
     };
-    let rdata = match kind.as_str() {
-        "A" => value.parse::<Ipv4Addr>().ok().map(|a| RecordData::Addr(IpAddr::V4(a))),
-        "AAAA" => value.parse::<Ipv6Addr>().ok().map(|a| RecordData::Addr(IpAddr::V6(a))),
-        "PTR" => Some(RecordData::Ptr(normalize_name(value))),
-        _ => Some(RecordData::Cname(normalize_name(value))),
-    };
-    let Some(rdata) = rdata else {
-        let v = if kind == "A" { 4 } else { 6 };
-        problems.push(source, line, SkipReason::BadAddress, format!("'{value}' is not an IPv{v} address"));
-        return None;
+    let rdata = match kind.data(value, normalize_name) {
+        Ok(rdata) => rdata,
+        Err(detail) => {
+            problems.push(source, line, SkipReason::BadAddress, detail);
+            return None;
+        }
     };
     let zone_norm = normalize_name(zone_name);
     let name = owner_name(host, &zone_norm);
@@ -267,34 +173,10 @@ fn owner_name(host: &str, zone: &str) -> String {
     if is_absolute || zone.is_empty() { host } else { format!("{host}.{zone}") }
 }
 
-/// A TTL as seconds (`1200`) or a .NET TimeSpan (`00:20:00`, `1.00:00:00`, `00:20:00.5`).
-fn parse_timespan(s: &str) -> Option<u32> {
-    if let Ok(v) = s.parse::<u32>() {
-        return Some(v);
-    }
-    let (days, clock) = match s.split_once(':') {
-        None => return None,
-        Some((head, _)) => match head.split_once('.') {
-            Some((d, _)) => (d.parse::<u64>().ok()?, s.get(d.len() + 1..)?),
-            None => (0, s),
-        },
-    };
-    let mut parts = clock.split(':');
-    let h: u64 = parts.next()?.parse().ok()?;
-    let m: u64 = parts.next()?.parse().ok()?;
-    let sec = parts.next().unwrap_or("0");
-    // Fractions of a second are dropped.
-    let sec: u64 = sec.split_once('.').map_or(sec, |(whole, _)| whole).parse().ok()?;
-    if parts.next().is_some() || m > 59 || sec > 59 {
-        return None;
-    }
-    let total = days.checked_mul(86_400)?.checked_add(h.checked_mul(3_600)?)?.checked_add(m * 60 + sec)?;
-    u32::try_from(total).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dns::RecordData;
     use crate::input::test_support::reasons;
     use crate::input::Problem;
     use chrono::{DateTime, Utc};
@@ -469,22 +351,6 @@ mod tests {
     }
 
     #[test]
-    fn row_lines_survive_comments_blank_lines_crlf_and_quoted_line_breaks() {
-        for nl in ["\n", "\r\n"] {
-            let text = ["#TYPE x", "a,b", "", "\"1", "x\",2", "#c", "3,4", "5,\"6"].join(nl);
-            let mut rows = Rows::new(&text);
-            let mut row = csv::StringRecord::new();
-            let mut got = Vec::new();
-            while let Some((line, r)) = rows.next(&mut row) {
-                assert!(r.is_ok());
-                got.push((line, row.get(0).unwrap_or("").to_string()));
-            }
-            let first = format!("1{nl}x");
-            assert_eq!(got, vec![(2, "a".into()), (4, first), (7, "3".into()), (8, "5".into())], "{nl:?}");
-        }
-    }
-
-    #[test]
     fn host_names() {
         assert_eq!(owner_name("@", "z.test"), "z.test");
         assert_eq!(owner_name("PC1", "z.test"), "pc1.z.test");
@@ -493,16 +359,5 @@ mod tests {
         assert_eq!(owner_name("pc1.other.", "z.test"), "pc1.other");
         assert_eq!(owner_name("pc1.xz.test", "z.test"), "pc1.xz.test.z.test");
         assert_eq!(owner_name("pc1.sub", "z.test"), "pc1.sub.z.test");
-    }
-
-    #[test]
-    fn timespans() {
-        assert_eq!(parse_timespan("1200"), Some(1200));
-        assert_eq!(parse_timespan("00:20:00"), Some(1200));
-        assert_eq!(parse_timespan("1.00:00:00"), Some(86_400));
-        assert_eq!(parse_timespan("01:00:00.5000000"), Some(3600));
-        assert_eq!(parse_timespan("00:61:00"), None);
-        assert_eq!(parse_timespan("20m"), None);
-        assert_eq!(parse_timespan("-1"), None);
     }
 }

@@ -7,6 +7,7 @@ pub mod answers;
 pub mod csv;
 pub mod live;
 mod name;
+pub mod rtype;
 pub mod zone_file;
 
 pub use name::{DnsName, InvalidName, invalid_name, normalize_name, reverse_name};

@@ -1,6 +1,7 @@
 //! Lease reader: Kea memfile CSV (`kea-leases4.csv`, `kea-leases6.csv`).
 //!
-//! Columns are read by the names in the header, so every Kea 2.x schema works:
+//! Columns are read by the names in the header (any case, the first of a name wins; see
+//! `input::Header`), so every Kea 2.x schema works:
 //! - lease4: `address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context[,pool_id]`
 //! - lease6: `address,duid,valid_lifetime,expire,subnet_id,pref_lifetime,lease_type,iaid,prefix_len,fqdn_fwd,fqdn_rev,hostname,hwaddr,state,user_context[,hwtype,hwaddr_source[,pool_id]]`
 //!
@@ -29,7 +30,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta};
 
 use super::{Lease, LeaseState};
-use crate::input::{Problems, SkipReason, numbered_lines};
+use crate::input::{Header, Problems, SkipReason, numbered_lines};
 
 /// Kea's value for an infinite lifetime.
 const INFINITE: u64 = 0xffff_ffff;
@@ -53,9 +54,10 @@ fn newer_schema(header: &[&str]) -> Option<&'static [&'static str]> {
 }
 
 /// Column positions of one header.
-#[derive(Default)]
 struct Columns {
     count: usize,
+    /// The first required column the header lacks.
+    missing: Option<&'static str>,
     address: Option<usize>,
     hwaddr: Option<usize>,
     valid_lifetime: Option<usize>,
@@ -71,37 +73,21 @@ struct Columns {
 
 impl Columns {
     fn from_header(fields: &[&str]) -> Columns {
-        let mut c = Columns { count: fields.len(), ..Columns::default() };
-        for (i, name) in fields.iter().enumerate() {
-            let slot = match name.trim() {
-                "address" => &mut c.address,
-                "hwaddr" => &mut c.hwaddr,
-                "valid_lifetime" => &mut c.valid_lifetime,
-                "expire" => &mut c.expire,
-                "subnet_id" => &mut c.subnet_id,
-                "lease_type" => &mut c.lease_type,
-                "fqdn_fwd" => &mut c.fqdn_fwd,
-                "fqdn_rev" => &mut c.fqdn_rev,
-                "hostname" => &mut c.hostname,
-                "state" => &mut c.state,
-                "pool_id" => &mut c.pool_id,
-                _ => continue,
-            };
-            *slot = Some(i);
-        }
-        c
-    }
-
-    /// The first required column the header lacks.
-    fn missing(&self) -> Option<&'static str> {
-        if self.address.is_none() {
-            Some("address")
-        } else if self.valid_lifetime.is_none() {
-            Some("valid_lifetime")
-        } else if self.expire.is_none() {
-            Some("expire")
-        } else {
-            None
+        let header = Header::new(fields);
+        Columns {
+            count: header.width(),
+            missing: header.required(["address", "valid_lifetime", "expire"]).err().map(|m| m.first()),
+            address: header.find("address"),
+            hwaddr: header.find("hwaddr"),
+            valid_lifetime: header.find("valid_lifetime"),
+            expire: header.find("expire"),
+            subnet_id: header.find("subnet_id"),
+            lease_type: header.find("lease_type"),
+            fqdn_fwd: header.find("fqdn_fwd"),
+            fqdn_rev: header.find("fqdn_rev"),
+            hostname: header.find("hostname"),
+            state: header.find("state"),
+            pool_id: header.find("pool_id"),
         }
     }
 }
@@ -127,7 +113,7 @@ pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut
             problems.push(source, line_no, SkipReason::MissingField, "row before the Kea CSV header (address,...)");
             continue;
         };
-        if let Some(name) = c.missing() {
+        if let Some(name) = c.missing {
             problems.push(source, line_no, SkipReason::MissingField, format!("the header on line {header_line} has no '{name}' column"));
             continue;
         }
@@ -496,6 +482,17 @@ mod tests {
         assert_eq!(leases[0].hostname.as_deref(), Some("second"));
         assert_eq!(leases[0].line, 4);
         assert_eq!(reasons(&problems), vec![(2, SkipReason::Superseded)]);
+    }
+
+    #[test]
+    fn header_names_in_any_case_the_first_of_a_name_wins() {
+        let text = "address,HWADDR,client_id,Valid_Lifetime,EXPIRE,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context,hostname\n\
+                    192.0.2.10,3c:22:fb:0a:1b:2c,,3600,1795507200,1,1,1,first,0,,second\n";
+        let (leases, problems) = run(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(leases[0].mac.as_deref(), Some("3c:22:fb:0a:1b:2c"));
+        assert_eq!(leases[0].hostname.as_deref(), Some("first"));
+        assert_eq!(leases[0].duration, Some(TimeDelta::seconds(3600)));
     }
 
     #[test]

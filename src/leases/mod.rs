@@ -12,7 +12,6 @@ pub mod windows_csv;
 pub mod windows_xml;
 
 use std::collections::HashMap;
-use std::fmt;
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -20,7 +19,8 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::input::{self, InputError, Problems, SkipReason};
-use crate::timefmt::{DateOrderError, InputTimes};
+use crate::vocab::vocabulary;
+use crate::timefmt::{DateOrder, DateOrderError, InputTimes};
 
 /// One DHCP lease (or reservation), as every format is normalised to.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,48 +46,28 @@ pub struct Lease {
     pub line: usize,
 }
 
-/// The lease's state, normalised across servers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LeaseState {
-    Active,
-    /// A reservation whose client holds the address (Windows `ActiveReservation`, Kea/ISC host reservation).
-    Reservation,
-    /// A reservation not currently taken by its client (Windows `InactiveReservation`).
-    InactiveReservation,
-    Offered,
-    Expired,
-    Released,
-    Declined,
-    Free,
-    Abandoned,
-    Backup,
+vocabulary! {
+    /// The lease's state, normalised across servers.
+    LeaseState {
+        Active => "active",
+        /// A reservation whose client holds the address (Windows `ActiveReservation`, Kea/ISC host reservation).
+        Reservation => "reservation",
+        /// A reservation not currently taken by its client (Windows `InactiveReservation`).
+        InactiveReservation => "inactive-reservation",
+        Offered => "offered",
+        Expired => "expired",
+        Released => "released",
+        Declined => "declined",
+        Free => "free",
+        Abandoned => "abandoned",
+        Backup => "backup",
+    }
 }
 
 impl LeaseState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LeaseState::Active => "active",
-            LeaseState::Reservation => "reservation",
-            LeaseState::InactiveReservation => "inactive-reservation",
-            LeaseState::Offered => "offered",
-            LeaseState::Expired => "expired",
-            LeaseState::Released => "released",
-            LeaseState::Declined => "declined",
-            LeaseState::Free => "free",
-            LeaseState::Abandoned => "abandoned",
-            LeaseState::Backup => "backup",
-        }
-    }
-
     /// Active leases and reservations are audited (when not expired).
     pub fn is_held(self) -> bool {
         matches!(self, LeaseState::Active | LeaseState::Reservation | LeaseState::InactiveReservation)
-    }
-}
-
-impl fmt::Display for LeaseState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -98,43 +78,19 @@ impl Lease {
     }
 }
 
-/// The lease export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// `Get-DhcpServerv4Lease` / `Get-DhcpServerv6Lease | Export-Csv`.
-    WindowsCsv,
-    /// `Export-DhcpServer -Leases` XML.
-    WindowsXml,
-    /// ISC `dhcpd.leases` (v4 and v6).
-    Isc,
-    /// Kea memfile lease4/lease6 CSV.
-    KeaCsv,
-    /// dnsmasq lease file.
-    Dnsmasq,
-}
-
-impl Format {
-    pub const NAMES: [&'static str; 5] = ["windows-csv", "windows-xml", "dhcpd", "kea-csv", "dnsmasq"];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::WindowsCsv => "windows-csv",
-            Format::WindowsXml => "windows-xml",
-            Format::Isc => "dhcpd",
-            Format::KeaCsv => "kea-csv",
-            Format::Dnsmasq => "dnsmasq",
-        }
-    }
-
-    pub fn from_name(s: &str) -> Option<Format> {
-        match s {
-            "windows-csv" => Some(Format::WindowsCsv),
-            "windows-xml" => Some(Format::WindowsXml),
-            "dhcpd" | "isc" => Some(Format::Isc),
-            "kea-csv" | "kea" => Some(Format::KeaCsv),
-            "dnsmasq" => Some(Format::Dnsmasq),
-            _ => None,
-        }
+vocabulary! {
+    /// The lease export formats (`--leases-format`; `isc` and `kea` are accepted too).
+    Format {
+        /// `Get-DhcpServerv4Lease` / `Get-DhcpServerv6Lease | Export-Csv`.
+        WindowsCsv => "windows-csv",
+        /// `Export-DhcpServer -Leases` XML.
+        WindowsXml => "windows-xml",
+        /// ISC `dhcpd.leases` (v4 and v6).
+        Isc => "dhcpd" | "isc",
+        /// Kea memfile lease4/lease6 CSV.
+        KeaCsv => "kea-csv" | "kea",
+        /// dnsmasq lease file.
+        Dnsmasq => "dnsmasq",
     }
 }
 
@@ -288,11 +244,21 @@ pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec
 /// (Kea `fqdn_fwd`/`fqdn_rev`, ISC `ddns-fwd-name`/`ddns-rev-name`): `forward;reverse`,
 /// `forward`, `reverse`, or none.
 pub fn ddns_updates(forward: bool, reverse: bool) -> Option<String> {
-    match (forward, reverse) {
-        (true, true) => Some("forward;reverse".to_string()),
-        (true, false) => Some("forward".to_string()),
-        (false, true) => Some("reverse".to_string()),
-        (false, false) => None,
+    let updates = match (forward, reverse) {
+        (true, true) => DdnsUpdates::ForwardReverse,
+        (true, false) => DdnsUpdates::Forward,
+        (false, true) => DdnsUpdates::Reverse,
+        (false, false) => return None,
+    };
+    Some(updates.as_str().to_string())
+}
+
+vocabulary! {
+    /// The DNS updates a Kea or ISC server says it made for a lease (`dns_registration`).
+    DdnsUpdates {
+        ForwardReverse => "forward;reverse",
+        Forward => "forward",
+        Reverse => "reverse",
     }
 }
 
@@ -305,6 +271,53 @@ pub fn kea_state(n: u64) -> Option<LeaseState> {
         2 => Some(LeaseState::Expired),
         3 => Some(LeaseState::Released),
         _ => None,
+    }
+}
+
+/// A Windows export's `IPAddress` (the CSV and the XML export), not empty.
+pub(crate) fn windows_ip(text: &str) -> Result<IpAddr, (SkipReason, String)> {
+    text.parse()
+        .map_err(|_| (SkipReason::BadAddress, format!("IPAddress {} is not an IPv4 or IPv6 address", input::quote(text))))
+}
+
+/// A Windows export's `LeaseExpiryTime` (the CSV and the XML export) in the file's date
+/// order; empty is no expiry.
+pub(crate) fn windows_expiry(
+    text: &str,
+    times: &InputTimes,
+    order: Option<DateOrder>,
+) -> Result<Option<DateTime<Utc>>, (SkipReason, String)> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match times.parse(text, order) {
+        Some(t) => Ok(Some(t)),
+        None => Err((SkipReason::BadTime, format!("LeaseExpiryTime {} is not a time", input::quote(text)))),
+    }
+}
+
+/// Maps a Windows `AddressState` (the CSV and the XML export) to a [`LeaseState`].
+///
+/// `Active`, `Offered`, `Declined`, `Expired`, `Released` map to themselves; `ActiveReservation`
+/// and any other state naming a reservation map to `Reservation`, except `InactiveReservation`.
+/// An empty state (the column absent, or a v6 export without it) is `Active`: the cmdlets list
+/// only current leases unless `-AllLeases` is given, and that export carries the state.
+pub(crate) fn address_state(s: &str) -> Result<LeaseState, (SkipReason, String)> {
+    const STATES: [(&str, LeaseState); 8] = [
+        ("", LeaseState::Active),
+        ("active", LeaseState::Active),
+        ("activereservation", LeaseState::Reservation),
+        ("inactivereservation", LeaseState::InactiveReservation),
+        ("declined", LeaseState::Declined),
+        ("expired", LeaseState::Expired),
+        ("offered", LeaseState::Offered),
+        ("released", LeaseState::Released),
+    ];
+    let s = s.trim();
+    match STATES.iter().find(|(name, _)| name.eq_ignore_ascii_case(s)) {
+        Some(&(_, state)) => Ok(state),
+        None if s.to_ascii_lowercase().contains("reservation") => Ok(LeaseState::Reservation),
+        None => Err((SkipReason::Malformed, format!("AddressState {} is not a known lease state", input::quote(s)))),
     }
 }
 

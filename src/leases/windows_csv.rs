@@ -8,15 +8,14 @@
 //!
 //! Rows are read as byte records into one reused buffer: only the values kept are allocated.
 
-use std::net::IpAddr;
 use std::sync::Arc;
 
-use super::{Lease, LeaseState, clean_hostname, normalize_mac};
-use crate::input::{Problems, SkipReason};
+use super::{Lease, address_state, clean_hostname, normalize_mac, windows_expiry, windows_ip};
+use crate::input::{Header, LineCounter, Problems, SkipReason};
 use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes};
 
 /// The columns this reader uses, by index in the header.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Columns {
     ip: Option<usize>,
     scope: Option<usize>,
@@ -29,26 +28,18 @@ struct Columns {
 }
 
 impl Columns {
-    fn from_header(header: &csv::ByteRecord) -> Columns {
-        let mut c = Columns::default();
-        for (i, raw) in header.iter().enumerate() {
-            let name = String::from_utf8_lossy(raw);
-            let name = name.trim().trim_start_matches('\u{feff}').trim();
-            let slot = match name.to_ascii_lowercase().as_str() {
-                "ipaddress" => &mut c.ip,
-                "scopeid" => &mut c.scope,
-                "prefix" => &mut c.prefix,
-                "clientid" => &mut c.client_id,
-                "hostname" => &mut c.hostname,
-                "addressstate" => &mut c.state,
-                "leaseexpirytime" => &mut c.expiry,
-                "dnsregistration" => &mut c.dns_registration,
-                _ => continue,
-            };
-            // The first column of a name wins.
-            slot.get_or_insert(i);
+    fn from_header(record: &csv::ByteRecord) -> Columns {
+        let header = Header::new(record.iter().map(String::from_utf8_lossy));
+        Columns {
+            ip: header.find("ipaddress"),
+            scope: header.find("scopeid"),
+            prefix: header.find("prefix"),
+            client_id: header.find("clientid"),
+            hostname: header.find("hostname"),
+            state: header.find("addressstate"),
+            expiry: header.find("leaseexpirytime"),
+            dns_registration: header.find("dnsregistration"),
         }
-        c
     }
 }
 
@@ -160,50 +151,6 @@ fn scan_date_order(body: &str, first_line: usize, col: usize, width: usize, sour
     scan.finish(None, source, "LeaseExpiryTime")
 }
 
-/// Physical line numbers from byte offsets, counted incrementally (offsets mostly move forward).
-/// Shared with the XML reader.
-pub(crate) struct LineCounter<'a> {
-    text: &'a [u8],
-    /// Bytes before `pos` are counted; `line` is the line `pos` is on.
-    pos: usize,
-    line: usize,
-    first_line: usize,
-}
-
-impl<'a> LineCounter<'a> {
-    /// `first_line` is the number of the text's first line.
-    pub(crate) fn new(text: &'a str, first_line: usize) -> Self {
-        LineCounter { text: text.as_bytes(), pos: 0, line: first_line, first_line }
-    }
-
-    /// The 1-based line the byte at `byte` is on.
-    pub(crate) fn line_at(&mut self, byte: u64) -> usize {
-        let at = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
-        if at < self.pos {
-            self.pos = 0;
-            self.line = self.first_line;
-        }
-        self.line += self.text[self.pos..at].iter().filter(|&&b| b == b'\n').count();
-        self.pos = at;
-        self.line
-    }
-
-    /// The line of the record that csv says starts at `byte`: the first byte that is not a
-    /// line ending from there on (csv counts a skipped blank line or the LF of a CRLF as part
-    /// of the next record).
-    fn record_line(&mut self, byte: u64) -> usize {
-        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
-        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        self.line_at(start as u64)
-    }
-
-    fn of(&mut self, record: &csv::ByteRecord) -> usize {
-        record.position().map_or(0, |p| self.record_line(p.byte()))
-    }
-}
-
 /// A field as text (empty when the column is absent).
 fn field(record: &csv::ByteRecord, col: Option<usize>) -> Result<&str, (SkipReason, String)> {
     let Some(bytes) = col.and_then(|c| record.get(c)) else {
@@ -225,22 +172,11 @@ fn row(
     if ip_text.is_empty() {
         return Err((SkipReason::MissingField, "IPAddress is empty".to_string()));
     }
-    let ip: IpAddr = ip_text
-        .parse()
-        .map_err(|_| (SkipReason::BadAddress, format!("IPAddress {} is not an IPv4 or IPv6 address", quote(ip_text))))?;
+    let ip = windows_ip(ip_text)?;
 
     let state = address_state(field(record, columns.state)?)?;
 
-    let expiry = field(record, columns.expiry)?.trim();
-    let expires = if expiry.is_empty() {
-        None
-    } else {
-        Some(
-            times
-                .parse(expiry, order)
-                .ok_or_else(|| (SkipReason::BadTime, format!("LeaseExpiryTime {} is not a time", quote(expiry))))?,
-        )
-    };
+    let expires = windows_expiry(field(record, columns.expiry)?.trim(), times, order)?;
 
     let scope = match field(record, columns.scope)?.trim() {
         "" => field(record, columns.prefix)?.trim(),
@@ -279,49 +215,11 @@ fn non_empty(s: &str) -> Option<String> {
     if s.is_empty() { None } else { Some(s.to_string()) }
 }
 
-/// Maps a Windows `AddressState` to a [`LeaseState`]. Shared with the XML reader.
-///
-/// `Active`, `Offered`, `Declined`, `Expired`, `Released` map to themselves; `ActiveReservation`
-/// and any other state naming a reservation map to `Reservation`, except `InactiveReservation`.
-/// An empty state (the column absent, or a v6 export without it) is `Active`: the cmdlets list
-/// only current leases unless `-AllLeases` is given, and that export carries the state.
-pub(crate) fn address_state(s: &str) -> Result<LeaseState, (SkipReason, String)> {
-    let s = s.trim();
-    let state = if s.is_empty() || s.eq_ignore_ascii_case("active") {
-        LeaseState::Active
-    } else if s.eq_ignore_ascii_case("activereservation") {
-        LeaseState::Reservation
-    } else if s.eq_ignore_ascii_case("inactivereservation") {
-        LeaseState::InactiveReservation
-    } else if s.eq_ignore_ascii_case("declined") {
-        LeaseState::Declined
-    } else if s.eq_ignore_ascii_case("expired") {
-        LeaseState::Expired
-    } else if s.eq_ignore_ascii_case("offered") {
-        LeaseState::Offered
-    } else if s.eq_ignore_ascii_case("released") {
-        LeaseState::Released
-    } else if s.to_ascii_lowercase().contains("reservation") {
-        LeaseState::Reservation
-    } else {
-        return Err((SkipReason::Malformed, format!("AddressState {} is not a known lease state", quote(s))));
-    };
-    Ok(state)
-}
-
-/// Quotes an input value for a problem's detail: escaped (no control characters reach the
-/// terminal) and cut to a readable length.
-pub(crate) fn quote(s: &str) -> String {
-    const MAX: usize = 80;
-    match s.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{:?}...", &s[..cut]),
-        None => format!("{s:?}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::leases::LeaseState;
+    use std::net::IpAddr;
     use crate::input::Problem;
     use crate::timefmt::{self, InputZone};
     use chrono::{DateTime, Utc};

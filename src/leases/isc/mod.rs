@@ -27,142 +27,24 @@
 //! A block cut off (end of file, or a new `lease`/`ia-*`/`host` block starting inside it)
 //! is skipped as truncated, reported at its first line.
 
-use std::borrow::Cow;
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
+mod lexer;
+mod v6;
+
+use self::lexer::{Lexer, Tok, string, word};
 use super::{Lease, LeaseState};
 use crate::input::{Problems, SkipReason};
 
 pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let start_len = out.len();
-    let mut p = Parser { lx: Lexer { s: text, pos: 0, line: 1, bol: true }, stmt: Vec::with_capacity(16), stmt_line: 1, end_line: 1, restart: None, source, out, problems };
+    let mut p = Parser { lx: Lexer::new(text), stmt: Vec::with_capacity(16), stmt_line: 1, end_line: 1, restart: None, source, out, problems };
     p.run();
     super::keep_last_per_address(out, start_len, problems);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Lexer
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tok<'a> {
-    Word(&'a str),
-    /// A quoted string's raw content, escapes still in (see [`unescape`]).
-    Str(&'a str),
-    Semi,
-    Open,
-    Close,
-    Eof,
-}
-
-/// Bytes that end a word: white space and the lexer's punctuation.
-static ENDS_WORD: [bool; 256] = {
-    let mut t = [false; 256];
-    let ends = b" \t\r\n\x0b\x0c;{}\"#=";
-    let mut i = 0;
-    while i < ends.len() {
-        t[ends[i] as usize] = true;
-        i += 1;
-    }
-    t
-};
-
-struct Lexer<'a> {
-    s: &'a str,
-    pos: usize,
-    line: usize,
-    /// No token yet on the current line.
-    bol: bool,
-}
-
-impl<'a> Lexer<'a> {
-    /// The next token, the line it starts on, and whether it is the first on its line.
-    /// An unterminated string is end of file.
-    fn next(&mut self) -> (Tok<'a>, usize, bool) {
-        let (tok, line) = self.token();
-        let bol = self.bol;
-        self.bol = false;
-        (tok, line, bol)
-    }
-
-    fn token(&mut self) -> (Tok<'a>, usize) {
-        let b = self.s.as_bytes();
-        loop {
-            let Some(&c) = b.get(self.pos) else {
-                return (Tok::Eof, self.line);
-            };
-            match c {
-                b'\n' => {
-                    self.line += 1;
-                    self.pos += 1;
-                    self.bol = true;
-                }
-                b' ' | b'\t' | b'\r' | b'\x0b' | b'\x0c' => {
-                    self.pos += 1;
-                    while self.pos < b.len() && b[self.pos] == b' ' {
-                        self.pos += 1;
-                    }
-                }
-                b'#' => {
-                    self.pos += b[self.pos..].iter().position(|&c| c == b'\n').unwrap_or(b.len() - self.pos);
-                }
-                b';' => {
-                    self.pos += 1;
-                    return (Tok::Semi, self.line);
-                }
-                b'{' => {
-                    self.pos += 1;
-                    return (Tok::Open, self.line);
-                }
-                b'}' => {
-                    self.pos += 1;
-                    return (Tok::Close, self.line);
-                }
-                b'"' => {
-                    let line = self.line;
-                    let start = self.pos + 1;
-                    let mut i = start;
-                    while i < b.len() {
-                        match b[i] {
-                            b'"' => break,
-                            b'\\' => {
-                                if b.get(i + 1) == Some(&b'\n') {
-                                    self.line += 1;
-                                }
-                                i += 2;
-                            }
-                            b'\n' => {
-                                self.line += 1;
-                                i += 1;
-                            }
-                            _ => i += 1,
-                        }
-                    }
-                    if i >= b.len() {
-                        self.pos = b.len();
-                        return (Tok::Eof, line);
-                    }
-                    self.pos = i + 1;
-                    // Quotes are ASCII, so the slice is on char boundaries.
-                    return (Tok::Str(self.s.get(start..i).unwrap_or("")), line);
-                }
-                b'=' => {
-                    self.pos += 1;
-                    return (Tok::Word("="), self.line);
-                }
-                _ => {
-                    let start = self.pos;
-                    while self.pos < b.len() && !ENDS_WORD[usize::from(b[self.pos])] {
-                        self.pos += 1;
-                    }
-                    return (Tok::Word(self.s.get(start..self.pos).unwrap_or("")), self.line);
-                }
-            }
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,13 +88,6 @@ struct Parser<'a, 'o> {
 /// Words that begin a top-level block; met inside a block, they mean it was cut off.
 fn is_top_level(word: &str) -> bool {
     matches!(word, "lease" | "ia-na" | "ia-ta" | "ia-pd" | "host" | "failover")
-}
-
-fn word<'a>(t: Option<&Tok<'a>>) -> &'a str {
-    match t {
-        Some(Tok::Word(w)) => w,
-        _ => "",
-    }
 }
 
 /// The fields gathered from one lease (v4) or address (v6) block.
@@ -456,83 +331,6 @@ impl<'a> Parser<'a, '_> {
         body
     }
 
-    /// A v6 `ia-na`/`ia-ta` block: one lease per `iaaddr`. Its leases are kept only when the
-    /// whole block is complete.
-    fn ia(&mut self) -> Body {
-        let mut found: Vec<(Result<IpAddr, &'a str>, usize, Fields)> = Vec::new();
-        loop {
-            match self.read() {
-                End::Semi => {}
-                End::Close => break,
-                End::Eof => return Body::Eof,
-                End::Open => {
-                    if self.interrupted() {
-                        return Body::Interrupted;
-                    }
-                    let kw = word(self.stmt.first());
-                    if kw != "iaaddr" {
-                        if self.skip_block() == Body::Eof {
-                            return Body::Eof;
-                        }
-                        continue;
-                    }
-                    let line = self.stmt_line;
-                    let addr = word(self.stmt.get(1));
-                    let ip = addr.parse::<IpAddr>().map_err(|_| addr);
-                    let mut f = Fields::default();
-                    match self.body(&mut f, false) {
-                        Body::Closed => found.push((ip, line, f)),
-                        other => return other,
-                    }
-                }
-            }
-        }
-        for (ip, line, f) in found {
-            match ip {
-                Ok(ip) => {
-                    let duration = match f.max_life {
-                        Some(s) if s < 0xffff_ffff => TimeDelta::try_seconds(s as i64),
-                        _ => None,
-                    };
-                    self.finish(ip, line, f, duration);
-                }
-                Err(addr) => self.problem(line, SkipReason::BadAddress, format!("iaaddr '{addr}': not an IP address")),
-            }
-        }
-        Body::Closed
-    }
-
-    /// An `ia-pd` block: each delegated prefix is counted as an unused type.
-    fn ia_pd(&mut self, line: usize) -> Body {
-        let mut prefixes = Vec::new();
-        loop {
-            match self.read() {
-                End::Semi => {}
-                End::Close => break,
-                End::Eof => return Body::Eof,
-                End::Open => {
-                    if self.interrupted() {
-                        return Body::Interrupted;
-                    }
-                    let kw = word(self.stmt.first());
-                    if kw == "iaprefix" {
-                        prefixes.push((self.stmt_line, word(self.stmt.get(1))));
-                    }
-                    if self.skip_block() == Body::Eof {
-                        return Body::Eof;
-                    }
-                }
-            }
-        }
-        if prefixes.is_empty() {
-            self.problem(line, SkipReason::UnusedType, "ia-pd (prefix delegation) block is not an address lease");
-        }
-        for (l, prefix) in prefixes {
-            self.problem(l, SkipReason::UnusedType, format!("delegated prefix {prefix} (ia-pd) is not an address lease"));
-        }
-        Body::Closed
-    }
-
     /// Turns a complete block's fields into a lease, or records why it is skipped.
     fn finish(&mut self, ip: IpAddr, line: usize, f: Fields, duration: Option<TimeDelta>) {
         if let Some((reason, detail)) = f.error {
@@ -605,84 +403,12 @@ fn date_time(date: &str, time: &str) -> Option<DateTime<Utc>> {
     Some(NaiveDate::from_ymd_opt(y, m, day)?.and_hms_opt(h, mi, s)?.and_utc())
 }
 
-/// A quoted (or bare) value as a host name: unescaped, trimmed; empty → `None`.
-fn string(t: Option<&Tok<'_>>) -> Option<String> {
-    let raw = match t {
-        Some(Tok::Str(s)) | Some(Tok::Word(s)) => *s,
-        _ => return None,
-    };
-    let s = unescape(raw);
-    let trimmed = s.trim();
-    if trimmed.is_empty() {
-        None
-    } else if trimmed.len() == s.len() {
-        Some(s.into_owned())
-    } else {
-        Some(trimmed.to_string())
-    }
-}
-
-/// Undoes dhcpd's string escapes: `\NNN` octal, `\xHH` hex, `\t` `\r` `\n` `\b`, and `\c` → `c`.
-/// Bytes that do not form UTF-8 are kept one char per byte (Latin-1), never dropped.
-fn unescape(raw: &str) -> Cow<'_, str> {
-    if !raw.contains('\\') {
-        return Cow::Borrowed(raw);
-    }
-    let b = raw.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] != b'\\' || i + 1 >= b.len() {
-            out.push(b[i]);
-            i += 1;
-            continue;
-        }
-        let c = b[i + 1];
-        i += 2;
-        match c {
-            b'0'..=b'7' => {
-                let mut v: u32 = u32::from(c - b'0');
-                let mut n = 1;
-                while n < 3 && i < b.len() && (b'0'..=b'7').contains(&b[i]) {
-                    v = v * 8 + u32::from(b[i] - b'0');
-                    i += 1;
-                    n += 1;
-                }
-                out.push((v & 0xff) as u8);
-            }
-            b'x' => {
-                let mut v: u32 = 0;
-                let mut n = 0;
-                while n < 2 && i < b.len() && b[i].is_ascii_hexdigit() {
-                    v = v * 16 + (b[i] as char).to_digit(16).unwrap_or(0);
-                    i += 1;
-                    n += 1;
-                }
-                if n == 0 {
-                    out.push(b'x');
-                } else {
-                    out.push(v as u8);
-                }
-            }
-            b't' => out.push(b'\t'),
-            b'r' => out.push(b'\r'),
-            b'n' => out.push(b'\n'),
-            b'b' => out.push(8),
-            other => out.push(other),
-        }
-    }
-    match String::from_utf8(out) {
-        Ok(s) => Cow::Owned(s),
-        Err(e) => Cow::Owned(e.as_bytes().iter().map(|&b| b as char).collect()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const V4: &str = include_str!("../../tests/fixtures/leases/dhcpd.leases");
-    const V6: &str = include_str!("../../tests/fixtures/leases/dhcpd6.leases");
+    const V4: &str = include_str!("../../../tests/fixtures/leases/dhcpd.leases");
+    const V6: &str = include_str!("../../../tests/fixtures/leases/dhcpd6.leases");
 
     fn run(text: &str) -> (Vec<Lease>, Problems) {
         let src: Arc<str> = Arc::from("dhcpd.leases");
@@ -857,15 +583,6 @@ mod tests {
         assert_eq!(leases[0].line, 1);
         assert_eq!(leases[0].hostname.as_deref(), Some("a.b"));
         assert_eq!(leases[0].duration, Some(TimeDelta::days(1)));
-    }
-
-    #[test]
-    fn string_escapes() {
-        assert_eq!(unescape(r#"a\"b\\c"#), "a\"b\\c");
-        assert_eq!(unescape(r"\101\x42\t"), "AB\t");
-        assert_eq!(unescape(r"\303\251"), "\u{e9}");
-        assert_eq!(unescape(r"\351"), "\u{e9}"); // not UTF-8: one char per byte
-        assert_eq!(unescape("trailing\\"), "trailing\\");
     }
 
 }
