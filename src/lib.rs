@@ -5,15 +5,15 @@
 //! → [`audit`] (pure rules, one finding per lease) → [`report`] (CSV, summary, exit code).
 //! [`settings`] turns the command line and the TOML config into one validated value.
 
-pub mod audit;
+pub(crate) mod audit;
 pub mod directory;
 pub mod dns;
 pub mod input;
 pub mod leases;
-pub mod report;
+pub(crate) mod report;
 pub mod run;
-pub mod secret;
+pub(crate) mod secret;
 pub mod settings;
 pub mod timefmt;
-pub mod tls;
-pub mod vocab;
+pub(crate) mod tls;
+pub(crate) mod vocab;

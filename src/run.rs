@@ -48,7 +48,7 @@ pub fn audit(args: AuditArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
 }
 
 /// Builds the live resolver from the pacing (the engine in the binary; tests may pass a fixture).
-pub type MakeResolver<'r> = dyn Fn(&dns::live::Pacing) -> Box<dyn dns::live::Resolve> + 'r;
+pub(crate) type MakeResolver<'r> = dyn Fn(&dns::live::Pacing) -> Box<dyn dns::live::Resolve> + 'r;
 
 /// With `--ldap-url`: computers and DNS data from AD (read before any file, so that the
 /// offline inputs add to them), and the AD domain as the default `--domain`.
@@ -61,7 +61,7 @@ fn read_live_directory(settings: &Settings) -> Result<directory::ldap::AdData, R
 
 /// Runs the audit from validated settings: every input (files, AD), live DNS when
 /// `--dns-server` is given, then the report.
-pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
+pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
     let ad = read_live_directory(settings)?;
     let mut problems = ad.problems;
     let mut audit_settings = settings.audit.clone();

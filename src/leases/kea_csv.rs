@@ -92,7 +92,7 @@ impl Columns {
     }
 }
 
-pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
+pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let start_len = out.len();
     out.reserve(text.bytes().filter(|&b| b == b'\n').count());

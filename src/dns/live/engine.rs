@@ -23,18 +23,18 @@ use crate::dns::answers::{Answer, Failure};
 
 /// The most queries the engine keeps in flight: far below the 65,536 query IDs per server,
 /// so that a random free ID is found at once.
-pub const MAX_IN_FLIGHT: usize = 16_384;
+pub(crate) const MAX_IN_FLIGHT: usize = 16_384;
 
 /// The real resolver (see the module doc).
 #[derive(Debug, Clone)]
-pub struct Engine {
-    pub pacing: Pacing,
+pub(crate) struct Engine {
+    pub(crate) pacing: Pacing,
     /// Show an indicatif progress bar (only when stderr is a terminal).
-    pub progress: bool,
+    pub(crate) progress: bool,
 }
 
 impl Engine {
-    pub fn new(pacing: &Pacing) -> Engine {
+    pub(crate) fn new(pacing: &Pacing) -> Engine {
         Engine { pacing: pacing.clone(), progress: std::io::stderr().is_terminal() }
     }
 }
