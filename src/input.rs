@@ -117,11 +117,7 @@ impl Problems {
         self.list.push(Problem { source: Arc::clone(source), line, reason, detail: detail.into() });
     }
 
-    pub(crate) fn extend(&mut self, other: Problems) {
-        self.list.extend(other.list);
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 

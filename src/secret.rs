@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 pub(crate) struct Secret(String);
 
 impl Secret {
+    #[cfg(test)]
     pub(crate) fn new(value: impl Into<String>) -> Secret {
         Secret(value.into())
     }

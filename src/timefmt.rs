@@ -87,22 +87,6 @@ fn digits(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
-/// Renders a duration the way the options take it (`7d`, `36h`, `90m`, `2s`).
-pub(crate) fn format_duration(d: TimeDelta) -> String {
-    let s = d.num_seconds();
-    if d.subsec_nanos() != 0 {
-        format!("{}ms", d.num_milliseconds())
-    } else if s != 0 && s % 86_400 == 0 {
-        format!("{}d", s / 86_400)
-    } else if s != 0 && s % 3_600 == 0 {
-        format!("{}h", s / 3_600)
-    } else if s != 0 && s % 60 == 0 {
-        format!("{}m", s / 60)
-    } else {
-        format!("{s}s")
-    }
-}
-
 /// The one output form: RFC 3339 in UTC, whole seconds (`2026-11-24T06:00:00Z`). RFC 3339 has
 /// four-digit years only, so a time outside years 0000..=9999 (no real server writes one) is
 /// clamped to the nearest end: `9999-12-31T23:59:59Z` is also .NET's `DateTime.MaxValue`, so a
@@ -134,15 +118,12 @@ pub(crate) fn from_dns_hours(hours: u32) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(i64::from(hours) * 3_600 - SECS_1601_TO_1970, 0)
 }
 
-/// The inverse of [`from_dns_hours`], rounding down to the hour (the record's resolution).
-pub(crate) fn to_dns_hours(t: DateTime<Utc>) -> i64 {
-    (t.timestamp() + SECS_1601_TO_1970).div_euclid(3_600)
-}
-
+/// (Tests: the expected times of the Windows readers' fixtures, in this machine's zone.)
 /// Parses the times Windows and the other exports write:
 /// RFC 3339 / ISO 8601 with `Z` or an offset; ISO 8601 without a zone and the en-US
 /// `M/d/yyyy h:mm:ss tt` form (`Export-Csv` of a DateTime) are local time of this machine,
 /// which is how PowerShell wrote them. Fractional seconds are accepted.
+#[cfg(test)]
 pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if s.is_empty() {
@@ -181,6 +162,7 @@ pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
 }
 
 /// Parses a time that the format defines as UTC when it has no zone (the DNS records CSV).
+#[cfg(test)]
 pub(crate) fn parse_time_utc(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
@@ -544,6 +526,7 @@ pub(crate) fn csv_column_order(
     scan.finish(None, file, label)
 }
 
+#[cfg(test)]
 fn local(t: NaiveDateTime) -> Option<DateTime<Utc>> {
     // An ambiguous local time (the hour repeated when DST ends) takes the earlier instant.
     Local.from_local_datetime(&t).earliest().map(|t| t.with_timezone(&Utc))
@@ -596,16 +579,12 @@ mod tests {
         assert!(parse_duration("7 days").is_err());
         assert!(parse_duration("d").is_err());
         assert!(parse_duration("").is_err());
-        assert_eq!(format_duration(TimeDelta::days(7)), "7d");
-        assert_eq!(format_duration(TimeDelta::hours(36)), "36h");
-        assert_eq!(format_duration(TimeDelta::milliseconds(500)), "500ms");
     }
 
     #[test]
     fn windows_epochs() {
         // 3636304 hours since 1601 is 2015-10-30T16:00:00Z.
         assert_eq!(from_dns_hours(3_636_304), Some(utc("2015-10-30T16:00:00Z")));
-        assert_eq!(to_dns_hours(utc("2015-10-30T16:59:59Z")), 3_636_304);
         assert_eq!(from_filetime(133_000_000_000_000_000), Some(utc("2022-06-18T04:26:40Z")));
         assert_eq!(from_filetime(0), None);
     }

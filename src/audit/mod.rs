@@ -12,13 +12,13 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-pub(crate) use evidence::{DataEvidence, DataRecord, Evidence, Family, Found, LiveEvidence, Lookup, Said};
+pub(crate) use evidence::{DataEvidence, Evidence, Family, Found, LiveEvidence, Lookup, Said};
 pub(crate) use findings::{FailOn, RecordKind, RecordStatus, Risk, Status};
 pub(crate) use risk::RecordAge;
 
 use crate::directory::{Computer, Directory};
 use crate::dns::answers::Failure;
-use crate::dns::{self, DnsData, DnsName};
+use crate::dns::{self, DnsName};
 use crate::leases::Lease;
 
 /// What the rules need to know besides the data.
@@ -70,15 +70,6 @@ pub(crate) struct Auditor<'a, 'e> {
 impl<'a, 'e> Auditor<'a, 'e> {
     pub(crate) fn new(leases: &'a [Lease], directory: &'a Directory, evidence: &'e dyn Evidence, settings: &'e AuditSettings) -> Auditor<'a, 'e> {
         Auditor { leases: audited(leases, settings.as_of), directory, evidence, settings }
-    }
-
-    /// How many leases are audited (active or reserved, unexpired).
-    pub(crate) fn len(&self) -> usize {
-        self.leases.len()
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.leases.is_empty()
     }
 
     /// The findings, in address order.
@@ -214,8 +205,9 @@ pub(crate) fn questions(leases: &[Lease], settings: &AuditSettings) -> (Vec<DnsN
 }
 
 /// Audits every lease that is active or reserved and unexpired at `settings.as_of` against the
-/// DNS data, returning findings sorted by address. (The run streams them with [`Auditor`].)
-pub(crate) fn audit<'a>(leases: &'a [Lease], directory: &'a Directory, dns: &DnsData, settings: &AuditSettings) -> Vec<Finding<'a>> {
+/// DNS data, returning findings sorted by address (for tests; the run streams them with [`Auditor`]).
+#[cfg(test)]
+pub(crate) fn audit<'a>(leases: &'a [Lease], directory: &'a Directory, dns: &dns::DnsData, settings: &AuditSettings) -> Vec<Finding<'a>> {
     let evidence = DataEvidence::new(dns, settings.as_of);
     Auditor::new(leases, directory, &evidence, settings).findings().collect()
 }

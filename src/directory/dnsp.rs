@@ -38,7 +38,6 @@ use crate::dns::ZoneAging;
 
 pub(crate) const DNS_TYPE_TOMBSTONE: u16 = 0;
 pub(crate) const DNS_TYPE_A: u16 = 1;
-pub(crate) const DNS_TYPE_NS: u16 = 2;
 pub(crate) const DNS_TYPE_CNAME: u16 = 5;
 pub(crate) const DNS_TYPE_PTR: u16 = 12;
 pub(crate) const DNS_TYPE_AAAA: u16 = 28;

@@ -129,8 +129,4 @@ impl Directory {
             _ => None,
         }
     }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.computers.is_empty()
-    }
 }

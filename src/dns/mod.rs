@@ -10,7 +10,7 @@ mod name;
 pub(crate) mod rtype;
 pub mod zone_file;
 
-pub(crate) use name::{DnsName, InvalidName, invalid_name, normalize_name, reverse_name};
+pub(crate) use name::{DnsName, invalid_name, normalize_name, reverse_name};
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -92,6 +92,7 @@ impl DnsData {
         i
     }
 
+    #[cfg(test)]
     pub(crate) fn zone_by_name(&self, name: &str) -> Option<usize> {
         self.zone_ids.get(name).copied()
     }

@@ -19,8 +19,7 @@ mod connect;
 mod search;
 mod zones;
 
-pub(crate) use connect::{AdClient, tls_config};
-pub(crate) use search::{Entry, computer_from_entry, dns_containers, domain_of_dn, parse_entry};
+pub(crate) use connect::AdClient;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -25,7 +25,7 @@ use std::time::Duration;
 use hickory_proto::rr::RecordType;
 use rustc_hash::FxHashMap;
 
-pub(crate) use engine::{Engine, MAX_IN_FLIGHT};
+pub(crate) use engine::Engine;
 #[cfg(test)]
 pub(crate) use fixture::Fixture;
 pub(crate) use stats::Stats;
