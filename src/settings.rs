@@ -539,7 +539,7 @@ mod tests {
         std::fs::write(&pw, "s3cret\n").unwrap();
         let s = AuditArgs { password_file: Some(pw.clone()), kea_password_file: Some(pw), ..kea(ldap("ldaps://dc1")) }.into_settings(now()).unwrap();
         assert!(matches!(s.ldap.as_ref().map(|c| &c.auth), Some(ldap::Auth::Simple { password, .. }) if password.expose() == "s3cret"));
-        assert_eq!(s.kea.password.as_ref().map(crate::secret::Secret::expose), Some("s3cret"));
+        assert_eq!(s.kea.password.as_ref().map(secret::Secret::expose), Some("s3cret"));
         assert!(!format!("{s:?}").contains("s3cret"), "a password in the settings' debug form");
     }
 }

@@ -123,7 +123,7 @@ mod tests {
         (out, problems)
     }
 
-    fn at(secs: i64) -> Option<chrono::DateTime<Utc>> {
+    fn at(secs: i64) -> Option<DateTime<Utc>> {
         DateTime::from_timestamp(secs, 0)
     }
 

@@ -170,7 +170,7 @@ pub(crate) fn tls_config(ca_file: Option<&Path>, capture: Arc<Mutex<Option<Prese
 #[cfg(test)]
 mod tests {
     use super::super::tests::{pw, settings};
-    use super::super::{LdapSettings};
+    use super::super::LdapSettings;
     use super::*;
     use rustls::pki_types::CertificateDer;
 
@@ -219,7 +219,7 @@ mod tests {
     }
 
     /// A certificate signed by a throwaway CA "Lab CA": subject CN(s), these SANs.
-    fn cert(cns: &[&str], sans: Vec<rcgen::SanType>) -> rustls::pki_types::CertificateDer<'static> {
+    fn cert(cns: &[&str], sans: Vec<rcgen::SanType>) -> CertificateDer<'static> {
         crate::tls::ldap::tests::server(&crate::tls::ldap::tests::ca("Lab CA"), cns, sans, false)
     }
 
