@@ -40,7 +40,7 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// `scavenging_risk`, declared lowest first so that `Ord` follows SPEC's order:
+    /// `scavenging_risk`, declared lowest first so that `Ord` follows the README's order:
     /// `high` > `medium` > `unknown` > `low` > `none`.
     pub(crate) Risk {
         None => "none",

@@ -1,5 +1,5 @@
-//! Scavenging risk of one record: SPEC's "not being refreshed" rule with its slack, and the
-//! scavenging date from the zone's aging intervals.
+//! Scavenging risk of one record: the "not being refreshed" rule of README "Scavenging risk",
+//! with its slack, and the scavenging date from the zone's aging intervals.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -64,7 +64,7 @@ pub(crate) fn assess(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &
     RecordAge { kind: RecordKind::Dynamic, timestamp: Some(ts), scavenge_after: Some(scavenge_after), risk, is_ptr }
 }
 
-/// SPEC: not being refreshed when `as_of − timestamp > no_refresh + slack`; then `high` when
+/// README "Scavenging risk": not being refreshed when `as_of − timestamp > no_refresh + slack`; then `high` when
 /// `scavenge_after ≤ as_of + scavenging_interval`, else `medium`; refreshed normally is `low`.
 /// Sums that overflow saturate: a limit beyond chrono's range is never reached.
 pub(crate) fn risk_of(ts: DateTime<Utc>, scavenge_after: DateTime<Utc>, no_refresh: TimeDelta, slack: TimeDelta, s: &AuditSettings) -> Risk {

@@ -1,4 +1,5 @@
-//! Rule tests: every status, record status and risk boundary of SPEC, without any server.
+//! Rule tests: every status, record status and risk boundary of README "The report" and
+//! "Scavenging risk", without any server.
 
 use std::sync::Arc;
 

@@ -1,4 +1,4 @@
-//! Stage 5, report: renders findings as the CSV of SPEC (column order, RFC 3339 UTC, `;` lists,
+//! Stage 5, report: renders findings as the CSV of README "The report" (column order, RFC 3339 UTC, `;` lists,
 //! formula escaping), writes it atomically, and renders the stderr summary. Only this layer
 //! and `main` write output.
 
@@ -13,7 +13,7 @@ pub(crate) use summary::{LiveSummary, Summary};
 use crate::audit::{Finding, RecordStatus, Status};
 use crate::timefmt::rfc3339;
 
-/// The report's columns, in SPEC's order.
+/// The report's columns, in the order of README "The report".
 pub(crate) const COLUMNS: [&str; 22] = [
     "status",
     "ip",
