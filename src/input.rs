@@ -30,8 +30,7 @@ pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
 /// Decodes export bytes; see [`read_text`].
 pub fn decode(bytes: Vec<u8>) -> String {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8(rest.to_vec())
-            .unwrap_or_else(|e| latin1(e.as_bytes()));
+        return utf8_or_latin1(rest.to_vec());
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let le = bytes[0] == 0xFF;
@@ -41,15 +40,14 @@ pub fn decode(bytes: Vec<u8>) -> String {
             .collect();
         return String::from_utf16_lossy(&units);
     }
-    match String::from_utf8(bytes) {
-        Ok(s) => s,
-        // Not UTF-8: an ANSI export (dnscmd, older PowerShell). Keep every byte visible.
-        Err(e) => latin1(e.as_bytes()),
-    }
+    // UTF-8 without a BOM, or an ANSI export (dnscmd, older PowerShell).
+    utf8_or_latin1(bytes)
 }
 
-fn latin1(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| b as char).collect()
+/// The text of bytes: UTF-8 when they are, else one char per byte (Latin-1), so that every
+/// byte stays visible and none is dropped or replaced (files, and unescaped values).
+pub(crate) fn utf8_or_latin1(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| e.as_bytes().iter().map(|&b| char::from(b)).collect())
 }
 
 vocabulary! {

@@ -242,11 +242,8 @@ fn unescape(s: &str) -> Cow<'_, str> {
         bytes.push(b[i]);
         i += 1;
     }
-    match String::from_utf8(bytes) {
-        Ok(s) => Cow::Owned(s),
-        // An escaped byte that breaks UTF-8: keep every byte visible.
-        Err(e) => Cow::Owned(e.as_bytes().iter().map(|&b| b as char).collect()),
-    }
+    // An escaped byte that breaks UTF-8 stays visible.
+    Cow::Owned(crate::input::utf8_or_latin1(bytes))
 }
 
 fn hex(c: u8) -> Option<u8> {
