@@ -56,6 +56,7 @@ pub enum Command {
 }
 
 /// `ddns-audit audit` options. All optional here so that the config file can supply them.
+#[allow(rustdoc::invalid_html_tags)] // the doc comments are the `--help` text, not HTML
 #[derive(Debug, Args, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct AuditArgs {
