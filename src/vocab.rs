@@ -25,10 +25,10 @@ macro_rules! vocabulary {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         $vis enum $name { $($(#[$vm])* $variant),+ }
 
-        // The whole interface for every vocabulary, though not each one uses all of it.
-        #[allow(dead_code)]
         impl $name {
-            /// Every value, in declaration order.
+            /// Every value, in declaration order (the summary lists some vocabularies in full;
+            /// the others need not).
+            #[allow(dead_code)]
             $vis const ALL: &'static [$name] = &[$($name::$variant),+];
             /// Every value's name, in declaration order.
             $vis const NAMES: &'static [&'static str] = &[$($text),+];
