@@ -2,8 +2,12 @@
 //!
 //! The pipeline, one module per stage:
 //! [`leases`] (DHCP exports) → [`directory`] (AD computers) → [`dns`] (records with aging data)
-//! → [`audit`] (pure rules, one finding per lease) → [`report`] (CSV, summary, exit code).
-//! [`settings`] turns the command line and the TOML config into one validated value.
+//! → [`audit`] (pure rules, one finding per lease) → [`report`] (CSV, summary).
+//! [`settings`] turns the command line and the TOML config into one validated value; [`run`]
+//! is the pipeline, ending in a [`run::ExitStatus`].
+//!
+//! Only what `main.rs`, the integration tests and the fuzz targets call is `pub`; the rest is
+//! `pub(crate)`, so that the compiler reports what nothing uses.
 
 pub(crate) mod audit;
 pub mod directory;
