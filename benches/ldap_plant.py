@@ -3,7 +3,7 @@
 
     /usr/bin/python3 benches/ldap_plant.py --lab-dir /tmp/ddns-audit-bench-lab --count 100000
 
-Why not LDAP: LDAP adds cost ~7 ms each (LAB.md: 1,000 computers in 7 s), so 200,000 objects
+Why not LDAP: LDAP adds cost ~7 ms each (measured in the lab: 1,000 computers in 7 s), so 200,000 objects
 take ~25 min. Even a local SamDB add (Samba's full module stack on sam.ldb, as system, one
 transaction) measured 3-9 ms per computer and 2 ms per dnsNode here: ~10 min.
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Live DNS resolution speed against the physical limit (issue #4): loads 100,000 A and
-# 100,000 PTR records into NSD on 127.0.0.1, runs dnsperf (one client, as in LAB.md) on the
+# 100,000 PTR records into NSD on 127.0.0.1, runs dnsperf (one client: the rate one resolver gets) on the
 # questions, then ddns-audit on 100,000 leases resolving them all, and prints both rates,
 # their ratio, and ddns-audit's peak RSS.
 #

@@ -22,7 +22,7 @@ pub enum InputError {
 
 /// Reads a whole export as text. Windows tools write UTF-8 with or without a BOM, UTF-16 LE
 /// (`Out-File` in Windows PowerShell) or ANSI; all are accepted. The BOM is removed.
-pub fn read_text(path: &Path) -> Result<String, InputError> {
+pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
     let bytes = std::fs::read(path).map_err(|error| InputError::Io { path: path.to_path_buf(), error })?;
     Ok(decode(bytes))
 }
@@ -30,8 +30,7 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
 /// Decodes export bytes; see [`read_text`].
 pub fn decode(bytes: Vec<u8>) -> String {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8(rest.to_vec())
-            .unwrap_or_else(|e| latin1(e.as_bytes()));
+        return utf8_or_latin1(rest.to_vec());
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let le = bytes[0] == 0xFF;
@@ -41,20 +40,19 @@ pub fn decode(bytes: Vec<u8>) -> String {
             .collect();
         return String::from_utf16_lossy(&units);
     }
-    match String::from_utf8(bytes) {
-        Ok(s) => s,
-        // Not UTF-8: an ANSI export (dnscmd, older PowerShell). Keep every byte visible.
-        Err(e) => latin1(e.as_bytes()),
-    }
+    // UTF-8 without a BOM, or an ANSI export (dnscmd, older PowerShell).
+    utf8_or_latin1(bytes)
 }
 
-fn latin1(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| b as char).collect()
+/// The text of bytes: UTF-8 when they are, else one char per byte (Latin-1), so that every
+/// byte stays visible and none is dropped or replaced (files, and unescaped values).
+pub(crate) fn utf8_or_latin1(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| e.as_bytes().iter().map(|&b| char::from(b)).collect())
 }
 
 vocabulary! {
     /// Why an input record was skipped. A closed vocabulary: the summary groups by it.
-    SkipReason {
+    pub(crate) SkipReason {
         /// An address that does not parse as IPv4/IPv6.
         BadAddress => "bad address",
         /// A time or duration that does not parse.
@@ -79,21 +77,21 @@ vocabulary! {
 
 impl SkipReason {
     /// Whether this skip is a defect in the input (warned about) rather than expected filtering.
-    pub fn is_defect(self) -> bool {
+    pub(crate) fn is_defect(self) -> bool {
         !matches!(self, SkipReason::UnusedType | SkipReason::Superseded | SkipReason::OutsideZone)
     }
 }
 
 /// One skipped input record: where it was and what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
+pub(crate) struct Problem {
     /// The file (or URL) as the user named it.
-    pub source: Arc<str>,
+    pub(crate) source: Arc<str>,
     /// 1-based line of the record's start; 0 when the source has no lines.
-    pub line: usize,
-    pub reason: SkipReason,
+    pub(crate) line: usize,
+    pub(crate) reason: SkipReason,
     /// What exactly was wrong, quoting the offending value.
-    pub detail: String,
+    pub(crate) detail: String,
 }
 
 impl fmt::Display for Problem {
@@ -109,16 +107,12 @@ impl fmt::Display for Problem {
 /// Problems gathered by a reader; the run goes on and the summary counts them.
 #[derive(Debug, Default, Clone)]
 pub struct Problems {
-    pub list: Vec<Problem>,
+    pub(crate) list: Vec<Problem>,
 }
 
 impl Problems {
-    pub fn push(&mut self, source: &Arc<str>, line: usize, reason: SkipReason, detail: impl Into<String>) {
+    pub(crate) fn push(&mut self, source: &Arc<str>, line: usize, reason: SkipReason, detail: impl Into<String>) {
         self.list.push(Problem { source: Arc::clone(source), line, reason, detail: detail.into() });
-    }
-
-    pub fn extend(&mut self, other: Problems) {
-        self.list.extend(other.list);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -132,7 +126,7 @@ impl Problems {
 
 /// The first line of a secret file (`--password-file`, `--kea-password-file`), without its
 /// line ending; the rest of the file is ignored.
-pub fn read_secret_line(path: &Path) -> std::io::Result<String> {
+pub(crate) fn read_secret_line(path: &Path) -> std::io::Result<String> {
     let text = std::fs::read_to_string(path)?;
     Ok(text.lines().next().unwrap_or("").trim_end_matches(['\r', '\n']).to_string())
 }
@@ -141,7 +135,7 @@ pub fn read_secret_line(path: &Path) -> std::io::Result<String> {
 /// the start, when there is no scheme) and the last `@` is dropped, so neither a user name nor a
 /// password reaches a message, even when the URL is malformed (`user:secret@host` without a
 /// scheme, a password with an unescaped `/` or `@`).
-pub fn redact_url(raw: &str) -> String {
+pub(crate) fn redact_url(raw: &str) -> String {
     let raw = raw.trim();
     let (scheme, rest) = match raw.split_once("://") {
         Some((s, rest)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) => (Some(s), rest),
@@ -155,12 +149,12 @@ pub fn redact_url(raw: &str) -> String {
 }
 
 /// Iterates the lines of a text with their 1-based numbers, without the line ending (LF or CRLF).
-pub fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+pub(crate) fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines().enumerate().map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
 }
 
 /// A source name for problems and the `source` column: the path as the user wrote it.
-pub fn source_name(path: &Path) -> Arc<str> {
+pub(crate) fn source_name(path: &Path) -> Arc<str> {
     Arc::from(path.display().to_string())
 }
 
@@ -382,7 +376,7 @@ pub(crate) mod test_support {
     use super::{Problem, SkipReason};
 
     /// (line, reason) of each problem: what the readers' tests assert.
-    pub fn reasons(p: &[Problem]) -> Vec<(usize, SkipReason)> {
+    pub(crate) fn reasons(p: &[Problem]) -> Vec<(usize, SkipReason)> {
         p.iter().map(|p| (p.line, p.reason)).collect()
     }
 }

@@ -2,18 +2,22 @@
 //!
 //! The pipeline, one module per stage:
 //! [`leases`] (DHCP exports) → [`directory`] (AD computers) → [`dns`] (records with aging data)
-//! → [`audit`] (pure rules, one finding per lease) → [`report`] (CSV, summary, exit code).
-//! [`settings`] turns the command line and the TOML config into one validated value.
+//! → [`audit`] (pure rules, one finding per lease) → [`report`] (CSV, summary).
+//! [`settings`] turns the command line and the TOML config into one validated value; [`run`]
+//! is the pipeline, ending in a [`run::ExitStatus`].
+//!
+//! Only what `main.rs`, the integration tests and the fuzz targets call is `pub`; the rest is
+//! `pub(crate)`, so that the compiler reports what nothing uses.
 
-pub mod audit;
+pub(crate) mod audit;
 pub mod directory;
 pub mod dns;
 pub mod input;
 pub mod leases;
-pub mod report;
+pub(crate) mod report;
 pub mod run;
-pub mod secret;
+pub(crate) mod secret;
 pub mod settings;
 pub mod timefmt;
-pub mod tls;
-pub mod vocab;
+pub(crate) mod tls;
+pub(crate) mod vocab;

@@ -1,9 +1,11 @@
 //! `ddns-audit`: parse the command line, run, print the summary or the error chain, and
-//! return the exit code (0 done, 1 findings at or above `--fail-on`, 2 could not complete).
+//! return the exit code ([`ExitStatus`]: 0 done, 1 findings at or above `--fail-on`, 2 could
+//! not complete).
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use ddns_audit::run::ExitStatus;
 use ddns_audit::settings::{Cli, Command};
 
 fn main() -> ExitCode {
@@ -14,11 +16,11 @@ fn main() -> ExitCode {
     match result {
         Ok(outcome) => {
             eprint!("{}", outcome.summary);
-            if outcome.tripped { ExitCode::from(1) } else { ExitCode::SUCCESS }
+            outcome.status().into()
         }
         Err(e) => {
             eprintln!("ddns-audit: error: {e:#}");
-            ExitCode::from(2)
+            ExitStatus::Failed.into()
         }
     }
 }

@@ -34,11 +34,36 @@ impl From<dns::live::LiveError> for RunError {
     }
 }
 
-/// How the audit ended: exit 0, or exit 1 when a row reached `--fail-on`.
+/// How the audit ended: [`ExitStatus::Done`], or [`ExitStatus::Findings`] when a row reached
+/// `--fail-on`.
 #[derive(Debug)]
 pub struct Outcome {
     pub summary: String,
     pub tripped: bool,
+}
+
+impl Outcome {
+    pub fn status(&self) -> ExitStatus {
+        if self.tripped { ExitStatus::Findings } else { ExitStatus::Done }
+    }
+}
+
+/// The process's exit codes, written once (README, "Exit codes"); scripts and schedulers
+/// branch on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// The audit completed and no row reached `--fail-on`.
+    Done = 0,
+    /// The audit completed and a row is at or above `--fail-on`.
+    Findings = 1,
+    /// The audit could not complete: a bad option or config, an unreadable input, a failing server.
+    Failed = 2,
+}
+
+impl From<ExitStatus> for std::process::ExitCode {
+    fn from(status: ExitStatus) -> std::process::ExitCode {
+        std::process::ExitCode::from(status as u8)
+    }
 }
 
 /// Runs `ddns-audit audit`. `now` is the clock value; nothing below reads the clock.
@@ -48,7 +73,7 @@ pub fn audit(args: AuditArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
 }
 
 /// Builds the live resolver from the pacing (the engine in the binary; tests may pass a fixture).
-pub type MakeResolver<'r> = dyn Fn(&dns::live::Pacing) -> Box<dyn dns::live::Resolve> + 'r;
+pub(crate) type MakeResolver<'r> = dyn Fn(&dns::live::Pacing) -> Box<dyn dns::live::Resolve> + 'r;
 
 /// With `--ldap-url`: computers and DNS data from AD (read before any file, so that the
 /// offline inputs add to them), and the AD domain as the default `--domain`.
@@ -61,7 +86,7 @@ fn read_live_directory(settings: &Settings) -> Result<directory::ldap::AdData, R
 
 /// Runs the audit from validated settings: every input (files, AD), live DNS when
 /// `--dns-server` is given, then the report.
-pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
+pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
     let ad = read_live_directory(settings)?;
     let mut problems = ad.problems;
     let mut audit_settings = settings.audit.clone();
@@ -125,4 +150,16 @@ pub fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result
         Destination::File(p) => p.display().to_string(),
     };
     Ok(Outcome { summary: kea.render() + &summary.render(&problems), tripped })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The codes scripts branch on (README, "Exit codes") never move.
+    #[test]
+    fn exit_codes() {
+        let code = |tripped| Outcome { summary: String::new(), tripped }.status() as u8;
+        assert_eq!((code(false), code(true), ExitStatus::Failed as u8), (0, 1, 2));
+    }
 }

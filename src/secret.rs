@@ -6,19 +6,20 @@ use std::path::{Path, PathBuf};
 
 /// A password. Its `Debug` shows no content, so that printing a configuration cannot leak it.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub(crate) struct Secret(String);
 
 impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
+    #[cfg(test)]
+    pub(crate) fn new(value: impl Into<String>) -> Secret {
         Secret(value.into())
     }
 
     /// The password itself, for the one place that sends it.
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 }
@@ -32,14 +33,14 @@ impl std::fmt::Debug for Secret {
 /// A password file that could not be read; each stage words it for its own option.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot read {path}: {error}")]
-pub struct SecretError {
-    pub path: PathBuf,
-    pub error: std::io::Error,
+pub(crate) struct SecretError {
+    pub(crate) path: PathBuf,
+    pub(crate) error: std::io::Error,
 }
 
 /// The password of one source: `file`'s first line (empty if that line is; the file wins), else
 /// the environment variable `env` when set and not empty, else none.
-pub fn read(file: Option<&Path>, env: &str) -> Result<Option<Secret>, SecretError> {
+pub(crate) fn read(file: Option<&Path>, env: &str) -> Result<Option<Secret>, SecretError> {
     read_with(file, std::env::var(env).ok())
 }
 

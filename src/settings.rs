@@ -56,13 +56,14 @@ pub enum Command {
 }
 
 /// `ddns-audit audit` options. All optional here so that the config file can supply them.
+#[allow(rustdoc::invalid_html_tags)] // the doc comments are the `--help` text, not HTML
 #[derive(Debug, Args, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct AuditArgs {
     /// TOML file with any of these options (same names, `-` or `_`); the command line wins.
     #[arg(long, value_name = "FILE")]
     #[serde(skip)]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
 
     /// DHCP lease export (repeatable); format detected from content.
     #[arg(long, value_name = "PATH")]
@@ -70,107 +71,107 @@ pub struct AuditArgs {
     pub leases: Vec<PathBuf>,
     /// Force the lease format: windows-csv, windows-xml, dhcpd, kea-csv, dnsmasq.
     #[arg(long, value_name = "FORMAT")]
-    pub leases_format: Option<String>,
+    pub(crate) leases_format: Option<String>,
     /// Kea control endpoint (repeatable): the Kea 2.x control agent or a Kea 3 daemon's HTTP socket.
     #[arg(long, value_name = "URL")]
     #[serde(default, deserialize_with = "one_or_many")]
-    pub kea_url: Vec<String>,
+    pub(crate) kea_url: Vec<String>,
     /// User for HTTP basic authentication to Kea (a user in the URL wins); the password comes from --kea-password-file or DDNS_AUDIT_KEA_PASSWORD.
     #[arg(long, value_name = "USER")]
-    pub kea_user: Option<String>,
+    pub(crate) kea_user: Option<String>,
     /// File holding the Kea password (first line).
     #[arg(long, value_name = "FILE")]
-    pub kea_password_file: Option<PathBuf>,
+    pub(crate) kea_password_file: Option<PathBuf>,
 
     /// Offline AD computers: LDIF or CSV.
     #[arg(long, value_name = "PATH")]
-    pub computers: Option<PathBuf>,
+    pub(crate) computers: Option<PathBuf>,
     /// Live AD over LDAP (ldaps://, or ldap:// with StartTLS).
     #[arg(long, value_name = "URL")]
-    pub ldap_url: Option<String>,
+    pub(crate) ldap_url: Option<String>,
     /// Base DN (default: from the RootDSE).
     #[arg(long, value_name = "DN")]
-    pub base_dn: Option<String>,
+    pub(crate) base_dn: Option<String>,
     /// DN (or user@domain) for a simple bind; the password comes from --password-file or DDNS_AUDIT_LDAP_PASSWORD.
     #[arg(long, value_name = "DN")]
-    pub bind_dn: Option<String>,
+    pub(crate) bind_dn: Option<String>,
     /// File holding the LDAP password (first line).
     #[arg(long, value_name = "FILE")]
-    pub password_file: Option<PathBuf>,
+    pub(crate) password_file: Option<PathBuf>,
     /// Bind with Kerberos (GSSAPI) using the caller's ticket cache.
     #[arg(long)]
     #[serde(default)]
-    pub kerberos: bool,
+    pub(crate) kerberos: bool,
     /// CA certificate (PEM) to trust for LDAPS/StartTLS and Kea TLS.
     #[arg(long, value_name = "FILE")]
-    pub ca_file: Option<PathBuf>,
+    pub(crate) ca_file: Option<PathBuf>,
     /// The domain controller's FQDN for TLS name checks and the Kerberos SPN (ldap/NAME), when
     /// --ldap-url names it by address [default: the URL's host].
     #[arg(long, value_name = "FQDN")]
-    pub ldap_server_name: Option<String>,
+    pub(crate) ldap_server_name: Option<String>,
 
     /// Offline DNS data with aging timestamps: dnscmd zone export or records CSV (repeatable).
     #[arg(long, value_name = "PATH")]
     #[serde(default, deserialize_with = "one_or_many")]
-    pub dns_records: Vec<PathBuf>,
+    pub(crate) dns_records: Vec<PathBuf>,
     /// DNS server for live A/AAAA/PTR resolution (repeatable).
     #[arg(long, value_name = "ADDR[:PORT]")]
     #[serde(default, deserialize_with = "one_or_many")]
-    pub dns_server: Vec<String>,
+    pub(crate) dns_server: Vec<String>,
     /// Ask every --dns-server every question and report the names whose answers differ.
     #[arg(long)]
     #[serde(default)]
-    pub compare_servers: bool,
+    pub(crate) compare_servers: bool,
     /// DNS suffix for lease host names without a dot.
     #[arg(long, value_name = "SUFFIX")]
-    pub domain: Option<String>,
+    pub(crate) domain: Option<String>,
 
     /// Zone no-refresh interval where the data does not carry it [default: 7d].
     #[arg(long, value_name = "DUR")]
-    pub no_refresh: Option<String>,
+    pub(crate) no_refresh: Option<String>,
     /// Zone refresh interval where the data does not carry it [default: 7d].
     #[arg(long, value_name = "DUR")]
-    pub refresh: Option<String>,
+    pub(crate) refresh: Option<String>,
     /// How often scavenging runs [default: 7d].
     #[arg(long, value_name = "DUR")]
-    pub scavenging_interval: Option<String>,
+    pub(crate) scavenging_interval: Option<String>,
     /// Evaluate risk as if aging were enabled on every zone.
     #[arg(long)]
     #[serde(default)]
-    pub assume_aging: bool,
+    pub(crate) assume_aging: bool,
     /// Day/month order of culture-formatted dates in Export-Csv files (leases, computers, DNS
     /// records) and Export-DhcpServer XML (both write the exporting server's culture): dmy, mdy
     /// or ymd [default: decided per file from its dates].
     #[arg(long, value_name = "ORDER")]
-    pub date_order: Option<String>,
+    pub(crate) date_order: Option<String>,
     /// IANA time zone (e.g. Europe/Berlin) of input times written without a zone: the exporting
     /// server's [default: this machine's zone].
     #[arg(long, value_name = "ZONE")]
-    pub input_time_zone: Option<String>,
+    pub(crate) input_time_zone: Option<String>,
     /// The moment audited, RFC 3339 [default: now].
     #[arg(long, value_name = "TIME")]
-    pub as_of: Option<String>,
+    pub(crate) as_of: Option<String>,
 
     /// The CSV report; `-` is stdout [default: reports/ddns-audit-<UTC timestamp>.csv].
     #[arg(long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Also write ok rows and leases without a host name.
     #[arg(long)]
     #[serde(default)]
-    pub all: bool,
+    pub(crate) all: bool,
     /// Exit 1 when a row at or above this level exists: missing, stale, at-risk, never [default: never].
     #[arg(long, value_name = "LEVEL")]
-    pub fail_on: Option<String>,
+    pub(crate) fail_on: Option<String>,
 
     // The pacing defaults are `Pacing`'s; the help shows them from there.
     #[arg(long, value_name = "N", help = format!("Live DNS: queries in flight at once [default: {}]", Pacing::DEFAULT_CONCURRENCY))]
-    pub concurrency: Option<usize>,
+    pub(crate) concurrency: Option<usize>,
     #[arg(long, value_name = "N", help = format!("Live DNS: queries per second, at most [default: {}]", Pacing::DEFAULT_QPS))]
-    pub qps: Option<u32>,
+    pub(crate) qps: Option<u32>,
     #[arg(long, value_name = "DUR", help = format!("Live DNS: per-query timeout [default: {}s]", Pacing::DEFAULT_TIMEOUT.as_secs()))]
-    pub timeout: Option<String>,
+    pub(crate) timeout: Option<String>,
     #[arg(long, value_name = "N", help = format!("Live DNS: retries after a failed query [default: {}]", Pacing::DEFAULT_RETRIES))]
-    pub retries: Option<u32>,
+    pub(crate) retries: Option<u32>,
 }
 
 fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
@@ -193,29 +194,29 @@ where
 /// Everything the run needs, validated.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub leases: Vec<PathBuf>,
-    pub leases_format: Option<leases::Format>,
-    pub kea_urls: Vec<String>,
-    pub kea: KeaAccess,
-    pub computers: Option<PathBuf>,
+    pub(crate) leases: Vec<PathBuf>,
+    pub(crate) leases_format: Option<leases::Format>,
+    pub(crate) kea_urls: Vec<String>,
+    pub(crate) kea: KeaAccess,
+    pub(crate) computers: Option<PathBuf>,
     /// Present when `--ldap-url` is given.
-    pub ldap: Option<LdapConfig>,
-    pub dns_records: Vec<PathBuf>,
-    pub dns_servers: Vec<SocketAddr>,
-    pub compare_servers: bool,
-    pub audit: AuditSettings,
-    pub output: Destination,
-    pub all: bool,
-    pub fail_on: FailOn,
-    pub pacing: Pacing,
+    pub(crate) ldap: Option<LdapConfig>,
+    pub(crate) dns_records: Vec<PathBuf>,
+    pub(crate) dns_servers: Vec<SocketAddr>,
+    pub(crate) compare_servers: bool,
+    pub(crate) audit: AuditSettings,
+    pub(crate) output: Destination,
+    pub(crate) all: bool,
+    pub(crate) fail_on: FailOn,
+    pub(crate) pacing: Pacing,
     /// How to read input times without a zone, and culture-formatted dates.
-    pub input_times: InputTimes,
+    pub(crate) input_times: InputTimes,
 }
 
 impl AuditArgs {
     /// Reads the config file (if any) and fills every option the command line left unset.
     /// Relative paths in the config file are taken from the config file's directory.
-    pub fn merge_config(mut self) -> Result<AuditArgs, SettingsError> {
+    pub(crate) fn merge_config(mut self) -> Result<AuditArgs, SettingsError> {
         let Some(path) = self.config.clone() else { return Ok(self) };
         let text = std::fs::read_to_string(&path).map_err(|error| SettingsError::ConfigRead { path: path.clone(), error })?;
         let file = parse_config(&text).map_err(|message| SettingsError::ConfigParse { path: path.clone(), message })?;
@@ -539,7 +540,7 @@ mod tests {
         std::fs::write(&pw, "s3cret\n").unwrap();
         let s = AuditArgs { password_file: Some(pw.clone()), kea_password_file: Some(pw), ..kea(ldap("ldaps://dc1")) }.into_settings(now()).unwrap();
         assert!(matches!(s.ldap.as_ref().map(|c| &c.auth), Some(ldap::Auth::Simple { password, .. }) if password.expose() == "s3cret"));
-        assert_eq!(s.kea.password.as_ref().map(crate::secret::Secret::expose), Some("s3cret"));
+        assert_eq!(s.kea.password.as_ref().map(secret::Secret::expose), Some("s3cret"));
         assert!(!format!("{s:?}").contains("s3cret"), "a password in the settings' debug form");
     }
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Ti
 const SECS_1601_TO_1970: i64 = 11_644_473_600;
 
 /// Parses `7d`, `36h`, `90m`, `2s`, `500ms` (and `1w`); a bare number is seconds.
-pub fn parse_duration(s: &str) -> Result<TimeDelta, String> {
+pub(crate) fn parse_duration(s: &str) -> Result<TimeDelta, String> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
@@ -35,7 +35,7 @@ pub fn parse_duration(s: &str) -> Result<TimeDelta, String> {
 /// only; minutes and seconds 0-59; hours 0-23 after a day part, any number without one
 /// (`25:00:00`, as totals are sometimes written); up to 7 fraction digits (100 ns ticks,
 /// kept to the microsecond).
-pub fn parse_timespan(s: &str) -> Option<TimeDelta> {
+pub(crate) fn parse_timespan(s: &str) -> Option<TimeDelta> {
     let s = s.trim();
     let (negative, s) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -69,7 +69,7 @@ pub fn parse_timespan(s: &str) -> Option<TimeDelta> {
 
 /// A DNS TTL as whole seconds: plain seconds (`1200`) or a non-negative [`parse_timespan`]
 /// (`00:20:00`, `1.00:00:00`; a fraction of a second is dropped), at most `u32::MAX`.
-pub fn parse_ttl(s: &str) -> Option<u32> {
+pub(crate) fn parse_ttl(s: &str) -> Option<u32> {
     if let Ok(v) = s.trim().parse::<u32>() {
         return Some(v);
     }
@@ -87,28 +87,12 @@ fn digits(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
-/// Renders a duration the way the options take it (`7d`, `36h`, `90m`, `2s`).
-pub fn format_duration(d: TimeDelta) -> String {
-    let s = d.num_seconds();
-    if d.subsec_nanos() != 0 {
-        format!("{}ms", d.num_milliseconds())
-    } else if s != 0 && s % 86_400 == 0 {
-        format!("{}d", s / 86_400)
-    } else if s != 0 && s % 3_600 == 0 {
-        format!("{}h", s / 3_600)
-    } else if s != 0 && s % 60 == 0 {
-        format!("{}m", s / 60)
-    } else {
-        format!("{s}s")
-    }
-}
-
 /// The one output form: RFC 3339 in UTC, whole seconds (`2026-11-24T06:00:00Z`). RFC 3339 has
 /// four-digit years only, so a time outside years 0000..=9999 (no real server writes one) is
 /// clamped to the nearest end: `9999-12-31T23:59:59Z` is also .NET's `DateTime.MaxValue`, so a
 /// spreadsheet or `Import-Csv` still reads it as "far future", where chrono's `+10000-...`
 /// would be unreadable text.
-pub fn rfc3339(t: DateTime<Utc>) -> String {
+pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
     let first = NaiveDate::from_ymd_opt(0, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
     let last = NaiveDate::from_ymd_opt(9999, 12, 31).and_then(|d| d.and_hms_opt(23, 59, 59)).map(|t| t.and_utc());
     let t = match (first, last) {
@@ -120,7 +104,7 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 }
 
 /// A FILETIME (100 ns ticks since 1601-01-01 UTC), as in `lastLogonTimestamp`. 0 means never.
-pub fn from_filetime(ticks: i64) -> Option<DateTime<Utc>> {
+pub(crate) fn from_filetime(ticks: i64) -> Option<DateTime<Utc>> {
     if ticks <= 0 {
         return None;
     }
@@ -130,20 +114,17 @@ pub fn from_filetime(ticks: i64) -> Option<DateTime<Utc>> {
 }
 
 /// Hours since 1601-01-01 UTC, the DNS record timestamp of MS-DNSP and dnscmd's `[AGE:]`.
-pub fn from_dns_hours(hours: u32) -> Option<DateTime<Utc>> {
+pub(crate) fn from_dns_hours(hours: u32) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(i64::from(hours) * 3_600 - SECS_1601_TO_1970, 0)
 }
 
-/// The inverse of [`from_dns_hours`], rounding down to the hour (the record's resolution).
-pub fn to_dns_hours(t: DateTime<Utc>) -> i64 {
-    (t.timestamp() + SECS_1601_TO_1970).div_euclid(3_600)
-}
-
+/// (Tests: the expected times of the Windows readers' fixtures, in this machine's zone.)
 /// Parses the times Windows and the other exports write:
 /// RFC 3339 / ISO 8601 with `Z` or an offset; ISO 8601 without a zone and the en-US
 /// `M/d/yyyy h:mm:ss tt` form (`Export-Csv` of a DateTime) are local time of this machine,
 /// which is how PowerShell wrote them. Fractional seconds are accepted.
-pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+#[cfg(test)]
+pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if s.is_empty() {
         return None;
@@ -181,7 +162,8 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
 }
 
 /// Parses a time that the format defines as UTC when it has no zone (the DNS records CSV).
-pub fn parse_time_utc(s: &str) -> Option<DateTime<Utc>> {
+#[cfg(test)]
+pub(crate) fn parse_time_utc(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
@@ -196,7 +178,7 @@ pub fn parse_time_utc(s: &str) -> Option<DateTime<Utc>> {
 
 vocabulary! {
     /// The order of the numbers in a culture-formatted date (`--date-order`), named in any case.
-    DateOrder, any_case {
+    pub(crate) DateOrder, any_case {
         /// en-GB, fr-FR, de-DE, nl-NL: `28/11/2026`, `28.11.2026`, `28-11-2026`.
         Dmy => "dmy",
         /// en-US: `11/28/2026`.
@@ -218,7 +200,7 @@ impl DateOrder {
 
 /// The zone of input times written without one (`--input-time-zone`): the exporting server's.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub enum InputZone {
+pub(crate) enum InputZone {
     /// This machine's zone.
     #[default]
     Local,
@@ -227,7 +209,7 @@ pub enum InputZone {
 
 impl InputZone {
     /// An IANA zone name such as `Europe/Berlin`.
-    pub fn from_name(s: &str) -> Result<InputZone, String> {
+    pub(crate) fn from_name(s: &str) -> Result<InputZone, String> {
         s.trim().parse::<chrono_tz::Tz>().map(InputZone::Named).map_err(|_| {
             format!("'{s}' is not an IANA time zone name (such as Europe/Berlin, America/New_York or UTC)")
         })
@@ -236,7 +218,7 @@ impl InputZone {
     /// The instant a wall-clock time in this zone names. At a DST change an ambiguous time (the
     /// repeated hour) takes the earlier instant; a time that does not exist (the skipped hour)
     /// is read with the offset before the change, which moves it forward by the gap.
-    pub fn to_utc(self, t: NaiveDateTime) -> Option<DateTime<Utc>> {
+    pub(crate) fn to_utc(self, t: NaiveDateTime) -> Option<DateTime<Utc>> {
         match self {
             InputZone::Local => wall_clock(&Local, t),
             InputZone::Named(tz) => wall_clock(&tz, t),
@@ -259,8 +241,8 @@ fn wall_clock<Z: TimeZone>(zone: &Z, t: NaiveDateTime) -> Option<DateTime<Utc>> 
 /// from the file's own dates) and the zone of times written without one.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct InputTimes {
-    pub date_order: Option<DateOrder>,
-    pub zone: InputZone,
+    pub(crate) date_order: Option<DateOrder>,
+    pub(crate) zone: InputZone,
 }
 
 /// A date and time as `Export-Csv` writes a DateTime: the exporting machine's short date
@@ -399,7 +381,7 @@ impl InputTimes {
     /// Reads a time from an `Export-Csv` file whose date order `order` was decided for the file
     /// ([`DateOrderScan`]). A time with `Z` or an offset is that instant; any other is wall-clock
     /// time in the input zone. `None` when it is not a time (or a date that does not exist).
-    pub fn parse(&self, s: &str, order: Option<DateOrder>) -> Option<DateTime<Utc>> {
+    pub(crate) fn parse(&self, s: &str, order: Option<DateOrder>) -> Option<DateTime<Utc>> {
         let s = s.trim();
         if s.is_empty() {
             return None;
@@ -419,7 +401,7 @@ impl InputTimes {
 pub struct DateOrderError(Box<DateOrderProblem>);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DateOrderProblem {
+pub(crate) enum DateOrderProblem {
     #[error(
         "{file}: cannot tell whether the dates in {column} are day-first or month-first: every one reads both ways (line {line}: {value:?}); \
          pass --date-order dmy|mdy|ymd to say how the exporting server writes dates, or export with the queries/windows scripts, which write ISO 8601 dates"
@@ -445,14 +427,14 @@ pub enum DateOrderProblem {
 /// one culture): a first number over 12, or `.` separators, prove day-first; a second number
 /// over 12, or AM/PM, prove month-first. Empty values and year-first dates are no evidence.
 #[derive(Debug, Default)]
-pub struct DateOrderScan {
+pub(crate) struct DateOrderScan {
     dmy: Option<(usize, String)>,
     mdy: Option<(usize, String)>,
     ambiguous: Option<(usize, String)>,
 }
 
 impl DateOrderScan {
-    pub fn add(&mut self, value: &str, line: usize) {
+    pub(crate) fn add(&mut self, value: &str, line: usize) {
         let value = value.trim();
         if value.is_empty() || explicit_time(value).is_some() {
             return;
@@ -475,7 +457,7 @@ impl DateOrderScan {
 
     /// The order to read the file with: the forced one, else the one its dates prove. `None`
     /// when the file has no day/month dates at all.
-    pub fn finish(self, forced: Option<DateOrder>, file: &Arc<str>, column: &'static str) -> Result<Option<DateOrder>, DateOrderError> {
+    pub(crate) fn finish(self, forced: Option<DateOrder>, file: &Arc<str>, column: &'static str) -> Result<Option<DateOrder>, DateOrderError> {
         if forced.is_some() {
             return Ok(forced);
         }
@@ -544,6 +526,7 @@ pub(crate) fn csv_column_order(
     scan.finish(None, file, label)
 }
 
+#[cfg(test)]
 fn local(t: NaiveDateTime) -> Option<DateTime<Utc>> {
     // An ambiguous local time (the hour repeated when DST ends) takes the earlier instant.
     Local.from_local_datetime(&t).earliest().map(|t| t.with_timezone(&Utc))
@@ -596,16 +579,12 @@ mod tests {
         assert!(parse_duration("7 days").is_err());
         assert!(parse_duration("d").is_err());
         assert!(parse_duration("").is_err());
-        assert_eq!(format_duration(TimeDelta::days(7)), "7d");
-        assert_eq!(format_duration(TimeDelta::hours(36)), "36h");
-        assert_eq!(format_duration(TimeDelta::milliseconds(500)), "500ms");
     }
 
     #[test]
     fn windows_epochs() {
         // 3636304 hours since 1601 is 2015-10-30T16:00:00Z.
         assert_eq!(from_dns_hours(3_636_304), Some(utc("2015-10-30T16:00:00Z")));
-        assert_eq!(to_dns_hours(utc("2015-10-30T16:59:59Z")), 3_636_304);
         assert_eq!(from_filetime(133_000_000_000_000_000), Some(utc("2022-06-18T04:26:40Z")));
         assert_eq!(from_filetime(0), None);
     }

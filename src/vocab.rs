@@ -18,25 +18,27 @@
 /// `from_name` takes a name or an alias, exactly as written; `Name, any_case { ... }` also
 /// takes it trimmed and in any ASCII case. Aliases are accepted, never displayed or listed.
 macro_rules! vocabulary {
-    ($(#[$m:meta])* $name:ident $(, $fold:ident)? {
+    ($(#[$m:meta])* $vis:vis $name:ident $(, $fold:ident)? {
         $($(#[$vm:meta])* $variant:ident => $text:literal $(| $alias:literal)*),+ $(,)?
     }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($(#[$vm])* $variant),+ }
+        $vis enum $name { $($(#[$vm])* $variant),+ }
 
         impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// Every value, in declaration order (the summary lists some vocabularies in full;
+            /// the others need not).
+            #[allow(dead_code)]
+            $vis const ALL: &'static [$name] = &[$($name::$variant),+];
             /// Every value's name, in declaration order.
-            pub const NAMES: &'static [&'static str] = &[$($text),+];
+            $vis const NAMES: &'static [&'static str] = &[$($text),+];
 
-            pub fn as_str(self) -> &'static str {
+            $vis fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
 
             /// The value of a name (or an alias); `None` for any other text.
-            pub fn from_name(s: &str) -> Option<$name> {
+            $vis fn from_name(s: &str) -> Option<$name> {
                 let s = $crate::vocab::vocabulary!(@trim $($fold)? s);
                 let is = |n: &str| -> bool { $crate::vocab::vocabulary!(@eq $($fold)? n, s) };
                 $(
@@ -75,12 +77,12 @@ pub(crate) use vocabulary;
 mod tests {
     vocabulary! {
         /// A test vocabulary.
-        Exact { One => "one" | "1", TwoWords => "two-words" }
+        pub(crate) Exact { One => "one" | "1", TwoWords => "two-words" }
     }
 
     vocabulary! {
         /// A test vocabulary read in any case.
-        Folded, any_case { Dmy => "dmy" }
+        pub(crate) Folded, any_case { Dmy => "dmy" }
     }
 
     #[test]

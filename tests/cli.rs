@@ -1,4 +1,5 @@
 //! The binary run on small inputs: exit codes, error messages, CSV safety, atomic writes.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns unwrap too
 
 mod util;
 

@@ -1,5 +1,6 @@
 //! The binary on DNS exports that are empty, damaged, crafted or real-world odd (issue #8):
 //! exit codes, the rows a user sees and the problems reported.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns unwrap too
 
 mod util;
 

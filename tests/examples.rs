@@ -1,5 +1,6 @@
 //! The example site end to end: `ddns-audit audit --config examples/offline/audit.toml`
 //! must give exactly the reviewed report in `tests/fixtures/expected/example-offline.csv`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns unwrap too
 
 mod util;
 

@@ -1,6 +1,7 @@
 //! Hostile Kea endpoints, end to end through the binary: a small HTTP server on loopback that
 //! repeats a page, answers garbage or never answers; each run stops with exit 2 and a message
 //! naming the endpoint (and never loops or grows without bound).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns unwrap too
 
 mod util;
 

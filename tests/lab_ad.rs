@@ -2,6 +2,7 @@
 //! DNS records with their aging, over LDAPS, over StartTLS and with Kerberos; the rows must
 //! be exactly those of tests/lab/world.md. Ignored by plain `cargo test`; `tests/run.sh`
 //! starts the lab and runs them, and then an unreachable lab fails them.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns unwrap too
 
 mod lab_readonly;
 mod util;

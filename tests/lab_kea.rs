@@ -5,6 +5,7 @@
 //! their records kept the old timestamp, and one of them lost its records. The audit must flag
 //! exactly those, with the Option 81 remediation, and nothing else. Ignored by plain
 //! `cargo test`; `tests/run.sh` starts the lab, and then an unreachable lab fails these tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns unwrap too
 
 mod lab_readonly;
 mod util;

@@ -3,6 +3,7 @@
 //! marked ignored, against the real NSD that `tests/lab/nsd.sh up` starts (`tests/run.sh`
 //! does), directly and through a UDP relay that drops 30% of the datagrams each way.
 //! The NSD tests fail, not skip, when NSD is not answering.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns unwrap too
 
 mod util;
 

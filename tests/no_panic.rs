@@ -1,6 +1,7 @@
 //! Nothing panics on any input: every reader is fed every fixture (and the example site's
 //! exports) cut at many points and with bytes changed, under every format, and must return
 //! records and problems, never panic. Deterministic (a fixed pseudo-random sequence).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns unwrap too
 
 use std::path::Path;
 use std::sync::Arc;

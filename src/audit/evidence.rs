@@ -16,7 +16,7 @@ use crate::dns::{self, DnsData, DnsRecord, RecordData, Zone};
 /// says of a record's owner ([`DataRecord`] is where it goes), of a zone's dynamic-update policy
 /// (beside [`Zone`]'s aging) and of the DHCP server's DNS settings for a lease (a method of
 /// its own, taking the lease).
-pub trait Evidence {
+pub(crate) trait Evidence {
     /// The A and AAAA records of `name` (lowercase, no trailing dot), through CNAMEs. `said`
     /// is the verdict on `family`'s record type (the one compared with the lease); `found`
     /// holds both families (the report lists them all).
@@ -27,32 +27,32 @@ pub trait Evidence {
 
 /// An address family: which of A and AAAA is asked about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
+pub(crate) enum Family {
     V4,
     V6,
 }
 
 impl Family {
-    pub fn of(ip: IpAddr) -> Family {
+    pub(crate) fn of(ip: IpAddr) -> Family {
         if ip.is_ipv4() { Family::V4 } else { Family::V6 }
     }
 }
 
 /// What the evidence says of one name or address.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Lookup<'e, T> {
-    pub said: Said,
+pub(crate) struct Lookup<'e, T> {
+    pub(crate) said: Said,
     /// The records found, in the evidence's order (possibly repeated).
-    pub found: Vec<Found<'e, T>>,
+    pub(crate) found: Vec<Found<'e, T>>,
     /// The target of the name's own CNAME, when the name is an alias (forward lookups only).
-    pub cname: Option<String>,
+    pub(crate) cname: Option<String>,
     /// With `--compare-servers`: how the servers' answers differ.
-    pub disagreement: Option<&'e str>,
+    pub(crate) disagreement: Option<&'e str>,
 }
 
 /// The verdict of a lookup.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Said {
+pub(crate) enum Said {
     /// The evidence covers the question: `found` is the whole answer (empty: no record).
     Answered,
     /// NXDOMAIN or NODATA from live DNS: no record.
@@ -65,29 +65,29 @@ pub enum Said {
 
 /// One record found.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Found<'e, T> {
-    pub value: T,
+pub(crate) struct Found<'e, T> {
+    pub(crate) value: T,
     /// The data's copy of the record, where the data holds one (its age); `None` for a record
     /// live DNS serves that the data does not hold.
-    pub record: Option<DataRecord<'e>>,
+    pub(crate) record: Option<DataRecord<'e>>,
 }
 
 /// A record as the data holds it, with its zone (aging settings).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct DataRecord<'e> {
-    pub record: &'e DnsRecord,
-    pub zone: &'e Zone,
+pub(crate) struct DataRecord<'e> {
+    pub(crate) record: &'e DnsRecord,
+    pub(crate) zone: &'e Zone,
 }
 
 /// The DNS data (AD or exports) as evidence: what it holds exists, with its age.
-pub struct DataEvidence<'d> {
+pub(crate) struct DataEvidence<'d> {
     dns: &'d DnsData,
     index: RecordIndex<'d>,
 }
 
 impl<'d> DataEvidence<'d> {
     /// Indexes the records; of duplicate copies, the better one at `as_of` is kept.
-    pub fn new(dns: &'d DnsData, as_of: DateTime<Utc>) -> DataEvidence<'d> {
+    pub(crate) fn new(dns: &'d DnsData, as_of: DateTime<Utc>) -> DataEvidence<'d> {
         DataEvidence { dns, index: RecordIndex::new(dns, as_of) }
     }
 
@@ -142,13 +142,13 @@ impl Evidence for DataEvidence<'_> {
 
 /// Live DNS answers as evidence: what DNS serves exists; its age is the data's copy's, unknown
 /// when the data does not hold it. A record the data holds but DNS does not serve is absent.
-pub struct LiveEvidence<'e> {
+pub(crate) struct LiveEvidence<'e> {
     answers: &'e LiveAnswers,
     data: DataEvidence<'e>,
 }
 
 impl<'e> LiveEvidence<'e> {
-    pub fn new(answers: &'e LiveAnswers, data: DataEvidence<'e>) -> LiveEvidence<'e> {
+    pub(crate) fn new(answers: &'e LiveAnswers, data: DataEvidence<'e>) -> LiveEvidence<'e> {
         LiveEvidence { answers, data }
     }
 }

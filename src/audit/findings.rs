@@ -5,7 +5,7 @@ use crate::vocab::vocabulary;
 
 vocabulary! {
     /// A row's overall status, most severe first (the first that applies).
-    Status {
+    pub(crate) Status {
         /// The A/AAAA or PTR record is missing.
         Missing => "missing",
         /// A record points elsewhere (`mismatch`) or there are records besides the right one (`extra`).
@@ -20,7 +20,7 @@ vocabulary! {
 
 vocabulary! {
     /// `a_status` / `ptr_status`.
-    RecordStatus {
+    pub(crate) RecordStatus {
         Ok => "ok",
         Extra => "extra",
         Mismatch => "mismatch",
@@ -32,7 +32,7 @@ vocabulary! {
 
 vocabulary! {
     /// `record_kind`.
-    RecordKind {
+    pub(crate) RecordKind {
         Dynamic => "dynamic",
         Static => "static",
         Unknown => "unknown",
@@ -40,9 +40,9 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// `scavenging_risk`, declared lowest first so that `Ord` follows SPEC's order:
+    /// `scavenging_risk`, declared lowest first so that `Ord` follows the README's order:
     /// `high` > `medium` > `unknown` > `low` > `none`.
-    Risk {
+    pub(crate) Risk {
         None => "none",
         Low => "low",
         Unknown => "unknown",
@@ -53,7 +53,7 @@ vocabulary! {
 
 vocabulary! {
     /// `--fail-on`: exit 1 when a row at or above this level exists.
-    FailOn {
+    pub(crate) FailOn {
         Missing => "missing",
         Stale => "stale",
         AtRisk => "at-risk",
@@ -63,7 +63,7 @@ vocabulary! {
 
 impl FailOn {
     /// Whether a row with this status trips the threshold.
-    pub fn trips(self, status: Status) -> bool {
+    pub(crate) fn trips(self, status: Status) -> bool {
         let limit = match self {
             FailOn::Missing => Status::Missing,
             FailOn::Stale => Status::Stale,

@@ -12,54 +12,54 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-pub use evidence::{DataEvidence, DataRecord, Evidence, Family, Found, LiveEvidence, Lookup, Said};
-pub use findings::{FailOn, RecordKind, RecordStatus, Risk, Status};
-pub use risk::RecordAge;
+pub(crate) use evidence::{DataEvidence, Evidence, Family, Found, LiveEvidence, Lookup, Said};
+pub(crate) use findings::{FailOn, RecordKind, RecordStatus, Risk, Status};
+pub(crate) use risk::RecordAge;
 
 use crate::directory::{Computer, Directory};
 use crate::dns::answers::Failure;
-use crate::dns::{self, DnsData, DnsName};
+use crate::dns::{self, DnsName};
 use crate::leases::Lease;
 
 /// What the rules need to know besides the data.
 #[derive(Debug, Clone)]
-pub struct AuditSettings {
+pub(crate) struct AuditSettings {
     /// The moment audited (`--as-of`, default now).
-    pub as_of: DateTime<Utc>,
+    pub(crate) as_of: DateTime<Utc>,
     /// Suffix for host names without a dot (`--domain`), lowercase, no dots at either end.
-    pub domain: Option<String>,
+    pub(crate) domain: Option<String>,
     /// Zone aging intervals where the data does not carry them.
-    pub no_refresh: TimeDelta,
-    pub refresh: TimeDelta,
-    pub scavenging_interval: TimeDelta,
+    pub(crate) no_refresh: TimeDelta,
+    pub(crate) refresh: TimeDelta,
+    pub(crate) scavenging_interval: TimeDelta,
     /// Evaluate risk as if aging were on for every zone.
-    pub assume_aging: bool,
+    pub(crate) assume_aging: bool,
 }
 
 /// The audit's verdict on one lease: every value of one report row, typed.
 #[derive(Debug, Clone)]
-pub struct Finding<'a> {
-    pub status: Status,
-    pub lease: &'a Lease,
+pub(crate) struct Finding<'a> {
+    pub(crate) status: Status,
+    pub(crate) lease: &'a Lease,
     /// Lowercase, no trailing dot, with `.<domain>` appended to single labels; `None` without a hostname.
-    pub fqdn: Option<String>,
-    pub a_status: RecordStatus,
+    pub(crate) fqdn: Option<String>,
+    pub(crate) a_status: RecordStatus,
     /// The A/AAAA addresses found for `fqdn`.
-    pub a_records: Vec<IpAddr>,
-    pub ptr_status: RecordStatus,
+    pub(crate) a_records: Vec<IpAddr>,
+    pub(crate) ptr_status: RecordStatus,
     /// The PTR targets found for the lease address.
-    pub ptr_records: Vec<String>,
+    pub(crate) ptr_records: Vec<String>,
     /// Age of the matching A/AAAA or PTR record at higher risk; `None` when neither exists.
-    pub age: Option<RecordAge>,
-    pub computer: Option<&'a Computer>,
+    pub(crate) age: Option<RecordAge>,
+    pub(crate) computer: Option<&'a Computer>,
     /// One sentence for every row that is not `ok`.
-    pub remediation: Option<String>,
+    pub(crate) remediation: Option<String>,
 }
 
 /// The audit over one set of gathered data: built once from the evidence, then yields one
 /// finding per audited lease, in address order, without holding them all (a million-lease site
 /// streams straight into the report).
-pub struct Auditor<'a, 'e> {
+pub(crate) struct Auditor<'a, 'e> {
     /// Audited leases, sorted by address (unique after the readers' de-duplication).
     leases: Vec<&'a Lease>,
     directory: &'a Directory,
@@ -68,21 +68,12 @@ pub struct Auditor<'a, 'e> {
 }
 
 impl<'a, 'e> Auditor<'a, 'e> {
-    pub fn new(leases: &'a [Lease], directory: &'a Directory, evidence: &'e dyn Evidence, settings: &'e AuditSettings) -> Auditor<'a, 'e> {
+    pub(crate) fn new(leases: &'a [Lease], directory: &'a Directory, evidence: &'e dyn Evidence, settings: &'e AuditSettings) -> Auditor<'a, 'e> {
         Auditor { leases: audited(leases, settings.as_of), directory, evidence, settings }
     }
 
-    /// How many leases are audited (active or reserved, unexpired).
-    pub fn len(&self) -> usize {
-        self.leases.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.leases.is_empty()
-    }
-
     /// The findings, in address order.
-    pub fn findings(&self) -> impl Iterator<Item = Finding<'a>> + '_ {
+    pub(crate) fn findings(&self) -> impl Iterator<Item = Finding<'a>> + '_ {
         self.leases.iter().map(move |lease| self.audit_one(lease))
     }
 
@@ -198,7 +189,7 @@ fn audited(leases: &[Lease], as_of: DateTime<Utc>) -> Vec<&Lease> {
 
 /// The questions live DNS must answer for these leases: the fqdn of every audited lease with a
 /// host name (A and AAAA), and every audited address (PTR). De-duplicated, sorted.
-pub fn questions(leases: &[Lease], settings: &AuditSettings) -> (Vec<DnsName>, Vec<IpAddr>) {
+pub(crate) fn questions(leases: &[Lease], settings: &AuditSettings) -> (Vec<DnsName>, Vec<IpAddr>) {
     let audited = audited(leases, settings.as_of);
     // Names DNS cannot carry are not asked (their rows are `missing` without asking).
     let mut names: Vec<DnsName> = audited
@@ -214,14 +205,15 @@ pub fn questions(leases: &[Lease], settings: &AuditSettings) -> (Vec<DnsName>, V
 }
 
 /// Audits every lease that is active or reserved and unexpired at `settings.as_of` against the
-/// DNS data, returning findings sorted by address. (The run streams them with [`Auditor`].)
-pub fn audit<'a>(leases: &'a [Lease], directory: &'a Directory, dns: &DnsData, settings: &AuditSettings) -> Vec<Finding<'a>> {
+/// DNS data, returning findings sorted by address (for tests; the run streams them with [`Auditor`]).
+#[cfg(test)]
+pub(crate) fn audit<'a>(leases: &'a [Lease], directory: &'a Directory, dns: &dns::DnsData, settings: &AuditSettings) -> Vec<Finding<'a>> {
     let evidence = DataEvidence::new(dns, settings.as_of);
     Auditor::new(leases, directory, &evidence, settings).findings().collect()
 }
 
-/// SPEC's `fqdn`: lowercase, without trailing dot, `.<domain>` appended when it has no dot.
-pub fn fqdn(hostname: Option<&str>, domain: Option<&str>) -> Option<String> {
+/// The report's `fqdn` (README "The report"): lowercase, without trailing dot, `.<domain>` appended when it has no dot.
+pub(crate) fn fqdn(hostname: Option<&str>, domain: Option<&str>) -> Option<String> {
     let name = dns::normalize_name(hostname?);
     if name.is_empty() {
         return None;
@@ -297,8 +289,8 @@ fn compare<T: PartialEq>(found: &[T], expected: &T, also_legit: impl Fn(&T) -> b
     }
 }
 
-/// SPEC's `status`: the first that applies.
-pub fn status_of(a: RecordStatus, ptr: RecordStatus, risk: Option<Risk>) -> Status {
+/// The report's `status` (README "The report"): the first that applies.
+pub(crate) fn status_of(a: RecordStatus, ptr: RecordStatus, risk: Option<Risk>) -> Status {
     use RecordStatus as R;
     if a == R::Missing || ptr == R::Missing {
         Status::Missing

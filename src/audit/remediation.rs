@@ -8,26 +8,26 @@ use crate::dns::answers::Failure;
 use crate::timefmt::rfc3339;
 
 /// Facts the sentence needs beyond the finding itself.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// The target of the CNAME at the lease's name: the alias owns the name, so the client
     /// cannot register its own A/AAAA record there.
-    pub cname: Option<&'a str>,
-    pub forward_covered: bool,
-    pub reverse_covered: bool,
+    pub(crate) cname: Option<&'a str>,
+    pub(crate) forward_covered: bool,
+    pub(crate) reverse_covered: bool,
     /// Why the live A/AAAA or PTR lookup failed, when it did.
-    pub a_failure: Option<Failure>,
-    pub ptr_failure: Option<Failure>,
+    pub(crate) a_failure: Option<Failure>,
+    pub(crate) ptr_failure: Option<Failure>,
     /// With `--compare-servers`: how the servers' answers for this host differ.
-    pub disagreement: Option<&'a str>,
-    pub a_age: Option<&'a RecordAge>,
-    pub ptr_age: Option<&'a RecordAge>,
+    pub(crate) disagreement: Option<&'a str>,
+    pub(crate) a_age: Option<&'a RecordAge>,
+    pub(crate) ptr_age: Option<&'a RecordAge>,
     /// Addresses of the name (lease family) not leased to this host name: the `extra` ones.
-    pub not_leased: &'a [IpAddr],
+    pub(crate) not_leased: &'a [IpAddr],
 }
 
 /// The reverse zone an administrator would create for an address (`16.0.10.in-addr.arpa`
 /// for a /24; the /64's nibble zone for IPv6).
-pub fn reverse_zone_hint(ip: IpAddr) -> String {
+pub(crate) fn reverse_zone_hint(ip: IpAddr) -> String {
     let full = crate::dns::reverse_name(ip);
     match ip {
         IpAddr::V4(_) => full.split_once('.').map_or(full.as_str(), |x| x.1).to_string(),
@@ -37,7 +37,7 @@ pub fn reverse_zone_hint(ip: IpAddr) -> String {
 }
 
 /// The remediation, with a `dns_disagreement` note appended when servers disagree.
-pub fn sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Option<String> {
+pub(crate) fn sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Option<String> {
     let main = main_sentence(f, ctx, s);
     match (main, ctx.disagreement) {
         (m, None) => m,

@@ -1,5 +1,5 @@
-//! Scavenging risk of one record: SPEC's "not being refreshed" rule with its slack, and the
-//! scavenging date from the zone's aging intervals.
+//! Scavenging risk of one record: the "not being refreshed" rule of README "Scavenging risk",
+//! with its slack, and the scavenging date from the zone's aging intervals.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -9,19 +9,19 @@ use crate::leases::Lease;
 
 /// `record_kind`, `record_timestamp`, `scavenge_after` and `scavenging_risk` for one record.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RecordAge {
-    pub kind: RecordKind,
-    pub timestamp: Option<DateTime<Utc>>,
+pub(crate) struct RecordAge {
+    pub(crate) kind: RecordKind,
+    pub(crate) timestamp: Option<DateTime<Utc>>,
     /// Empty for static records and where aging is off (the record is never scavenged).
-    pub scavenge_after: Option<DateTime<Utc>>,
-    pub risk: Risk,
+    pub(crate) scavenge_after: Option<DateTime<Utc>>,
+    pub(crate) risk: Risk,
     /// Whether this is the PTR (rather than the A/AAAA) record; for the remediation sentence.
-    pub is_ptr: bool,
+    pub(crate) is_ptr: bool,
 }
 
 impl RecordAge {
     /// A record live DNS serves but no timestamp data covers.
-    pub fn unknown() -> RecordAge {
+    pub(crate) fn unknown() -> RecordAge {
         RecordAge { kind: RecordKind::Unknown, timestamp: None, scavenge_after: None, risk: Risk::Unknown, is_ptr: false }
     }
 }
@@ -29,7 +29,7 @@ impl RecordAge {
 /// The slack before a record counts as not refreshed: the larger of 24 h and half the lease.
 /// A client refreshes its registration when it renews (at half the lease), so a record may
 /// legitimately lag the no-refresh interval by that much.
-pub fn slack(lease: &Lease) -> TimeDelta {
+pub(crate) fn slack(lease: &Lease) -> TimeDelta {
     let day = TimeDelta::hours(24);
     match lease.duration {
         Some(d) if d / 2 > day => d / 2,
@@ -38,7 +38,7 @@ pub fn slack(lease: &Lease) -> TimeDelta {
 }
 
 /// Assesses a record found in the data.
-pub fn assess(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSettings) -> RecordAge {
+pub(crate) fn assess(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSettings) -> RecordAge {
     let is_ptr = matches!(record.data, crate::dns::RecordData::Ptr(_));
     let Some(ts) = record.timestamp else {
         return RecordAge { kind: RecordKind::Static, timestamp: None, scavenge_after: None, risk: Risk::None, is_ptr };
@@ -64,10 +64,10 @@ pub fn assess(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSe
     RecordAge { kind: RecordKind::Dynamic, timestamp: Some(ts), scavenge_after: Some(scavenge_after), risk, is_ptr }
 }
 
-/// SPEC: not being refreshed when `as_of − timestamp > no_refresh + slack`; then `high` when
+/// README "Scavenging risk": not being refreshed when `as_of − timestamp > no_refresh + slack`; then `high` when
 /// `scavenge_after ≤ as_of + scavenging_interval`, else `medium`; refreshed normally is `low`.
 /// Sums that overflow saturate: a limit beyond chrono's range is never reached.
-pub fn risk_of(ts: DateTime<Utc>, scavenge_after: DateTime<Utc>, no_refresh: TimeDelta, slack: TimeDelta, s: &AuditSettings) -> Risk {
+pub(crate) fn risk_of(ts: DateTime<Utc>, scavenge_after: DateTime<Utc>, no_refresh: TimeDelta, slack: TimeDelta, s: &AuditSettings) -> Risk {
     let allowed = no_refresh.checked_add(&slack).unwrap_or(TimeDelta::MAX);
     let horizon = s.as_of.checked_add_signed(s.scavenging_interval).unwrap_or(DateTime::<Utc>::MAX_UTC);
     if s.as_of.signed_duration_since(ts) <= allowed {
@@ -81,7 +81,7 @@ pub fn risk_of(ts: DateTime<Utc>, scavenge_after: DateTime<Utc>, no_refresh: Tim
 
 /// Of the matching A/AAAA and PTR records, the one at higher risk; the older on a tie
 /// (a static record counts as oldest).
-pub fn worse(a: Option<RecordAge>, b: Option<RecordAge>) -> Option<RecordAge> {
+pub(crate) fn worse(a: Option<RecordAge>, b: Option<RecordAge>) -> Option<RecordAge> {
     match (a, b) {
         (Some(a), Some(b)) => {
             if b.risk > a.risk || (b.risk == a.risk && older(&b, &a)) {

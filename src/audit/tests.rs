@@ -1,4 +1,5 @@
-//! Rule tests: every status, record status and risk boundary of SPEC, without any server.
+//! Rule tests: every status, record status and risk boundary of README "The report" and
+//! "Scavenging risk", without any server.
 
 use std::sync::Arc;
 
@@ -68,7 +69,7 @@ impl World {
     }
 
     fn ptr(&mut self, ip: &str, target: &str, ts: Option<&str>) -> &mut World {
-        let name = crate::dns::reverse_name(ip.parse().unwrap());
+        let name = dns::reverse_name(ip.parse().unwrap());
         self.add(&name, RecordData::Ptr(target.into()), ts);
         self
     }
@@ -184,7 +185,7 @@ fn aging_off_means_no_risk_unless_assumed() {
 #[test]
 fn zone_intervals_override_the_defaults() {
     let mut w = World::new();
-    w.dns.zones[0].aging = crate::dns::ZoneAging { enabled: Some(true), no_refresh: Some(TimeDelta::days(3)), refresh: Some(TimeDelta::days(3)) };
+    w.dns.zones[0].aging = dns::ZoneAging { enabled: Some(true), no_refresh: Some(TimeDelta::days(3)), refresh: Some(TimeDelta::days(3)) };
     w.a(FQDN, IP, Some("2026-11-19T12:00:00Z")).ptr(IP, FQDN, None);
     let (_, _, _, age, _) = w.audit_one(lease(IP, Some("pc1")));
     let age = age.unwrap();
@@ -564,7 +565,7 @@ fn questions_are_the_audited_leases_names_and_addresses_once_each() {
         expired,
     ];
     let (names, ips) = questions(&leases, &settings());
-    let names: Vec<&str> = names.iter().map(crate::dns::DnsName::as_str).collect();
+    let names: Vec<&str> = names.iter().map(DnsName::as_str).collect();
     assert_eq!(names, vec!["pc1.corp.example.test", "pc2.corp.example.test"]);
     let ips: Vec<String> = ips.iter().map(ToString::to_string).collect();
     assert_eq!(ips, vec!["10.0.16.21", "10.0.16.22", "10.0.16.23", "10.0.16.24"]);

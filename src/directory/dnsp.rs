@@ -36,21 +36,20 @@ use chrono::TimeDelta;
 
 use crate::dns::ZoneAging;
 
-pub const DNS_TYPE_TOMBSTONE: u16 = 0;
-pub const DNS_TYPE_A: u16 = 1;
-pub const DNS_TYPE_NS: u16 = 2;
-pub const DNS_TYPE_CNAME: u16 = 5;
-pub const DNS_TYPE_PTR: u16 = 12;
-pub const DNS_TYPE_AAAA: u16 = 28;
+pub(crate) const DNS_TYPE_TOMBSTONE: u16 = 0;
+pub(crate) const DNS_TYPE_A: u16 = 1;
+pub(crate) const DNS_TYPE_CNAME: u16 = 5;
+pub(crate) const DNS_TYPE_PTR: u16 = 12;
+pub(crate) const DNS_TYPE_AAAA: u16 = 28;
 
-pub const DSPROPERTY_ZONE_NOREFRESH_INTERVAL: u32 = 0x10;
-pub const DSPROPERTY_ZONE_REFRESH_INTERVAL: u32 = 0x20;
-pub const DSPROPERTY_ZONE_AGING_STATE: u32 = 0x40;
+pub(crate) const DSPROPERTY_ZONE_NOREFRESH_INTERVAL: u32 = 0x10;
+pub(crate) const DSPROPERTY_ZONE_REFRESH_INTERVAL: u32 = 0x20;
+pub(crate) const DSPROPERTY_ZONE_AGING_STATE: u32 = 0x40;
 
 /// The fixed part of a `dnsRecord` value.
-pub const RECORD_HEADER_LEN: usize = 24;
+pub(crate) const RECORD_HEADER_LEN: usize = 24;
 /// The fixed part of a `dNSProperty` value (before Data).
-pub const PROPERTY_HEADER_LEN: usize = 20;
+pub(crate) const PROPERTY_HEADER_LEN: usize = 20;
 
 /// Why a value could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +83,7 @@ impl std::error::Error for DecodeError {}
 
 /// The data of a decoded `dnsRecord`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RecordValue {
+pub(crate) enum RecordValue {
     A(Ipv4Addr),
     Aaaa(Ipv6Addr),
     /// PTR target, as stored (no trailing dot).
@@ -100,13 +99,13 @@ pub enum RecordValue {
 /// One decoded `dnsRecord` value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DnsRecordValue {
-    pub rtype: u16,
-    pub rank: u8,
-    pub serial: u32,
-    pub ttl_seconds: u32,
+    pub(crate) rtype: u16,
+    pub(crate) rank: u8,
+    pub(crate) serial: u32,
+    pub(crate) ttl_seconds: u32,
     /// Hours since 1601-01-01 UTC; 0 for a static record.
-    pub timestamp_hours: u32,
-    pub value: RecordValue,
+    pub(crate) timestamp_hours: u32,
+    pub(crate) value: RecordValue,
 }
 
 fn need(what: &'static str, bytes: &[u8], n: usize) -> Result<(), DecodeError> {
@@ -199,8 +198,8 @@ pub fn decode_count_name(data: &[u8]) -> Result<String, DecodeError> {
 /// One decoded `dNSProperty` value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DnsProperty {
-    pub id: u32,
-    pub data: Vec<u8>,
+    pub(crate) id: u32,
+    pub(crate) data: Vec<u8>,
 }
 
 impl DnsProperty {

@@ -3,7 +3,7 @@
 
 pub mod csv;
 pub mod dnsp;
-pub mod ldap;
+pub(crate) mod ldap;
 pub mod ldif;
 
 use std::path::Path;
@@ -19,15 +19,15 @@ pub struct Computer {
     /// `cn`/`name` (or `sAMAccountName` without `$`), as written in AD.
     pub name: String,
     /// `dNSHostName`, lowercase, without trailing dot.
-    pub dns_host_name: Option<String>,
+    pub(crate) dns_host_name: Option<String>,
     /// From `userAccountControl` bit 0x2 (ACCOUNTDISABLE) or the CSV's `Enabled`.
-    pub enabled: Option<bool>,
+    pub(crate) enabled: Option<bool>,
     /// `lastLogonTimestamp` (replicated, up to ~14 days behind the real last logon).
-    pub last_logon: Option<DateTime<Utc>>,
-    pub operating_system: Option<String>,
-    pub dn: Option<String>,
-    pub source: Arc<str>,
-    pub line: usize,
+    pub(crate) last_logon: Option<DateTime<Utc>>,
+    pub(crate) operating_system: Option<String>,
+    pub(crate) dn: Option<String>,
+    pub(crate) source: Arc<str>,
+    pub(crate) line: usize,
 }
 
 /// The export formats for computers.
@@ -58,7 +58,7 @@ pub fn detect(text: &str) -> Option<Format> {
 }
 
 /// Reads a computers export (LDIF or CSV) into `out`.
-pub fn read_file(path: &Path, times: &crate::timefmt::InputTimes, out: &mut Vec<Computer>, problems: &mut Problems) -> Result<(), InputError> {
+pub(crate) fn read_file(path: &Path, times: &crate::timefmt::InputTimes, out: &mut Vec<Computer>, problems: &mut Problems) -> Result<(), InputError> {
     let text = input::read_text(path)?;
     let source = input::source_name(path);
     if text.trim().is_empty() {
@@ -128,9 +128,5 @@ impl Directory {
             },
             _ => None,
         }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.computers.is_empty()
     }
 }

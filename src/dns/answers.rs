@@ -10,7 +10,7 @@ use super::RecordData;
 
 /// Why a question got no usable answer after every retry and server.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// No answer within the timeout (including answers dropped by rate limiting).
     Timeout,
     ServFail,
@@ -43,7 +43,7 @@ impl fmt::Display for Failure {
 
 /// The outcome of one question (name and type) after retries.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
+pub(crate) enum Answer {
     /// The records of the asked type (A/AAAA as `Addr`, PTR as `Ptr`), CNAMEs already followed.
     Records(Vec<RecordData>),
     /// The name does not exist.
@@ -55,14 +55,14 @@ pub enum Answer {
 
 /// Every answer of a live run, keyed by the question.
 #[derive(Debug, Default)]
-pub struct LiveAnswers {
+pub(crate) struct LiveAnswers {
     /// A records by name (lowercase, no trailing dot).
-    pub a: FxHashMap<String, Answer>,
+    pub(crate) a: FxHashMap<String, Answer>,
     /// AAAA records by name.
-    pub aaaa: FxHashMap<String, Answer>,
+    pub(crate) aaaa: FxHashMap<String, Answer>,
     /// PTR records by address.
-    pub ptr: FxHashMap<IpAddr, Answer>,
+    pub(crate) ptr: FxHashMap<IpAddr, Answer>,
     /// With `--compare-servers`: the names (or reverse names) whose answers differ between
     /// servers, with a short description (`10.0.0.1: 10.0.16.21; 10.0.0.2: NXDOMAIN`).
-    pub disagreements: FxHashMap<String, String>,
+    pub(crate) disagreements: FxHashMap<String, String>,
 }

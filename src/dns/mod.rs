@@ -3,14 +3,14 @@
 //! later. Names are stored lowercase, absolute, without the trailing dot (`name.rs`: the
 //! normal form, which names DNS can carry, and [`DnsName`], a name checked at its birth).
 
-pub mod answers;
+pub(crate) mod answers;
 pub mod csv;
-pub mod live;
+pub(crate) mod live;
 mod name;
-pub mod rtype;
+pub(crate) mod rtype;
 pub mod zone_file;
 
-pub use name::{DnsName, InvalidName, invalid_name, normalize_name, reverse_name};
+pub(crate) use name::{DnsName, invalid_name, normalize_name, reverse_name};
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -23,7 +23,7 @@ use crate::input::{self, InputError, Problems, SkipReason};
 
 /// The data of a record the audit uses.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecordData {
+pub(crate) enum RecordData {
     /// An A or AAAA record.
     Addr(IpAddr),
     /// A PTR record's target (lowercase, no trailing dot).
@@ -34,36 +34,36 @@ pub enum RecordData {
 
 /// One resource record.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DnsRecord {
+pub(crate) struct DnsRecord {
     /// Owner name, lowercase, absolute, no trailing dot.
-    pub name: String,
-    pub data: RecordData,
+    pub(crate) name: String,
+    pub(crate) data: RecordData,
     /// When the record was last registered or refreshed; `None` for a static record
     /// (no `[AGE:]`, empty CSV timestamp, MS-DNSP timestamp 0).
-    pub timestamp: Option<DateTime<Utc>>,
-    pub ttl: Option<u32>,
+    pub(crate) timestamp: Option<DateTime<Utc>>,
+    pub(crate) ttl: Option<u32>,
     /// Index into [`DnsData::zones`].
-    pub zone: usize,
+    pub(crate) zone: usize,
 }
 
 /// A zone's aging settings. `None` fields: the data does not say (the options' defaults apply).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ZoneAging {
-    pub enabled: Option<bool>,
-    pub no_refresh: Option<TimeDelta>,
-    pub refresh: Option<TimeDelta>,
+    pub(crate) enabled: Option<bool>,
+    pub(crate) no_refresh: Option<TimeDelta>,
+    pub(crate) refresh: Option<TimeDelta>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Zone {
+pub(crate) struct Zone {
     /// Lowercase, no trailing dot (`corp.example.test`, `16.0.10.in-addr.arpa`).
-    pub name: String,
-    pub aging: ZoneAging,
+    pub(crate) name: String,
+    pub(crate) aging: ZoneAging,
     /// Where the zone came from (file, or the AD partition).
-    pub source: Arc<str>,
+    pub(crate) source: Arc<str>,
     /// The data holds no record at the zone's own apex (every real zone has its SOA and NS
     /// there): the zone was not read, so its names are `unknown`, never `missing`.
-    pub unusable: bool,
+    pub(crate) unusable: bool,
     /// Some source held the apex.
     apex_read: bool,
 }
@@ -71,17 +71,17 @@ pub struct Zone {
 /// All DNS data gathered: zones and their records.
 #[derive(Debug, Default)]
 pub struct DnsData {
-    pub zones: Vec<Zone>,
-    pub records: Vec<DnsRecord>,
+    pub(crate) zones: Vec<Zone>,
+    pub(crate) records: Vec<DnsRecord>,
     zone_ids: HashMap<String, usize>,
     /// The moment audited, once known: readers report record timestamps outside
     /// [`plausible_timestamp`] against it.
-    pub as_of: Option<DateTime<Utc>>,
+    pub(crate) as_of: Option<DateTime<Utc>>,
 }
 
 impl DnsData {
     /// The index of a zone, adding it (with unknown aging) on first sight.
-    pub fn zone_id(&mut self, name: &str, source: &Arc<str>) -> usize {
+    pub(crate) fn zone_id(&mut self, name: &str, source: &Arc<str>) -> usize {
         let name = normalize_name(name);
         if let Some(&i) = self.zone_ids.get(&name) {
             return i;
@@ -92,14 +92,15 @@ impl DnsData {
         i
     }
 
-    pub fn zone_by_name(&self, name: &str) -> Option<usize> {
+    #[cfg(test)]
+    pub(crate) fn zone_by_name(&self, name: &str) -> Option<usize> {
         self.zone_ids.get(name).copied()
     }
 
     /// The most specific zone that holds `name` (longest matching suffix), if any. A name DNS
     /// cannot carry is in no zone; for the others the walk is bounded (at most 128 labels of
     /// at most 255 octets), so a hostile name costs nothing.
-    pub fn covering_zone(&self, name: &str) -> Option<usize> {
+    pub(crate) fn covering_zone(&self, name: &str) -> Option<usize> {
         if invalid_name(name).is_some() {
             return None;
         }
@@ -114,13 +115,13 @@ impl DnsData {
 
     /// Whether `name` lies in a zone whose data was read: a covering zone that is usable
     /// (see [`Zone::unusable`]). Names outside, or in an unusable zone, are `unknown`.
-    pub fn holds(&self, name: &str) -> bool {
+    pub(crate) fn holds(&self, name: &str) -> bool {
         self.covering_zone(name).and_then(|i| self.zones.get(i)).is_some_and(|z| !z.unusable)
     }
 
     /// Marks a zone whose source holds no record at its apex as unusable (see
     /// [`Zone::unusable`]); the same zone read with its apex from another source stays usable.
-    pub fn apex_seen(&mut self, zone: usize, seen: bool) {
+    pub(crate) fn apex_seen(&mut self, zone: usize, seen: bool) {
         if let Some(z) = self.zones.get_mut(zone) {
             z.unusable = if seen { false } else { z.unusable || !z.apex_read };
             z.apex_read |= seen;
@@ -128,14 +129,14 @@ impl DnsData {
     }
 
     /// The `bad time` detail for a record timestamp, when it is implausible at `as_of`.
-    pub fn check_timestamp(&self, ts: Option<DateTime<Utc>>) -> Option<String> {
+    pub(crate) fn check_timestamp(&self, ts: Option<DateTime<Utc>>) -> Option<String> {
         let (ts, as_of) = (ts?, self.as_of?);
         (!plausible_timestamp(ts, as_of)).then(|| implausible_detail(ts, as_of))
     }
 
     /// Sets the moment audited and reports the implausible timestamps of the records read so
     /// far (those from live AD, read before the moment was known), naming each node's DN.
-    pub fn set_as_of(&mut self, as_of: DateTime<Utc>, problems: &mut Problems) {
+    pub(crate) fn set_as_of(&mut self, as_of: DateTime<Utc>, problems: &mut Problems) {
         self.as_of = Some(as_of);
         for r in &self.records {
             let Some(detail) = self.check_timestamp(r.timestamp) else { continue };
@@ -151,24 +152,24 @@ impl DnsData {
 /// The timestamp kept for a record whose stamp could not be read: the record exists (dropping
 /// it would make its host `missing`), dynamic, with an age nobody can know (implausible, so the
 /// audit says `unknown`).
-pub const UNREADABLE_TIMESTAMP: DateTime<Utc> = DateTime::<Utc>::MIN_UTC;
+pub(crate) const UNREADABLE_TIMESTAMP: DateTime<Utc> = DateTime::<Utc>::MIN_UTC;
 
 /// The earliest record timestamp taken as real: Windows DNS aging dates from 2000, and the
 /// MS-DNSP hour count makes anything before 1990 a corrupted or crafted value.
-pub fn earliest_timestamp() -> DateTime<Utc> {
+pub(crate) fn earliest_timestamp() -> DateTime<Utc> {
     DateTime::from_timestamp(631_152_000, 0).unwrap_or(DateTime::<Utc>::MIN_UTC) // 1990-01-01T00:00:00Z
 }
 
 /// Whether a record timestamp could have been written by a DNS server before `as_of`: from
 /// 1990 to a day after `as_of` (clock skew between DCs and the audit host). Others are
 /// reported as `bad time` and the record's age is `unknown`.
-pub fn plausible_timestamp(ts: DateTime<Utc>, as_of: DateTime<Utc>) -> bool {
+pub(crate) fn plausible_timestamp(ts: DateTime<Utc>, as_of: DateTime<Utc>) -> bool {
     let latest = as_of.checked_add_signed(TimeDelta::days(1)).unwrap_or(DateTime::<Utc>::MAX_UTC);
     ts >= earliest_timestamp() && ts <= latest
 }
 
 /// The `bad time` detail for an implausible timestamp.
-pub fn implausible_detail(ts: DateTime<Utc>, as_of: DateTime<Utc>) -> String {
+pub(crate) fn implausible_detail(ts: DateTime<Utc>, as_of: DateTime<Utc>) -> String {
     // Unclamped: the message must show the value as read, even past year 9999.
     let t = ts.format("%Y-%m-%dT%H:%M:%SZ");
     if ts < earliest_timestamp() {
@@ -197,7 +198,7 @@ pub fn detect(text: &str) -> Format {
 }
 
 /// Reads one DNS export into `data`.
-pub fn read_file(path: &Path, times: &crate::timefmt::InputTimes, data: &mut DnsData, problems: &mut Problems) -> Result<Format, InputError> {
+pub(crate) fn read_file(path: &Path, times: &crate::timefmt::InputTimes, data: &mut DnsData, problems: &mut Problems) -> Result<Format, InputError> {
     let text = input::read_text(path)?;
     let source = input::source_name(path);
     let format = detect(&text);

@@ -11,19 +11,19 @@ use std::net::IpAddr;
 /// stores it), no trailing dot, at most 253 octets, labels of 1 to 63 octets, characters as
 /// [`invalid_name`] allows. Built only by [`DnsName::parse`] and [`DnsName::reverse`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DnsName(Box<str>);
+pub(crate) struct DnsName(Box<str>);
 
 /// Why a text is not a [`DnsName`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not a valid DNS name ({reason})")]
-pub struct InvalidName {
+pub(crate) struct InvalidName {
     /// As [`invalid_name`] words it (`an empty label`).
-    pub reason: &'static str,
+    pub(crate) reason: &'static str,
 }
 
 impl DnsName {
     /// Normalizes `text` (see [`normalize_name`]) and checks it.
-    pub fn parse(text: &str) -> Result<DnsName, InvalidName> {
+    pub(crate) fn parse(text: &str) -> Result<DnsName, InvalidName> {
         let name = normalize_name(text);
         match invalid_name(&name) {
             Some(reason) => Err(InvalidName { reason }),
@@ -33,16 +33,16 @@ impl DnsName {
 
     /// The reverse-lookup name of an address: valid by construction (digits, hex nibbles,
     /// at most 72 octets).
-    pub fn reverse(ip: IpAddr) -> DnsName {
+    pub(crate) fn reverse(ip: IpAddr) -> DnsName {
         DnsName(reverse_name(ip).into_boxed_str())
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
     /// The labels, each 1 to 63 octets.
-    pub fn labels(&self) -> impl Iterator<Item = &[u8]> {
+    pub(crate) fn labels(&self) -> impl Iterator<Item = &[u8]> {
         self.0.split('.').map(str::as_bytes)
     }
 }
@@ -64,7 +64,7 @@ impl Borrow<str> for DnsName {
 /// out (255 on the wire). Characters follow Windows DNS's default name checking (Multibyte
 /// UTF-8): any non-ASCII UTF-8 character is accepted (`café-pc`), ASCII is limited to letters,
 /// digits, hyphens and underscores, and control characters are refused.
-pub fn invalid_name(name: &str) -> Option<&'static str> {
+pub(crate) fn invalid_name(name: &str) -> Option<&'static str> {
     if name.len() > 253 {
         return Some("longer than 253 characters");
     }
@@ -86,12 +86,12 @@ pub fn invalid_name(name: &str) -> Option<&'static str> {
 }
 
 /// Lowercase, without the trailing dot.
-pub fn normalize_name(name: &str) -> String {
+pub(crate) fn normalize_name(name: &str) -> String {
     name.trim().trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// The reverse-lookup name of an address (`21.16.0.10.in-addr.arpa`, nibbles for IPv6).
-pub fn reverse_name(ip: IpAddr) -> String {
+pub(crate) fn reverse_name(ip: IpAddr) -> String {
     match ip {
         IpAddr::V4(v4) => {
             let o = v4.octets();

@@ -9,7 +9,7 @@ use crate::vocab::vocabulary;
 vocabulary! {
     /// A record type the audit reads, named in any case (`A`, `aaaa`); other types are
     /// counted as not used.
-    RecordType, any_case {
+    pub(crate) RecordType, any_case {
         A => "A",
         Aaaa => "AAAA",
         Ptr => "PTR",

@@ -20,7 +20,7 @@ use chrono::DateTime;
 use super::{Lease, LeaseState};
 use crate::input::{Problems, SkipReason, numbered_lines};
 
-pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
+pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let start_len = out.len();
     // One lease per line: reserving up front spares the copies of a growing vector.
@@ -123,7 +123,7 @@ mod tests {
         (out, problems)
     }
 
-    fn at(secs: i64) -> Option<chrono::DateTime<Utc>> {
+    fn at(secs: i64) -> Option<DateTime<Utc>> {
         DateTime::from_timestamp(secs, 0)
     }
 

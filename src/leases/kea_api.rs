@@ -45,16 +45,16 @@ use crate::secret::Secret;
 /// Kea's value for an infinite lifetime.
 const INFINITE: u64 = 0xffff_ffff;
 /// Leases asked for per page.
-pub const PAGE_SIZE: usize = 1000;
+pub(crate) const PAGE_SIZE: usize = 1000;
 /// The environment variable holding the Kea password.
-pub const PASSWORD_ENV: &str = "DDNS_AUDIT_KEA_PASSWORD";
+pub(crate) const PASSWORD_ENV: &str = "DDNS_AUDIT_KEA_PASSWORD";
 /// The most bytes read of one reply. A page of 1000 leases is about half a megabyte; this leaves
 /// room for 16 KiB of user context per lease, and bounds what a broken endpoint can make the
 /// tool hold: parsed, the worst JSON (`[0,0,0,...]`) is some 16 times its size in memory.
-pub const MAX_REPLY_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_REPLY_BYTES: u64 = 16 * 1024 * 1024;
 /// The most leases read per family from one endpoint: far above any site's DHCP scope, and a
 /// bound on memory should an endpoint page on forever with ever-new addresses.
-pub const MAX_LEASES: usize = 5_000_000;
+pub(crate) const MAX_LEASES: usize = 5_000_000;
 /// The longest wait for a connection (the request's timeout if shorter).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Kea's control results.
@@ -64,21 +64,21 @@ const RESULT_EMPTY: i64 = 3;
 
 /// How to reach the Kea endpoints.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct KeaAccess {
+pub(crate) struct KeaAccess {
     /// `--kea-user` (a user in the URL wins).
-    pub user: Option<String>,
+    pub(crate) user: Option<String>,
     /// `--kea-password-file`'s first line, else `DDNS_AUDIT_KEA_PASSWORD`, as the settings read it.
-    pub password: Option<Secret>,
+    pub(crate) password: Option<Secret>,
     /// `--ca-file`: PEM certificates to trust for `https://`.
-    pub ca_file: Option<PathBuf>,
+    pub(crate) ca_file: Option<PathBuf>,
     /// Per-request timeout.
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// Leases per page.
-    pub page_size: usize,
+    pub(crate) page_size: usize,
 }
 
 impl KeaAccess {
-    pub fn new(user: Option<String>, password: Option<Secret>, ca_file: Option<PathBuf>) -> KeaAccess {
+    pub(crate) fn new(user: Option<String>, password: Option<Secret>, ca_file: Option<PathBuf>) -> KeaAccess {
         KeaAccess { user, password, ca_file, timeout: Duration::from_secs(30), page_size: PAGE_SIZE }
     }
 }
@@ -148,18 +148,18 @@ impl Family {
 
 /// A URL taken apart: what is requested, what is shown, who authenticates.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Endpoint {
+pub(crate) struct Endpoint {
     /// The URL without user info: requested, and shown in messages and the `source` column.
-    pub url: String,
+    pub(crate) url: String,
     /// `host:port` (default port filled in), for "cannot reach" messages.
-    pub host_port: String,
-    pub user: Option<String>,
-    pub https: bool,
+    pub(crate) host_port: String,
+    pub(crate) user: Option<String>,
+    pub(crate) https: bool,
 }
 
 impl Endpoint {
     /// Parses `http[s]://[user@]host[:port][/path]`. A password in the URL is refused.
-    pub fn parse(raw: &str) -> Result<Endpoint, KeaError> {
+    pub(crate) fn parse(raw: &str) -> Result<Endpoint, KeaError> {
         let bad = |reason: &str| KeaError::BadUrl { url: crate::input::redact_url(raw), reason: reason.to_string() };
         let raw_t = raw.trim();
         let (scheme, rest) = raw_t.split_once("://").ok_or_else(|| bad("expected http://host:port/ or https://host:port/"))?;
@@ -218,20 +218,20 @@ fn percent_decode(s: &str) -> String {
 
 /// What reading all URLs left for the summary.
 #[derive(Debug, Default)]
-pub struct KeaReport {
+pub(crate) struct KeaReport {
     /// One line per endpoint: leases read per family, families skipped and why.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 impl KeaReport {
     /// The notes as summary lines (`ddns-audit: kea: ...`).
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         self.notes.iter().map(|n| format!("ddns-audit: kea: {n}\n")).collect()
     }
 }
 
 /// Reads every lease from every `--kea-url`.
-pub fn read_urls(urls: &[String], access: &KeaAccess, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<KeaReport, KeaError> {
+pub(crate) fn read_urls(urls: &[String], access: &KeaAccess, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<KeaReport, KeaError> {
     let mut report = KeaReport::default();
     if urls.is_empty() {
         return Ok(report);

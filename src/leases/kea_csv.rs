@@ -92,7 +92,7 @@ impl Columns {
     }
 }
 
-pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
+pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let start_len = out.len();
     out.reserve(text.bytes().filter(|&b| b == b'\n').count());
@@ -242,11 +242,8 @@ fn unescape(s: &str) -> Cow<'_, str> {
         bytes.push(b[i]);
         i += 1;
     }
-    match String::from_utf8(bytes) {
-        Ok(s) => Cow::Owned(s),
-        // An escaped byte that breaks UTF-8: keep every byte visible.
-        Err(e) => Cow::Owned(e.as_bytes().iter().map(|&b| b as char).collect()),
-    }
+    // An escaped byte that breaks UTF-8 stays visible.
+    Cow::Owned(crate::input::utf8_or_latin1(bytes))
 }
 
 fn hex(c: u8) -> Option<u8> {

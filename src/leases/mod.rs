@@ -4,12 +4,12 @@
 //! appends the good records and records every skipped one with its line and reason. The format
 //! is detected from content ([`detect`]) unless forced.
 
-pub mod dnsmasq;
-pub mod isc;
+pub(crate) mod dnsmasq;
+pub(crate) mod isc;
 pub mod kea_api;
-pub mod kea_csv;
-pub mod windows_csv;
-pub mod windows_xml;
+pub(crate) mod kea_csv;
+pub(crate) mod windows_csv;
+pub(crate) mod windows_xml;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -30,25 +30,25 @@ pub struct Lease {
     pub hostname: Option<String>,
     /// Hardware address, lowercase `aa:bb:cc:dd:ee:ff` (see [`normalize_mac`]).
     pub mac: Option<String>,
-    pub state: LeaseState,
+    pub(crate) state: LeaseState,
     /// End of the lease; `None` for reservations and infinite leases.
     pub expires: Option<DateTime<Utc>>,
     /// The lease's length when the export tells it (ISC starts/ends, Kea valid_lifetime,
     /// the scope's LeaseDuration in Windows XML). Widens the "not being refreshed" slack.
-    pub duration: Option<TimeDelta>,
+    pub(crate) duration: Option<TimeDelta>,
     /// Windows ScopeId / prefix, Kea subnet id; empty where the format has none.
-    pub scope: Option<String>,
+    pub(crate) scope: Option<String>,
     /// What the DHCP server says of its DNS registration for this lease
     /// (Windows `DnsRegistration`: `Complete`, `Pending`, `NotApplicable`; Kea/ISC: see README).
     pub dns_registration: Option<String>,
     /// The file (or URL) the lease came from, and the record's line there (0 when none).
     pub source: Arc<str>,
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
 vocabulary! {
     /// The lease's state, normalised across servers.
-    LeaseState {
+    pub(crate) LeaseState {
         Active => "active",
         /// A reservation whose client holds the address (Windows `ActiveReservation`, Kea/ISC host reservation).
         Reservation => "reservation",
@@ -66,21 +66,21 @@ vocabulary! {
 
 impl LeaseState {
     /// Active leases and reservations are audited (when not expired).
-    pub fn is_held(self) -> bool {
+    pub(crate) fn is_held(self) -> bool {
         matches!(self, LeaseState::Active | LeaseState::Reservation | LeaseState::InactiveReservation)
     }
 }
 
 impl Lease {
-    /// SPEC: a lease is audited when it is active or a reservation and not expired at `as_of`.
-    pub fn is_audited(&self, as_of: DateTime<Utc>) -> bool {
+    /// README "Inputs": a lease is audited when it is active or a reservation and not expired at `as_of`.
+    pub(crate) fn is_audited(&self, as_of: DateTime<Utc>) -> bool {
         self.state.is_held() && self.expires.is_none_or(|e| e > as_of)
     }
 }
 
 vocabulary! {
     /// The lease export formats (`--leases-format`; `isc` and `kea` are accepted too).
-    Format {
+    pub Format {
         /// `Get-DhcpServerv4Lease` / `Get-DhcpServerv6Lease | Export-Csv`.
         WindowsCsv => "windows-csv",
         /// `Export-DhcpServer -Leases` XML.
@@ -149,7 +149,7 @@ pub fn parse(
 
 /// Reads one lease file: decodes it, detects (or takes) the format, parses it.
 /// An empty file yields no leases; an unrecognisable one is an error naming it.
-pub fn read_file(
+pub(crate) fn read_file(
     path: &Path,
     forced: Option<Format>,
     times: &InputTimes,
@@ -179,7 +179,7 @@ pub fn read_file(
 
 /// Keeps the last record per address within one file (ISC and Kea append as leases change):
 /// earlier ones are counted as superseded.
-pub fn keep_last_per_address(leases: &mut Vec<Lease>, start: usize, problems: &mut Problems) {
+pub(crate) fn keep_last_per_address(leases: &mut Vec<Lease>, start: usize, problems: &mut Problems) {
     if leases.len() <= start + 1 {
         return;
     }
@@ -243,7 +243,7 @@ pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec
 /// `dns_registration` for servers that record which DNS updates they made for a lease
 /// (Kea `fqdn_fwd`/`fqdn_rev`, ISC `ddns-fwd-name`/`ddns-rev-name`): `forward;reverse`,
 /// `forward`, `reverse`, or none.
-pub fn ddns_updates(forward: bool, reverse: bool) -> Option<String> {
+pub(crate) fn ddns_updates(forward: bool, reverse: bool) -> Option<String> {
     let updates = match (forward, reverse) {
         (true, true) => DdnsUpdates::ForwardReverse,
         (true, false) => DdnsUpdates::Forward,
@@ -255,7 +255,7 @@ pub fn ddns_updates(forward: bool, reverse: bool) -> Option<String> {
 
 vocabulary! {
     /// The DNS updates a Kea or ISC server says it made for a lease (`dns_registration`).
-    DdnsUpdates {
+    pub(crate) DdnsUpdates {
         ForwardReverse => "forward;reverse",
         Forward => "forward",
         Reverse => "reverse",
@@ -264,7 +264,7 @@ vocabulary! {
 
 /// Kea's lease state numbers, the same in the memfile CSV and the API: 0 default (active),
 /// 1 declined, 2 expired-reclaimed, 3 released (Kea 2.5+). Others are unknown here.
-pub fn kea_state(n: u64) -> Option<LeaseState> {
+pub(crate) fn kea_state(n: u64) -> Option<LeaseState> {
     match n {
         0 => Some(LeaseState::Active),
         1 => Some(LeaseState::Declined),
@@ -323,7 +323,7 @@ pub(crate) fn address_state(s: &str) -> Result<LeaseState, (SkipReason, String)>
 
 /// Normalises a hardware address or client id written with `-`, `:`, `.` or no separators
 /// to lowercase `aa:bb:...`. Returns `None` for an empty or non-hex value.
-pub fn normalize_mac(s: &str) -> Option<String> {
+pub(crate) fn normalize_mac(s: &str) -> Option<String> {
     // Fast path (one allocation) for the common `aa:bb:..` form in any case.
     let b = s.as_bytes();
     if b.len() >= 2
@@ -342,7 +342,7 @@ pub fn normalize_mac(s: &str) -> Option<String> {
 }
 
 /// A host name as recorded, or `None` when the server recorded none (empty, `*`).
-pub fn clean_hostname(s: &str) -> Option<String> {
+pub(crate) fn clean_hostname(s: &str) -> Option<String> {
     let s = s.trim().trim_matches('"').trim();
     if s.is_empty() || s == "*" {
         None

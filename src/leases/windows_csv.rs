@@ -46,7 +46,7 @@ impl Columns {
 /// Parses a Windows lease CSV; see the module documentation. `LeaseExpiryTime` is read as
 /// `Export-Csv` wrote it, in the exporting machine's culture: the file's date order is decided
 /// from all its dates first ([`DateOrderScan`]); a file that cannot say is an error.
-pub fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<(), DateOrderError> {
+pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<(), DateOrderError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // `Export-Csv` without -NoTypeInformation (Windows PowerShell) writes `#TYPE <class>` first.
     let (body, line_offset) = if text.starts_with("#TYPE") || text.starts_with("#type") {

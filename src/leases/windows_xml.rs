@@ -42,7 +42,7 @@ enum Tag {
 
 vocabulary! {
     /// The child elements read, of a record or of a scope, by their names in any case.
-    Field, any_case {
+    pub(crate) Field, any_case {
         IpAddress => "IPAddress",
         ScopeId => "ScopeId",
         Prefix => "Prefix",
@@ -147,7 +147,7 @@ struct State<'a> {
 
 /// Parses an `Export-DhcpServer -Leases` file; see the module documentation. Fails only when
 /// the file's date order cannot be told.
-pub fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<(), DateOrderError> {
+pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<(), DateOrderError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let order = match times.date_order {
         Some(order) => Some(order),

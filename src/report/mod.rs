@@ -1,4 +1,4 @@
-//! Stage 5, report: renders findings as the CSV of SPEC (column order, RFC 3339 UTC, `;` lists,
+//! Stage 5, report: renders findings as the CSV of README "The report" (column order, RFC 3339 UTC, `;` lists,
 //! formula escaping), writes it atomically, and renders the stderr summary. Only this layer
 //! and `main` write output.
 
@@ -8,13 +8,13 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use summary::{LiveSummary, Summary};
+pub(crate) use summary::{LiveSummary, Summary};
 
 use crate::audit::{Finding, RecordStatus, Status};
 use crate::timefmt::rfc3339;
 
-/// The report's columns, in SPEC's order.
-pub const COLUMNS: [&str; 22] = [
+/// The report's columns, in the order of README "The report".
+pub(crate) const COLUMNS: [&str; 22] = [
     "status",
     "ip",
     "hostname",
@@ -52,13 +52,13 @@ pub enum ReportError {
 
 /// Whether a finding becomes a row: non-`ok` rows always; `ok` rows and leases without a
 /// host name only with `--all`.
-pub fn is_written(f: &Finding<'_>, all: bool) -> bool {
+pub(crate) fn is_written(f: &Finding<'_>, all: bool) -> bool {
     all || (f.status != Status::Ok && f.a_status != RecordStatus::NotApplicable)
 }
 
 /// A cell a spreadsheet will not evaluate: a value starting with `=`, `+`, `-`, `@`, tab or
 /// CR gets a leading `'`. Host names come from DHCP clients and are attacker-controlled.
-pub fn escape_cell(s: &str) -> Cow<'_, str> {
+pub(crate) fn escape_cell(s: &str) -> Cow<'_, str> {
     match s.as_bytes().first() {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
         _ => Cow::Borrowed(s),
@@ -66,7 +66,7 @@ pub fn escape_cell(s: &str) -> Cow<'_, str> {
 }
 
 /// The row for one finding, unescaped, in [`COLUMNS`] order.
-pub fn row(f: &Finding<'_>) -> [String; 22] {
+pub(crate) fn row(f: &Finding<'_>) -> [String; 22] {
     let l = f.lease;
     let opt_time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(rfc3339).unwrap_or_default();
     let age = f.age.as_ref();
@@ -100,7 +100,7 @@ pub fn row(f: &Finding<'_>) -> [String; 22] {
 /// Writes the CSV (header, then the written rows) to `w`; returns the number of rows.
 /// Every finding, written or not, is shown to `observe` (the summary counts them).
 /// Lines end in CRLF (RFC 4180), which every spreadsheet and `Import-Csv` read.
-pub fn write_csv<'a, W: Write>(
+pub(crate) fn write_csv<'a, W: Write>(
     w: W,
     findings: impl Iterator<Item = Finding<'a>>,
     all: bool,
@@ -131,23 +131,23 @@ fn into_io(e: csv::Error) -> std::io::Error {
 
 /// Where the report goes.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Destination {
+pub(crate) enum Destination {
     Stdout,
     File(PathBuf),
 }
 
 /// The default report path: `reports/ddns-audit-<UTC timestamp>.csv` (no colons: Windows-safe).
-pub fn default_path(now: chrono::DateTime<chrono::Utc>) -> PathBuf {
+pub(crate) fn default_path(now: chrono::DateTime<chrono::Utc>) -> PathBuf {
     Path::new("reports").join(format!("ddns-audit-{}.csv", now.format("%Y%m%dT%H%M%SZ")))
 }
 
 /// What writing the report did, for the summary.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Written {
+pub(crate) struct Written {
     /// Rows written (the header not counted).
-    pub rows: usize,
+    pub(crate) rows: usize,
     /// Temporary files of interrupted runs removed from the report's directory.
-    pub stale_removed: usize,
+    pub(crate) stale_removed: usize,
 }
 
 /// The temporary report file's name is `.ddns-audit-<random>.tmp`.
@@ -157,11 +157,11 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// A temporary report file not modified for this long belongs to a run that is dead: a live
 /// run writes its rows as they are computed (a 64 KiB buffer at a time) and renames the file
 /// within seconds of creating it, so its modification time is always recent.
-pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+pub(crate) const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 /// Writes the report: to stdout, or atomically to a file (a temporary file in the same
 /// directory, then a rename), so a scheduled consumer never sees half a report.
-pub fn write<'a>(
+pub(crate) fn write<'a>(
     dest: &Destination,
     findings: impl Iterator<Item = Finding<'a>>,
     all: bool,
@@ -229,7 +229,7 @@ fn keep_mode_of(_path: &Path, _tmp: &std::fs::File) -> std::io::Result<()> {
 /// same moment is never touched: its file is recent. Failures are ignored (Windows refuses to
 /// delete a file another process holds open; another run may have removed it first).
 /// Returns how many were removed.
-pub fn remove_stale_temp_files(dir: &Path, now: std::time::SystemTime) -> usize {
+pub(crate) fn remove_stale_temp_files(dir: &Path, now: std::time::SystemTime) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
     let mut removed = 0;
     for entry in entries.flatten() {

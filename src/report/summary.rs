@@ -17,23 +17,23 @@ use crate::timefmt::rfc3339;
 const LISTED_PROBLEMS: usize = 20;
 
 #[derive(Debug, Default)]
-pub struct Summary {
-    pub as_of: Option<DateTime<Utc>>,
-    pub leases_read: usize,
+pub(crate) struct Summary {
+    pub(crate) as_of: Option<DateTime<Utc>>,
+    pub(crate) leases_read: usize,
     /// Leases read but not audited, by why (`expired`, or the lease state).
-    pub not_audited: BTreeMap<String, usize>,
-    pub audited: usize,
-    pub by_status: BTreeMap<Status, usize>,
-    pub by_risk: BTreeMap<Risk, usize>,
-    pub computers_read: usize,
-    pub zones_read: usize,
-    pub dns_records_read: usize,
-    pub rows_written: usize,
-    pub destination: String,
+    pub(crate) not_audited: BTreeMap<String, usize>,
+    pub(crate) audited: usize,
+    pub(crate) by_status: BTreeMap<Status, usize>,
+    pub(crate) by_risk: BTreeMap<Risk, usize>,
+    pub(crate) computers_read: usize,
+    pub(crate) zones_read: usize,
+    pub(crate) dns_records_read: usize,
+    pub(crate) rows_written: usize,
+    pub(crate) destination: String,
     /// `.ddns-audit-*.tmp` files of killed runs removed from the report's directory.
-    pub stale_temp_removed: usize,
+    pub(crate) stale_temp_removed: usize,
     /// Live DNS (`--dns-server`), when used.
-    pub live: Option<LiveSummary>,
+    pub(crate) live: Option<LiveSummary>,
 }
 
 /// How many names with disagreeing answers are listed before the rest are only counted.
@@ -41,15 +41,15 @@ const LISTED_DISAGREEMENTS: usize = 5;
 
 /// What live resolution did: counters, the rate, and the `--compare-servers` disagreements.
 #[derive(Debug, Default, Clone)]
-pub struct LiveSummary {
-    pub stats: Stats,
-    pub compared: bool,
+pub(crate) struct LiveSummary {
+    pub(crate) stats: Stats,
+    pub(crate) compared: bool,
     /// The names (or reverse names) whose servers disagree, sorted.
-    pub disagreements: Vec<String>,
+    pub(crate) disagreements: Vec<String>,
 }
 
 impl LiveSummary {
-    pub fn new(stats: &Stats, disagreements: &FxHashMap<String, String>, compared: bool) -> LiveSummary {
+    pub(crate) fn new(stats: &Stats, disagreements: &FxHashMap<String, String>, compared: bool) -> LiveSummary {
         let mut names: Vec<String> = disagreements.keys().cloned().collect();
         names.sort_unstable();
         LiveSummary { stats: stats.clone(), compared, disagreements: names }
@@ -97,7 +97,7 @@ impl LiveSummary {
 
 impl Summary {
     /// Starts the summary with what was read; findings are counted with [`Summary::add`].
-    pub fn new(leases: &[Lease], as_of: DateTime<Utc>) -> Summary {
+    pub(crate) fn new(leases: &[Lease], as_of: DateTime<Utc>) -> Summary {
         let mut s = Summary { as_of: Some(as_of), leases_read: leases.len(), ..Summary::default() };
         for l in leases.iter().filter(|l| !l.is_audited(as_of)) {
             let why = if l.state.is_held() { "expired" } else { l.state.as_str() };
@@ -106,7 +106,7 @@ impl Summary {
         s
     }
 
-    pub fn add(&mut self, f: &Finding<'_>) {
+    pub(crate) fn add(&mut self, f: &Finding<'_>) {
         self.audited += 1;
         *self.by_status.entry(f.status).or_default() += 1;
         if let Some(a) = &f.age {
@@ -115,7 +115,7 @@ impl Summary {
     }
 
     /// The text for stderr.
-    pub fn render(&self, problems: &Problems) -> String {
+    pub(crate) fn render(&self, problems: &Problems) -> String {
         let mut o = String::new();
         let as_of = self.as_of.map(rfc3339).unwrap_or_default();
         let _ = writeln!(o, "ddns-audit: {} leases audited as of {as_of} ({} read", self.audited, self.leases_read);

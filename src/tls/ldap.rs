@@ -19,18 +19,18 @@ use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureSc
 
 /// What the server's certificate was, kept when the verification fails, for the error message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Presented {
+pub(crate) struct Presented {
     /// `subject '...', issuer '...'`.
-    pub summary: String,
+    pub(crate) summary: String,
     /// The names it is valid for under LDAP's rule (DNS SANs, else its CN; address SANs), in
     /// words: `dc1.corp or 10.77.0.2`.
-    pub valid_for: String,
+    pub(crate) valid_for: String,
 }
 
 /// The WebPKI verifier with LDAP's Common Name rule, remembering what the server presented
 /// when it fails (`capture`, for the error message).
 #[derive(Debug)]
-pub struct LdapVerifier {
+pub(crate) struct LdapVerifier {
     inner: Arc<WebPkiServerVerifier>,
     roots: Arc<RootCertStore>,
     algorithms: WebPkiSupportedAlgorithms,
@@ -39,7 +39,7 @@ pub struct LdapVerifier {
 }
 
 impl LdapVerifier {
-    pub fn new(
+    pub(crate) fn new(
         roots: Arc<RootCertStore>,
         provider: &Arc<rustls::crypto::CryptoProvider>,
         capture: Arc<Mutex<Option<Presented>>>,
@@ -99,7 +99,7 @@ impl ServerCertVerifier for LdapVerifier {
 /// counts when there is no DNS SAN): that sentence names what the certificate is valid for
 /// under that rule, not webpki's SAN-only list. The certificate the DC presented (subject,
 /// issuer) follows, when the verifier saw one.
-pub fn describe(e: &rustls::Error, server_name: &str, presented: Option<Presented>) -> String {
+pub(crate) fn describe(e: &rustls::Error, server_name: &str, presented: Option<Presented>) -> String {
     let name_error = matches!(e, rustls::Error::InvalidCertificate(CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }));
     let mut reason = match (&presented, name_error) {
         (Some(p), true) => {
@@ -122,7 +122,7 @@ pub fn describe(e: &rustls::Error, server_name: &str, presented: Option<Presente
 /// Subject and issuer of a certificate, and the names it is valid for by LDAP's rule
 /// (this module's): its `dNSName` SANs, or, when it has none, its most specific Common
 /// Name; then its `iPAddress` SANs. For messages.
-pub fn describe_cert(der: &CertificateDer<'_>) -> Presented {
+pub(crate) fn describe_cert(der: &CertificateDer<'_>) -> Presented {
     use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
     let Ok((_, cert)) = X509Certificate::from_der(der.as_ref()) else {
         return Presented { summary: "a certificate that does not parse".into(), valid_for: "no name this tool can read (the certificate does not parse)".into() };
@@ -159,7 +159,7 @@ pub fn describe_cert(der: &CertificateDer<'_>) -> Presented {
 /// RFC 4513 section 3.1.3: only when it has no `dNSName` subjectAltName, and then by the most
 /// specific (last) CN. A certificate that does not parse, or whose extensions do not, never
 /// matches (fail closed).
-pub fn cn_identifies(der: &[u8], server_name: &str) -> bool {
+pub(crate) fn cn_identifies(der: &[u8], server_name: &str) -> bool {
     use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
     let Ok((_, cert)) = X509Certificate::from_der(der) else { return false };
     match cert.subject_alternative_name() {
@@ -175,7 +175,7 @@ pub fn cn_identifies(der: &[u8], server_name: &str) -> bool {
 /// RFC 4513 section 3.1.3.1 matching of a presented DNS name against the server's: ASCII
 /// case-insensitive, one trailing dot ignored; `*` only as the whole leftmost label, standing
 /// for exactly one label, and (as webpki requires of SANs) followed by at least two labels.
-pub fn dns_name_matches(presented: &str, reference: &str) -> bool {
+pub(crate) fn dns_name_matches(presented: &str, reference: &str) -> bool {
     let (Some(p), Some(r)) = (labels(presented, true), labels(reference, false)) else { return false };
     match p.split_first() {
         Some((first, rest)) if first == "*" => rest.len() >= 2 && r.len() == p.len() && r.get(1..).is_some_and(|tail| tail == rest),

@@ -2,7 +2,7 @@
 //! roots plus the certificates of `--ca-file`. There is no way to turn verification off.
 //! LDAP's own name rule (the CN of a certificate without DNS name) is in [`ldap`].
 
-pub mod ldap;
+pub(crate) mod ldap;
 
 use std::path::Path;
 
@@ -10,13 +10,13 @@ use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
 /// The system's trusted roots (certificates the platform store cannot give are skipped).
-pub fn system_roots() -> Vec<CertificateDer<'static>> {
+pub(crate) fn system_roots() -> Vec<CertificateDer<'static>> {
     rustls_native_certs::load_native_certs().certs
 }
 
 /// The certificates of a PEM CA file (`--ca-file`). The error is the reason, for the caller's
 /// error naming the file.
-pub fn ca_file_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
+pub(crate) fn ca_file_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let certs = CertificateDer::pem_slice_iter(&bytes)
         .collect::<Result<Vec<_>, _>>()
@@ -30,7 +30,7 @@ pub fn ca_file_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>,
 /// A TLS failure in a sentence for an administrator, instead of rustls's and webpki's
 /// identifiers (`UnknownIssuer`, `CaUsedAsEndEntity`...); each says what fixes it, and
 /// `--ca-file` only where a CA file is the fix. Used by the Kea and LDAP clients.
-pub fn describe(e: &rustls::Error) -> String {
+pub(crate) fn describe(e: &rustls::Error) -> String {
     use rustls::CertificateError as C;
     let date = |t: rustls::pki_types::UnixTime| {
         i64::try_from(t.as_secs())

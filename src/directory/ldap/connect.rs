@@ -12,7 +12,7 @@ use super::{Auth, CONNECT_TIMEOUT, LdapConfig, LdapError, OPERATION_TIMEOUT, RC_
 use crate::tls::ldap::{LdapVerifier, Presented, describe_cert};
 
 /// A bound connection to a domain controller, with what its RootDSE said.
-pub struct AdClient {
+pub(crate) struct AdClient {
     pub(super) ldap: Ldap,
     pub(super) addr: String,
     pub(super) source: Arc<str>,
@@ -24,7 +24,7 @@ pub struct AdClient {
 
 impl AdClient {
     /// Opens the TLS connection, binds and reads the RootDSE.
-    pub async fn connect(config: &LdapConfig) -> Result<AdClient, LdapError> {
+    pub(crate) async fn connect(config: &LdapConfig) -> Result<AdClient, LdapError> {
         let addr = config.addr();
         let capture = Arc::new(Mutex::new(None));
         let tls = tls_config(config.ca_file.as_deref(), Arc::clone(&capture))?;
@@ -81,7 +81,7 @@ impl AdClient {
     }
 
     /// Unbinds; errors here change nothing.
-    pub async fn close(mut self) {
+    pub(crate) async fn close(mut self) {
         let _ = self.ldap.unbind().await;
     }
 }
@@ -143,7 +143,7 @@ fn tls_error(e: &rustls::Error, addr: &str, server_name: &str, presented: Option
 /// strictly (no way to turn verification off), the name by LDAP's rule (SAN, or the CN of a
 /// certificate without DNS SAN: [`crate::tls::ldap`]). On a failed verification, `capture`
 /// receives the presented certificate's subject and issuer for the error message.
-pub fn tls_config(ca_file: Option<&Path>, capture: Arc<Mutex<Option<Presented>>>) -> Result<Arc<ClientConfig>, LdapError> {
+pub(crate) fn tls_config(ca_file: Option<&Path>, capture: Arc<Mutex<Option<Presented>>>) -> Result<Arc<ClientConfig>, LdapError> {
     let mut roots = RootCertStore::empty();
     for cert in crate::tls::system_roots() {
         let _ = roots.add(cert);
@@ -170,7 +170,7 @@ pub fn tls_config(ca_file: Option<&Path>, capture: Arc<Mutex<Option<Presented>>>
 #[cfg(test)]
 mod tests {
     use super::super::tests::{pw, settings};
-    use super::super::{LdapSettings};
+    use super::super::LdapSettings;
     use super::*;
     use rustls::pki_types::CertificateDer;
 
@@ -219,7 +219,7 @@ mod tests {
     }
 
     /// A certificate signed by a throwaway CA "Lab CA": subject CN(s), these SANs.
-    fn cert(cns: &[&str], sans: Vec<rcgen::SanType>) -> rustls::pki_types::CertificateDer<'static> {
+    fn cert(cns: &[&str], sans: Vec<rcgen::SanType>) -> CertificateDer<'static> {
         crate::tls::ldap::tests::server(&crate::tls::ldap::tests::ca("Lab CA"), cns, sans, false)
     }
 

@@ -19,8 +19,7 @@ mod connect;
 mod search;
 mod zones;
 
-pub use connect::{AdClient, tls_config};
-pub use search::{Entry, computer_from_entry, dns_containers, domain_of_dn, parse_entry};
+pub(crate) use connect::AdClient;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -31,18 +30,18 @@ use crate::input::Problems;
 use crate::secret::{Secret, SecretError};
 
 /// AD's default MaxPageSize.
-pub const PAGE_SIZE: i32 = 1000;
+pub(crate) const PAGE_SIZE: i32 = 1000;
 /// TCP connect plus TLS handshake (and StartTLS).
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 /// One LDAP operation or one page of a search (AD's MaxQueryDuration is 120 s).
-pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(120);
+pub(crate) const OPERATION_TIMEOUT: Duration = Duration::from_secs(120);
 /// The environment variable that may hold the bind password.
-pub const PASSWORD_ENV: &str = "DDNS_AUDIT_LDAP_PASSWORD";
+pub(crate) const PASSWORD_ENV: &str = "DDNS_AUDIT_LDAP_PASSWORD";
 
 /// The computers search filter, from `queries/ldap/computers.filter`.
-pub const COMPUTERS_FILTER: &str = include_str!("../../../queries/ldap/computers.filter");
+pub(crate) const COMPUTERS_FILTER: &str = include_str!("../../../queries/ldap/computers.filter");
 /// The attributes read from computer objects, one per line, from `queries/ldap/computers.attributes`.
-pub const COMPUTERS_ATTRIBUTES: &str = include_str!("../../../queries/ldap/computers.attributes");
+pub(crate) const COMPUTERS_ATTRIBUTES: &str = include_str!("../../../queries/ldap/computers.attributes");
 
 /// LDAP result codes the messages distinguish (RFC 4511).
 const RC_NO_SUCH_OBJECT: u32 = 32;
@@ -94,19 +93,19 @@ pub enum LdapError {
 /// The live AD source as given (`--ldap-url` and its companions); [`LdapConfig::from_settings`]
 /// validates it.
 #[derive(Debug, Clone)]
-pub struct LdapSettings {
-    pub url: String,
-    pub base_dn: Option<String>,
-    pub bind_dn: Option<String>,
-    pub password_file: Option<PathBuf>,
-    pub kerberos: bool,
-    pub ca_file: Option<PathBuf>,
-    pub server_name: Option<String>,
+pub(crate) struct LdapSettings {
+    pub(crate) url: String,
+    pub(crate) base_dn: Option<String>,
+    pub(crate) bind_dn: Option<String>,
+    pub(crate) password_file: Option<PathBuf>,
+    pub(crate) kerberos: bool,
+    pub(crate) ca_file: Option<PathBuf>,
+    pub(crate) server_name: Option<String>,
 }
 
 /// How to bind.
 #[derive(Debug, Clone)]
-pub enum Auth {
+pub(crate) enum Auth {
     Simple { bind_dn: String, password: Secret },
     /// SASL GSSAPI with the caller's ticket cache.
     Kerberos,
@@ -114,20 +113,20 @@ pub enum Auth {
 
 /// A validated LDAP source: where, how to trust it, how to bind.
 #[derive(Debug, Clone)]
-pub struct LdapConfig {
-    pub scheme: Scheme,
+pub(crate) struct LdapConfig {
+    pub(crate) scheme: Scheme,
     /// The host to connect to, from the URL.
-    pub host: String,
-    pub port: u16,
+    pub(crate) host: String,
+    pub(crate) port: u16,
     /// The DC's name for TLS verification and the Kerberos SPN: `--ldap-server-name`, else the URL's host.
-    pub server_name: String,
-    pub base_dn: Option<String>,
-    pub auth: Auth,
-    pub ca_file: Option<PathBuf>,
+    pub(crate) server_name: String,
+    pub(crate) base_dn: Option<String>,
+    pub(crate) auth: Auth,
+    pub(crate) ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scheme {
+pub(crate) enum Scheme {
     /// `ldaps://`, TLS from the first byte (port 636).
     Ldaps,
     /// `ldap://` upgraded with StartTLS before anything else (port 389).
@@ -139,7 +138,7 @@ impl LdapConfig {
     /// line, else `DDNS_AUDIT_LDAP_PASSWORD`: [`crate::secret::read`]); it is called only for a
     /// simple bind, after the URL and the choice of bind are found valid, so that a Kerberos
     /// bind reads no password and a wrong URL is said first.
-    pub fn from_settings(s: &LdapSettings, password: impl FnOnce() -> Result<Option<Secret>, SecretError>) -> Result<LdapConfig, LdapError> {
+    pub(crate) fn from_settings(s: &LdapSettings, password: impl FnOnce() -> Result<Option<Secret>, SecretError>) -> Result<LdapConfig, LdapError> {
         let bad = |reason: &str| LdapError::BadUrl { url: crate::input::redact_url(&s.url), reason: reason.to_string() };
         // Without `://`, `user:secret@host` parses as scheme `user`: say what is expected
         // instead of naming a "scheme" that is really the start of the credentials.
@@ -202,12 +201,12 @@ impl LdapConfig {
     }
 
     /// `host:port` for messages.
-    pub fn addr(&self) -> String {
+    pub(crate) fn addr(&self) -> String {
         if self.host.contains(':') { format!("[{}]:{}", self.host, self.port) } else { format!("{}:{}", self.host, self.port) }
     }
 
     /// The URL as the `source` of every record read (no credentials).
-    pub fn source(&self) -> String {
+    pub(crate) fn source(&self) -> String {
         let scheme = match self.scheme {
             Scheme::Ldaps => "ldaps",
             Scheme::StartTls => "ldap",
@@ -218,17 +217,17 @@ impl LdapConfig {
 
 /// What the live directory gave.
 #[derive(Debug, Default)]
-pub struct AdData {
-    pub computers: Vec<Computer>,
-    pub dns: DnsData,
-    pub problems: Problems,
+pub(crate) struct AdData {
+    pub(crate) computers: Vec<Computer>,
+    pub(crate) dns: DnsData,
+    pub(crate) problems: Problems,
     /// The AD domain's DNS name (from `defaultNamingContext`), the default `--domain`.
-    pub domain: Option<String>,
+    pub(crate) domain: Option<String>,
 }
 
 /// The boundary the run calls: computers and DNS data from a directory.
 #[allow(async_fn_in_trait)]
-pub trait DirectorySource {
+pub(crate) trait DirectorySource {
     /// The AD domain's DNS name, if known.
     fn domain(&self) -> Option<String>;
     /// Appends every computer object to `out`.
@@ -239,7 +238,7 @@ pub trait DirectorySource {
 
 /// Connects, binds, reads everything, unbinds. Runs its own single-threaded runtime so that
 /// the rest of the program stays synchronous.
-pub fn read_ad(config: &LdapConfig) -> Result<AdData, LdapError> {
+pub(crate) fn read_ad(config: &LdapConfig) -> Result<AdData, LdapError> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(LdapError::Runtime)?;
     rt.block_on(async {
         let mut client = AdClient::connect(config).await?;

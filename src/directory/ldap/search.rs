@@ -100,21 +100,21 @@ impl DirectorySource for AdClient {
 /// One search result entry: DN and attributes (names lowercase, options such as `;binary`
 /// removed), every value as raw bytes.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Entry {
-    pub dn: String,
-    pub attrs: HashMap<String, Vec<Vec<u8>>>,
+pub(crate) struct Entry {
+    pub(crate) dn: String,
+    pub(crate) attrs: HashMap<String, Vec<Vec<u8>>>,
 }
 
 impl Entry {
     /// The first value of `attr` (lowercase name) as text, if any.
-    pub fn first_str(&self, attr: &str) -> Option<String> {
+    pub(crate) fn first_str(&self, attr: &str) -> Option<String> {
         self.attrs.get(attr)?.first().map(|v| String::from_utf8_lossy(v).trim().to_string())
     }
 }
 
 /// Parses a SearchResultEntry without panicking (ldap3's `SearchEntry::construct` panics on
 /// malformed input and splits values by UTF-8 validity). `None` when malformed.
-pub fn parse_entry(re: ResultEntry) -> Option<Entry> {
+pub(crate) fn parse_entry(re: ResultEntry) -> Option<Entry> {
     let mut parts = re.0.match_id(4)?.expect_constructed()?.into_iter();
     let dn = String::from_utf8(parts.next()?.expect_primitive()?).ok()?;
     let mut attrs: HashMap<String, Vec<Vec<u8>>> = HashMap::new();
@@ -129,7 +129,7 @@ pub fn parse_entry(re: ResultEntry) -> Option<Entry> {
 }
 
 /// A computer object as [`Computer`]; `None` without a usable name.
-pub fn computer_from_entry(e: &Entry, source: &Arc<str>) -> Option<Computer> {
+pub(crate) fn computer_from_entry(e: &Entry, source: &Arc<str>) -> Option<Computer> {
     let name = e
         .first_str("cn")
         .filter(|n| !n.is_empty())
@@ -148,7 +148,7 @@ pub fn computer_from_entry(e: &Entry, source: &Arc<str>) -> Option<Computer> {
 }
 
 /// `DC=corp,DC=example,DC=test` → `corp.example.test` (the `DC=` components, in order).
-pub fn domain_of_dn(dn: &str) -> Option<String> {
+pub(crate) fn domain_of_dn(dn: &str) -> Option<String> {
     let labels: Vec<String> = dn
         .split(',')
         .filter_map(|rdn| {
@@ -161,7 +161,7 @@ pub fn domain_of_dn(dn: &str) -> Option<String> {
 
 /// The `CN=MicrosoftDNS` containers of the domain and forest DNS application partitions (as
 /// the RootDSE lists them, else by their usual names) and the legacy one in the domain NC.
-pub fn dns_containers(default_nc: &str, root_nc: &str, naming_contexts: &[String]) -> Vec<String> {
+pub(crate) fn dns_containers(default_nc: &str, root_nc: &str, naming_contexts: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let has_prefix = |nc: &str, p: &str| nc.len() > p.len() && nc.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
     let mut seen_domain = false;

@@ -23,18 +23,18 @@ use crate::dns::answers::{Answer, Failure};
 
 /// The most queries the engine keeps in flight: far below the 65,536 query IDs per server,
 /// so that a random free ID is found at once.
-pub const MAX_IN_FLIGHT: usize = 16_384;
+pub(crate) const MAX_IN_FLIGHT: usize = 16_384;
 
 /// The real resolver (see the module doc).
 #[derive(Debug, Clone)]
-pub struct Engine {
-    pub pacing: Pacing,
+pub(crate) struct Engine {
+    pub(crate) pacing: Pacing,
     /// Show an indicatif progress bar (only when stderr is a terminal).
-    pub progress: bool,
+    pub(crate) progress: bool,
 }
 
 impl Engine {
-    pub fn new(pacing: &Pacing) -> Engine {
+    pub(crate) fn new(pacing: &Pacing) -> Engine {
         Engine { pacing: pacing.clone(), progress: std::io::stderr().is_terminal() }
     }
 }
@@ -468,13 +468,19 @@ impl<'q> Run<'q> {
         if s.attempt < self.pacing.retries {
             s.attempt += 1;
             s.generation = s.generation.wrapping_add(1);
-            self.stats.retries += 1;
-            if !s.queued {
-                s.queued = true;
-                self.ready.push_back(slot);
-            }
+            self.retry(slot);
         } else {
             self.next_server(slot, failure);
+        }
+    }
+
+    /// Counts a retry and puts the job back in the send queue (once).
+    fn retry(&mut self, slot: u32) {
+        self.stats.retries += 1;
+        let s = &mut self.slots[slot as usize];
+        if !s.queued {
+            s.queued = true;
+            self.ready.push_back(slot);
         }
     }
 
@@ -487,11 +493,7 @@ impl<'q> Run<'q> {
         if (s.server_pos as usize) + 1 < range.len() {
             s.server_pos += 1;
             s.attempt = 0;
-            self.stats.retries += 1;
-            if !s.queued {
-                s.queued = true;
-                self.ready.push_back(slot);
-            }
+            self.retry(slot);
         } else {
             let f = s.last_failure.take().unwrap_or(Failure::Timeout);
             self.complete(slot, Answer::Failed(f));

@@ -11,8 +11,8 @@ use crate::dns::answers::{Answer, Failure};
 /// Answers per server from a table: a question missing from a server's table
 /// is NXDOMAIN there. Failover and compare behave as the engine's.
 #[derive(Debug, Default)]
-pub struct Fixture {
-    pub servers: Vec<FxHashMap<Question, Answer>>,
+pub(crate) struct Fixture {
+    pub(crate) servers: Vec<FxHashMap<Question, Answer>>,
 }
 
 impl Resolve for Fixture {

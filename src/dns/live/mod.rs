@@ -25,10 +25,10 @@ use std::time::Duration;
 use hickory_proto::rr::RecordType;
 use rustc_hash::FxHashMap;
 
-pub use engine::{Engine, MAX_IN_FLIGHT};
+pub(crate) use engine::Engine;
 #[cfg(test)]
-pub use fixture::Fixture;
-pub use stats::Stats;
+pub(crate) use fixture::Fixture;
+pub(crate) use stats::Stats;
 
 use super::answers::{Answer, Failure, LiveAnswers};
 use super::{DnsName, RecordData};
@@ -51,24 +51,24 @@ pub enum LiveError {
 /// settings, validated there (each at least 1, the timeout above zero). The defaults, written
 /// once here, are what the help and the code both use; they are polite to a domain controller.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Pacing {
+pub(crate) struct Pacing {
     /// Queries in flight at once, over all servers (clamped to [`MAX_IN_FLIGHT`]).
-    pub concurrency: usize,
+    pub(crate) concurrency: usize,
     /// Queries per second, at most, over all servers (retries and TCP included).
-    pub qps: u32,
+    pub(crate) qps: u32,
     /// How long to wait for one answer.
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// How many times a query is re-sent to the same server after a timeout before the next
     /// server is tried.
-    pub retries: u32,
+    pub(crate) retries: u32,
 }
 
 impl Pacing {
-    pub const DEFAULT_CONCURRENCY: usize = 32;
-    pub const DEFAULT_QPS: u32 = 500;
+    pub(crate) const DEFAULT_CONCURRENCY: usize = 32;
+    pub(crate) const DEFAULT_QPS: u32 = 500;
     /// Whole seconds (the help writes it in seconds).
-    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
-    pub const DEFAULT_RETRIES: u32 = 2;
+    pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
+    pub(crate) const DEFAULT_RETRIES: u32 = 2;
 }
 
 impl Default for Pacing {
@@ -84,14 +84,14 @@ impl Default for Pacing {
 
 /// One question: a name DNS can carry and a type (A, AAAA, PTR).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Question {
-    pub name: DnsName,
-    pub rtype: RecordType,
+pub(crate) struct Question {
+    pub(crate) name: DnsName,
+    pub(crate) rtype: RecordType,
 }
 
 /// Which servers answer a question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Each question goes to the first server; to the next one only when it fails there.
     Failover,
     /// Each question goes to every server (`--compare-servers`); no failover.
@@ -101,13 +101,13 @@ pub enum Mode {
 /// What a resolver gives back: one answer per job. A job is a question in [`Mode::Failover`]
 /// (`answers[q]`), a (question, server) pair in [`Mode::Compare`] (`answers[q * servers + s]`).
 #[derive(Debug, Default)]
-pub struct Resolved {
-    pub answers: Vec<Answer>,
-    pub stats: Stats,
+pub(crate) struct Resolved {
+    pub(crate) answers: Vec<Answer>,
+    pub(crate) stats: Stats,
 }
 
 /// The boundary: anything that answers questions.
-pub trait Resolve {
+pub(crate) trait Resolve {
     /// Answers `questions` from `servers` in `mode` (see [`Resolved`] for the layout).
     fn resolve(&self, questions: &[Question], servers: &[SocketAddr], mode: Mode) -> Result<Resolved, LiveError>;
 }
@@ -117,7 +117,7 @@ pub trait Resolve {
 /// (records, NXDOMAIN, NODATA), in `--dns-server` order, and every difference between the
 /// servers' definitive answers in `disagreements`. Failures are not disagreements (they are
 /// counted as errors).
-pub fn resolve_all(
+pub(crate) fn resolve_all(
     resolver: &dyn Resolve,
     names: &[DnsName],
     ips: &[IpAddr],

@@ -9,39 +9,39 @@ use crate::dns::answers::{Answer, Failure};
 
 /// Counters of one live run, for the summary.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Stats {
+pub(crate) struct Stats {
     /// Questions asked (per server in compare mode).
-    pub questions: u64,
+    pub(crate) questions: u64,
     /// UDP datagrams sent, first tries and retries.
-    pub sent: u64,
+    pub(crate) sent: u64,
     /// Valid responses received (UDP and TCP), whatever their RCODE.
-    pub responses: u64,
+    pub(crate) responses: u64,
     /// Queries re-sent after a timeout, or sent to the next server after a failure.
-    pub retries: u64,
+    pub(crate) retries: u64,
     /// Attempts that got no answer in time.
-    pub timeouts: u64,
+    pub(crate) timeouts: u64,
     /// Truncated UDP answers asked again over TCP.
-    pub tcp_fallbacks: u64,
+    pub(crate) tcp_fallbacks: u64,
     /// Responses dropped: from an unexpected source, an unknown ID, a question that does not
     /// match, or not parseable.
-    pub dropped: u64,
+    pub(crate) dropped: u64,
     /// Final outcomes.
-    pub records: u64,
-    pub nxdomain: u64,
-    pub nodata: u64,
+    pub(crate) records: u64,
+    pub(crate) nxdomain: u64,
+    pub(crate) nodata: u64,
     /// Final failures by kind (`timeout`, `SERVFAIL`, ...).
-    pub failures: FxHashMap<String, u64>,
+    pub(crate) failures: FxHashMap<String, u64>,
     /// Wall time of the resolution phase.
-    pub elapsed: Duration,
+    pub(crate) elapsed: Duration,
 }
 
 impl Stats {
-    pub fn failed(&self) -> u64 {
+    pub(crate) fn failed(&self) -> u64 {
         self.failures.values().sum()
     }
 
     /// Responses per second over the resolution phase.
-    pub fn rate(&self) -> f64 {
+    pub(crate) fn rate(&self) -> f64 {
         let s = self.elapsed.as_secs_f64();
         if s > 0.0 { self.responses as f64 / s } else { 0.0 }
     }

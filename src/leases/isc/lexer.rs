@@ -199,10 +199,7 @@ pub(super) fn unescape(raw: &str) -> Cow<'_, str> {
             other => out.push(other),
         }
     }
-    match String::from_utf8(out) {
-        Ok(s) => Cow::Owned(s),
-        Err(e) => Cow::Owned(e.as_bytes().iter().map(|&b| b as char).collect()),
-    }
+    Cow::Owned(crate::input::utf8_or_latin1(out))
 }
 
 #[cfg(test)]

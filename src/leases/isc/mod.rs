@@ -39,7 +39,7 @@ use self::lexer::{Lexer, Tok, string, word};
 use super::{Lease, LeaseState};
 use crate::input::{Problems, SkipReason};
 
-pub fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
+pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let start_len = out.len();
     let mut p = Parser { lx: Lexer::new(text), stmt: Vec::with_capacity(16), stmt_line: 1, end_line: 1, restart: None, source, out, problems };
