@@ -68,18 +68,37 @@ pub(crate) fn invalid_name(name: &str) -> Option<&'static str> {
     if name.len() > 253 {
         return Some("longer than 253 characters");
     }
-    for label in name.split('.') {
-        if label.is_empty() {
-            return Some("an empty label");
+    // One pass over the bytes (it runs several times per lease on a million-lease site); the
+    // reasons keep their order: labels first, then control characters, then other ASCII.
+    let (mut label, mut control, mut other_ascii, mut non_ascii) = (0usize, false, false, false);
+    for &b in name.as_bytes() {
+        if b == b'.' {
+            if label == 0 {
+                return Some("an empty label");
+            }
+            label = 0;
+            continue;
         }
-        if label.len() > 63 {
+        label += 1;
+        if label > 63 {
             return Some("a label longer than 63 octets");
         }
+        if !b.is_ascii() {
+            non_ascii = true;
+        } else if b.is_ascii_control() {
+            control = true;
+        } else if !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            other_ascii = true;
+        }
     }
-    if name.chars().any(|c| c.is_control()) {
+    if label == 0 {
+        return Some("an empty label");
+    }
+    // C1 controls (U+0080..U+009F) are non-ASCII: only then are the characters decoded.
+    if control || (non_ascii && name.chars().any(char::is_control)) {
         return Some("a control character");
     }
-    if !name.bytes().all(|b| !b.is_ascii() || b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
+    if other_ascii {
         return Some("ASCII characters other than letters, digits, hyphens and underscores");
     }
     None
