@@ -413,3 +413,25 @@ fn secrets_are_not_echoed_in_errors() {
     assert_eq!(r.code, 2);
     assert!(!r.stderr.contains("ter2"), "{}", r.stderr);
 }
+
+/// A password file given as an input by mistake: whatever reader is forced on it, nothing it
+/// prints quotes the secret (issue #8, secrets echoed after an operator mistake).
+#[test]
+fn a_secret_file_given_as_input_is_never_echoed() {
+    let d = scratch();
+    for secret in ["hunter2", "hunter2 s3cret", "hunter2;", "hunter2 {"] {
+        let pw = write(d.path(), "pw.txt", &format!("{secret}\n"));
+        let mut runs: Vec<Vec<&str>> = ["windows-csv", "windows-xml", "dhcpd", "kea-csv", "dnsmasq"]
+            .iter()
+            .map(|f| vec!["audit", "--leases", pw.as_str(), "--leases-format", *f, "--output", "-"])
+            .collect();
+        runs.push(vec!["audit", "--leases", pw.as_str(), "--output", "-"]);
+        runs.push(vec!["audit", "--leases", pw.as_str(), "--leases-format", "dnsmasq", "--computers", pw.as_str(), "--output", "-"]);
+        runs.push(vec!["audit", "--leases", pw.as_str(), "--leases-format", "dnsmasq", "--dns-records", pw.as_str(), "--output", "-"]);
+        runs.push(vec!["audit", "--config", pw.as_str()]);
+        for args in runs {
+            let r = ddns_audit(&args, d.path());
+            assert!(!r.stderr.contains("hunter2") && !r.stdout.contains("hunter2"), "{args:?} {secret:?}:\n{}{}", r.stdout, r.stderr);
+        }
+    }
+}

@@ -42,11 +42,11 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problem
             continue;
         }
         if n < 4 {
-            problems.push(source, line_no, SkipReason::Truncated, format!("expected 5 fields, found {n}: '{}'", line.trim()));
+            problems.push(source, line_no, SkipReason::Truncated, format!("expected 5 fields, found {n}"));
             continue;
         }
         if n > 5 {
-            problems.push(source, line_no, SkipReason::Malformed, format!("expected 5 fields, found {n}: '{}'", line.trim()));
+            problems.push(source, line_no, SkipReason::Malformed, format!("expected 5 fields, found {n}"));
             continue;
         }
         let [expiry, hw_or_iaid, addr, name, ..] = fields;

@@ -114,6 +114,12 @@ impl Fields {
     }
 }
 
+/// The top-level words of dhcpd.leases (ISC dhcpd's and dhclient's), named in problem details.
+const KEYWORDS: &[&str] = &[
+    "lease", "host", "ia-na", "ia-ta", "ia-pd", "failover", "server-duid", "authoring-byte-order", "lease-id-format",
+    "class", "subclass", "group", "option", "deleted", "dynamic", "interface", "shared-network", "subnet", "pool",
+];
+
 impl<'a> Parser<'a, '_> {
     /// Reads one statement into `stmt`.
     fn read(&mut self) -> End {
@@ -156,17 +162,20 @@ impl<'a> Parser<'a, '_> {
         loop {
             let line = self.stmt_line;
             let kw = word(self.stmt.first());
+            // Named in messages only when it is dhcpd.leases's own word: a file given by mistake
+            // (a password file) must not have its text printed.
+            let shown = if KEYWORDS.contains(&kw) { format!("'{kw}'") } else { "an unknown".to_string() };
             let body = match end {
                 End::Eof => {
                     if !self.stmt.is_empty() {
-                        self.problem(line, SkipReason::Truncated, format!("'{kw}' statement cut off at end of file"));
+                        self.problem(line, SkipReason::Truncated, format!("{shown} statement cut off at end of file"));
                     }
                     return;
                 }
                 End::Semi => {
                     match kw {
                         "" | "server-duid" | "authoring-byte-order" | "lease-id-format" => {}
-                        _ => self.problem(line, SkipReason::UnusedType, format!("top-level '{kw}' statement is not a lease")),
+                        _ => self.problem(line, SkipReason::UnusedType, format!("top-level {shown} statement is not a lease")),
                     }
                     Body::Closed
                 }
@@ -185,7 +194,7 @@ impl<'a> Parser<'a, '_> {
                             Some(Tok::Word(w)) | Some(Tok::Str(w)) => *w,
                             _ => "",
                         };
-                        let detail = format!("{what} '{kw} {name}' is not a lease");
+                        let detail = if KEYWORDS.contains(&kw) { format!("{what} '{kw} {name}' is not a lease") } else { "an unknown block is not a lease".to_string() };
                         let body = self.skip_block();
                         if body != Body::Eof {
                             self.problem(line, SkipReason::UnusedType, detail);
@@ -197,11 +206,11 @@ impl<'a> Parser<'a, '_> {
             match body {
                 Body::Closed => end = self.read(),
                 Body::Eof => {
-                    self.problem(line, SkipReason::Truncated, format!("'{kw}' block cut off at end of file"));
+                    self.problem(line, SkipReason::Truncated, format!("{shown} block cut off at end of file"));
                     return;
                 }
                 Body::Interrupted => {
-                    self.problem(line, SkipReason::Truncated, format!("'{kw}' block cut off by the block on line {}", self.stmt_line));
+                    self.problem(line, SkipReason::Truncated, format!("{shown} block cut off by the block on line {}", self.stmt_line));
                     // The statement that interrupted it is already read: handle it next.
                     end = End::Open;
                 }
