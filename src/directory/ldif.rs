@@ -102,10 +102,8 @@ impl Attr<'_> {
         match self.raw() {
             Value::Text(t) => Ok(Cow::Borrowed(t)),
             Value::Base64(b) => match STANDARD.decode(b) {
-                Ok(bytes) => Ok(Cow::Owned(match String::from_utf8(bytes) {
-                    Ok(s) => s,
-                    Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-                })),
+                // The readers' one rule for bytes that are not UTF-8 (input::utf8_or_latin1).
+                Ok(bytes) => Ok(Cow::Owned(input::utf8_or_latin1(bytes))),
                 Err(e) => Err((
                     SkipReason::Malformed,
                     format!("{} (line {}) is not valid base64: {e}", self.name(), self.line),
@@ -244,7 +242,7 @@ fn first_rdn_value(dn: &str) -> Option<String> {
             _ => bytes.push(b),
         }
     }
-    let v = String::from_utf8_lossy(&bytes).trim().to_string();
+    let v = input::utf8_or_latin1(bytes).trim().to_string();
     (!v.is_empty()).then_some(v)
 }
 
@@ -282,7 +280,7 @@ mod tests {
                 ("PC1", Some("pc1.corp.example.test"), Some(true), utc("2022-06-18T04:26:40Z"), Some("Windows 11 Enterprise"), 24),
                 ("LAPTOP-7", Some("laptop-7.corp.example.test"), Some(false), None, Some("Windows 10 Pro"), 34),
                 ("KÜCHE-PC", Some("kueche-pc.corp.example.test"), Some(true), None, Some("Windows 11 Pro"), 43),
-                ("NAS01", None, None, None, Some("Samba \u{fffd}dition"), 51),
+                ("NAS01", None, None, None, Some("Samba Édition"), 51),
             ]
         );
         assert_eq!(out[0].dn.as_deref(), Some("CN=DC1,OU=Domain Controllers,DC=corp,DC=example,DC=test"));
