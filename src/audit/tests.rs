@@ -24,6 +24,7 @@ fn settings() -> AuditSettings {
         refresh: TimeDelta::days(7),
         scavenging_interval: TimeDelta::days(7),
         assume_aging: false,
+        dhcp_accounts: Vec::new(),
     }
 }
 
@@ -37,6 +38,7 @@ fn lease(ip: &str, host: Option<&str>) -> Lease {
         duration: None,
         scope: Some("10.0.16.0".into()),
         dns_registration: None,
+            server: None,
         source: Arc::from("leases.csv"),
         line: 2,
     }
@@ -60,7 +62,7 @@ impl World {
 
     fn add(&mut self, name: &str, data: RecordData, ts: Option<&str>) {
         let zone = self.dns.covering_zone(name).expect("test record outside the zones");
-        self.dns.records.push(DnsRecord { name: name.into(), data, timestamp: ts.map(t), ttl: Some(1200), zone });
+        self.dns.records.push(DnsRecord { name: name.into(), data, timestamp: ts.map(t), ttl: Some(1200), zone, owner: None });
     }
 
     fn a(&mut self, name: &str, ip: &str, ts: Option<&str>) -> &mut World {
@@ -363,7 +365,7 @@ fn implausible_timestamps_give_an_unknown_age_not_a_crash() {
         let mut w = World::new();
         let t = DateTime::parse_from_rfc3339(ts).map(|t| t.with_timezone(&Utc)).ok();
         let t = t.or_else(|| crate::timefmt::from_dns_hours(2_283_864_263));
-        w.dns.records.push(DnsRecord { name: FQDN.into(), data: RecordData::Addr(IP.parse().unwrap()), timestamp: t, ttl: None, zone: 0 });
+        w.dns.records.push(DnsRecord { name: FQDN.into(), data: RecordData::Addr(IP.parse().unwrap()), timestamp: t, ttl: None, zone: 0, owner: None });
         w.ptr(IP, FQDN, None);
         let mut l = lease(IP, Some("pc1"));
         l.duration = Some(TimeDelta::MAX);
