@@ -125,6 +125,7 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     summary.computers_read = directory.computers.len();
     summary.zones_read = dns_data.zones.len();
     summary.dns_records_read = dns_data.records.len();
+    summary.zone_findings = dns_data.zone_findings(audit_settings.assume_aging);
 
     // Live DNS (`--dns-server`): the audit's de-duplicated questions, each asked once.
     let answers = if settings.dns_servers.is_empty() {

@@ -294,7 +294,10 @@ impl<'d> RecordIndex<'d> {
                 let o = &records[cur as usize];
                 if o.data == r.data {
                     duplicate = true;
-                    if newer(r, o, as_of) {
+                    // Of equal copies (a zone file and a records CSV of the same zone), the one
+                    // that knows its node's owner.
+                    let knows_owner = o.owner.is_none() && r.owner.is_some() && !newer(o, r, as_of);
+                    if newer(r, o, as_of) || knows_owner {
                         next[i as usize] = next[cur as usize];
                         if prev == END {
                             head.insert(r.name.as_str(), i);

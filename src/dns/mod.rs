@@ -93,6 +93,26 @@ pub struct DnsData {
     pub(crate) as_of: Option<DateTime<Utc>>,
 }
 
+/// A zone whose dynamic-update policy is a finding of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum ZoneFinding {
+    /// Anyone can take over its names.
+    Nonsecure,
+    /// Its dynamic records can never be refreshed, and aging scavenges them.
+    NoUpdatesWithAging,
+}
+
+impl std::fmt::Display for ZoneFinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ZoneFinding::Nonsecure => "accepts nonsecure dynamic updates: anyone on the network can take over its names; set it to Secure only",
+            ZoneFinding::NoUpdatesWithAging => {
+                "accepts no dynamic updates but ages its records: its dynamic records can never be refreshed, so scavenging deletes them all; allow secure dynamic updates or turn aging off"
+            }
+        })
+    }
+}
+
 /// What a zones listing says of one zone.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct ZoneSettings {
@@ -111,6 +131,29 @@ impl DnsData {
             zone.aging.no_refresh = s.aging.no_refresh.or(zone.aging.no_refresh);
             zone.aging.refresh = s.aging.refresh.or(zone.aging.refresh);
         }
+    }
+
+    /// The zones whose policy is a finding (README "Why, not only what"), once per zone,
+    /// sorted by name: `nonsecure`, and `none` with aging on (or `--assume-aging`).
+    pub(crate) fn zone_findings(&self, assume_aging: bool) -> Vec<(String, ZoneFinding)> {
+        let mut all: HashMap<&str, (Option<DynamicUpdates>, Option<bool>)> = HashMap::new();
+        for z in &self.zones {
+            all.insert(&z.name, (z.dynamic_updates, z.aging.enabled));
+        }
+        for (name, s) in &self.zone_settings {
+            let e = all.entry(name).or_default();
+            *e = (s.dynamic_updates.or(e.0), s.aging.enabled.or(e.1));
+        }
+        let mut findings: Vec<(String, ZoneFinding)> = all
+            .into_iter()
+            .filter_map(|(name, (policy, aging))| match policy? {
+                DynamicUpdates::Nonsecure => Some((name.to_string(), ZoneFinding::Nonsecure)),
+                DynamicUpdates::None if assume_aging || aging == Some(true) => Some((name.to_string(), ZoneFinding::NoUpdatesWithAging)),
+                _ => None,
+            })
+            .collect();
+        findings.sort();
+        findings
     }
 
     /// The dynamic-update policy of the most specific zone (read or listed) holding `name`.

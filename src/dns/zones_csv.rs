@@ -179,5 +179,18 @@ mod tests {
         assert_eq!(d.dynamic_updates("pc1.other.test"), Some(DynamicUpdates::None));
         assert!(!d.holds("pc1.other.test"));
         assert_eq!(d.dynamic_updates("pc1.elsewhere.test"), None);
+        // Findings once per zone: z.test is nonsecure; other.test takes no updates with aging on.
+        let f: Vec<String> = d.zone_findings(false).iter().map(|(z, f)| format!("zone {z} {f}")).collect();
+        assert_eq!(f, [
+            "zone other.test accepts no dynamic updates but ages its records: its dynamic records can never be refreshed, so scavenging deletes them all; allow secure dynamic updates or turn aging off",
+            "zone z.test accepts nonsecure dynamic updates: anyone on the network can take over its names; set it to Secure only",
+        ]);
+    }
+
+    #[test]
+    fn a_none_zone_without_aging_is_no_finding() {
+        let (d, _) = read(&format!("{HEADER}z.test,Primary,None,False,,,\ny.test,Primary,None,,,,\nx.test,Primary,Secure,True,,,\n"));
+        assert!(d.zone_findings(false).is_empty());
+        assert_eq!(d.zone_findings(true).len(), 2);
     }
 }
