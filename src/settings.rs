@@ -461,6 +461,18 @@ mod tests {
     }
 
     #[test]
+    fn cause_inputs_from_the_config_file() {
+        let d = tempfile::tempdir().unwrap();
+        let config = d.path().join("audit.toml");
+        std::fs::write(&config, "leases = \"a.csv\"\nzones = \"zones.csv\"\ndhcp_settings = [\"d1.csv\", \"d2.csv\"]\ndhcp-account = ['CORP\\svc-dhcp', 'DHCP1']\n").unwrap();
+        let args = AuditArgs { config: Some(config), ..AuditArgs::default() }.merge_config().unwrap();
+        assert_eq!(args.zones, vec![d.path().join("zones.csv")]);
+        assert_eq!(args.dhcp_settings, vec![d.path().join("d1.csv"), d.path().join("d2.csv")]);
+        let s = args.into_settings(now()).unwrap();
+        assert_eq!(s.audit.dhcp_accounts, vec![DhcpAccount::parse("corp\\SVC-DHCP").unwrap(), DhcpAccount::parse("dhcp1").unwrap()]);
+    }
+
+    #[test]
     fn config_keys_take_dashes_or_underscores_and_cli_wins() {
         let file = parse_config("leases = \"a.csv\"\ndns_records = [\"z1.dns\", \"z2.dns\"]\nno-refresh = \"3d\"\nassume_aging = true\n").unwrap();
         assert_eq!(file.leases, vec![PathBuf::from("a.csv")]);
