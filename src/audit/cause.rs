@@ -54,15 +54,22 @@ impl DhcpAccount {
 /// `owner_kind` of a record owned by `owner`, for the lease whose fqdn is `fqdn` and whose AD
 /// computer (if found) is `computer`. The first that applies: `self` (the owner is the
 /// computer's account, `name$` against its name; without an AD computer, against the fqdn's
-/// first label), `dhcp-server`, `admin`, `other-computer`, `user`.
-pub(crate) fn owner_kind(owner: &RecordOwner, fqdn: &str, computer: Option<&Computer>, dhcp_accounts: &[DhcpAccount]) -> OwnerKind {
+/// first label), `dhcp-server`, `admin` (also a domain controller's account: `is_dc` says
+/// whether a computer account's name is a DC's), `other-computer`, `user`.
+pub(crate) fn owner_kind(
+    owner: &RecordOwner,
+    fqdn: &str,
+    computer: Option<&Computer>,
+    dhcp_accounts: &[DhcpAccount],
+    is_dc: impl Fn(&str) -> bool,
+) -> OwnerKind {
     let account = owner.account();
     let own_name = computer.map_or_else(|| fqdn.split('.').next().unwrap_or(fqdn).to_string(), |c| c.name.clone());
     if owner.kind == AccountKind::Computer && account.strip_suffix('$').is_some_and(|a| a.eq_ignore_ascii_case(own_name.trim_end_matches('$'))) {
         OwnerKind::Own
     } else if dhcp_accounts.iter().any(|a| a.is(owner)) {
         OwnerKind::DhcpServer
-    } else if owner.admin {
+    } else if owner.admin || (owner.kind == AccountKind::Computer && account.strip_suffix('$').is_some_and(&is_dc)) {
         OwnerKind::Admin
     } else if owner.kind == AccountKind::Computer {
         OwnerKind::OtherComputer
@@ -81,6 +88,7 @@ mod tests {
         let owner = RecordOwner::from_name(owner).unwrap();
         let computer = computer.map(|name| Computer {
             name: name.into(),
+            domain_controller: None,
             dns_host_name: None,
             enabled: Some(true),
             last_logon: None,
@@ -90,7 +98,7 @@ mod tests {
             line: 0,
         });
         let accounts: Vec<DhcpAccount> = accounts.iter().filter_map(|a| DhcpAccount::parse(a)).collect();
-        owner_kind(&owner, "pc-fin-01.corp.example.test", computer.as_ref(), &accounts).as_str()
+        owner_kind(&owner, "pc-fin-01.corp.example.test", computer.as_ref(), &accounts, |name| name == "dc1").as_str()
     }
 
     #[test]
@@ -110,6 +118,9 @@ mod tests {
         assert_eq!(kind("NT AUTHORITY\\SYSTEM", None, &[]), "admin");
         assert_eq!(kind("BUILTIN\\Administrators", None, &[]), "admin");
         assert_eq!(kind("CORP\\Administrator", None, &[]), "admin");
+        // A domain controller's account (userAccountControl 0x2000 in the computers input).
+        assert_eq!(kind("CORP\\DC1$", None, &[]), "admin");
+        assert_eq!(kind("CORP\\DC2$", None, &[]), "other-computer");
         assert_eq!(kind("CORP\\jdoe", None, &[]), "user");
         assert_eq!(kind("S-1-5-21-1-2-3-1105", None, &[]), "user");
         assert_eq!(DhcpAccount::parse(" "), None);

@@ -451,6 +451,7 @@ fn names_dns_cannot_carry_are_missing_without_a_lookup() {
 fn computer_join_by_dns_host_name_then_name() {
     let c = |name: &str, dns: Option<&str>| Computer {
         name: name.into(),
+        domain_controller: None,
         dns_host_name: dns.map(str::to_string),
         enabled: Some(true),
         last_logon: None,
