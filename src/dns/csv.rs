@@ -16,6 +16,7 @@
 //! - `RecordData` is the address of an A/AAAA record, the target of a PTR/CNAME (trailing
 //!   dot optional, always absolute). Other record types are counted as unused.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::rtype::RecordType;
@@ -35,12 +36,21 @@ pub fn parse(
     let utc = timefmt::InputTimes { date_order: order, zone: timefmt::InputZone::Named(chrono_tz::UTC) };
     // Each zone named in the file, and whether a row (of any type) sits at its apex.
     let mut apex: Vec<(String, bool)> = Vec::new();
+    // One shared owner per distinct `Owner` text: a zone has few owners and many records.
+    let mut owners: HashMap<String, Arc<RecordOwner>> = HashMap::new();
     let columns = |header: &Header| {
         Columns::from_header(header).map_err(|missing| format!("the header lacks the column(s) {missing}; no record read"))
     };
     input::read_csv_rows(text, source, problems, columns, |row, c, line, problems| {
         note_apex(row, c, &mut apex);
-        if let Some(rec) = record(row, c, line, source, &utc, data, problems) {
+        if let Some(mut rec) = record(row, c, line, source, &utc, data, problems) {
+            let text = c.owner.and_then(|i| row.get(i)).map(str::trim).unwrap_or("");
+            rec.owner = match owners.get(text) {
+                Some(o) => Some(Arc::clone(o)),
+                None => RecordOwner::from_name(text).map(Arc::new).inspect(|o| {
+                    owners.insert(text.to_string(), Arc::clone(o));
+                }),
+            };
             data.records.push(rec);
         }
     });
@@ -160,8 +170,7 @@ fn record(
     if let Some(detail) = data.check_timestamp(timestamp).filter(|_| !unreadable) {
         problems.push(source, line, SkipReason::BadTime, format!("{name}: {detail}"));
     }
-    let owner = c.owner.and_then(|i| RecordOwner::from_name(field(i))).map(Arc::new);
-    Some(DnsRecord { name, data: rdata, timestamp, ttl, zone, owner })
+    Some(DnsRecord { name, data: rdata, timestamp, ttl, zone, owner: None })
 }
 
 /// `HostName` made absolute: see the module documentation.

@@ -395,6 +395,8 @@ mod tests {
         assert_eq!(l.duration, None);
         assert_eq!(l.scope.as_deref(), Some("10.0.16.0"));
         assert_eq!(l.dns_registration.as_deref(), Some("Complete"));
+        // The server holding the lease: which --dhcp-settings rows apply.
+        assert_eq!(l.server.as_deref(), Some("10.0.0.2"));
         assert_eq!(&*l.source, "leases.csv");
         assert_eq!(l.line, 3);
 
