@@ -112,11 +112,20 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     for path in &settings.dns_records {
         dns::read_file(path, &settings.input_times, &mut dns_data, &mut problems)?;
     }
+    for path in &settings.zones {
+        dns::zones_csv::read_file(path, &mut dns_data, &mut problems)?;
+    }
+    dns_data.apply_zone_settings();
+    let mut dhcp_settings = leases::dns_settings::DhcpDnsSettings::default();
+    for path in &settings.dhcp_settings {
+        leases::dns_settings::read_file(path, &mut dhcp_settings, &mut problems)?;
+    }
 
     let mut summary = Summary::new(&leases, audit_settings.as_of);
     summary.computers_read = directory.computers.len();
     summary.zones_read = dns_data.zones.len();
     summary.dns_records_read = dns_data.records.len();
+    summary.zone_findings = dns_data.zone_findings(audit_settings.assume_aging);
 
     // Live DNS (`--dns-server`): the audit's de-duplicated questions, each asked once.
     let answers = if settings.dns_servers.is_empty() {
@@ -130,7 +139,7 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     };
 
     // The evidence: the DNS data, or the live answers with the data's ages.
-    let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of);
+    let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of).with_dhcp_settings(&dhcp_settings);
     let evidence: Box<dyn audit::Evidence + '_> = match &answers {
         Some(answers) => Box::new(audit::LiveEvidence::new(answers, data)),
         None => Box::new(data),

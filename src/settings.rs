@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 
-use crate::audit::{AuditSettings, FailOn};
+use crate::audit::{AuditSettings, DhcpAccount, FailOn};
 use crate::directory::ldap::{self, LdapConfig, LdapError, LdapSettings};
 use crate::dns::live::Pacing;
 use crate::leases::{self, kea_api::{self, KeaAccess, KeaError}};
@@ -114,6 +114,20 @@ pub struct AuditArgs {
     #[arg(long, value_name = "PATH")]
     #[serde(default, deserialize_with = "one_or_many")]
     pub(crate) dns_records: Vec<PathBuf>,
+    /// Zones listing CSV (Get-DnsServerZone + Get-DnsServerZoneAging): each listed zone's
+    /// dynamic-update policy and aging (repeatable).
+    #[arg(long, value_name = "PATH")]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub(crate) zones: Vec<PathBuf>,
+    /// DHCP servers' DNS settings CSV (Get-DhcpServerv4DnsSetting / v6 per server and scope; repeatable).
+    #[arg(long, value_name = "PATH")]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub(crate) dhcp_settings: Vec<PathBuf>,
+    /// An account DHCP servers register DNS records with, DOMAIN\name or name (repeatable):
+    /// records it owns are `dhcp-server`.
+    #[arg(long, value_name = "NAME")]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub(crate) dhcp_account: Vec<String>,
     /// DNS server for live A/AAAA/PTR resolution (repeatable).
     #[arg(long, value_name = "ADDR[:PORT]")]
     #[serde(default, deserialize_with = "one_or_many")]
@@ -202,6 +216,8 @@ pub struct Settings {
     /// Present when `--ldap-url` is given.
     pub(crate) ldap: Option<LdapConfig>,
     pub(crate) dns_records: Vec<PathBuf>,
+    pub(crate) zones: Vec<PathBuf>,
+    pub(crate) dhcp_settings: Vec<PathBuf>,
     pub(crate) dns_servers: Vec<SocketAddr>,
     pub(crate) compare_servers: bool,
     pub(crate) audit: AuditSettings,
@@ -241,6 +257,13 @@ impl AuditArgs {
         if self.dns_records.is_empty() {
             self.dns_records = file.dns_records.into_iter().map(rel).collect();
         }
+        if self.zones.is_empty() {
+            self.zones = file.zones.into_iter().map(rel).collect();
+        }
+        if self.dhcp_settings.is_empty() {
+            self.dhcp_settings = file.dhcp_settings.into_iter().map(rel).collect();
+        }
+        fill_list!(dhcp_account);
         self.kerberos |= file.kerberos;
         self.assume_aging |= file.assume_aging;
         self.all |= file.all;
@@ -306,6 +329,11 @@ impl AuditArgs {
             refresh: duration("--refresh", &self.refresh, week)?,
             scavenging_interval: duration("--scavenging-interval", &self.scavenging_interval, week)?,
             assume_aging: self.assume_aging,
+            dhcp_accounts: self
+                .dhcp_account
+                .iter()
+                .map(|a| DhcpAccount::parse(a).ok_or_else(|| invalid("--dhcp-account", "must name an account (DOMAIN\\name or name)")))
+                .collect::<Result<_, _>>()?,
         };
         for (option, d) in [("--no-refresh", audit.no_refresh), ("--refresh", audit.refresh), ("--scavenging-interval", audit.scavenging_interval)] {
             if d <= TimeDelta::zero() {
@@ -352,6 +380,8 @@ impl AuditArgs {
             computers: self.computers,
             ldap,
             dns_records: self.dns_records,
+            zones: self.zones,
+            dhcp_settings: self.dhcp_settings,
             dns_servers,
             compare_servers: self.compare_servers,
             audit,
@@ -428,6 +458,18 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-24T06:00:00Z").unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn cause_inputs_from_the_config_file() {
+        let d = tempfile::tempdir().unwrap();
+        let config = d.path().join("audit.toml");
+        std::fs::write(&config, "leases = \"a.csv\"\nzones = \"zones.csv\"\ndhcp_settings = [\"d1.csv\", \"d2.csv\"]\ndhcp-account = ['CORP\\svc-dhcp', 'DHCP1']\n").unwrap();
+        let args = AuditArgs { config: Some(config), ..AuditArgs::default() }.merge_config().unwrap();
+        assert_eq!(args.zones, vec![d.path().join("zones.csv")]);
+        assert_eq!(args.dhcp_settings, vec![d.path().join("d1.csv"), d.path().join("d2.csv")]);
+        let s = args.into_settings(now()).unwrap();
+        assert_eq!(s.audit.dhcp_accounts, vec![DhcpAccount::parse("corp\\SVC-DHCP").unwrap(), DhcpAccount::parse("dhcp1").unwrap()]);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::fs;
 
 use util::{csv_rows, ddns_audit, scratch};
 
-const HEADER: &str = "status,ip,hostname,fqdn,mac,lease_state,lease_expires,scope,a_status,a_records,ptr_status,ptr_records,record_kind,record_timestamp,scavenge_after,scavenging_risk,ad_computer,ad_enabled,ad_last_logon,dhcp_dns_registration,remediation,source";
+const HEADER: &str = "status,ip,hostname,fqdn,mac,lease_state,lease_expires,scope,a_status,a_records,ptr_status,ptr_records,record_kind,record_timestamp,scavenge_after,scavenging_risk,ad_computer,ad_enabled,ad_last_logon,dhcp_dns_registration,remediation,source,record_owner,owner_kind,zone_dynamic_updates,dhcp_dns_setting";
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
@@ -434,4 +434,38 @@ fn a_secret_file_given_as_input_is_never_echoed() {
             assert!(!r.stderr.contains("hunter2") && !r.stdout.contains("hunter2"), "{args:?} {secret:?}:\n{}{}", r.stdout, r.stderr);
         }
     }
+}
+
+/// The cause inputs from the command line: a zones CSV with a bad value is a counted problem
+/// (the column stays empty), the records CSV's Owner column, --dhcp-account and --dhcp-settings.
+#[test]
+fn cause_inputs_fill_the_four_columns() {
+    let d = scratch();
+    let leases = write(d.path(), "leases.csv", "\"IPAddress\",\"ScopeId\",\"AddressState\",\"ClientId\",\"HostName\",\"LeaseExpiryTime\",\"DnsRegistration\",\"ServerIP\"\r\n\
+        \"10.0.16.21\",\"10.0.16.0\",\"Active\",\"00-15-5d-01-02-03\",\"pc1\",\"2026-11-30T00:00:00Z\",\"Complete\",\"10.0.0.11\"\r\n\
+        \"10.0.17.21\",\"10.0.17.0\",\"Active\",\"00-15-5d-01-02-04\",\"pc2.other.test\",\"2026-11-30T00:00:00Z\",\"Complete\",\"10.0.0.12\"\r\n");
+    let records = write(d.path(), "records.csv", "ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData,Owner\r\n\
+        corp.example.test,@,SOA,,3600,x,NT AUTHORITY\\SYSTEM\r\n\
+        corp.example.test,pc1,A,2026-11-01T00:00:00Z,1200,10.0.16.21,CORP\\DHCP1$\r\n\
+        other.test,@,SOA,,3600,x,\r\n\
+        other.test,pc2,A,2026-11-19T00:00:00Z,1200,10.0.17.21,\r\n");
+    let zones = write(d.path(), "zones.csv", "ZoneName,ZoneType,DynamicUpdate,AgingEnabled,NoRefreshInterval,RefreshInterval,ScavengeServers\r\n\
+        corp.example.test,Primary,Secure,True,7.00:00:00,7.00:00:00,\r\n\
+        other.test,Primary,Sometimes,True,7.00:00:00,7.00:00:00,\r\n");
+    let dhcp = write(d.path(), "dhcp.csv", "Server,ScopeId,DynamicUpdates,DeleteDnsRROnLeaseExpiry,UpdateDnsRRForOlderClients,DisableDnsPtrRRUpdate,NameProtection\r\n\
+        10.0.0.11,,Always,True,False,False,True\r\n");
+    let args = ["audit", "--leases", &leases, "--dns-records", &records, "--zones", &zones, "--dhcp-settings", &dhcp, "--dhcp-account", "corp\\dhcp1",
+        "--domain", "corp.example.test", "--as-of", "2026-11-20T12:00:00Z", "--all", "--output", "-"];
+    let r = ddns_audit(&args, d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = csv_rows(&r.stdout);
+    assert_eq!(rows[1][22..], ["CORP\\DHCP1$", "dhcp-server", "secure", "updates=always;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=on"]);
+    assert_eq!(rows[2][22..], ["", "", "", ""]);
+    assert!(r.stderr.contains(&format!("{zones}:3: malformed record: zone other.test: DynamicUpdate 'Sometimes' is not None, NonsecureAndSecure or Secure; that setting is unknown")), "{}", r.stderr);
+
+    let mut bad = args.to_vec();
+    bad[10] = " ";
+    let r = ddns_audit(&bad, d.path());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--dhcp-account: must name an account (DOMAIN\\name or name)"), "{}", r.stderr);
 }

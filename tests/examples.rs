@@ -53,3 +53,25 @@ fn as_of_forecast_moves_records_into_risk() {
     assert_eq!(fin01[15], "medium");
     assert_eq!(fin01[14], "2026-12-02T12:00:00Z");
 }
+
+/// The example site shows every owner_kind, the zone policies and the DHCP settings, and the
+/// zone findings once per zone (README "Why, not only what").
+#[test]
+fn example_site_shows_the_causes() {
+    let r = ddns_audit(&["audit", "--config", "examples/offline/audit.toml", "--output", "-"], &root());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = csv_rows(&r.stdout);
+    assert_eq!(rows[0][22..], ["record_owner", "owner_kind", "zone_dynamic_updates", "dhcp_dns_setting"]);
+    for kind in ["self", "dhcp-server", "other-computer", "admin", "user"] {
+        assert!(rows.iter().any(|row| row[23] == kind), "no {kind} row");
+    }
+    for policy in ["secure", "nonsecure"] {
+        assert!(rows.iter().any(|row| row[24] == policy), "no {policy} row");
+    }
+    let wh02 = rows.iter().find(|row| row[1] == "10.0.20.52").unwrap();
+    assert_eq!(wh02[25], "updates=never;ptr=off;older-clients=off;delete-on-expiry=off;name-protection=off");
+    assert!(wh02[20].contains("although the lease is held: the DHCP server now has updates=never for this lease"), "{}", wh02[20]);
+    assert!(r.stderr.contains(
+        "  zone findings: 3\n    zone 17.0.10.in-addr.arpa accepts nonsecure dynamic updates: anyone on the network can take over its names; set it to Secure only\n    zone 20.0.10.in-addr.arpa accepts no dynamic updates but ages its records: its dynamic records can never be refreshed, so scavenging deletes them all; allow secure dynamic updates or turn aging off\n    zone partner.example accepts nonsecure"
+    ), "{}", r.stderr);
+}

@@ -17,10 +17,10 @@ fn lab(var: &str) -> String {
     std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: the lab is not up with its Kea part (run tests/run.sh, or tests/lab/up.sh and . tests/lab/env.sh)"))
 }
 
-const COLUMNS: [&str; 22] = [
+const COLUMNS: [&str; 26] = [
     "status", "ip", "hostname", "fqdn", "mac", "lease_state", "lease_expires", "scope", "a_status", "a_records", "ptr_status", "ptr_records",
     "record_kind", "record_timestamp", "scavenge_after", "scavenging_risk", "ad_computer", "ad_enabled", "ad_last_logon", "dhcp_dns_registration",
-    "remediation", "source",
+    "remediation", "source", "record_owner", "owner_kind", "zone_dynamic_updates", "dhcp_dns_setting",
 ];
 
 fn col(row: &[String], name: &str) -> String {

@@ -4,7 +4,8 @@
 
 .DESCRIPTION
     Produces a UTF-8 CSV with the header
-        IPAddress,ScopeId,AddressState,ClientId,HostName,LeaseExpiryTime,DnsRR,DnsRegistration
+        IPAddress,ScopeId,AddressState,ClientId,HostName,LeaseExpiryTime,DnsRR,DnsRegistration,ServerIP
+    (ServerIP: the server holding the lease; --dhcp-settings rows match it)
     one row per lease, in every state (-AllLeases: active, reservations, offered, declined,
     expired). LeaseExpiryTime is ISO 8601 UTC (round-trip "o" format, e.g.
     2026-11-24T18:00:00.0000000Z), empty for reservations. ddns-audit reads it with
@@ -43,7 +44,7 @@ Get-DhcpServerv4Scope -ComputerName $Server |
         @{ Name = 'LeaseExpiryTime'; Expression = {
             if ($null -ne $_.LeaseExpiryTime) { $_.LeaseExpiryTime.ToUniversalTime().ToString('o') } else { '' }
         } },
-        DnsRR, DnsRegistration |
+        DnsRR, DnsRegistration, ServerIP |
     Export-Csv -Path $OutFile -NoTypeInformation -Encoding UTF8
 
 Write-Host "Wrote $OutFile"

@@ -10,12 +10,14 @@ use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 
 use crate::dns::answers::{Answer, Failure, LiveAnswers};
-use crate::dns::{self, DnsData, DnsRecord, RecordData, Zone};
+use crate::dns::{self, DnsData, DnsRecord, DynamicUpdates, RecordData, Zone};
+use crate::leases::Lease;
+use crate::leases::dns_settings::{DhcpDnsSetting, DhcpDnsSettings};
 
-/// The evidence the audit reads. The cause columns (issue #10) will add here what the evidence
-/// says of a record's owner ([`DataRecord`] is where it goes), of a zone's dynamic-update policy
-/// (beside [`Zone`]'s aging) and of the DHCP server's DNS settings for a lease (a method of
-/// its own, taking the lease).
+/// The evidence the audit reads. The cause columns (issue #10): a record's owner is on the
+/// data's copy of the record ([`DnsRecord::owner`], through [`DataRecord`]); a zone's
+/// dynamic-update policy and the DHCP server's DNS settings for a lease have methods of their
+/// own. Live DNS answers carry neither: both implementations read them from the data.
 pub(crate) trait Evidence {
     /// The A and AAAA records of `name` (lowercase, no trailing dot), through CNAMEs. `said`
     /// is the verdict on `family`'s record type (the one compared with the lease); `found`
@@ -23,6 +25,10 @@ pub(crate) trait Evidence {
     fn addresses(&self, name: &str, family: Family) -> Lookup<'_, IpAddr>;
     /// The PTR records of `ip`.
     fn pointers(&self, ip: IpAddr) -> Lookup<'_, String>;
+    /// The dynamic-update policy of the zone holding `name`, when known.
+    fn dynamic_updates(&self, name: &str) -> Option<DynamicUpdates>;
+    /// The DHCP server's effective DNS setting for `lease`, when known.
+    fn dhcp_setting(&self, lease: &Lease) -> Option<DhcpDnsSetting>;
 }
 
 /// An address family: which of A and AAAA is asked about.
@@ -83,12 +89,18 @@ pub(crate) struct DataRecord<'e> {
 pub(crate) struct DataEvidence<'d> {
     dns: &'d DnsData,
     index: RecordIndex<'d>,
+    dhcp: Option<&'d DhcpDnsSettings>,
 }
 
 impl<'d> DataEvidence<'d> {
     /// Indexes the records; of duplicate copies, the better one at `as_of` is kept.
     pub(crate) fn new(dns: &'d DnsData, as_of: DateTime<Utc>) -> DataEvidence<'d> {
-        DataEvidence { dns, index: RecordIndex::new(dns, as_of) }
+        DataEvidence { dns, index: RecordIndex::new(dns, as_of), dhcp: None }
+    }
+
+    /// With the DHCP servers' DNS settings (`--dhcp-settings`, the XML exports, Kea).
+    pub(crate) fn with_dhcp_settings(self, dhcp: &'d DhcpDnsSettings) -> DataEvidence<'d> {
+        DataEvidence { dhcp: Some(dhcp), ..self }
     }
 
     fn found(&self, record: &'d DnsRecord) -> Option<DataRecord<'d>> {
@@ -137,6 +149,14 @@ impl Evidence for DataEvidence<'_> {
         let said = if self.dns.holds(&rname) { Said::Answered } else { Said::NotCovered };
         // PTR records only: `ptr_of` skips the others.
         self.lookup(said, self.index.get(&rname), None, |d| ptr_of(d).map(str::to_string))
+    }
+
+    fn dynamic_updates(&self, name: &str) -> Option<DynamicUpdates> {
+        self.dns.dynamic_updates(name)
+    }
+
+    fn dhcp_setting(&self, lease: &Lease) -> Option<DhcpDnsSetting> {
+        self.dhcp?.effective(lease)
     }
 }
 
@@ -190,6 +210,14 @@ impl Evidence for LiveEvidence<'_> {
             .filter_map(|d| Some(Found { value: ptr_of(d)?.to_string(), record: self.data.record_with(&data, d) }))
             .collect();
         Lookup { said: said_live(answer), found, cname: None, disagreement: self.answers.disagreements.get(&rname).map(String::as_str) }
+    }
+
+    fn dynamic_updates(&self, name: &str) -> Option<DynamicUpdates> {
+        self.data.dynamic_updates(name)
+    }
+
+    fn dhcp_setting(&self, lease: &Lease) -> Option<DhcpDnsSetting> {
+        self.data.dhcp_setting(lease)
     }
 }
 
@@ -266,7 +294,10 @@ impl<'d> RecordIndex<'d> {
                 let o = &records[cur as usize];
                 if o.data == r.data {
                     duplicate = true;
-                    if newer(r, o, as_of) {
+                    // Of equal copies (a zone file and a records CSV of the same zone), the one
+                    // that knows its node's owner.
+                    let knows_owner = o.owner.is_none() && r.owner.is_some() && !newer(o, r, as_of);
+                    if newer(r, o, as_of) || knows_owner {
                         next[i as usize] = next[cur as usize];
                         if prev == END {
                             head.insert(r.name.as_str(), i);
@@ -354,7 +385,7 @@ mod tests {
         let fwd = d.zone_id("corp.test", &s);
         let rev = d.zone_id("0.10.in-addr.arpa", &s);
         let mut add = |name: &str, data: RecordData, ts: Option<&str>, zone| {
-            d.records.push(DnsRecord { name: name.into(), data, timestamp: ts.map(t), ttl: None, zone });
+            d.records.push(DnsRecord { name: name.into(), data, timestamp: ts.map(t), ttl: None, zone, owner: None });
         };
         add("pc1.corp.test", RecordData::Addr("10.0.0.1".parse().unwrap()), Some("2026-11-20T00:00:00Z"), fwd);
         add("alias.corp.test", RecordData::Cname("pc1.corp.test".into()), None, fwd);

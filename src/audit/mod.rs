@@ -3,22 +3,26 @@
 //! the settings and the moment audited; it returns one [`Finding`] per audited lease. No I/O
 //! here: everything is tested without servers.
 
+mod cause;
 mod evidence;
 mod findings;
 mod remediation;
 mod risk;
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+pub(crate) use cause::{DhcpAccount, OwnerKind};
 pub(crate) use evidence::{DataEvidence, Evidence, Family, Found, LiveEvidence, Lookup, Said};
 pub(crate) use findings::{FailOn, RecordKind, RecordStatus, Risk, Status};
 pub(crate) use risk::RecordAge;
 
 use crate::directory::{Computer, Directory};
 use crate::dns::answers::Failure;
-use crate::dns::{self, DnsName};
+use crate::dns::{self, DnsName, DynamicUpdates, RecordOwner};
+use crate::leases::dns_settings::DhcpDnsSetting;
 use crate::leases::Lease;
 
 /// What the rules need to know besides the data.
@@ -34,6 +38,9 @@ pub(crate) struct AuditSettings {
     pub(crate) scavenging_interval: TimeDelta,
     /// Evaluate risk as if aging were on for every zone.
     pub(crate) assume_aging: bool,
+    /// The accounts DHCP servers register records with (`--dhcp-account`; live AD adds the
+    /// authorized DHCP servers' computer accounts): their records are `dhcp-server`.
+    pub(crate) dhcp_accounts: Vec<DhcpAccount>,
 }
 
 /// The audit's verdict on one lease: every value of one report row, typed.
@@ -54,6 +61,14 @@ pub(crate) struct Finding<'a> {
     pub(crate) computer: Option<&'a Computer>,
     /// One sentence for every row that is not `ok`.
     pub(crate) remediation: Option<String>,
+    /// The owner of the record that decides `age` (else of the name's, else of the address's
+    /// PTR node): the report's `record_owner`, and its `owner_kind`.
+    pub(crate) owner: Option<Arc<RecordOwner>>,
+    pub(crate) owner_kind: Option<OwnerKind>,
+    /// The dynamic-update policy of the zone holding `fqdn`.
+    pub(crate) zone_dynamic_updates: Option<DynamicUpdates>,
+    /// The DHCP server's effective DNS setting for the lease.
+    pub(crate) dhcp_dns_setting: Option<DhcpDnsSetting>,
 }
 
 /// The audit over one set of gathered data: built once from the evidence, then yields one
@@ -103,6 +118,10 @@ impl<'a, 'e> Auditor<'a, 'e> {
                 age: None,
                 computer: None,
                 remediation: None,
+                owner: None,
+                owner_kind: None,
+                zone_dynamic_updates: None,
+                dhcp_dns_setting: self.evidence.dhcp_setting(lease),
             };
         };
         // A single label (no --domain, no suffix from AD) cannot be checked in DNS: both sides
@@ -152,6 +171,10 @@ impl<'a, 'e> Auditor<'a, 'e> {
         let age = risk::worse(a.age.clone(), ptr.age.clone());
         let status = status_of(a.status, ptr.status, age.as_ref().map(|a| a.risk));
         let computer = self.directory.find(&name);
+        // The owner is the dnsNode's: every record of a name shares it.
+        let owner = age.as_ref().and_then(|a| a.owner.clone()).or_else(|| a.node_owner.clone()).or_else(|| ptr.node_owner.clone());
+        let owner_kind = owner.as_deref().map(|o| cause::owner_kind(o, &name, computer, &settings.dhcp_accounts, |n| self.directory.is_domain_controller(n)));
+        let zone_dynamic_updates = if qualified { self.evidence.dynamic_updates(&name) } else { None };
         let mut finding = Finding {
             status,
             lease,
@@ -163,6 +186,10 @@ impl<'a, 'e> Auditor<'a, 'e> {
             age,
             computer,
             remediation: None,
+            owner,
+            owner_kind,
+            zone_dynamic_updates,
+            dhcp_dns_setting: self.evidence.dhcp_setting(lease),
         };
         let ctx = remediation::Context {
             cname: cname.as_deref(),
@@ -250,6 +277,8 @@ struct Checked<T> {
     /// The age of the lease's own record: the data's, unknown for one served live that the
     /// data does not hold; `None` when the evidence has no such record.
     age: Option<RecordAge>,
+    /// The owner of the node found (the lease's own record's first, else any record's).
+    node_owner: Option<Arc<RecordOwner>>,
 }
 
 /// `a_status`/`ptr_status` and the age of one half: a failed or missing lookup, or a name no
@@ -260,6 +289,8 @@ fn check<T: Ord + Clone>(said: &Said, found: Vec<Found<'_, T>>, half: &Half<'_, 
         Some(r) => risk::assess(r.record, r.zone, lease, settings),
         None => RecordAge::unknown(),
     });
+    let owner_of = |f: &Found<'_, T>| f.record.and_then(|r| r.record.owner.clone());
+    let node_owner = found.iter().filter(|f| (half.lease_record)(&f.value)).chain(found.iter()).find_map(owner_of);
     let mut values: Vec<T> = found.into_iter().map(|f| f.value).collect();
     values.sort_unstable();
     values.dedup();
@@ -272,7 +303,7 @@ fn check<T: Ord + Clone>(said: &Said, found: Vec<Found<'_, T>>, half: &Half<'_, 
         Said::Absent => (RecordStatus::Missing, None),
         Said::Answered => (compare(&compared, &half.expected, |v| (half.leased_to)(v)), None),
     };
-    Checked { status, failure, values, not_leased, covered: *said != Said::NotCovered, age }
+    Checked { status, failure, values, not_leased, covered: *said != Said::NotCovered, age, node_owner }
 }
 
 /// `ok` / `extra` / `mismatch` / `missing` for a set of found values against the expected one.

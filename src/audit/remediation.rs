@@ -3,7 +3,8 @@
 
 use std::net::IpAddr;
 
-use super::{AuditSettings, Finding, RecordAge, RecordStatus, Risk, Status};
+use super::{AuditSettings, Finding, OwnerKind, RecordAge, RecordStatus, Risk, Status};
+use crate::dns::DynamicUpdates;
 use crate::dns::answers::Failure;
 use crate::timefmt::rfc3339;
 
@@ -76,6 +77,8 @@ fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Optio
                 format!(
                     "{what}: the DHCP server's registration is still Pending, so check its DNS dynamic-update settings and the credentials it registers with (Set-DhcpServerDnsCredential), then renew the lease"
                 )
+            } else if let Some(cause) = (f.a_status == RecordStatus::Missing).then(|| known_cause(f, false)).flatten() {
+                format!("{what}: {cause}")
             } else if f.a_status == RecordStatus::Missing && server_registers {
                 format!(
                     "{what}: the DHCP server took charge of the registration ({}), so the record was probably scavenged while the client still trusts a cached Option 81; run ipconfig /release then ipconfig /renew on it (a full DORA) so the server registers it again",
@@ -98,10 +101,16 @@ fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Optio
                     "{fqdn} is a CNAME to {target}, which resolves to {}: the CNAME owns the name, so the client cannot register its own {rr} record for {ip}; remove the CNAME (or repoint it), then run ipconfig /registerdns on the client",
                     join(&f.a_records)
                 )),
-                (RecordStatus::Mismatch, None) => parts.push(format!(
-                    "{fqdn} resolves to {} instead of its lease address {ip}: delete the stale {rr} record and run ipconfig /registerdns on the client (and have the DHCP server discard A and PTR records when leases are deleted)",
-                    join(&f.a_records)
-                )),
+                (RecordStatus::Mismatch, None) => match blocking_owner(f) {
+                    Some(owner) => parts.push(format!(
+                        "{fqdn} resolves to {} instead of its lease address {ip}, and {owner}: delete the stale {rr} record so that the host registers it again under its own account (ipconfig /registerdns)",
+                        join(&f.a_records)
+                    )),
+                    None => parts.push(format!(
+                        "{fqdn} resolves to {} instead of its lease address {ip}: delete the stale {rr} record and run ipconfig /registerdns on the client (and have the DHCP server discard A and PTR records when leases are deleted)",
+                        join(&f.a_records)
+                    )),
+                },
                 (RecordStatus::Extra, None) => {
                     parts.push(format!(
                         "{fqdn} also resolves to {}, not leased to it: delete the stale {rr} record (and have the DHCP server discard A and PTR records when leases are deleted)",
@@ -147,6 +156,8 @@ fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Optio
                 format!(
                     "{subject} {when}, and the DHCP server's registration is Pending: fix its DNS dynamic-update settings or credentials (Set-DhcpServerDnsCredential), then renew the lease"
                 )
+            } else if let Some(cause) = known_cause(f, true) {
+                format!("{subject} {when} although the lease is held: {cause}")
             } else {
                 format!(
                     "{subject} {when} although the lease is held: the client probably relies on a cached Option 81 that the DHCP server no longer honours, so run ipconfig /release then ipconfig /renew on it (a full DORA) or have the server always update DNS for it, then check the timestamp moves"
@@ -185,6 +196,46 @@ fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Optio
         }
     };
     Some(text)
+}
+
+/// The cause of a record that is not registered or refreshed, when the data names it, as the
+/// clause after the row's first words; `None` leaves today's inference (a cached Option 81).
+/// The first that applies: the zone takes no dynamic updates; the DHCP server's setting stops
+/// its updates; (with `owner`, for a record that exists) an account that is not the client's
+/// owns it, so the client's secure update fails.
+fn known_cause(f: &Finding<'_>, owner: bool) -> Option<String> {
+    if f.zone_dynamic_updates == Some(DynamicUpdates::None) {
+        return Some(
+            "its zone accepts no dynamic updates (zone_dynamic_updates=none), so nothing can register or refresh its records; allow secure dynamic updates on the zone (DNS Manager, the zone's Properties, General, Dynamic updates: Secure only; or Set-DnsServerPrimaryZone -DynamicUpdate Secure), or make the record static".to_string(),
+        );
+    }
+    if let Some((setting, place)) = f.dhcp_dns_setting.as_ref().and_then(|d| d.freeze()) {
+        return Some(format!(
+            "the DHCP server now has {setting} for this lease, so it no longer registers or refreshes the record while the client still relies on it (Option 81); change it in {place}, then renew the lease (ipconfig /release then ipconfig /renew)"
+        ));
+    }
+    if !owner {
+        return None;
+    }
+    if f.owner_kind == Some(OwnerKind::DhcpServer) {
+        let o = f.owner.as_ref()?;
+        return Some(format!(
+            "the record is owned by {o}, a DHCP server's account, so neither the client nor another DHCP server can refresh it (a migration or failover change); add the DHCP servers to DnsUpdateProxy and give them dedicated DNS credentials (Set-DhcpServerDnsCredential), then delete the record so it is registered again"
+        ));
+    }
+    blocking_owner(f).map(|o| format!("{o}; delete the record so that the host registers it again under its own account (ipconfig /registerdns)"))
+}
+
+/// "the record is owned by X (kind), so the client's secure update cannot change it", for an
+/// owner that blocks the client: another computer or a user (not in a `nonsecure` zone, where
+/// ownership does not stop an update).
+fn blocking_owner(f: &Finding<'_>) -> Option<String> {
+    if f.zone_dynamic_updates == Some(DynamicUpdates::Nonsecure) {
+        return None;
+    }
+    let kind = f.owner_kind.filter(|k| matches!(k, OwnerKind::OtherComputer | OwnerKind::User))?;
+    let o = f.owner.as_ref()?;
+    Some(format!("the record is owned by {o} ({kind}), so the client's secure update cannot change it"))
 }
 
 fn join(addrs: &[impl std::fmt::Display]) -> String {

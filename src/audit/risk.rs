@@ -1,10 +1,12 @@
 //! Scavenging risk of one record: the "not being refreshed" rule of README "Scavenging risk",
 //! with its slack, and the scavenging date from the zone's aging intervals.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{AuditSettings, RecordKind, Risk};
-use crate::dns::{DnsRecord, Zone};
+use crate::dns::{DnsRecord, RecordOwner, Zone};
 use crate::leases::Lease;
 
 /// `record_kind`, `record_timestamp`, `scavenge_after` and `scavenging_risk` for one record.
@@ -17,12 +19,14 @@ pub(crate) struct RecordAge {
     pub(crate) risk: Risk,
     /// Whether this is the PTR (rather than the A/AAAA) record; for the remediation sentence.
     pub(crate) is_ptr: bool,
+    /// The owner of the record's `dnsNode`, when the data says: the report's `record_owner`.
+    pub(crate) owner: Option<Arc<RecordOwner>>,
 }
 
 impl RecordAge {
     /// A record live DNS serves but no timestamp data covers.
     pub(crate) fn unknown() -> RecordAge {
-        RecordAge { kind: RecordKind::Unknown, timestamp: None, scavenge_after: None, risk: Risk::Unknown, is_ptr: false }
+        RecordAge { kind: RecordKind::Unknown, timestamp: None, scavenge_after: None, risk: Risk::Unknown, is_ptr: false, owner: None }
     }
 }
 
@@ -39,9 +43,13 @@ pub(crate) fn slack(lease: &Lease) -> TimeDelta {
 
 /// Assesses a record found in the data.
 pub(crate) fn assess(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSettings) -> RecordAge {
+    RecordAge { owner: record.owner.clone(), ..age(record, zone, lease, settings) }
+}
+
+fn age(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSettings) -> RecordAge {
     let is_ptr = matches!(record.data, crate::dns::RecordData::Ptr(_));
     let Some(ts) = record.timestamp else {
-        return RecordAge { kind: RecordKind::Static, timestamp: None, scavenge_after: None, risk: Risk::None, is_ptr };
+        return RecordAge { kind: RecordKind::Static, timestamp: None, scavenge_after: None, risk: Risk::None, is_ptr, owner: None };
     };
     // A timestamp no DNS server could have written (the reader reported it as `bad time`):
     // the record exists, but nothing is known of its age.
@@ -52,7 +60,7 @@ pub(crate) fn assess(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &
     // aging on (README); AD's dNSProperty says it exactly.
     let aging = settings.assume_aging || zone.aging.enabled.unwrap_or(true);
     if !aging {
-        return RecordAge { kind: RecordKind::Dynamic, timestamp: Some(ts), scavenge_after: None, risk: Risk::None, is_ptr };
+        return RecordAge { kind: RecordKind::Dynamic, timestamp: Some(ts), scavenge_after: None, risk: Risk::None, is_ptr, owner: None };
     }
     let no_refresh = zone.aging.no_refresh.unwrap_or(settings.no_refresh);
     let refresh = zone.aging.refresh.unwrap_or(settings.refresh);
@@ -61,7 +69,7 @@ pub(crate) fn assess(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &
         return RecordAge { is_ptr, ..RecordAge::unknown() };
     };
     let risk = risk_of(ts, scavenge_after, no_refresh, slack(lease), settings);
-    RecordAge { kind: RecordKind::Dynamic, timestamp: Some(ts), scavenge_after: Some(scavenge_after), risk, is_ptr }
+    RecordAge { kind: RecordKind::Dynamic, timestamp: Some(ts), scavenge_after: Some(scavenge_after), risk, is_ptr, owner: None }
 }
 
 /// README "Scavenging risk": not being refreshed when `as_of − timestamp > no_refresh + slack`; then `high` when

@@ -8,6 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::*;
 use crate::directory::{Computer, Directory};
 use crate::dns::{DnsData, DnsRecord, RecordData};
+use crate::leases::dns_settings::{DhcpDnsSettings, Level, Updates};
 use crate::leases::{Lease, LeaseState};
 
 fn t(s: &str) -> DateTime<Utc> {
@@ -24,6 +25,7 @@ fn settings() -> AuditSettings {
         refresh: TimeDelta::days(7),
         scavenging_interval: TimeDelta::days(7),
         assume_aging: false,
+        dhcp_accounts: Vec::new(),
     }
 }
 
@@ -37,6 +39,7 @@ fn lease(ip: &str, host: Option<&str>) -> Lease {
         duration: None,
         scope: Some("10.0.16.0".into()),
         dns_registration: None,
+        server: None,
         source: Arc::from("leases.csv"),
         line: 2,
     }
@@ -60,7 +63,7 @@ impl World {
 
     fn add(&mut self, name: &str, data: RecordData, ts: Option<&str>) {
         let zone = self.dns.covering_zone(name).expect("test record outside the zones");
-        self.dns.records.push(DnsRecord { name: name.into(), data, timestamp: ts.map(t), ttl: Some(1200), zone });
+        self.dns.records.push(DnsRecord { name: name.into(), data, timestamp: ts.map(t), ttl: Some(1200), zone, owner: None });
     }
 
     fn a(&mut self, name: &str, ip: &str, ts: Option<&str>) -> &mut World {
@@ -363,7 +366,7 @@ fn implausible_timestamps_give_an_unknown_age_not_a_crash() {
         let mut w = World::new();
         let t = DateTime::parse_from_rfc3339(ts).map(|t| t.with_timezone(&Utc)).ok();
         let t = t.or_else(|| crate::timefmt::from_dns_hours(2_283_864_263));
-        w.dns.records.push(DnsRecord { name: FQDN.into(), data: RecordData::Addr(IP.parse().unwrap()), timestamp: t, ttl: None, zone: 0 });
+        w.dns.records.push(DnsRecord { name: FQDN.into(), data: RecordData::Addr(IP.parse().unwrap()), timestamp: t, ttl: None, zone: 0, owner: None });
         w.ptr(IP, FQDN, None);
         let mut l = lease(IP, Some("pc1"));
         l.duration = Some(TimeDelta::MAX);
@@ -448,6 +451,7 @@ fn names_dns_cannot_carry_are_missing_without_a_lookup() {
 fn computer_join_by_dns_host_name_then_name() {
     let c = |name: &str, dns: Option<&str>| Computer {
         name: name.into(),
+        domain_controller: None,
         dns_host_name: dns.map(str::to_string),
         enabled: Some(true),
         last_logon: None,
@@ -569,4 +573,80 @@ fn questions_are_the_audited_leases_names_and_addresses_once_each() {
     assert_eq!(names, vec!["pc1.corp.example.test", "pc2.corp.example.test"]);
     let ips: Vec<String> = ips.iter().map(ToString::to_string).collect();
     assert_eq!(ips, vec!["10.0.16.21", "10.0.16.22", "10.0.16.23", "10.0.16.24"]);
+}
+
+/// The cause columns and remediation of one finding over `w`, with the record of `FQDN` owned
+/// by `owner`, the zone's policy `policy` and the DHCP setting `dhcp`.
+fn causes(owner: Option<&str>, policy: Option<DynamicUpdates>, dhcp: Option<DhcpDnsSetting>, ts: &str) -> [String; 5] {
+    let mut w = World::new();
+    w.a(FQDN, IP, Some(ts)).ptr(IP, FQDN, Some("2026-11-23T12:00:00Z"));
+    let owner = owner.and_then(RecordOwner::from_name).map(Arc::new);
+    if let Some(r) = w.dns.records.first_mut() {
+        r.owner = owner;
+    }
+    if let Some(z) = w.dns.zones.first_mut() {
+        z.dynamic_updates = policy;
+    }
+    let mut settings_table = DhcpDnsSettings::default();
+    if let Some(d) = dhcp {
+        settings_table.add(None, Level::Server, d);
+    }
+    let mut s = settings();
+    s.dhcp_accounts = vec![DhcpAccount::parse("CORP\\svc-dhcpdns").unwrap()];
+    let leases = vec![lease(IP, Some("pc1"))];
+    let dir = Directory::default();
+    let evidence = DataEvidence::new(&w.dns, s.as_of).with_dhcp_settings(&settings_table);
+    let f = Auditor::new(&leases, &dir, &evidence, &s).findings().next().unwrap();
+    let row = crate::report::row(&f);
+    [row[22].clone(), row[23].clone(), row[24].clone(), row[25].clone(), row[20].clone()]
+}
+
+const FROZEN: &str = "2026-11-01T12:00:00Z";
+
+#[test]
+fn cause_columns_are_filled_from_the_data() {
+    let never = DhcpDnsSetting { updates: Some(Updates::Never), ptr: Some(true), ..Default::default() };
+    let [owner, kind, zone, dhcp, _] = causes(Some("CORP\\PC1$"), Some(DynamicUpdates::Secure), Some(never), "2026-11-23T12:00:00Z");
+    assert_eq!([owner.as_str(), &kind, &zone, &dhcp], ["CORP\\PC1$", "self", "secure", "updates=never;ptr=on"]);
+    let [owner, kind, zone, dhcp, rem] = causes(None, None, None, "2026-11-23T12:00:00Z");
+    assert_eq!([owner, kind, zone, dhcp, rem], ["", "", "", "", ""].map(String::from));
+    assert_eq!(causes(Some("CORP\\svc-dhcpdns"), None, None, FROZEN)[1], "dhcp-server");
+    assert_eq!(causes(Some("CORP\\PC7$"), None, None, FROZEN)[1], "other-computer");
+    assert_eq!(causes(Some("CORP\\Domain Admins"), None, None, FROZEN)[1], "admin");
+    assert_eq!(causes(Some("CORP\\jdoe"), None, None, FROZEN)[1], "user");
+}
+
+#[test]
+fn remediation_names_the_cause_when_known() {
+    let at_risk = "pc1.corp.example.test's A record was last refreshed 2026-11-01T12:00:00Z and is already past its scavenging date (2026-11-15T12:00:00Z) although the lease is held: ";
+    let never = DhcpDnsSetting { updates: Some(Updates::Never), ..Default::default() };
+    assert_eq!(causes(None, None, Some(never), FROZEN)[4], format!("{at_risk}the DHCP server now has updates=never for this lease, so it no longer registers or refreshes the record while the client still relies on it (Option 81); change it in the DHCP server's DNS tab (IPv4/IPv6, scope or reservation Properties > DNS: \"Enable DNS dynamic updates\"; Set-DhcpServerv4DnsSetting -DynamicUpdates), then renew the lease (ipconfig /release then ipconfig /renew)"));
+    let kea = DhcpDnsSetting { send_updates: Some(true), update_on_renew: Some(false), ..Default::default() };
+    assert!(causes(None, None, Some(kea), FROZEN)[4].contains("the DHCP server now has update-on-renew=false for this lease"));
+    assert_eq!(causes(None, Some(DynamicUpdates::None), Some(never), FROZEN)[4], format!("{at_risk}its zone accepts no dynamic updates (zone_dynamic_updates=none), so nothing can register or refresh its records; allow secure dynamic updates on the zone (DNS Manager, the zone's Properties, General, Dynamic updates: Secure only; or Set-DnsServerPrimaryZone -DynamicUpdate Secure), or make the record static"));
+    assert_eq!(causes(Some("CORP\\PC7$"), Some(DynamicUpdates::Secure), None, FROZEN)[4], format!("{at_risk}the record is owned by CORP\\PC7$ (other-computer), so the client's secure update cannot change it; delete the record so that the host registers it again under its own account (ipconfig /registerdns)"));
+    assert!(causes(Some("CORP\\jdoe"), None, None, FROZEN)[4].contains("the record is owned by CORP\\jdoe (user), so the client's secure update"));
+    assert_eq!(causes(Some("CORP\\svc-dhcpdns"), None, None, FROZEN)[4], format!("{at_risk}the record is owned by CORP\\svc-dhcpdns, a DHCP server's account, so neither the client nor another DHCP server can refresh it (a migration or failover change); add the DHCP servers to DnsUpdateProxy and give them dedicated DNS credentials (Set-DhcpServerDnsCredential), then delete the record so it is registered again"));
+    // In a nonsecure zone the owner blocks nothing; the client's own record, an admin's, or
+    // no cause data: today's inference.
+    for (owner, policy) in [(Some("CORP\\PC7$"), Some(DynamicUpdates::Nonsecure)), (Some("CORP\\PC1$"), None), (Some("CORP\\Administrator"), None), (None, None)] {
+        let rem = &causes(owner, policy, None, FROZEN)[4];
+        assert!(rem.starts_with(&format!("{at_risk}the client probably relies on a cached Option 81")), "{owner:?}: {rem}");
+    }
+}
+
+#[test]
+fn missing_record_names_the_frozen_dhcp_setting() {
+    let mut w = World::new();
+    w.ptr(IP, FQDN, Some("2026-11-23T12:00:00Z"));
+    let mut table = DhcpDnsSettings::default();
+    table.add(None, Level::Scope("10.0.16.0".into()), DhcpDnsSetting { updates: Some(Updates::Never), ..Default::default() });
+    let s = settings();
+    let mut l = lease(IP, Some("pc1"));
+    l.dns_registration = Some("Complete".into());
+    let leases = vec![l];
+    let dir = Directory::default();
+    let evidence = DataEvidence::new(&w.dns, s.as_of).with_dhcp_settings(&table);
+    let f = Auditor::new(&leases, &dir, &evidence, &s).findings().next().unwrap();
+    assert_eq!(f.remediation.as_deref(), Some("pc1.corp.example.test has no A record for 10.0.16.21: the DHCP server now has updates=never for this lease, so it no longer registers or refreshes the record while the client still relies on it (Option 81); change it in the DHCP server's DNS tab (IPv4/IPv6, scope or reservation Properties > DNS: \"Enable DNS dynamic updates\"; Set-DhcpServerv4DnsSetting -DynamicUpdates), then renew the lease (ipconfig /release then ipconfig /renew)"));
 }

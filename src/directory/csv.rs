@@ -96,6 +96,7 @@ fn computer(
     Ok(Computer {
         dns_host_name: field(c.dns_host_name).map(normalize_name).filter(|d| !d.is_empty()),
         enabled,
+        domain_controller: None,
         last_logon,
         operating_system: field(c.os).map(str::to_string),
         dn: field(c.dn).map(str::to_string),
@@ -171,6 +172,7 @@ PC3,28/11/2026 09:12:40
     fn pc(name: &str, fqdn: Option<&str>, enabled: Option<bool>, last: Option<DateTime<Utc>>, os: Option<&str>, line: usize) -> Computer {
         Computer {
             name: name.into(),
+            domain_controller: None,
             dns_host_name: fqdn.map(str::to_string),
             enabled,
             last_logon: last,

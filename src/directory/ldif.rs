@@ -183,10 +183,10 @@ fn computer(attrs: &[Attr<'_>], source: &Arc<str>, line: usize) -> Result<Comput
         (SkipReason::MissingField, format!("{who}: no cn, name, sAMAccountName or dn to name the computer"))
     })?;
 
-    let enabled = match first("userAccountControl")? {
+    let uac = match first("userAccountControl")? {
         None => None,
         Some(v) => match v.trim().parse::<i64>() {
-            Ok(uac) => Some(uac & 0x2 == 0),
+            Ok(uac) => Some(uac),
             Err(_) => {
                 return Err((SkipReason::Malformed, format!("{who}: userAccountControl '{}' is not a number", v.trim())));
             }
@@ -211,7 +211,8 @@ fn computer(attrs: &[Attr<'_>], source: &Arc<str>, line: usize) -> Result<Comput
     Ok(Computer {
         name,
         dns_host_name: first("dNSHostName")?.map(|d| normalize_name(&d)).filter(|d| !d.is_empty()),
-        enabled,
+        enabled: uac.map(|u| u & 0x2 == 0),
+        domain_controller: uac.map(|u| u & 0x2000 != 0),
         last_logon,
         operating_system: first("operatingSystem")?.map(|o| o.trim().to_string()),
         dn,
@@ -346,6 +347,7 @@ mod tests {
         let (out, problems) = read(text);
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!((out[0].name.as_str(), out[0].enabled, out[0].last_logon, out[0].line), ("PC7", Some(false), None, 26));
+        assert_eq!(out[0].domain_controller, Some(false));
         assert_eq!(out[0].dns_host_name.as_deref(), Some("pc7.t"));
         assert_eq!(
             reasons(&problems),
@@ -384,5 +386,17 @@ mod tests {
         assert_eq!(first_rdn_value("cn=a\\2Cb+sn=c,dc=t").as_deref(), Some("a,b"));
         assert_eq!(first_rdn_value("CN=,DC=t"), None);
         assert_eq!(first_rdn_value("nodn"), None);
+    }
+
+    #[test]
+    fn domain_controllers_from_user_account_control() {
+        // 532480 = SERVER_TRUST_ACCOUNT (0x2000) | TRUSTED_FOR_DELEGATION: a DC's account.
+        let (out, problems) = read("dn: CN=DC1,OU=Domain Controllers,DC=t\ncn: DC1\nuserAccountControl: 532480\n\ndn: CN=PC1,DC=t\ncn: PC1\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(out.iter().map(|c| c.domain_controller).collect::<Vec<_>>(), [Some(true), None]);
+        let dir = crate::directory::Directory::new(out);
+        assert!(dir.is_domain_controller("dc1"));
+        assert!(!dir.is_domain_controller("PC1"));
+        assert!(!dir.is_domain_controller("dc2"));
     }
 }

@@ -22,6 +22,9 @@ pub struct Computer {
     pub(crate) dns_host_name: Option<String>,
     /// From `userAccountControl` bit 0x2 (ACCOUNTDISABLE) or the CSV's `Enabled`.
     pub(crate) enabled: Option<bool>,
+    /// A domain controller's account: `userAccountControl` bit 0x2000 (SERVER_TRUST_ACCOUNT);
+    /// `None` where the input does not carry it (the CSV). Records it owns are `admin`.
+    pub(crate) domain_controller: Option<bool>,
     /// `lastLogonTimestamp` (replicated, up to ~14 days behind the real last logon).
     pub(crate) last_logon: Option<DateTime<Utc>>,
     pub(crate) operating_system: Option<String>,
@@ -128,5 +131,13 @@ impl Directory {
             },
             _ => None,
         }
+    }
+
+    /// Whether any computer named `name` (its `cn`, any case; an account's `name$` without
+    /// the `$`) is a domain controller.
+    pub(crate) fn is_domain_controller(&self, name: &str) -> bool {
+        let c = &self.computers;
+        let i = self.by_name.partition_point(|&i| cmp_ignore_case(&c[i as usize].name, name).is_lt());
+        self.by_name[i..].iter().map(|&j| &c[j as usize]).take_while(|x| x.name.eq_ignore_ascii_case(name)).any(|x| x.domain_controller == Some(true))
     }
 }

@@ -4,7 +4,8 @@
 //!
 //! Rules:
 //! - Header by name, case-insensitive, any order; an optional `#TYPE` first line. `TimeToLive`
-//!   may be absent; the other columns are required.
+//!   may be absent; the other columns are required. An optional `Owner` column holds the owner
+//!   of the record's `dnsNode` (`DOMAIN\name` as `Get-Acl` writes it; empty: not known).
 //! - `HostName` is relative to `ZoneName` (`@` is the apex) unless it ends with a dot (absolute)
 //!   or already equals the zone name or ends with `.` + the zone name (taken as written).
 //! - `Timestamp` is ISO 8601 or the exporting machine's culture format (in the file's date
@@ -15,10 +16,11 @@
 //! - `RecordData` is the address of an A/AAAA record, the target of a PTR/CNAME (trailing
 //!   dot optional, always absolute). Other record types are counted as unused.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::rtype::RecordType;
-use super::{DnsData, DnsRecord, normalize_name};
+use super::{DnsData, DnsRecord, RecordOwner, normalize_name};
 use crate::input::{self, Header, MissingColumns, Problems, SkipReason};
 use crate::timefmt;
 
@@ -34,12 +36,21 @@ pub fn parse(
     let utc = timefmt::InputTimes { date_order: order, zone: timefmt::InputZone::Named(chrono_tz::UTC) };
     // Each zone named in the file, and whether a row (of any type) sits at its apex.
     let mut apex: Vec<(String, bool)> = Vec::new();
+    // One shared owner per distinct `Owner` text: a zone has few owners and many records.
+    let mut owners: HashMap<String, Arc<RecordOwner>> = HashMap::new();
     let columns = |header: &Header| {
         Columns::from_header(header).map_err(|missing| format!("the header lacks the column(s) {missing}; no record read"))
     };
     input::read_csv_rows(text, source, problems, columns, |row, c, line, problems| {
         note_apex(row, c, &mut apex);
-        if let Some(rec) = record(row, c, line, source, &utc, data, problems) {
+        if let Some(mut rec) = record(row, c, line, source, &utc, data, problems) {
+            let text = c.owner.and_then(|i| row.get(i)).map(str::trim).unwrap_or("");
+            rec.owner = match owners.get(text) {
+                Some(o) => Some(Arc::clone(o)),
+                None => RecordOwner::from_name(text).map(Arc::new).inspect(|o| {
+                    owners.insert(text.to_string(), Arc::clone(o));
+                }),
+            };
             data.records.push(rec);
         }
     });
@@ -81,6 +92,8 @@ struct Columns {
     timestamp: usize,
     data: usize,
     ttl: Option<usize>,
+    /// The optional `Owner` column (the node's ACL owner, `DOMAIN\name`).
+    owner: Option<usize>,
 }
 
 impl Columns {
@@ -88,8 +101,9 @@ impl Columns {
     fn from_header(header: &Header) -> Result<(Columns, usize), MissingColumns> {
         let [zone, host, rtype, timestamp, data] = header.required(["zonename", "hostname", "recordtype", "timestamp", "recorddata"])?;
         let ttl = header.find("timetolive");
-        let width = [zone, host, rtype, timestamp, data, ttl.unwrap_or(0)].into_iter().max().unwrap_or(0) + 1;
-        Ok((Columns { zone, host, rtype, timestamp, data, ttl }, width))
+        let owner = header.find("owner");
+        let width = [zone, host, rtype, timestamp, data, ttl.unwrap_or(0), owner.unwrap_or(0)].into_iter().max().unwrap_or(0) + 1;
+        Ok((Columns { zone, host, rtype, timestamp, data, ttl, owner }, width))
     }
 }
 
@@ -156,7 +170,7 @@ fn record(
     if let Some(detail) = data.check_timestamp(timestamp).filter(|_| !unreadable) {
         problems.push(source, line, SkipReason::BadTime, format!("{name}: {detail}"));
     }
-    Some(DnsRecord { name, data: rdata, timestamp, ttl, zone })
+    Some(DnsRecord { name, data: rdata, timestamp, ttl, zone, owner: None })
 }
 
 /// `HostName` made absolute: see the module documentation.
@@ -219,7 +233,7 @@ mod tests {
     }
 
     fn rec(name: &str, data: RecordData, ts: Option<DateTime<Utc>>, ttl: u32, zone: usize) -> DnsRecord {
-        DnsRecord { name: name.into(), data, timestamp: ts, ttl: Some(ttl), zone }
+        DnsRecord { name: name.into(), data, timestamp: ts, ttl: Some(ttl), zone, owner: None }
     }
 
     fn addr(s: &str) -> RecordData {
@@ -259,7 +273,7 @@ mod tests {
         let text = "recorddata,RECORDTYPE,hostname,zonename,timestamp\n10.0.0.1,a,PC9,Z.Test,\nns.,NS,@,z.test,\n";
         let (data, problems) = read(text);
         assert_eq!(reasons(&problems), vec![(3, SkipReason::UnusedType)]);
-        assert_eq!(data.records, vec![DnsRecord { name: "pc9.z.test".into(), data: addr("10.0.0.1"), timestamp: None, ttl: None, zone: 0 }]);
+        assert_eq!(data.records, vec![DnsRecord { name: "pc9.z.test".into(), data: addr("10.0.0.1"), timestamp: None, ttl: None, zone: 0, owner: None }]);
     }
 
     #[test]
@@ -359,5 +373,21 @@ mod tests {
         assert_eq!(owner_name("pc1.other.", "z.test"), "pc1.other");
         assert_eq!(owner_name("pc1.xz.test", "z.test"), "pc1.xz.test.z.test");
         assert_eq!(owner_name("pc1.sub", "z.test"), "pc1.sub.z.test");
+    }
+
+    #[test]
+    fn owner_column() {
+        let text = "ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData,Owner\n\
+                    z.test,@,SOA,,3600,x,NT AUTHORITY\\SYSTEM\n\
+                    z.test,pc1,A,2026-11-01T00:00:00Z,1200,10.0.0.1,CORP\\PC1$\n\
+                    z.test,pc2,A,2026-11-01T00:00:00Z,1200,10.0.0.2,\n";
+        let (data, problems) = read(text);
+        assert!(problems.iter().all(|p| p.reason == SkipReason::UnusedType), "{problems:?}");
+        let owners: Vec<Option<String>> = data.records.iter().map(|r| r.owner.as_ref().map(|o| o.display.clone())).collect();
+        assert_eq!(owners, [Some("CORP\\PC1$".to_string()), None]);
+        assert_eq!(data.records[0].owner.as_ref().map(|o| o.kind), Some(crate::dns::AccountKind::Computer));
+        // Without the column, no owner.
+        let (data, _) = read(FIXTURE);
+        assert!(data.records.iter().all(|r| r.owner.is_none()));
     }
 }

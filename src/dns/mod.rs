@@ -7,10 +7,13 @@ pub(crate) mod answers;
 pub mod csv;
 pub(crate) mod live;
 mod name;
+pub(crate) mod owner;
+pub mod zones_csv;
 pub(crate) mod rtype;
 pub mod zone_file;
 
 pub(crate) use name::{DnsName, invalid_name, normalize_name, reverse_name};
+pub(crate) use owner::{AccountKind, DynamicUpdates, RecordOwner};
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -44,6 +47,10 @@ pub(crate) struct DnsRecord {
     pub(crate) ttl: Option<u32>,
     /// Index into [`DnsData::zones`].
     pub(crate) zone: usize,
+    /// The owner of the record's `dnsNode` (shared by the node's records); `None` when the
+    /// source does not say (no `Owner` column, zone files; live AD fills it from the node's
+    /// security descriptor).
+    pub(crate) owner: Option<Arc<RecordOwner>>,
 }
 
 /// A zone's aging settings. `None` fields: the data does not say (the options' defaults apply).
@@ -59,6 +66,9 @@ pub(crate) struct Zone {
     /// Lowercase, no trailing dot (`corp.example.test`, `16.0.10.in-addr.arpa`).
     pub(crate) name: String,
     pub(crate) aging: ZoneAging,
+    /// The zone's dynamic-update policy, when a source says (the zones CSV; live AD: the
+    /// zone's `dNSProperty` allow-update value).
+    pub(crate) dynamic_updates: Option<DynamicUpdates>,
     /// Where the zone came from (file, or the AD partition).
     pub(crate) source: Arc<str>,
     /// The data holds no record at the zone's own apex (every real zone has its SOA and NS
@@ -74,12 +84,94 @@ pub struct DnsData {
     pub(crate) zones: Vec<Zone>,
     pub(crate) records: Vec<DnsRecord>,
     zone_ids: HashMap<String, usize>,
+    /// Zone settings from a zones listing (`--zones`), by zone name: kept apart from
+    /// [`DnsData::zones`] (a listed zone whose records were not read must stay uncovered, never
+    /// make its names `missing`) and applied by [`DnsData::apply_zone_settings`].
+    pub(crate) zone_settings: HashMap<String, ZoneSettings>,
     /// The moment audited, once known: readers report record timestamps outside
     /// [`plausible_timestamp`] against it.
     pub(crate) as_of: Option<DateTime<Utc>>,
 }
 
+/// A zone whose dynamic-update policy is a finding of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum ZoneFinding {
+    /// Anyone can take over its names.
+    Nonsecure,
+    /// Its dynamic records can never be refreshed, and aging scavenges them.
+    NoUpdatesWithAging,
+}
+
+impl std::fmt::Display for ZoneFinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ZoneFinding::Nonsecure => "accepts nonsecure dynamic updates: anyone on the network can take over its names; set it to Secure only",
+            ZoneFinding::NoUpdatesWithAging => {
+                "accepts no dynamic updates but ages its records: its dynamic records can never be refreshed, so scavenging deletes them all; allow secure dynamic updates or turn aging off"
+            }
+        })
+    }
+}
+
+/// What a zones listing says of one zone.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct ZoneSettings {
+    pub(crate) dynamic_updates: Option<DynamicUpdates>,
+    pub(crate) aging: ZoneAging,
+}
+
 impl DnsData {
+    /// Gives every zone read the settings a zones listing holds for it (the listing is the
+    /// server's configuration: what it says wins over a zone file's); call after all inputs.
+    pub(crate) fn apply_zone_settings(&mut self) {
+        for zone in &mut self.zones {
+            let Some(s) = self.zone_settings.get(&zone.name) else { continue };
+            zone.dynamic_updates = s.dynamic_updates.or(zone.dynamic_updates);
+            zone.aging.enabled = s.aging.enabled.or(zone.aging.enabled);
+            zone.aging.no_refresh = s.aging.no_refresh.or(zone.aging.no_refresh);
+            zone.aging.refresh = s.aging.refresh.or(zone.aging.refresh);
+        }
+    }
+
+    /// The zones whose policy is a finding (README "Why, not only what"), once per zone,
+    /// sorted by name: `nonsecure`, and `none` with aging on (or `--assume-aging`).
+    pub(crate) fn zone_findings(&self, assume_aging: bool) -> Vec<(String, ZoneFinding)> {
+        let mut all: HashMap<&str, (Option<DynamicUpdates>, Option<bool>)> = HashMap::new();
+        for z in &self.zones {
+            all.insert(&z.name, (z.dynamic_updates, z.aging.enabled));
+        }
+        for (name, s) in &self.zone_settings {
+            let e = all.entry(name).or_default();
+            *e = (s.dynamic_updates.or(e.0), s.aging.enabled.or(e.1));
+        }
+        let mut findings: Vec<(String, ZoneFinding)> = all
+            .into_iter()
+            .filter_map(|(name, (policy, aging))| match policy? {
+                DynamicUpdates::Nonsecure => Some((name.to_string(), ZoneFinding::Nonsecure)),
+                DynamicUpdates::None if assume_aging || aging == Some(true) => Some((name.to_string(), ZoneFinding::NoUpdatesWithAging)),
+                _ => None,
+            })
+            .collect();
+        findings.sort();
+        findings
+    }
+
+    /// The dynamic-update policy of the most specific zone (read or listed) holding `name`.
+    pub(crate) fn dynamic_updates(&self, name: &str) -> Option<DynamicUpdates> {
+        if invalid_name(name).is_some() {
+            return None;
+        }
+        let mut rest = name;
+        loop {
+            let read = self.zone_ids.get(rest).and_then(|&i| self.zones.get(i)).map(|z| z.dynamic_updates);
+            let listed = self.zone_settings.get(rest).map(|s| s.dynamic_updates);
+            if read.is_some() || listed.is_some() {
+                return listed.flatten().or(read.flatten());
+            }
+            rest = rest.split_once('.')?.1;
+        }
+    }
+
     /// The index of a zone, adding it (with unknown aging) on first sight.
     pub(crate) fn zone_id(&mut self, name: &str, source: &Arc<str>) -> usize {
         let name = normalize_name(name);
@@ -87,7 +179,7 @@ impl DnsData {
             return i;
         }
         let i = self.zones.len();
-        self.zones.push(Zone { name: name.clone(), aging: ZoneAging::default(), source: Arc::clone(source), unusable: false, apex_read: false });
+        self.zones.push(Zone { name: name.clone(), aging: ZoneAging::default(), dynamic_updates: None, source: Arc::clone(source), unusable: false, apex_read: false });
         self.zone_ids.insert(name, i);
         i
     }
@@ -227,8 +319,8 @@ mod tests {
         let s: Arc<str> = Arc::from("ldaps://dc1:636/DC=corp.test,CN=MicrosoftDNS,DC=DomainDnsZones,DC=corp,DC=test");
         let z = d.zone_id("corp.test", &s);
         let ts = crate::timefmt::from_dns_hours(2_283_864_263);
-        d.records.push(DnsRecord { name: "pc.corp.test".into(), data: RecordData::Addr("10.0.0.1".parse().unwrap()), timestamp: ts, ttl: None, zone: z });
-        d.records.push(DnsRecord { name: "corp.test".into(), data: RecordData::Addr("10.0.0.2".parse().unwrap()), timestamp: crate::timefmt::from_dns_hours(1), ttl: None, zone: z });
+        d.records.push(DnsRecord { name: "pc.corp.test".into(), data: RecordData::Addr("10.0.0.1".parse().unwrap()), timestamp: ts, ttl: None, zone: z, owner: None });
+        d.records.push(DnsRecord { name: "corp.test".into(), data: RecordData::Addr("10.0.0.2".parse().unwrap()), timestamp: crate::timefmt::from_dns_hours(1), ttl: None, zone: z, owner: None });
         let mut problems = Problems::default();
         d.set_as_of(crate::timefmt::parse_time_utc("2026-11-20T12:00:00Z").unwrap(), &mut problems);
         let got: Vec<String> = problems.list.iter().map(ToString::to_string).collect();

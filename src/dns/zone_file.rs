@@ -209,6 +209,7 @@ pub fn parse(
             timestamp,
             ttl: ttl.or(default_ttl),
             zone,
+            owner: None,
         };
         let Some(kind) = RecordType::from_name(rtype) else {
             problems.push(source, line_no, SkipReason::UnusedType, format!("{} record", rtype.to_ascii_uppercase()));

@@ -86,6 +86,7 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problem
             duration: None,
             scope: None,
             dns_registration: None,
+            server: None,
             source: Arc::clone(source),
             line: line_no,
         });

@@ -560,6 +560,7 @@ impl Client {
             duration,
             scope,
             dns_registration: registration,
+            server: None,
             source: Arc::clone(src),
             line: 0,
         })

@@ -212,6 +212,7 @@ fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, problems: &mut P
         duration,
         scope: if scope.is_empty() { None } else { Some(scope.to_string()) },
         dns_registration: super::ddns_updates(fwd, rev),
+            server: None,
         source: Arc::clone(source),
         line,
     })

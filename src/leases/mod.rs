@@ -10,6 +10,7 @@ pub mod kea_api;
 pub(crate) mod kea_csv;
 pub(crate) mod windows_csv;
 pub(crate) mod windows_xml;
+pub(crate) mod dns_settings;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -41,6 +42,9 @@ pub struct Lease {
     /// What the DHCP server says of its DNS registration for this lease
     /// (Windows `DnsRegistration`: `Complete`, `Pending`, `NotApplicable`; Kea/ISC: see README).
     pub dns_registration: Option<String>,
+    /// The DHCP server that holds the lease, as the export names it (Windows CSV `ServerIP`;
+    /// `kea_api` may set its URL): which server's DNS settings apply. `None` when not known.
+    pub(crate) server: Option<String>,
     /// The file (or URL) the lease came from, and the record's line there (0 when none).
     pub source: Arc<str>,
     pub(crate) line: usize,

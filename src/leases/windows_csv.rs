@@ -25,6 +25,7 @@ struct Columns {
     state: Option<usize>,
     expiry: Option<usize>,
     dns_registration: Option<usize>,
+    server: Option<usize>,
 }
 
 impl Columns {
@@ -39,6 +40,7 @@ impl Columns {
             state: header.find("addressstate"),
             expiry: header.find("leaseexpirytime"),
             dns_registration: header.find("dnsregistration"),
+            server: header.find("serverip"),
         }
     }
 }
@@ -194,6 +196,7 @@ fn row(
         duration: None,
         scope: non_empty(scope),
         dns_registration: non_empty(dns_registration),
+        server: non_empty(field(record, columns.server)?.trim()),
         source: Arc::clone(source),
         line,
     })
@@ -392,6 +395,8 @@ mod tests {
         assert_eq!(l.duration, None);
         assert_eq!(l.scope.as_deref(), Some("10.0.16.0"));
         assert_eq!(l.dns_registration.as_deref(), Some("Complete"));
+        // The server holding the lease: which --dhcp-settings rows apply.
+        assert_eq!(l.server.as_deref(), Some("10.0.0.2"));
         assert_eq!(&*l.source, "leases.csv");
         assert_eq!(l.line, 3);
 

@@ -373,6 +373,7 @@ impl State<'_> {
                 duration: None,
                 scope,
                 dns_registration: None,
+            server: None,
                 source: Arc::clone(self.source),
                 line,
             });
@@ -394,6 +395,7 @@ impl State<'_> {
             duration: None,
             scope,
             dns_registration: non_empty(v.dns_registration.as_deref()),
+            server: None,
             source: Arc::clone(self.source),
             line,
         })

@@ -14,7 +14,7 @@ use crate::audit::{Finding, RecordStatus, Status};
 use crate::timefmt::rfc3339;
 
 /// The report's columns, in the order of README "The report".
-pub(crate) const COLUMNS: [&str; 22] = [
+pub(crate) const COLUMNS: [&str; 26] = [
     "status",
     "ip",
     "hostname",
@@ -37,6 +37,10 @@ pub(crate) const COLUMNS: [&str; 22] = [
     "dhcp_dns_registration",
     "remediation",
     "source",
+    "record_owner",
+    "owner_kind",
+    "zone_dynamic_updates",
+    "dhcp_dns_setting",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -66,7 +70,7 @@ pub(crate) fn escape_cell(s: &str) -> Cow<'_, str> {
 }
 
 /// The row for one finding, unescaped, in [`COLUMNS`] order.
-pub(crate) fn row(f: &Finding<'_>) -> [String; 22] {
+pub(crate) fn row(f: &Finding<'_>) -> [String; 26] {
     let l = f.lease;
     let opt_time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(rfc3339).unwrap_or_default();
     let age = f.age.as_ref();
@@ -94,6 +98,10 @@ pub(crate) fn row(f: &Finding<'_>) -> [String; 22] {
         l.dns_registration.clone().unwrap_or_default(),
         f.remediation.clone().unwrap_or_default(),
         if l.line > 0 { format!("{}:{}", l.source, l.line) } else { l.source.to_string() },
+        f.owner.as_ref().map(|o| o.display.clone()).unwrap_or_default(),
+        f.owner_kind.map(|k| k.to_string()).unwrap_or_default(),
+        f.zone_dynamic_updates.map(|z| z.to_string()).unwrap_or_default(),
+        f.dhcp_dns_setting.map(|d| d.render()).unwrap_or_default(),
     ]
 }
 

@@ -34,6 +34,8 @@ pub(crate) struct Summary {
     pub(crate) stale_temp_removed: usize,
     /// Live DNS (`--dns-server`), when used.
     pub(crate) live: Option<LiveSummary>,
+    /// Zones whose dynamic-update policy is a finding, once per zone, sorted.
+    pub(crate) zone_findings: Vec<(String, crate::dns::ZoneFinding)>,
 }
 
 /// How many names with disagreeing answers are listed before the rest are only counted.
@@ -137,6 +139,12 @@ impl Summary {
         let _ = writeln!(o, "  status: {}", statuses.join(", "));
         let risks: Vec<String> = Risk::ALL.iter().rev().map(|r| format!("{r} {}", self.by_risk.get(r).unwrap_or(&0))).collect();
         let _ = writeln!(o, "  scavenging risk: {}", risks.join(", "));
+        if !self.zone_findings.is_empty() {
+            let _ = writeln!(o, "  zone findings: {}", self.zone_findings.len());
+            for (zone, finding) in &self.zone_findings {
+                let _ = writeln!(o, "    zone {zone} {finding}");
+            }
+        }
 
         let mut by_reason: BTreeMap<SkipReason, usize> = BTreeMap::new();
         for p in &problems.list {

@@ -139,6 +139,7 @@ pub(crate) fn computer_from_entry(e: &Entry, source: &Arc<str>) -> Option<Comput
         name,
         dns_host_name: e.first_str("dnshostname").map(|d| normalize_name(&d)).filter(|d| !d.is_empty()),
         enabled: uac.map(|u| u & 0x2 == 0),
+        domain_controller: uac.map(|u| u & 0x2000 != 0),
         last_logon: e.first_str("lastlogontimestamp").and_then(|v| v.parse::<i64>().ok()).and_then(from_filetime),
         operating_system: e.first_str("operatingsystem").filter(|o| !o.is_empty()),
         dn: Some(e.dn.clone()),

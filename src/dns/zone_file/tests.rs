@@ -24,7 +24,7 @@ fn addr(s: &str) -> RecordData {
 }
 
 fn rec(name: &str, data: RecordData, ts: Option<DateTime<Utc>>, ttl: u32) -> DnsRecord {
-    DnsRecord { name: name.into(), data, timestamp: ts, ttl: Some(ttl), zone: 0 }
+    DnsRecord { name: name.into(), data, timestamp: ts, ttl: Some(ttl), zone: 0, owner: None }
 }
 
 #[test]

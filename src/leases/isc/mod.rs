@@ -361,6 +361,7 @@ impl<'a> Parser<'a, '_> {
             duration,
             scope: None,
             dns_registration,
+            server: None,
             source: Arc::clone(self.source),
             line,
         });

@@ -1,0 +1,128 @@
+//! The cause columns' rules (README "Why, not only what"): which kind of account owns a
+//! lease's record (`owner_kind`).
+
+use crate::directory::Computer;
+use crate::dns::owner::split_account;
+use crate::dns::{AccountKind, RecordOwner};
+use crate::vocab::vocabulary;
+
+vocabulary! {
+    /// The report's `owner_kind`.
+    pub(crate) OwnerKind {
+        /// The lease's own AD computer account.
+        Own => "self",
+        /// An account a DHCP server registers with.
+        DhcpServer => "dhcp-server",
+        OtherComputer => "other-computer",
+        Admin => "admin",
+        User => "user",
+    }
+}
+
+/// An account DHCP servers register DNS records with: `--dhcp-account` (the DNS credentials of
+/// `Set-DhcpServerDnsCredential`), and, from live AD, the computer accounts of the authorized
+/// DHCP servers (`CN=NetServices`), which `directory::ldap` adds as `name$`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DhcpAccount {
+    /// Lowercase; `None` matches an owner of any domain.
+    domain: Option<String>,
+    /// Lowercase.
+    name: String,
+}
+
+impl DhcpAccount {
+    /// `DOMAIN\name` or `name`; `None` for empty text.
+    pub(crate) fn parse(text: &str) -> Option<DhcpAccount> {
+        let (domain, name) = split_account(text);
+        let name = name.to_ascii_lowercase();
+        (!name.is_empty()).then(|| DhcpAccount { domain: domain.filter(|d| !d.is_empty()).map(str::to_ascii_lowercase), name })
+    }
+
+    /// Whether `owner` is this account: same name (a computer's `name$` also matches `name`),
+    /// same domain when both say one.
+    fn is(&self, owner: &RecordOwner) -> bool {
+        let account = owner.account();
+        let name_matches = account == self.name || account.strip_suffix('$') == Some(self.name.as_str());
+        let domain_matches = match (&self.domain, owner.domain()) {
+            (Some(a), Some(b)) => *a == b,
+            _ => true,
+        };
+        name_matches && domain_matches
+    }
+}
+
+/// `owner_kind` of a record owned by `owner`, for the lease whose fqdn is `fqdn` and whose AD
+/// computer (if found) is `computer`. The first that applies: `self` (the owner is the
+/// computer's account, `name$` against its name; without an AD computer, against the fqdn's
+/// first label), `dhcp-server`, `admin` (also a domain controller's account: `is_dc` says
+/// whether a computer account's name is a DC's), `other-computer`, `user`.
+pub(crate) fn owner_kind(
+    owner: &RecordOwner,
+    fqdn: &str,
+    computer: Option<&Computer>,
+    dhcp_accounts: &[DhcpAccount],
+    is_dc: impl Fn(&str) -> bool,
+) -> OwnerKind {
+    let account = owner.account();
+    let own_name = computer.map_or_else(|| fqdn.split('.').next().unwrap_or(fqdn).to_string(), |c| c.name.clone());
+    if owner.kind == AccountKind::Computer && account.strip_suffix('$').is_some_and(|a| a.eq_ignore_ascii_case(own_name.trim_end_matches('$'))) {
+        OwnerKind::Own
+    } else if dhcp_accounts.iter().any(|a| a.is(owner)) {
+        OwnerKind::DhcpServer
+    } else if owner.admin || (owner.kind == AccountKind::Computer && account.strip_suffix('$').is_some_and(&is_dc)) {
+        OwnerKind::Admin
+    } else if owner.kind == AccountKind::Computer {
+        OwnerKind::OtherComputer
+    } else {
+        OwnerKind::User
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn kind(owner: &str, computer: Option<&str>, accounts: &[&str]) -> &'static str {
+        let owner = RecordOwner::from_name(owner).unwrap();
+        let computer = computer.map(|name| Computer {
+            name: name.into(),
+            domain_controller: None,
+            dns_host_name: None,
+            enabled: Some(true),
+            last_logon: None,
+            operating_system: None,
+            dn: None,
+            source: Arc::from("c"),
+            line: 0,
+        });
+        let accounts: Vec<DhcpAccount> = accounts.iter().filter_map(|a| DhcpAccount::parse(a)).collect();
+        owner_kind(&owner, "pc-fin-01.corp.example.test", computer.as_ref(), &accounts, |name| name == "dc1").as_str()
+    }
+
+    #[test]
+    fn every_kind() {
+        assert_eq!(kind("CORP\\PC-FIN-01$", Some("PC-FIN-01"), &[]), "self");
+        assert_eq!(kind("corp\\pc-fin-01$", None, &[]), "self");
+        // The computer found in AD decides, not the host name.
+        assert_eq!(kind("CORP\\PC-FIN-01$", Some("PC-OLD"), &[]), "other-computer");
+        assert_eq!(kind("CORP\\PC-FIN-02$", Some("PC-FIN-01"), &[]), "other-computer");
+        // A user named like the host is not its computer account.
+        assert_eq!(kind("CORP\\pc-fin-01", Some("PC-FIN-01"), &[]), "user");
+        assert_eq!(kind("CORP\\DHCP1$", None, &["dhcp1"]), "dhcp-server");
+        assert_eq!(kind("CORP\\svc-dhcpdns", None, &["CORP\\SVC-DHCPDNS"]), "dhcp-server");
+        assert_eq!(kind("OTHER\\svc-dhcpdns", None, &["CORP\\svc-dhcpdns"]), "user");
+        assert_eq!(kind("CORP\\DHCP1$", None, &[]), "other-computer");
+        assert_eq!(kind("CORP\\Domain Admins", None, &[]), "admin");
+        assert_eq!(kind("NT AUTHORITY\\SYSTEM", None, &[]), "admin");
+        assert_eq!(kind("BUILTIN\\Administrators", None, &[]), "admin");
+        assert_eq!(kind("CORP\\Administrator", None, &[]), "admin");
+        // A domain controller's account (userAccountControl 0x2000 in the computers input).
+        assert_eq!(kind("CORP\\DC1$", None, &[]), "admin");
+        assert_eq!(kind("CORP\\DC2$", None, &[]), "other-computer");
+        assert_eq!(kind("CORP\\jdoe", None, &[]), "user");
+        assert_eq!(kind("S-1-5-21-1-2-3-1105", None, &[]), "user");
+        assert_eq!(DhcpAccount::parse(" "), None);
+    }
+}
