@@ -153,17 +153,18 @@ pub(crate) fn read_ddns_settings(urls: &[String], access: &KeaAccess, problems: 
 }
 
 /// Reads one endpoint's settings as the run will: the entry point of the lab test
-/// (`tests/lab_kea.rs`). The password as `--kea-password-file` (else `DDNS_AUDIT_KEA_PASSWORD`)
-/// gives it.
-pub fn ddns_settings_of(url: &str, user: Option<String>, password_file: Option<&Path>, ca_file: Option<PathBuf>, problems: &mut Problems) -> KeaDdnsSettings {
-    let password = match crate::secret::read(password_file, super::PASSWORD_ENV) {
-        Ok(p) => p,
+/// (`tests/lab_kea.rs`) and the hostile-endpoint tests. The password as `--kea-password-file`
+/// (else `DDNS_AUDIT_KEA_PASSWORD`) gives it. Returns the problems as the summary words them.
+pub fn ddns_settings_of(url: &str, user: Option<String>, password_file: Option<&Path>, ca_file: Option<PathBuf>) -> (KeaDdnsSettings, Vec<String>) {
+    let mut problems = Problems::default();
+    let settings = match crate::secret::read(password_file, super::PASSWORD_ENV) {
+        Ok(password) => read_ddns_settings(&[url.to_string()], &KeaAccess::new(user, password, ca_file), &mut problems),
         Err(e) => {
             problems.push(&Arc::from(crate::input::redact_url(url)), 0, SkipReason::NoAnswer, format!("config-get: --kea-password-file {e}"));
-            return KeaDdnsSettings::default();
+            KeaDdnsSettings::default()
         }
     };
-    read_ddns_settings(&[url.to_string()], &KeaAccess::new(user, password, ca_file), problems)
+    (settings, problems.list.iter().map(ToString::to_string).collect())
 }
 
 /// A problem's reason and detail.

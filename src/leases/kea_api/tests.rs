@@ -10,8 +10,8 @@ use super::*;
 
 /// One request the server saw: the JSON body and the Authorization header.
 #[derive(Debug, Clone)]
-struct Seen {
-    body: Value,
+pub(super) struct Seen {
+    pub(super) body: Value,
     auth: Option<String>,
 }
 
