@@ -173,7 +173,7 @@ type Unread = (SkipReason, String);
 /// What one `config-get` reply held.
 enum ConfigReply {
     /// The family's configuration (the family the reply names), subnet id → setting.
-    Config(Family, BTreeMap<u32, KeaDdnsSetting>),
+    Config(Family, Subnets),
     /// The agent serves no such family; the reason is for the note.
     Absent(String),
 }
@@ -183,12 +183,19 @@ impl Client {
     fn read_ddns(&self) -> Result<(EndpointDdns, String), Unread> {
         let mut found = EndpointDdns::default();
         let mut absent = Vec::new();
+        let mut per_pool = 0usize;
         for family in [Family::V4, Family::V6] {
             let body = json!({ "command": "config-get", "service": [family.service()] });
             let (reply, via_agent) = self.post(&body).map_err(|e| self.unread(e))?;
             match self.config_reply(family, &reply, via_agent)? {
-                ConfigReply::Config(Family::V4, map) => found.v4 = map,
-                ConfigReply::Config(Family::V6, map) => found.v6 = map,
+                ConfigReply::Config(Family::V4, subnets) => {
+                    per_pool += subnets.per_pool;
+                    found.v4 = subnets.settings;
+                }
+                ConfigReply::Config(Family::V6, subnets) => {
+                    per_pool += subnets.per_pool;
+                    found.v6 = subnets.settings;
+                }
                 ConfigReply::Absent(why) => absent.push(format!("no {} ({why})", family.service())),
             }
             // A Kea 3 daemon's socket answers with its own configuration whatever the service:
@@ -198,6 +205,9 @@ impl Client {
             }
         }
         let mut note = format!("{}: config-get: DNS settings of {} v4 and {} v6 subnet(s)", self.endpoint.url, found.v4.len(), found.v6.len());
+        if per_pool > 0 {
+            note.push_str(&format!("; {per_pool} subnet(s) left unknown: their pools set DNS updates of their own"));
+        }
         for a in absent {
             note.push_str("; ");
             note.push_str(&a);
@@ -252,8 +262,18 @@ impl Client {
     }
 }
 
+/// What one `Dhcp4`/`Dhcp6` configuration gives.
+#[derive(Debug, Default)]
+struct Subnets {
+    /// Subnet id → effective setting.
+    settings: BTreeMap<u32, KeaDdnsSetting>,
+    /// Subnets left out because a pool of theirs sets one of the keys (Kea 3 reads the DDNS
+    /// parameters per pool): one value per subnet would be wrong for some of its leases.
+    per_pool: usize,
+}
+
 /// The effective setting of every subnet of one `Dhcp4`/`Dhcp6` configuration, by subnet id.
-fn effective_settings(family: Family, config: &Map<String, Value>) -> Result<BTreeMap<u32, KeaDdnsSetting>, String> {
+fn effective_settings(family: Family, config: &Map<String, Value>) -> Result<Subnets, String> {
     let subnets_key = if family == Family::V4 { "subnet4" } else { "subnet6" };
     let global = Level::read(config, "global")?;
     // Without `dhcp-ddns.enable-updates: true` (Kea's D2 client; absent means disabled) the
@@ -268,7 +288,7 @@ fn effective_settings(family: Family, config: &Map<String, Value>) -> Result<BTr
         },
         Some(other) => return Err(format!("\"dhcp-ddns\" is {}, not an object", snippet(&other.to_string()))),
     };
-    let mut out = BTreeMap::new();
+    let mut out = Subnets::default();
     for (i, subnet) in objects(config, subnets_key, "")?.into_iter().enumerate() {
         add_subnet(&mut out, subnet, global, &format!("{subnets_key}[{i}]"))?;
     }
@@ -281,7 +301,7 @@ fn effective_settings(family: Family, config: &Map<String, Value>) -> Result<BTr
         }
     }
     if !enabled {
-        for s in out.values_mut() {
+        for s in out.settings.values_mut() {
             s.send_updates = false;
         }
     }
@@ -302,7 +322,7 @@ fn objects<'a>(obj: &'a Map<String, Value>, key: &str, at: &str) -> Result<Vec<&
     }
 }
 
-fn add_subnet(out: &mut BTreeMap<u32, KeaDdnsSetting>, subnet: &Map<String, Value>, parent: Level, at: &str) -> Result<(), String> {
+fn add_subnet(out: &mut Subnets, subnet: &Map<String, Value>, parent: Level, at: &str) -> Result<(), String> {
     let id = subnet
         .get("id")
         .and_then(Value::as_u64)
@@ -310,8 +330,19 @@ fn add_subnet(out: &mut BTreeMap<u32, KeaDdnsSetting>, subnet: &Map<String, Valu
         .ok_or_else(|| format!("{at}: no subnet \"id\" from 0 to 4294967295 ({})", subnet.get("id").map_or_else(|| "absent".to_string(), |v| snippet(&v.to_string()))))?;
     let setting = Level::read(subnet, at)?.over(parent).resolve();
     // Kea refuses a configuration with a repeated id: one that has it is not what Kea runs.
-    if out.insert(id, setting).is_some() {
+    if out.settings.contains_key(&id) {
         return Err(format!("{at}: subnet id {id} appears twice"));
+    }
+    let mut per_pool = false;
+    for pools in ["pools", "pd-pools"] {
+        for (k, pool) in objects(subnet, pools, at)?.into_iter().enumerate() {
+            per_pool |= Level::read(pool, &format!("{at}: {pools}[{k}]"))? != Level::default();
+        }
+    }
+    if per_pool {
+        out.per_pool += 1;
+    } else {
+        out.settings.insert(id, setting);
     }
     Ok(())
 }

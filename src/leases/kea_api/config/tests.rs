@@ -42,8 +42,8 @@ fn map(body: &Value, v6: bool) -> Result<EndpointDdns, Unread> {
     let (reply, via_agent) = first_object(body.clone()).map_err(|d| (SkipReason::Malformed, d))?;
     let mut found = EndpointDdns::default();
     match client.config_reply(if v6 { Family::V6 } else { Family::V4 }, &reply, via_agent)? {
-        ConfigReply::Config(Family::V4, m) => found.v4 = m,
-        ConfigReply::Config(Family::V6, m) => found.v6 = m,
+        ConfigReply::Config(Family::V4, m) => found.v4 = m.settings,
+        ConfigReply::Config(Family::V6, m) => found.v6 = m.settings,
         ConfigReply::Absent(why) => return Err((SkipReason::UnusedType, why)),
     }
     Ok(found)
@@ -162,6 +162,32 @@ fn without_enabled_dhcp_ddns_no_update_is_sent() {
     // Absent `dhcp-ddns`: Kea's D2 client is disabled.
     let m = map(&reply("Dhcp4", json!({"ddns-send-updates": true, "subnet4": [{"id": 1}]})), false).expect("read");
     assert_eq!(m.v4[&1].to_string(), "send-updates=false;override-client-update=false;override-no-update=false;update-on-renew=false");
+}
+
+#[test]
+fn a_subnet_whose_pools_set_dns_updates_is_left_unknown() {
+    // Kea 3 reads the DDNS parameters per pool: one value for the subnet would be wrong.
+    let config = json!({
+        "dhcp-ddns": {"enable-updates": true},
+        "subnet4": [
+            {"id": 1, "pools": [{"pool": "10.1.0.10 - 10.1.0.20"}, {"pool": "10.1.0.30 - 10.1.0.40", "ddns-send-updates": false}]},
+            {"id": 2, "pools": [{"pool": "10.2.0.10 - 10.2.0.20", "option-data": []}]}
+        ],
+        "subnet6": [{"id": 3, "pd-pools": [{"prefix": "2001:db8:8::", "prefix-len": 56, "delegated-len": 64, "ddns-update-on-renew": true}]}]
+    });
+    let c4 = config.clone();
+    let (url, _) = serve(move |_| (200, reply("Dhcp4", c4.clone()).to_string()));
+    let (s, problems) = read_one(&url);
+    assert_eq!(problems, Vec::<String>::new());
+    assert_eq!(rendered(&s.endpoints[&url].v4), vec![(2, KEA_DEFAULT.to_string())]);
+    assert_eq!(s.notes, vec![format!("{url}: config-get: DNS settings of 1 v4 and 0 v6 subnet(s); 1 subnet(s) left unknown: their pools set DNS updates of their own")]);
+    let m = map(&reply("Dhcp6", config), true).expect("read");
+    assert!(m.v6.is_empty());
+    // A pool's non-boolean value is a problem like any other.
+    assert_eq!(
+        unread(json!({"subnet4": [{"id": 1, "pools": [{"ddns-send-updates": "no"}]}]})),
+        (SkipReason::Malformed, "config-get: Dhcp4: subnet4[0]: pools[0]: \"ddns-send-updates\" is \"no\", not true or false".to_string())
+    );
 }
 
 #[test]
