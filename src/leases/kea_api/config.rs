@@ -189,11 +189,11 @@ impl Client {
             let (reply, via_agent) = self.post(&body).map_err(|e| self.unread(e))?;
             match self.config_reply(family, &reply, via_agent)? {
                 ConfigReply::Config(Family::V4, subnets) => {
-                    per_pool += subnets.per_pool;
+                    per_pool = per_pool.saturating_add(subnets.per_pool);
                     found.v4 = subnets.settings;
                 }
                 ConfigReply::Config(Family::V6, subnets) => {
-                    per_pool += subnets.per_pool;
+                    per_pool = per_pool.saturating_add(subnets.per_pool);
                     found.v6 = subnets.settings;
                 }
                 ConfigReply::Absent(why) => absent.push(format!("no {} ({why})", family.service())),
@@ -340,7 +340,7 @@ fn add_subnet(out: &mut Subnets, subnet: &Map<String, Value>, parent: Level, at:
         }
     }
     if per_pool {
-        out.per_pool += 1;
+        out.per_pool = out.per_pool.saturating_add(1);
     } else {
         out.settings.insert(id, setting);
     }
