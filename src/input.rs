@@ -72,6 +72,9 @@ vocabulary! {
         /// A record in a zone export that the zone is not authoritative for: outside its origin,
         /// or glue at or below a delegation (NS at a non-apex owner). Expected; counted, not kept.
         OutsideZone => "outside the zone",
+        /// A source that gave no usable answer (unreachable, cut off) for an optional part,
+        /// such as a Kea endpoint's `config-get`: counted, the run goes on without that part.
+        NoAnswer => "no answer",
     }
 }
 

@@ -179,3 +179,47 @@ fn plain_http_on_an_https_url_is_named() {
         format!("ddns-audit: error: {url}: TLS with {host_port} failed: the server does not speak TLS on this port (plain HTTP or LDAP there? then use http:// or ldap://)\n")
     );
 }
+
+// ---- config-get (the DHCP DNS settings, issue #10): a problem, never a failed run ----
+
+fn ddns_settings(url: &str) -> (ddns_audit::leases::kea_api::KeaDdnsSettings, Vec<String>) {
+    ddns_audit::leases::kea_api::ddns_settings_of(url, None, None, None)
+}
+
+#[test]
+fn a_refused_config_get_is_a_counted_problem() {
+    let url = serve(|_| http(200, r#"[{"result": 1, "text": "'config-get' command not allowed"}]"#));
+    let (settings, problems) = ddns_settings(&url);
+    assert_eq!(
+        problems,
+        vec![format!("{url}: access denied: config-get (dhcp4) refused (Kea result 1): 'config-get' command not allowed; this endpoint's DHCP DNS settings are not known")]
+    );
+    assert!(settings.endpoints.is_empty() && settings.notes.is_empty());
+    // A restricted agent's 403.
+    let url = serve(|_| http(403, "Forbidden"));
+    let (settings, problems) = ddns_settings(&url);
+    assert_eq!(
+        problems,
+        vec![format!("{url}: access denied: config-get: HTTP 403: the Kea endpoint refused the credentials (it wants HTTP basic authentication: give a user in the URL or --kea-user, the password in DDNS_AUDIT_KEA_PASSWORD or --kea-password-file); this endpoint's DHCP DNS settings are not known")]
+    );
+    assert!(settings.endpoints.is_empty());
+}
+
+#[test]
+fn a_garbage_config_get_is_a_counted_problem() {
+    let url = serve(|_| http(200, "<html><body>Welcome to nginx!</body></html>"));
+    let (settings, problems) = ddns_settings(&url);
+    assert_eq!(
+        problems,
+        vec![format!("{url}: malformed record: config-get: the Kea control endpoint answered garbage: not JSON (expected value at line 1 column 1): <html><body>Welcome to nginx!</body></html>; this endpoint's DHCP DNS settings are not known")]
+    );
+    assert!(settings.endpoints.is_empty());
+    // JSON, but a configuration of another shape: a string where Kea has a boolean.
+    let url = serve(|_| http(200, r#"[{"result": 0, "arguments": {"Dhcp4": {"ddns-update-on-renew": "false", "subnet4": [{"id": 1}]}, "hash": "00"}}]"#));
+    let (settings, problems) = ddns_settings(&url);
+    assert_eq!(
+        problems,
+        vec![format!("{url}: malformed record: config-get: Dhcp4: global: \"ddns-update-on-renew\" is \"false\", not true or false; this endpoint's DHCP DNS settings are not known")]
+    );
+    assert!(settings.endpoints.is_empty());
+}

@@ -164,3 +164,35 @@ fn https_agent_with_basic_auth() {
         format!("ddns-audit: error: {url}: TLS with 10.77.0.2:8443 failed: the certificate is issued by a CA that is not trusted here: give that CA's certificate (PEM) with --ca-file\n")
     );
 }
+
+/// Issue #10, the Kea part: `config-get` through both agents gives each subnet's effective
+/// DNS-update setting (kea.sh: subnet 21/22 in shared network lab-clients, 23/24 in lab-quiet,
+/// 25 top-level; global ddns-send-updates true, ddns-override-client-update true).
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn config_get_gives_each_subnets_effective_dns_setting() {
+    use ddns_audit::leases::kea_api::ddns_settings_of;
+    let expected: Vec<(u32, String)> = [
+        (21, "send-updates=true;override-client-update=true;override-no-update=false;update-on-renew=true"),
+        (22, "send-updates=true;override-client-update=true;override-no-update=false;update-on-renew=false"),
+        (23, "send-updates=false;override-client-update=true;override-no-update=false;update-on-renew=true"),
+        (24, "send-updates=true;override-client-update=true;override-no-update=true;update-on-renew=true"),
+        (25, "send-updates=true;override-client-update=false;override-no-update=false;update-on-renew=false"),
+    ]
+    .into_iter()
+    .map(|(id, s)| (id, s.to_string()))
+    .collect();
+    let (plain, tls) = (lab("LAB_KEA_URL"), lab("LAB_KEA_TLS_URL"));
+    let pw = std::path::PathBuf::from(lab("LAB_KEA_PASSWORD_FILE"));
+    for (url, (settings, problems)) in [
+        (plain.clone(), ddns_settings_of(&plain, None, None, None)),
+        (tls.clone(), ddns_settings_of(&tls, Some(lab("LAB_KEA_USER")), Some(&pw), Some(lab("LAB_CA_FILE").into()))),
+    ] {
+        assert_eq!(problems, Vec::<String>::new(), "{url}");
+        let e = &settings.endpoints[&url];
+        let got: Vec<(u32, String)> = e.v4.iter().map(|(id, s)| (*id, s.to_string())).collect();
+        assert_eq!(got, expected, "{url}");
+        assert!(e.v6.is_empty());
+        assert_eq!(settings.notes, vec![format!("{url}: config-get: DNS settings of 5 v4 and 0 v6 subnet(s); no dhcp6 (the control agent has no dhcp6 socket)")]);
+    }
+}

@@ -42,6 +42,9 @@ use super::{Lease, LeaseState};
 use crate::input::{Problems, SkipReason};
 use crate::secret::Secret;
 
+pub(crate) mod config;
+pub use config::{KeaDdnsSetting, KeaDdnsSettings, ddns_settings_of};
+
 /// Kea's value for an infinite lifetime.
 const INFINITE: u64 = 0xffff_ffff;
 /// Leases asked for per page.
@@ -236,24 +239,29 @@ pub(crate) fn read_urls(urls: &[String], access: &KeaAccess, out: &mut Vec<Lease
     if urls.is_empty() {
         return Ok(report);
     }
-    // Trust, for https:// only: the system's store plus --ca-file (as for LDAPS).
-    let roots = if urls.iter().any(|u| u.trim_start().to_ascii_lowercase().starts_with("https:")) {
-        let mut ders = crate::tls::system_roots();
-        if let Some(path) = &access.ca_file {
-            ders.extend(crate::tls::ca_file_certificates(path).map_err(|reason| KeaError::CaFile { path: path.clone(), reason })?);
-        }
-        let certs: Vec<ureq::tls::Certificate<'static>> =
-            ders.iter().map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned()).collect();
-        if certs.is_empty() { None } else { Some(Arc::new(certs)) }
-    } else {
-        None
-    };
+    let roots = trust_roots(urls, access)?;
     for raw in urls {
         let endpoint = Endpoint::parse(raw)?;
         let client = Client::new(endpoint, access, roots.clone());
         report.notes.push(client.read_all(out, problems)?);
     }
     Ok(report)
+}
+
+/// Certificates trusted for `https://` (none asked for plain `http://` URLs): the system's
+/// store plus `--ca-file`, as for LDAPS; `None` lets ureq use the bundled web PKI roots.
+type Roots = Option<Arc<Vec<ureq::tls::Certificate<'static>>>>;
+
+fn trust_roots(urls: &[String], access: &KeaAccess) -> Result<Roots, KeaError> {
+    if !urls.iter().any(|u| u.trim_start().to_ascii_lowercase().starts_with("https:")) {
+        return Ok(None);
+    }
+    let mut ders = crate::tls::system_roots();
+    if let Some(path) = &access.ca_file {
+        ders.extend(crate::tls::ca_file_certificates(path).map_err(|reason| KeaError::CaFile { path: path.clone(), reason })?);
+    }
+    let certs: Vec<ureq::tls::Certificate<'static>> = ders.iter().map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned()).collect();
+    Ok(if certs.is_empty() { None } else { Some(Arc::new(certs)) })
 }
 
 /// What one family's paging ended with.
@@ -279,7 +287,7 @@ struct Client {
 }
 
 impl Client {
-    fn new(endpoint: Endpoint, access: &KeaAccess, roots: Option<Arc<Vec<ureq::tls::Certificate<'static>>>>) -> Client {
+    fn new(endpoint: Endpoint, access: &KeaAccess, roots: Roots) -> Client {
         use base64::Engine;
         let mut tls = ureq::tls::TlsConfig::builder();
         if let Some(certs) = roots {
@@ -300,6 +308,13 @@ impl Client {
         });
         let source: Arc<str> = Arc::from(endpoint.url.as_str());
         Client { endpoint, agent, authorization, page_size: access.page_size.max(1), source, timeout: access.timeout }
+    }
+
+    /// A client that sends nothing: for mapping replies without HTTP (fuzzing, tests).
+    fn offline() -> Result<Client, KeaError> {
+        let endpoint = Endpoint::parse("http://fuzz/")?;
+        let source: Arc<str> = Arc::from(endpoint.url.as_str());
+        Ok(Client { endpoint, agent: ureq::Agent::new_with_defaults(), authorization: None, page_size: PAGE_SIZE, source, timeout: Duration::from_secs(1) })
     }
 
     /// Reads both families; returns the note for the summary.
@@ -572,9 +587,7 @@ impl Client {
 /// leases in the page.
 pub fn parse_page(body: &str, v6: bool, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<usize, KeaError> {
     let family = if v6 { Family::V6 } else { Family::V4 };
-    let endpoint = Endpoint::parse("http://fuzz/")?;
-    let source: Arc<str> = Arc::from(endpoint.url.as_str());
-    let client = Client { endpoint, agent: ureq::Agent::new_with_defaults(), authorization: None, page_size: PAGE_SIZE, source, timeout: Duration::from_secs(1) };
+    let client = Client::offline()?;
     let value: Value = serde_json::from_str(body).map_err(|e| client.bad_reply(&format!("not JSON ({e}): {}", snippet(body))))?;
     let (reply, via_agent) = first_object(value).map_err(|d| client.bad_reply(&d))?;
     match client.read_page(family, &reply, via_agent, None, 0, out, problems)? {

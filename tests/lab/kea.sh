@@ -19,6 +19,9 @@
 # 20 days had passed); every client renews: subnet 21 (ddns-update-on-renew true) re-registers
 # its clients, subnet 22 (Kea's default, false) does not, so those records keep the old
 # timestamp; finally kea-gone-01's records are deleted, as scavenging would.
+# Subnets 23-25 have no clients (no interface, not on kbr0's network): they are there for
+# `config-get` (issue #10), so that the subnets also differ in ddns-send-updates and every level
+# of Kea's inheritance (global, shared network "lab-quiet", subnet) sets some key.
 #
 # Samba must accept unsigned updates ("allow dns updates = nonsecure"; Kea 2.2 has no GSS-TSIG):
 # up.sh provisions with it; on a lab provisioned without it this script adds it to smb.conf and
@@ -145,7 +148,12 @@ write_configs() {
       "pools": [ { "pool": "10.77.2.200 - 10.77.2.249" } ],
       "ddns-update-on-renew": false,
       "reservations": [ $res22 ] }
+  ] },
+  { "name": "lab-quiet", "ddns-send-updates": false, "ddns-update-on-renew": true, "subnet4": [
+    { "id": 23, "subnet": "10.77.6.0/24" },
+    { "id": 24, "subnet": "10.77.7.0/24", "ddns-send-updates": true, "ddns-override-no-update": true }
   ] } ],
+  "subnet4": [ { "id": 25, "subnet": "10.77.8.0/24", "ddns-override-client-update": false } ],
   "loggers": [ { "name": "kea-dhcp4", "severity": "INFO",
                  "output_options": [ { "output": "$KEA_DIR/dhcp4.log" } ] } ]
 } }

@@ -10,8 +10,8 @@ use super::*;
 
 /// One request the server saw: the JSON body and the Authorization header.
 #[derive(Debug, Clone)]
-struct Seen {
-    body: Value,
+pub(super) struct Seen {
+    pub(super) body: Value,
     auth: Option<String>,
 }
 
@@ -19,7 +19,7 @@ type Log = Arc<Mutex<Vec<Seen>>>;
 
 /// Serves every request with `respond(body) -> (status, reply text)`, one request per
 /// connection (`Connection: close`). Returns the base URL and the request log.
-fn serve(respond: impl Fn(&Value) -> (u16, String) + Send + 'static) -> (String, Log) {
+pub(super) fn serve(respond: impl Fn(&Value) -> (u16, String) + Send + 'static) -> (String, Log) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
     let log: Log = Arc::default();
