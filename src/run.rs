@@ -117,6 +117,10 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     }
     dns_data.apply_zone_settings();
     let mut dhcp_settings = leases::dns_settings::DhcpDnsSettings::default();
+    // Kea's effective DNS-update settings per subnet (`config-get`); what cannot be read is a
+    // counted problem, never a failed run.
+    let kea_dns = leases::kea_api::config::read_ddns_settings(&settings.kea_urls, &settings.kea, &mut problems);
+    kea_dns.fill(&mut dhcp_settings);
     for path in &settings.dhcp_settings {
         leases::dns_settings::read_file(path, &mut dhcp_settings, &mut problems)?;
     }

@@ -575,7 +575,7 @@ impl Client {
             duration,
             scope,
             dns_registration: registration,
-            server: None,
+            server: Some(config::server_key(src, family == Family::V6)),
             source: Arc::clone(src),
             line: 0,
         })

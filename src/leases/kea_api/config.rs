@@ -23,6 +23,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Client, Endpoint, Family, KeaAccess, KeaError, RESULT_SUCCESS, snippet};
 use crate::input::{Problems, SkipReason};
+use crate::leases::dns_settings::{self, DhcpDnsSetting, DhcpDnsSettings};
 
 /// The four keys read, in the order of the SPEC's tokens.
 const KEYS: [&str; 4] = ["ddns-send-updates", "ddns-override-client-update", "ddns-override-no-update", "ddns-update-on-renew"];
@@ -118,9 +119,37 @@ impl KeaDdnsSettings {
     }
 }
 
+impl KeaDdnsSettings {
+    /// Puts every subnet's effective setting into the audit's table, where a Kea lease finds
+    /// it: by its endpoint and family ([`server_key`]) and its subnet id (the lease's `scope`).
+    pub(crate) fn fill(&self, table: &mut DhcpDnsSettings) {
+        for (url, e) in &self.endpoints {
+            for (v6, subnets) in [(false, &e.v4), (true, &e.v6)] {
+                let server = server_key(url, v6);
+                for (id, k) in subnets {
+                    let setting = DhcpDnsSetting {
+                        send_updates: Some(k.send_updates),
+                        override_client_update: Some(k.override_client_update),
+                        override_no_update: Some(k.override_no_update),
+                        update_on_renew: Some(k.update_on_renew),
+                        ..DhcpDnsSetting::default()
+                    };
+                    table.add(Some(&server), dns_settings::Level::Scope(id.to_string()), setting);
+                }
+            }
+        }
+    }
+}
+
+/// The `server` of a lease read from a Kea endpoint: its URL (as `source` shows it) and the
+/// family, since DHCPv4 and DHCPv6 number their subnets apart.
+pub(crate) fn server_key(url: &str, v6: bool) -> String {
+    format!("{url} {}", if v6 { "dhcp6" } else { "dhcp4" })
+}
+
 /// Reads the settings of every `--kea-url`; what cannot be read is a problem, never an error.
-/// It feeds `dhcp_dns_setting` once issue #10's report columns exist; until then the lab test
-/// reaches it through [`ddns_settings_of`].
+/// `run.rs` puts the result into the audit's table ([`KeaDdnsSettings::fill`]), where it
+/// becomes the `dhcp_dns_setting` column of Kea leases.
 pub(crate) fn read_ddns_settings(urls: &[String], access: &KeaAccess, problems: &mut Problems) -> KeaDdnsSettings {
     let mut out = KeaDdnsSettings::default();
     let roots = match super::trust_roots(urls, access) {
