@@ -77,6 +77,13 @@ fn kea_api_with_ad_flags_exactly_the_frozen_clients() {
         assert_eq!(got("mac"), c["mac"].as_str().unwrap());
         assert_eq!(got("lease_state"), "active");
         assert_eq!(got("scope"), if c["group"] == "renew" { "21" } else { "22" });
+        // Issue #10: the subnet's effective DNS-update setting, read with config-get.
+        let renew = if c["group"] == "renew" { "true" } else { "false" };
+        assert_eq!(
+            got("dhcp_dns_setting"),
+            format!("send-updates=true;override-client-update=true;override-no-update=false;update-on-renew={renew}"),
+            "{fqdn}"
+        );
         assert_eq!(got("dhcp_dns_registration"), "forward;reverse", "{fqdn}: Kea's fqdn-fwd/fqdn-rev");
         assert_eq!(got("source"), kea_url);
         let remediation = got("remediation");
@@ -91,9 +98,12 @@ fn kea_api_with_ad_flags_exactly_the_frozen_clients() {
                 assert_eq!(got("scavenge_after"), s(&e["scavenge_after"]), "{fqdn}");
                 assert!(remediation.starts_with(fqdn), "{fqdn}: {remediation}");
                 assert!(remediation.contains("Option 81") && remediation.contains("ipconfig /release then ipconfig /renew"), "{fqdn}: {remediation}");
-                if status == "at-risk" {
-                    assert!(remediation.contains("not being refreshed") && remediation.contains("have the server always update DNS"), "{remediation}");
-                }
+                // The cause is known now (issue #10): the subnet's ddns-update-on-renew.
+                assert!(
+                    remediation.contains("the DHCP server now has update-on-renew=false for this lease")
+                        && remediation.contains("Kea's ddns-update-on-renew"),
+                    "{remediation}"
+                );
             }
         }
     }
