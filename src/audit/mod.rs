@@ -12,7 +12,7 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-pub(crate) use evidence::{DataEvidence, Evidence, Family, Found, LiveEvidence, Lookup, Said};
+pub(crate) use evidence::{DataEvidence, DataRecord, Evidence, Family, Found, LiveEvidence, Lookup, Said};
 pub(crate) use findings::{FailOn, RecordKind, RecordStatus, Risk, Status};
 pub(crate) use risk::RecordAge;
 

@@ -10,7 +10,7 @@ mod name;
 pub(crate) mod rtype;
 pub mod zone_file;
 
-pub(crate) use name::{DnsName, invalid_name, normalize_name, reverse_name};
+pub(crate) use name::{DnsName, address_of_reverse, invalid_name, normalize_name, reverse_name};
 
 use std::collections::HashMap;
 use std::net::IpAddr;

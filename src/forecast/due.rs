@@ -1,0 +1,91 @@
+//! Which records scavenging deletes and when: `scavenge_after = timestamp + no-refresh +
+//! refresh` of the record's zone, for dynamic A, AAAA and PTR records in zones that age
+//! (README "Before enabling scavenging"), sorted in the order they go.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::{ForecastOptions, record_type};
+use crate::audit::{AuditSettings, DataRecord};
+use crate::dns::{self, DnsRecord, RecordData, Zone};
+use crate::vocab::vocabulary;
+
+vocabulary! {
+    /// Why an A, AAAA or PTR record is not a row, in the summary's order.
+    pub(crate) NotForecast {
+        /// No timestamp: scavenging never deletes it.
+        Static => "static",
+        /// Its zone does not age (AD's `dNSProperty`) and `--assume-aging` is not given.
+        AgingOff => "aging off",
+        /// A timestamp no DNS server wrote (reported as `bad time`): it cannot be dated.
+        UnknownAge => "unknown age",
+        /// Scavengeable, but after `as_of + horizon`.
+        AfterHorizon => "due after the horizon",
+    }
+}
+
+/// A record scavenging deletes within the horizon.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Due<'d> {
+    pub(crate) scavenge_after: DateTime<Utc>,
+    pub(crate) record: DataRecord<'d>,
+}
+
+/// The due records, sorted, and the count of the others by why.
+#[derive(Debug, Default)]
+pub(crate) struct Plan<'d> {
+    pub(crate) due: Vec<Due<'d>>,
+    pub(crate) not_forecast: BTreeMap<NotForecast, usize>,
+}
+
+/// When scavenging may delete `record`: its timestamp plus its zone's no-refresh and refresh
+/// intervals (the data's, else `--no-refresh`/`--refresh`). Aging as the data says (offline
+/// zones count as aging: README "Aging in offline data"), or on everywhere with `--assume-aging`.
+pub(crate) fn scavenge_after(record: &DnsRecord, zone: &Zone, s: &AuditSettings) -> Result<DateTime<Utc>, NotForecast> {
+    let ts = record.timestamp.ok_or(NotForecast::Static)?;
+    if !(s.assume_aging || zone.aging.enabled.unwrap_or(true)) {
+        return Err(NotForecast::AgingOff);
+    }
+    // Covers `UNREADABLE_TIMESTAMP` too: it is before 1990.
+    if !dns::plausible_timestamp(ts, s.as_of) {
+        return Err(NotForecast::UnknownAge);
+    }
+    let no_refresh = zone.aging.no_refresh.unwrap_or(s.no_refresh);
+    let refresh = zone.aging.refresh.unwrap_or(s.refresh);
+    ts.checked_add_signed(no_refresh).and_then(|t| t.checked_add_signed(refresh)).ok_or(NotForecast::UnknownAge)
+}
+
+/// The due records of `records` (A, AAAA and PTR; CNAMEs are not forecast and not counted),
+/// sorted by `scavenge_after`, then zone, name, type and data (addresses in address order).
+pub(crate) fn plan<'d>(records: impl Iterator<Item = DataRecord<'d>>, s: &AuditSettings, options: ForecastOptions) -> Plan<'d> {
+    let limit = s.as_of.checked_add_signed(options.horizon).unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let mut plan = Plan::default();
+    for r in records {
+        if matches!(r.record.data, RecordData::Cname(_)) {
+            continue;
+        }
+        match scavenge_after(r.record, r.zone, s) {
+            Ok(t) if t <= limit => plan.due.push(Due { scavenge_after: t, record: r }),
+            Ok(_) => *plan.not_forecast.entry(NotForecast::AfterHorizon).or_default() += 1,
+            Err(why) => *plan.not_forecast.entry(why).or_default() += 1,
+        }
+    }
+    plan.due.sort_unstable_by(order);
+    plan
+}
+
+fn order(a: &Due<'_>, b: &Due<'_>) -> Ordering {
+    let (ra, rb) = (a.record.record, b.record.record);
+    a.scavenge_after
+        .cmp(&b.scavenge_after)
+        .then_with(|| a.record.zone.name.cmp(&b.record.zone.name))
+        .then_with(|| ra.name.cmp(&rb.name))
+        .then_with(|| record_type(ra).cmp(record_type(rb)))
+        .then_with(|| match (&ra.data, &rb.data) {
+            (RecordData::Addr(x), RecordData::Addr(y)) => x.cmp(y),
+            (RecordData::Ptr(x), RecordData::Ptr(y)) => x.cmp(y),
+            _ => Ordering::Equal,
+        })
+}

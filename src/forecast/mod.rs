@@ -1,0 +1,148 @@
+//! Stage 4b, forecast (`ddns-audit forecast`, README "Before enabling scavenging"): every
+//! dynamic A, AAAA and PTR record that scavenging deletes within the horizon, in the order it
+//! goes, each with whether its host is `live` (a lease or a recent AD logon says it is in use)
+//! or `stale`. A pure, synchronous function of the gathered leases, computers, DNS data, the
+//! settings and the moment forecast; no I/O here. One file per concern: `due.rs` which records
+//! go and when, `verdict.rs` whether the host is live, `tally.rs` the weekly counts.
+
+mod due;
+mod tally;
+mod verdict;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+pub(crate) use due::{NotForecast, Plan, plan};
+pub(crate) use tally::Tally;
+pub(crate) use verdict::Liveness;
+
+use crate::audit::AuditSettings;
+use crate::directory::{Computer, Directory};
+use crate::dns::{DnsRecord, RecordData, Zone};
+use crate::leases::Lease;
+use crate::vocab::vocabulary;
+
+/// The forecast's own settings; the rest (as-of, aging defaults, `--assume-aging`, domain) are
+/// the audit's [`AuditSettings`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ForecastOptions {
+    /// Records with `scavenge_after ≤ as_of + horizon` are forecast (`--horizon`, 28d).
+    pub(crate) horizon: TimeDelta,
+    /// An enabled computer that logged on at or after `as_of − logon_window` is live (`--logon-window`, 30d).
+    pub(crate) logon_window: TimeDelta,
+}
+
+vocabulary! {
+    /// `verdict`: whether something says the record's host is in use.
+    pub(crate) Verdict {
+        Live => "live",
+        Stale => "stale",
+    }
+}
+
+vocabulary! {
+    /// forecast's `--fail-on`: exit 1 when a `live` row exists, or never.
+    pub(crate) ForecastFailOn {
+        Live => "live",
+        Never => "never",
+    }
+}
+
+/// One row of the forecast: a record scavenging deletes, when, and what says its host is live.
+#[derive(Debug, Clone)]
+pub(crate) struct Row<'a> {
+    pub(crate) scavenge_after: DateTime<Utc>,
+    pub(crate) record: &'a DnsRecord,
+    pub(crate) zone: &'a Zone,
+    /// The audited lease whose fqdn is the host (on the PTR's address, for a PTR).
+    pub(crate) lease: Option<&'a Lease>,
+    /// Whether `computer` is evidence: enabled, with a last logon within the window.
+    pub(crate) ad_logon: bool,
+    /// The AD computer whose `dNSHostName` is the host (the one that is evidence, when one is).
+    pub(crate) computer: Option<&'a Computer>,
+}
+
+impl Row<'_> {
+    pub(crate) fn verdict(&self) -> Verdict {
+        if self.lease.is_some() || self.ad_logon { Verdict::Live } else { Verdict::Stale }
+    }
+
+    /// `evidence`: `lease`, `ad-logon`, `lease;ad-logon`, or empty for `stale`.
+    pub(crate) fn evidence(&self) -> &'static str {
+        match (self.lease.is_some(), self.ad_logon) {
+            (true, true) => "lease;ad-logon",
+            (true, false) => "lease",
+            (false, true) => "ad-logon",
+            (false, false) => "",
+        }
+    }
+
+    /// `type`: `A`, `AAAA` or `PTR`.
+    pub(crate) fn rtype(&self) -> &'static str {
+        record_type(self.record)
+    }
+}
+
+/// `A`, `AAAA`, `PTR` (`CNAME` for the records the forecast leaves out).
+pub(crate) fn record_type(r: &DnsRecord) -> &'static str {
+    match &r.data {
+        RecordData::Addr(a) if a.is_ipv4() => "A",
+        RecordData::Addr(_) => "AAAA",
+        RecordData::Ptr(_) => "PTR",
+        RecordData::Cname(_) => "CNAME",
+    }
+}
+
+/// The forecast over one set of gathered data: the plan (the due records, sorted) and the
+/// liveness indexes; rows are judged one at a time as they stream into the report.
+pub(crate) struct Forecaster<'a> {
+    plan: Plan<'a>,
+    liveness: Liveness<'a>,
+}
+
+impl<'a> Forecaster<'a> {
+    pub(crate) fn new(
+        records: impl Iterator<Item = crate::audit::DataRecord<'a>>,
+        leases: &'a [Lease],
+        directory: &'a Directory,
+        settings: &AuditSettings,
+        options: ForecastOptions,
+    ) -> Forecaster<'a> {
+        Forecaster { plan: plan(records, settings, options), liveness: Liveness::new(leases, directory, settings, options) }
+    }
+
+    /// The records not forecast, by why.
+    pub(crate) fn not_forecast(&self) -> &std::collections::BTreeMap<NotForecast, usize> {
+        &self.plan.not_forecast
+    }
+
+    /// The rows, in `scavenge_after` order (ties: zone, name, type, data).
+    pub(crate) fn rows(&self) -> impl Iterator<Item = Row<'a>> + '_ {
+        self.plan.due.iter().map(move |d| {
+            let judged = self.liveness.judge(d.record.record);
+            Row {
+                scavenge_after: d.scavenge_after,
+                record: d.record.record,
+                zone: d.record.zone,
+                lease: judged.lease,
+                ad_logon: judged.ad_logon,
+                computer: judged.computer,
+            }
+        })
+    }
+}
+
+/// Forecasts from the DNS data (for tests; the run streams with [`Forecaster`]).
+#[cfg(test)]
+pub(crate) fn forecast<'a>(
+    leases: &'a [Lease],
+    directory: &'a Directory,
+    evidence: &'a crate::audit::DataEvidence<'a>,
+    settings: &AuditSettings,
+    options: ForecastOptions,
+) -> (Vec<Row<'a>>, std::collections::BTreeMap<NotForecast, usize>) {
+    let f = Forecaster::new(evidence.records(), leases, directory, settings, options);
+    (f.rows().collect(), f.not_forecast().clone())
+}
+
+#[cfg(test)]
+mod tests;
