@@ -583,6 +583,29 @@ mod tests {
     }
 
     #[test]
+    fn forecast_defaults_and_its_own_fail_on() {
+        let args = |f: fn(&mut ForecastArgs)| {
+            let mut a = ForecastArgs { common: AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() }, horizon: None, logon_window: None };
+            f(&mut a);
+            a.into_settings(now()).map_err(|e| e.to_string())
+        };
+        let s = args(|_| {}).unwrap();
+        assert_eq!(s.forecast, ForecastOptions { horizon: TimeDelta::days(28), logon_window: TimeDelta::days(30) });
+        assert_eq!(s.fail_on, ForecastFailOn::Never);
+        assert_eq!(s.base.output, Destination::File(PathBuf::from("reports/ddns-audit-forecast-20261124T060000Z.csv")));
+        // The command line wins over the config's value (here set as the config would).
+        let s = args(|a| (a.horizon, a.common.horizon, a.common.logon_window) = (Some("14d".into()), Some("7d".into()), Some("45d".into()))).unwrap();
+        assert_eq!(s.forecast, ForecastOptions { horizon: TimeDelta::days(14), logon_window: TimeDelta::days(45) });
+        assert_eq!(args(|a| a.common.fail_on = Some("LIVE".into())).map(|s| s.fail_on), Err("--fail-on: 'LIVE' is not one of live, never (forecast's levels; missing, stale and at-risk are the audit's)".into()));
+        assert_eq!(args(|a| a.common.fail_on = Some("live".into())).map(|s| s.fail_on), Ok(ForecastFailOn::Live));
+        assert_eq!(args(|a| a.horizon = Some("0s".into())).map(|s| s.forecast.horizon), Ok(TimeDelta::zero()));
+        assert_eq!(args(|a| a.logon_window = Some("3651d".into())).map(|_| ()), Err("--logon-window: '3651d' is longer than ten years (3650d)".into()));
+        // The audit keeps its own default name and levels.
+        let audit = AuditArgs { leases: vec!["x".into()], fail_on: Some("live".into()), ..AuditArgs::default() };
+        assert!(audit.into_settings(now()).unwrap_err().to_string().starts_with("--fail-on: 'live' is not one of missing, stale, at-risk, never"));
+    }
+
+    #[test]
     fn passwords_are_read_where_used_after_the_other_errors() {
         let dir = tempfile::tempdir().unwrap();
         let absent = dir.path().join("absent");
