@@ -92,24 +92,6 @@ pub(crate) fn duration_text(d: TimeDelta) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn data_dictionary_template_lists_every_column_in_order() {
-        let text = include_str!("../../reports/templates/forecast-columns.csv");
-        let names: Vec<&str> = text.lines().skip(1).filter_map(|l| l.split(',').next()).collect();
-        assert_eq!(names, FORECAST_COLUMNS);
-    }
-
-    #[test]
-    fn durations_are_written_in_their_largest_whole_unit() {
-        let texts: Vec<String> = [TimeDelta::days(28), TimeDelta::hours(36), TimeDelta::minutes(90), TimeDelta::seconds(61), TimeDelta::zero()].into_iter().map(duration_text).collect();
-        assert_eq!(texts, ["28d", "36h", "90m", "61s", "0s"]);
-    }
-}
-
 impl ForecastSummary<'_> {
     pub(crate) fn render(&self, problems: &Problems) -> String {
         let mut o = String::new();
@@ -159,5 +141,23 @@ impl ForecastSummary<'_> {
             let _ = writeln!(o, "  removed {} temporary report file(s) left by interrupted runs (.ddns-audit-*.tmp unchanged for 24 h)", self.stale_temp_removed);
         }
         o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_dictionary_template_lists_every_column_in_order() {
+        let text = include_str!("../../reports/templates/forecast-columns.csv");
+        let names: Vec<&str> = text.lines().skip(1).filter_map(|l| l.split(',').next()).collect();
+        assert_eq!(names, FORECAST_COLUMNS);
+    }
+
+    #[test]
+    fn durations_are_written_in_their_largest_whole_unit() {
+        let texts: Vec<String> = [TimeDelta::days(28), TimeDelta::hours(36), TimeDelta::minutes(90), TimeDelta::seconds(61), TimeDelta::zero()].into_iter().map(duration_text).collect();
+        assert_eq!(texts, ["28d", "36h", "90m", "61s", "0s"]);
     }
 }
