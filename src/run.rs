@@ -187,9 +187,13 @@ pub fn forecast(args: ForecastArgs, now: DateTime<Utc>) -> Result<Outcome, RunEr
 pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> {
     let settings = &fs.base;
     let Gathered { leases, directory, dns: dns_data, problems, kea, audit: audit_settings } = gather(settings)?;
-    // The audit's de-duplicated view of the records (one copy of a record read twice).
-    let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of);
-    let forecaster = forecast::Forecaster::new(data.records(), &leases, &directory, &audit_settings, fs.forecast);
+    // The records through the audit's de-duplicated view (one copy of a record read twice);
+    // its index is dropped once the plan is made.
+    let plan = {
+        let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of);
+        forecast::plan(&dns_data, data.record_ids(), &audit_settings, fs.forecast)
+    };
+    let forecaster = forecast::Forecaster::new(&dns_data, plan, &leases, &directory, &audit_settings, fs.forecast);
 
     let mut tally = forecast::Tally::new(audit_settings.as_of, fs.forecast.horizon);
     let rows = forecaster.rows().map(|r| {

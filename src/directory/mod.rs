@@ -102,19 +102,6 @@ impl Directory {
         Directory { computers, by_fqdn, by_name }
     }
 
-    /// The computers whose `dNSHostName` is exactly `fqdn` (lowercase, no trailing dot), in
-    /// input order.
-    pub(crate) fn with_dns_host_name<'s, 'n>(&'s self, fqdn: &'n str) -> impl Iterator<Item = &'s Computer> + use<'s, 'n> {
-        let c = &self.computers;
-        let i = self.by_fqdn.partition_point(|&i| c[i as usize].dns_host_name.as_deref() < Some(fqdn));
-        self.by_fqdn
-            .get(i..)
-            .unwrap_or_default()
-            .iter()
-            .map(move |&j| &c[j as usize])
-            .take_while(move |x| x.dns_host_name.as_deref() == Some(fqdn))
-    }
-
     /// The computer for a host: by `dNSHostName` first; else by name when the first label
     /// matches exactly one computer (a host name is not unique across domains of a forest).
     pub fn find(&self, fqdn: &str) -> Option<&Computer> {

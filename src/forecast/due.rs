@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::{ForecastOptions, record_type};
 use crate::audit::{AuditSettings, DataRecord};
-use crate::dns::{self, DnsRecord, RecordData, Zone};
+use crate::dns::{self, DnsData, DnsRecord, RecordData, Zone};
 use crate::vocab::vocabulary;
 
 vocabulary! {
@@ -26,17 +26,18 @@ vocabulary! {
     }
 }
 
-/// A record scavenging deletes within the horizon.
+/// A record scavenging deletes within the horizon: 16 bytes (the date and the record's index
+/// in [`DnsData::records`]), as there may be millions.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Due<'d> {
+pub(crate) struct Due {
     pub(crate) scavenge_after: DateTime<Utc>,
-    pub(crate) record: DataRecord<'d>,
+    pub(crate) record: u32,
 }
 
 /// The due records, sorted, and the count of the others by why.
 #[derive(Debug, Default)]
-pub(crate) struct Plan<'d> {
-    pub(crate) due: Vec<Due<'d>>,
+pub(crate) struct Plan {
+    pub(crate) due: Vec<Due>,
     pub(crate) not_forecast: BTreeMap<NotForecast, usize>,
 }
 
@@ -59,28 +60,36 @@ pub(crate) fn scavenge_after(record: &DnsRecord, zone: &Zone, s: &AuditSettings)
 
 /// The due records of `records` (A, AAAA and PTR; CNAMEs are not forecast and not counted),
 /// sorted by `scavenge_after`, then zone, name, type and data (addresses in address order).
-pub(crate) fn plan<'d>(records: impl Iterator<Item = DataRecord<'d>>, s: &AuditSettings, options: ForecastOptions) -> Plan<'d> {
+pub(crate) fn plan(dns: &DnsData, ids: impl Iterator<Item = u32>, s: &AuditSettings, options: ForecastOptions) -> Plan {
     let limit = s.as_of.checked_add_signed(options.horizon).unwrap_or(DateTime::<Utc>::MAX_UTC);
     let mut plan = Plan::default();
-    for r in records {
+    for id in ids {
+        let Some(r) = data_record(dns, id) else { continue };
         if matches!(r.record.data, RecordData::Cname(_)) {
             continue;
         }
         match scavenge_after(r.record, r.zone, s) {
-            Ok(t) if t <= limit => plan.due.push(Due { scavenge_after: t, record: r }),
+            Ok(t) if t <= limit => plan.due.push(Due { scavenge_after: t, record: id }),
             Ok(_) => *plan.not_forecast.entry(NotForecast::AfterHorizon).or_default() += 1,
             Err(why) => *plan.not_forecast.entry(why).or_default() += 1,
         }
     }
-    plan.due.sort_unstable_by(order);
+    plan.due.sort_unstable_by(|a, b| order(dns, a, b));
     plan
 }
 
-fn order(a: &Due<'_>, b: &Due<'_>) -> Ordering {
-    let (ra, rb) = (a.record.record, b.record.record);
+/// A record of the data with its zone, by index.
+pub(crate) fn data_record(dns: &DnsData, id: u32) -> Option<DataRecord<'_>> {
+    let record = dns.records.get(id as usize)?;
+    Some(DataRecord { record, zone: dns.zones.get(record.zone)? })
+}
+
+fn order(dns: &DnsData, a: &Due, b: &Due) -> Ordering {
+    let (Some(da), Some(db)) = (data_record(dns, a.record), data_record(dns, b.record)) else { return a.record.cmp(&b.record) };
+    let (ra, rb) = (da.record, db.record);
     a.scavenge_after
         .cmp(&b.scavenge_after)
-        .then_with(|| a.record.zone.name.cmp(&b.record.zone.name))
+        .then_with(|| da.zone.name.cmp(&db.zone.name))
         .then_with(|| ra.name.cmp(&rb.name))
         .then_with(|| record_type(ra).cmp(record_type(rb)))
         .then_with(|| match (&ra.data, &rb.data) {

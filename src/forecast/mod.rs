@@ -12,12 +12,13 @@ mod verdict;
 use chrono::{DateTime, TimeDelta, Utc};
 
 pub(crate) use due::{NotForecast, Plan, plan};
+use due::data_record;
 pub(crate) use tally::Tally;
 pub(crate) use verdict::Liveness;
 
 use crate::audit::AuditSettings;
 use crate::directory::{Computer, Directory};
-use crate::dns::{DnsRecord, RecordData, Zone};
+use crate::dns::{DnsData, DnsRecord, RecordData, Zone};
 use crate::leases::Lease;
 use crate::vocab::vocabulary;
 
@@ -95,19 +96,16 @@ pub(crate) fn record_type(r: &DnsRecord) -> &'static str {
 /// The forecast over one set of gathered data: the plan (the due records, sorted) and the
 /// liveness indexes; rows are judged one at a time as they stream into the report.
 pub(crate) struct Forecaster<'a> {
-    plan: Plan<'a>,
+    dns: &'a DnsData,
+    plan: Plan,
     liveness: Liveness<'a>,
 }
 
 impl<'a> Forecaster<'a> {
-    pub(crate) fn new(
-        records: impl Iterator<Item = crate::audit::DataRecord<'a>>,
-        leases: &'a [Lease],
-        directory: &'a Directory,
-        settings: &AuditSettings,
-        options: ForecastOptions,
-    ) -> Forecaster<'a> {
-        Forecaster { plan: plan(records, settings, options), liveness: Liveness::new(leases, directory, settings, options) }
+    /// From a plan made first (so that the index it was made from can be dropped before the
+    /// liveness indexes are built: the peak memory is the larger of the two, not their sum).
+    pub(crate) fn new(dns: &'a DnsData, plan: Plan, leases: &'a [Lease], directory: &'a Directory, settings: &AuditSettings, options: ForecastOptions) -> Forecaster<'a> {
+        Forecaster { dns, plan, liveness: Liveness::new(leases, directory, settings, options) }
     }
 
     /// The records not forecast, by why.
@@ -117,16 +115,10 @@ impl<'a> Forecaster<'a> {
 
     /// The rows, in `scavenge_after` order (ties: zone, name, type, data).
     pub(crate) fn rows(&self) -> impl Iterator<Item = Row<'a>> + '_ {
-        self.plan.due.iter().map(move |d| {
-            let judged = self.liveness.judge(d.record.record);
-            Row {
-                scavenge_after: d.scavenge_after,
-                record: d.record.record,
-                zone: d.record.zone,
-                lease: judged.lease,
-                ad_logon: judged.ad_logon,
-                computer: judged.computer,
-            }
+        self.plan.due.iter().filter_map(move |d| {
+            let r = data_record(self.dns, d.record)?;
+            let judged = self.liveness.judge(r.record);
+            Some(Row { scavenge_after: d.scavenge_after, record: r.record, zone: r.zone, lease: judged.lease, ad_logon: judged.ad_logon, computer: judged.computer })
         })
     }
 }
@@ -136,11 +128,12 @@ impl<'a> Forecaster<'a> {
 pub(crate) fn forecast<'a>(
     leases: &'a [Lease],
     directory: &'a Directory,
-    evidence: &'a crate::audit::DataEvidence<'a>,
+    dns: &'a DnsData,
     settings: &AuditSettings,
     options: ForecastOptions,
 ) -> (Vec<Row<'a>>, std::collections::BTreeMap<NotForecast, usize>) {
-    let f = Forecaster::new(evidence.records(), leases, directory, settings, options);
+    let plan = plan(dns, crate::audit::DataEvidence::new(dns, settings.as_of).record_ids(), settings, options);
+    let f = Forecaster::new(dns, plan, leases, directory, settings, options);
     (f.rows().collect(), f.not_forecast().clone())
 }
 

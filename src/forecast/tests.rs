@@ -7,7 +7,6 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::*;
-use crate::audit::DataEvidence;
 use crate::dns::{DnsData, DnsRecord, RecordData, ZoneAging};
 use crate::leases::LeaseState;
 
@@ -100,8 +99,7 @@ impl World {
 
     fn run_with(&self, s: &AuditSettings, o: ForecastOptions) -> (Vec<[String; 16]>, Vec<(NotForecast, usize)>) {
         let directory = Directory::new(self.computers.clone());
-        let evidence = DataEvidence::new(&self.dns, s.as_of);
-        let (rows, not) = forecast(&self.leases, &directory, &evidence, s, o);
+        let (rows, not) = forecast(&self.leases, &directory, &self.dns, s, o);
         (rows.iter().map(crate::report::forecast_row).collect(), not.into_iter().collect())
     }
 

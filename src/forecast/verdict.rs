@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashMap, FxHasher};
 
 use super::ForecastOptions;
 use crate::audit::{AuditSettings, fqdn};
@@ -23,17 +23,21 @@ pub(crate) struct Judged<'a> {
     pub(crate) computer: Option<&'a Computer>,
 }
 
-/// The indexes the verdict reads: the audited leases by address, and by a hash of their fqdn
-/// (16 bytes a lease rather than a copy of every name: a million leases stay cheap).
+/// The indexes the verdict reads, hashed so that each record costs a probe or two rather than
+/// binary searches through pointers (millions of records, each looked up once): the audited
+/// leases by address and by a hash of their fqdn (no copy of the names), and for each
+/// `dNSHostName` the computer that is evidence, if any, else its first.
 pub(crate) struct Liveness<'a> {
     /// Audited leases, sorted by address, then host name.
     leases: Vec<&'a Lease>,
-    /// (hash of the fqdn, index into `leases`), sorted.
+    /// Address → index of its first lease in `leases`.
+    by_ip: FxHashMap<IpAddr, u32>,
+    /// (hash of the fqdn, index into `leases`), sorted; and hash → its first position here.
     by_fqdn: Vec<(u64, u32)>,
-    directory: &'a Directory,
+    fqdn_start: FxHashMap<u64, u32>,
+    /// `dNSHostName` → (the computer, whether it is evidence).
+    computers: FxHashMap<&'a str, (&'a Computer, bool)>,
     domain: Option<String>,
-    /// The earliest last logon that counts: `as_of − logon_window`.
-    logon_since: DateTime<Utc>,
 }
 
 fn hash(name: &str) -> u64 {
@@ -46,16 +50,42 @@ impl<'a> Liveness<'a> {
     pub(crate) fn new(leases: &'a [Lease], directory: &'a Directory, s: &AuditSettings, options: ForecastOptions) -> Liveness<'a> {
         let mut audited: Vec<&Lease> = leases.iter().filter(|l| l.is_audited(s.as_of)).collect();
         audited.sort_by(|a, b| a.ip.cmp(&b.ip).then_with(|| a.hostname.cmp(&b.hostname)));
+        let mut by_ip: FxHashMap<IpAddr, u32> = FxHashMap::default();
+        by_ip.reserve(audited.len());
+        for (i, l) in audited.iter().enumerate() {
+            let Ok(i) = u32::try_from(i) else { break };
+            by_ip.entry(l.ip).or_insert(i);
+        }
         let domain = s.domain.as_deref();
         let mut by_fqdn: Vec<(u64, u32)> = audited
             .iter()
             .enumerate()
             .filter_map(|(i, l)| Some((hash(&fqdn(l.hostname.as_deref(), domain)?), u32::try_from(i).ok()?)))
             .collect();
-        // Stable on the index: among leases of one name, the lowest address comes first.
+        // Among leases of one name, the lowest address comes first.
         by_fqdn.sort_unstable();
-        let logon_since = s.as_of.checked_sub_signed(options.logon_window).unwrap_or(DateTime::<Utc>::MIN_UTC);
-        Liveness { leases: audited, by_fqdn, directory, domain: s.domain.clone(), logon_since }
+        let mut fqdn_start: FxHashMap<u64, u32> = FxHashMap::default();
+        fqdn_start.reserve(by_fqdn.len());
+        for (pos, &(h, _)) in by_fqdn.iter().enumerate() {
+            let Ok(pos) = u32::try_from(pos) else { break };
+            fqdn_start.entry(h).or_insert(pos);
+        }
+        let since = s.as_of.checked_sub_signed(options.logon_window).unwrap_or(DateTime::<Utc>::MIN_UTC);
+        // Enabled, and last logged on at or after `as_of − logon_window` (a logon after the
+        // as-of, when forecasting from a past as-of, counts too: the host was in use then).
+        let logged_on = |c: &Computer| c.enabled == Some(true) && c.last_logon.is_some_and(|t| t >= since);
+        let mut computers: FxHashMap<&'a str, (&'a Computer, bool)> = FxHashMap::default();
+        for c in &directory.computers {
+            let Some(host) = c.dns_host_name.as_deref() else { continue };
+            let live = logged_on(c);
+            // The first computer that is evidence, else the first of that name (shown, so that
+            // an admin sees why it is not: disabled, or an old logon).
+            let e = computers.entry(host).or_insert((c, live));
+            if live && !e.1 {
+                *e = (c, true);
+            }
+        }
+        Liveness { leases: audited, by_ip, by_fqdn, fqdn_start, computers, domain: s.domain.clone() }
     }
 
     fn fqdn_of(&self, l: &Lease) -> Option<String> {
@@ -65,7 +95,7 @@ impl<'a> Liveness<'a> {
     /// The audited leases whose fqdn is `name`, lowest address first.
     fn leases_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'a Lease> + 's {
         let h = hash(name);
-        let start = self.by_fqdn.partition_point(|&(x, _)| x < h);
+        let start = self.fqdn_start.get(&h).map_or(self.by_fqdn.len(), |&p| p as usize);
         self.by_fqdn
             .get(start..)
             .unwrap_or_default()
@@ -77,7 +107,7 @@ impl<'a> Liveness<'a> {
 
     /// The audited leases on `ip`.
     fn leases_on(&self, ip: IpAddr) -> impl Iterator<Item = &'a Lease> + '_ {
-        let start = self.leases.partition_point(|l| l.ip < ip);
+        let start = self.by_ip.get(&ip).map_or(self.leases.len(), |&i| i as usize);
         self.leases.get(start..).unwrap_or_default().iter().copied().take_while(move |l| l.ip == ip)
     }
 
@@ -99,17 +129,7 @@ impl<'a> Liveness<'a> {
             }
             RecordData::Cname(_) => return Judged::default(),
         };
-        // The computer that is evidence, else the first of that dNSHostName (shown, so that an
-        // admin sees why it is not: disabled, or an old logon).
-        let mut computers = self.directory.with_dns_host_name(host).peekable();
-        let first = computers.peek().copied();
-        let live = computers.find(|c| self.logged_on(c));
-        Judged { lease, ad_logon: live.is_some(), computer: live.or(first) }
-    }
-
-    /// Enabled, and last logged on at or after `as_of − logon_window` (a logon after the as-of,
-    /// when forecasting from a past as-of, counts too: the host was in use then).
-    fn logged_on(&self, c: &Computer) -> bool {
-        c.enabled == Some(true) && c.last_logon.is_some_and(|t| t >= self.logon_since)
+        let (computer, ad_logon) = self.computers.get(host).map_or((None, false), |&(c, live)| (Some(c), live));
+        Judged { lease, ad_logon, computer }
     }
 }
