@@ -88,8 +88,19 @@ impl<'a> Liveness<'a> {
         Liveness { leases: audited, by_ip, by_fqdn, fqdn_start, computers, domain: s.domain.clone() }
     }
 
-    fn fqdn_of(&self, l: &Lease) -> Option<String> {
-        fqdn(l.hostname.as_deref(), self.domain.as_deref())
+    /// Whether the lease's fqdn (as [`fqdn`] makes it) is `name`, a normalised (lowercase) name,
+    /// without building the fqdn: this runs for every record.
+    fn named(&self, l: &Lease, name: &str) -> bool {
+        let Some(h) = l.hostname.as_deref().map(|h| h.trim().trim_end_matches('.')).filter(|h| !h.is_empty()) else { return false };
+        match self.domain.as_deref() {
+            Some(d) if !h.contains('.') && !d.is_empty() => {
+                name.len() == h.len() + 1 + d.len()
+                    && name.get(..h.len()).is_some_and(|x| x.eq_ignore_ascii_case(h))
+                    && name.get(h.len()..h.len() + 1) == Some(".")
+                    && name.get(h.len() + 1..) == Some(d)
+            }
+            _ => h.eq_ignore_ascii_case(name),
+        }
     }
 
     /// The audited leases whose fqdn is `name`, lowest address first.
@@ -102,7 +113,7 @@ impl<'a> Liveness<'a> {
             .iter()
             .take_while(move |&&(x, _)| x == h)
             .filter_map(|&(_, i)| self.leases.get(i as usize).copied())
-            .filter(move |l| self.fqdn_of(l).as_deref() == Some(name))
+            .filter(move |l| self.named(l, name))
     }
 
     /// The audited leases on `ip`.
@@ -124,7 +135,7 @@ impl<'a> Liveness<'a> {
             // The host is the target; only a lease on the PTR's own address counts.
             RecordData::Ptr(target) => {
                 let lease = dns::address_of_reverse(&record.name)
-                    .and_then(|ip| self.leases_on(ip).find(|l| self.fqdn_of(l).as_deref() == Some(target.as_str())));
+                    .and_then(|ip| self.leases_on(ip).find(|l| self.named(l, target)));
                 (target.as_str(), lease)
             }
             RecordData::Cname(_) => return Judged::default(),

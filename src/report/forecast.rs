@@ -2,6 +2,7 @@
 //! scavenging deletes, and its stderr summary (per week, live and stale, per zone). Written
 //! through the same CSV writer as the audit's ([`super::write`]).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -33,33 +34,38 @@ pub(crate) const FORECAST_COLUMNS: [&str; 16] = [
     "ad_last_logon",
 ];
 
-/// The cells of one row, unescaped, in [`FORECAST_COLUMNS`] order.
-pub(crate) fn forecast_row(r: &Row<'_>) -> [String; 16] {
-    let opt_time = |t: Option<DateTime<Utc>>| t.map(rfc3339).unwrap_or_default();
+/// The cells of one row, unescaped, in [`FORECAST_COLUMNS`] order; borrowed where the data
+/// holds the text (millions of rows: no copy of every name).
+pub(crate) fn forecast_row<'a>(r: &Row<'a>) -> [Cow<'a, str>; 16] {
+    let opt_time = |t: Option<DateTime<Utc>>| t.map_or(Cow::Borrowed(""), |t| Cow::Owned(rfc3339(t)));
     let record = r.record;
     let data = match &record.data {
-        RecordData::Addr(a) => a.to_string(),
-        RecordData::Ptr(t) | RecordData::Cname(t) => t.clone(),
+        RecordData::Addr(a) => Cow::Owned(a.to_string()),
+        RecordData::Ptr(t) | RecordData::Cname(t) => Cow::Borrowed(t.as_str()),
     };
     let lease = r.lease;
     let computer = r.computer;
     [
-        rfc3339(r.scavenge_after),
-        r.zone.name.clone(),
-        record.name.clone(),
-        r.rtype().to_string(),
+        Cow::Owned(rfc3339(r.scavenge_after)),
+        Cow::Borrowed(r.zone.name.as_str()),
+        Cow::Borrowed(record.name.as_str()),
+        Cow::Borrowed(r.rtype()),
         data,
         opt_time(record.timestamp),
         // The record's owner and its kind come with issue #10 (the cause columns).
-        String::new(),
-        String::new(),
-        r.verdict().to_string(),
-        r.evidence().to_string(),
-        lease.map(|l| l.ip.to_string()).unwrap_or_default(),
-        lease.and_then(|l| l.hostname.clone()).unwrap_or_default(),
+        Cow::Borrowed(""),
+        Cow::Borrowed(""),
+        Cow::Borrowed(r.verdict().as_str()),
+        Cow::Borrowed(r.evidence()),
+        lease.map_or(Cow::Borrowed(""), |l| Cow::Owned(l.ip.to_string())),
+        lease.and_then(|l| l.hostname.as_deref()).map_or(Cow::Borrowed(""), Cow::Borrowed),
         opt_time(lease.and_then(|l| l.expires)),
-        computer.map(|c| c.name.clone()).unwrap_or_default(),
-        computer.and_then(|c| c.enabled).map(|e| e.to_string()).unwrap_or_default(),
+        computer.map_or(Cow::Borrowed(""), |c| Cow::Borrowed(c.name.as_str())),
+        Cow::Borrowed(match computer.and_then(|c| c.enabled) {
+            Some(true) => "true",
+            Some(false) => "false",
+            None => "",
+        }),
         opt_time(computer.and_then(|c| c.last_logon)),
     ]
 }

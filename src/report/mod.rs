@@ -102,12 +102,12 @@ pub(crate) fn row(f: &Finding<'_>) -> [String; 22] {
 /// Writes the CSV (header, then the rows) to `w`; returns the number of rows. Every cell is
 /// formula-escaped. Lines end in CRLF (RFC 4180), which every spreadsheet and `Import-Csv` read.
 /// Shared by every report kind (the audit's, the forecast's): the caller renders its rows.
-pub(crate) fn write_csv<W: Write, R: AsRef<[String]>>(w: W, columns: &[&str], rows: impl Iterator<Item = R>) -> std::io::Result<usize> {
+pub(crate) fn write_csv<W: Write, C: AsRef<str>, R: AsRef<[C]>>(w: W, columns: &[&str], rows: impl Iterator<Item = R>) -> std::io::Result<usize> {
     let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(w);
     out.write_record(columns).map_err(into_io)?;
     let mut n = 0;
     for cells in rows {
-        out.write_record(cells.as_ref().iter().map(|c| match escape_cell(c) {
+        out.write_record(cells.as_ref().iter().map(|c| match escape_cell(c.as_ref()) {
             Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
             Cow::Owned(s) => Cow::Owned(s.into_bytes()),
         }))
@@ -175,7 +175,7 @@ pub(crate) const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from
 
 /// Writes the report: to stdout, or atomically to a file (a temporary file in the same
 /// directory, then a rename), so a scheduled consumer never sees half a report.
-pub(crate) fn write<R: AsRef<[String]>>(dest: &Destination, columns: &[&str], rows: impl Iterator<Item = R>) -> Result<Written, ReportError> {
+pub(crate) fn write<C: AsRef<str>, R: AsRef<[C]>>(dest: &Destination, columns: &[&str], rows: impl Iterator<Item = R>) -> Result<Written, ReportError> {
     match dest {
         Destination::Stdout => {
             let stdout = std::io::stdout();
