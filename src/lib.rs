@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage:
 //! [`leases`] (DHCP exports) → [`directory`] (AD computers) → [`dns`] (records with aging data)
-//! → [`audit`] (pure rules, one finding per lease) → [`report`] (CSV, summary).
+//! → [`audit`] (pure rules, one finding per lease), or [`forecast`] (pure rules, one row per
+//! record scavenging deletes) → [`report`] (CSV, summary).
 //! [`settings`] turns the command line and the TOML config into one validated value; [`run`]
 //! is the pipeline, ending in a [`run::ExitStatus`].
 //!
@@ -12,6 +13,7 @@
 pub(crate) mod audit;
 pub mod directory;
 pub mod dns;
+pub(crate) mod forecast;
 pub mod input;
 pub mod leases;
 pub(crate) mod report;

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: anyhow::Result<ddns_audit::run::Outcome> = match cli.command {
         Command::Audit(args) => ddns_audit::run::audit(args, chrono::Utc::now()).map_err(Into::into),
+        Command::Forecast(args) => ddns_audit::run::forecast(args, chrono::Utc::now()).map_err(Into::into),
     };
     match result {
         Ok(outcome) => {

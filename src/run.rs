@@ -9,7 +9,8 @@ use crate::dns;
 use crate::input::InputError;
 use crate::leases;
 use crate::report::{self, Destination, ReportError, Summary};
-use crate::settings::{AuditArgs, Settings, SettingsError};
+use crate::forecast;
+use crate::settings::{AuditArgs, ForecastArgs, ForecastSettings, Settings, SettingsError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -84,9 +85,22 @@ fn read_live_directory(settings: &Settings) -> Result<directory::ldap::AdData, R
     }
 }
 
-/// Runs the audit from validated settings: every input (files, AD), live DNS when
-/// `--dns-server` is given, then the report.
-pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
+/// Every input the settings name, read once: the same for the audit and the forecast.
+struct Gathered {
+    leases: Vec<leases::Lease>,
+    directory: Directory,
+    dns: dns::DnsData,
+    /// The DHCP servers' DNS settings (`--dhcp-settings`, Kea `config-get`).
+    dhcp_settings: leases::dns_settings::DhcpDnsSettings,
+    problems: crate::input::Problems,
+    kea: leases::kea_api::KeaReport,
+    /// The audit's settings with `--domain` defaulting to the AD domain.
+    audit: audit::AuditSettings,
+}
+
+/// Reads every input: AD (first, so that the offline inputs add to it), the lease files and
+/// Kea endpoints, the computers and the DNS exports.
+fn gather(settings: &Settings) -> Result<Gathered, RunError> {
     let ad = read_live_directory(settings)?;
     let mut problems = ad.problems;
     let mut audit_settings = settings.audit.clone();
@@ -124,6 +138,20 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     for path in &settings.dhcp_settings {
         leases::dns_settings::read_file(path, &mut dhcp_settings, &mut problems)?;
     }
+    Ok(Gathered { leases, directory, dns: dns_data, dhcp_settings, problems, kea, audit: audit_settings })
+}
+
+fn destination_text(d: &Destination) -> String {
+    match d {
+        Destination::Stdout => "stdout".to_string(),
+        Destination::File(p) => p.display().to_string(),
+    }
+}
+
+/// Runs the audit from validated settings: every input (files, AD), live DNS when
+/// `--dns-server` is given, then the report.
+pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
+    let Gathered { leases, directory, dns: dns_data, dhcp_settings, problems, kea, audit: audit_settings } = gather(settings)?;
 
     let mut summary = Summary::new(&leases, audit_settings.as_of);
     summary.computers_read = directory.computers.len();
@@ -152,15 +180,55 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
 
     // Findings stream from the audit into the report; only the counts are kept.
     let mut tripped = false;
-    let written = report::write(&settings.output, auditor.findings(), settings.all, |f| {
+    let rows = report::audit_rows(auditor.findings(), settings.all, |f| {
         summary.add(f);
         tripped |= settings.fail_on.trips(f.status);
-    })?;
+    });
+    let written = report::write(&settings.output, &report::COLUMNS, rows)?;
     summary.rows_written = written.rows;
     summary.stale_temp_removed = written.stale_removed;
-    summary.destination = match &settings.output {
-        Destination::Stdout => "stdout".to_string(),
-        Destination::File(p) => p.display().to_string(),
+    summary.destination = destination_text(&settings.output);
+    Ok(Outcome { summary: kea.render() + &summary.render(&problems), tripped })
+}
+
+/// Runs `ddns-audit forecast`. `now` is the clock value; nothing below reads the clock.
+pub fn forecast(args: ForecastArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
+    forecast_with(&args.into_settings(now)?)
+}
+
+/// Runs the forecast from validated settings: the same inputs as the audit, then the records
+/// scavenging deletes within the horizon, judged one at a time as they stream into the report.
+/// Live DNS is not asked: it carries no record timestamps, which are all a forecast dates by.
+pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> {
+    let settings = &fs.base;
+    let Gathered { leases, directory, dns: dns_data, problems, kea, audit: audit_settings, .. } = gather(settings)?;
+    // The records through the audit's de-duplicated view (one copy of a record read twice);
+    // its index is dropped once the plan is made.
+    let plan = {
+        let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of);
+        forecast::plan(&dns_data, data.record_ids(), &audit_settings, fs.forecast)
+    };
+    let forecaster = forecast::Forecaster::new(&dns_data, plan, &leases, &directory, &audit_settings, fs.forecast);
+
+    let mut tally = forecast::Tally::new(audit_settings.as_of, fs.forecast.horizon);
+    let rows = forecaster.rows().map(|r| {
+        tally.add(&r);
+        report::forecast_row(&r)
+    });
+    let written = report::write(&settings.output, &report::FORECAST_COLUMNS, rows)?;
+    let tripped = fs.fail_on == forecast::ForecastFailOn::Live && tally.live > 0;
+    let summary = report::ForecastSummary {
+        horizon: fs.forecast.horizon,
+        not_forecast: forecaster.not_forecast().clone(),
+        leases_read: leases.len(),
+        leases_audited: leases.iter().filter(|l| l.is_audited(audit_settings.as_of)).count(),
+        computers_read: directory.computers.len(),
+        dns_records_read: dns_data.records.len(),
+        zones_read: dns_data.zones.len(),
+        destination: destination_text(&settings.output),
+        rows_written: written.rows,
+        stale_temp_removed: written.stale_removed,
+        tally,
     };
     Ok(Outcome { summary: kea.render() + &summary.render(&problems), tripped })
 }

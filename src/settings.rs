@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::audit::{AuditSettings, DhcpAccount, FailOn};
 use crate::directory::ldap::{self, LdapConfig, LdapError, LdapSettings};
 use crate::dns::live::Pacing;
+use crate::forecast::{ForecastFailOn, ForecastOptions};
 use crate::leases::{self, kea_api::{self, KeaAccess, KeaError}};
 use crate::secret;
 use crate::report::{self, Destination};
@@ -53,6 +54,25 @@ pub struct Cli {
 pub enum Command {
     /// Audit DHCP leases against DNS records and AD computers; write the CSV report.
     Audit(AuditArgs),
+    /// Before enabling scavenging: every dynamic A, AAAA and PTR record scavenging deletes
+    /// within --horizon, and whether its host is live.
+    Forecast(ForecastArgs),
+}
+
+/// `ddns-audit forecast` options: the audit's inputs and options, plus the horizon and the
+/// logon window (both also read from `--config`, where the audit ignores them).
+#[derive(Debug, Args)]
+#[command(mut_arg("fail_on", |a| a.help("Exit 1 when a live row exists: live, never [default: never]")))]
+#[command(mut_arg("output", |a| a.help("The CSV report; `-` is stdout [default: reports/ddns-audit-forecast-<UTC timestamp>.csv]")))]
+pub struct ForecastArgs {
+    #[command(flatten)]
+    pub common: AuditArgs,
+    /// Forecast the records scavenging deletes up to this long after --as-of [default: 28d].
+    #[arg(long, value_name = "DUR")]
+    pub(crate) horizon: Option<String>,
+    /// An enabled AD computer that logged on within this long before --as-of is live [default: 30d].
+    #[arg(long, value_name = "DUR")]
+    pub(crate) logon_window: Option<String>,
 }
 
 /// `ddns-audit audit` options. All optional here so that the config file can supply them.
@@ -186,6 +206,13 @@ pub struct AuditArgs {
     pub(crate) timeout: Option<String>,
     #[arg(long, value_name = "N", help = format!("Live DNS: retries after a failed query [default: {}]", Pacing::DEFAULT_RETRIES))]
     pub(crate) retries: Option<u32>,
+
+    // `forecast`'s own options, here so that one config file serves both commands; on the
+    // command line only `forecast` takes them (`ForecastArgs`).
+    #[arg(skip)]
+    pub(crate) horizon: Option<String>,
+    #[arg(skip)]
+    pub(crate) logon_window: Option<String>,
 }
 
 fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
@@ -203,6 +230,54 @@ where
         OneOrMany::One(v) => vec![v],
         OneOrMany::Many(v) => v,
     })
+}
+
+/// `forecast`'s validated settings: the audit's (inputs, aging, output) and its own.
+#[derive(Debug, Clone)]
+pub struct ForecastSettings {
+    pub(crate) base: Settings,
+    pub(crate) forecast: ForecastOptions,
+    pub(crate) fail_on: ForecastFailOn,
+}
+
+impl ForecastArgs {
+    /// Reads the config file, then validates into [`ForecastSettings`]. `--fail-on` takes
+    /// forecast's levels (`live`, `never`); the audit's are refused, naming the valid ones.
+    pub fn into_settings(self, now: DateTime<Utc>) -> Result<ForecastSettings, SettingsError> {
+        let mut common = self.common.merge_config()?;
+        let fail_on = common
+            .fail_on
+            .take()
+            .map(|s| s.parse::<ForecastFailOn>())
+            .transpose()
+            .map_err(|m| invalid("--fail-on", format!("{m} (forecast's levels; missing, stale and at-risk are the audit's)")))?
+            .unwrap_or(ForecastFailOn::Never);
+        let horizon = duration_option("--horizon", self.horizon.as_ref().or(common.horizon.as_ref()), TimeDelta::days(28))?;
+        let logon_window = duration_option("--logon-window", self.logon_window.as_ref().or(common.logon_window.as_ref()), TimeDelta::days(30))?;
+        if logon_window <= TimeDelta::zero() {
+            return Err(invalid("--logon-window", "must be longer than zero"));
+        }
+        let default_output = common.output.is_none();
+        let mut base = common.into_settings(now)?;
+        if default_output {
+            base.output = Destination::File(report::default_path_of("ddns-audit-forecast", now));
+        }
+        Ok(ForecastSettings { base, forecast: ForecastOptions { horizon, logon_window }, fail_on })
+    }
+}
+
+/// A duration option (`--no-refresh` and the others, also from the config file): over ten
+/// years no interval is meaningful, and time sums with it could overflow.
+fn duration_option(option: &'static str, v: Option<&String>, default: TimeDelta) -> Result<TimeDelta, SettingsError> {
+    match v {
+        Some(s) => match parse_duration(s).map_err(|m| invalid(option, m))? {
+            d if d > TimeDelta::days(MAX_DURATION_DAYS) => {
+                Err(invalid(option, format!("'{}' is longer than ten years ({MAX_DURATION_DAYS}d)", s.trim())))
+            }
+            d => Ok(d),
+        },
+        None => Ok(default),
+    }
 }
 
 /// Everything the run needs, validated.
@@ -248,7 +323,7 @@ impl AuditArgs {
         macro_rules! fill_list {
             ($($f:ident),*) => { $( if self.$f.is_empty() { self.$f = file.$f; } )* };
         }
-        fill!(leases_format, date_order, input_time_zone, kea_user, ldap_url, base_dn, bind_dn, ldap_server_name, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries);
+        fill!(leases_format, date_order, input_time_zone, kea_user, ldap_url, base_dn, bind_dn, ldap_server_name, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries, horizon, logon_window);
         fill_path!(computers, kea_password_file, password_file, ca_file, output);
         fill_list!(kea_url, dns_server);
         if self.leases.is_empty() {
@@ -273,16 +348,7 @@ impl AuditArgs {
 
     /// Validates into [`Settings`]. `now` is the clock value (the default `--as-of`).
     pub fn into_settings(self, now: DateTime<Utc>) -> Result<Settings, SettingsError> {
-        let duration = |option: &'static str, v: &Option<String>, default: TimeDelta| match v {
-            // Over ten years no interval is meaningful, and time sums with it could overflow.
-            Some(s) => match parse_duration(s).map_err(|m| invalid(option, m))? {
-                d if d > TimeDelta::days(MAX_DURATION_DAYS) => {
-                    Err(invalid(option, format!("'{}' is longer than ten years ({MAX_DURATION_DAYS}d)", s.trim())))
-                }
-                d => Ok(d),
-            },
-            None => Ok(default),
-        };
+        let duration = |option: &'static str, v: &Option<String>, default: TimeDelta| duration_option(option, v.as_ref(), default);
         let week = TimeDelta::days(7);
         let as_of = match &self.as_of {
             Some(s) => DateTime::parse_from_rfc3339(s.trim())
@@ -556,6 +622,29 @@ mod tests {
         assert_eq!(s.output, Destination::File(PathBuf::from("reports/ddns-audit-20261124T060000Z.csv")));
         assert_eq!(parse_server("10.0.0.1"), Some("10.0.0.1:53".parse().unwrap()));
         assert_eq!(parse_server("[::1]:5353"), Some("[::1]:5353".parse().unwrap()));
+    }
+
+    #[test]
+    fn forecast_defaults_and_its_own_fail_on() {
+        let args = |f: fn(&mut ForecastArgs)| {
+            let mut a = ForecastArgs { common: AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() }, horizon: None, logon_window: None };
+            f(&mut a);
+            a.into_settings(now()).map_err(|e| e.to_string())
+        };
+        let s = args(|_| {}).unwrap();
+        assert_eq!(s.forecast, ForecastOptions { horizon: TimeDelta::days(28), logon_window: TimeDelta::days(30) });
+        assert_eq!(s.fail_on, ForecastFailOn::Never);
+        assert_eq!(s.base.output, Destination::File(PathBuf::from("reports/ddns-audit-forecast-20261124T060000Z.csv")));
+        // The command line wins over the config's value (here set as the config would).
+        let s = args(|a| (a.horizon, a.common.horizon, a.common.logon_window) = (Some("14d".into()), Some("7d".into()), Some("45d".into()))).unwrap();
+        assert_eq!(s.forecast, ForecastOptions { horizon: TimeDelta::days(14), logon_window: TimeDelta::days(45) });
+        assert_eq!(args(|a| a.common.fail_on = Some("LIVE".into())).map(|s| s.fail_on), Err("--fail-on: 'LIVE' is not one of live, never (forecast's levels; missing, stale and at-risk are the audit's)".into()));
+        assert_eq!(args(|a| a.common.fail_on = Some("live".into())).map(|s| s.fail_on), Ok(ForecastFailOn::Live));
+        assert_eq!(args(|a| a.horizon = Some("0s".into())).map(|s| s.forecast.horizon), Ok(TimeDelta::zero()));
+        assert_eq!(args(|a| a.logon_window = Some("3651d".into())).map(|_| ()), Err("--logon-window: '3651d' is longer than ten years (3650d)".into()));
+        // The audit keeps its own default name and levels.
+        let audit = AuditArgs { leases: vec!["x".into()], fail_on: Some("live".into()), ..AuditArgs::default() };
+        assert!(audit.into_settings(now()).unwrap_err().to_string().starts_with("--fail-on: 'live' is not one of missing, stale, at-risk, never"));
     }
 
     #[test]

@@ -131,6 +131,19 @@ impl<'d> DataEvidence<'d> {
         self.index.get(rname).filter(|r| matches!(r.data, RecordData::Ptr(_))).collect()
     }
 
+    /// Every record once, as its index in [`DnsData::records`]: of duplicate copies (the same
+    /// zone from two sources), the one the audit uses. In no particular order.
+    pub(crate) fn record_ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.index.head.values().flat_map(move |&first| {
+            let mut cur = first;
+            std::iter::from_fn(move || {
+                let id = (cur != END).then_some(cur)?;
+                cur = self.index.next.get(cur as usize).copied().unwrap_or(END);
+                Some(id)
+            })
+        })
+    }
+
     /// The data's copy of a record of `records` with this value, if it holds one.
     fn record_with(&self, records: &[&'d DnsRecord], data: &RecordData) -> Option<DataRecord<'d>> {
         records.iter().find(|r| r.data == *data).and_then(|r| self.found(r))

@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-pub(crate) use cause::{DhcpAccount, OwnerKind};
-pub(crate) use evidence::{DataEvidence, Evidence, Family, Found, LiveEvidence, Lookup, Said};
+pub(crate) use cause::{DhcpAccount, OwnerKind, owner_kind};
+pub(crate) use evidence::{DataEvidence, DataRecord, Evidence, Family, Found, LiveEvidence, Lookup, Said};
 pub(crate) use findings::{FailOn, RecordKind, RecordStatus, Risk, Status};
 pub(crate) use risk::RecordAge;
 
@@ -173,7 +173,7 @@ impl<'a, 'e> Auditor<'a, 'e> {
         let computer = self.directory.find(&name);
         // The owner is the dnsNode's: every record of a name shares it.
         let owner = age.as_ref().and_then(|a| a.owner.clone()).or_else(|| a.node_owner.clone()).or_else(|| ptr.node_owner.clone());
-        let owner_kind = owner.as_deref().map(|o| cause::owner_kind(o, &name, computer, &settings.dhcp_accounts, |n| self.directory.is_domain_controller(n)));
+        let owner_kind = owner.as_deref().map(|o| owner_kind(o, &name, computer, &settings.dhcp_accounts, |n| self.directory.is_domain_controller(n)));
         let zone_dynamic_updates = if qualified { self.evidence.dynamic_updates(&name) } else { None };
         let mut finding = Finding {
             status,

@@ -12,7 +12,7 @@ pub mod zones_csv;
 pub(crate) mod rtype;
 pub mod zone_file;
 
-pub(crate) use name::{DnsName, invalid_name, normalize_name, reverse_name};
+pub(crate) use name::{DnsName, address_of_reverse, invalid_name, normalize_name, reverse_name};
 pub(crate) use owner::{AccountKind, DynamicUpdates, RecordOwner};
 
 use std::collections::HashMap;

@@ -130,9 +130,50 @@ pub(crate) fn reverse_name(ip: IpAddr) -> String {
     }
 }
 
+/// The address a reverse-lookup name stands for (the inverse of [`reverse_name`]): four
+/// decimal octets under `in-addr.arpa`, 32 hex nibbles under `ip6.arpa`; `None` for any other
+/// name (a classless `0/25.2.77.10.in-addr.arpa` delegation's own names, a zone's apex).
+pub(crate) fn address_of_reverse(name: &str) -> Option<IpAddr> {
+    if let Some(rest) = name.strip_suffix(".in-addr.arpa") {
+        // As `reverse_name` writes them: decimal, no leading zero (`021` is another name).
+        let octet = |s: Option<&str>| match s? {
+            s if s.is_empty() || s.len() > 3 || !s.bytes().all(|c| c.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0')) => None,
+            s => s.parse::<u8>().ok(),
+        };
+        let mut labels = rest.split('.');
+        let (d, c, b, a) = (octet(labels.next())?, octet(labels.next())?, octet(labels.next())?, octet(labels.next())?);
+        return labels.next().is_none().then(|| IpAddr::from([a, b, c, d]));
+    }
+    let rest = name.strip_suffix(".ip6.arpa")?;
+    let mut octets = [0u8; 16];
+    let mut count = 0usize;
+    // Nibbles are written least significant first.
+    for (k, label) in rest.split('.').enumerate() {
+        let mut chars = label.chars();
+        let (Some(ch), None) = (chars.next(), chars.next()) else { return None };
+        let nibble = u8::try_from(ch.to_digit(16)?).ok()?;
+        let index = 15usize.checked_sub(k / 2)?;
+        let o = octets.get_mut(index)?;
+        *o |= if k % 2 == 0 { nibble } else { nibble << 4 };
+        count += 1;
+    }
+    (count == 32).then(|| IpAddr::from(octets))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reverse_names_read_back() {
+        for ip in ["10.0.16.21", "0.0.0.0", "255.255.255.255", "fd00:77::2:131", "::1"] {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert_eq!(address_of_reverse(&reverse_name(ip)), Some(ip));
+        }
+        for bad in ["16.0.10.in-addr.arpa", "256.16.0.10.in-addr.arpa", "0/25.2.77.10.in-addr.arpa", "+1.16.0.10.in-addr.arpa", "021.16.0.10.in-addr.arpa", "1.21.16.0.10.in-addr.arpa", "x.ip6.arpa", "in-addr.arpa", "pc1.corp.test"] {
+            assert_eq!(address_of_reverse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn reverse_names() {

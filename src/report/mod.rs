@@ -2,12 +2,14 @@
 //! formula escaping), writes it atomically, and renders the stderr summary. Only this layer
 //! and `main` write output.
 
+mod forecast;
 mod summary;
 
 use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub(crate) use forecast::{FORECAST_COLUMNS, ForecastSummary, forecast_row};
 pub(crate) use summary::{LiveSummary, Summary};
 
 use crate::audit::{Finding, RecordStatus, Status};
@@ -105,29 +107,36 @@ pub(crate) fn row(f: &Finding<'_>) -> [String; 26] {
     ]
 }
 
-/// Writes the CSV (header, then the written rows) to `w`; returns the number of rows.
-/// Every finding, written or not, is shown to `observe` (the summary counts them).
-/// Lines end in CRLF (RFC 4180), which every spreadsheet and `Import-Csv` read.
-pub(crate) fn write_csv<'a, W: Write>(
-    w: W,
-    findings: impl Iterator<Item = Finding<'a>>,
-    all: bool,
-    mut observe: impl FnMut(&Finding<'a>),
-) -> std::io::Result<usize> {
+/// Writes the CSV (header, then the rows) to `w`; returns the number of rows. Every cell is
+/// formula-escaped. Lines end in CRLF (RFC 4180), which every spreadsheet and `Import-Csv` read.
+/// Shared by every report kind (the audit's, the forecast's): the caller renders its rows.
+pub(crate) fn write_csv<W: Write, C: AsRef<str>, R: AsRef<[C]>>(w: W, columns: &[&str], rows: impl Iterator<Item = R>) -> std::io::Result<usize> {
     let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(w);
-    out.write_record(COLUMNS).map_err(into_io)?;
+    out.write_record(columns).map_err(into_io)?;
     let mut n = 0;
-    for f in findings {
-        observe(&f);
-        if !is_written(&f, all) {
-            continue;
-        }
-        let cells = row(&f);
-        out.write_record(cells.iter().map(|c| escape_cell(c).into_owned())).map_err(into_io)?;
+    for cells in rows {
+        out.write_record(cells.as_ref().iter().map(|c| match escape_cell(c.as_ref()) {
+            Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+        }))
+        .map_err(into_io)?;
         n += 1;
     }
     out.flush()?;
     Ok(n)
+}
+
+/// The audit's rows: every finding is shown to `observe` (the summary counts them), the
+/// written ones ([`is_written`]) rendered.
+pub(crate) fn audit_rows<'a>(
+    findings: impl Iterator<Item = Finding<'a>>,
+    all: bool,
+    mut observe: impl FnMut(&Finding<'a>),
+) -> impl Iterator<Item = [String; COLUMNS.len()]> {
+    findings.filter_map(move |f| {
+        observe(&f);
+        is_written(&f, all).then(|| row(&f))
+    })
 }
 
 fn into_io(e: csv::Error) -> std::io::Error {
@@ -146,7 +155,12 @@ pub(crate) enum Destination {
 
 /// The default report path: `reports/ddns-audit-<UTC timestamp>.csv` (no colons: Windows-safe).
 pub(crate) fn default_path(now: chrono::DateTime<chrono::Utc>) -> PathBuf {
-    Path::new("reports").join(format!("ddns-audit-{}.csv", now.format("%Y%m%dT%H%M%SZ")))
+    default_path_of("ddns-audit", now)
+}
+
+/// `reports/<kind>-<UTC timestamp>.csv`: `ddns-audit` for the audit, `ddns-audit-forecast` for the forecast.
+pub(crate) fn default_path_of(kind: &str, now: chrono::DateTime<chrono::Utc>) -> PathBuf {
+    Path::new("reports").join(format!("{kind}-{}.csv", now.format("%Y%m%dT%H%M%SZ")))
 }
 
 /// What writing the report did, for the summary.
@@ -169,16 +183,11 @@ pub(crate) const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from
 
 /// Writes the report: to stdout, or atomically to a file (a temporary file in the same
 /// directory, then a rename), so a scheduled consumer never sees half a report.
-pub(crate) fn write<'a>(
-    dest: &Destination,
-    findings: impl Iterator<Item = Finding<'a>>,
-    all: bool,
-    observe: impl FnMut(&Finding<'a>),
-) -> Result<Written, ReportError> {
+pub(crate) fn write<C: AsRef<str>, R: AsRef<[C]>>(dest: &Destination, columns: &[&str], rows: impl Iterator<Item = R>) -> Result<Written, ReportError> {
     match dest {
         Destination::Stdout => {
             let stdout = std::io::stdout();
-            let rows = write_csv(std::io::BufWriter::new(stdout.lock()), findings, all, observe).map_err(ReportError::Stdout)?;
+            let rows = write_csv(std::io::BufWriter::new(stdout.lock()), columns, rows).map_err(ReportError::Stdout)?;
             Ok(Written { rows, stale_removed: 0 })
         }
         Destination::File(path) if is_device(path) => {
@@ -186,7 +195,7 @@ pub(crate) fn write<'a>(
             // would replace the device with a regular file.
             let werr = |error| ReportError::Write { path: path.clone(), error };
             let file = std::fs::OpenOptions::new().write(true).open(path).map_err(werr)?;
-            let rows = write_csv(std::io::BufWriter::new(file), findings, all, observe).map_err(werr)?;
+            let rows = write_csv(std::io::BufWriter::new(file), columns, rows).map_err(werr)?;
             Ok(Written { rows, stale_removed: 0 })
         }
         Destination::File(path) => {
@@ -206,7 +215,7 @@ pub(crate) fn write<'a>(
             // On error or panic the temporary file is removed when `tmp` drops.
             let mut tmp = builder.tempfile_in(&dir).map_err(werr)?;
             keep_mode_of(path, tmp.as_file()).map_err(werr)?;
-            let rows = write_csv(std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut()), findings, all, observe).map_err(werr)?;
+            let rows = write_csv(std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut()), columns, rows).map_err(werr)?;
             tmp.as_file().sync_all().map_err(werr)?;
             // The rename replaces a symbolic link at `path` itself, never its target.
             tmp.persist(path).map_err(|e| werr(e.error))?;

@@ -146,27 +146,33 @@ impl Summary {
             }
         }
 
-        let mut by_reason: BTreeMap<SkipReason, usize> = BTreeMap::new();
-        for p in &problems.list {
-            *by_reason.entry(p.reason).or_default() += 1;
-        }
-        if by_reason.is_empty() {
-            let _ = writeln!(o, "  skipped input records: 0");
-        } else {
-            let parts: Vec<String> = by_reason.iter().map(|(r, n)| format!("{r} {n}")).collect();
-            let _ = writeln!(o, "  skipped input records: {} ({})", problems.len(), parts.join(", "));
-            let defects: Vec<_> = problems.list.iter().filter(|p| p.reason.is_defect()).collect();
-            for p in defects.iter().take(LISTED_PROBLEMS) {
-                let _ = writeln!(o, "    {p}");
-            }
-            if defects.len() > LISTED_PROBLEMS {
-                let _ = writeln!(o, "    ... and {} more", defects.len() - LISTED_PROBLEMS);
-            }
-        }
+        render_problems(&mut o, problems);
         let _ = writeln!(o, "  report: {} ({} rows)", self.destination, self.rows_written);
         if self.stale_temp_removed > 0 {
             let _ = writeln!(o, "  removed {} temporary report file(s) left by interrupted runs (.ddns-audit-*.tmp unchanged for 24 h)", self.stale_temp_removed);
         }
         o
+    }
+}
+
+/// The skipped input records: counts by reason, then the defects one by one (the first
+/// [`LISTED_PROBLEMS`]). Shared by the audit's and the forecast's summaries.
+pub(crate) fn render_problems(o: &mut String, problems: &Problems) {
+    let mut by_reason: BTreeMap<SkipReason, usize> = BTreeMap::new();
+    for p in &problems.list {
+        *by_reason.entry(p.reason).or_default() += 1;
+    }
+    if by_reason.is_empty() {
+        let _ = writeln!(o, "  skipped input records: 0");
+    } else {
+        let parts: Vec<String> = by_reason.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        let _ = writeln!(o, "  skipped input records: {} ({})", problems.len(), parts.join(", "));
+        let defects: Vec<_> = problems.list.iter().filter(|p| p.reason.is_defect()).collect();
+        for p in defects.iter().take(LISTED_PROBLEMS) {
+            let _ = writeln!(o, "    {p}");
+        }
+        if defects.len() > LISTED_PROBLEMS {
+            let _ = writeln!(o, "    ... and {} more", defects.len() - LISTED_PROBLEMS);
+        }
     }
 }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Benchmark: `ddns-audit forecast` over the offline site of benches/gen_offline.py (N leases,
+# default 1,000,000; ~1.9M A and PTR records, nearly all due within the 28-day horizon, so
+# nearly every record is a row; 450k computers). Prints wall time and peak memory (max RSS).
+# Target: under 6 s and under 1 GB on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-1000000}
+dir=${BENCH_DIR:-/tmp/ddns-audit-bench-$n}
+bin=${CARGO_TARGET_DIR:-target}/release/ddns-audit
+cargo build --release --quiet
+[ -f "$dir/leases.csv" ] || python3 benches/gen_offline.py "$n" "$dir" >/dev/null
+for f in leases.csv corp.example.test.dns 10.in-addr.arpa.dns computers.csv; do
+    printf '  input %-26s %6.1f MB\n' "$f" "$(($(stat -c %s "$dir/$f") / 100000))e-1"
+done
+/usr/bin/time -f '%e %M' -o "$dir/time-forecast" "$bin" forecast \
+  --leases "$dir/leases.csv" --dns-records "$dir/corp.example.test.dns" --dns-records "$dir/10.in-addr.arpa.dns" \
+  --computers "$dir/computers.csv" --as-of 2026-11-24T12:00:00Z --output "$dir/forecast.csv" 2>"$dir/summary-forecast" || true
+head -c 3000 "$dir/summary-forecast"
+read -r secs kb <"$dir/time-forecast"
+printf 'forecast over %d leases: %.2f s wall, %.0f MB peak RSS (targets: < 6 s, < 1024 MB)\n' "$n" "$secs" "$((kb / 1024))"

@@ -1,0 +1,162 @@
+//! Stage 4b, forecast (`ddns-audit forecast`, README "Before enabling scavenging"): every
+//! dynamic A, AAAA and PTR record that scavenging deletes within the horizon, in the order it
+//! goes, each with whether its host is `live` (a lease or a recent AD logon says it is in use)
+//! or `stale`. A pure, synchronous function of the gathered leases, computers, DNS data, the
+//! settings and the moment forecast; no I/O here. One file per concern: `due.rs` which records
+//! go and when, `verdict.rs` whether the host is live, `tally.rs` the weekly counts.
+
+mod due;
+mod tally;
+mod verdict;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+pub(crate) use due::{NotForecast, Plan, plan};
+use due::data_record;
+pub(crate) use tally::Tally;
+pub(crate) use verdict::Liveness;
+
+use crate::audit::{AuditSettings, DhcpAccount, OwnerKind, owner_kind};
+use crate::directory::{Computer, Directory};
+use crate::dns::{DnsData, DnsRecord, RecordData, Zone};
+use crate::leases::Lease;
+use crate::vocab::vocabulary;
+
+/// The forecast's own settings; the rest (as-of, aging defaults, `--assume-aging`, domain) are
+/// the audit's [`AuditSettings`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ForecastOptions {
+    /// Records with `scavenge_after ≤ as_of + horizon` are forecast (`--horizon`, 28d).
+    pub(crate) horizon: TimeDelta,
+    /// An enabled computer that logged on at or after `as_of − logon_window` is live (`--logon-window`, 30d).
+    pub(crate) logon_window: TimeDelta,
+}
+
+vocabulary! {
+    /// `verdict`: whether something says the record's host is in use.
+    pub(crate) Verdict {
+        Live => "live",
+        Stale => "stale",
+    }
+}
+
+vocabulary! {
+    /// forecast's `--fail-on`: exit 1 when a `live` row exists, or never.
+    pub(crate) ForecastFailOn {
+        Live => "live",
+        Never => "never",
+    }
+}
+
+/// One row of the forecast: a record scavenging deletes, when, and what says its host is live.
+#[derive(Debug, Clone)]
+pub(crate) struct Row<'a> {
+    pub(crate) scavenge_after: DateTime<Utc>,
+    pub(crate) record: &'a DnsRecord,
+    pub(crate) zone: &'a Zone,
+    /// The audited lease whose fqdn is the host (on the PTR's address, for a PTR).
+    pub(crate) lease: Option<&'a Lease>,
+    /// Whether `computer` is evidence: enabled, with a last logon within the window.
+    pub(crate) ad_logon: bool,
+    /// The AD computer whose `dNSHostName` is the host (the one that is evidence, when one is).
+    pub(crate) computer: Option<&'a Computer>,
+    /// The record owner's kind, against the host and its computer (as the audit's column).
+    pub(crate) owner_kind: Option<OwnerKind>,
+}
+
+impl Row<'_> {
+    pub(crate) fn verdict(&self) -> Verdict {
+        if self.lease.is_some() || self.ad_logon { Verdict::Live } else { Verdict::Stale }
+    }
+
+    /// `evidence`: `lease`, `ad-logon`, `lease;ad-logon`, or empty for `stale`.
+    pub(crate) fn evidence(&self) -> &'static str {
+        match (self.lease.is_some(), self.ad_logon) {
+            (true, true) => "lease;ad-logon",
+            (true, false) => "lease",
+            (false, true) => "ad-logon",
+            (false, false) => "",
+        }
+    }
+
+    /// `type`: `A`, `AAAA` or `PTR`.
+    pub(crate) fn rtype(&self) -> &'static str {
+        record_type(self.record)
+    }
+}
+
+/// `A`, `AAAA`, `PTR` (`CNAME` for the records the forecast leaves out).
+pub(crate) fn record_type(r: &DnsRecord) -> &'static str {
+    match &r.data {
+        RecordData::Addr(a) if a.is_ipv4() => "A",
+        RecordData::Addr(_) => "AAAA",
+        RecordData::Ptr(_) => "PTR",
+        RecordData::Cname(_) => "CNAME",
+    }
+}
+
+/// The forecast over one set of gathered data: the plan (the due records, sorted) and the
+/// liveness indexes; rows are judged one at a time as they stream into the report.
+pub(crate) struct Forecaster<'a> {
+    dns: &'a DnsData,
+    plan: Plan,
+    liveness: Liveness<'a>,
+    directory: &'a Directory,
+    dhcp_accounts: Vec<DhcpAccount>,
+}
+
+impl<'a> Forecaster<'a> {
+    /// From a plan made first (so that the index it was made from can be dropped before the
+    /// liveness indexes are built: the peak memory is the larger of the two, not their sum).
+    pub(crate) fn new(dns: &'a DnsData, plan: Plan, leases: &'a [Lease], directory: &'a Directory, settings: &AuditSettings, options: ForecastOptions) -> Forecaster<'a> {
+        let dhcp_accounts = settings.dhcp_accounts.clone();
+        Forecaster { dns, plan, liveness: Liveness::new(leases, directory, settings, options), directory, dhcp_accounts }
+    }
+
+    /// The records not forecast, by why.
+    pub(crate) fn not_forecast(&self) -> &std::collections::BTreeMap<NotForecast, usize> {
+        &self.plan.not_forecast
+    }
+
+    /// The rows, in `scavenge_after` order (ties: zone, name, type, data).
+    pub(crate) fn rows(&self) -> impl Iterator<Item = Row<'a>> + '_ {
+        self.plan.due.iter().filter_map(move |d| {
+            let r = data_record(self.dns, d.record)?;
+            let judged = self.liveness.judge(r.record);
+            // The host the record names: its owner name, or a PTR's target.
+            let host = match &r.record.data {
+                RecordData::Ptr(t) => t.as_str(),
+                _ => r.record.name.as_str(),
+            };
+            let owner_kind = r.record.owner.as_deref().map(|o| {
+                owner_kind(o, host, judged.computer, &self.dhcp_accounts, |n| self.directory.is_domain_controller(n))
+            });
+            Some(Row {
+                scavenge_after: d.scavenge_after,
+                record: r.record,
+                zone: r.zone,
+                lease: judged.lease,
+                ad_logon: judged.ad_logon,
+                computer: judged.computer,
+                owner_kind,
+            })
+        })
+    }
+}
+
+/// Forecasts from the DNS data (for tests; the run streams with [`Forecaster`]).
+#[cfg(test)]
+pub(crate) fn forecast<'a>(
+    leases: &'a [Lease],
+    directory: &'a Directory,
+    dns: &'a DnsData,
+    settings: &AuditSettings,
+    options: ForecastOptions,
+) -> (Vec<Row<'a>>, std::collections::BTreeMap<NotForecast, usize>) {
+    let plan = plan(dns, crate::audit::DataEvidence::new(dns, settings.as_of).record_ids(), settings, options);
+    let f = Forecaster::new(dns, plan, leases, directory, settings, options);
+    (f.rows().collect(), f.not_forecast().clone())
+}
+
+#[cfg(test)]
+mod tests;
