@@ -264,8 +264,10 @@ struct CultureTime {
 impl CultureTime {
     fn parse(s: &str) -> Option<CultureTime> {
         let s = s.trim();
-        let (date, rest) = match s.find(|c: char| c == 'T' || c.is_whitespace()) {
-            Some(i) => (&s[..i], s[i + 1..].trim()),
+        // split_once steps over the separator whatever its width (U+00A0, U+0085 are
+        // whitespace too: slicing one byte past them panicked on fuzzed input).
+        let (date, rest) = match s.split_once(|c: char| c == 'T' || c.is_whitespace()) {
+            Some((date, rest)) => (date, rest.trim()),
             None => (s, ""),
         };
         let sep = date.chars().find(|c| !c.is_ascii_digit())?;
@@ -541,6 +543,16 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    /// Found by the fuzzer: a wide whitespace character (U+0085, U+00A0) between the date and
+    /// the time made the reader slice inside it and panic.
+    #[test]
+    fn wide_whitespace_between_date_and_time_is_no_panic() {
+        assert!(CultureTime::parse("2026\u{85}11-27T11:25:00Z").is_none());
+        assert!(CultureTime::parse("pc-01.cor\u{85}example.test.").is_none());
+        let t = CultureTime::parse("28.11.2026\u{a0}09:12:40").map(|c| c.time);
+        assert_eq!(t, NaiveTime::from_hms_opt(9, 12, 40));
     }
 
     #[test]
