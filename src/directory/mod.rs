@@ -5,6 +5,7 @@ pub mod csv;
 pub mod dnsp;
 pub(crate) mod ldap;
 pub mod ldif;
+pub mod security;
 
 use std::path::Path;
 use std::sync::Arc;
