@@ -72,6 +72,9 @@ vocabulary! {
         /// A record in a zone export that the zone is not authoritative for: outside its origin,
         /// or glue at or below a delegation (NS at a non-apex owner). Expected; counted, not kept.
         OutsideZone => "outside the zone",
+        /// A record owner's SID (or the forest's domains) that could not be resolved to an
+        /// account: the owner is shown as the SID.
+        UnresolvedOwner => "owner not resolved",
     }
 }
 
