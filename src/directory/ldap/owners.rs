@@ -150,7 +150,9 @@ impl AdClient {
             self.owners.sids.insert(sid, info);
         }
 
-        let servers = self.authorized_dhcp(&config, problems).await;
+        let mut servers = self.authorized_dhcp(&config, problems).await;
+        // The directory's order is not stable: by name.
+        servers.sort_by(|a, b| a.name.cmp(&b.name));
         for server in servers {
             let account = computers
                 .iter()
