@@ -353,11 +353,22 @@ def emit(outdir):
     md.append(f"Leases: `leases.csv` (Windows `Get-DhcpServerv4Lease | Export-Csv`) and `leases-v6.csv` "
               f"(`Get-DhcpServerv6Lease`), all Active, LeaseExpiryTime {exp}. Machine-readable: `world.json`.\n")
     md.append("## Zones\n")
-    md.append("| zone | partition | aging | no-refresh | refresh |")
-    md.append("|---|---|---|---|---|")
+    md.append("| zone | partition | aging | no-refresh | refresh | dynamic updates |")
+    md.append("|---|---|---|---|---|---|")
     for z in ZONES:
         md.append(f"| {z['name']} | {'DomainDnsZones' if z['partition'] == 'domain' else 'ForestDnsZones'} | "
-                  f"{'on' if z['aging'] else 'off'} | {z['no_refresh_h']} h | {z['refresh_h']} h |")
+                  f"{'on' if z['aging'] else 'off'} | {z['no_refresh_h']} h | {z['refresh_h']} h | {z.get('updates', 'secure')} |")
+    md.append("\n## Record owners (issue #10)\n")
+    md.append("The owner of each host's forward dnsNode (set in its security descriptor); every other node is "
+              "owned by CORP\\Administrator, its creator. Authorized DHCP servers (CN=NetServices): "
+              + ", ".join(f"{d['name']} ({d['ip']})" for d in DHCP_SERVERS)
+              + "; static-01 has a computer account, dhcp-old none. `netops` is an admin through NetOps-Admins "
+              "(member of Domain Admins); `dhcpdns` is a plain user (a DHCP server's DNS credentials).\n")
+    md.append("| node | owner | resolved | kind | admin | DHCP server account |")
+    md.append("|---|---|---|---|---|---|")
+    for o in OWNERS:
+        d, k, adm, dh = o["expected"]
+        md.append(f"| {o['fqdn']} | {o['owner']} | `{d}` | {k} | {'yes' if adm else 'no'} | {'yes' if dh else 'no'} |")
     md.append("\n## Hosts\n")
     md.append("Expected values follow SPEC.md with scavenging interval 7 d and slack 24 h "
               "(not refreshed when as_of − timestamp > 168 h + 24 h; high when scavenge_after ≤ as_of + 7 d).\n")
