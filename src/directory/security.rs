@@ -198,19 +198,6 @@ pub fn escape_filter_bytes(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("\\{b:02x}")).collect()
 }
 
-/// RFC 4515 escaping of the characters a filter value may not hold as such (for a DN the
-/// server returned).
-pub fn escape_filter_value(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '*' | '(' | ')' | '\\' | '\0' => out.push_str(&format!("\\{:02x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// One authorized DHCP server from a `dhcpServers` value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthorizedDhcp {
@@ -350,7 +337,6 @@ pub(crate) mod tests {
     #[test]
     fn filter_escaping() {
         assert_eq!(escape_filter_bytes(&[1, 0x2a, 0xff]), "\\01\\2a\\ff");
-        assert_eq!(escape_filter_value("CN=a*(b)\\c,DC=x"), "CN=a\\2a\\28b\\29\\5cc,DC=x");
     }
 
     #[test]

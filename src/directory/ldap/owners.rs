@@ -6,10 +6,10 @@
 //! read), so no request is made per node. Each distinct owner SID is then resolved once:
 //! well-known SIDs by table, domain SIDs by one search on `objectSid` in their domain (the
 //! NetBIOS domain name from the `crossRef` under `CN=Partitions`), the domain RID table when
-//! the search finds nothing. Administrators are the members, direct or nested
-//! (LDAP_MATCHING_RULE_IN_CHAIN, which Samba supports), of Administrators, Domain Admins and
-//! Enterprise Admins, plus the built-in admin RIDs and domain controllers' accounts. Filters
-//! hold only escaped bytes of SIDs and DNs the server returned, never a host name.
+//! the search finds nothing. Administrators are the members, direct or nested (the account's
+//! `tokenGroups`), of Administrators, Domain Admins and Enterprise Admins, plus the built-in
+//! admin RIDs and domain controllers' accounts. Filters hold only escaped bytes of SIDs,
+//! never a host name.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -21,7 +21,7 @@ use super::search::{Entry, search_base};
 use super::{AdClient, LdapError};
 use crate::directory::Computer;
 use crate::directory::dnsp::ZoneUpdates;
-use crate::directory::security::{self, AuthorizedDhcp, Sid, SidKind, escape_filter_bytes, escape_filter_value};
+use crate::directory::security::{self, AuthorizedDhcp, Sid, SidKind, escape_filter_bytes};
 use crate::input::{Problems, SkipReason};
 
 /// LDAP_SERVER_SD_FLAGS_OID with OWNER_SECURITY_INFORMATION: BER `SEQUENCE { INTEGER 1 }`.
@@ -31,7 +31,6 @@ pub(crate) fn sd_flags_owner() -> RawControl {
     RawControl { ctype: "1.2.840.113556.1.4.801".to_string(), crit: false, val: Some(vec![0x30, 0x03, 0x02, 0x01, 0x01]) }
 }
 
-const LDAP_MATCHING_RULE_IN_CHAIN: &str = "1.2.840.113556.1.4.1941";
 /// userAccountControl SERVER_TRUST_ACCOUNT: a domain controller's computer account.
 const UAC_SERVER_TRUST: u32 = 0x2000;
 /// Domain RIDs whose account is an administrator whatever its group memberships.
@@ -58,6 +57,14 @@ pub(crate) struct DhcpServerAccount {
     pub(crate) server: AuthorizedDhcp,
     /// `DOMAIN\NAME$`.
     pub(crate) account: Option<String>,
+}
+
+/// BUILTIN\Administrators, or Domain Admins / Enterprise Admins of a domain of the forest.
+fn is_admin_group(g: &Sid, domains: &HashMap<Sid, Domain>) -> bool {
+    if g.authority == 5 && g.subs == [32, 544] {
+        return true;
+    }
+    g.domain_rid().is_some_and(|(d, rid)| matches!(rid, 512 | 519) && domains.contains_key(&d))
 }
 
 /// Everything issue #10 reads from live AD (wired into the report columns by issue #10's model).
@@ -133,14 +140,13 @@ impl AdClient {
         let config = format!("CN=Configuration,{}", self.root_nc);
         let domains = self.forest_domains(&config, problems).await;
         let default_netbios = domains.values().find(|d| d.nc.eq_ignore_ascii_case(&self.default_nc)).map(|d| d.netbios.clone());
-        let admins = self.admin_members(&domains).await;
 
         let sids: Vec<Sid> = self.owners.node_owner.values().cloned().collect::<HashSet<_>>().into_iter().collect();
         for sid in sids {
             if self.owners.sids.contains_key(&sid) {
                 continue;
             }
-            let info = match self.resolve_sid(&sid, &domains, &admins).await {
+            let info = match self.resolve_sid(&sid, &domains).await {
                 Ok(info) => info,
                 Err(reason) => {
                     problems.push(&source, 0, SkipReason::UnresolvedOwner, format!("owner {sid}: {reason}"));
@@ -199,38 +205,13 @@ impl AdClient {
         out
     }
 
-    /// The SIDs of every member, direct or nested, of Administrators, Domain Admins and
-    /// Enterprise Admins, in every domain read. A group that cannot be read adds nobody.
-    async fn admin_members(&mut self, domains: &HashMap<Sid, Domain>) -> HashSet<Sid> {
-        let mut groups: Vec<(Sid, String)> = Vec::new();
-        let builtin = Sid { authority: 5, subs: vec![32, 544] };
-        for (dsid, d) in domains {
-            groups.push((builtin.clone(), d.nc.clone()));
-            groups.push((dsid.with_rid(512), d.nc.clone()));
-            groups.push((dsid.with_rid(519), d.nc.clone()));
-        }
-        let mut group_dns = Vec::new();
-        for (sid, nc) in groups {
-            if let Ok(Some(e)) = self.find_sid(&sid, &nc, vec!["objectSid"]).await {
-                group_dns.push(e.dn);
-            }
-        }
-        let mut out = HashSet::new();
-        let ncs: Vec<String> = domains.values().map(|d| d.nc.clone()).collect();
-        for dn in group_dns {
-            let filter = format!("(memberOf:{LDAP_MATCHING_RULE_IN_CHAIN}:={})", escape_filter_value(&dn));
-            for nc in &ncs {
-                let doing = format!("listing the members of '{dn}'");
-                let _ = self
-                    .paged(nc, Scope::Subtree, &filter, vec!["objectSid"], &doing, |e| {
-                        if let Some(sid) = e.attrs.get("objectsid").and_then(|v| v.first()).and_then(|b| Sid::parse(b).ok()) {
-                            out.insert(sid);
-                        }
-                    })
-                    .await;
-            }
-        }
-        out
+    /// Whether the object at `dn` is a member, direct or nested, of Administrators, Domain
+    /// Admins or Enterprise Admins: its `tokenGroups` (every group SID, nested included, which
+    /// AD and Samba compute on a base read), one read per distinct owner rather than a search
+    /// for every admin's members over the whole domain. Unreadable: not known to be an admin.
+    async fn in_admin_groups(&mut self, dn: &str, domains: &HashMap<Sid, Domain>) -> bool {
+        let Ok(attrs) = search_base(&mut self.ldap, dn, &["tokenGroups"], &self.addr).await else { return false };
+        attrs.get("tokengroups").into_iter().flatten().filter_map(|b| Sid::parse(b).ok()).any(|g| is_admin_group(&g, domains))
     }
 
     /// One object by `objectSid` under `nc`.
@@ -248,7 +229,7 @@ impl AdClient {
     }
 
     /// What one SID is; `Err` (the reason) when it resolves to nothing.
-    async fn resolve_sid(&mut self, sid: &Sid, domains: &HashMap<Sid, Domain>, admins: &HashSet<Sid>) -> Result<SidInfo, String> {
+    async fn resolve_sid(&mut self, sid: &Sid, domains: &HashMap<Sid, Domain>) -> Result<SidInfo, String> {
         if let Some((name, admin)) = security::well_known(sid) {
             return Ok(SidInfo { display: name.to_string(), sid: sid.clone(), kind: SidKind::WellKnown, admin, sam: None, dhcp_server: false });
         }
@@ -270,7 +251,7 @@ impl AdClient {
                     SidKind::User
                 };
                 let uac: u32 = e.first_str("useraccountcontrol").and_then(|u| u.parse().ok()).unwrap_or(0);
-                let admin = admins.contains(sid) || ADMIN_RIDS.contains(&rid) || uac & UAC_SERVER_TRUST != 0;
+                let admin = ADMIN_RIDS.contains(&rid) || uac & UAC_SERVER_TRUST != 0 || self.in_admin_groups(&e.dn, domains).await;
                 let Some(sam) = sam else { return Err(format!("{} has no sAMAccountName", e.dn)) };
                 SidInfo { display: format!("{}\\{sam}", domain.netbios), sid: sid.clone(), kind, admin, sam: Some(sam), dhcp_server: false }
             }
@@ -344,5 +325,17 @@ mod tests {
         assert_eq!(problems.list[0].reason, SkipReason::Malformed);
         assert_eq!(problems.list[0].detail, "pc2.corp.test: nTSecurityDescriptor: security descriptor truncated: SID header needs 28 bytes, 22 present");
         assert_eq!(sd_flags_owner().val, Some(vec![0x30, 0x03, 0x02, 0x01, 0x01]));
+    }
+
+    #[test]
+    fn admin_groups() {
+        let dom = Sid { authority: 5, subs: vec![21, 1, 2, 3] };
+        let domains = HashMap::from([(dom.clone(), Domain { netbios: "CORP".into(), nc: "DC=corp".into() })]);
+        assert!(is_admin_group(&Sid { authority: 5, subs: vec![32, 544] }, &domains));
+        assert!(is_admin_group(&dom.with_rid(512), &domains));
+        assert!(is_admin_group(&dom.with_rid(519), &domains));
+        assert!(!is_admin_group(&dom.with_rid(513), &domains));
+        assert!(!is_admin_group(&Sid { authority: 5, subs: vec![21, 9, 9, 9, 512] }, &domains));
+        assert!(!is_admin_group(&Sid { authority: 5, subs: vec![32, 545] }, &domains));
     }
 }
