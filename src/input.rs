@@ -75,6 +75,9 @@ vocabulary! {
         /// A source that gave no usable answer (unreachable, cut off) for an optional part,
         /// such as a Kea endpoint's `config-get`: counted, the run goes on without that part.
         NoAnswer => "no answer",
+        /// A record owner's SID (or the forest's domains) that could not be resolved to an
+        /// account: the owner is shown as the SID.
+        UnresolvedOwner => "owner not resolved",
     }
 }
 

@@ -234,3 +234,70 @@ fn forecast_against_the_dc() {
     assert_eq!(find("v6-01.corp.example.test", "AAAA").as_deref(), Some("2026-12-02T12:00:00Z stale "));
     assert_eq!(find("10.1.78.10.in-addr.arpa", "PTR").as_deref(), Some("2026-10-25T12:00:00Z stale "));
 }
+
+/// Issue #10, live AD: each planted owner (tests/lab/plant.py OWNERS) read from the dnsNode's
+/// security descriptor in the zone search and resolved (name, kind, admin, DHCP server), the
+/// authorized DHCP servers from NetServices, and each zone's dynamic-update policy, as
+/// `bind_dn` (Administrator, or the plain user `auditor`: the owner needs no special rights).
+fn assert_lab_owners(kerberos: bool, bind: Option<(&str, &str)>) {
+    use ddns_audit::directory::{LdapSettings, live_owners};
+    let settings = LdapSettings {
+        // Kerberos on ldap:// seals with Kerberos (the SPN from the server name); else LDAPS.
+        url: if kerberos { lab("LAB_LDAP_URL") } else { lab("LAB_LDAPS_URL") },
+        base_dn: None,
+        bind_dn: bind.map(|b| lab(b.0)),
+        password_file: bind.map(|b| lab(b.1).into()),
+        kerberos,
+        ca_file: Some(lab("LAB_CA_FILE").into()),
+        server_name: kerberos.then(|| lab("LAB_DC_FQDN")),
+    };
+    let v = live_owners(&settings).unwrap();
+    let sid = v.node_sids.get("fresh-01.corp.example.test").unwrap();
+    let domain_sid = sid.rsplit_once('-').unwrap().0;
+    let want = [
+        ("fresh-01.corp.example.test", "CORP\\FRESH-01$", "computer", false, false),
+        ("frozen-01.corp.example.test", "CORP\\STATIC-01$", "computer", false, true),
+        ("frozen-02.corp.example.test", "CORP\\dhcpdns", "user", false, false),
+        ("mismatch-01.corp.example.test", "CORP\\FROZEN-02$", "computer", false, false),
+        ("static-01.corp.example.test", "CORP\\Administrator", "user", true, false),
+        ("noaging-01.corp.example.test", "CORP\\netops", "user", true, false),
+    ];
+    for (node, display, kind, admin, dhcp) in want {
+        assert_eq!(v.nodes.get(node), Some(&(display.to_string(), kind, admin, dhcp)), "{node}");
+    }
+    // A SID of the domain that no account has: shown as the SID, and a counted problem.
+    let gone = format!("{domain_sid}-77777");
+    assert_eq!(v.nodes.get("forest-01.forest.example.test"), Some(&(gone.clone(), "unresolved", false, false)));
+    assert!(v.problems.contains(&format!("owner {gone}: no object with this SID in DC=corp,DC=example,DC=test (deleted account?)")), "{:?}", v.problems);
+    // A node the plant did not touch: Samba makes its creator (Administrator) the owner.
+    assert_eq!(v.nodes.get("v6-01.corp.example.test"), Some(&("CORP\\Administrator".to_string(), "user", true, false)));
+    assert_eq!(v.zones.get("corp.example.test"), Some(&"secure"));
+    assert_eq!(v.zones.get("77.10.in-addr.arpa"), Some(&"none"));
+    assert_eq!(v.zones.get("78.10.in-addr.arpa"), Some(&"secure"));
+    assert_eq!(v.zones.get("forest.example.test"), Some(&"nonsecure"));
+    assert_eq!(
+        v.dhcp_servers,
+        vec![
+            ("dhcp-old.corp.example.test".to_string(), Some("10.77.9.9".to_string()), None),
+            ("static-01.corp.example.test".to_string(), Some("10.77.1.40".to_string()), Some("CORP\\STATIC-01$".to_string())),
+        ]
+    );
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn ldaps_record_owners_zone_policies_and_dhcp_servers() {
+    assert_lab_owners(false, Some(("LAB_BIND_DN", "LAB_PASSWORD_FILE")));
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn ldaps_record_owners_as_a_plain_user() {
+    assert_lab_owners(false, Some(("LAB_AUDITOR_DN", "LAB_AUDITOR_PASSWORD_FILE")));
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it (and the build needs --features kerberos)"]
+fn kerberos_record_owners_zone_policies_and_dhcp_servers() {
+    assert_lab_owners(true, None);
+}

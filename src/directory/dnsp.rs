@@ -42,6 +42,8 @@ pub(crate) const DNS_TYPE_CNAME: u16 = 5;
 pub(crate) const DNS_TYPE_PTR: u16 = 12;
 pub(crate) const DNS_TYPE_AAAA: u16 = 28;
 
+/// DSPROPERTY_ZONE_ALLOW_UPDATE (MS-DNSP 2.3.2.1.1): 0 none, 1 nonsecure and secure, 2 secure only.
+pub(crate) const DSPROPERTY_ZONE_ALLOW_UPDATE: u32 = 0x02;
 pub(crate) const DSPROPERTY_ZONE_NOREFRESH_INTERVAL: u32 = 0x10;
 pub(crate) const DSPROPERTY_ZONE_REFRESH_INTERVAL: u32 = 0x20;
 pub(crate) const DSPROPERTY_ZONE_AGING_STATE: u32 = 0x40;
@@ -62,6 +64,8 @@ pub enum DecodeError {
     BadDataLength { rtype: u16, len: usize },
     /// A DNS_COUNT_NAME that is inconsistent (label overruns, no terminator, bad UTF-8).
     BadName(&'static str),
+    /// DSPROPERTY_ZONE_ALLOW_UPDATE holds a value MS-DNSP does not define.
+    BadAllowUpdate(u32),
 }
 
 impl fmt::Display for DecodeError {
@@ -75,6 +79,7 @@ impl fmt::Display for DecodeError {
                 write!(f, "record type {rtype} with {len} data bytes")
             }
             DecodeError::BadName(why) => write!(f, "bad DNS name in record data: {why}"),
+            DecodeError::BadAllowUpdate(v) => write!(f, "allow-update property {v} (expected 0 none, 1 nonsecure, 2 secure)"),
         }
     }
 }
@@ -265,6 +270,49 @@ pub fn zone_aging<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> (ZoneAging,
         }
     }
     (aging, errors)
+}
+
+/// A zone's dynamic-update policy (MS-DNSP 2.2.2.1, `fAllowUpdate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZoneUpdates {
+    /// ZONE_UPDATE_OFF: nothing can refresh the zone's records.
+    None,
+    /// ZONE_UPDATE_UNSECURE: nonsecure and secure; anyone can take over a name.
+    Nonsecure,
+    /// ZONE_UPDATE_SECURE: only the record's owner may update it.
+    Secure,
+}
+
+impl ZoneUpdates {
+    /// The report's spelling (`zone_dynamic_updates`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ZoneUpdates::None => "none",
+            ZoneUpdates::Nonsecure => "nonsecure",
+            ZoneUpdates::Secure => "secure",
+        }
+    }
+}
+
+/// A zone's dynamic-update policy from its `dNSProperty` values (`None` when the property is
+/// absent). Only the allow-update property's own problems are returned: values that do not
+/// decode at all are already reported by [`zone_aging`].
+pub fn zone_allow_update<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> (Option<ZoneUpdates>, Vec<DecodeError>) {
+    let mut policy = None;
+    let mut errors = Vec::new();
+    for p in values.into_iter().filter_map(|v| decode_property(v).ok()) {
+        if p.id != DSPROPERTY_ZONE_ALLOW_UPDATE {
+            continue;
+        }
+        match p.scalar() {
+            Some(0) => policy = Some(ZoneUpdates::None),
+            Some(1) => policy = Some(ZoneUpdates::Nonsecure),
+            Some(2) => policy = Some(ZoneUpdates::Secure),
+            Some(v) => errors.push(DecodeError::BadAllowUpdate(v)),
+            None => errors.push(DecodeError::BadDataLength { rtype: 0, len: p.data.len() }),
+        }
+    }
+    (policy, errors)
 }
 
 #[cfg(test)]
@@ -473,5 +521,27 @@ mod tests {
         // An empty property (DataLength 0) is not an error for unknown ids.
         let empty = encode_property(0x00, &[], true);
         assert!(zone_aging([empty.as_slice()]).1.is_empty());
+    }
+
+    #[test]
+    fn allow_update_policy() {
+        let one = |data: &[u8]| zone_allow_update([encode_property(DSPROPERTY_ZONE_ALLOW_UPDATE, data, true).as_slice()]);
+        assert_eq!(one(&0u32.to_le_bytes()), (Some(ZoneUpdates::None), vec![]));
+        assert_eq!(one(&1u32.to_le_bytes()), (Some(ZoneUpdates::Nonsecure), vec![]));
+        assert_eq!(one(&2u32.to_le_bytes()), (Some(ZoneUpdates::Secure), vec![]));
+        assert_eq!(one(&[2]), (Some(ZoneUpdates::Secure), vec![])); // Windows' one-byte form
+        assert_eq!(one(&3u32.to_le_bytes()), (None, vec![DecodeError::BadAllowUpdate(3)]));
+        assert_eq!(one(&3u32.to_le_bytes()).1[0].to_string(), "allow-update property 3 (expected 0 none, 1 nonsecure, 2 secure)");
+        assert_eq!(one(&[]), (None, vec![DecodeError::BadDataLength { rtype: 0, len: 0 }]));
+        assert_eq!(one(&[0; 8]).0, None);
+        // Absent, or beside aging properties, or after an undecodable value.
+        assert_eq!(zone_allow_update([]), (None, vec![]));
+        let props = [
+            encode_property(DSPROPERTY_ZONE_AGING_STATE, &[1], false),
+            vec![1, 2, 3],
+            encode_property(DSPROPERTY_ZONE_ALLOW_UPDATE, &1u32.to_le_bytes(), false),
+        ];
+        assert_eq!(zone_allow_update(props.iter().map(Vec::as_slice)), (Some(ZoneUpdates::Nonsecure), vec![]));
+        assert_eq!(ZoneUpdates::Nonsecure.as_str(), "nonsecure");
     }
 }

@@ -4,7 +4,10 @@
 pub mod csv;
 pub mod dnsp;
 pub(crate) mod ldap;
+#[doc(hidden)]
+pub use ldap::{LdapSettings, live_owners, owners::OwnersView};
 pub mod ldif;
+pub mod security;
 
 use std::path::Path;
 use std::sync::Arc;

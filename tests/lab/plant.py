@@ -36,10 +36,12 @@ H = 3600  # seconds in an hour
 ZONES = [
     # name                                  partition  aging  no_refresh_h refresh_h
     dict(name="corp.example.test",          partition="domain", aging=True,  no_refresh_h=168, refresh_h=168, provisioned=True),
-    dict(name="77.10.in-addr.arpa",         partition="domain", aging=True,  no_refresh_h=168, refresh_h=168),
+    dict(name="77.10.in-addr.arpa",         partition="domain", aging=True,  no_refresh_h=168, refresh_h=168,
+         updates="none"),
     dict(name="78.10.in-addr.arpa",         partition="domain", aging=False, no_refresh_h=168, refresh_h=168),
     dict(name="7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa", partition="domain", aging=True, no_refresh_h=168, refresh_h=168),
-    dict(name="forest.example.test",        partition="forest", aging=True,  no_refresh_h=168, refresh_h=168),
+    dict(name="forest.example.test",        partition="forest", aging=True,  no_refresh_h=168, refresh_h=168,
+         updates="nonsecure"),
     # Rights: the low-privilege user in USERS is denied listing this zone's records (see DENY).
     dict(name="restricted.example.test",    partition="domain", aging=True,  no_refresh_h=168, refresh_h=168,
          deny="auditor"),
@@ -148,6 +150,33 @@ KEA_CLIENTS = [
          expected=dict(status="missing", a_status="missing", ptr_status="missing", record_kind=None, scavenging_risk=None)),
 ]
 KEA_AGE_H = 480  # kea.sh sets every client's records to AS_OF-20d before the renewals
+
+# Issue #10: who owns which dnsNode (forward node of the host), planted by rewriting the node's
+# security descriptor owner over LDAP as Administrator (nTSecurityDescriptor "O:<sid>" with the
+# SD-flags control 1 = owner only; see README). "owner" names: a computer in COMPUTERS (its
+# account NAME$), a user in OWNER_USERS, "Administrator", or "sid:<RID>" (a SID of the domain
+# that no account has: unresolvable). Every other node keeps the owner Samba gave it at
+# creation. The expected resolution: (display, kind, admin, dhcp_server).
+OWNER_USERS = [
+    dict(name="dhcpdns", groups=[]),            # the DNS credentials of a DHCP server (--dhcp-account)
+    dict(name="netops", groups=["NetOps-Admins"]),     # admin through NetOps-Admins, a member of Domain Admins
+]
+OWNER_GROUPS = [dict(name="NetOps-Admins", member_of="Domain Admins")]
+# Authorized DHCP servers: dHCPClass objects under CN=NetServices (MS-DHCPE 7.3); static-01
+# has a computer account (so records it owns are dhcp-server), dhcp-old has none.
+DHCP_SERVERS = [
+    dict(name="static-01.corp.example.test", ip="10.77.1.40"),
+    dict(name="dhcp-old.corp.example.test", ip="10.77.9.9"),
+]
+OWNERS = [
+    dict(fqdn="fresh-01.corp.example.test",    owner="FRESH-01",      expected=("CORP\\FRESH-01$", "computer", False, False)),
+    dict(fqdn="frozen-01.corp.example.test",   owner="STATIC-01",     expected=("CORP\\STATIC-01$", "computer", False, True)),
+    dict(fqdn="frozen-02.corp.example.test",   owner="dhcpdns",       expected=("CORP\\dhcpdns", "user", False, False)),
+    dict(fqdn="mismatch-01.corp.example.test", owner="FROZEN-02",     expected=("CORP\\FROZEN-02$", "computer", False, False)),
+    dict(fqdn="static-01.corp.example.test",   owner="Administrator", expected=("CORP\\Administrator", "user", True, False)),
+    dict(fqdn="noaging-01.corp.example.test",  owner="netops",        expected=("CORP\\netops", "user", True, False)),
+    dict(fqdn="forest-01.forest.example.test", owner="sid:77777",     expected=("{domain_sid}-77777", "unresolved", False, False)),
+]
 
 # Computers in CN=Computers. last_logon_h: hours before AS_OF of lastLogonTimestamp.
 COMPUTERS = [
@@ -324,11 +353,22 @@ def emit(outdir):
     md.append(f"Leases: `leases.csv` (Windows `Get-DhcpServerv4Lease | Export-Csv`) and `leases-v6.csv` "
               f"(`Get-DhcpServerv6Lease`), all Active, LeaseExpiryTime {exp}. Machine-readable: `world.json`.\n")
     md.append("## Zones\n")
-    md.append("| zone | partition | aging | no-refresh | refresh |")
-    md.append("|---|---|---|---|---|")
+    md.append("| zone | partition | aging | no-refresh | refresh | dynamic updates |")
+    md.append("|---|---|---|---|---|---|")
     for z in ZONES:
         md.append(f"| {z['name']} | {'DomainDnsZones' if z['partition'] == 'domain' else 'ForestDnsZones'} | "
-                  f"{'on' if z['aging'] else 'off'} | {z['no_refresh_h']} h | {z['refresh_h']} h |")
+                  f"{'on' if z['aging'] else 'off'} | {z['no_refresh_h']} h | {z['refresh_h']} h | {z.get('updates', 'secure')} |")
+    md.append("\n## Record owners (issue #10)\n")
+    md.append("The owner of each host's forward dnsNode (set in its security descriptor); every other node is "
+              "owned by CORP\\Administrator, its creator. Authorized DHCP servers (CN=NetServices): "
+              + ", ".join(f"{d['name']} ({d['ip']})" for d in DHCP_SERVERS)
+              + "; static-01 has a computer account, dhcp-old none. `netops` is an admin through NetOps-Admins "
+              "(member of Domain Admins); `dhcpdns` is a plain user (a DHCP server's DNS credentials).\n")
+    md.append("| node | owner | resolved | kind | admin | DHCP server account |")
+    md.append("|---|---|---|---|---|---|")
+    for o in OWNERS:
+        d, k, adm, dh = o["expected"]
+        md.append(f"| {o['fqdn']} | {o['owner']} | `{d}` | {k} | {'yes' if adm else 'no'} | {'yes' if dh else 'no'} |")
     md.append("\n## Hosts\n")
     md.append("Expected values follow SPEC.md with scavenging interval 7 d and slack 24 h "
               "(not refreshed when as_of − timestamp > 168 h + 24 h; high when scavenge_after ≤ as_of + 7 d).\n")
@@ -445,7 +485,9 @@ def plant(server, password, base_dn, auditor_password):
             rpc.DnssrvOperation2(client_version, 0, server, None, 0, "ZoneCreate",
                                  dnsserver.DNSSRV_TYPEID_ZONE_CREATE, info)
             print(f"zone {z['name']} created in {z['partition']} partition")
-        for prop, val in (("AllowUpdate", dnsp.DNS_ZONE_UPDATE_SECURE),
+        allow = {"secure": dnsp.DNS_ZONE_UPDATE_SECURE, "nonsecure": dnsp.DNS_ZONE_UPDATE_UNSECURE,
+                 "none": dnsp.DNS_ZONE_UPDATE_OFF}[z.get("updates", "secure")]
+        for prop, val in (("AllowUpdate", allow),
                           ("NoRefreshInterval", z["no_refresh_h"]),
                           ("RefreshInterval", z["refresh_h"]),
                           ("Aging", 1 if z["aging"] else 0)):
@@ -456,6 +498,7 @@ def plant(server, password, base_dn, auditor_password):
                                  dnsserver.DNSSRV_TYPEID_NAME_AND_PARAM, nap)
 
     want = {
+        dnsp.DSPROPERTY_ZONE_ALLOW_UPDATE: lambda z: {"secure": 2, "nonsecure": 1, "none": 0}[z.get("updates", "secure")],
         dnsp.DSPROPERTY_ZONE_AGING_STATE: lambda z: 1 if z["aging"] else 0,
         dnsp.DSPROPERTY_ZONE_NOREFRESH_INTERVAL: lambda z: z["no_refresh_h"],
         dnsp.DSPROPERTY_ZONE_REFRESH_INTERVAL: lambda z: z["refresh_h"],
@@ -580,6 +623,69 @@ def plant(server, password, base_dn, auditor_password):
         if nodes(user_db, DOMAIN) == 0:
             raise SystemExit(f"{z['deny']} cannot read zone {DOMAIN} either")
         print(f"zone {z['name']}: {z['deny']} sees the zone and 0 of its {want_nodes} dnsNodes (no error)")
+
+    plant_owners(samdb, base_dn, zone_dn, auditor_password, ldb, security, ndr_pack, ndr_unpack)
+
+
+def plant_owners(samdb, base_dn, zone_dn, password, ldb, security, ndr_pack, ndr_unpack):
+    """Issue #10: owner users/groups, authorized DHCP servers, each OWNERS node's owner."""
+    domain_sid = str(samdb.get_domain_sid())
+
+    def sid_of(sam):
+        res = samdb.search(base=base_dn, expression=f"(sAMAccountName={sam})", attrs=["objectSid"])
+        return str(ndr_unpack(security.dom_sid, res[0]["objectSid"][0])) if res else None
+
+    for g in OWNER_GROUPS:
+        if not sid_of(g["name"]):
+            samdb.newgroup(g["name"])
+        try:
+            samdb.add_remove_group_members(g["member_of"], [g["name"]], add_members_operation=True)
+        except ldb.LdbError as e:
+            if e.args[0] != ldb.ERR_ENTRY_ALREADY_EXISTS:
+                raise
+    for u in OWNER_USERS:
+        if not sid_of(u["name"]):  # kept (never logged in as: no password reset needed)
+            samdb.newuser(u["name"], password)
+        for g in u["groups"]:
+            try:
+                samdb.add_remove_group_members(g, [u["name"]], add_members_operation=True)
+            except ldb.LdbError as e:
+                if e.args[0] != ldb.ERR_ENTRY_ALREADY_EXISTS:
+                    raise
+
+    # Authorized DHCP servers, as the DHCP console's authorization writes them: DhcpRoot lists
+    # every server, and each server has its own dHCPClass object (MS-DHCPE 7.3).
+    net = f"CN=NetServices,CN=Services,CN=Configuration,{base_dn}"
+    value = lambda s: f"i{s['ip']}$rcn={s['name']}$f0x00000000$s{s['name']}$"
+    common = {"objectClass": ["top", "dHCPClass"], "dhcpUniqueKey": "0", "dhcpType": "0", "dhcpFlags": "0",
+              "dhcpIdentification": "This is a server object"}
+    for cn, values in [("DhcpRoot", [value(s) for s in DHCP_SERVERS])] + [(s["name"], [value(s)]) for s in DHCP_SERVERS]:
+        dn = f"CN={cn},{net}"
+        try:
+            samdb.delete(dn)
+        except ldb.LdbError as e:
+            if e.args[0] != ldb.ERR_NO_SUCH_OBJECT:
+                raise
+        samdb.add(dict(common, dn=dn, dhcpServers=values))
+    print(f"{len(DHCP_SERVERS)} authorized DHCP servers planted under {net}")
+
+    for o in OWNERS:
+        name = o["owner"]
+        if name.startswith("sid:"):
+            sid = f"{domain_sid}-{name[4:]}"
+        else:
+            sid = sid_of(name) or sid_of(name + "$")
+        host, zone = o["fqdn"].split(".", 1)
+        dn = f"DC={host},{zone_dn[zone]}"
+        sd = security.descriptor.from_sddl(f"O:{sid}", security.dom_sid(domain_sid))
+        m = ldb.Message(ldb.Dn(samdb, dn))
+        m["nTSecurityDescriptor"] = ldb.MessageElement(ndr_pack(sd), ldb.FLAG_MOD_REPLACE, "nTSecurityDescriptor")
+        samdb.modify(m, controls=["sd_flags:1:1"])  # 1 = OWNER_SECURITY_INFORMATION: the DACL stays
+        got = samdb.search(base=dn, scope=ldb.SCOPE_BASE, attrs=["nTSecurityDescriptor"], controls=["sd_flags:1:1"])
+        owner = str(ndr_unpack(security.descriptor, got[0]["nTSecurityDescriptor"][0]).owner_sid)
+        if owner != sid:
+            raise SystemExit(f"{dn}: owner {owner}, want {sid}")
+    print(f"{len(OWNERS)} dnsNode owners planted")
 
 
 def main():

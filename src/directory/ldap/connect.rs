@@ -18,6 +18,10 @@ pub(crate) struct AdClient {
     pub(super) source: Arc<str>,
     pub(super) base_dn: String,
     pub(super) default_nc: String,
+    /// The forest root's naming context (`CN=Configuration` is under it).
+    pub(super) root_nc: String,
+    /// What the zone reads collect for issue #10, resolved by `resolve_owners`.
+    pub(super) owners: super::owners::AdOwners,
     /// `CN=MicrosoftDNS,...` containers to read zones from.
     pub(super) dns_containers: Vec<String>,
 }
@@ -77,7 +81,7 @@ impl AdClient {
             .unwrap_or_default();
         let dns_containers = dns_containers(&default_nc, &root_nc, &ncs);
         let base_dn = config.base_dn.clone().unwrap_or_else(|| default_nc.clone());
-        Ok(AdClient { ldap, addr, source: Arc::from(config.source()), base_dn, default_nc, dns_containers })
+        Ok(AdClient { ldap, addr, source: Arc::from(config.source()), base_dn, default_nc, root_nc, dns_containers, owners: Default::default() })
     }
 
     /// Unbinds; errors here change nothing.

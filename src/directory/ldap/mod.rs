@@ -16,6 +16,7 @@
 //! reads the DNS zones and their records.
 
 mod connect;
+pub(crate) mod owners;
 mod search;
 mod zones;
 
@@ -93,14 +94,14 @@ pub enum LdapError {
 /// The live AD source as given (`--ldap-url` and its companions); [`LdapConfig::from_settings`]
 /// validates it.
 #[derive(Debug, Clone)]
-pub(crate) struct LdapSettings {
-    pub(crate) url: String,
-    pub(crate) base_dn: Option<String>,
-    pub(crate) bind_dn: Option<String>,
-    pub(crate) password_file: Option<PathBuf>,
-    pub(crate) kerberos: bool,
-    pub(crate) ca_file: Option<PathBuf>,
-    pub(crate) server_name: Option<String>,
+pub struct LdapSettings {
+    pub url: String,
+    pub base_dn: Option<String>,
+    pub bind_dn: Option<String>,
+    pub password_file: Option<PathBuf>,
+    pub kerberos: bool,
+    pub ca_file: Option<PathBuf>,
+    pub server_name: Option<String>,
 }
 
 /// How to bind.
@@ -223,6 +224,8 @@ pub(crate) struct AdData {
     pub(crate) problems: Problems,
     /// The AD domain's DNS name (from `defaultNamingContext`), the default `--domain`.
     pub(crate) domain: Option<String>,
+    /// Record owners, authorized DHCP servers and zone update policies (issue #10).
+    pub(crate) owners: owners::AdOwners,
 }
 
 /// The boundary the run calls: computers and DNS data from a directory.
@@ -245,9 +248,20 @@ pub(crate) fn read_ad(config: &LdapConfig) -> Result<AdData, LdapError> {
         let mut out = AdData { domain: client.domain(), ..AdData::default() };
         client.computers(&mut out.computers, &mut out.problems).await?;
         client.dns(&mut out.dns, &mut out.problems).await?;
+        client.resolve_owners(&out.computers, &mut out.problems).await?;
+        out.owners = std::mem::take(&mut client.owners);
         client.close().await;
         Ok(out)
     })
+}
+
+/// Reads live AD as the audit does and returns what issue #10 resolved (owners, DHCP servers,
+/// zone policies), for the lab tests; `Err` is the error's message.
+#[doc(hidden)]
+pub fn live_owners(settings: &LdapSettings) -> Result<owners::OwnersView, String> {
+    let config = LdapConfig::from_settings(settings, || crate::secret::read(settings.password_file.as_deref(), PASSWORD_ENV)).map_err(|e| e.to_string())?;
+    let ad = read_ad(&config).map_err(|e| e.to_string())?;
+    Ok(owners::OwnersView::new(&ad.owners, &ad.problems))
 }
 
 /// Maps a failed operation after the connection is up.

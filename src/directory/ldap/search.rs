@@ -26,12 +26,30 @@ impl AdClient {
         filter: &str,
         attrs: Vec<&'static str>,
         doing: &str,
+        each: impl FnMut(Entry),
+    ) -> Result<bool, LdapError> {
+        self.paged_with(base, scope, filter, attrs, Vec::new(), doing, each).await
+    }
+
+    /// [`Self::paged`] with request controls, kept on every page.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn paged_with(
+        &mut self,
+        base: &str,
+        scope: Scope,
+        filter: &str,
+        attrs: Vec<&'static str>,
+        controls: Vec<ldap3::controls::RawControl>,
+        doing: &str,
         mut each: impl FnMut(Entry),
     ) -> Result<bool, LdapError> {
         let adapters: Vec<Box<dyn Adapter<'static, &'static str, Vec<&'static str>>>> =
             vec![Box::new(EntriesOnly::new()), Box::new(PagedResults::new(PAGE_SIZE))];
-        let mut stream = self
-            .ldap
+        let mut ldap = self.ldap.clone();
+        if !controls.is_empty() {
+            ldap.with_controls(controls);
+        }
+        let mut stream = ldap
             .with_timeout(OPERATION_TIMEOUT)
             .streaming_search_with(adapters, base, scope, filter, attrs)
             .await

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use ldap3::Scope;
 
+use super::owners::{self, AdOwners};
 use super::search::Entry;
 use super::{AdClient, LdapError};
 use crate::directory::dnsp::{self, RecordValue};
@@ -15,7 +16,8 @@ use crate::timefmt::from_dns_hours;
 const ZONE_FILTER: &str = "(objectClass=dnsZone)";
 const ZONE_ATTRIBUTES: [&str; 2] = ["name", "dNSProperty"];
 const NODE_FILTER: &str = "(objectClass=dnsNode)";
-const NODE_ATTRIBUTES: [&str; 3] = ["name", "dnsRecord", "dNSTombstoned"];
+/// With the owner from `nTSecurityDescriptor` (the SD-flags control asks for the owner only).
+const NODE_ATTRIBUTES: [&str; 4] = ["name", "dnsRecord", "dNSTombstoned", "nTSecurityDescriptor"];
 /// Zones every AD DNS partition has that hold no host data.
 const SKIPPED_ZONES: [&str; 2] = ["rootdnsservers", "..trustanchors"];
 
@@ -52,10 +54,17 @@ impl AdClient {
             for e in errors {
                 problems.push(&source, 0, SkipReason::Malformed, format!("zone {zone_name}: dNSProperty: {e}"));
             }
+            let (policy, errors) = dnsp::zone_allow_update(props.iter().map(Vec::as_slice));
+            for e in errors {
+                problems.push(&source, 0, SkipReason::Malformed, format!("zone {zone_name}: dNSProperty: {e}"));
+            }
+            if let Some(p) = policy {
+                self.owners.zone_updates.entry(zone_name.clone()).or_insert(p);
+            }
             let doing = format!("reading zone {zone_name}");
             let mut nodes = Vec::new();
             let result = self
-                .paged(&zone_dn, Scope::OneLevel, NODE_FILTER, NODE_ATTRIBUTES.to_vec(), &doing, |e| nodes.push(e))
+                .paged_with(&zone_dn, Scope::OneLevel, NODE_FILTER, NODE_ATTRIBUTES.to_vec(), vec![owners::sd_flags_owner()], &doing, |e| nodes.push(e))
                 .await;
             match result {
                 Ok(_) => {}
@@ -84,7 +93,7 @@ impl AdClient {
                 z.aging = aging;
             }
             for node in nodes {
-                add_node(node, &zone_name, zone, data, problems, &source);
+                add_node(node, &zone_name, zone, data, problems, &source, &mut self.owners);
             }
         }
         Ok(())
@@ -92,13 +101,14 @@ impl AdClient {
 }
 
 /// Decodes one `dnsNode` into records.
-fn add_node(node: Entry, zone_name: &str, zone: usize, data: &mut DnsData, problems: &mut Problems, source: &Arc<str>) {
+fn add_node(node: Entry, zone_name: &str, zone: usize, data: &mut DnsData, problems: &mut Problems, source: &Arc<str>, owners: &mut AdOwners) {
     let label = node.first_str("name").unwrap_or_default();
     let owner = if label == "@" || label.is_empty() { zone_name.to_string() } else { normalize_name(&format!("{label}.{zone_name}")) };
     if node.first_str("dnstombstoned").is_some_and(|t| t.eq_ignore_ascii_case("TRUE")) {
         problems.push(source, 0, SkipReason::UnusedType, format!("{owner}: tombstoned node (deleted record)"));
         return;
     }
+    owners::node_owner(&node, &owner, owners, problems, source);
     for bytes in node.attrs.get("dnsrecord").map(Vec::as_slice).unwrap_or_default() {
         let r = match dnsp::decode_record(bytes) {
             Ok(r) => r,
@@ -155,10 +165,10 @@ mod tests {
                 ("dnstombstoned".to_string(), vec![if tomb { b"TRUE".to_vec() } else { b"FALSE".to_vec() }]),
             ]),
         };
-        add_node(node("PC1", vec![rec(DNS_TYPE_A, 3_636_304, &[10, 0, 16, 21]), rec(33, 0, &[0; 8])], false), "corp.test", zone, &mut data, &mut problems, &src);
-        add_node(node("@", vec![rec(DNS_TYPE_A, 0, &[10, 0, 0, 1])], false), "corp.test", zone, &mut data, &mut problems, &src);
-        add_node(node("old", vec![rec(0, 0, &[0; 8])], true), "corp.test", zone, &mut data, &mut problems, &src);
-        add_node(node("bad", vec![rec(DNS_TYPE_A, 0, &[10, 0])], false), "corp.test", zone, &mut data, &mut problems, &src);
+        add_node(node("PC1", vec![rec(DNS_TYPE_A, 3_636_304, &[10, 0, 16, 21]), rec(33, 0, &[0; 8])], false), "corp.test", zone, &mut data, &mut problems, &src, &mut AdOwners::default());
+        add_node(node("@", vec![rec(DNS_TYPE_A, 0, &[10, 0, 0, 1])], false), "corp.test", zone, &mut data, &mut problems, &src, &mut AdOwners::default());
+        add_node(node("old", vec![rec(0, 0, &[0; 8])], true), "corp.test", zone, &mut data, &mut problems, &src, &mut AdOwners::default());
+        add_node(node("bad", vec![rec(DNS_TYPE_A, 0, &[10, 0])], false), "corp.test", zone, &mut data, &mut problems, &src, &mut AdOwners::default());
         assert_eq!(data.records.len(), 2);
         assert_eq!(data.records[0].name, "pc1.corp.test");
         assert_eq!(data.records[0].timestamp, from_dns_hours(3_636_304));
