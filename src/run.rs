@@ -101,9 +101,13 @@ struct Gathered {
 /// Reads every input: AD (first, so that the offline inputs add to it), the lease files and
 /// Kea endpoints, the computers and the DNS exports.
 fn gather(settings: &Settings) -> Result<Gathered, RunError> {
-    let ad = read_live_directory(settings)?;
+    let mut ad = read_live_directory(settings)?;
+    // Live AD's causes (owners, zone policies) go into its DNS data; its authorized DHCP
+    // servers' accounts are `dhcp-server` owners like the `--dhcp-account` names.
+    let ad_dhcp_accounts = ad.owners.apply_to(&mut ad.dns);
     let mut problems = ad.problems;
     let mut audit_settings = settings.audit.clone();
+    audit_settings.dhcp_accounts.extend(ad_dhcp_accounts.iter().filter_map(|a| audit::DhcpAccount::parse(a)));
     if audit_settings.domain.is_none() {
         audit_settings.domain = ad.domain;
     }

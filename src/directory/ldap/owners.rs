@@ -23,6 +23,7 @@ use crate::directory::Computer;
 use crate::directory::dnsp::ZoneUpdates;
 use crate::directory::security::{self, AuthorizedDhcp, Sid, SidKind, escape_filter_bytes};
 use crate::input::{Problems, SkipReason};
+use crate::dns::{AccountKind, DnsData, DynamicUpdates, RecordOwner};
 
 /// LDAP_SERVER_SD_FLAGS_OID with OWNER_SECURITY_INFORMATION: BER `SEQUENCE { INTEGER 1 }`.
 /// Not critical: a server that ignores it still answers the search (the owner then comes only
@@ -67,7 +68,7 @@ fn is_admin_group(g: &Sid, domains: &HashMap<Sid, Domain>) -> bool {
     g.domain_rid().is_some_and(|(d, rid)| matches!(rid, 512 | 519) && domains.contains_key(&d))
 }
 
-/// Everything issue #10 reads from live AD (wired into the report columns by issue #10's model).
+/// Everything issue #10 reads from live AD; [`AdOwners::apply_to`] puts it into the audit's data.
 #[derive(Debug, Default)]
 pub(crate) struct AdOwners {
     /// Per node (its FQDN, lowercase) the owner SID.
@@ -86,7 +87,47 @@ impl AdOwners {
     }
 }
 
-/// The owners as plain text, for the lab tests until issue #10's columns are wired: what the
+impl AdOwners {
+    /// Puts what live AD says of the causes into the audit's data: each AD record's owner (its
+    /// node's, resolved; one shared value per SID) and each AD zone's dynamic-update policy.
+    /// Returns the authorized DHCP servers' accounts (`DOMAIN\NAME$`), which are `dhcp-server`
+    /// owners as `--dhcp-account` names are.
+    pub(crate) fn apply_to(&self, dns: &mut DnsData) -> Vec<String> {
+        let mut shared: HashMap<&Sid, Arc<RecordOwner>> = HashMap::new();
+        for r in &mut dns.records {
+            let Some(sid) = self.node_owner.get(&r.name) else { continue };
+            let Some(info) = self.sids.get(sid) else { continue };
+            let owner = shared.entry(sid).or_insert_with(|| Arc::new(info.record_owner()));
+            r.owner = Some(Arc::clone(owner));
+        }
+        for z in &mut dns.zones {
+            if let Some(u) = self.zone_updates.get(&z.name) {
+                z.dynamic_updates = Some(match u {
+                    ZoneUpdates::None => DynamicUpdates::None,
+                    ZoneUpdates::Nonsecure => DynamicUpdates::Nonsecure,
+                    ZoneUpdates::Secure => DynamicUpdates::Secure,
+                });
+            }
+        }
+        self.dhcp_servers.iter().filter_map(|d| d.account.clone()).collect()
+    }
+}
+
+impl SidInfo {
+    /// The report's owner: the resolved name (or the SID), the account's kind and admin flag.
+    fn record_owner(&self) -> RecordOwner {
+        let kind = match self.kind {
+            SidKind::Computer => AccountKind::Computer,
+            SidKind::Group => AccountKind::Group,
+            SidKind::WellKnown => AccountKind::WellKnown,
+            // An unresolved SID is not known to be a computer, a group or an administrator.
+            SidKind::User | SidKind::Unresolved => AccountKind::User,
+        };
+        RecordOwner { display: self.display.clone(), sid: Some(self.sid.to_string()), kind, admin: self.admin }
+    }
+}
+
+/// The owners as plain text, for the lab tests: what the
 /// live path resolved, seen from outside the crate.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct OwnersView {
