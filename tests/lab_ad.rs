@@ -182,6 +182,18 @@ fn actionable_errors() {
     assert!(r.stderr.contains("cannot reach the domain controller at 10.77.0.2:1"), "{}", r.stderr);
 }
 
+/// The lab domain's SID differs at every provisioning: `S-1-5-21-<domain>-RID`.
+fn domain_sid_hidden(text: &str) -> String {
+    let Some(i) = text.find("S-1-5-21-") else { return text.to_string() };
+    let rest = &text[i + 9..];
+    // Three sub-authorities make the domain; the RID follows.
+    let mut cut = 0;
+    for _ in 0..3 {
+        cut += rest[cut..].find('-').map_or(rest.len() - cut, |j| j + 1);
+    }
+    format!("{}S-1-5-21-<domain>-{}", &text[..i], &rest[cut..])
+}
+
 /// Issue #11: `ddns-audit forecast` against the DC, with the lab's lease exports: every planted
 /// dynamic record due within the default 28 days, in order, with its verdict (world.md: the
 /// zones' own 168 h + 168 h; 78.10's aging is off, so noaging-01's PTR is not a row;
@@ -198,22 +210,22 @@ fn forecast_against_the_dc() {
     ];
     let r = ddns_audit(&args, &root());
     assert_eq!(r.code, 1, "live rows exist: {}", r.stderr);
-    let rows: Vec<String> = csv_rows(&r.stdout).iter().skip(1).filter(|row| !row[2].starts_with("kea-") && !row[4].starts_with("kea-")).map(|row| row.join(",")).collect();
+    let rows: Vec<String> = csv_rows(&r.stdout).iter().skip(1).filter(|row| !row[2].starts_with("kea-") && !row[4].starts_with("kea-")).map(|row| domain_sid_hidden(&row.join(","))).collect();
     let l = "2026-11-27T12:00:00Z";
     let expected = [
-        format!("2026-10-25T12:00:00Z,corp.example.test,noaging-01.corp.example.test,A,10.78.1.10,2026-10-11T12:00:00Z,,,live,lease,10.78.1.10,noaging-01.corp.example.test,{l},,,"),
-        format!("2026-11-14T12:00:00Z,77.10.in-addr.arpa,20.1.77.10.in-addr.arpa,PTR,frozen-01.corp.example.test,2026-10-31T12:00:00Z,,,live,lease;ad-logon,10.77.1.20,frozen-01.corp.example.test,{l},FROZEN-01,true,2026-10-30T12:00:00Z"),
-        format!("2026-11-14T12:00:00Z,corp.example.test,frozen-01.corp.example.test,A,10.77.1.20,2026-10-31T12:00:00Z,,,live,lease;ad-logon,10.77.1.20,frozen-01.corp.example.test,{l},FROZEN-01,true,2026-10-30T12:00:00Z"),
-        format!("2026-11-14T12:00:00Z,corp.example.test,frozen-02.corp.example.test,A,10.77.1.21,2026-10-31T12:00:00Z,,,live,lease;ad-logon,10.77.1.21,frozen-02.corp.example.test,{l},FROZEN-02,true,2026-11-18T12:00:00Z"),
-        format!("2026-12-02T12:00:00Z,7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa,0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa,PTR,v6-01.corp.example.test,2026-11-18T12:00:00Z,,,live,lease,2001:db8:77::10,v6-01.corp.example.test,{l},,,"),
-        format!("2026-12-02T12:00:00Z,77.10.in-addr.arpa,10.1.77.10.in-addr.arpa,PTR,fresh-01.corp.example.test,2026-11-18T12:00:00Z,,,live,lease;ad-logon,10.77.1.10,fresh-01.corp.example.test,{l},FRESH-01,true,2026-11-19T12:00:00Z"),
-        format!("2026-12-02T12:00:00Z,77.10.in-addr.arpa,21.1.77.10.in-addr.arpa,PTR,frozen-02.corp.example.test,2026-11-18T12:00:00Z,,,live,lease;ad-logon,10.77.1.21,frozen-02.corp.example.test,{l},FROZEN-02,true,2026-11-18T12:00:00Z"),
-        "2026-12-02T12:00:00Z,77.10.in-addr.arpa,30.1.77.10.in-addr.arpa,PTR,old-01.corp.example.test,2026-11-18T12:00:00Z,,,stale,,,,,,,".to_string(),
-        format!("2026-12-02T12:00:00Z,corp.example.test,fresh-01.corp.example.test,A,10.77.1.10,2026-11-18T12:00:00Z,,,live,lease;ad-logon,10.77.1.10,fresh-01.corp.example.test,{l},FRESH-01,true,2026-11-19T12:00:00Z"),
-        format!("2026-12-02T12:00:00Z,corp.example.test,mismatch-01.corp.example.test,A,10.77.1.130,2026-11-18T12:00:00Z,,,live,lease;ad-logon,10.77.1.30,mismatch-01.corp.example.test,{l},MISMATCH-01,true,2026-11-19T12:00:00Z"),
-        format!("2026-12-02T12:00:00Z,corp.example.test,v6-01.corp.example.test,AAAA,2001:db8:77::10,2026-11-18T12:00:00Z,,,live,lease,2001:db8:77::10,v6-01.corp.example.test,{l},,,"),
-        "2026-12-02T12:00:00Z,forest.example.test,forest-01.forest.example.test,A,10.77.1.80,2026-11-18T12:00:00Z,,,stale,,,,,,,".to_string(),
-        "2026-12-02T12:00:00Z,restricted.example.test,secret-01.restricted.example.test,A,10.77.3.10,2026-11-18T12:00:00Z,,,stale,,,,,,,".to_string(),
+        format!("2026-10-25T12:00:00Z,corp.example.test,noaging-01.corp.example.test,A,10.78.1.10,2026-10-11T12:00:00Z,CORP\\netops,admin,live,lease,10.78.1.10,noaging-01.corp.example.test,{l},,,"),
+        format!("2026-11-14T12:00:00Z,77.10.in-addr.arpa,20.1.77.10.in-addr.arpa,PTR,frozen-01.corp.example.test,2026-10-31T12:00:00Z,CORP\\Administrator,admin,live,lease;ad-logon,10.77.1.20,frozen-01.corp.example.test,{l},FROZEN-01,true,2026-10-30T12:00:00Z"),
+        format!("2026-11-14T12:00:00Z,corp.example.test,frozen-01.corp.example.test,A,10.77.1.20,2026-10-31T12:00:00Z,CORP\\STATIC-01$,dhcp-server,live,lease;ad-logon,10.77.1.20,frozen-01.corp.example.test,{l},FROZEN-01,true,2026-10-30T12:00:00Z"),
+        format!("2026-11-14T12:00:00Z,corp.example.test,frozen-02.corp.example.test,A,10.77.1.21,2026-10-31T12:00:00Z,CORP\\dhcpdns,user,live,lease;ad-logon,10.77.1.21,frozen-02.corp.example.test,{l},FROZEN-02,true,2026-11-18T12:00:00Z"),
+        format!("2026-12-02T12:00:00Z,7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa,0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa,PTR,v6-01.corp.example.test,2026-11-18T12:00:00Z,CORP\\Administrator,admin,live,lease,2001:db8:77::10,v6-01.corp.example.test,{l},,,"),
+        format!("2026-12-02T12:00:00Z,77.10.in-addr.arpa,10.1.77.10.in-addr.arpa,PTR,fresh-01.corp.example.test,2026-11-18T12:00:00Z,CORP\\Administrator,admin,live,lease;ad-logon,10.77.1.10,fresh-01.corp.example.test,{l},FRESH-01,true,2026-11-19T12:00:00Z"),
+        format!("2026-12-02T12:00:00Z,77.10.in-addr.arpa,21.1.77.10.in-addr.arpa,PTR,frozen-02.corp.example.test,2026-11-18T12:00:00Z,CORP\\Administrator,admin,live,lease;ad-logon,10.77.1.21,frozen-02.corp.example.test,{l},FROZEN-02,true,2026-11-18T12:00:00Z"),
+        "2026-12-02T12:00:00Z,77.10.in-addr.arpa,30.1.77.10.in-addr.arpa,PTR,old-01.corp.example.test,2026-11-18T12:00:00Z,CORP\\Administrator,admin,stale,,,,,,,".to_string(),
+        format!("2026-12-02T12:00:00Z,corp.example.test,fresh-01.corp.example.test,A,10.77.1.10,2026-11-18T12:00:00Z,CORP\\FRESH-01$,self,live,lease;ad-logon,10.77.1.10,fresh-01.corp.example.test,{l},FRESH-01,true,2026-11-19T12:00:00Z"),
+        format!("2026-12-02T12:00:00Z,corp.example.test,mismatch-01.corp.example.test,A,10.77.1.130,2026-11-18T12:00:00Z,CORP\\FROZEN-02$,other-computer,live,lease;ad-logon,10.77.1.30,mismatch-01.corp.example.test,{l},MISMATCH-01,true,2026-11-19T12:00:00Z"),
+        format!("2026-12-02T12:00:00Z,corp.example.test,v6-01.corp.example.test,AAAA,2001:db8:77::10,2026-11-18T12:00:00Z,CORP\\Administrator,admin,live,lease,2001:db8:77::10,v6-01.corp.example.test,{l},,,"),
+        "2026-12-02T12:00:00Z,forest.example.test,forest-01.forest.example.test,A,10.77.1.80,2026-11-18T12:00:00Z,S-1-5-21-<domain>-77777,user,stale,,,,,,,".to_string(),
+        "2026-12-02T12:00:00Z,restricted.example.test,secret-01.restricted.example.test,A,10.77.3.10,2026-11-18T12:00:00Z,CORP\\Administrator,admin,stale,,,,,,,".to_string(),
     ];
     assert_eq!(rows, expected);
     // noaging-01's PTR (aging off in 78.10), static-01's A and PTR among the records not forecast.
