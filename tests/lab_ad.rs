@@ -319,12 +319,12 @@ fn kerberos_record_owners_zone_policies_and_dhcp_servers() {
 /// record's owner, plant.py OWNERS) is a plain `user` until the audit is told the account,
 /// with its domain or without; then it is `dhcp-server` and the remediation gives the
 /// DnsUpdateProxy advice instead of "delete the record so the host registers it".
-#[test]
-#[ignore = "needs the lab: tests/run.sh starts it"]
-fn ldaps_dhcp_account_makes_the_dns_credentials_user_a_dhcp_server_owner() {
-    let (url, dn, pw, ca, as_of) = (lab("LAB_LDAPS_URL"), lab("LAB_BIND_DN"), lab("LAB_PASSWORD_FILE"), lab("LAB_CA_FILE"), lab("LAB_AS_OF"));
+fn assert_dhcp_account(connection: &[&str]) {
+    let (ca, as_of) = (lab("LAB_CA_FILE"), lab("LAB_AS_OF"));
     let frozen_02 = |extra: &[&str]| {
-        let mut args = vec!["audit", "--ldap-url", &url, "--bind-dn", &dn, "--password-file", &pw, "--ca-file", &ca, "--leases", "tests/lab/leases.csv", "--as-of", &as_of, "--all", "--output", "-"];
+        let mut args = vec!["audit"];
+        args.extend_from_slice(connection);
+        args.extend(["--ca-file", &ca, "--leases", "tests/lab/leases.csv", "--as-of", &as_of, "--all", "--output", "-"]);
         args.extend_from_slice(extra);
         let r = ddns_audit(&args, &root());
         assert_eq!(r.code, 0, "{}", r.stderr);
@@ -353,4 +353,19 @@ fn ldaps_dhcp_account_makes_the_dns_credentials_user_a_dhcp_server_owner() {
     assert_eq!(frozen_02(&[]), as_user);
     // Another domain's account of the same name is not this one.
     assert_eq!(frozen_02(&["--dhcp-account", "OTHER\\dhcpdns"]), as_user);
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn ldaps_dhcp_account_makes_the_dns_credentials_user_a_dhcp_server_owner() {
+    let (url, dn, pw) = (lab("LAB_LDAPS_URL"), lab("LAB_BIND_DN"), lab("LAB_PASSWORD_FILE"));
+    assert_dhcp_account(&["--ldap-url", &url, "--bind-dn", &dn, "--password-file", &pw]);
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it (and the build needs --features kerberos)"]
+fn kerberos_dhcp_account_makes_the_dns_credentials_user_a_dhcp_server_owner() {
+    let url = format!("ldap://{}", lab("LAB_DC_FQDN"));
+    lab("KRB5CCNAME");
+    assert_dhcp_account(&["--ldap-url", &url, "--kerberos"]);
 }
