@@ -313,3 +313,59 @@ fn ldaps_record_owners_as_a_plain_user() {
 fn kerberos_record_owners_zone_policies_and_dhcp_servers() {
     assert_lab_owners(true, None);
 }
+
+/// Issue #10, `--dhcp-account`: AD does not link a DHCP server to its DNS credentials
+/// (`Set-DhcpServerDnsCredential`), so the planted credentials user `dhcpdns` (frozen-02's A
+/// record's owner, plant.py OWNERS) is a plain `user` until the audit is told the account,
+/// with its domain or without; then it is `dhcp-server` and the remediation gives the
+/// DnsUpdateProxy advice instead of "delete the record so the host registers it".
+fn assert_dhcp_account(connection: &[&str]) {
+    let (ca, as_of) = (lab("LAB_CA_FILE"), lab("LAB_AS_OF"));
+    let frozen_02 = |extra: &[&str]| {
+        let mut args = vec!["audit"];
+        args.extend_from_slice(connection);
+        args.extend(["--ca-file", &ca, "--leases", "tests/lab/leases.csv", "--as-of", &as_of, "--all", "--output", "-"]);
+        args.extend_from_slice(extra);
+        let r = ddns_audit(&args, &root());
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let rows = csv_rows(&r.stdout);
+        let row = rows.iter().find(|row| row[2] == "frozen-02.corp.example.test").unwrap_or_else(|| panic!("no frozen-02 row: {}", r.stdout)).clone();
+        // remediation, record_owner, owner_kind, zone_dynamic_updates, dhcp_dns_setting
+        [row[20].clone(), row[22].clone(), row[23].clone(), row[24].clone(), row[25].clone()]
+    };
+    let at_risk = "frozen-02.corp.example.test's A record was last refreshed 2026-10-31T12:00:00Z and is already past its scavenging date (2026-11-14T12:00:00Z) although the lease is held: ";
+    let as_dhcp_server = [
+        format!("{at_risk}the record is owned by CORP\\dhcpdns, a DHCP server's account, so neither the client nor another DHCP server can refresh it (a migration or failover change); add the DHCP servers to DnsUpdateProxy and give them dedicated DNS credentials (Set-DhcpServerDnsCredential), then delete the record so it is registered again"),
+        "CORP\\dhcpdns".to_string(),
+        "dhcp-server".to_string(),
+        "secure".to_string(),
+        String::new(),
+    ];
+    assert_eq!(frozen_02(&["--dhcp-account", "CORP\\dhcpdns"]), as_dhcp_server);
+    assert_eq!(frozen_02(&["--dhcp-account", "dhcpdns"]), as_dhcp_server);
+    let as_user = [
+        format!("{at_risk}the record is owned by CORP\\dhcpdns (user), so the client's secure update cannot change it; delete the record so that the host registers it again under its own account (ipconfig /registerdns)"),
+        "CORP\\dhcpdns".to_string(),
+        "user".to_string(),
+        "secure".to_string(),
+        String::new(),
+    ];
+    assert_eq!(frozen_02(&[]), as_user);
+    // Another domain's account of the same name is not this one.
+    assert_eq!(frozen_02(&["--dhcp-account", "OTHER\\dhcpdns"]), as_user);
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn ldaps_dhcp_account_makes_the_dns_credentials_user_a_dhcp_server_owner() {
+    let (url, dn, pw) = (lab("LAB_LDAPS_URL"), lab("LAB_BIND_DN"), lab("LAB_PASSWORD_FILE"));
+    assert_dhcp_account(&["--ldap-url", &url, "--bind-dn", &dn, "--password-file", &pw]);
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it (and the build needs --features kerberos)"]
+fn kerberos_dhcp_account_makes_the_dns_credentials_user_a_dhcp_server_owner() {
+    let url = format!("ldap://{}", lab("LAB_DC_FQDN"));
+    lab("KRB5CCNAME");
+    assert_dhcp_account(&["--ldap-url", &url, "--kerberos"]);
+}

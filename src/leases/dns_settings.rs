@@ -2,8 +2,9 @@
 //! registration, the report's `dhcp_dns_setting`. Offline sources: `--dhcp-settings PATH` (the
 //! CSV `queries/windows/export-dhcp-dns-settings.ps1` writes from `Get-DhcpServerv4DnsSetting`
 //! / `v6`, columns `Server,ScopeId,DynamicUpdates,DeleteDnsRROnLeaseExpiry,
-//! UpdateDnsRRForOlderClients,DisableDnsPtrRRUpdate,NameProtection`) and the `<DnsSettings>`
-//! blocks of an `Export-DhcpServer` XML (`windows_xml`). Live: `kea_api` adds the effective
+//! UpdateDnsRRForOlderClients,DisableDnsPtrRRUpdate,NameProtection`). The DNS settings inside
+//! an `Export-DhcpServer` XML are not read: no public real export shows their shape (README,
+//! "Cause inputs"). Live: `kea_api` adds the effective
 //! `config-get` values per subnet with [`DhcpDnsSettings::add`] at [`Level::Scope`] (the subnet
 //! id, which is a Kea lease's `scope`) and its URL as the server.
 //!
@@ -118,8 +119,8 @@ pub(crate) enum Level {
     Server,
     /// A scope: Windows `ScopeId` / v6 prefix, or a Kea subnet id (compared with the lease's `scope`).
     Scope(String),
-    /// A reservation: its address. No offline source gives it yet (the XML's DNS settings are
-    /// not read: no public example shows their shape); the live step fills it.
+    /// A reservation: its address. No source gives it yet (the XML's DNS settings are not
+    /// read: no public real export shows their shape).
     #[allow(dead_code)]
     Reservation(IpAddr),
 }
