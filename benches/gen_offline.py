@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Generates an offline site of N leases for the benchmark: a Windows lease CSV, the forward
 zone export and one reverse zone export (dnscmd format, with [AGE:]), and a computers CSV.
-About 90% of hosts are fine, the rest missing, stale or frozen, so every code path runs."""
+About 90% of hosts are fine, the rest missing, stale or frozen, so every code path runs.
+An optional third argument, AAAA (default 0), gives that many hosts with records an AAAA record
+too (fd00::/64, no lease on it): `gen_offline.py 1000000 DIR 100000` makes 2,000,000 A, AAAA and
+PTR records for the same 1,000,000 leases and 450,000 computers (benches/forecast.sh)."""
 import os, sys
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 out = sys.argv[2] if len(sys.argv) > 2 else "/tmp/ddns-audit-bench"
+aaaa = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 os.makedirs(out, exist_ok=True)
 # 2026-11-24T12:00:00Z in hours since 1601.
 NOW_H = (1795521600 + 11644473600) // 3600
@@ -41,6 +45,9 @@ with open(f"{out}/leases.csv", "w", newline="") as le, \
         target = a if kind != 2 else ip((i + 7) % n)  # stale A
         fz.write(f"{host} [AGE:{age}] 1200 A {target}\r\n")
         rz.write(f"{rev} [AGE:{age}] 1200 PTR {fqdn}.\r\n")
+        if aaaa > 0:
+            aaaa -= 1
+            fz.write(f"{host} [AGE:{age}] 1200 AAAA fd00::{i >> 16:x}:{i & 0xffff:x}\r\n")
         if i % 2 == 0:
             co.write(f"{host.upper()},{fqdn},True,{133_700_000_000_000_000 + i},Windows 11 Enterprise\r\n")
 print(out)

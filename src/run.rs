@@ -112,24 +112,38 @@ fn gather(settings: &Settings) -> Result<Gathered, RunError> {
         audit_settings.domain = ad.domain;
     }
 
-    let mut leases = Vec::new();
-    for path in &settings.leases {
-        leases::read_file(path, settings.leases_format, &settings.input_times, &mut leases, &mut problems)?;
-    }
-    let kea = leases::kea_api::read_urls(&settings.kea_urls, &settings.kea, &mut leases, &mut problems)?;
-    let leases = leases::dedupe_across_sources(leases, &mut problems);
-
-    let mut computers = ad.computers;
-    if let Some(path) = &settings.computers {
-        directory::read_file(path, &settings.input_times, &mut computers, &mut problems)?;
-    }
-    let directory = Directory::new(computers);
-
+    // The DNS exports (the largest input) are read on a second core while this one reads the
+    // leases and computers; their problems are listed after the others', as when read in turn,
+    // and an error in the leases or computers still wins over one in the DNS exports.
+    let as_of = audit_settings.as_of;
     let mut dns_data = ad.dns;
-    dns_data.set_as_of(audit_settings.as_of, &mut problems);
-    for path in &settings.dns_records {
-        dns::read_file(path, &settings.input_times, &mut dns_data, &mut problems)?;
-    }
+    let (others, dns_read) = std::thread::scope(|scope| {
+        let dns_thread = scope.spawn(move || -> Result<(dns::DnsData, crate::input::Problems), RunError> {
+            let mut dns_problems = crate::input::Problems::default();
+            dns_data.set_as_of(as_of, &mut dns_problems);
+            for path in &settings.dns_records {
+                dns::read_file(path, &settings.input_times, &mut dns_data, &mut dns_problems)?;
+            }
+            Ok((dns_data, dns_problems))
+        });
+        let others = (|| -> Result<_, RunError> {
+            let mut leases = Vec::new();
+            for path in &settings.leases {
+                leases::read_file(path, settings.leases_format, &settings.input_times, &mut leases, &mut problems)?;
+            }
+            let kea = leases::kea_api::read_urls(&settings.kea_urls, &settings.kea, &mut leases, &mut problems)?;
+            let leases = leases::dedupe_across_sources(leases, &mut problems);
+            let mut computers = ad.computers;
+            if let Some(path) = &settings.computers {
+                directory::read_file(path, &settings.input_times, &mut computers, &mut problems)?;
+            }
+            Ok((leases, kea, Directory::new(computers)))
+        })();
+        (others, dns_thread.join())
+    });
+    let (leases, kea, directory) = others?;
+    let (mut dns_data, dns_problems) = dns_read.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    problems.list.extend(dns_problems.list);
     for path in &settings.zones {
         dns::zones_csv::read_file(path, &mut dns_data, &mut problems)?;
     }
@@ -215,11 +229,29 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
     let forecaster = forecast::Forecaster::new(&dns_data, plan, &leases, &directory, &audit_settings, fs.forecast);
 
     let mut tally = forecast::Tally::new(audit_settings.as_of, fs.forecast.horizon);
-    let rows = forecaster.rows().map(|r| {
-        tally.add(&r);
-        report::forecast_row(&r)
-    });
-    let written = report::write(&settings.output, &report::FORECAST_COLUMNS, rows)?;
+    // The verdicts are judged on a second core, in batches, while this one renders and writes
+    // the rows: the two halves cost about the same. Bounded, so memory stays flat.
+    const BATCH: usize = 4096;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<forecast::Row<'_>>>(4);
+    let written = std::thread::scope(|scope| {
+        let forecaster = &forecaster;
+        scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            for r in forecaster.rows() {
+                batch.push(r);
+                // A closed channel: the writer failed and returns its error.
+                if batch.len() == BATCH && tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+                    return;
+                }
+            }
+            let _ = tx.send(batch);
+        });
+        let rows = rx.into_iter().flatten().map(|r| {
+            tally.add(&r);
+            report::forecast_row(&r)
+        });
+        report::write(&settings.output, &report::FORECAST_COLUMNS, rows)
+    })?;
     let tripped = fs.fail_on == forecast::ForecastFailOn::Live && tally.live > 0;
     let summary = report::ForecastSummary {
         horizon: fs.forecast.horizon,

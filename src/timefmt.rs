@@ -93,6 +93,12 @@ fn digits(s: &str) -> Option<i64> {
 /// spreadsheet or `Import-Csv` still reads it as "far future", where chrono's `+10000-...`
 /// would be unreadable text.
 pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
+    String::from_utf8_lossy(&rfc3339_bytes(t)).into_owned()
+}
+
+/// [`rfc3339`] into a fixed buffer: the forecast writes millions of time cells, and an
+/// allocation and a `format!` per cell was a measurable part of its run.
+pub(crate) fn rfc3339_bytes(t: DateTime<Utc>) -> [u8; 20] {
     let first = NaiveDate::from_ymd_opt(0, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
     let last = NaiveDate::from_ymd_opt(9999, 12, 31).and_then(|d| d.and_hms_opt(23, 59, 59)).map(|t| t.and_utc());
     let t = match (first, last) {
@@ -103,7 +109,23 @@ pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
     // Written field by field: chrono's `format` parses its pattern on every call, and this
     // runs for several cells of every row of a million-row report.
     use chrono::{Datelike, Timelike};
-    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second())
+    let mut out = *b"0000-00-00T00:00:00Z";
+    // The year is 0..=9999 after the clamp; `rem_euclid` keeps even a wrong value a digit.
+    let digits = |out: &mut [u8; 20], at: usize, width: usize, mut v: u32| {
+        for i in (at..at + width).rev() {
+            if let Some(b) = out.get_mut(i) {
+                *b = b'0' + u8::try_from(v % 10).unwrap_or(0);
+            }
+            v /= 10;
+        }
+    };
+    digits(&mut out, 0, 4, u32::try_from(t.year().rem_euclid(10_000)).unwrap_or(0));
+    digits(&mut out, 5, 2, t.month());
+    digits(&mut out, 8, 2, t.day());
+    digits(&mut out, 11, 2, t.hour());
+    digits(&mut out, 14, 2, t.minute());
+    digits(&mut out, 17, 2, t.second());
+    out
 }
 
 /// A FILETIME (100 ns ticks since 1601-01-01 UTC), as in `lastLogonTimestamp`. 0 means never.

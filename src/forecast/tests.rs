@@ -103,7 +103,7 @@ impl World {
     fn run_with(&self, s: &AuditSettings, o: ForecastOptions) -> (Vec<[String; 16]>, Vec<(NotForecast, usize)>) {
         let directory = Directory::new(self.computers.clone());
         let (rows, not) = forecast(&self.leases, &directory, &self.dns, s, o);
-        (rows.iter().map(|r| crate::report::forecast_row(r).map(|c| c.into_owned())).collect(), not.into_iter().collect())
+        (rows.iter().map(|r| crate::report::forecast_row(r).map(|c| c.as_ref().to_string())).collect(), not.into_iter().collect())
     }
 
     fn rows(&self) -> Vec<[String; 16]> {
