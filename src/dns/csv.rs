@@ -146,7 +146,6 @@ fn record(
             }
         }
     };
-    let unreadable = timestamp == Some(super::UNREADABLE_TIMESTAMP);
     let ttl = match c.ttl.map(field).filter(|t| !t.is_empty()) {
         None => None,
         Some(t) => match timefmt::parse_ttl(t) {
@@ -167,7 +166,7 @@ fn record(
     let zone_norm = normalize_name(zone_name);
     let name = owner_name(host, &zone_norm);
     let zone = data.zone_id(&zone_norm, source);
-    if let Some(detail) = data.check_timestamp(timestamp).filter(|_| !unreadable) {
+    if let Some(detail) = data.check_timestamp(timestamp) {
         problems.push(source, line, SkipReason::BadTime, format!("{name}: {detail}"));
     }
     Some(DnsRecord { name, data: rdata, timestamp, ttl, zone, owner: None })

@@ -221,8 +221,9 @@ impl DnsData {
     }
 
     /// The `bad time` detail for a record timestamp, when it is implausible at `as_of`.
+    /// An unreadable stamp ([`UNREADABLE_TIMESTAMP`]) was reported by its reader already.
     pub(crate) fn check_timestamp(&self, ts: Option<DateTime<Utc>>) -> Option<String> {
-        let (ts, as_of) = (ts?, self.as_of?);
+        let (ts, as_of) = (ts.filter(|t| *t != UNREADABLE_TIMESTAMP)?, self.as_of?);
         (!plausible_timestamp(ts, as_of)).then(|| implausible_detail(ts, as_of))
     }
 

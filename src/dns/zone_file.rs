@@ -199,7 +199,7 @@ pub fn parse(
         if rtype.eq_ignore_ascii_case("NS") && owner != zone_name {
             delegations.insert(owner.clone());
         }
-        if let Some(detail) = data.check_timestamp(timestamp).filter(|_| timestamp != Some(super::UNREADABLE_TIMESTAMP)) {
+        if let Some(detail) = data.check_timestamp(timestamp) {
             problems.push(source, line_no, SkipReason::BadTime, format!("{owner}: {detail}"));
         }
         let rdata = &toks[i..];
