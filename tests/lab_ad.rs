@@ -275,7 +275,7 @@ fn assert_lab_owners(kerberos: bool, bind: Option<(&str, &str)>) {
         ("noaging-01.corp.example.test", "CORP\\netops", "user", true, false),
     ];
     for (node, display, kind, admin, dhcp) in want {
-        assert_eq!(v.nodes.get(node), Some(&(display.to_string(), kind, admin, dhcp)), "{node}");
+        assert_eq!(v.nodes.get(node), Some(&(display.to_string(), kind, admin, dhcp)), "{node}: {:?} {:?}", v.dhcp_servers, v.problems);
     }
     // A SID of the domain that no account has: shown as the SID, and a counted problem.
     let gone = format!("{domain_sid}-77777");
