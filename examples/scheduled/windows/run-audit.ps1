@@ -161,8 +161,9 @@ try {
 
     # --- 1. Exports ---------------------------------------------------------------------------
     $exports = Join-Path $WorkDir 'exports'
-    if (Test-Path -LiteralPath $exports) { Remove-Item -LiteralPath $exports -Recurse -Force }
+    # Emptied, not recreated: the folder keeps the ACL the install gave it (README.md step 3).
     New-Item -ItemType Directory -Force -Path $exports | Out-Null
+    Get-ChildItem -LiteralPath $exports -Force | Remove-Item -Recurse -Force
 
     # Authorized servers from AD (CN=NetServices): any domain user may read them.
     $servers = @(Get-DhcpServerInDC | ForEach-Object { $_.DnsName } | Where-Object { $_ } | Sort-Object -Unique)
