@@ -114,3 +114,38 @@ fn a_terminal_shows_the_leases_read_per_endpoint() {
     // The line is cleared; the summary says the same.
     assert!(seen.contains(&format!("ddns-audit: kea: {url}: 1500 v4 lease(s); 0 v6 lease(s)")), "{seen:?}");
 }
+
+/// Runs ddns-audit on a pseudo-terminal made by `script`; what it drew, and its exit code.
+fn on_a_terminal(args: &[&str], cwd: &std::path::Path) -> (String, Option<i32>) {
+    let bin = env!("CARGO_BIN_EXE_ddns-audit");
+    let cmd = std::iter::once(bin).chain(args.iter().copied()).collect::<Vec<_>>().join(" ");
+    let out = Command::new("script")
+        .args(["-qfec", &cmd, "/dev/null"])
+        .current_dir(cwd)
+        .env("TERM", "xterm")
+        .output()
+        .expect("run script(1) from util-linux (bsdutils): it makes the pseudo-terminal");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), out.status.code())
+}
+
+#[test]
+fn the_dns_phase_draws_its_bar_on_a_terminal_only() {
+    // A DNS server on loopback that never answers: each query waits out --timeout, and the run
+    // stops (exit 2) once none of its queries was answered.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let server = silent.local_addr().unwrap().to_string();
+    let d = scratch();
+    std::fs::write(
+        d.path().join("leases.csv"),
+        "\"IPAddress\",\"ScopeId\",\"AddressState\",\"ClientId\",\"HostName\",\"LeaseExpiryTime\"\r\n\"10.0.16.21\",\"10.0.16.0\",\"Active\",\"00-15-5d-01-02-03\",\"pc1.corp.example.test\",\"2027-01-16T00:00:00Z\"\r\n",
+    )
+    .unwrap();
+    let args = ["audit", "--leases", "leases.csv", "--dns-server", &server, "--timeout", "400ms", "--retries", "1", "--as-of", AS_OF, "--output", "out.csv"];
+    let (seen, code) = on_a_terminal(&args, d.path());
+    assert_eq!(code, Some(2), "{seen}");
+    // A, AAAA and PTR for the one lease.
+    assert!(seen.contains("DNS ") && seen.contains(" 0/3 queries, ") && seen.contains(" timeouts, "), "{seen:?}");
+    let r = ddns_audit(&args, d.path());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.stderr, format!("ddns-audit: error: live DNS: no DNS server answered any of 6 queries ({server}): check --dns-server, the port and the firewall\n"));
+}
