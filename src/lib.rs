@@ -4,6 +4,7 @@
 //! [`leases`] (DHCP exports) → [`directory`] (AD computers) → [`dns`] (records with aging data)
 //! → [`audit`] (pure rules, one finding per lease), or [`forecast`] (pure rules, one row per
 //! record scavenging deletes) → [`report`] (CSV, summary).
+//! [`progress`] draws the long phases' progress on a terminal.
 //! [`settings`] turns the command line and the TOML config into one validated value; [`run`]
 //! is the pipeline, ending in a [`run::ExitStatus`].
 //!
@@ -16,6 +17,7 @@ pub mod dns;
 pub(crate) mod forecast;
 pub mod input;
 pub mod leases;
+pub(crate) mod progress;
 pub(crate) mod report;
 pub mod run;
 pub(crate) mod secret;

@@ -35,6 +35,13 @@ if ((${#need[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# tests/scheduled.rs checks the scheduled-task kits with xmllint (systemd-analyze and
+# script(1) are in every Debian system).
+if ! command -v xmllint >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libxml2-utils >/dev/null
+fi
+
 # --- Samba AD DC in netns ddnslab at 10.77.0.2 for tests/lab_*.rs ---
 cleanup+=("tests/lab/down.sh >/dev/null 2>&1")
 tests/lab/up.sh

@@ -40,6 +40,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Lease, LeaseState};
 use crate::input::{Problems, SkipReason};
+use crate::progress::Progress;
 use crate::secret::Secret;
 
 pub(crate) mod config;
@@ -319,8 +320,11 @@ impl Client {
 
     /// Reads both families; returns the note for the summary.
     fn read_all(&self, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<String, KeaError> {
-        let v4 = self.read_family(Family::V4, out, problems)?;
-        let v6 = self.read_family(Family::V6, out, problems)?;
+        // One line per endpoint, both families counted on it (cleared when done or on an error).
+        let progress = Progress::counter(Progress::wanted(), "{spinner} Kea {prefix}: {human_pos} leases read ({msg}) [{elapsed}]", self.endpoint.url.as_str(), Family::V4.service());
+        let v4 = self.read_family(Family::V4, out, problems, &progress)?;
+        let v6 = self.read_family(Family::V6, out, problems, &progress)?;
+        progress.finish();
         let part = |f: Family, o: &FamilyOutcome| match o {
             FamilyOutcome::Read(n) => format!("{n} {} lease(s)", if f == Family::V4 { "v4" } else { "v6" }),
             FamilyOutcome::Absent(why) => format!("no {} ({why})", f.service()),
@@ -331,8 +335,9 @@ impl Client {
         Ok(format!("{}: {}; {}", self.endpoint.url, part(Family::V4, &v4), part(Family::V6, &v6)))
     }
 
-    fn read_family(&self, family: Family, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<FamilyOutcome, KeaError> {
+    fn read_family(&self, family: Family, out: &mut Vec<Lease>, problems: &mut Problems, progress: &Progress) -> Result<FamilyOutcome, KeaError> {
         let command = family.command();
+        progress.set_message(family.service());
         // The last address read: the next page must start after it (None: from the start).
         let mut from: Option<IpAddr> = None;
         let mut read = 0usize;
@@ -348,6 +353,7 @@ impl Client {
                 Page::Leases { count, last } => (count, last),
             };
             read = read.saturating_add(count);
+            progress.inc(count as u64);
             if read > MAX_LEASES {
                 return Err(KeaError::TooMany { url: self.endpoint.url.clone(), command, max: MAX_LEASES });
             }

@@ -8,7 +8,7 @@
 
 use std::collections::VecDeque;
 use std::hash::{BuildHasher, RandomState};
-use std::io::{ErrorKind, IsTerminal};
+use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -20,6 +20,7 @@ use tokio::sync::mpsc;
 use super::wire::{classify, encode, matches_question};
 use super::{LiveError, Mode, Pacing, Question, Resolve, Resolved, Stats};
 use crate::dns::answers::{Answer, Failure};
+use crate::progress::Progress;
 
 /// The most queries the engine keeps in flight: far below the 65,536 query IDs per server,
 /// so that a random free ID is found at once.
@@ -35,7 +36,7 @@ pub(crate) struct Engine {
 
 impl Engine {
     pub(crate) fn new(pacing: &Pacing) -> Engine {
-        Engine { pacing: pacing.clone(), progress: std::io::stderr().is_terminal() }
+        Engine { pacing: pacing.clone(), progress: Progress::wanted() }
     }
 }
 
@@ -102,7 +103,7 @@ struct Run<'q> {
     random: IdSource,
     tcp_tx: mpsc::UnboundedSender<(u32, u32, Result<Vec<u8>, String>)>,
     tcp_rx: mpsc::UnboundedReceiver<(u32, u32, Result<Vec<u8>, String>)>,
-    progress: Option<indicatif::ProgressBar>,
+    progress: Progress,
     started: Instant,
 }
 
@@ -129,14 +130,7 @@ impl<'q> Run<'q> {
         let mut pacing = pacing.clone();
         pacing.concurrency = pacing.concurrency.clamp(1, MAX_IN_FLIGHT);
         let (tcp_tx, tcp_rx) = mpsc::unbounded_channel();
-        let progress = progress.then(|| {
-            let bar = indicatif::ProgressBar::with_draw_target(Some(jobs as u64), indicatif::ProgressDrawTarget::stderr());
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("DNS {bar:30} {pos}/{len} queries, {msg} [{elapsed}, ETA {eta}]")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar
-        });
+        let progress = Progress::bar(progress, jobs as u64, "DNS {bar:30} {pos}/{len} queries, {msg} [{elapsed}, ETA {eta}]");
         let stats = Stats { questions: jobs as u64, ..Stats::default() };
         Ok(Run {
             questions,
@@ -166,9 +160,7 @@ impl<'q> Run<'q> {
 
     fn finish(mut self) -> Resolved {
         self.stats.elapsed = self.started.elapsed();
-        if let Some(p) = &self.progress {
-            p.finish_and_clear();
-        }
+        self.progress.finish();
         let answers = self.answers.into_iter().map(|a| a.unwrap_or(Answer::Failed(Failure::NotAsked))).collect();
         Resolved { answers, stats: self.stats }
     }
@@ -208,13 +200,11 @@ impl<'q> Run<'q> {
             }
             let now = Instant::now();
             self.expire(now);
-            if let Some(p) = &self.progress
-                && now.duration_since(last_progress) >= Duration::from_millis(100)
-            {
+            if self.progress.is_shown() && now.duration_since(last_progress) >= Duration::from_millis(100) {
                 last_progress = now;
-                p.set_position(self.done as u64);
+                self.progress.set_position(self.done as u64);
                 let secs = self.started.elapsed().as_secs_f64().max(1e-3);
-                p.set_message(format!("{:.0} answers/s, {} timeouts, {} errors", self.stats.responses as f64 / secs, self.stats.timeouts, self.stats.failed()));
+                self.progress.set_message(format!("{:.0} answers/s, {} timeouts, {} errors", self.stats.responses as f64 / secs, self.stats.timeouts, self.stats.failed()));
             }
             if self.done >= self.jobs {
                 break;
