@@ -131,9 +131,11 @@ impl Problems {
 }
 
 /// The first line of a secret file (`--password-file`, `--kea-password-file`), without its
-/// line ending; the rest of the file is ignored.
+/// line ending; the rest of the file is ignored. Decoded like an export ([`decode`]): Windows
+/// PowerShell 5.1 writes a UTF-8 byte-order mark (`Set-Content -Encoding UTF8`) or UTF-16
+/// (`Out-File`, `>`), and the mark is never part of the password.
 pub(crate) fn read_secret_line(path: &Path) -> std::io::Result<String> {
-    let text = std::fs::read_to_string(path)?;
+    let text = decode(std::fs::read(path)?);
     Ok(text.lines().next().unwrap_or("").trim_end_matches(['\r', '\n']).to_string())
 }
 
@@ -397,6 +399,19 @@ mod tests {
         assert_eq!(decode(vec![0xFF, 0xFE, b'h', 0, b'i', 0]), "hi");
         assert_eq!(decode(vec![0xFE, 0xFF, 0, b'h', 0, b'i']), "hi");
         assert_eq!(decode(b"caf\xE9".to_vec()), "café");
+    }
+
+    #[test]
+    fn secret_files_written_by_windows_powershell_read_as_the_password() {
+        let d = tempfile::tempdir().unwrap();
+        let read = |bytes: &[u8]| {
+            let p = d.path().join("pw");
+            std::fs::write(&p, bytes).unwrap();
+            read_secret_line(&p).unwrap()
+        };
+        assert_eq!(read(b"\xEF\xBB\xBFS3cret!\r\n"), "S3cret!");
+        assert_eq!(read(&[0xFF, 0xFE, b'p', 0, b'w', 0, b'\r', 0, b'\n', 0]), "pw");
+        assert_eq!(read(b"pw \nsecond line"), "pw ");
     }
 
     #[test]
