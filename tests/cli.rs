@@ -512,7 +512,7 @@ fn xml_export_dns_settings_fill_dhcp_dns_setting() {
     assert!(!row("10.0.17.21")[20].contains("updates="), "{:?}", row("10.0.17.21"));
     assert!(!row("10.0.18.21")[20].contains("updates="), "{:?}", row("10.0.18.21"));
     assert!(
-        r.stderr.contains(&format!("{leases}:199: malformed record: scope 10.0.18.0: option 81 (the DNS settings) value \"Always\" is not a number; the DHCP DNS setting there is unknown")),
+        r.stderr.contains(&format!("{leases}:201: malformed record: scope 10.0.18.0: option 81 (the DNS settings) value \"Always\" is not a number; the DHCP DNS setting there is unknown")),
         "{}",
         r.stderr
     );

@@ -321,7 +321,7 @@ fn dns_settings_at_server_scope_and_reservation() {
     );
     assert_eq!(leases[0].server.as_deref(), Some("dhcp.xml IPv4"));
     assert_eq!(leases[5].server.as_deref(), Some("dhcp.xml IPv6"));
-    assert_eq!(reasons(&problems), vec![(199, SkipReason::Malformed)]);
+    assert_eq!(reasons(&problems), vec![(201, SkipReason::Malformed)]);
     assert_eq!(problems[0].detail, "scope 10.0.18.0: option 81 (the DNS settings) value \"Always\" is not a number; the DHCP DNS setting there is unknown");
 }
 
