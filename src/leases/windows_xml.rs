@@ -85,12 +85,8 @@ impl OptionField {
 /// Direct children of a level that look like DNS settings in a shape no real export shows
 /// (the cmdlet's parameter names, or any `...DnsSetting...`): their level's setting is unknown.
 fn dns_settings_like(name: &[u8]) -> bool {
-    let lower = String::from_utf8_lossy(name).to_ascii_lowercase();
-    lower.contains("dnssetting")
-        || matches!(
-            lower.as_str(),
-            "dynamicupdates" | "deletednsrronleaseexpiry" | "updatednsrrforolderclients" | "disablednsptrrrupdate" | "nameprotection"
-        )
+    const NAMES: [&str; 5] = ["DynamicUpdates", "DeleteDnsRROnLeaseExpiry", "UpdateDnsRRForOlderClients", "DisableDnsPtrRRUpdate", "NameProtection"];
+    NAMES.iter().any(|n| name.eq_ignore_ascii_case(n.as_bytes())) || name.windows(10).any(|w| w.eq_ignore_ascii_case(b"DnsSetting"))
 }
 
 /// The server key of an export's leases and settings: its file and family.

@@ -406,3 +406,33 @@ fn ipv6_dns_flags_are_the_documented_ones_only() {
     assert_eq!(problems[0].line, 3);
     assert_eq!(problems[0].detail, "IPv6 server level: option 39 (the DNS settings) value 65 (0x41) has bits 0x40 that are not DNS_FLAG_* bits of an IPv6 server; the DHCP DNS setting there is unknown");
 }
+
+#[test]
+fn settings_elements_at_server_and_reservation_levels_are_counted() {
+    // A settings block at the server level, and a reservation's settings as an element: both
+    // unknown; the reservation's lease shows neither the scope's nor the server's value.
+    let text = wrap(
+        "<Lease>\n<IPAddress>10.0.16.21</IPAddress>\n<AddressState>Active</AddressState>\n</Lease>\n",
+    )
+    .replace("<IPv4>\n", "<IPv4>\n<DhcpDnsSettings><DynamicUpdates>Never</DynamicUpdates></DhcpDnsSettings>\n")
+    .replace(
+        "<Leases>",
+        "<OptionValues><OptionValue><OptionId>81</OptionId><Value>5</Value></OptionValue></OptionValues>\n<Reservations><Reservation><IPAddress>10.0.16.50</IPAddress>\n<nameprotection>True</nameprotection>\n</Reservation></Reservations>\n<Leases>",
+    );
+    let (leases, settings, problems) = run_dns(&text);
+    assert_eq!(
+        cells(&leases, &settings),
+        [
+            ("10.0.16.21".to_string(), "updates=on-request;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=off".to_string()),
+            ("10.0.16.50".to_string(), String::new()),
+        ]
+    );
+    let details: Vec<(usize, &str)> = problems.iter().map(|p| (p.line, p.detail.as_str())).collect();
+    assert_eq!(
+        details,
+        [
+            (4, "IPv4 server level: <DhcpDnsSettings> is not a shape of DNS settings this reader knows (a server keeps them as option 81's value); the DHCP DNS setting there is unknown"),
+            (11, "reservation 10.0.16.50: <nameprotection> is not a shape of DNS settings this reader knows (a server keeps them as option 81's value); the DHCP DNS setting there is unknown"),
+        ]
+    );
+}
