@@ -15,7 +15,7 @@
 //! 39 (IPv6), and the export writes that like any option value, `<OptionValues><OptionValue>
 //! <OptionId>81</OptionId><Value>21</Value><VendorClass /><UserClass /></OptionValue>`, as a
 //! direct child of `<IPv4>`/`<IPv6>` (server level), of a `<Scope>` or of a `<Reservation>`
-//! (README "Cause inputs" cites the real exports and documents this shape comes from). They
+//! (README "Cause inputs" cites the real exports and the documentation this comes from). They
 //! go into the [`DhcpDnsSettings`] table under the server key [`server_key`] of this file and
 //! family, which is also every lease's `server`: an export's settings apply to its own
 //! leases only. A value with a vendor or user class, or under a `<Policy>`, is not the
@@ -103,9 +103,8 @@ enum DnsAt {
 }
 
 /// An `<OptionValue>` being read.
-#[derive(Default)]
 struct OptionState {
-    owner: Option<Owner>,
+    owner: Owner,
     line: usize,
     id: String,
     values: Vec<String>,
@@ -437,7 +436,7 @@ impl State<'_> {
         }
         if let Some(Tag::OptionValues(owner)) = parent {
             if is("OptionValue") {
-                self.option = Some(OptionState { owner: Some(owner), line, ..OptionState::default() });
+                self.option = Some(OptionState { owner, line, id: String::new(), values: Vec::new(), vendor: String::new(), user: String::new(), unknown: None });
                 return Some(Tag::OptionValue);
             }
             return None;
@@ -504,7 +503,7 @@ impl State<'_> {
     /// Ends an `<OptionValue>`: the level's DNS settings when it is their option.
     fn finish_option(&mut self, problems: &mut Problems) {
         let (Some(o), Some(v6)) = (self.option.take(), self.family) else { return };
-        let Some(owner) = o.owner else { return };
+        let owner = o.owner;
         let id = dns_settings::dns_option_id(v6);
         if o.id.trim().parse::<u32>().ok() != Some(id) {
             return;
