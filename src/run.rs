@@ -117,6 +117,9 @@ fn gather(settings: &Settings) -> Result<Gathered, RunError> {
     // and an error in the leases or computers still wins over one in the DNS exports.
     let as_of = audit_settings.as_of;
     let mut dns_data = ad.dns;
+    // The DHCP servers' DNS settings: an Export-DhcpServer XML's first (read with its leases),
+    // then Kea's and the --dhcp-settings CSVs'.
+    let mut dhcp_settings = leases::dns_settings::DhcpDnsSettings::default();
     let (others, dns_read) = std::thread::scope(|scope| {
         let dns_thread = scope.spawn(move || -> Result<(dns::DnsData, crate::input::Problems), RunError> {
             let mut dns_problems = crate::input::Problems::default();
@@ -129,7 +132,7 @@ fn gather(settings: &Settings) -> Result<Gathered, RunError> {
         let others = (|| -> Result<_, RunError> {
             let mut leases = Vec::new();
             for path in &settings.leases {
-                leases::read_file(path, settings.leases_format, &settings.input_times, &mut leases, &mut problems)?;
+                leases::read_file(path, settings.leases_format, &settings.input_times, &mut leases, &mut dhcp_settings, &mut problems)?;
             }
             let kea = leases::kea_api::read_urls(&settings.kea_urls, &settings.kea, &mut leases, &mut problems)?;
             let leases = leases::dedupe_across_sources(leases, &mut problems);
@@ -148,7 +151,6 @@ fn gather(settings: &Settings) -> Result<Gathered, RunError> {
         dns::zones_csv::read_file(path, &mut dns_data, &mut problems)?;
     }
     dns_data.apply_zone_settings();
-    let mut dhcp_settings = leases::dns_settings::DhcpDnsSettings::default();
     // Kea's effective DNS-update settings per subnet (`config-get`); what cannot be read is a
     // counted problem, never a failed run.
     let kea_dns = leases::kea_api::config::read_ddns_settings(&settings.kea_urls, &settings.kea, &mut problems);

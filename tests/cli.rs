@@ -469,3 +469,51 @@ fn cause_inputs_fill_the_four_columns() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--dhcp-account: must name an account (DOMAIN\\name or name)"), "{}", r.stderr);
 }
+
+/// The DNS settings inside an `Export-DhcpServer` XML (option 81's value at each level): the
+/// server's `never`, a scope that overrides it, a reservation that overrides its scope, and a
+/// scope whose value cannot be read (counted; the column stays empty).
+#[test]
+fn xml_export_dns_settings_fill_dhcp_dns_setting() {
+    let d = scratch();
+    let leases = util::root().join("tests/fixtures/leases/windows-export-dns.xml").display().to_string();
+    // Every A record last refreshed 20 days before --as-of: past its scavenging date.
+    let records = write(d.path(), "records.csv", "ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData\r\n\
+        corp.example.test,@,SOA,,3600,x\r\n\
+        corp.example.test,pc1,A,2026-10-31T12:00:00Z,1200,10.0.16.21\r\n\
+        corp.example.test,printer-2f,A,2026-10-31T12:00:00Z,1200,10.0.16.5\r\n\
+        corp.example.test,pc2,A,2026-10-31T12:00:00Z,1200,10.0.17.21\r\n\
+        corp.example.test,scanner-3f,A,2026-10-31T12:00:00Z,1200,10.0.17.50\r\n\
+        corp.example.test,pc3,A,2026-10-31T12:00:00Z,1200,10.0.18.21\r\n");
+    let r = ddns_audit(&["audit", "--leases", &leases, "--dns-records", &records, "--domain", "corp.example.test", "--input-time-zone", "UTC",
+        "--as-of", "2026-11-20T12:00:00Z", "--all", "--output", "-"], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = csv_rows(&r.stdout);
+    let row = |ip: &str| rows.iter().find(|r| r[1] == ip).unwrap_or_else(|| panic!("no row for {ip}: {}", r.stdout)).clone();
+    let cells: Vec<(String, String)> = ["10.0.16.21", "10.0.16.5", "10.0.17.21", "10.0.17.50", "10.0.18.21", "2001:db8:1::1a2b"]
+        .iter()
+        .map(|ip| (ip.to_string(), row(ip)[25].clone()))
+        .collect();
+    let expected = [
+        ("10.0.16.21", "updates=never;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=off"),
+        ("10.0.16.5", "updates=always;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=off"),
+        ("10.0.17.21", "updates=on-request;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=off"),
+        ("10.0.17.50", "updates=never;ptr=off;older-clients=off;delete-on-expiry=on;name-protection=off"),
+        ("10.0.18.21", ""),
+        ("2001:db8:1::1a2b", "updates=always;delete-on-expiry=on;name-protection=off"),
+    ];
+    assert_eq!(cells, expected.map(|(a, b)| (a.to_string(), b.to_string())));
+    let cause = "the DHCP server now has updates=never for this lease, so it no longer registers or refreshes the record while the client still relies on it (Option 81); change it in the DHCP server's DNS tab (IPv4/IPv6, scope or reservation Properties > DNS: \"Enable DNS dynamic updates\"; Set-DhcpServerv4DnsSetting -DynamicUpdates), then renew the lease (ipconfig /release then ipconfig /renew)";
+    let pc1 = row("10.0.16.21");
+    assert_eq!(pc1[0], "at-risk");
+    assert_eq!(pc1[20], format!("pc1.corp.example.test's A record was last refreshed 2026-10-31T12:00:00Z and is already past its scavenging date (2026-11-14T12:00:00Z) although the lease is held: {cause}"));
+    assert!(row("10.0.17.50")[20].ends_with(cause), "{:?}", row("10.0.17.50"));
+    // On request, and unknown: no cause is named.
+    assert!(!row("10.0.17.21")[20].contains("updates="), "{:?}", row("10.0.17.21"));
+    assert!(!row("10.0.18.21")[20].contains("updates="), "{:?}", row("10.0.18.21"));
+    assert!(
+        r.stderr.contains(&format!("{leases}:201: malformed record: scope 10.0.18.0: option 81 (the DNS settings) value \"Always\" is not a number; the DHCP DNS setting there is unknown")),
+        "{}",
+        r.stderr
+    );
+}

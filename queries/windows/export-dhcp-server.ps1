@@ -7,7 +7,9 @@
     its lease duration, its reservations and its leases. ddns-audit reads it with
     --leases PATH (format windows-xml, detected from content): each <Lease> is audited, and
     each reservation that has no lease in its scope is audited as a reservation. The scope's
-    LeaseDuration gives each lease its length.
+    LeaseDuration gives each lease its length. The server's DNS settings (option 81 on IPv4,
+    39 on IPv6, at the server, scope and reservation levels) fill the report's
+    dhcp_dns_setting column for this file's leases.
 
     Run it on the DHCP server itself or on a management server with the DhcpServer
     PowerShell module (RSAT: "DHCP Server Tools"). Export-DhcpServer only reads the server;

@@ -2,9 +2,11 @@
 //! registration, the report's `dhcp_dns_setting`. Offline sources: `--dhcp-settings PATH` (the
 //! CSV `queries/windows/export-dhcp-dns-settings.ps1` writes from `Get-DhcpServerv4DnsSetting`
 //! / `v6`, columns `Server,ScopeId,DynamicUpdates,DeleteDnsRROnLeaseExpiry,
-//! UpdateDnsRRForOlderClients,DisableDnsPtrRRUpdate,NameProtection`). The DNS settings inside
-//! an `Export-DhcpServer` XML are not read: no public real export shows their shape (README,
-//! "Cause inputs"). Live: `kea_api` adds the effective
+//! UpdateDnsRRForOlderClients,DisableDnsPtrRRUpdate,NameProtection`), and the DNS settings
+//! inside an `Export-DhcpServer` XML: the DWORD value of option 81 (IPv4) or 39 (IPv6) at the
+//! server, scope and reservation levels, decoded here by [`decode_dns_flags`] (`windows_xml`
+//! finds the values; README "Cause inputs" says where the shape comes from). Live: `kea_api`
+//! adds the effective
 //! `config-get` values per subnet with [`DhcpDnsSettings::add`] at [`Level::Scope`] (the subnet
 //! id, which is a Kea lease's `scope`) and its URL as the server.
 //!
@@ -16,6 +18,10 @@
 //! - CSV header by name, case-insensitive, any order; `ScopeId` empty is the server level;
 //!   `DynamicUpdates` `Always|OnClientRequest|Never`; booleans `True|False`; empty: not known.
 //!   A bad value is a counted problem with its line, and that key stays unknown.
+//! - A level whose settings the source gives in a shape that cannot be read (an XML option 81
+//!   value that is not a number or has unknown bits) is added with [`DhcpDnsSettings::add_unknown`]:
+//!   it hides the less specific levels, so that the lease shows only what more specific levels
+//!   say (usually nothing), never the server's value that this level overrides.
 
 use std::net::IpAddr;
 use std::path::Path;
@@ -119,9 +125,7 @@ pub(crate) enum Level {
     Server,
     /// A scope: Windows `ScopeId` / v6 prefix, or a Kea subnet id (compared with the lease's `scope`).
     Scope(String),
-    /// A reservation: its address. No source gives it yet (the XML's DNS settings are not
-    /// read: no public real export shows their shape).
-    #[allow(dead_code)]
+    /// A reservation: its address (from an `Export-DhcpServer` XML).
     Reservation(IpAddr),
 }
 
@@ -132,6 +136,8 @@ struct Entry {
     server: Option<String>,
     level: Level,
     setting: DhcpDnsSetting,
+    /// The level's settings are not known: the less specific levels do not show through.
+    hides_below: bool,
 }
 
 /// Every DHCP DNS setting gathered, at every level.
@@ -147,7 +153,17 @@ impl DhcpDnsSettings {
         let server = server.map(str::trim).filter(|s| !s.is_empty()).map(str::to_ascii_lowercase);
         match self.entries.iter_mut().find(|e| e.server == server && e.level == level) {
             Some(e) => e.setting = setting.over(e.setting),
-            None => self.entries.push(Entry { server, level, setting }),
+            None => self.entries.push(Entry { server, level, setting, hides_below: false }),
+        }
+    }
+
+    /// Records that `server`'s settings at `level` exist but could not be read: for the leases
+    /// there, the less specific levels no longer apply (they are overridden by what is unknown).
+    pub(crate) fn add_unknown(&mut self, server: Option<&str>, level: Level) {
+        self.add(server, level.clone(), DhcpDnsSetting::default());
+        let server = server.map(str::trim).filter(|s| !s.is_empty()).map(str::to_ascii_lowercase);
+        if let Some(e) = self.entries.iter_mut().find(|e| e.server == server && e.level == level) {
+            e.hides_below = true;
         }
     }
 
@@ -176,11 +192,78 @@ impl DhcpDnsSettings {
             };
             Some(level + u8::from(e.server.is_some()))
         };
-        let mut found: Vec<(u8, DhcpDnsSetting)> = self.entries.iter().filter(matches).filter_map(|e| Some((rank(e)?, e.setting))).collect();
+        let mut found: Vec<(u8, &Entry)> = self.entries.iter().filter(matches).filter_map(|e| Some((rank(e)?, e))).collect();
         found.sort_by_key(|(r, _)| *r);
-        let effective = found.into_iter().fold(DhcpDnsSetting::default(), |acc, (_, s)| s.over(acc));
+        let effective = found.into_iter().fold(DhcpDnsSetting::default(), |acc, (_, e)| {
+            let base = if e.hides_below { DhcpDnsSetting::default() } else { acc };
+            e.setting.over(base)
+        });
         (!effective.is_empty()).then_some(effective)
     }
+}
+
+/// The `DNS_FLAG_*` bits of Microsoft's `dhcpsapi.h`: the DWORD a Windows DHCP server keeps its
+/// DNS settings in, as the value of option 81 (IPv4) or 39 (IPv6) at the server, scope or
+/// reservation level ([MS-DHCPM] 3.3.1 and 3.3.2; `Set-DhcpServerv4DnsSetting` writes it).
+mod dns_flag {
+    pub(super) const ENABLED: u32 = 0x01;
+    pub(super) const UPDATE_DOWNLEVEL: u32 = 0x02;
+    pub(super) const CLEANUP_EXPIRED: u32 = 0x04;
+    pub(super) const UPDATE_BOTH_ALWAYS: u32 = 0x10;
+    pub(super) const UPDATE_DHCID: u32 = 0x20;
+    pub(super) const DISABLE_PTR_UPDATE: u32 = 0x40;
+    /// A policy's DNS suffix is set; no key of ours.
+    pub(super) const HAS_DNS_SUFFIX: u32 = 0x80;
+}
+
+/// The option that carries the DNS settings: 81 on IPv4, 39 on IPv6 ([MS-DHCPM] 3.3).
+pub(crate) fn dns_option_id(v6: bool) -> u32 {
+    if v6 { 39 } else { 81 }
+}
+
+/// Reads the option's `<Value>` text: a decimal DWORD (as `Export-DhcpServer` writes DWord
+/// options, e.g. option 51's `691200`), or `0x` hex.
+pub(crate) fn parse_dns_flags(text: &str) -> Result<u32, String> {
+    let t = text.trim();
+    let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => t.parse::<u32>(),
+    };
+    parsed.map_err(|_| format!("{} is not a number", input::quote(t)))
+}
+
+/// Decodes the DNS-settings DWORD into the keys it sets (all the Windows keys of its family):
+/// `updates` is `never` without DNS_FLAG_ENABLED, else `always` with DNS_FLAG_UPDATE_BOTH_ALWAYS,
+/// else `on-request`; `ptr` is the inverse of DNS_FLAG_DISABLE_PTR_UPDATE. IPv6 has only the
+/// bits [MS-DHCPM] 3.3.2 lists (no older clients, no PTR switch). A bit outside those is an
+/// `Err`: a value we cannot read is never turned into a wrong setting.
+pub(crate) fn decode_dns_flags(value: u32, v6: bool) -> Result<DhcpDnsSetting, String> {
+    use dns_flag::*;
+    let known = if v6 {
+        ENABLED | CLEANUP_EXPIRED | UPDATE_BOTH_ALWAYS | UPDATE_DHCID
+    } else {
+        ENABLED | UPDATE_DOWNLEVEL | CLEANUP_EXPIRED | UPDATE_BOTH_ALWAYS | UPDATE_DHCID | DISABLE_PTR_UPDATE | HAS_DNS_SUFFIX
+    };
+    let unknown = value & !known;
+    if unknown != 0 {
+        return Err(format!("{value} (0x{value:x}) has bits 0x{unknown:x} that are not DNS_FLAG_* bits of an IPv{} server", if v6 { 6 } else { 4 }));
+    }
+    let has = |bit: u32| value & bit != 0;
+    let updates = if !has(ENABLED) {
+        Updates::Never
+    } else if has(UPDATE_BOTH_ALWAYS) {
+        Updates::Always
+    } else {
+        Updates::OnRequest
+    };
+    Ok(DhcpDnsSetting {
+        updates: Some(updates),
+        ptr: (!v6).then_some(!has(DISABLE_PTR_UPDATE)),
+        older_clients: (!v6).then_some(has(UPDATE_DOWNLEVEL)),
+        delete_on_expiry: Some(has(CLEANUP_EXPIRED)),
+        name_protection: Some(has(UPDATE_DHCID)),
+        ..DhcpDnsSetting::default()
+    })
 }
 
 /// Reads a `--dhcp-settings` CSV into `out`.
@@ -366,6 +449,49 @@ mod tests {
         let (s, problems) = read(&format!("\u{feff}{}", plain.replace('\n', "\r\n")));
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(rendered(&s, &lease("10.0.16.5", "10.0.16.0", Some("SRV"))), "updates=never;ptr=on;older-clients=off;delete-on-expiry=off;name-protection=off");
+    }
+
+    #[test]
+    fn dns_flag_bits() {
+        let v4 = |n: u32| decode_dns_flags(n, false).map(|s| s.render());
+        let v6 = |n: u32| decode_dns_flags(n, true).map(|s| s.render());
+        // Windows' default when nothing is set: enabled, on request, delete on expiry.
+        assert_eq!(v4(0x05).as_deref(), Ok("updates=on-request;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=off"));
+        // Every IPv4 bit: always, older clients, no PTR, name protection (and a policy's suffix flag).
+        assert_eq!(v4(0xF7).as_deref(), Ok("updates=always;ptr=off;older-clients=on;delete-on-expiry=on;name-protection=on"));
+        // Without DNS_FLAG_ENABLED the server registers nothing, whatever the other bits say.
+        assert_eq!(v4(0x00).as_deref(), Ok("updates=never;ptr=on;older-clients=off;delete-on-expiry=off;name-protection=off"));
+        assert_eq!(v4(0x14).as_deref(), Ok("updates=never;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=off"));
+        assert_eq!(v4(0x08), Err("8 (0x8) has bits 0x8 that are not DNS_FLAG_* bits of an IPv4 server".to_string()));
+        assert_eq!(v4(0x8000_0001), Err("2147483649 (0x80000001) has bits 0x80000000 that are not DNS_FLAG_* bits of an IPv4 server".to_string()));
+        // IPv6 (option 39): no older clients, no PTR switch, no suffix flag.
+        assert_eq!(v6(0x35).as_deref(), Ok("updates=always;delete-on-expiry=on;name-protection=on"));
+        assert_eq!(v6(0x01).as_deref(), Ok("updates=on-request;delete-on-expiry=off;name-protection=off"));
+        for bad in [0x02, 0x40, 0x80] {
+            assert!(v6(bad).is_err(), "{bad:#x}");
+        }
+        assert_eq!(parse_dns_flags(" 215 "), Ok(215));
+        assert_eq!(parse_dns_flags("0xD7"), Ok(215));
+        assert_eq!(parse_dns_flags("4294967296"), Err("\"4294967296\" is not a number".to_string()));
+        assert_eq!(parse_dns_flags("Never"), Err("\"Never\" is not a number".to_string()));
+        assert_eq!((dns_option_id(false), dns_option_id(true)), (81, 39));
+    }
+
+    #[test]
+    fn an_unknown_level_hides_the_levels_below_it() {
+        let mut s = DhcpDnsSettings::default();
+        let never = DhcpDnsSetting { updates: Some(Updates::Never), ptr: Some(true), ..Default::default() };
+        s.add(Some("x.xml IPv4"), Level::Server, never);
+        s.add_unknown(Some("x.xml IPv4"), Level::Scope("10.0.18.0".into()));
+        s.add(Some("x.xml IPv4"), Level::Reservation("10.0.18.50".parse().unwrap()), DhcpDnsSetting { updates: Some(Updates::Always), ..Default::default() });
+        // Unknown at the scope: the server's never does not show through.
+        assert_eq!(s.effective(&lease("10.0.18.21", "10.0.18.0", Some("x.xml IPv4"))), None);
+        // A more specific level still says what it sets.
+        assert_eq!(rendered(&s, &lease("10.0.18.50", "10.0.18.0", Some("x.xml IPv4"))), "updates=always");
+        assert_eq!(rendered(&s, &lease("10.0.19.21", "10.0.19.0", Some("x.xml IPv4"))), "updates=never;ptr=on");
+        // An any-server row at the same scope is hidden too (it ranks below the server's own).
+        s.add(None, Level::Scope("10.0.18.0".into()), DhcpDnsSetting { updates: Some(Updates::OnRequest), ..Default::default() });
+        assert_eq!(s.effective(&lease("10.0.18.21", "10.0.18.0", Some("x.xml IPv4"))), None);
     }
 
     #[test]

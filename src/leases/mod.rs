@@ -132,7 +132,8 @@ pub fn detect(text: &str) -> Option<Format> {
 }
 
 /// Parses a lease export already read as text. Only a Windows CSV or XML export whose date
-/// order cannot be told fails as a whole.
+/// order cannot be told fails as a whole. The DNS settings an export carries are dropped (see
+/// [`parse_with_settings`]).
 pub fn parse(
     format: Format,
     text: &str,
@@ -141,9 +142,23 @@ pub fn parse(
     out: &mut Vec<Lease>,
     problems: &mut Problems,
 ) -> Result<(), DateOrderError> {
+    parse_with_settings(format, text, source, times, out, &mut dns_settings::DhcpDnsSettings::default(), problems)
+}
+
+/// [`parse`], keeping the DHCP DNS settings the export carries (an `Export-DhcpServer` XML's)
+/// in `settings`.
+pub(crate) fn parse_with_settings(
+    format: Format,
+    text: &str,
+    source: &Arc<str>,
+    times: &InputTimes,
+    out: &mut Vec<Lease>,
+    settings: &mut dns_settings::DhcpDnsSettings,
+    problems: &mut Problems,
+) -> Result<(), DateOrderError> {
     match format {
         Format::WindowsCsv => return windows_csv::parse(text, source, times, out, problems),
-        Format::WindowsXml => return windows_xml::parse(text, source, times, out, problems),
+        Format::WindowsXml => return windows_xml::parse(text, source, times, out, settings, problems),
         Format::Isc => isc::parse(text, source, out, problems),
         Format::KeaCsv => kea_csv::parse(text, source, out, problems),
         Format::Dnsmasq => dnsmasq::parse(text, source, out, problems),
@@ -151,13 +166,15 @@ pub fn parse(
     Ok(())
 }
 
-/// Reads one lease file: decodes it, detects (or takes) the format, parses it.
+/// Reads one lease file: decodes it, detects (or takes) the format, parses it (its DNS
+/// settings, if it carries any, into `settings`).
 /// An empty file yields no leases; an unrecognisable one is an error naming it.
 pub(crate) fn read_file(
     path: &Path,
     forced: Option<Format>,
     times: &InputTimes,
     out: &mut Vec<Lease>,
+    settings: &mut dns_settings::DhcpDnsSettings,
     problems: &mut Problems,
 ) -> Result<Format, InputError> {
     let text = input::read_text(path)?;
@@ -177,7 +194,7 @@ pub(crate) fn read_file(
             });
         }
     };
-    parse(format, &text, &source, times, out, problems)?;
+    parse_with_settings(format, &text, &source, times, out, settings, problems)?;
     Ok(format)
 }
 

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::input::Problem;
+use crate::input::test_support::reasons;
 use crate::timefmt::{self, InputZone};
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -14,7 +15,7 @@ fn run(text: &str) -> (Vec<Lease>, Vec<Problem>) {
 fn run_with(text: &str, times: &InputTimes) -> Result<(Vec<Lease>, Vec<Problem>), String> {
     let mut out = Vec::new();
     let mut problems = Problems::default();
-    parse(text, &Arc::from("dhcp.xml"), times, &mut out, &mut problems).map_err(|e| e.to_string())?;
+    parse(text, &Arc::from("dhcp.xml"), times, &mut out, &mut DhcpDnsSettings::default(), &mut problems).map_err(|e| e.to_string())?;
     Ok((out, problems.list))
 }
 
@@ -277,4 +278,161 @@ fn nested_elements_are_not_fields() {
     assert!(problems.is_empty());
     assert_eq!(leases[0].hostname, None);
     assert_eq!(leases[0].duration, Some(TimeDelta::hours(36)));
+}
+
+const DNS_EXPORT: &str = include_str!("../../../tests/fixtures/leases/windows-export-dns.xml");
+
+/// Reads `text` as `dhcp.xml`, keeping its DNS settings.
+fn run_dns(text: &str) -> (Vec<Lease>, DhcpDnsSettings, Vec<Problem>) {
+    let mut out = Vec::new();
+    let mut settings = DhcpDnsSettings::default();
+    let mut problems = Problems::default();
+    parse(text, &Arc::from("dhcp.xml"), &InputTimes::default(), &mut out, &mut settings, &mut problems).unwrap();
+    (out, settings, problems.list)
+}
+
+/// Each lease's address and its effective `dhcp_dns_setting` cell.
+fn cells(leases: &[Lease], settings: &DhcpDnsSettings) -> Vec<(String, String)> {
+    leases.iter().map(|l| (l.ip.to_string(), settings.effective(l).map(|s| s.render()).unwrap_or_default())).collect()
+}
+
+#[test]
+fn dns_settings_at_server_scope_and_reservation() {
+    let (leases, settings, problems) = run_dns(DNS_EXPORT);
+    let never = "updates=never;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=off";
+    assert_eq!(
+        cells(&leases, &settings),
+        [
+            // Scope 10.0.16.0 sets nothing: the server's 4 (cleanup only, updates off). Its
+            // policy's option 81 (215) is not a level of ours and is not read.
+            ("10.0.16.21", never),
+            // The reservation's 21 (0x15: enabled, cleanup, always) over the server's.
+            ("10.0.16.5", "updates=always;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=off"),
+            // Scope 10.0.17.0's 5 (enabled, cleanup: on request) over the server's.
+            ("10.0.17.21", "updates=on-request;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=off"),
+            // The reservation's 68 (0x44: cleanup, no PTR, updates off) over its scope's.
+            ("10.0.17.50", "updates=never;ptr=off;older-clients=off;delete-on-expiry=on;name-protection=off"),
+            // Scope 10.0.18.0's value cannot be read: unknown, not the server's never.
+            ("10.0.18.21", ""),
+            // IPv6: option 39's 21, without the IPv4-only keys; not the IPv4 server's setting.
+            ("2001:db8:1::1a2b", "updates=always;delete-on-expiry=on;name-protection=off"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert_eq!(leases[0].server.as_deref(), Some("dhcp.xml IPv4"));
+    assert_eq!(leases[5].server.as_deref(), Some("dhcp.xml IPv6"));
+    assert_eq!(reasons(&problems), vec![(201, SkipReason::Malformed)]);
+    assert_eq!(problems[0].detail, "scope 10.0.18.0: option 81 (the DNS settings) value \"Always\" is not a number; the DHCP DNS setting there is unknown");
+}
+
+/// A scope of `wrap` whose `<OptionValues>` holds `option` (line 8).
+fn scope_option(option: &str) -> String {
+    wrap("<Lease>\n<IPAddress>10.0.16.21</IPAddress>\n<AddressState>Active</AddressState>\n</Lease>\n")
+        .replace("<Leases>", &format!("<OptionValues>{option}</OptionValues>\n<Leases>"))
+}
+
+/// `text` with an IPv4 server-level option 81 of 0 (line 3).
+fn with_server_never(text: &str) -> String {
+    text.replace("<IPv4>\n", "<IPv4>\n<OptionValues><OptionValue><OptionId>81</OptionId><Value>0</Value></OptionValue></OptionValues>")
+}
+
+/// The lease's cell and the problems, under a server at 0 and a scope with `option`.
+fn server_and_scope(option: &str) -> (String, Vec<Problem>) {
+    let (leases, settings, problems) = run_dns(&with_server_never(&scope_option(option)));
+    let cell = cells(&leases, &settings).pop().map(|(_, c)| c).unwrap_or_default();
+    (cell, problems)
+}
+
+#[test]
+fn dns_settings_of_unknown_shape_are_counted_and_hide_the_server_level() {
+    let opt = |id: &str, body: &str| format!("<OptionValue><OptionId>{id}</OptionId>{body}<VendorClass /><UserClass /></OptionValue>");
+    // The server's 0 alone: updates off, every other bit off.
+    let (cell, problems) = server_and_scope("");
+    assert_eq!(cell, "updates=never;ptr=on;older-clients=off;delete-on-expiry=off;name-protection=off");
+    assert!(problems.is_empty());
+    // Hex is read too.
+    assert_eq!(server_and_scope(&opt("81", "<Value>0x15</Value>")).0, "updates=always;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=off");
+    for (body, detail) in [
+        ("<Value>8</Value>", "value 8 (0x8) has bits 0x8 that are not DNS_FLAG_* bits of an IPv4 server"),
+        ("<Value>257</Value>", "value 257 (0x101) has bits 0x100 that are not DNS_FLAG_* bits of an IPv4 server"),
+        ("<Value>-1</Value>", "value \"-1\" is not a number"),
+        ("<Value></Value>", "value \"\" is not a number"),
+        ("<Value>5</Value><Value>4</Value>", "has 2 <Value> elements, not one"),
+        ("", "has no <Value>"),
+        ("<Values><Value>5</Value></Values>", "has an element <Values> an option value does not have"),
+    ] {
+        let (cell, problems) = server_and_scope(&opt("81", body));
+        assert_eq!(cell, "", "{body}");
+        assert_eq!(reasons(&problems), vec![(8, SkipReason::Malformed)], "{body}");
+        assert_eq!(problems[0].detail, format!("scope 10.0.16.0: option 81 (the DNS settings) {detail}; the DHCP DNS setting there is unknown"));
+    }
+    // A settings element where only option values were ever seen: counted, unknown there.
+    let text = scope_option("").replace("<Leases>", "<DnsSettings><DynamicUpdates>Always</DynamicUpdates></DnsSettings>\n<Leases>");
+    let (leases, settings, problems) = run_dns(&text);
+    assert_eq!(cells(&leases, &settings), [("10.0.16.21".to_string(), String::new())]);
+    assert_eq!(reasons(&problems), vec![(9, SkipReason::Malformed)]);
+    assert_eq!(problems[0].detail, "scope 10.0.16.0: <DnsSettings> is not a shape of DNS settings this reader knows (a server keeps them as option 81's value); the DHCP DNS setting there is unknown");
+}
+
+#[test]
+fn option_values_that_are_not_the_levels_dns_settings_are_not_read() {
+    for option in [
+        // A class's value, IPv6's option id on IPv4 (Keepalive Garbage), another option.
+        "<OptionValue><OptionId>81</OptionId><Value>5</Value><VendorClass /><UserClass>Default BOOTP Class</UserClass></OptionValue>",
+        "<OptionValue><OptionId>81</OptionId><Value>5</Value><VendorClass>Microsoft Options</VendorClass><UserClass /></OptionValue>",
+        "<OptionValue><OptionId>39</OptionId><Value>0x01</Value><VendorClass /><UserClass /></OptionValue>",
+        "<OptionValue><OptionId>3</OptionId><Value>10.0.16.1</Value><Extra /></OptionValue>",
+    ] {
+        let (cell, problems) = server_and_scope(option);
+        assert_eq!(cell, "updates=never;ptr=on;older-clients=off;delete-on-expiry=off;name-protection=off", "{option}");
+        assert!(problems.is_empty(), "{option}: {problems:?}");
+    }
+    // An export's settings apply to its own leases, not to another export's.
+    let (leases, settings, _) = run_dns(&with_server_never(&scope_option("")));
+    assert!(settings.effective(&leases[0]).is_some());
+    let mut other = leases[0].clone();
+    other.server = Some(server_key("other.xml", false));
+    assert_eq!(settings.effective(&other), None);
+}
+
+#[test]
+fn ipv6_dns_flags_are_the_documented_ones_only() {
+    let text = format!(
+        "<DHCPServer>\n<IPv6>\n<OptionValues><OptionValue><OptionId>39</OptionId><Value>{}</Value></OptionValue></OptionValues>\n<Scopes><Scope><Prefix>2001:db8:1::</Prefix><Leases>\n<Lease><IPAddress>2001:db8:1::5</IPAddress><AddressState>Active</AddressState></Lease>\n</Leases></Scope></Scopes>\n</IPv6>\n</DHCPServer>\n",
+        0x41
+    );
+    let (leases, settings, problems) = run_dns(&text);
+    assert_eq!(cells(&leases, &settings), [("2001:db8:1::5".to_string(), String::new())]);
+    assert_eq!(problems[0].line, 3);
+    assert_eq!(problems[0].detail, "IPv6 server level: option 39 (the DNS settings) value 65 (0x41) has bits 0x40 that are not DNS_FLAG_* bits of an IPv6 server; the DHCP DNS setting there is unknown");
+}
+
+#[test]
+fn settings_elements_at_server_and_reservation_levels_are_counted() {
+    // A settings block at the server level, and a reservation's settings as an element: both
+    // unknown; the reservation's lease shows neither the scope's nor the server's value.
+    let text = wrap(
+        "<Lease>\n<IPAddress>10.0.16.21</IPAddress>\n<AddressState>Active</AddressState>\n</Lease>\n",
+    )
+    .replace("<IPv4>\n", "<IPv4>\n<DhcpDnsSettings><DynamicUpdates>Never</DynamicUpdates></DhcpDnsSettings>\n")
+    .replace(
+        "<Leases>",
+        "<OptionValues><OptionValue><OptionId>81</OptionId><Value>5</Value></OptionValue></OptionValues>\n<Reservations><Reservation><IPAddress>10.0.16.50</IPAddress>\n<nameprotection>True</nameprotection>\n</Reservation></Reservations>\n<Leases>",
+    );
+    let (leases, settings, problems) = run_dns(&text);
+    assert_eq!(
+        cells(&leases, &settings),
+        [
+            ("10.0.16.21".to_string(), "updates=on-request;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=off".to_string()),
+            ("10.0.16.50".to_string(), String::new()),
+        ]
+    );
+    let details: Vec<(usize, &str)> = problems.iter().map(|p| (p.line, p.detail.as_str())).collect();
+    assert_eq!(
+        details,
+        [
+            (4, "IPv4 server level: <DhcpDnsSettings> is not a shape of DNS settings this reader knows (a server keeps them as option 81's value); the DHCP DNS setting there is unknown"),
+            (11, "reservation 10.0.16.50: <nameprotection> is not a shape of DNS settings this reader knows (a server keeps them as option 81's value); the DHCP DNS setting there is unknown"),
+        ]
+    );
 }
