@@ -15,7 +15,7 @@ use crate::dns::live::Pacing;
 use crate::forecast::{ForecastFailOn, ForecastOptions};
 use crate::leases::{self, kea_api::{self, KeaAccess, KeaError}};
 use crate::secret;
-use crate::report::{self, Destination};
+use crate::report::{self, Destination, Format, PreviousChoice};
 use crate::timefmt::{DateOrder, InputTimes, InputZone, parse_duration};
 
 #[derive(Debug, thiserror::Error)]
@@ -63,7 +63,9 @@ pub enum Command {
 /// logon window (both also read from `--config`, where the audit ignores them).
 #[derive(Debug, Args)]
 #[command(mut_arg("fail_on", |a| a.help("Exit 1 when a live row exists: live, never [default: never]")))]
-#[command(mut_arg("output", |a| a.help("The CSV report; `-` is stdout [default: reports/ddns-audit-forecast-<UTC timestamp>.csv]")))]
+#[command(mut_arg("output", |a| a.help("The report; `-` is stdout [default: reports/ddns-audit-forecast-<UTC timestamp>.csv, or .jsonl]")))]
+#[command(mut_arg("keep", |a| a.help("After a successful run, remove all but the newest N forecasts in the output's folder (ddns-audit-forecast-<UTC timestamp> .csv/.jsonl/.html) [default: keep all]")))]
+#[command(mut_arg("previous", |a| a.hide(true)))]
 pub struct ForecastArgs {
     #[command(flatten)]
     pub common: AuditArgs,
@@ -186,9 +188,21 @@ pub struct AuditArgs {
     #[arg(long, value_name = "TIME")]
     pub(crate) as_of: Option<String>,
 
-    /// The CSV report; `-` is stdout [default: reports/ddns-audit-<UTC timestamp>.csv].
+    /// The report; `-` is stdout [default: reports/ddns-audit-<UTC timestamp>.csv, or .jsonl].
     #[arg(long, value_name = "PATH")]
     pub(crate) output: Option<PathBuf>,
+    /// The report's format: csv or jsonl (JSON Lines) [default: csv].
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) format: Option<String>,
+    /// The previous report to compare with (first_seen, change): a path, auto (the latest
+    /// ddns-audit-<UTC timestamp>.csv or .jsonl before this one in the output's folder) or none
+    /// [default: auto].
+    #[arg(long, value_name = "PATH|auto|none")]
+    pub(crate) previous: Option<String>,
+    /// After a successful run, remove all but the newest N reports of this kind in the output's
+    /// folder (ddns-audit-<UTC timestamp> .csv/.jsonl/.html) [default: keep all].
+    #[arg(long, value_name = "N")]
+    pub(crate) keep: Option<usize>,
     /// Also write ok rows and leases without a host name.
     #[arg(long)]
     #[serde(default)]
@@ -260,8 +274,10 @@ impl ForecastArgs {
         let default_output = common.output.is_none();
         let mut base = common.into_settings(now)?;
         if default_output {
-            base.output = Destination::File(report::default_path_of("ddns-audit-forecast", now));
+            base.output = Destination::File(report::default_path_of(report::Kind::Forecast, now, base.format));
         }
+        // The forecast has no run-over-run columns.
+        base.previous = PreviousChoice::None;
         Ok(ForecastSettings { base, forecast: ForecastOptions { horizon, logon_window }, fail_on })
     }
 }
@@ -297,6 +313,11 @@ pub struct Settings {
     pub(crate) compare_servers: bool,
     pub(crate) audit: AuditSettings,
     pub(crate) output: Destination,
+    pub(crate) format: Format,
+    /// The previous report (the audit's `first_seen`, `change`).
+    pub(crate) previous: PreviousChoice,
+    /// `--keep N`: at least 1.
+    pub(crate) keep: Option<usize>,
     pub(crate) all: bool,
     pub(crate) fail_on: FailOn,
     pub(crate) pacing: Pacing,
@@ -323,7 +344,11 @@ impl AuditArgs {
         macro_rules! fill_list {
             ($($f:ident),*) => { $( if self.$f.is_empty() { self.$f = file.$f; } )* };
         }
-        fill!(leases_format, date_order, input_time_zone, kea_user, ldap_url, base_dn, bind_dn, ldap_server_name, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries, horizon, logon_window);
+        fill!(leases_format, date_order, input_time_zone, kea_user, ldap_url, base_dn, bind_dn, ldap_server_name, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries, horizon, logon_window, format, keep);
+        // `auto` and `none` are words; a path is taken from the config file's directory.
+        if self.previous.is_none() {
+            self.previous = file.previous.map(|p| if matches!(p.trim(), "auto" | "none") { p } else { rel(PathBuf::from(p)).to_string_lossy().into_owned() });
+        }
         fill_path!(computers, kea_password_file, password_file, ca_file, output);
         fill_list!(kea_url, dns_server);
         if self.leases.is_empty() {
@@ -409,11 +434,25 @@ impl AuditArgs {
         if self.leases.is_empty() && self.kea_url.is_empty() {
             return Err(invalid("--leases", "no lease source: give --leases PATH or --kea-url URL (or set them in --config)"));
         }
+        let format = self.format.as_deref().map_or(Ok(Format::Csv), str::parse).map_err(|m| invalid("--format", m))?;
         let output = match self.output {
             Some(p) if p == Path::new("-") => Destination::Stdout,
             Some(p) => Destination::File(p),
-            None => Destination::File(report::default_path(now)),
+            None => Destination::File(report::default_path(now, format)),
         };
+        let previous = match (self.previous.as_deref().map(str::trim), &output) {
+            (Some(""), _) => return Err(invalid("--previous", "give a path, auto or none")),
+            (Some("none"), _) | (None | Some("auto"), Destination::Stdout) => PreviousChoice::None,
+            // This report's own time: its name's timestamp, else the clock.
+            (None | Some("auto"), Destination::File(p)) => PreviousChoice::Auto {
+                dir: report::dir_of(p),
+                before: p.file_name().and_then(|n| n.to_str()).and_then(|n| report::parse_name(n, report::Kind::Audit)).map_or(now, |(t, _)| t),
+            },
+            (Some(path), _) => PreviousChoice::Path(PathBuf::from(path)),
+        };
+        if self.keep == Some(0) {
+            return Err(invalid("--keep", "must be at least 1 (the report just written is one of them)"));
+        }
         // The stages' own configurations, with the passwords: the one place a secret is read,
         // last, so that every other mistake is said first, in the order the run used to meet them
         // (LDAP, then Kea), and only where the secret is used.
@@ -452,6 +491,9 @@ impl AuditArgs {
             compare_servers: self.compare_servers,
             audit,
             output,
+            format,
+            previous,
+            keep: self.keep,
             all: self.all,
             fail_on,
             pacing,
