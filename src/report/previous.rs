@@ -155,7 +155,10 @@ impl RunOverRun {
                 ));
             }
             Err(e) if named => return Err(e),
-            Err(e) => run.note = Some(format!("ignored: {e}")),
+            Err(e) => {
+                let e = e.to_string();
+                run.note = Some(format!("ignored {}", e.strip_prefix("--previous ").unwrap_or(&e)));
+            }
         }
         Ok(run)
     }
@@ -227,23 +230,29 @@ fn read(path: &Path) -> Result<Read, PreviousError> {
     let mut duplicates = 0;
     let mut add = |line: u64, cells: &[&str]| -> Result<(), PreviousError> {
         if let Some((key, was)) = parse_row(cells).map_err(|m| bad(line, m))? {
-            if rows.contains_key(&key) {
-                duplicates += 1;
-            } else {
-                rows.insert(key, was);
+            match rows.entry(key) {
+                std::collections::hash_map::Entry::Occupied(_) => duplicates += 1,
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(was);
+                }
             }
         }
         Ok(())
     };
-    if text.trim_start().starts_with('{') {
+    // JSON Lines by content, or by name: a run without rows writes an empty `.jsonl` file.
+    let jsonl = text.trim_start().starts_with('{') || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
+    if jsonl {
+        let mut first = true;
         for (i, line) in text.lines().enumerate() {
             let n = u64::try_from(i).unwrap_or(u64::MAX).saturating_add(1);
             if line.trim().is_empty() {
                 continue;
             }
-            match super::jsonl::read_line(line, &COLUMNS).map_err(|m| bad(n, m))? {
+            let cells = super::jsonl::read_line(line, &COLUMNS).map_err(|m| bad(n, m))?;
+            let was_first = std::mem::replace(&mut first, false);
+            match cells {
                 Some(cells) => add(n, &cells.iter().map(String::as_str).collect::<Vec<_>>())?,
-                None if i == 0 => return Ok(Read::OtherColumns(serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line).map_or(0, |m| m.len()))),
+                None if was_first => return Ok(Read::OtherColumns(serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line).map_or(0, |m| m.len()))),
                 None => return Err(bad(n, "its keys are not the report's columns".to_string())),
             }
         }
@@ -257,9 +266,11 @@ fn read(path: &Path) -> Result<Read, PreviousError> {
         if !header.iter().eq(COLUMNS.iter().copied()) {
             return Ok(Read::OtherColumns(header.len()));
         }
+        // csv's positions count the record's start line from 0 after the header's; as shown, 1-based.
+        let line_of = |p: Option<&csv::Position>| p.map_or(0, |p| p.line().saturating_add(1));
         for record in records {
-            let record = record.map_err(|e| bad(e.position().map_or(0, |p| p.line()), csv_reason(&e)))?;
-            let line = record.position().map_or(0, |p| p.line());
+            let record = record.map_err(|e| bad(line_of(e.position()), csv_reason(&e)))?;
+            let line = line_of(record.position());
             let cells: Vec<&str> = record.iter().map(unescape_cell).collect();
             add(line, &cells)?;
         }
@@ -393,5 +404,38 @@ mod tests {
         assert_eq!(parse_row(&cells), Err("first_seen 'yesterday' is not an RFC 3339 time".to_string()));
         cells[1] = "10.0.0.300";
         assert_eq!(parse_row(&cells), Err("ip '10.0.0.300' is not an address".to_string()));
+    }
+}
+
+#[cfg(test)]
+mod file_tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_row_is_named_by_its_line() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("prev.csv");
+        let mut row = vec![""; COLUMNS.len()];
+        row[0] = "missing";
+        row[1] = "10.0.0.1";
+        let good = row.join(",");
+        row[1] = "x";
+        let bad = row.join(",");
+        std::fs::write(&p, format!("{}\r\n{good}\r\n{good}\r\n{bad}\r\n", COLUMNS.join(","))).unwrap();
+        assert_eq!(read(&p).err().map(|e| e.to_string()), Some(format!("--previous {}: line 4: ip 'x' is not an address", p.display())));
+        // A cell over two lines.
+        let mut two = vec![""; COLUMNS.len()];
+        two[0] = "ok";
+        two[20] = "\"a\r\nb\"";
+        std::fs::write(&p, format!("{}\r\n{}\r\n{bad}\r\n", COLUMNS.join(","), two.join(","))).unwrap();
+        assert_eq!(read(&p).err().map(|e| e.to_string()), Some(format!("--previous {}: line 4: ip 'x' is not an address", p.display())));
+        // An empty JSON Lines report (a run without rows) is a report; an empty CSV is not.
+        let empty = d.path().join("ddns-audit-20261120T120000Z.jsonl");
+        std::fs::write(&empty, "").unwrap();
+        assert!(matches!(read(&empty), Ok(Read::Rows(rows, 0)) if rows.is_empty()));
+        std::fs::write(&p, "").unwrap();
+        assert!(matches!(read(&p), Ok(Read::OtherColumns(0))));
+        std::fs::write(&p, format!("{}\r\n{good},\r\n", COLUMNS.join(","))).unwrap();
+        assert_eq!(read(&p).err().map(|e| e.to_string()), Some(format!("--previous {}: line 2: 29 cells, not 28", p.display())));
     }
 }
