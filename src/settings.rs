@@ -667,6 +667,39 @@ mod tests {
     }
 
     #[test]
+    fn previous_format_and_keep() {
+        let base = || AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
+        let previous = |a: AuditArgs| a.into_settings(now()).map(|s| s.previous).map_err(|e| e.to_string());
+        // auto: in the output's folder, before this report's own timestamp (its name's, else the clock).
+        assert_eq!(previous(base()), Ok(PreviousChoice::Auto { dir: PathBuf::from("reports"), before: now() }));
+        let t = DateTime::parse_from_rfc3339("2026-11-13T12:00:00Z").unwrap().with_timezone(&Utc);
+        let named = |o: &str| AuditArgs { output: Some(o.into()), ..base() };
+        assert_eq!(previous(named("/r/ddns-audit-20261113T120000Z.jsonl")), Ok(PreviousChoice::Auto { dir: PathBuf::from("/r"), before: t }));
+        assert_eq!(previous(named("weekly.csv")), Ok(PreviousChoice::Auto { dir: PathBuf::from("."), before: now() }));
+        assert_eq!(previous(named("-")), Ok(PreviousChoice::None));
+        assert_eq!(previous(AuditArgs { previous: Some("none".into()), ..base() }), Ok(PreviousChoice::None));
+        assert_eq!(previous(AuditArgs { previous: Some("last.csv".into()), ..named("-") }), Ok(PreviousChoice::Path("last.csv".into())));
+        assert_eq!(previous(AuditArgs { previous: Some(" ".into()), ..base() }), Err("--previous: give a path, auto or none".into()));
+        // From the config file: a path is relative to it, the words are words.
+        let d = tempfile::tempdir().unwrap();
+        let config = d.path().join("audit.toml");
+        std::fs::write(&config, "previous = \"old/last.csv\"\nformat = \"jsonl\"\nkeep = 4\n").unwrap();
+        let s = AuditArgs { config: Some(config.clone()), ..base() }.merge_config().unwrap().into_settings(now()).unwrap();
+        assert_eq!((s.previous, s.format, s.keep), (PreviousChoice::Path(d.path().join("old/last.csv")), Format::Jsonl, Some(4)));
+        assert_eq!(s.output, Destination::File(PathBuf::from("reports/ddns-audit-20261124T060000Z.jsonl")));
+        std::fs::write(&config, "previous = \"none\"\n").unwrap();
+        let s = AuditArgs { config: Some(config), ..base() }.merge_config().unwrap().into_settings(now()).unwrap();
+        assert_eq!(s.previous, PreviousChoice::None);
+        assert_eq!(AuditArgs { keep: Some(0), ..base() }.into_settings(now()).unwrap_err().to_string(), "--keep: must be at least 1 (the report just written is one of them)");
+        assert_eq!(AuditArgs { format: Some("JSON".into()), ..base() }.into_settings(now()).unwrap_err().to_string(), "--format: 'JSON' is not one of csv, jsonl");
+        // The forecast: its own default name, no previous report.
+        let f = ForecastArgs { common: AuditArgs { format: Some("jsonl".into()), previous: Some("last.csv".into()), ..base() }, horizon: None, logon_window: None };
+        let f = f.into_settings(now()).unwrap();
+        assert_eq!(f.base.output, Destination::File(PathBuf::from("reports/ddns-audit-forecast-20261124T060000Z.jsonl")));
+        assert_eq!(f.base.previous, PreviousChoice::None);
+    }
+
+    #[test]
     fn forecast_defaults_and_its_own_fail_on() {
         let args = |f: fn(&mut ForecastArgs)| {
             let mut a = ForecastArgs { common: AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() }, horizon: None, logon_window: None };
