@@ -221,10 +221,17 @@ enum Read {
     OtherColumns(usize),
 }
 
-/// Reads a previous report of this tool: CSV, or JSON Lines (told by its first character).
+/// Reads a previous report of this tool: CSV, or JSON Lines (told by its first character or
+/// its name). Streamed: a million-row report is never held whole, only its non-`ok` rows' keys.
 fn read(path: &Path) -> Result<Read, PreviousError> {
-    let text = std::fs::read_to_string(path).map_err(|error| PreviousError::Read { path: path.to_path_buf(), error })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    use std::io::BufRead;
+    let read_err = |error| PreviousError::Read { path: path.to_path_buf(), error };
+    let mut input = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path).map_err(read_err)?);
+    // A UTF-8 BOM (a report saved again by a spreadsheet) is skipped.
+    if input.fill_buf().map_err(read_err)?.starts_with(b"\xEF\xBB\xBF") {
+        input.consume(3);
+    }
+    let starts_with_brace = input.fill_buf().map_err(read_err)?.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     let bad = |line: u64, message: String| PreviousError::Malformed { path: path.to_path_buf(), line, message };
     let mut rows = FxHashMap::default();
     let mut duplicates = 0;
@@ -240,10 +247,12 @@ fn read(path: &Path) -> Result<Read, PreviousError> {
         Ok(())
     };
     // JSON Lines by content, or by name: a run without rows writes an empty `.jsonl` file.
-    let jsonl = text.trim_start().starts_with('{') || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
+    let jsonl = starts_with_brace || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
     if jsonl {
         let mut first = true;
-        for (i, line) in text.lines().enumerate() {
+        for (i, line) in input.lines().enumerate() {
+            let line = line.map_err(read_err)?;
+            let line = line.as_str();
             let n = u64::try_from(i).unwrap_or(u64::MAX).saturating_add(1);
             if line.trim().is_empty() {
                 continue;
@@ -257,7 +266,7 @@ fn read(path: &Path) -> Result<Read, PreviousError> {
             }
         }
     } else {
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(input);
         let mut records = reader.records();
         let header = match records.next() {
             Some(h) => h.map_err(|e| bad(1, e.to_string()))?,
@@ -429,6 +438,13 @@ mod file_tests {
         two[20] = "\"a\r\nb\"";
         std::fs::write(&p, format!("{}\r\n{}\r\n{bad}\r\n", COLUMNS.join(","), two.join(","))).unwrap();
         assert_eq!(read(&p).err().map(|e| e.to_string()), Some(format!("--previous {}: line 4: ip 'x' is not an address", p.display())));
+        // A BOM (saved again by a spreadsheet) is skipped; duplicates count once, the first wins.
+        row[1] = "10.0.0.1";
+        row[0] = "stale";
+        std::fs::write(&p, format!("\u{feff}{}\r\n{good}\r\n{}\r\n", COLUMNS.join(","), row.join(","))).unwrap();
+        let Ok(Read::Rows(rows, 1)) = read(&p) else { panic!("not read") };
+        let key: Key = ("10.0.0.1".parse().unwrap(), String::new());
+        assert_eq!(rows.get(&key).map(|w| w.status), Some(Status::Missing));
         // An empty JSON Lines report (a run without rows) is a report; an empty CSV is not.
         let empty = d.path().join("ddns-audit-20261120T120000Z.jsonl");
         std::fs::write(&empty, "").unwrap();
