@@ -21,6 +21,8 @@ pub enum RunError {
     #[error(transparent)]
     Report(#[from] ReportError),
     #[error(transparent)]
+    Previous(#[from] report::PreviousError),
+    #[error(transparent)]
     Ldap(#[from] directory::ldap::LdapError),
     // Not `#[from]` (a source): `{:#}` would print the message twice.
     #[error("live DNS: {0}")]
@@ -161,6 +163,15 @@ fn gather(settings: &Settings) -> Result<Gathered, RunError> {
     Ok(Gathered { leases, directory, dns: dns_data, dhcp_settings, problems, kea, audit: audit_settings })
 }
 
+/// `--keep N`, once the report is written: the older reports of this kind in its folder go.
+/// Nothing to do when the report goes to stdout.
+fn prune(settings: &Settings, kind: report::Kind) -> report::Pruned {
+    match (&settings.output, settings.keep) {
+        (Destination::File(path), Some(keep)) => report::prune(&report::dir_of(path), kind, keep),
+        _ => report::Pruned::default(),
+    }
+}
+
 fn destination_text(d: &Destination) -> String {
     match d {
         Destination::Stdout => "stdout".to_string(),
@@ -171,6 +182,8 @@ fn destination_text(d: &Destination) -> String {
 /// Runs the audit from validated settings: every input (files, AD), live DNS when
 /// `--dns-server` is given, then the report.
 pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
+    // The previous report first: a bad `--previous PATH` fails before a long enumeration.
+    let mut previous = report::RunOverRun::load(&settings.previous, settings.audit.as_of)?;
     let Gathered { leases, directory, dns: dns_data, dhcp_settings, problems, kea, audit: audit_settings } = gather(settings)?;
 
     let mut summary = Summary::new(&leases, audit_settings.as_of);
@@ -200,11 +213,13 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
 
     // Findings stream from the audit into the report; only the counts are kept.
     let mut tripped = false;
-    let rows = report::audit_rows(auditor.findings(), settings.all, |f| {
+    let rows = report::audit_rows(auditor.findings(), settings.all, &mut previous, |f| {
         summary.add(f);
         tripped |= settings.fail_on.trips(f.status);
     });
-    let written = report::write(&settings.output, &report::COLUMNS, rows)?;
+    let written = report::write(&settings.output, settings.format, &report::COLUMNS, rows)?;
+    summary.previous = previous.summary();
+    summary.pruned = prune(settings, report::Kind::Audit);
     summary.rows_written = written.rows;
     summary.stale_temp_removed = written.stale_removed;
     summary.destination = destination_text(&settings.output);
@@ -252,8 +267,9 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
             tally.add(&r);
             report::forecast_row(&r)
         });
-        report::write(&settings.output, &report::FORECAST_COLUMNS, rows)
+        report::write(&settings.output, settings.format, &report::FORECAST_COLUMNS, rows)
     })?;
+    let pruned = prune(settings, report::Kind::Forecast);
     let tripped = fs.fail_on == forecast::ForecastFailOn::Live && tally.live > 0;
     let summary = report::ForecastSummary {
         horizon: fs.forecast.horizon,
@@ -266,6 +282,7 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
         destination: destination_text(&settings.output),
         rows_written: written.rows,
         stale_temp_removed: written.stale_removed,
+        pruned,
         tally,
     };
     Ok(Outcome { summary: kea.render() + &summary.render(&problems), tripped })

@@ -15,7 +15,7 @@ use crate::dns::live::Pacing;
 use crate::forecast::{ForecastFailOn, ForecastOptions};
 use crate::leases::{self, kea_api::{self, KeaAccess, KeaError}};
 use crate::secret;
-use crate::report::{self, Destination};
+use crate::report::{self, Destination, Format, PreviousChoice};
 use crate::timefmt::{DateOrder, InputTimes, InputZone, parse_duration};
 
 #[derive(Debug, thiserror::Error)]
@@ -63,7 +63,9 @@ pub enum Command {
 /// logon window (both also read from `--config`, where the audit ignores them).
 #[derive(Debug, Args)]
 #[command(mut_arg("fail_on", |a| a.help("Exit 1 when a live row exists: live, never [default: never]")))]
-#[command(mut_arg("output", |a| a.help("The CSV report; `-` is stdout [default: reports/ddns-audit-forecast-<UTC timestamp>.csv]")))]
+#[command(mut_arg("output", |a| a.help("The report; `-` is stdout [default: reports/ddns-audit-forecast-<UTC timestamp>.csv, or .jsonl]")))]
+#[command(mut_arg("keep", |a| a.help("After a successful run, remove all but the newest N forecasts in the output's folder (ddns-audit-forecast-<UTC timestamp> .csv/.jsonl/.html) [default: keep all]")))]
+#[command(mut_arg("previous", |a| a.hide(true)))]
 pub struct ForecastArgs {
     #[command(flatten)]
     pub common: AuditArgs,
@@ -186,9 +188,21 @@ pub struct AuditArgs {
     #[arg(long, value_name = "TIME")]
     pub(crate) as_of: Option<String>,
 
-    /// The CSV report; `-` is stdout [default: reports/ddns-audit-<UTC timestamp>.csv].
+    /// The report; `-` is stdout [default: reports/ddns-audit-<UTC timestamp>.csv, or .jsonl].
     #[arg(long, value_name = "PATH")]
     pub(crate) output: Option<PathBuf>,
+    /// The report's format: csv or jsonl (JSON Lines) [default: csv].
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) format: Option<String>,
+    /// The previous report to compare with (first_seen, change): a path, auto (the latest
+    /// ddns-audit-<UTC timestamp>.csv or .jsonl before this one in the output's folder) or none
+    /// [default: auto].
+    #[arg(long, value_name = "PATH|auto|none")]
+    pub(crate) previous: Option<String>,
+    /// After a successful run, remove all but the newest N reports of this kind in the output's
+    /// folder (ddns-audit-<UTC timestamp> .csv/.jsonl/.html) [default: keep all].
+    #[arg(long, value_name = "N")]
+    pub(crate) keep: Option<usize>,
     /// Also write ok rows and leases without a host name.
     #[arg(long)]
     #[serde(default)]
@@ -260,8 +274,10 @@ impl ForecastArgs {
         let default_output = common.output.is_none();
         let mut base = common.into_settings(now)?;
         if default_output {
-            base.output = Destination::File(report::default_path_of("ddns-audit-forecast", now));
+            base.output = Destination::File(report::default_path_of(report::Kind::Forecast, now, base.format));
         }
+        // The forecast has no run-over-run columns.
+        base.previous = PreviousChoice::None;
         Ok(ForecastSettings { base, forecast: ForecastOptions { horizon, logon_window }, fail_on })
     }
 }
@@ -297,6 +313,11 @@ pub struct Settings {
     pub(crate) compare_servers: bool,
     pub(crate) audit: AuditSettings,
     pub(crate) output: Destination,
+    pub(crate) format: Format,
+    /// The previous report (the audit's `first_seen`, `change`).
+    pub(crate) previous: PreviousChoice,
+    /// `--keep N`: at least 1.
+    pub(crate) keep: Option<usize>,
     pub(crate) all: bool,
     pub(crate) fail_on: FailOn,
     pub(crate) pacing: Pacing,
@@ -323,7 +344,11 @@ impl AuditArgs {
         macro_rules! fill_list {
             ($($f:ident),*) => { $( if self.$f.is_empty() { self.$f = file.$f; } )* };
         }
-        fill!(leases_format, date_order, input_time_zone, kea_user, ldap_url, base_dn, bind_dn, ldap_server_name, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries, horizon, logon_window);
+        fill!(leases_format, date_order, input_time_zone, kea_user, ldap_url, base_dn, bind_dn, ldap_server_name, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries, horizon, logon_window, format, keep);
+        // `auto` and `none` are words; a path is taken from the config file's directory.
+        if self.previous.is_none() {
+            self.previous = file.previous.map(|p| if matches!(p.trim(), "auto" | "none") { p } else { rel(PathBuf::from(p)).to_string_lossy().into_owned() });
+        }
         fill_path!(computers, kea_password_file, password_file, ca_file, output);
         fill_list!(kea_url, dns_server);
         if self.leases.is_empty() {
@@ -409,11 +434,25 @@ impl AuditArgs {
         if self.leases.is_empty() && self.kea_url.is_empty() {
             return Err(invalid("--leases", "no lease source: give --leases PATH or --kea-url URL (or set them in --config)"));
         }
+        let format = self.format.as_deref().map_or(Ok(Format::Csv), str::parse).map_err(|m| invalid("--format", m))?;
         let output = match self.output {
             Some(p) if p == Path::new("-") => Destination::Stdout,
             Some(p) => Destination::File(p),
-            None => Destination::File(report::default_path(now)),
+            None => Destination::File(report::default_path(now, format)),
         };
+        let previous = match (self.previous.as_deref().map(str::trim), &output) {
+            (Some(""), _) => return Err(invalid("--previous", "give a path, auto or none")),
+            (Some("none"), _) | (None | Some("auto"), Destination::Stdout) => PreviousChoice::None,
+            // This report's own time: its name's timestamp, else the clock.
+            (None | Some("auto"), Destination::File(p)) => PreviousChoice::Auto {
+                dir: report::dir_of(p),
+                before: p.file_name().and_then(|n| n.to_str()).and_then(|n| report::parse_name(n, report::Kind::Audit)).map_or(now, |(t, _)| t),
+            },
+            (Some(path), _) => PreviousChoice::Path(PathBuf::from(path)),
+        };
+        if self.keep == Some(0) {
+            return Err(invalid("--keep", "must be at least 1 (the report just written is one of them)"));
+        }
         // The stages' own configurations, with the passwords: the one place a secret is read,
         // last, so that every other mistake is said first, in the order the run used to meet them
         // (LDAP, then Kea), and only where the secret is used.
@@ -452,6 +491,9 @@ impl AuditArgs {
             compare_servers: self.compare_servers,
             audit,
             output,
+            format,
+            previous,
+            keep: self.keep,
             all: self.all,
             fail_on,
             pacing,
@@ -622,6 +664,39 @@ mod tests {
         assert_eq!(s.output, Destination::File(PathBuf::from("reports/ddns-audit-20261124T060000Z.csv")));
         assert_eq!(parse_server("10.0.0.1"), Some("10.0.0.1:53".parse().unwrap()));
         assert_eq!(parse_server("[::1]:5353"), Some("[::1]:5353".parse().unwrap()));
+    }
+
+    #[test]
+    fn previous_format_and_keep() {
+        let base = || AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
+        let previous = |a: AuditArgs| a.into_settings(now()).map(|s| s.previous).map_err(|e| e.to_string());
+        // auto: in the output's folder, before this report's own timestamp (its name's, else the clock).
+        assert_eq!(previous(base()), Ok(PreviousChoice::Auto { dir: PathBuf::from("reports"), before: now() }));
+        let t = DateTime::parse_from_rfc3339("2026-11-13T12:00:00Z").unwrap().with_timezone(&Utc);
+        let named = |o: &str| AuditArgs { output: Some(o.into()), ..base() };
+        assert_eq!(previous(named("/r/ddns-audit-20261113T120000Z.jsonl")), Ok(PreviousChoice::Auto { dir: PathBuf::from("/r"), before: t }));
+        assert_eq!(previous(named("weekly.csv")), Ok(PreviousChoice::Auto { dir: PathBuf::from("."), before: now() }));
+        assert_eq!(previous(named("-")), Ok(PreviousChoice::None));
+        assert_eq!(previous(AuditArgs { previous: Some("none".into()), ..base() }), Ok(PreviousChoice::None));
+        assert_eq!(previous(AuditArgs { previous: Some("last.csv".into()), ..named("-") }), Ok(PreviousChoice::Path("last.csv".into())));
+        assert_eq!(previous(AuditArgs { previous: Some(" ".into()), ..base() }), Err("--previous: give a path, auto or none".into()));
+        // From the config file: a path is relative to it, the words are words.
+        let d = tempfile::tempdir().unwrap();
+        let config = d.path().join("audit.toml");
+        std::fs::write(&config, "previous = \"old/last.csv\"\nformat = \"jsonl\"\nkeep = 4\n").unwrap();
+        let s = AuditArgs { config: Some(config.clone()), ..base() }.merge_config().unwrap().into_settings(now()).unwrap();
+        assert_eq!((s.previous, s.format, s.keep), (PreviousChoice::Path(d.path().join("old/last.csv")), Format::Jsonl, Some(4)));
+        assert_eq!(s.output, Destination::File(PathBuf::from("reports/ddns-audit-20261124T060000Z.jsonl")));
+        std::fs::write(&config, "previous = \"none\"\n").unwrap();
+        let s = AuditArgs { config: Some(config), ..base() }.merge_config().unwrap().into_settings(now()).unwrap();
+        assert_eq!(s.previous, PreviousChoice::None);
+        assert_eq!(AuditArgs { keep: Some(0), ..base() }.into_settings(now()).unwrap_err().to_string(), "--keep: must be at least 1 (the report just written is one of them)");
+        assert_eq!(AuditArgs { format: Some("JSON".into()), ..base() }.into_settings(now()).unwrap_err().to_string(), "--format: 'JSON' is not one of csv, jsonl");
+        // The forecast: its own default name, no previous report.
+        let f = ForecastArgs { common: AuditArgs { format: Some("jsonl".into()), previous: Some("last.csv".into()), ..base() }, horizon: None, logon_window: None };
+        let f = f.into_settings(now()).unwrap();
+        assert_eq!(f.base.output, Destination::File(PathBuf::from("reports/ddns-audit-forecast-20261124T060000Z.jsonl")));
+        assert_eq!(f.base.previous, PreviousChoice::None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::fs;
 
 use util::{csv_rows, ddns_audit, scratch};
 
-const HEADER: &str = "status,ip,hostname,fqdn,mac,lease_state,lease_expires,scope,a_status,a_records,ptr_status,ptr_records,record_kind,record_timestamp,scavenge_after,scavenging_risk,ad_computer,ad_enabled,ad_last_logon,dhcp_dns_registration,remediation,source,record_owner,owner_kind,zone_dynamic_updates,dhcp_dns_setting";
+const HEADER: &str = "status,ip,hostname,fqdn,mac,lease_state,lease_expires,scope,a_status,a_records,ptr_status,ptr_records,record_kind,record_timestamp,scavenge_after,scavenging_risk,ad_computer,ad_enabled,ad_last_logon,dhcp_dns_registration,remediation,source,record_owner,owner_kind,zone_dynamic_updates,dhcp_dns_setting,first_seen,change";
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
@@ -459,8 +459,8 @@ fn cause_inputs_fill_the_four_columns() {
     let r = ddns_audit(&args, d.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows = csv_rows(&r.stdout);
-    assert_eq!(rows[1][22..], ["CORP\\DHCP1$", "dhcp-server", "secure", "updates=always;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=on"]);
-    assert_eq!(rows[2][22..], ["", "", "", ""]);
+    assert_eq!(rows[1][22..26], ["CORP\\DHCP1$", "dhcp-server", "secure", "updates=always;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=on"]);
+    assert_eq!(rows[2][22..26], ["", "", "", ""]);
     assert!(r.stderr.contains(&format!("{zones}:3: malformed record: zone other.test: DynamicUpdate 'Sometimes' is not None, NonsecureAndSecure or Secure; that setting is unknown")), "{}", r.stderr);
 
     let mut bad = args.to_vec();

@@ -61,7 +61,7 @@ fn example_site_shows_the_causes() {
     let r = ddns_audit(&["audit", "--config", "examples/offline/audit.toml", "--output", "-"], &root());
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows = csv_rows(&r.stdout);
-    assert_eq!(rows[0][22..], ["record_owner", "owner_kind", "zone_dynamic_updates", "dhcp_dns_setting"]);
+    assert_eq!(rows[0][22..], ["record_owner", "owner_kind", "zone_dynamic_updates", "dhcp_dns_setting", "first_seen", "change"]);
     for kind in ["self", "dhcp-server", "other-computer", "admin", "user"] {
         assert!(rows.iter().any(|row| row[23] == kind), "no {kind} row");
     }

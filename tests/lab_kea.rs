@@ -17,10 +17,11 @@ fn lab(var: &str) -> String {
     std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: the lab is not up with its Kea part (run tests/run.sh, or tests/lab/up.sh and . tests/lab/env.sh)"))
 }
 
-const COLUMNS: [&str; 26] = [
+const COLUMNS: [&str; 28] = [
     "status", "ip", "hostname", "fqdn", "mac", "lease_state", "lease_expires", "scope", "a_status", "a_records", "ptr_status", "ptr_records",
     "record_kind", "record_timestamp", "scavenge_after", "scavenging_risk", "ad_computer", "ad_enabled", "ad_last_logon", "dhcp_dns_registration",
     "remediation", "source", "record_owner", "owner_kind", "zone_dynamic_updates", "dhcp_dns_setting",
+    "first_seen", "change",
 ];
 
 fn col(row: &[String], name: &str) -> String {
@@ -61,6 +62,8 @@ fn kea_api_with_ad_flags_exactly_the_frozen_clients() {
     // Only the Kea leases are audited, one row each.
     assert_eq!(rows.len(), clients.len(), "{}", r.stdout);
     let kea_url = lab("LAB_KEA_URL");
+    // The run's own as-of (the clock), from the summary.
+    let as_of = r.stderr.split("audited as of ").nth(1).and_then(|s| s.split(' ').next()).unwrap().to_string();
     for c in clients {
         let ip = c["ip"].as_str().unwrap();
         let fqdn = c["fqdn"].as_str().unwrap();
@@ -86,6 +89,9 @@ fn kea_api_with_ad_flags_exactly_the_frozen_clients() {
         );
         assert_eq!(got("dhcp_dns_registration"), "forward;reverse", "{fqdn}: Kea's fqdn-fwd/fqdn-rev");
         assert_eq!(got("source"), kea_url);
+        // Run over run: no previous report with `--output -`; a finding is first seen now.
+        let first_seen = if e["status"] == "ok" { String::new() } else { as_of.clone() };
+        assert_eq!((got("first_seen"), got("change")), (first_seen, String::new()), "{fqdn}");
         let remediation = got("remediation");
         match e["status"].as_str().unwrap() {
             "ok" => {

@@ -9,7 +9,7 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::summary::render_problems;
+use super::summary::{render_problems, render_pruned};
 use crate::dns::RecordData;
 use crate::forecast::{NotForecast, Row, Tally};
 use crate::input::Problems;
@@ -127,6 +127,8 @@ pub(crate) struct ForecastSummary<'a> {
     pub(crate) destination: String,
     pub(crate) rows_written: usize,
     pub(crate) stale_temp_removed: usize,
+    /// Old forecasts removed by `--keep`.
+    pub(crate) pruned: super::Pruned,
 }
 
 /// `28d`, `36h`, `90m`, `2s`: the largest unit that divides the duration.
@@ -189,6 +191,7 @@ impl ForecastSummary<'_> {
         if self.stale_temp_removed > 0 {
             let _ = writeln!(o, "  removed {} temporary report file(s) left by interrupted runs (.ddns-audit-*.tmp unchanged for 24 h)", self.stale_temp_removed);
         }
+        render_pruned(&mut o, self.pruned);
         o
     }
 }

@@ -1,8 +1,12 @@
 //! Stage 5, report: renders findings as the CSV of README "The report" (column order, RFC 3339 UTC, `;` lists,
-//! formula escaping), writes it atomically, and renders the stderr summary. Only this layer
-//! and `main` write output.
+//! formula escaping) or as JSON Lines, judges them against the previous report (run over run),
+//! writes it atomically, prunes old reports (`--keep`), and renders the stderr summary. Only
+//! this layer and `main` write output.
 
+mod folder;
 mod forecast;
+mod jsonl;
+mod previous;
 mod summary;
 
 use std::borrow::Cow;
@@ -10,13 +14,31 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub(crate) use forecast::{FORECAST_COLUMNS, ForecastSummary, forecast_row};
+pub(crate) use folder::{Kind, Pruned, STAMP, dir_of, parse_name, prune};
+pub(crate) use previous::{Change, Judged, PreviousChoice, PreviousError, RunOverRun};
 pub(crate) use summary::{LiveSummary, Summary};
 
 use crate::audit::{Finding, RecordStatus, Status};
 use crate::timefmt::rfc3339;
+use crate::vocab::vocabulary;
+
+vocabulary! {
+    /// `--format`: the report file's format.
+    pub(crate) Format {
+        Csv => "csv",
+        Jsonl => "jsonl",
+    }
+}
+
+impl Format {
+    /// The default output's extension.
+    pub(crate) fn extension(self) -> &'static str {
+        self.as_str()
+    }
+}
 
 /// The report's columns, in the order of README "The report".
-pub(crate) const COLUMNS: [&str; 26] = [
+pub(crate) const COLUMNS: [&str; 28] = [
     "status",
     "ip",
     "hostname",
@@ -43,6 +65,8 @@ pub(crate) const COLUMNS: [&str; 26] = [
     "owner_kind",
     "zone_dynamic_updates",
     "dhcp_dns_setting",
+    "first_seen",
+    "change",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -57,22 +81,23 @@ pub enum ReportError {
 }
 
 /// Whether a finding becomes a row: non-`ok` rows always; `ok` rows and leases without a
-/// host name only with `--all`.
-pub(crate) fn is_written(f: &Finding<'_>, all: bool) -> bool {
-    all || (f.status != Status::Ok && f.a_status != RecordStatus::NotApplicable)
+/// host name only with `--all`; a `resolved` row always (run over run).
+pub(crate) fn is_written(f: &Finding<'_>, judged: &Judged, all: bool) -> bool {
+    all || (f.status != Status::Ok && f.a_status != RecordStatus::NotApplicable) || judged.change == Some(Change::Resolved)
 }
 
 /// A cell a spreadsheet will not evaluate: a value starting with `=`, `+`, `-`, `@`, tab or
-/// CR gets a leading `'`. Host names come from DHCP clients and are attacker-controlled.
+/// CR gets a leading `'`. Host names come from DHCP clients and are attacker-controlled. A
+/// value starting with `'` gets one too, so that a reader (`--previous`) can undo it exactly.
 pub(crate) fn escape_cell(s: &str) -> Cow<'_, str> {
     match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'') => Cow::Owned(format!("'{s}")),
         _ => Cow::Borrowed(s),
     }
 }
 
 /// The row for one finding, unescaped, in [`COLUMNS`] order.
-pub(crate) fn row(f: &Finding<'_>) -> [String; 26] {
+pub(crate) fn row(f: &Finding<'_>, judged: &Judged) -> [String; COLUMNS.len()] {
     let l = f.lease;
     let opt_time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(rfc3339).unwrap_or_default();
     let age = f.age.as_ref();
@@ -104,6 +129,8 @@ pub(crate) fn row(f: &Finding<'_>) -> [String; 26] {
         f.owner_kind.map(|k| k.to_string()).unwrap_or_default(),
         f.zone_dynamic_updates.map(|z| z.to_string()).unwrap_or_default(),
         f.dhcp_dns_setting.map(|d| d.render()).unwrap_or_default(),
+        opt_time(judged.first_seen),
+        judged.change.map(|c| c.to_string()).unwrap_or_default(),
     ]
 }
 
@@ -126,17 +153,27 @@ pub(crate) fn write_csv<W: Write, C: AsRef<str>, R: AsRef<[C]>>(w: W, columns: &
     Ok(n)
 }
 
-/// The audit's rows: every finding is shown to `observe` (the summary counts them), the
-/// written ones ([`is_written`]) rendered.
-pub(crate) fn audit_rows<'a>(
-    findings: impl Iterator<Item = Finding<'a>>,
+/// The audit's rows: every finding is shown to `observe` (the summary counts them) and judged
+/// against the previous report, the written ones ([`is_written`]) rendered.
+pub(crate) fn audit_rows<'a, 'r>(
+    findings: impl Iterator<Item = Finding<'a>> + 'r,
     all: bool,
-    mut observe: impl FnMut(&Finding<'a>),
-) -> impl Iterator<Item = [String; COLUMNS.len()]> {
+    previous: &'r mut RunOverRun,
+    mut observe: impl FnMut(&Finding<'a>) + 'r,
+) -> impl Iterator<Item = [String; COLUMNS.len()]> + 'r {
     findings.filter_map(move |f| {
         observe(&f);
-        is_written(&f, all).then(|| row(&f))
+        let judged = previous.judge(&f);
+        is_written(&f, &judged, all).then(|| row(&f, &judged))
     })
+}
+
+/// Writes the rows in `format`: the CSV, or JSON Lines.
+fn write_as<W: Write, C: AsRef<str>, R: AsRef<[C]>>(w: W, format: Format, columns: &[&str], rows: impl Iterator<Item = R>) -> std::io::Result<usize> {
+    match format {
+        Format::Csv => write_csv(w, columns, rows),
+        Format::Jsonl => jsonl::write_jsonl(w, columns, rows),
+    }
 }
 
 fn into_io(e: csv::Error) -> std::io::Error {
@@ -153,14 +190,14 @@ pub(crate) enum Destination {
     File(PathBuf),
 }
 
-/// The default report path: `reports/ddns-audit-<UTC timestamp>.csv` (no colons: Windows-safe).
-pub(crate) fn default_path(now: chrono::DateTime<chrono::Utc>) -> PathBuf {
-    default_path_of("ddns-audit", now)
+/// The default report path: `reports/ddns-audit-<UTC timestamp>.<csv|jsonl>` (no colons: Windows-safe).
+pub(crate) fn default_path(now: chrono::DateTime<chrono::Utc>, format: Format) -> PathBuf {
+    default_path_of(Kind::Audit, now, format)
 }
 
-/// `reports/<kind>-<UTC timestamp>.csv`: `ddns-audit` for the audit, `ddns-audit-forecast` for the forecast.
-pub(crate) fn default_path_of(kind: &str, now: chrono::DateTime<chrono::Utc>) -> PathBuf {
-    Path::new("reports").join(format!("{kind}-{}.csv", now.format("%Y%m%dT%H%M%SZ")))
+/// `reports/<kind>-<UTC timestamp>.<ext>`: `ddns-audit-` for the audit, `ddns-audit-forecast-` for the forecast.
+pub(crate) fn default_path_of(kind: Kind, now: chrono::DateTime<chrono::Utc>, format: Format) -> PathBuf {
+    Path::new("reports").join(format!("{}{}.{}", kind.prefix(), now.format(STAMP), format.extension()))
 }
 
 /// What writing the report did, for the summary.
@@ -183,11 +220,11 @@ pub(crate) const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from
 
 /// Writes the report: to stdout, or atomically to a file (a temporary file in the same
 /// directory, then a rename), so a scheduled consumer never sees half a report.
-pub(crate) fn write<C: AsRef<str>, R: AsRef<[C]>>(dest: &Destination, columns: &[&str], rows: impl Iterator<Item = R>) -> Result<Written, ReportError> {
+pub(crate) fn write<C: AsRef<str>, R: AsRef<[C]>>(dest: &Destination, format: Format, columns: &[&str], rows: impl Iterator<Item = R>) -> Result<Written, ReportError> {
     match dest {
         Destination::Stdout => {
             let stdout = std::io::stdout();
-            let rows = write_csv(std::io::BufWriter::new(stdout.lock()), columns, rows).map_err(ReportError::Stdout)?;
+            let rows = write_as(std::io::BufWriter::new(stdout.lock()), format, columns, rows).map_err(ReportError::Stdout)?;
             Ok(Written { rows, stale_removed: 0 })
         }
         Destination::File(path) if is_device(path) => {
@@ -195,7 +232,7 @@ pub(crate) fn write<C: AsRef<str>, R: AsRef<[C]>>(dest: &Destination, columns: &
             // would replace the device with a regular file.
             let werr = |error| ReportError::Write { path: path.clone(), error };
             let file = std::fs::OpenOptions::new().write(true).open(path).map_err(werr)?;
-            let rows = write_csv(std::io::BufWriter::new(file), columns, rows).map_err(werr)?;
+            let rows = write_as(std::io::BufWriter::new(file), format, columns, rows).map_err(werr)?;
             Ok(Written { rows, stale_removed: 0 })
         }
         Destination::File(path) => {
@@ -215,7 +252,7 @@ pub(crate) fn write<C: AsRef<str>, R: AsRef<[C]>>(dest: &Destination, columns: &
             // On error or panic the temporary file is removed when `tmp` drops.
             let mut tmp = builder.tempfile_in(&dir).map_err(werr)?;
             keep_mode_of(path, tmp.as_file()).map_err(werr)?;
-            let rows = write_csv(std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut()), columns, rows).map_err(werr)?;
+            let rows = write_as(std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut()), format, columns, rows).map_err(werr)?;
             tmp.as_file().sync_all().map_err(werr)?;
             // The rename replaces a symbolic link at `path` itself, never its target.
             tmp.persist(path).map_err(|e| werr(e.error))?;
@@ -328,5 +365,6 @@ mod tests {
         }
         assert_eq!(escape_cell("pc1.corp.example.test"), "pc1.corp.example.test");
         assert_eq!(escape_cell(""), "");
+        assert_eq!(escape_cell("'quoted"), "''quoted");
     }
 }

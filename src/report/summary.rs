@@ -36,6 +36,10 @@ pub(crate) struct Summary {
     pub(crate) live: Option<LiveSummary>,
     /// Zones whose dynamic-update policy is a finding, once per zone, sorted.
     pub(crate) zone_findings: Vec<(String, crate::dns::ZoneFinding)>,
+    /// Run over run: the previous report and the changes.
+    pub(crate) previous: super::previous::PreviousSummary,
+    /// Old reports removed by `--keep`.
+    pub(crate) pruned: super::Pruned,
 }
 
 /// How many names with disagreeing answers are listed before the rest are only counted.
@@ -139,6 +143,7 @@ impl Summary {
         let _ = writeln!(o, "  status: {}", statuses.join(", "));
         let risks: Vec<String> = Risk::ALL.iter().rev().map(|r| format!("{r} {}", self.by_risk.get(r).unwrap_or(&0))).collect();
         let _ = writeln!(o, "  scavenging risk: {}", risks.join(", "));
+        self.previous.render(&mut o);
         if !self.zone_findings.is_empty() {
             let _ = writeln!(o, "  zone findings: {}", self.zone_findings.len());
             for (zone, finding) in &self.zone_findings {
@@ -151,7 +156,15 @@ impl Summary {
         if self.stale_temp_removed > 0 {
             let _ = writeln!(o, "  removed {} temporary report file(s) left by interrupted runs (.ddns-audit-*.tmp unchanged for 24 h)", self.stale_temp_removed);
         }
+        render_pruned(&mut o, self.pruned);
         o
+    }
+}
+
+/// What `--keep` removed, when it removed anything. Shared by the audit's and the forecast's summaries.
+pub(crate) fn render_pruned(o: &mut String, pruned: super::Pruned) {
+    if pruned.reports > 0 {
+        let _ = writeln!(o, "  --keep: removed {} older report(s) ({} file(s))", pruned.reports, pruned.files);
     }
 }
 

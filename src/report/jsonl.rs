@@ -1,0 +1,111 @@
+//! `--format jsonl`: the report as JSON Lines (README "The report", "JSON Lines"), one object
+//! per row with the column names as keys in column order, the list columns as arrays of
+//! strings, an empty cell as `null`, every other value the CSV's text (times RFC 3339). No
+//! formula escaping: it is not a spreadsheet. LF line ends.
+
+use std::io::Write;
+
+/// The columns, of either report kind, whose cells are `;`-separated lists.
+pub(crate) const LIST_COLUMNS: [&str; 4] = ["a_records", "ptr_records", "dhcp_dns_setting", "evidence"];
+
+/// Writes one object per row to `w`; returns the number of rows.
+pub(crate) fn write_jsonl<W: Write, C: AsRef<str>, R: AsRef<[C]>>(mut w: W, columns: &[&str], rows: impl Iterator<Item = R>) -> std::io::Result<usize> {
+    // The keys, quoted once.
+    let keys: Vec<(String, bool)> = columns.iter().map(|c| (quote(c), LIST_COLUMNS.contains(c))).collect();
+    let mut line = Vec::with_capacity(1024);
+    let mut n = 0;
+    for cells in rows {
+        line.clear();
+        line.push(b'{');
+        for (i, ((key, list), cell)) in keys.iter().zip(cells.as_ref()).enumerate() {
+            if i > 0 {
+                line.push(b',');
+            }
+            line.extend_from_slice(key.as_bytes());
+            line.push(b':');
+            let cell = cell.as_ref();
+            if cell.is_empty() {
+                line.extend_from_slice(b"null");
+            } else if *list {
+                line.push(b'[');
+                for (j, item) in cell.split(';').enumerate() {
+                    if j > 0 {
+                        line.push(b',');
+                    }
+                    serde_json::to_writer(&mut line, item).map_err(std::io::Error::other)?;
+                }
+                line.push(b']');
+            } else {
+                serde_json::to_writer(&mut line, cell).map_err(std::io::Error::other)?;
+            }
+        }
+        line.extend_from_slice(b"}\n");
+        w.write_all(&line)?;
+        n += 1;
+    }
+    w.flush()?;
+    Ok(n)
+}
+
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+/// One line of a JSON Lines report back as cells in `columns` order (arrays joined with `;`,
+/// `null` as empty), for reading a previous report. `Err` says what is wrong with the line;
+/// `Ok(None)` when its keys are not exactly `columns`.
+pub(crate) fn read_line(line: &str, columns: &[&str]) -> Result<Option<Vec<String>>, String> {
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("not JSON ({e})"))?;
+    let serde_json::Value::Object(map) = value else { return Err("not a JSON object".to_string()) };
+    if map.len() != columns.len() || !columns.iter().all(|c| map.contains_key(*c)) {
+        return Ok(None);
+    }
+    let text = |v: &serde_json::Value| -> Result<String, String> {
+        match v {
+            serde_json::Value::Null => Ok(String::new()),
+            serde_json::Value::String(s) => Ok(s.clone()),
+            serde_json::Value::Bool(b) => Ok(b.to_string()),
+            serde_json::Value::Number(n) => Ok(n.to_string()),
+            _ => Err("a value is neither text, a list of text nor null".to_string()),
+        }
+    };
+    let mut cells = Vec::with_capacity(columns.len());
+    for c in columns {
+        cells.push(match map.get(*c) {
+            Some(serde_json::Value::Array(items)) => items.iter().map(text).collect::<Result<Vec<_>, _>>()?.join(";"),
+            Some(v) => text(v)?,
+            None => String::new(),
+        });
+    }
+    Ok(Some(cells))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_nulls_and_no_formula_escaping() {
+        let mut out = Vec::new();
+        let rows = [["missing", "=cmd|' /C calc'!A0", "10.0.16.21;2001:db8::1", ""], ["ok", "a\"b\\c", "", "send-updates=true"]];
+        let n = write_jsonl(&mut out, &["status", "hostname", "a_records", "dhcp_dns_setting"], rows.iter()).unwrap();
+        assert_eq!(n, 2);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"status\":\"missing\",\"hostname\":\"=cmd|' /C calc'!A0\",\"a_records\":[\"10.0.16.21\",\"2001:db8::1\"],\"dhcp_dns_setting\":null}\n\
+             {\"status\":\"ok\",\"hostname\":\"a\\\"b\\\\c\",\"a_records\":null,\"dhcp_dns_setting\":[\"send-updates=true\"]}\n"
+        );
+    }
+
+    #[test]
+    fn lines_read_back_as_cells() {
+        let cols = ["status", "a_records", "fqdn"];
+        assert_eq!(
+            read_line("{\"fqdn\":\"=x\",\"status\":\"stale\",\"a_records\":[\"10.0.0.1\",\"10.0.0.2\"]}", &cols),
+            Ok(Some(vec!["stale".to_string(), "10.0.0.1;10.0.0.2".to_string(), "=x".to_string()]))
+        );
+        assert_eq!(read_line("{\"status\":\"ok\",\"a_records\":null}", &cols), Ok(None));
+        assert_eq!(read_line("[1]", &cols), Err("not a JSON object".to_string()));
+        assert!(read_line("{", &cols).unwrap_err().starts_with("not JSON"));
+    }
+}
