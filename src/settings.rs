@@ -189,6 +189,10 @@ pub struct AuditArgs {
     /// The CSV report; `-` is stdout [default: reports/ddns-audit-<UTC timestamp>.csv].
     #[arg(long, value_name = "PATH")]
     pub(crate) output: Option<PathBuf>,
+    /// Also write an HTML report here: one self-contained page with the summary, charts and
+    /// the rows in a table that sorts and filters.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) html: Option<PathBuf>,
     /// Also write ok rows and leases without a host name.
     #[arg(long)]
     #[serde(default)]
@@ -297,6 +301,8 @@ pub struct Settings {
     pub(crate) compare_servers: bool,
     pub(crate) audit: AuditSettings,
     pub(crate) output: Destination,
+    /// `--html PATH`: the HTML report, besides the CSV.
+    pub(crate) html: Option<PathBuf>,
     pub(crate) all: bool,
     pub(crate) fail_on: FailOn,
     pub(crate) pacing: Pacing,
@@ -324,7 +330,7 @@ impl AuditArgs {
             ($($f:ident),*) => { $( if self.$f.is_empty() { self.$f = file.$f; } )* };
         }
         fill!(leases_format, date_order, input_time_zone, kea_user, ldap_url, base_dn, bind_dn, ldap_server_name, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries, horizon, logon_window);
-        fill_path!(computers, kea_password_file, password_file, ca_file, output);
+        fill_path!(computers, kea_password_file, password_file, ca_file, output, html);
         fill_list!(kea_url, dns_server);
         if self.leases.is_empty() {
             self.leases = file.leases.into_iter().map(rel).collect();
@@ -452,6 +458,7 @@ impl AuditArgs {
             compare_servers: self.compare_servers,
             audit,
             output,
+            html: self.html,
             all: self.all,
             fail_on,
             pacing,

@@ -3,6 +3,7 @@
 //! and `main` write output.
 
 mod forecast;
+pub(crate) mod html;
 mod summary;
 
 use std::borrow::Cow;
