@@ -197,3 +197,138 @@ fn forecast_html_report_has_its_columns_and_zones() {
     assert!(day_chart.contains(r#"data-series="live""#) && day_chart.contains(r#"data-series="stale""#));
     assert!(page.contains(r#"<p class="empty" id="no-previous">no previous report</p>"#));
 }
+
+/// Runs `tests/browser/cdp.py` on `page` with these JavaScript steps; its JSON answer.
+fn in_browser(page: &Path, steps: &[&str], screenshot: Option<&str>) -> serde_json::Value {
+    // Debian's python3 has python3-websocket; a python3 of its own (pyenv) earlier in PATH may not.
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3".into() } else { "python3".into() });
+    let mut cmd = std::process::Command::new(python);
+    cmd.arg(root().join("tests/browser/cdp.py")).arg(page);
+    if let Some(s) = screenshot {
+        cmd.args(["--screenshot", s]);
+    }
+    let mut child = cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    serde_json::to_writer(child.stdin.take().unwrap(), steps).unwrap();
+    let out = child.wait_with_output().unwrap();
+    // No Chromium (or no websocket module) is a failure, never a skip.
+    assert!(out.status.success(), "the browser run failed: {}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["exceptions"], serde_json::json!([]), "script errors in the page");
+    // The page asks for nothing but itself.
+    let url = format!("file://{}", std::fs::canonicalize(page).unwrap().display());
+    assert_eq!(v["requests"], serde_json::json!([url]), "network requests");
+    v
+}
+
+/// The visible table: the pager's text and the cells of every shown row.
+const TABLE: &str = "window.t = () => ({info: document.getElementById('page-info').textContent, \
+    rows: [...document.querySelectorAll('#table tbody tr')].map(tr => [...tr.cells].map(c => c.textContent))}); t()";
+
+#[test]
+#[ignore = "needs headless Chromium and python3-websocket (tests/run.sh installs them)"]
+fn example_site_html_in_a_browser() {
+    let dir = scratch();
+    let (r, rows, _) = example_run(dir.path());
+    let v = in_browser(
+        &dir.path().join("ex.html"),
+        &[
+            "Object.fromEntries([...document.querySelectorAll('[data-figure]')].map(e => [e.dataset.figure, e.querySelector('td').textContent]))",
+            "[...document.querySelectorAll('svg.chart')].map(s => { const bars = [...s.querySelectorAll('rect.bar')]; return {id: s.id, bars: bars.length, \
+                titled: bars.filter(b => (b.querySelector('title') || {}).textContent).length, \
+                sum: bars.reduce((a, b) => a + Number(b.dataset.value), 0), \
+                labels: [...s.querySelectorAll('text.bar-label, text.total')].map(t => t.textContent), \
+                shown: s.getBoundingClientRect().width > 0}; })",
+            "(document.getElementById('no-previous') || {}).textContent || null",
+            TABLE,
+            "[...document.querySelectorAll('#table thead button')].find(b => b.textContent === 'hostname').click(); \
+                Object.assign(t(), {sort: document.querySelectorAll('#table thead th')[2].getAttribute('aria-sort')})",
+            "[...document.querySelectorAll('#table thead button')].find(b => b.textContent === 'hostname').click(); \
+                Object.assign(t(), {sort: document.querySelectorAll('#table thead th')[2].getAttribute('aria-sort')})",
+            "{ const i = document.getElementById('filter-text'); i.value = 'FIN'; i.dispatchEvent(new Event('input')); t() }",
+            "{ const i = document.getElementById('filter-text'); i.value = ''; i.dispatchEvent(new Event('input')); \
+                const s = document.getElementById('filter-category'); s.value = 'missing'; s.dispatchEvent(new Event('change')); t() }",
+            "{ const i = document.getElementById('filter-text'); i.value = 'fin'; i.dispatchEvent(new Event('input')); t() }",
+        ],
+        std::env::var("DDNS_AUDIT_SCREENSHOT").ok().as_deref(),
+    );
+    let res = &v["results"];
+
+    // The counts a person reads equal the stderr summary's.
+    let want = summary_figures(&r.stderr);
+    for (k, val) in &want {
+        assert_eq!(res[0][k].as_str(), Some(val.as_str()), "figure {k}: {}", res[0]);
+    }
+
+    // Every chart has its bars, each with its title; the counts are written on them.
+    let (cells, days, changes) = expected_charts(&rows);
+    let charts: BTreeMap<String, &serde_json::Value> = res[1].as_array().unwrap().iter().map(|c| (c["id"].as_str().unwrap().to_string(), c)).collect();
+    let g = charts["chart-groups"];
+    assert_eq!((g["bars"].as_u64(), g["titled"].as_u64(), g["sum"].as_u64(), g["shown"].as_bool()), (Some(cells.len() as u64), Some(cells.len() as u64), Some(31), Some(true)));
+    // A total at the end of every scope's bar: (none) 6, 10.0.16.0 17, 10.0.20.0 3, 2001:db8:16:: 2, 3 3.
+    let labels: Vec<&str> = g["labels"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    assert!(labels.iter().filter(|l| ["6", "17", "3", "2"].contains(l)).count() >= 5, "{labels:?}");
+    let d = charts["chart-days"];
+    assert_eq!((d["bars"].as_u64(), d["titled"].as_u64()), (Some(days.len() as u64), Some(days.len() as u64)));
+    assert_eq!(d["sum"].as_u64(), Some(days.values().sum::<usize>() as u64));
+    let mut day_labels: Vec<String> = d["labels"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect();
+    let mut want_labels: Vec<String> = days.values().map(ToString::to_string).collect();
+    day_labels.sort();
+    want_labels.sort();
+    assert_eq!(day_labels, want_labels);
+    match changes {
+        // Before run-over-run comparison (or without a previous report): said in words.
+        None => {
+            assert_eq!(res[2].as_str(), Some("no previous report"));
+            assert!(!charts.contains_key("chart-changes"));
+        }
+        Some(changes) => {
+            let c = charts["chart-changes"];
+            assert_eq!((c["bars"].as_u64(), c["sum"].as_u64()), (Some(changes.len() as u64), Some(changes.values().sum::<usize>() as u64)));
+        }
+    }
+
+    // The table: all 31 rows; sorted by host name, up then down.
+    let table_col = |t: &serde_json::Value, i: usize| -> Vec<String> { t["rows"].as_array().unwrap().iter().map(|r| r[i].as_str().unwrap().to_string()).collect() };
+    assert_eq!(res[3]["info"].as_str(), Some("rows 1–31 of 31"));
+    assert_eq!(table_col(&res[3], 1), rows[1..].iter().map(|r| r[1].clone()).collect::<Vec<_>>(), "the CSV's order");
+    assert_eq!(res[4]["sort"].as_str(), Some("ascending"));
+    let up = table_col(&res[4], 2);
+    assert_eq!(&up[..8], ["", "", "=HYPERLINK(\"http://evil.example/x\",\"click\")", "guest-laptop", "John's iPhone", "kea-br-01.corp.example.test.", "kea-br-02.corp.example.test.", "lab-01"]);
+    assert_eq!(res[5]["sort"].as_str(), Some("descending"));
+    let down = table_col(&res[5], 2);
+    assert_eq!(down.len(), 31);
+    assert_eq!(&down[..3], ["tablet-07.partner.example", "scan-wh-01.corp.example.test", "prn-fin-01.corp.example.test"]);
+
+    // Filtering by text keeps the rows holding it in any column, any case (still sorted by
+    // host name, down: compared as sets).
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let holding: Vec<String> = rows[1..].iter().filter(|r| r.iter().any(|c| c.to_lowercase().contains("fin"))).map(|r| r[1].clone()).collect();
+    assert_eq!(res[6]["info"].as_str().unwrap(), format!("rows 1–{n} of {n} (filtered from 31)", n = holding.len()));
+    assert_eq!(sorted(table_col(&res[6], 1)), sorted(holding));
+    // By status: the 6 missing rows of the summary.
+    assert_eq!(res[7]["info"].as_str(), Some("rows 1–6 of 6 (filtered from 31)"));
+    assert!(table_col(&res[7], 0).iter().all(|s| s == "missing"));
+    // Both.
+    let both: Vec<String> = rows[1..].iter().filter(|r| r[0] == "missing" && r.iter().any(|c| c.to_lowercase().contains("fin"))).map(|r| r[1].clone()).collect();
+    assert_eq!(sorted(table_col(&res[8], 1)), sorted(both.clone()));
+    assert!(!both.is_empty());
+}
+
+#[test]
+#[ignore = "needs headless Chromium and python3-websocket (tests/run.sh installs them)"]
+fn hostile_host_names_are_text_in_the_browser() {
+    let dir = scratch();
+    let html = dir.path().join("h.html");
+    let r = ddns_audit(
+        &["audit", "--leases", "tests/fixtures/leases/hostile-names.leases", "--as-of", AS_OF, "--output", "-", "--html", html.to_str().unwrap()],
+        &root(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = in_browser(&html, &["document.scripts.length", TABLE], None);
+    assert_eq!(v["results"][0].as_u64(), Some(2), "no script of the data's");
+    let names: Vec<&str> = v["results"][1]["rows"].as_array().unwrap().iter().map(|r| r[2].as_str().unwrap()).collect();
+    assert_eq!(names, ["</script><script>alert(\"x\")</script>", "O'Brien\"&<b>-->"]);
+}
