@@ -332,3 +332,95 @@ fn hostile_host_names_are_text_in_the_browser() {
     let names: Vec<&str> = v["results"][1]["rows"].as_array().unwrap().iter().map(|r| r[2].as_str().unwrap()).collect();
     assert_eq!(names, ["</script><script>alert(\"x\")</script>", "O'Brien\"&<b>-->"]);
 }
+
+#[test]
+fn html_path_that_cannot_be_written_stops_the_run() {
+    let dir = scratch();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let html = file.join("report.html");
+    let csv = dir.path().join("r.csv");
+    let r = ddns_audit(
+        &["audit", "--leases", "tests/fixtures/leases/dnsmasq.leases", "--output", csv.to_str().unwrap(), "--html", html.to_str().unwrap()],
+        &root(),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.starts_with(&format!("ddns-audit: error: cannot create the HTML report's directory {}: ", file.display())), "{}", r.stderr);
+    assert!(!csv.exists(), "no CSV either: the run stopped before the report");
+}
+
+#[test]
+fn html_path_in_the_config_file_is_relative_to_it() {
+    let dir = scratch();
+    let leases = root().join("tests/fixtures/leases/dnsmasq.leases");
+    std::fs::write(dir.path().join("c.toml"), format!("leases = {:?}\nhtml = \"out/page.html\"\noutput = \"out/r.csv\"\nas-of = \"{AS_OF}\"\n", leases.to_str().unwrap())).unwrap();
+    let r = ddns_audit(&["audit", "--config", dir.path().join("c.toml").to_str().unwrap()], &root());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = dir.path().join("out/page.html");
+    assert!(r.stderr.ends_with(&format!("  HTML report: {}\n", page.display())), "{}", r.stderr);
+    assert!(std::fs::read_to_string(&page).unwrap().starts_with("<!DOCTYPE html>"));
+    // Nothing left behind but the two reports.
+    let mut left: Vec<String> = std::fs::read_dir(dir.path().join("out")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    left.sort();
+    assert_eq!(left, ["page.html", "r.csv"]);
+}
+
+/// An audit of 100,005 leases (dnsmasq, no DNS data: every row `unknown` and written) with
+/// `--html`; the page's path and text.
+fn big_run(dir: &Path) -> (std::path::PathBuf, String) {
+    let mut leases = String::new();
+    for i in 0..100_005u32 {
+        let [_, a, b, c] = i.to_be_bytes();
+        leases.push_str(&format!("1795230000 02:00:00:{a:02x}:{b:02x}:{c:02x} 10.{a}.{b}.{c} host-{i:06} *\n"));
+    }
+    std::fs::write(dir.join("big.leases"), leases).unwrap();
+    let html = dir.join("big.html");
+    let r = ddns_audit(
+        &["audit", "--leases", dir.join("big.leases").to_str().unwrap(), "--as-of", AS_OF, "--output", dir.join("big.csv").to_str().unwrap(), "--html", html.to_str().unwrap()],
+        &root(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("(100005 rows)"), "{}", r.stderr);
+    let page = std::fs::read_to_string(&html).unwrap();
+    (html, page)
+}
+
+#[test]
+fn the_table_holds_the_first_100000_rows_and_says_so() {
+    let dir = scratch();
+    let (_, page) = big_run(dir.path());
+    assert!(page.contains("The table holds the first 100000 rows; 5 more are in the CSV only (the counts and charts include them)."));
+    let json = page.split(r#"<script type="application/json" id="rows-data">"#).nth(1).unwrap().split("</script>").next().unwrap();
+    let data: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(data["rows"].as_array().unwrap().len(), 100_000);
+    assert_eq!(page_figures(&page)["status:unknown"], "100005");
+}
+
+#[test]
+#[ignore = "needs headless Chromium and python3-websocket (tests/run.sh installs them)"]
+fn a_page_of_100000_rows_pages_sorts_and_filters_in_the_browser() {
+    let dir = scratch();
+    let (html, _) = big_run(dir.path());
+    let v = in_browser(
+        &html,
+        &[
+            TABLE,
+            "document.getElementById('page-next').click(); t()",
+            "{ const s = performance.now(); [...document.querySelectorAll('#table thead button')].find(b => b.textContent === 'hostname').click(); \
+                [...document.querySelectorAll('#table thead button')].find(b => b.textContent === 'hostname').click(); \
+                Object.assign(t(), {ms: performance.now() - s}) }",
+            "{ const s = performance.now(); const i = document.getElementById('filter-text'); i.value = 'host-0999'; i.dispatchEvent(new Event('input')); \
+                Object.assign(t(), {ms: performance.now() - s}) }",
+        ],
+        None,
+    );
+    let res = &v["results"];
+    let first = |i: usize, col: usize| res[i]["rows"][0][col].as_str().unwrap().to_string();
+    assert_eq!((res[0]["info"].as_str(), res[0]["rows"].as_array().unwrap().len()), (Some("rows 1–100 of 100000"), 100));
+    assert_eq!((res[1]["info"].as_str(), first(1, 2)), (Some("rows 101–200 of 100000"), "host-000100".to_string()));
+    // Sorted down by host name, back to the first page; quick enough to click (two sorts).
+    assert_eq!((res[2]["info"].as_str(), first(2, 2)), (Some("rows 1–100 of 100000"), "host-099999".to_string()));
+    assert!(res[2]["ms"].as_f64().unwrap() < 5000.0, "{}", res[2]["ms"]);
+    assert_eq!((res[3]["info"].as_str(), first(3, 2)), (Some("rows 1–100 of 100 (filtered from 100000)"), "host-099999".to_string()));
+    assert!(res[3]["ms"].as_f64().unwrap() < 5000.0, "{}", res[3]["ms"]);
+}

@@ -645,3 +645,70 @@ fn page_text(page: &Page<'_>, charts: &str, kind: Kind, table_rows: usize, left_
     let tail = format!("<script>{}</script>\n</body></html>\n", include_str!("page.js"));
     (h, tail)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn days_bin_from_the_as_of_with_overdue_and_the_horizon_inclusive() {
+        let mut d = Days::new(t("2026-11-20T12:00:00Z"), TimeDelta::days(28), 2);
+        assert_eq!((d.bin, d.bins.len()), (TimeDelta::days(1), 28));
+        d.add(t("2026-11-20T11:59:59Z"), 0); // overdue
+        d.add(t("2026-11-20T12:00:00Z"), 0); // day 1
+        d.add(t("2026-11-21T11:59:59Z"), 1); // still day 1
+        d.add(t("2026-11-21T12:00:00Z"), 1); // day 2
+        d.add(t("2026-12-18T12:00:00Z"), 0); // the horizon's end: the last day
+        d.add(t("2026-12-18T12:00:01Z"), 0); // after it
+        d.add(t("2026-11-22T00:00:00Z"), 7); // no such series: not counted
+        let drawn = d.drawn();
+        assert_eq!(drawn.len(), 29);
+        assert_eq!(drawn[0], ("overdue".to_string(), "already scavengeable before 2026-11-20T12:00:00Z".to_string(), vec![1, 0]));
+        assert_eq!(drawn[1], ("11-20".to_string(), "24 h from 2026-11-20T12:00:00Z".to_string(), vec![1, 1]));
+        assert_eq!(drawn[2].2, vec![0, 1]);
+        assert_eq!(drawn[28], ("12-17".to_string(), "24 h from 2026-12-17T12:00:00Z".to_string(), vec![1, 0]));
+        assert_eq!(d.later, 1);
+    }
+
+    #[test]
+    fn long_horizons_bin_by_week() {
+        let mut d = Days::new(t("2026-01-01T00:00:00Z"), TimeDelta::days(365), 1);
+        assert_eq!((d.bin, d.bins.len()), (TimeDelta::days(7), 53));
+        d.add(t("2026-01-15T00:00:00Z"), 0);
+        let drawn = d.drawn();
+        assert_eq!(drawn.len(), 53, "no overdue bin when nothing is overdue");
+        assert_eq!(drawn[2], ("01-15".to_string(), "7 days from 2026-01-15T00:00:00Z".to_string(), vec![1]));
+        // A zero horizon: one bin, for what is due at the as-of itself.
+        assert_eq!(Days::new(t("2026-01-01T00:00:00Z"), TimeDelta::zero(), 1).bins.len(), 1);
+    }
+
+    #[test]
+    fn many_groups_draw_the_largest_by_name() {
+        let mut g = GroupTally::new(Kind::Forecast);
+        for i in 0..45 {
+            for _ in 0..=i {
+                g.add(&format!("zone{i:02}"), "live");
+            }
+        }
+        g.add("", "stale");
+        g.add("zone00", "neither");
+        let (drawn, left_out) = g.drawn();
+        assert_eq!((drawn.len(), left_out), (40, 6));
+        assert_eq!(drawn[0], ("zone05".to_string(), vec![6, 0]));
+        assert_eq!(drawn[39], ("zone44".to_string(), vec![45, 0]));
+        assert_eq!(g.groups[NO_GROUP], vec![0, 1]);
+        assert_eq!(g.groups["zone00"], vec![1, 0]);
+    }
+
+    #[test]
+    fn rows_are_compact_json_lines() {
+        let mut v = Vec::new();
+        write_row(&mut v, &["a", "<b>"], true).unwrap();
+        write_row(&mut v, &["", "c\"d"], false).unwrap();
+        assert_eq!(String::from_utf8(v).unwrap(), "[\"a\",\"\\u003cb\\u003e\"],\n[\"\",\"c\\\"d\"]");
+    }
+}
