@@ -87,9 +87,12 @@ fn page_figures(page: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// (scope, status) cells, bars per day, counts per change value.
+type Charts = (BTreeSet<(String, String)>, BTreeMap<String, usize>, Option<BTreeMap<String, usize>>);
+
 /// What the charts must show, from the CSV (the example writes every row, `all = true`):
 /// (scope, status) cells and per-day bins of `scavenge_after` over 28 days from the as-of.
-fn expected_charts(rows: &[Vec<String>]) -> (BTreeSet<(String, String)>, BTreeMap<String, usize>, Option<BTreeMap<String, usize>>) {
+fn expected_charts(rows: &[Vec<String>]) -> Charts {
     let col = |name: &str| rows[0].iter().position(|c| c == name);
     let (status, scope, scav) = (col("status").unwrap(), col("scope").unwrap(), col("scavenge_after").unwrap());
     let as_of: DateTime<Utc> = AS_OF.parse().unwrap();

@@ -280,10 +280,10 @@ impl HtmlReport {
             self.left_out += 1;
             return;
         }
-        if self.error.is_none() {
-            if let Err(e) = write_row(&mut self.rows, row, self.table_rows == 0) {
-                self.error = Some(e);
-            }
+        if self.error.is_none()
+            && let Err(e) = write_row(&mut self.rows, row, self.table_rows == 0)
+        {
+            self.error = Some(e);
         }
         self.table_rows += 1;
     }
@@ -610,12 +610,12 @@ fn page_text(page: &Page<'_>, charts: &str, kind: Kind, table_rows: usize, left_
         }
         h.push_str("</div>");
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "</div><details><summary>The run's summary, as printed on stderr</summary><pre id=\"summary-text\">{}</pre></details></section>\n",
+        "</div><details><summary>The run's summary, as printed on stderr</summary><pre id=\"summary-text\">{}</pre></details></section>",
         html(page.summary_text)
     );
-    let _ = write!(h, "<section id=\"charts\"><h2>Charts</h2>{charts}</section>\n");
+    let _ = writeln!(h, "<section id=\"charts\"><h2>Charts</h2>{charts}</section>");
     let which = match kind {
         Kind::Audit => "the rows of the CSV",
         Kind::Forecast => "the forecast's rows (the CSV's)",
