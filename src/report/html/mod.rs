@@ -704,6 +704,44 @@ mod tests {
         assert_eq!(g.groups["zone00"], vec![1, 0]);
     }
 
+    /// A page of rows with these columns, as the run makes it; its text.
+    fn page_of(columns: &'static [&'static str], rows: &[[&str; 4]]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.html");
+        let mut h = HtmlReport::new(&path, Kind::Audit, columns, t("2026-11-20T12:00:00Z"), TimeDelta::days(28)).unwrap();
+        for r in rows {
+            h.add(r);
+        }
+        let page = Page { title: "t".into(), sections: vec![], summary_text: "", csv: "r.csv".into() };
+        assert_eq!(h.finish(page, None).unwrap(), path);
+        std::fs::read_to_string(&path).unwrap()
+    }
+
+    #[test]
+    fn changes_are_counted_from_the_change_column_when_there_is_one() {
+        const WITH: [&str; 4] = ["status", "scope", "scavenge_after", "change"];
+        let rows = [
+            ["missing", "s1", "2026-11-21T00:00:00Z", "new"],
+            ["missing", "s1", "", "new"],
+            ["stale", "s2", "", "worse"],
+            ["ok", "s2", "", "resolved"],
+            ["ok", "s2", "", ""],
+        ];
+        let page = page_of(&WITH, &rows);
+        let chart = page.split(r#"<svg id="chart-changes""#).nth(1).unwrap().split("</svg>").next().unwrap();
+        assert_eq!(chart.matches(r#"<rect class="bar""#).count(), 3);
+        assert!(chart.contains(r#"data-group="new" data-series="new" data-value="2""#), "{chart}");
+        assert!(chart.contains(r#"data-group="worse" data-series="worse" data-value="1""#));
+        assert!(chart.contains(r#"data-group="resolved" data-series="resolved" data-value="1""#));
+        assert!(!page.contains("no previous report"));
+        // The column there but empty everywhere (no previous report found), or not there at all.
+        let empty = rows.map(|[a, b, c, _]| [a, b, c, ""]);
+        assert!(page_of(&WITH, &empty).contains(r#"<p class="empty" id="no-previous">no previous report</p>"#));
+        const WITHOUT: [&str; 4] = ["status", "scope", "scavenge_after", "other"];
+        let without = page_of(&WITHOUT, &rows);
+        assert!(without.contains("no previous report") && !without.contains("chart-changes"));
+    }
+
     #[test]
     fn rows_are_compact_json_lines() {
         let mut v = Vec::new();
