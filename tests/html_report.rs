@@ -251,6 +251,10 @@ fn example_site_html_in_a_browser() {
             "{ const i = document.getElementById('filter-text'); i.value = ''; i.dispatchEvent(new Event('input')); \
                 const s = document.getElementById('filter-category'); s.value = 'missing'; s.dispatchEvent(new Event('change')); t() }",
             "{ const i = document.getElementById('filter-text'); i.value = 'fin'; i.dispatchEvent(new Event('input')); t() }",
+            // Printed: A4 pages (595 x 842 points), without the controls.
+            r#"cdp:{"method": "Page.printToPDF", "params": {"preferCSSPageSize": true}}"#,
+            r#"cdp:{"method": "Emulation.setEmulatedMedia", "params": {"media": "print"}}"#,
+            "[getComputedStyle(document.querySelector('.controls')).display, getComputedStyle(document.getElementById('chart-groups')).display]",
         ],
         std::env::var("DDNS_AUDIT_SCREENSHOT").ok().as_deref(),
     );
@@ -318,6 +322,10 @@ fn example_site_html_in_a_browser() {
     let both: Vec<String> = rows[1..].iter().filter(|r| r[0] == "missing" && r.iter().any(|c| c.to_lowercase().contains("fin"))).map(|r| r[1].clone()).collect();
     assert_eq!(sorted(table_col(&res[8], 1)), sorted(both.clone()));
     assert!(!both.is_empty());
+
+    let pages = res[9]["pages"].as_array().unwrap();
+    assert!(!pages.is_empty() && pages.iter().all(|p| *p == serde_json::json!([595, 842])), "{pages:?}");
+    assert_eq!(res[11], serde_json::json!(["none", "inline"]));
 }
 
 #[test]

@@ -5,7 +5,8 @@ would: tests/html_report.rs uses it (README "Reading the HTML report").
     cdp.py PAGE.html [--screenshot OUT.png] < steps.json > results.json
 
 steps.json is a list of JavaScript expressions, evaluated in order once the page has loaded
-(each may return a promise; its value must be JSON). The output is
+(each may return a promise; its value must be JSON), or "cdp:" and a DevTools call as JSON.
+--screenshot saves the page as loaded (1000x1350), before the steps. The output is
 {"results": [...], "requests": [every URL the page asked for], "exceptions": [...]}.
 Only the standard library and python3-websocket (Debian). Exits 2, saying why, when Chromium
 or the module is missing: the caller's test fails, it never skips.
@@ -74,7 +75,7 @@ def main():
     cmd = [chromium(), "--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
            "--disable-extensions", "--disable-background-networking", "--disable-sync",
            "--remote-debugging-port=0", "--remote-allow-origins=*", f"--user-data-dir={profile}",
-           "--window-size=1100,1400", "about:blank"]
+           "--window-size=1000,1350", "--hide-scrollbars", "about:blank"]
     if os.geteuid() == 0:
         cmd.insert(1, "--no-sandbox")
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -95,20 +96,28 @@ def main():
         page.call("Page.navigate", url=url)
         page.wait_for("Page.loadEventFired")
         out = {"results": [], "exceptions": []}
+        if shot:
+            import base64
+            data = page.call("Page.captureScreenshot", format="png")["data"]
+            open(shot, "wb").write(base64.b64decode(data))
         for expr in steps:
+            # "cdp:{json}": a DevTools method itself ({"method": ..., "params": ...}); its result.
+            # Page.printToPDF's answer is reduced to the pages' MediaBox sizes (points).
+            if expr.startswith("cdp:"):
+                cmd = json.loads(expr[4:])
+                r = page.call(cmd["method"], **cmd.get("params", {}))
+                if cmd["method"] == "Page.printToPDF":
+                    import base64, re
+                    pdf = base64.b64decode(r["data"])
+                    r = {"pages": [[round(float(w)), round(float(h))] for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)]}
+                out["results"].append(r)
+                continue
             r = page.call("Runtime.evaluate", expression=expr, returnByValue=True, awaitPromise=True)
             if "exceptionDetails" in r:
                 out["exceptions"].append({"expression": expr, "details": r["exceptionDetails"].get("exception", {}).get("description", str(r["exceptionDetails"]))})
                 out["results"].append(None)
             else:
                 out["results"].append(r.get("result", {}).get("value"))
-        if shot:
-            import base64
-            metrics = page.call("Page.getLayoutMetrics")
-            h = int(metrics["cssContentSize"]["height"])
-            data = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
-                             clip={"x": 0, "y": 0, "width": 1100, "height": min(h, 2000), "scale": 1})["data"]
-            open(shot, "wb").write(base64.b64decode(data))
         # Every request the page made, whenever it made it.
         page.ws.settimeout(0.5)
         try:
