@@ -742,6 +742,48 @@ mod tests {
         assert!(without.contains("no previous report") && !without.contains("chart-changes"));
     }
 
+    /// The live DNS figures, when any, are the summary's (the counters it prints).
+    #[test]
+    fn live_dns_figures_are_the_summarys() {
+        use crate::dns::live::Stats;
+        let mut stats = Stats { questions: 10, sent: 13, responses: 11, records: 7, nxdomain: 2, nodata: 1, timeouts: 2, retries: 3, tcp_fallbacks: 1, dropped: 4, ..Stats::default() };
+        stats.failures.insert("SERVFAIL".into(), 1);
+        let summary = Summary {
+            as_of: Some(t("2026-11-20T12:00:00Z")),
+            live: Some(super::super::LiveSummary { stats, compared: true, disagreements: vec!["pc1.corp.example.test".into()] }),
+            ..Summary::default()
+        };
+        let problems = Problems::default();
+        let text = summary.render(&problems);
+        assert!(text.contains("  live DNS: 10 questions, 13 queries sent, 11 responses in"), "{text}");
+        assert!(text.contains("  live DNS answers: records 7, NXDOMAIN 2, NODATA 1, failed 1"), "{text}");
+        assert!(text.contains("  live DNS errors: 1 (timeouts 2, retries 3, TCP fallbacks 1, dropped responses 4): SERVFAIL 1"), "{text}");
+        assert!(text.contains("  DNS disagreements between servers: 1 (pc1.corp.example.test)"), "{text}");
+        let page = audit_page(&summary, &problems, &text);
+        let live = page.sections.iter().find(|s| s.id == "live").unwrap();
+        let figures: Vec<(&str, &str)> = live.figures.iter().map(|f| (f.label.as_str(), f.value.as_str())).collect();
+        assert_eq!(
+            figures,
+            [
+                ("questions", "10"),
+                ("queries sent", "13"),
+                ("responses", "11"),
+                ("records", "7"),
+                ("NXDOMAIN", "2"),
+                ("NODATA", "1"),
+                ("failed", "1"),
+                ("timeouts", "2"),
+                ("retries", "3"),
+                ("TCP fallbacks", "1"),
+                ("dropped responses", "4"),
+                ("disagreements between servers", "1"),
+            ]
+        );
+        assert_eq!(live.notes, ["pc1.corp.example.test"]);
+        // Without live DNS, no such block.
+        assert!(audit_page(&Summary::default(), &problems, "").sections.iter().all(|s| s.id != "live"));
+    }
+
     #[test]
     fn rows_are_compact_json_lines() {
         let mut v = Vec::new();
