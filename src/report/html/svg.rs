@@ -224,6 +224,27 @@ mod tests {
         assert_eq!(svg.matches(r#"class="bar-label""#).count(), 2, "no label over an empty day");
     }
 
+    /// WCAG 2 contrast ratio of two `#rrggbb` colours.
+    fn contrast(a: &str, b: &str) -> f64 {
+        let lum = |c: &str| {
+            let ch = |i: usize| {
+                let v = f64::from(u8::from_str_radix(&c[i..i + 2], 16).unwrap()) / 255.0;
+                if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+            };
+            0.2126 * ch(1) + 0.7152 * ch(3) + 0.0722 * ch(5)
+        };
+        let (x, y) = (lum(a), lum(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn bar_labels_have_text_contrast_on_their_fill() {
+        for s in [VERMILLION, ORANGE, PURPLE, GREY, GREEN, BLUE, SKY] {
+            let c = contrast(s.ink, s.fill);
+            assert!(c >= 4.5, "{} on {}: {c:.2}", s.ink, s.fill);
+        }
+    }
+
     #[test]
     fn long_labels_are_shortened() {
         assert_eq!(shorten("abc", 3), "abc");
