@@ -336,6 +336,8 @@ fn write_atomically(path: &Path, body: impl FnOnce(&mut dyn Write) -> std::io::R
     }
     let dir = parent_dir(path);
     std::fs::create_dir_all(&dir).map_err(|error| HtmlError::CreateDir { path: dir.clone(), error })?;
+    // A page in another folder than the CSV's: an interrupted run's temporary file there goes too.
+    super::remove_stale_temp_files(&dir, std::time::SystemTime::now());
     let mut builder = tempfile::Builder::new();
     builder.prefix(super::TEMP_PREFIX).suffix(super::TEMP_SUFFIX);
     #[cfg(unix)]
