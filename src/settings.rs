@@ -420,6 +420,12 @@ impl AuditArgs {
             Some(p) => Destination::File(p),
             None => Destination::File(report::default_path(now)),
         };
+        // The page renamed over the CSV would leave one report where the user asked for two.
+        if let (Some(html), Destination::File(csv)) = (&self.html, &output)
+            && html == csv
+        {
+            return Err(invalid("--html", format!("'{}' is the --output file; give the HTML report a path of its own", html.display())));
+        }
         // The stages' own configurations, with the passwords: the one place a secret is read,
         // last, so that every other mistake is said first, in the order the run used to meet them
         // (LDAP, then Kea), and only where the secret is used.

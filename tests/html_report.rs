@@ -435,3 +435,9 @@ fn a_page_of_100000_rows_pages_sorts_and_filters_in_the_browser() {
     assert_eq!((res[3]["info"].as_str(), first(3, 2)), (Some("rows 1–100 of 100 (filtered from 100000)"), "host-099999".to_string()));
     assert!(res[3]["ms"].as_f64().unwrap() < 5000.0, "{}", res[3]["ms"]);
 }
+
+#[test]
+fn html_path_must_not_be_the_csv() {
+    let r = ddns_audit(&["audit", "--leases", "tests/fixtures/leases/dnsmasq.leases", "--output", "r.csv", "--html", "r.csv"], &root());
+    assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: --html: 'r.csv' is the --output file; give the HTML report a path of its own\n"));
+}
