@@ -29,6 +29,8 @@ pub enum RunError {
     Live(dns::live::LiveError),
     #[error(transparent)]
     Kea(#[from] leases::kea_api::KeaError),
+    #[error(transparent)]
+    Html(#[from] report::html::HtmlError),
 }
 
 impl From<dns::live::LiveError> for RunError {
@@ -211,11 +213,22 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     };
     let auditor = audit::Auditor::new(&leases, &directory, evidence.as_ref(), &audit_settings);
 
-    // Findings stream from the audit into the report; only the counts are kept.
+    // Findings stream from the audit into the report; only the counts are kept. The HTML
+    // report (`--html`) takes the same rows as the CSV writer, and counts every finding per scope.
+    let mut html = html_report(settings, report::html::Kind::Audit, &report::COLUMNS, audit_settings.as_of, chrono::TimeDelta::days(28))?;
+    let mut scopes = html.is_some().then(|| report::html::GroupTally::new(report::html::Kind::Audit));
     let mut tripped = false;
     let rows = report::audit_rows(auditor.findings(), settings.all, &mut previous, |f| {
         summary.add(f);
         tripped |= settings.fail_on.trips(f.status);
+        if let Some(s) = &mut scopes {
+            s.add_finding(f);
+        }
+    })
+    .inspect(|r| {
+        if let Some(h) = &mut html {
+            h.add(r);
+        }
     });
     let written = report::write(&settings.output, settings.format, &report::COLUMNS, rows)?;
     summary.previous = previous.summary();
@@ -223,7 +236,23 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     summary.rows_written = written.rows;
     summary.stale_temp_removed = written.stale_removed;
     summary.destination = destination_text(&settings.output);
-    Ok(Outcome { summary: kea.render() + &summary.render(&problems), tripped })
+    let mut text = kea.render() + &summary.render(&problems);
+    if let Some(h) = html {
+        let path = h.finish(report::html::audit_page(&summary, &problems, &text), scopes)?;
+        text.push_str(&format!("  HTML report: {}\n", path.display()));
+    }
+    Ok(Outcome { summary: text, tripped })
+}
+
+/// The HTML report's writer when `--html` is given.
+fn html_report(
+    settings: &Settings,
+    kind: report::html::Kind,
+    columns: &'static [&'static str],
+    as_of: DateTime<Utc>,
+    horizon: chrono::TimeDelta,
+) -> Result<Option<report::html::HtmlReport>, RunError> {
+    Ok(settings.html.as_deref().map(|p| report::html::HtmlReport::new(p, kind, columns, as_of, horizon)).transpose()?)
 }
 
 /// Runs `ddns-audit forecast`. `now` is the clock value; nothing below reads the clock.
@@ -246,6 +275,7 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
     let forecaster = forecast::Forecaster::new(&dns_data, plan, &leases, &directory, &audit_settings, fs.forecast);
 
     let mut tally = forecast::Tally::new(audit_settings.as_of, fs.forecast.horizon);
+    let mut html = html_report(settings, report::html::Kind::Forecast, &report::FORECAST_COLUMNS, audit_settings.as_of, fs.forecast.horizon)?;
     // The verdicts are judged on a second core, in batches, while this one renders and writes
     // the rows: the two halves cost about the same. Bounded, so memory stays flat.
     const BATCH: usize = 4096;
@@ -265,7 +295,11 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
         });
         let rows = rx.into_iter().flatten().map(|r| {
             tally.add(&r);
-            report::forecast_row(&r)
+            let row = report::forecast_row(&r);
+            if let Some(h) = &mut html {
+                h.add(&row);
+            }
+            row
         });
         report::write(&settings.output, settings.format, &report::FORECAST_COLUMNS, rows)
     })?;
@@ -285,7 +319,12 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
         pruned,
         tally,
     };
-    Ok(Outcome { summary: kea.render() + &summary.render(&problems), tripped })
+    let mut text = kea.render() + &summary.render(&problems);
+    if let Some(h) = html {
+        let path = h.finish(report::html::forecast_page(&summary, &problems, &text), None)?;
+        text.push_str(&format!("  HTML report: {}\n", path.display()));
+    }
+    Ok(Outcome { summary: text, tripped })
 }
 
 #[cfg(test)]

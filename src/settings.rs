@@ -203,6 +203,10 @@ pub struct AuditArgs {
     /// folder (ddns-audit-<UTC timestamp> .csv/.jsonl/.html) [default: keep all].
     #[arg(long, value_name = "N")]
     pub(crate) keep: Option<usize>,
+    /// Also write an HTML report here: one self-contained page with the summary, charts and
+    /// the rows in a table that sorts and filters.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) html: Option<PathBuf>,
     /// Also write ok rows and leases without a host name.
     #[arg(long)]
     #[serde(default)]
@@ -318,6 +322,8 @@ pub struct Settings {
     pub(crate) previous: PreviousChoice,
     /// `--keep N`: at least 1.
     pub(crate) keep: Option<usize>,
+    /// `--html PATH`: the HTML report, besides the CSV.
+    pub(crate) html: Option<PathBuf>,
     pub(crate) all: bool,
     pub(crate) fail_on: FailOn,
     pub(crate) pacing: Pacing,
@@ -349,7 +355,7 @@ impl AuditArgs {
         if self.previous.is_none() {
             self.previous = file.previous.map(|p| if matches!(p.trim(), "auto" | "none") { p } else { rel(PathBuf::from(p)).to_string_lossy().into_owned() });
         }
-        fill_path!(computers, kea_password_file, password_file, ca_file, output);
+        fill_path!(computers, kea_password_file, password_file, ca_file, output, html);
         fill_list!(kea_url, dns_server);
         if self.leases.is_empty() {
             self.leases = file.leases.into_iter().map(rel).collect();
@@ -453,6 +459,12 @@ impl AuditArgs {
         if self.keep == Some(0) {
             return Err(invalid("--keep", "must be at least 1 (the report just written is one of them)"));
         }
+        // The page renamed over the CSV would leave one report where the user asked for two.
+        if let (Some(html), Destination::File(csv)) = (&self.html, &output)
+            && html == csv
+        {
+            return Err(invalid("--html", format!("'{}' is the --output file; give the HTML report a path of its own", html.display())));
+        }
         // The stages' own configurations, with the passwords: the one place a secret is read,
         // last, so that every other mistake is said first, in the order the run used to meet them
         // (LDAP, then Kea), and only where the secret is used.
@@ -494,6 +506,7 @@ impl AuditArgs {
             format,
             previous,
             keep: self.keep,
+            html: self.html,
             all: self.all,
             fail_on,
             pacing,

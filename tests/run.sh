@@ -25,9 +25,10 @@ on_exit() {
 }
 trap on_exit EXIT
 
-# Build dependencies of the kerberos feature (GSSAPI bind).
+# Build dependencies of the kerberos feature (GSSAPI bind); headless Chromium and
+# python3-websocket for the HTML report's browser tests (tests/html_report.rs, tests/browser/).
 need=()
-for p in libkrb5-dev libclang-dev pkg-config; do
+for p in libkrb5-dev libclang-dev pkg-config chromium python3-websocket; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need+=("$p")
 done
 if ((${#need[@]})); then

@@ -104,8 +104,6 @@ fn the_kits_pass_only_options_the_tool_has() {
     let d = scratch();
     let help = ddns_audit(&["audit", "--help"], d.path());
     assert_eq!(help.code, 0, "{}", help.stderr);
-    // Options of issue #12's other parts (run over run, the HTML report), built beside this kit.
-    const PENDING: [&str; 3] = ["previous", "keep", "html"];
     let script = read(&kit("windows/run-audit.ps1"));
     let service = read(&kit("linux/ddns-audit.service"));
     let script_options = options_in(&script);
@@ -117,7 +115,7 @@ fn the_kits_pass_only_options_the_tool_has() {
         assert!(service_options.iter().any(|o| o == wanted), "ddns-audit.service does not pass --{wanted}");
     }
     for o in script_options.iter().chain(&service_options) {
-        assert!(help.stdout.contains(&format!("--{o}")) || PENDING.contains(&o.as_str()), "--{o} is not an option of ddns-audit audit");
+        assert!(help.stdout.contains(&format!("--{o}")), "--{o} is not an option of ddns-audit audit");
     }
     // The wrapper reuses the repository's export scripts, with their parameters.
     let queries = root().join("queries/windows");

@@ -7,6 +7,7 @@ mod folder;
 mod forecast;
 mod jsonl;
 mod previous;
+pub(crate) mod html;
 mod summary;
 
 use std::borrow::Cow;
