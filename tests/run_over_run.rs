@@ -95,12 +95,19 @@ fn three_runs_of_the_example_site() {
     edit(&rev, |t| t + FIN05_PTR);
     edit(&leases, |t| t + NEW_LEASE);
     edit(&site.join("dns/corp-owners.csv"), |t| t.replace("\"pc-hr-05\",\"A\",\"2026-11-10T12:00:00Z\"", "\"pc-hr-05\",\"A\",\"2026-10-31T12:00:00Z\""));
-    let (r, rows) = run(d.path(), T2, &[]);
+    let (r, rows) = run(d.path(), T2, &["--html", "reports/run2.html"]);
     assert!(
         r.stderr.contains("\n  previous report: reports/ddns-audit-20261120T120000Z.csv: new 1, worse 1, better 0, same 15, resolved 1, no longer leased 0\n"),
         "{}",
         r.stderr
     );
+    // The HTML report's chart of changes draws the same counts (a bar per non-zero change).
+    let page = std::fs::read_to_string(d.path().join("reports/run2.html")).unwrap();
+    let chart = page.split(r#"<svg id="chart-changes""#).nth(1).unwrap().split("</svg>").next().unwrap();
+    for (change, n) in [("new", 1), ("worse", 1), ("same", 15), ("resolved", 1)] {
+        assert!(chart.contains(&format!(r#"data-group="{change}" data-series="{change}" data-value="{n}""#)), "{change}: {chart}");
+    }
+    assert_eq!(chart.matches(r#"<rect class="bar""#).count(), 4, "{chart}");
     // Fixed: written without --all, as resolved.
     assert_eq!(row_of(&rows, "10.0.16.25"), expect("ok", "", "resolved"));
     assert_eq!(row_of(&rows, "10.0.16.40"), expect("missing", T2, "new"));
