@@ -83,7 +83,7 @@ pub(crate) struct Zone {
 pub struct DnsData {
     pub(crate) zones: Vec<Zone>,
     pub(crate) records: Vec<DnsRecord>,
-    zone_ids: HashMap<String, usize>,
+    zone_ids: rustc_hash::FxHashMap<String, usize>,
     /// Zone settings from a zones listing (`--zones`), by zone name: kept apart from
     /// [`DnsData::zones`] (a listed zone whose records were not read must stay uncovered, never
     /// make its names `missing`) and applied by [`DnsData::apply_zone_settings`].
