@@ -210,7 +210,7 @@ fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, problems: &mut P
         state,
         expires,
         duration,
-        scope: if scope.is_empty() { None } else { Some(scope.to_string()) },
+        scope: if scope.is_empty() { None } else { Some(Arc::from(scope)) },
         dns_registration: super::ddns_updates(fwd, rev),
             server: None,
         source: Arc::clone(source),

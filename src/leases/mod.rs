@@ -12,7 +12,6 @@ pub(crate) mod windows_csv;
 pub(crate) mod windows_xml;
 pub(crate) mod dns_settings;
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -37,14 +36,15 @@ pub struct Lease {
     /// The lease's length when the export tells it (ISC starts/ends, Kea valid_lifetime,
     /// the scope's LeaseDuration in Windows XML). Widens the "not being refreshed" slack.
     pub(crate) duration: Option<TimeDelta>,
-    /// Windows ScopeId / prefix, Kea subnet id; empty where the format has none.
-    pub(crate) scope: Option<String>,
+    /// Windows ScopeId / prefix, Kea subnet id; empty where the format has none. Shared
+    /// ([`Interner`]): a million leases carry a few distinct values.
+    pub(crate) scope: Option<Arc<str>>,
     /// What the DHCP server says of its DNS registration for this lease
     /// (Windows `DnsRegistration`: `Complete`, `Pending`, `NotApplicable`; Kea/ISC: see README).
-    pub dns_registration: Option<String>,
+    pub dns_registration: Option<Arc<str>>,
     /// The DHCP server that holds the lease, as the export names it (Windows CSV `ServerIP`;
     /// `kea_api` may set its URL): which server's DNS settings apply. `None` when not known.
-    pub(crate) server: Option<String>,
+    pub(crate) server: Option<Arc<str>>,
     /// The file (or URL) the lease came from, and the record's line there (0 when none).
     pub source: Arc<str>,
     pub(crate) line: usize,
@@ -217,7 +217,8 @@ pub(crate) fn keep_last_per_address(leases: &mut Vec<Lease>, start: usize, probl
 /// a held lease over a free one, then the later expiry (a reservation's none counts as
 /// latest), then the later file. The others are counted as superseded.
 pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec<Lease> {
-    let mut best: HashMap<IpAddr, usize> = HashMap::with_capacity(leases.len());
+    let mut best: rustc_hash::FxHashMap<IpAddr, usize> = rustc_hash::FxHashMap::default();
+    best.reserve(leases.len());
     let rank = |l: &Lease| (l.state.is_held(), l.expires.is_none(), l.expires);
     for (i, l) in leases.iter().enumerate() {
         match best.get(&l.ip) {
@@ -247,14 +248,34 @@ pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec
 /// `dns_registration` for servers that record which DNS updates they made for a lease
 /// (Kea `fqdn_fwd`/`fqdn_rev`, ISC `ddns-fwd-name`/`ddns-rev-name`): `forward;reverse`,
 /// `forward`, `reverse`, or none.
-pub(crate) fn ddns_updates(forward: bool, reverse: bool) -> Option<String> {
+pub(crate) fn ddns_updates(forward: bool, reverse: bool) -> Option<Arc<str>> {
     let updates = match (forward, reverse) {
         (true, true) => DdnsUpdates::ForwardReverse,
         (true, false) => DdnsUpdates::Forward,
         (false, true) => DdnsUpdates::Reverse,
         (false, false) => return None,
     };
-    Some(updates.as_str().to_string())
+    Some(Arc::from(updates.as_str()))
+}
+
+/// One shared copy of each value a lease export repeats on every row (scope, server,
+/// registration state), so that a lease holds a pointer instead of its own allocation.
+#[derive(Debug, Default)]
+pub(crate) struct Interner(rustc_hash::FxHashSet<Arc<str>>);
+
+impl Interner {
+    /// The shared copy of `s`; `None` for empty text.
+    pub(crate) fn get(&mut self, s: &str) -> Option<Arc<str>> {
+        if s.is_empty() {
+            return None;
+        }
+        if let Some(a) = self.0.get(s) {
+            return Some(Arc::clone(a));
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.0.insert(Arc::clone(&a));
+        Some(a)
+    }
 }
 
 vocabulary! {

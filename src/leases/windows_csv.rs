@@ -10,9 +10,9 @@
 
 use std::sync::Arc;
 
-use super::{Lease, address_state, clean_hostname, normalize_mac, windows_expiry, windows_ip};
+use super::{Interner, Lease, address_state, clean_hostname, normalize_mac, windows_expiry, windows_ip};
 use crate::input::{Header, LineCounter, Problems, SkipReason};
-use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes};
+use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes, explicit_time};
 
 /// The columns this reader uses, by index in the header.
 #[derive(Debug)]
@@ -89,11 +89,17 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut
         );
         return Ok(());
     };
-    let order = match (times.date_order, columns.expiry) {
-        (Some(order), _) => Some(order),
-        (None, Some(col)) => scan_date_order(body, 1 + line_offset, col, width, source)?,
-        (None, None) => None,
-    };
+    // One pass: the file's date order is decided from all its `LeaseExpiryTime` values (of
+    // rows of the header's width) while the rows are read; a culture date waits in `deferred`
+    // until the order is known. The rows' problems are pushed at the end, in line order.
+    let forced = times.date_order;
+    let scanning = forced.is_none() && columns.expiry.is_some();
+    let mut scan = DateOrderScan::default();
+    let start = out.len();
+    out.reserve(body.bytes().filter(|&b| b == b'\n').count());
+    let mut interner = Interner::default();
+    let mut deferred: Vec<(usize, usize, Box<str>)> = Vec::new();
+    let mut found: Vec<(usize, SkipReason, String)> = Vec::new();
 
     loop {
         match reader.read_byte_record(&mut record) {
@@ -103,54 +109,73 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut
                 // Reading from memory with flexible rows, only malformed UTF-8 or I/O could
                 // get here; neither happens for a &str, but never panic on input.
                 let line = e.position().map_or(0, |p| lines.record_line(p.byte()));
-                problems.push(source, line, SkipReason::Malformed, format!("unreadable CSV record: {e}"));
+                found.push((line, SkipReason::Malformed, format!("unreadable CSV record: {e}")));
                 break;
             }
         }
         let line = lines.of(&record);
         if record.len() < width {
-            problems.push(
-                source,
-                line,
-                SkipReason::Truncated,
-                format!("row has {} of the header's {} fields", record.len(), width),
-            );
+            found.push((line, SkipReason::Truncated, format!("row has {} of the header's {} fields", record.len(), width)));
             continue;
         }
         if record.len() > width {
-            problems.push(
-                source,
-                line,
-                SkipReason::Malformed,
-                format!("row has {} fields, the header {} (unquoted comma?)", record.len(), width),
-            );
+            found.push((line, SkipReason::Malformed, format!("row has {} fields, the header {} (unquoted comma?)", record.len(), width)));
             continue;
         }
-        match row(&record, &columns, ip_col, times, order, source, line) {
-            Ok(lease) => out.push(lease),
-            Err((reason, detail)) => problems.push(source, line, reason, detail),
+        if scanning && let Some(value) = columns.expiry.and_then(|c| record.get(c)).and_then(|b| std::str::from_utf8(b).ok()) {
+            scan.add(value, line);
         }
+        match row(&record, &columns, ip_col, times, forced, scanning, source, line, &mut interner) {
+            Ok((lease, culture)) => {
+                if let Some(value) = culture {
+                    deferred.push((out.len(), line, value));
+                }
+                out.push(lease);
+            }
+            Err((reason, detail)) => found.push((line, reason, detail)),
+        }
+    }
+    let order = match scan.finish(forced, source, "LeaseExpiryTime") {
+        Ok(order) => order,
+        Err(e) => {
+            out.truncate(start);
+            return Err(e);
+        }
+    };
+    // The culture dates, read in the file's order; a row whose date does not exist in it is
+    // a bad time, as if read so in the first place.
+    let mut dropped: Vec<usize> = Vec::new();
+    for (i, line, value) in deferred {
+        match windows_expiry(&value, times, order) {
+            Ok(expires) => {
+                if let Some(l) = out.get_mut(i) {
+                    l.expires = expires;
+                }
+            }
+            Err((reason, detail)) => {
+                dropped.push(i);
+                found.push((line, reason, detail));
+            }
+        }
+    }
+    if !dropped.is_empty() {
+        let mut dropped = dropped.into_iter().peekable();
+        let mut pos = 0usize;
+        out.retain(|_| {
+            let keep = dropped.peek() != Some(&pos);
+            if !keep {
+                dropped.next();
+            }
+            pos += 1;
+            keep
+        });
+        // Each row has at most one problem, so the line orders them as the rows were.
+        found.sort_by_key(|p| p.0);
+    }
+    for (line, reason, detail) in found {
+        problems.push(source, line, reason, detail);
     }
     Ok(())
-}
-
-/// A first pass over the file's `LeaseExpiryTime` values (of rows that will be read) to decide
-/// its date order.
-fn scan_date_order(body: &str, first_line: usize, col: usize, width: usize, source: &Arc<str>) -> Result<Option<DateOrder>, DateOrderError> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(body.as_bytes());
-    let mut record = csv::ByteRecord::new();
-    let mut lines = LineCounter::new(body, first_line);
-    let mut scan = DateOrderScan::default();
-    let mut header = true;
-    while let Ok(true) = reader.read_byte_record(&mut record) {
-        if std::mem::take(&mut header) || record.len() != width {
-            continue;
-        }
-        if let Some(value) = record.get(col).and_then(|b| std::str::from_utf8(b).ok()) {
-            scan.add(value, lines.of(&record));
-        }
-    }
-    scan.finish(None, source, "LeaseExpiryTime")
 }
 
 /// A field as text (empty when the column is absent).
@@ -161,15 +186,20 @@ fn field(record: &csv::ByteRecord, col: Option<usize>) -> Result<&str, (SkipReas
     std::str::from_utf8(bytes).map_err(|_| (SkipReason::Malformed, "field is not valid UTF-8".to_string()))
 }
 
+/// One row as a lease. With `deferred` (the file's date order not yet known), a culture date
+/// is not read: the lease comes without its expiry, and the date is returned to read later.
+#[allow(clippy::too_many_arguments)]
 fn row(
     record: &csv::ByteRecord,
     columns: &Columns,
     ip_col: usize,
     times: &InputTimes,
     order: Option<DateOrder>,
+    deferred: bool,
     source: &Arc<str>,
     line: usize,
-) -> Result<Lease, (SkipReason, String)> {
+    interner: &mut Interner,
+) -> Result<(Lease, Option<Box<str>>), (SkipReason, String)> {
     let ip_text = field(record, Some(ip_col))?.trim();
     if ip_text.is_empty() {
         return Err((SkipReason::MissingField, "IPAddress is empty".to_string()));
@@ -178,7 +208,12 @@ fn row(
 
     let state = address_state(field(record, columns.state)?)?;
 
-    let expires = windows_expiry(field(record, columns.expiry)?.trim(), times, order)?;
+    let expiry = field(record, columns.expiry)?.trim();
+    let (expires, culture) = if deferred && !expiry.is_empty() && explicit_time(expiry).is_none() {
+        (None, Some(Box::from(expiry)))
+    } else {
+        (windows_expiry(expiry, times, order)?, None)
+    };
 
     let scope = match field(record, columns.scope)?.trim() {
         "" => field(record, columns.prefix)?.trim(),
@@ -186,7 +221,7 @@ fn row(
     };
     let dns_registration = field(record, columns.dns_registration)?.trim();
 
-    Ok(Lease {
+    let lease = Lease {
         ip,
         hostname: clean_hostname(field(record, columns.hostname)?),
         // ClientId is the v4 hardware address; v6 exports carry a DUID, not a MAC.
@@ -194,12 +229,13 @@ fn row(
         state,
         expires,
         duration: None,
-        scope: non_empty(scope),
-        dns_registration: non_empty(dns_registration),
-        server: non_empty(field(record, columns.server)?.trim()),
+        scope: interner.get(scope),
+        dns_registration: interner.get(dns_registration),
+        server: interner.get(field(record, columns.server)?.trim()),
         source: Arc::clone(source),
         line,
-    })
+    };
+    Ok((lease, culture))
 }
 
 /// [`normalize_mac`], with a fast path for the `00-15-5d-01-02-03` form Windows writes.
@@ -212,10 +248,6 @@ fn mac(s: &str) -> Option<String> {
     } else {
         normalize_mac(s)
     }
-}
-
-fn non_empty(s: &str) -> Option<String> {
-    if s.is_empty() { None } else { Some(s.to_string()) }
 }
 
 #[cfg(test)]
