@@ -32,7 +32,7 @@ fn settings() -> AuditSettings {
 fn lease(ip: &str, host: Option<&str>) -> Lease {
     Lease {
         ip: ip.parse().unwrap(),
-        hostname: host.map(str::to_string),
+        hostname: host.map(Into::into),
         mac: Some("00:15:5d:01:02:03".into()),
         state: LeaseState::Active,
         expires: Some(t("2026-11-30T00:00:00Z")),

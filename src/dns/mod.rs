@@ -39,7 +39,7 @@ pub(crate) enum RecordData {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct DnsRecord {
     /// Owner name, lowercase, absolute, no trailing dot.
-    pub(crate) name: String,
+    pub(crate) name: crate::text::Text,
     pub(crate) data: RecordData,
     /// When the record was last registered or refreshed; `None` for a static record
     /// (no `[AGE:]`, empty CSV timestamp, MS-DNSP timestamp 0).

@@ -204,7 +204,7 @@ pub fn parse(
         }
         let rdata = &toks[i..];
         let record = |data: RecordData| DnsRecord {
-            name: owner.clone(),
+            name: crate::text::Text::from(owner.as_str()),
             data,
             timestamp,
             ttl: ttl.or(default_ttl),

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::input::{self, InputError, Problems, SkipReason};
+use crate::text::Text;
 use crate::vocab::vocabulary;
 use crate::timefmt::{DateOrder, DateOrderError, InputTimes};
 
@@ -27,9 +28,9 @@ use crate::timefmt::{DateOrder, DateOrderError, InputTimes};
 pub struct Lease {
     pub ip: IpAddr,
     /// The client's host name as the server recorded it (trimmed, original case), if any.
-    pub hostname: Option<String>,
+    pub hostname: Option<Text>,
     /// Hardware address, lowercase `aa:bb:cc:dd:ee:ff` (see [`normalize_mac`]).
-    pub mac: Option<String>,
+    pub mac: Option<Text>,
     pub(crate) state: LeaseState,
     /// End of the lease; `None` for reservations and infinite leases.
     pub expires: Option<DateTime<Utc>>,
@@ -348,14 +349,14 @@ pub(crate) fn address_state(s: &str) -> Result<LeaseState, (SkipReason, String)>
 
 /// Normalises a hardware address or client id written with `-`, `:`, `.` or no separators
 /// to lowercase `aa:bb:...`. Returns `None` for an empty or non-hex value.
-pub(crate) fn normalize_mac(s: &str) -> Option<String> {
+pub(crate) fn normalize_mac(s: &str) -> Option<Text> {
     // Fast path (one allocation) for the common `aa:bb:..` form in any case.
     let b = s.as_bytes();
     if b.len() >= 2
         && (b.len() + 1).is_multiple_of(3)
         && b.iter().enumerate().all(|(i, c)| if i % 3 == 2 { *c == b':' } else { c.is_ascii_hexdigit() })
     {
-        return Some(s.to_ascii_lowercase());
+        return Some(Text::from(s.to_ascii_lowercase()));
     }
     let hex: String = s.chars().filter(|c| !matches!(c, '-' | ':' | '.' | ' ')).collect();
     if hex.is_empty() || !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -363,16 +364,16 @@ pub(crate) fn normalize_mac(s: &str) -> Option<String> {
     }
     let lower = hex.to_ascii_lowercase();
     let pairs: Vec<&str> = (0..lower.len()).step_by(2).map(|i| &lower[i..i + 2]).collect();
-    Some(pairs.join(":"))
+    Some(Text::from(pairs.join(":")))
 }
 
 /// A host name as recorded, or `None` when the server recorded none (empty, `*`).
-pub(crate) fn clean_hostname(s: &str) -> Option<String> {
+pub(crate) fn clean_hostname(s: &str) -> Option<Text> {
     let s = s.trim().trim_matches('"').trim();
     if s.is_empty() || s == "*" {
         None
     } else {
-        Some(s.to_string())
+        Some(Text::from(s))
     }
 }
 

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use super::{Interner, Lease, address_state, clean_hostname, normalize_mac, windows_expiry, windows_ip};
 use crate::input::{Header, LineCounter, Problems, SkipReason};
+use crate::text::Text;
 use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes, explicit_time};
 
 /// The columns this reader uses, by index in the header.
@@ -239,12 +240,17 @@ fn row(
 }
 
 /// [`normalize_mac`], with a fast path for the `00-15-5d-01-02-03` form Windows writes.
-fn mac(s: &str) -> Option<String> {
+fn mac(s: &str) -> Option<Text> {
     let b = s.as_bytes();
     let windows_form = b.len() == 17
         && b.iter().enumerate().all(|(i, c)| if i % 3 == 2 { *c == b'-' } else { c.is_ascii_hexdigit() });
     if windows_form {
-        Some(s.replace('-', ":").to_ascii_lowercase())
+        // Rewritten on the stack: the result is stored inline, without an allocation.
+        let mut out = [0u8; 17];
+        for (o, c) in out.iter_mut().zip(b) {
+            *o = if *c == b'-' { b':' } else { c.to_ascii_lowercase() };
+        }
+        std::str::from_utf8(&out).ok().map(Text::from)
     } else {
         normalize_mac(s)
     }

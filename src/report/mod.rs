@@ -80,9 +80,9 @@ pub(crate) fn row(f: &Finding<'_>) -> [String; 26] {
     [
         f.status.to_string(),
         l.ip.to_string(),
-        l.hostname.clone().unwrap_or_default(),
+        l.hostname.as_deref().unwrap_or_default().to_string(),
         f.fqdn.clone().unwrap_or_default(),
-        l.mac.clone().unwrap_or_default(),
+        l.mac.as_deref().unwrap_or_default().to_string(),
         l.state.to_string(),
         opt_time(l.expires),
         l.scope.as_deref().unwrap_or_default().to_string(),
