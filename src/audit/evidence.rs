@@ -473,6 +473,27 @@ mod tests {
         assert_eq!(found(&l), vec![("pc1.corp.test".to_string(), Some((None, "0.10.in-addr.arpa".to_string())))]);
     }
 
+    /// Many names in a table that wraps around: every name found with its own records, the
+    /// duplicate copies once each, the newer copy kept.
+    #[test]
+    fn index_finds_every_name_once() {
+        let mut d = data();
+        let z = d.zone_by_name("corp.test").unwrap();
+        for i in 0..2000u32 {
+            let ip = IpAddr::from([10, 1, (i / 256) as u8, (i % 256) as u8]);
+            for ts in ["2026-11-01T00:00:00Z", "2026-11-10T00:00:00Z"] {
+                d.records.push(DnsRecord { name: format!("h{i}.corp.test").into(), data: RecordData::Addr(ip), timestamp: Some(t(ts)), ttl: None, zone: z, owner: None });
+            }
+        }
+        let e = DataEvidence::new(&d, t(AS_OF));
+        for i in 0..2000u32 {
+            let l = e.addresses(&format!("h{i}.corp.test"), Family::V4);
+            let ip = IpAddr::from([10, 1, (i / 256) as u8, (i % 256) as u8]);
+            assert_eq!(found(&l), vec![(ip, Some((Some(t("2026-11-10T00:00:00Z")), "corp.test".to_string())))]);
+        }
+        assert_eq!(e.record_ids().count(), 3 + 2000);
+    }
+
     #[test]
     fn data_evidence_tells_no_record_from_no_data() {
         let dns = data();

@@ -452,7 +452,7 @@ fn computer_join_by_dns_host_name_then_name() {
     let c = |name: &str, dns: Option<&str>| Computer {
         name: name.into(),
         domain_controller: None,
-        dns_host_name: dns.map(str::to_string),
+        dns_host_name: dns.map(Into::into),
         enabled: Some(true),
         last_logon: None,
         operating_system: None,

@@ -15,14 +15,15 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::input::{self, InputError, Problems};
+use crate::text::Text;
 
 /// One AD computer object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Computer {
     /// `cn`/`name` (or `sAMAccountName` without `$`), as written in AD.
-    pub name: String,
+    pub name: Text,
     /// `dNSHostName`, lowercase, without trailing dot.
-    pub(crate) dns_host_name: Option<String>,
+    pub(crate) dns_host_name: Option<Text>,
     /// From `userAccountControl` bit 0x2 (ACCOUNTDISABLE) or the CSV's `Enabled`.
     pub(crate) enabled: Option<bool>,
     /// A domain controller's account: `userAccountControl` bit 0x2000 (SERVER_TRUST_ACCOUNT);
@@ -30,7 +31,7 @@ pub struct Computer {
     pub(crate) domain_controller: Option<bool>,
     /// `lastLogonTimestamp` (replicated, up to ~14 days behind the real last logon).
     pub(crate) last_logon: Option<DateTime<Utc>>,
-    pub(crate) operating_system: Option<String>,
+    pub(crate) operating_system: Option<Text>,
     pub(crate) dn: Option<String>,
     pub(crate) source: Arc<str>,
     pub(crate) line: usize,

@@ -42,6 +42,9 @@ pub fn parse(
     let zone_name = zone_origin(text, file_stem)?;
     let zone = data.zone_id(&zone_name, source);
     let first_record = data.records.len();
+    // About a record a line: one allocation of the right size, not a doubling that leaves up
+    // to half the capacity unused.
+    data.records.reserve(text.bytes().filter(|&b| b == b'\n').count());
     // The line of each record kept, for the glue found below a delegation afterwards.
     let mut record_lines: Vec<usize> = Vec::new();
     // Owners of NS records below the apex: delegations; what lies at or below them is glue.

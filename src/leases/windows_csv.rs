@@ -345,6 +345,38 @@ mod tests {
         assert_eq!(problems[0].to_string(), "leases.csv:3: bad time: LeaseExpiryTime \"31/02/2026 18:00:00\" is not a time");
     }
 
+    /// The file is read once: culture dates wait for the file's order, and the problems of
+    /// every kind still come out in line order, the leases in file order.
+    #[test]
+    fn deferred_dates_keep_problems_in_line_order() {
+        let text = "IPAddress,AddressState,LeaseExpiryTime,ScopeId\n\
+                    10.0.16.1,Active,31/02/2026 18:00:00,10.0.16.0\n\
+                    10.0.16.300,Active,2026-11-24T18:00:00Z,10.0.16.0\n\
+                    10.0.16.3,Active,28/11/2026 09:12:40,10.0.16.0\n\
+                    10.0.16.4,Active\n\
+                    10.0.16.5,Active,2026-11-24T18:00:00Z,10.0.16.0\n\
+                    10.0.16.6,Active,30/02/2026 01:00:00,10.0.16.0\n\
+                    10.0.16.7,Active,01/12/2026 18:00:00,10.0.16.0\n";
+        let (leases, problems) = run_with(text, &zone("UTC")).unwrap();
+        let got: Vec<(usize, String)> = leases.iter().map(|l| (l.line, l.expires.map(timefmt::rfc3339).unwrap_or_default())).collect();
+        assert_eq!(
+            got,
+            vec![(4, "2026-11-28T09:12:40Z".to_string()), (6, "2026-11-24T18:00:00Z".to_string()), (8, "2026-12-01T18:00:00Z".to_string())]
+        );
+        let got: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            vec![
+                "leases.csv:2: bad time: LeaseExpiryTime \"31/02/2026 18:00:00\" is not a time",
+                "leases.csv:3: bad address: IPAddress \"10.0.16.300\" is not an IPv4 or IPv6 address",
+                "leases.csv:5: truncated record: row has 2 of the header's 4 fields",
+                "leases.csv:7: bad time: LeaseExpiryTime \"30/02/2026 01:00:00\" is not a time",
+            ]
+        );
+        // One shared copy of a value every row repeats.
+        assert!(leases.windows(2).all(|w| matches!((&w[0].scope, &w[1].scope), (Some(a), Some(b)) if Arc::ptr_eq(a, b))));
+    }
+
     #[test]
     fn an_ambiguous_file_is_an_error_unless_the_order_is_given() {
         let text = file(&["10/01/2026 18:00:00", "", "03/04/2026 07:00:00"]);

@@ -94,7 +94,7 @@ pub(crate) fn row(f: &Finding<'_>) -> [String; 26] {
         opt_time(age.and_then(|a| a.timestamp)),
         opt_time(age.and_then(|a| a.scavenge_after)),
         age.map(|a| a.risk.to_string()).unwrap_or_default(),
-        f.computer.map(|c| c.name.clone()).unwrap_or_default(),
+        f.computer.map(|c| c.name.to_string()).unwrap_or_default(),
         f.computer.and_then(|c| c.enabled).map(|e| e.to_string()).unwrap_or_default(),
         opt_time(f.computer.and_then(|c| c.last_logon)),
         l.dns_registration.as_deref().unwrap_or_default().to_string(),
