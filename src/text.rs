@@ -25,6 +25,15 @@ enum Repr {
 }
 
 impl Text {
+    /// The bytes, without the UTF-8 check `as_str` pays (no `unsafe` here): what comparisons
+    /// and the record index hash use, in the hot loops.
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or_default(),
+            Repr::Heap(s) => s.as_bytes(),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         match &self.0 {
             // Always valid: the bytes were copied whole from a `str`.
@@ -90,9 +99,10 @@ impl Borrow<str> for Text {
     }
 }
 
+// Byte comparisons: equal to comparing the `str`s, without the UTF-8 check.
 impl PartialEq for Text {
     fn eq(&self, other: &Text) -> bool {
-        self.as_str() == other.as_str()
+        self.as_bytes() == other.as_bytes()
     }
 }
 
@@ -100,19 +110,19 @@ impl Eq for Text {}
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
+        self.as_bytes() == other.as_bytes()
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
+        self.as_bytes() == other.as_bytes()
     }
 }
 
 impl PartialEq<String> for Text {
     fn eq(&self, other: &String) -> bool {
-        self.as_str() == other.as_str()
+        self.as_bytes() == other.as_bytes()
     }
 }
 
@@ -143,7 +153,8 @@ impl PartialOrd for Text {
 
 impl Ord for Text {
     fn cmp(&self, other: &Text) -> Ordering {
-        self.as_str().cmp(other.as_str())
+        // `str` orders by bytes too.
+        self.as_bytes().cmp(other.as_bytes())
     }
 }
 

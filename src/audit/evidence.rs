@@ -288,7 +288,7 @@ struct Forward<'d> {
     covered: bool,
 }
 
-fn name_hash(name: &str) -> usize {
+fn name_hash(name: &[u8]) -> usize {
     use std::hash::BuildHasher;
     // Truncation is fine: only the low bits pick the slot.
     rustc_hash::FxBuildHasher.hash_one(name) as usize
@@ -303,7 +303,7 @@ impl<'d> RecordIndex<'d> {
         let mut index = RecordIndex { slots: vec![END; size], next: vec![END; records.len()], records };
         for (i, r) in records.iter().enumerate() {
             let i = i as u32;
-            let slot = match index.slot(&r.name) {
+            let slot = match index.slot(r.name.as_bytes()) {
                 Err(empty) => {
                     index.slots[empty] = i;
                     continue;
@@ -344,7 +344,7 @@ impl<'d> RecordIndex<'d> {
     }
 
     /// The slot holding `name`'s first record (`Ok`), or the empty slot where it would go.
-    fn slot(&self, name: &str) -> Result<usize, usize> {
+    fn slot(&self, name: &[u8]) -> Result<usize, usize> {
         // `slots.len()` is a power of two and never full, so the probe ends.
         let mask = self.slots.len() - 1;
         let mut s = name_hash(name) & mask;
@@ -353,7 +353,7 @@ impl<'d> RecordIndex<'d> {
             if id == END {
                 return Err(s);
             }
-            if self.records.get(id as usize).is_some_and(|r| r.name == name) {
+            if self.records.get(id as usize).is_some_and(|r| r.name.as_bytes() == name) {
                 return Ok(s);
             }
             s = (s + 1) & mask;
@@ -366,7 +366,7 @@ impl<'d> RecordIndex<'d> {
     }
 
     fn get<'s>(&'s self, name: &str) -> impl Iterator<Item = &'d DnsRecord> + 's {
-        let mut cur = self.slot(name).map_or(END, |s| self.slots[s]);
+        let mut cur = self.slot(name.as_bytes()).map_or(END, |s| self.slots[s]);
         std::iter::from_fn(move || {
             if cur == END {
                 return None;

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use super::{Interner, Lease, address_state, clean_hostname, normalize_mac, windows_expiry, windows_ip};
 use crate::input::{Header, LineCounter, Problems, SkipReason};
 use crate::text::Text;
+use chrono::{DateTime, Utc};
 use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes, explicit_time};
 
 /// The columns this reader uses, by index in the header.
@@ -123,10 +124,13 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut
             found.push((line, SkipReason::Malformed, format!("row has {} fields, the header {} (unquoted comma?)", record.len(), width)));
             continue;
         }
-        if scanning && let Some(value) = columns.expiry.and_then(|c| record.get(c)).and_then(|b| std::str::from_utf8(b).ok()) {
+        // The expiry with its own zone is read once here; only the others are date-order evidence.
+        let value = columns.expiry.and_then(|c| record.get(c)).and_then(|b| std::str::from_utf8(b).ok()).map(str::trim).unwrap_or("");
+        let explicit = explicit_time(value);
+        if scanning && explicit.is_none() {
             scan.add(value, line);
         }
-        match row(&record, &columns, ip_col, times, forced, scanning, source, line, &mut interner) {
+        match row(&record, &columns, ip_col, times, (forced, explicit), scanning, source, line, &mut interner) {
             Ok((lease, culture)) => {
                 if let Some(value) = culture {
                     deferred.push((out.len(), line, value));
@@ -195,7 +199,7 @@ fn row(
     columns: &Columns,
     ip_col: usize,
     times: &InputTimes,
-    order: Option<DateOrder>,
+    (order, explicit): (Option<DateOrder>, Option<DateTime<Utc>>),
     deferred: bool,
     source: &Arc<str>,
     line: usize,
@@ -210,7 +214,9 @@ fn row(
     let state = address_state(field(record, columns.state)?)?;
 
     let expiry = field(record, columns.expiry)?.trim();
-    let (expires, culture) = if deferred && !expiry.is_empty() && explicit_time(expiry).is_none() {
+    let (expires, culture) = if let Some(t) = explicit {
+        (Some(t), None)
+    } else if deferred && !expiry.is_empty() {
         (None, Some(Box::from(expiry)))
     } else {
         (windows_expiry(expiry, times, order)?, None)
