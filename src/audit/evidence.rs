@@ -28,6 +28,11 @@ pub(crate) trait Evidence {
     fn dynamic_updates(&self, name: &str) -> Option<DynamicUpdates>;
     /// The DHCP server's effective DNS setting for `lease`, when known.
     fn dhcp_setting(&self, lease: &Lease) -> Option<DhcpDnsSetting>;
+    /// This evidence, when it can be read from several threads at once (the auditor then
+    /// uses two cores); `None` by default.
+    fn shared(&self) -> Option<&(dyn Evidence + Sync)> {
+        None
+    }
 }
 
 /// An address family: which of A and AAAA is asked about.
@@ -170,6 +175,10 @@ impl Evidence for DataEvidence<'_> {
     fn dhcp_setting(&self, lease: &Lease) -> Option<DhcpDnsSetting> {
         self.dhcp?.effective(lease)
     }
+
+    fn shared(&self) -> Option<&(dyn Evidence + Sync)> {
+        Some(self)
+    }
 }
 
 /// Live DNS answers as evidence: what DNS serves exists; its age is the data's copy's, unknown
@@ -288,10 +297,14 @@ struct Forward<'d> {
     covered: bool,
 }
 
-fn name_hash(name: &[u8]) -> usize {
+/// The slot a name starts probing at, in a table of `1 << bits` slots: the Fx hash spread by a
+/// Fibonacci multiplication, its top bits taken (Fx's low bits vary little between names that
+/// differ in a few digits, and linear probing would cluster on them).
+fn name_slot(name: &[u8], bits: u32) -> usize {
     use std::hash::BuildHasher;
-    // Truncation is fine: only the low bits pick the slot.
-    rustc_hash::FxBuildHasher.hash_one(name) as usize
+    let h = rustc_hash::FxBuildHasher.hash_one(name).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    // `bits` is at least 4 (16 slots) and below 64; truncation keeps the top `bits` bits.
+    (h >> (64 - bits)) as usize
 }
 
 impl<'d> RecordIndex<'d> {
@@ -347,7 +360,7 @@ impl<'d> RecordIndex<'d> {
     fn slot(&self, name: &[u8]) -> Result<usize, usize> {
         // `slots.len()` is a power of two and never full, so the probe ends.
         let mask = self.slots.len() - 1;
-        let mut s = name_hash(name) & mask;
+        let mut s = name_slot(name, self.slots.len().trailing_zeros()) & mask;
         loop {
             let id = self.slots[s];
             if id == END {
