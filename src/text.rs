@@ -183,6 +183,7 @@ mod tests {
         }
         assert_eq!(size_of::<Text>(), 32);
         assert_eq!(size_of::<Option<Text>>(), 32);
-        assert!(Text::from("a") < Text::from("b") && Text::from("b") == "b");
+        let (a, b) = (Text::from("a"), Text::from("b"));
+        assert!(a < b && b == "b" && b.as_bytes() == b"b");
     }
 }

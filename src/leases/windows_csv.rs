@@ -191,6 +191,9 @@ fn field(record: &csv::ByteRecord, col: Option<usize>) -> Result<&str, (SkipReas
     std::str::from_utf8(bytes).map_err(|_| (SkipReason::Malformed, "field is not valid UTF-8".to_string()))
 }
 
+/// A row's lease, with its culture date when that waits for the file's order.
+type RowLease = (Lease, Option<Box<str>>);
+
 /// One row as a lease. With `deferred` (the file's date order not yet known), a culture date
 /// is not read: the lease comes without its expiry, and the date is returned to read later.
 #[allow(clippy::too_many_arguments)]
@@ -204,7 +207,7 @@ fn row(
     source: &Arc<str>,
     line: usize,
     interner: &mut Interner,
-) -> Result<(Lease, Option<Box<str>>), (SkipReason, String)> {
+) -> Result<RowLease, (SkipReason, String)> {
     let ip_text = field(record, Some(ip_col))?.trim();
     if ip_text.is_empty() {
         return Err((SkipReason::MissingField, "IPAddress is empty".to_string()));
