@@ -34,7 +34,7 @@ pub fn parse(
         Columns::from_header(header).map(|c| (c, header.width())).ok_or_else(|| "the header has no Name column; no computer read".to_string())
     };
     // About a computer a line: one allocation of the right size.
-    out.reserve(text.bytes().filter(|&b| b == b'\n').count());
+    out.reserve(input::records_estimate(text, 16));
     input::read_csv_rows(text, source, problems, columns, |row, c, line, problems| match computer(row, c, line, source, times, order) {
         Ok(computer) => out.push(computer),
         Err((reason, detail)) => problems.push(source, line, reason, detail),

@@ -98,7 +98,8 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut
     let scanning = forced.is_none() && columns.expiry.is_some();
     let mut scan = DateOrderScan::default();
     let start = out.len();
-    out.reserve(body.bytes().filter(|&b| b == b'\n').count());
+    // A row holds at least an address and the header's commas.
+    out.reserve(crate::input::records_estimate(body, 32));
     let mut interner = Interner::default();
     let mut deferred: Vec<(usize, usize, Box<str>)> = Vec::new();
     let mut found: Vec<(usize, SkipReason, String)> = Vec::new();
