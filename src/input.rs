@@ -161,6 +161,13 @@ pub(crate) fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> 
     text.lines().enumerate().map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
 }
 
+/// How many records to reserve room for in a text of line-per-record input: its lines, but no
+/// more than one per `min_record_bytes` (a file of blank lines must not reserve gigabytes).
+pub(crate) fn records_estimate(text: &str, min_record_bytes: usize) -> usize {
+    let lines = text.bytes().filter(|&b| b == b'\n').count();
+    lines.min(text.len() / min_record_bytes.max(1))
+}
+
 /// A source name for problems and the `source` column: the path as the user wrote it.
 pub(crate) fn source_name(path: &Path) -> Arc<str> {
     Arc::from(path.display().to_string())
@@ -392,6 +399,13 @@ pub(crate) mod test_support {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_estimate_is_bounded_by_size() {
+        assert_eq!(records_estimate("a,b\n1,2\n3,4\n", 2), 3);
+        assert_eq!(records_estimate(&"\n".repeat(1000), 32), 31);
+        assert_eq!(records_estimate("", 0), 0);
+    }
 
     #[test]
     fn decodes_boms_and_ansi() {

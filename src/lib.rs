@@ -22,6 +22,7 @@ pub(crate) mod report;
 pub mod run;
 pub(crate) mod secret;
 pub mod settings;
+pub mod text;
 pub mod timefmt;
 pub(crate) mod tls;
 pub(crate) mod vocab;

@@ -387,7 +387,7 @@ fn parse_clock(s: &str) -> Option<(NaiveTime, bool)> {
 }
 
 /// A time with its own `Z` or offset: the options say nothing about it.
-fn explicit_time(s: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn explicit_time(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
     }

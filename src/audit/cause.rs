@@ -64,7 +64,7 @@ pub(crate) fn owner_kind(
     is_dc: impl Fn(&str) -> bool,
 ) -> OwnerKind {
     let account = owner.account();
-    let own_name = computer.map_or_else(|| fqdn.split('.').next().unwrap_or(fqdn).to_string(), |c| c.name.clone());
+    let own_name = computer.map_or_else(|| fqdn.split('.').next().unwrap_or(fqdn), |c| c.name.as_str());
     if owner.kind == AccountKind::Computer && account.strip_suffix('$').is_some_and(|a| a.eq_ignore_ascii_case(own_name.trim_end_matches('$'))) {
         OwnerKind::Own
     } else if dhcp_accounts.iter().any(|a| a.is(owner)) {

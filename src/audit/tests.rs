@@ -32,7 +32,7 @@ fn settings() -> AuditSettings {
 fn lease(ip: &str, host: Option<&str>) -> Lease {
     Lease {
         ip: ip.parse().unwrap(),
-        hostname: host.map(str::to_string),
+        hostname: host.map(Into::into),
         mac: Some("00:15:5d:01:02:03".into()),
         state: LeaseState::Active,
         expires: Some(t("2026-11-30T00:00:00Z")),
@@ -452,7 +452,7 @@ fn computer_join_by_dns_host_name_then_name() {
     let c = |name: &str, dns: Option<&str>| Computer {
         name: name.into(),
         domain_controller: None,
-        dns_host_name: dns.map(str::to_string),
+        dns_host_name: dns.map(Into::into),
         enabled: Some(true),
         last_logon: None,
         operating_system: None,
@@ -649,4 +649,26 @@ fn missing_record_names_the_frozen_dhcp_setting() {
     let evidence = DataEvidence::new(&w.dns, s.as_of).with_dhcp_settings(&table);
     let f = Auditor::new(&leases, &dir, &evidence, &s).findings().next().unwrap();
     assert_eq!(f.remediation.as_deref(), Some("pc1.corp.example.test has no A record for 10.0.16.21: the DHCP server now has updates=never for this lease, so it no longer registers or refreshes the record while the client still relies on it (Option 81); change it in the DHCP server's DNS tab (IPv4/IPv6, scope or reservation Properties > DNS: \"Enable DNS dynamic updates\"; Set-DhcpServerv4DnsSetting -DynamicUpdates), then renew the lease (ipconfig /release then ipconfig /renew)"));
+}
+
+/// Audited in chunks on two threads: every lease once, in address order, each with its own
+/// verdict (every third host has its A record, the others are missing).
+#[test]
+fn chunks_audited_in_parallel_keep_address_order() {
+    let mut w = World::new();
+    let mut leases = Vec::new();
+    for i in (0..20_000u32).rev() {
+        let ip = format!("10.0.{}.{}", i / 250, i % 250 + 1);
+        if i % 3 == 0 {
+            w.a(&format!("pc{i}.corp.example.test"), &ip, None);
+        }
+        leases.push(lease(&ip, Some(&format!("pc{i}"))));
+    }
+    let (dir, s) = (Directory::default(), settings());
+    let evidence = DataEvidence::new(&w.dns, s.as_of);
+    let got: Vec<(IpAddr, RecordStatus)> = Auditor::new(&leases, &dir, &evidence, &s).findings().map(|f| (f.lease.ip, f.a_status)).collect();
+    let want: Vec<(IpAddr, RecordStatus)> = (0..20_000u32)
+        .map(|i| (format!("10.0.{}.{}", i / 250, i % 250 + 1).parse().unwrap(), if i % 3 == 0 { RecordStatus::Ok } else { RecordStatus::Missing }))
+        .collect();
+    assert_eq!(got, want);
 }

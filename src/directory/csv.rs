@@ -33,6 +33,8 @@ pub fn parse(
     let columns = |header: &Header| {
         Columns::from_header(header).map(|c| (c, header.width())).ok_or_else(|| "the header has no Name column; no computer read".to_string())
     };
+    // About a computer a line: one allocation of the right size.
+    out.reserve(input::records_estimate(text, 16));
     input::read_csv_rows(text, source, problems, columns, |row, c, line, problems| match computer(row, c, line, source, times, order) {
         Ok(computer) => out.push(computer),
         Err((reason, detail)) => problems.push(source, line, reason, detail),
@@ -77,8 +79,7 @@ fn computer(
 ) -> Result<Computer, (SkipReason, String)> {
     let field = |i: Option<usize>| i.and_then(|i| row.get(i)).map(str::trim).filter(|v| !v.is_empty());
     let name = field(c.name)
-        .map(str::to_string)
-        .or_else(|| field(c.sam).map(|s| s.strip_suffix('$').unwrap_or(s).to_string()))
+        .or_else(|| field(c.sam).map(|s| s.strip_suffix('$').unwrap_or(s)))
         .filter(|n| !n.is_empty())
         .ok_or((SkipReason::MissingField, "empty Name".to_string()))?;
     let enabled = match field(c.enabled) {
@@ -94,13 +95,13 @@ fn computer(
         })?,
     };
     Ok(Computer {
-        dns_host_name: field(c.dns_host_name).map(normalize_name).filter(|d| !d.is_empty()),
+        dns_host_name: field(c.dns_host_name).map(normalize_name).filter(|d| !d.is_empty()).map(Into::into),
         enabled,
         domain_controller: None,
         last_logon,
-        operating_system: field(c.os).map(str::to_string),
+        operating_system: field(c.os).map(Into::into),
         dn: field(c.dn).map(str::to_string),
-        name,
+        name: name.into(),
         source: Arc::clone(source),
         line,
     })
@@ -173,10 +174,10 @@ PC3,28/11/2026 09:12:40
         Computer {
             name: name.into(),
             domain_controller: None,
-            dns_host_name: fqdn.map(str::to_string),
+            dns_host_name: fqdn.map(Into::into),
             enabled,
             last_logon: last,
-            operating_system: os.map(str::to_string),
+            operating_system: os.map(Into::into),
             dn: None,
             source: Arc::from("computers.csv"),
             line,

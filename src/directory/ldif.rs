@@ -209,12 +209,12 @@ fn computer(attrs: &[Attr<'_>], source: &Arc<str>, line: usize) -> Result<Comput
         }
     };
     Ok(Computer {
-        name,
-        dns_host_name: first("dNSHostName")?.map(|d| normalize_name(&d)).filter(|d| !d.is_empty()),
+        name: name.into(),
+        dns_host_name: first("dNSHostName")?.map(|d| normalize_name(&d)).filter(|d| !d.is_empty()).map(Into::into),
         enabled: uac.map(|u| u & 0x2 == 0),
         domain_controller: uac.map(|u| u & 0x2000 != 0),
         last_logon,
-        operating_system: first("operatingSystem")?.map(|o| o.trim().to_string()),
+        operating_system: first("operatingSystem")?.map(|o| o.trim().into()),
         dn,
         source: Arc::clone(source),
         line,

@@ -15,14 +15,15 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::input::{self, InputError, Problems};
+use crate::text::Text;
 
 /// One AD computer object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Computer {
     /// `cn`/`name` (or `sAMAccountName` without `$`), as written in AD.
-    pub name: String,
+    pub name: Text,
     /// `dNSHostName`, lowercase, without trailing dot.
-    pub(crate) dns_host_name: Option<String>,
+    pub(crate) dns_host_name: Option<Text>,
     /// From `userAccountControl` bit 0x2 (ACCOUNTDISABLE) or the CSV's `Enabled`.
     pub(crate) enabled: Option<bool>,
     /// A domain controller's account: `userAccountControl` bit 0x2000 (SERVER_TRUST_ACCOUNT);
@@ -30,7 +31,7 @@ pub struct Computer {
     pub(crate) domain_controller: Option<bool>,
     /// `lastLogonTimestamp` (replicated, up to ~14 days behind the real last logon).
     pub(crate) last_logon: Option<DateTime<Utc>>,
-    pub(crate) operating_system: Option<String>,
+    pub(crate) operating_system: Option<Text>,
     pub(crate) dn: Option<String>,
     pub(crate) source: Arc<str>,
     pub(crate) line: usize,
@@ -93,8 +94,13 @@ pub struct Directory {
     by_name: Vec<u32>,
 }
 
-fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+// On bytes: the names are `Text`, whose `str` view pays a UTF-8 check at every probe.
+fn cmp_ignore_case(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    a.iter().map(u8::to_ascii_lowercase).cmp(b.iter().map(u8::to_ascii_lowercase))
+}
+
+fn fqdn_of(c: &Computer) -> Option<&[u8]> {
+    c.dns_host_name.as_ref().map(Text::as_bytes)
 }
 
 impl Directory {
@@ -104,7 +110,7 @@ impl Directory {
         // Stable sorts: the first computer in the input wins among duplicates.
         by_fqdn.sort_by(|&a, &b| computers[a as usize].dns_host_name.cmp(&computers[b as usize].dns_host_name));
         let mut by_name: Vec<u32> = (0..n).collect();
-        by_name.sort_by(|&a, &b| cmp_ignore_case(&computers[a as usize].name, &computers[b as usize].name));
+        by_name.sort_by(|&a, &b| cmp_ignore_case(computers[a as usize].name.as_bytes(), computers[b as usize].name.as_bytes()));
         Directory { computers, by_fqdn, by_name }
     }
 
@@ -112,18 +118,18 @@ impl Directory {
     /// matches exactly one computer (a host name is not unique across domains of a forest).
     pub fn find(&self, fqdn: &str) -> Option<&Computer> {
         let c = &self.computers;
-        let i = self.by_fqdn.partition_point(|&i| c[i as usize].dns_host_name.as_deref() < Some(fqdn));
+        let i = self.by_fqdn.partition_point(|&i| fqdn_of(&c[i as usize]) < Some(fqdn.as_bytes()));
         if let Some(&j) = self.by_fqdn.get(i)
-            && c[j as usize].dns_host_name.as_deref() == Some(fqdn)
+            && fqdn_of(&c[j as usize]) == Some(fqdn.as_bytes())
         {
             return Some(&c[j as usize]);
         }
         let label = fqdn.split('.').next()?;
-        let i = self.by_name.partition_point(|&i| cmp_ignore_case(&c[i as usize].name, label).is_lt());
+        let i = self.by_name.partition_point(|&i| cmp_ignore_case(c[i as usize].name.as_bytes(), label.as_bytes()).is_lt());
         let same: Vec<&Computer> = self.by_name[i..]
             .iter()
             .map(|&j| &c[j as usize])
-            .take_while(|x| x.name.eq_ignore_ascii_case(label))
+            .take_while(|x| x.name.as_bytes().eq_ignore_ascii_case(label.as_bytes()))
             .take(2)
             .collect();
         match same.as_slice() {
@@ -140,7 +146,7 @@ impl Directory {
     /// the `$`) is a domain controller.
     pub(crate) fn is_domain_controller(&self, name: &str) -> bool {
         let c = &self.computers;
-        let i = self.by_name.partition_point(|&i| cmp_ignore_case(&c[i as usize].name, name).is_lt());
+        let i = self.by_name.partition_point(|&i| cmp_ignore_case(c[i as usize].name.as_bytes(), name.as_bytes()).is_lt());
         self.by_name[i..].iter().map(|&j| &c[j as usize]).take_while(|x| x.name.eq_ignore_ascii_case(name)).any(|x| x.domain_controller == Some(true))
     }
 }

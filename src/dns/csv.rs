@@ -169,7 +169,7 @@ fn record(
     if let Some(detail) = data.check_timestamp(timestamp) {
         problems.push(source, line, SkipReason::BadTime, format!("{name}: {detail}"));
     }
-    Some(DnsRecord { name, data: rdata, timestamp, ttl, zone, owner: None })
+    Some(DnsRecord { name: name.into(), data: rdata, timestamp, ttl, zone, owner: None })
 }
 
 /// `HostName` made absolute: see the module documentation.

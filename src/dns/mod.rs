@@ -39,7 +39,7 @@ pub(crate) enum RecordData {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct DnsRecord {
     /// Owner name, lowercase, absolute, no trailing dot.
-    pub(crate) name: String,
+    pub(crate) name: crate::text::Text,
     pub(crate) data: RecordData,
     /// When the record was last registered or refreshed; `None` for a static record
     /// (no `[AGE:]`, empty CSV timestamp, MS-DNSP timestamp 0).
@@ -83,7 +83,7 @@ pub(crate) struct Zone {
 pub struct DnsData {
     pub(crate) zones: Vec<Zone>,
     pub(crate) records: Vec<DnsRecord>,
-    zone_ids: HashMap<String, usize>,
+    zone_ids: rustc_hash::FxHashMap<String, usize>,
     /// Zone settings from a zones listing (`--zones`), by zone name: kept apart from
     /// [`DnsData::zones`] (a listed zone whose records were not read must stay uncovered, never
     /// make its names `missing`) and applied by [`DnsData::apply_zone_settings`].

@@ -37,7 +37,7 @@ fn options() -> ForecastOptions {
 fn lease(ip: &str, host: &str) -> Lease {
     Lease {
         ip: ip.parse().unwrap(),
-        hostname: Some(host.to_string()),
+        hostname: Some(host.into()),
         mac: None,
         state: LeaseState::Active,
         expires: Some(t("2026-11-30T00:00:00Z")),

@@ -371,7 +371,7 @@ mod tests {
             duration: None,
             scope: Some(scope.into()),
             dns_registration: None,
-            server: server.map(str::to_string),
+            server: server.map(Arc::from),
             source: Arc::from("x"),
             line: 0,
         }

@@ -76,7 +76,7 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problem
             // The second field of an IPv6 line is the IAID, not a hardware address.
             IpAddr::V6(_) => None,
         };
-        let hostname = if name == "*" || name.is_empty() { None } else { Some(name.to_string()) };
+        let hostname = if name == "*" || name.is_empty() { None } else { Some(name.into()) };
         out.push(Lease {
             ip,
             hostname,
@@ -98,7 +98,7 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problem
 
 /// dnsmasq's hardware address: `aa:bb:..`, or `<type>-aa:bb:..` for a non-Ethernet type
 /// (and `<type>-` alone when the client sent none).
-fn hwaddr(s: &str) -> Option<String> {
+fn hwaddr(s: &str) -> Option<crate::text::Text> {
     let s = match s.as_bytes() {
         [a, b, b'-', ..] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() && !s[3..].contains('-') => &s[3..],
         _ => s,

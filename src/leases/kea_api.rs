@@ -568,8 +568,8 @@ impl Client {
         let flag = |k: &str| l.get(k).is_some_and(|v| v.as_bool().unwrap_or(false) || v.as_u64() == Some(1));
         let registration = super::ddns_updates(flag("fqdn-fwd"), flag("fqdn-rev"));
         let scope = l.get("subnet-id").and_then(|v| match v {
-            Value::Number(n) => Some(n.to_string()),
-            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Number(n) => Some(Arc::from(n.to_string())),
+            Value::String(s) if !s.trim().is_empty() => Some(Arc::from(s.trim())),
             _ => None,
         });
         Some(Lease {
@@ -581,7 +581,7 @@ impl Client {
             duration,
             scope,
             dns_registration: registration,
-            server: Some(config::server_key(src, family == Family::V6)),
+            server: Some(Arc::from(config::server_key(src, family == Family::V6))),
             source: Arc::clone(src),
             line: 0,
         })

@@ -199,7 +199,7 @@ fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, problems: &mut P
         (Some(expire), TimeDelta::try_seconds(lifetime as i64))
     };
     let hostname = get(c.hostname);
-    let hostname = if hostname.is_empty() { None } else { Some(unescape(hostname).into_owned()) };
+    let hostname = if hostname.is_empty() { None } else { Some(unescape(hostname).as_ref().into()) };
     let scope = get(c.subnet_id);
     let fwd = flag(get(c.fqdn_fwd));
     let rev = flag(get(c.fqdn_rev));
@@ -210,7 +210,7 @@ fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, problems: &mut P
         state,
         expires,
         duration,
-        scope: if scope.is_empty() { None } else { Some(scope.to_string()) },
+        scope: if scope.is_empty() { None } else { Some(Arc::from(scope)) },
         dns_registration: super::ddns_updates(fwd, rev),
             server: None,
         source: Arc::clone(source),

@@ -12,7 +12,6 @@ pub(crate) mod windows_csv;
 pub(crate) mod windows_xml;
 pub(crate) mod dns_settings;
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -20,6 +19,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::input::{self, InputError, Problems, SkipReason};
+use crate::text::Text;
 use crate::vocab::vocabulary;
 use crate::timefmt::{DateOrder, DateOrderError, InputTimes};
 
@@ -28,23 +28,24 @@ use crate::timefmt::{DateOrder, DateOrderError, InputTimes};
 pub struct Lease {
     pub ip: IpAddr,
     /// The client's host name as the server recorded it (trimmed, original case), if any.
-    pub hostname: Option<String>,
+    pub hostname: Option<Text>,
     /// Hardware address, lowercase `aa:bb:cc:dd:ee:ff` (see [`normalize_mac`]).
-    pub mac: Option<String>,
+    pub mac: Option<Text>,
     pub(crate) state: LeaseState,
     /// End of the lease; `None` for reservations and infinite leases.
     pub expires: Option<DateTime<Utc>>,
     /// The lease's length when the export tells it (ISC starts/ends, Kea valid_lifetime,
     /// the scope's LeaseDuration in Windows XML). Widens the "not being refreshed" slack.
     pub(crate) duration: Option<TimeDelta>,
-    /// Windows ScopeId / prefix, Kea subnet id; empty where the format has none.
-    pub(crate) scope: Option<String>,
+    /// Windows ScopeId / prefix, Kea subnet id; empty where the format has none. Shared
+    /// ([`Interner`]): a million leases carry a few distinct values.
+    pub(crate) scope: Option<Arc<str>>,
     /// What the DHCP server says of its DNS registration for this lease
     /// (Windows `DnsRegistration`: `Complete`, `Pending`, `NotApplicable`; Kea/ISC: see README).
-    pub dns_registration: Option<String>,
+    pub dns_registration: Option<Arc<str>>,
     /// The DHCP server that holds the lease, as the export names it (Windows CSV `ServerIP`;
     /// `kea_api` may set its URL): which server's DNS settings apply. `None` when not known.
-    pub(crate) server: Option<String>,
+    pub(crate) server: Option<Arc<str>>,
     /// The file (or URL) the lease came from, and the record's line there (0 when none).
     pub source: Arc<str>,
     pub(crate) line: usize,
@@ -234,7 +235,8 @@ pub(crate) fn keep_last_per_address(leases: &mut Vec<Lease>, start: usize, probl
 /// a held lease over a free one, then the later expiry (a reservation's none counts as
 /// latest), then the later file. The others are counted as superseded.
 pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec<Lease> {
-    let mut best: HashMap<IpAddr, usize> = HashMap::with_capacity(leases.len());
+    let mut best: rustc_hash::FxHashMap<IpAddr, usize> = rustc_hash::FxHashMap::default();
+    best.reserve(leases.len());
     let rank = |l: &Lease| (l.state.is_held(), l.expires.is_none(), l.expires);
     for (i, l) in leases.iter().enumerate() {
         match best.get(&l.ip) {
@@ -264,14 +266,34 @@ pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec
 /// `dns_registration` for servers that record which DNS updates they made for a lease
 /// (Kea `fqdn_fwd`/`fqdn_rev`, ISC `ddns-fwd-name`/`ddns-rev-name`): `forward;reverse`,
 /// `forward`, `reverse`, or none.
-pub(crate) fn ddns_updates(forward: bool, reverse: bool) -> Option<String> {
+pub(crate) fn ddns_updates(forward: bool, reverse: bool) -> Option<Arc<str>> {
     let updates = match (forward, reverse) {
         (true, true) => DdnsUpdates::ForwardReverse,
         (true, false) => DdnsUpdates::Forward,
         (false, true) => DdnsUpdates::Reverse,
         (false, false) => return None,
     };
-    Some(updates.as_str().to_string())
+    Some(Arc::from(updates.as_str()))
+}
+
+/// One shared copy of each value a lease export repeats on every row (scope, server,
+/// registration state), so that a lease holds a pointer instead of its own allocation.
+#[derive(Debug, Default)]
+pub(crate) struct Interner(rustc_hash::FxHashSet<Arc<str>>);
+
+impl Interner {
+    /// The shared copy of `s`; `None` for empty text.
+    pub(crate) fn get(&mut self, s: &str) -> Option<Arc<str>> {
+        if s.is_empty() {
+            return None;
+        }
+        if let Some(a) = self.0.get(s) {
+            return Some(Arc::clone(a));
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.0.insert(Arc::clone(&a));
+        Some(a)
+    }
 }
 
 vocabulary! {
@@ -344,14 +366,14 @@ pub(crate) fn address_state(s: &str) -> Result<LeaseState, (SkipReason, String)>
 
 /// Normalises a hardware address or client id written with `-`, `:`, `.` or no separators
 /// to lowercase `aa:bb:...`. Returns `None` for an empty or non-hex value.
-pub(crate) fn normalize_mac(s: &str) -> Option<String> {
+pub(crate) fn normalize_mac(s: &str) -> Option<Text> {
     // Fast path (one allocation) for the common `aa:bb:..` form in any case.
     let b = s.as_bytes();
     if b.len() >= 2
         && (b.len() + 1).is_multiple_of(3)
         && b.iter().enumerate().all(|(i, c)| if i % 3 == 2 { *c == b':' } else { c.is_ascii_hexdigit() })
     {
-        return Some(s.to_ascii_lowercase());
+        return Some(Text::from(s.to_ascii_lowercase()));
     }
     let hex: String = s.chars().filter(|c| !matches!(c, '-' | ':' | '.' | ' ')).collect();
     if hex.is_empty() || !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -359,16 +381,16 @@ pub(crate) fn normalize_mac(s: &str) -> Option<String> {
     }
     let lower = hex.to_ascii_lowercase();
     let pairs: Vec<&str> = (0..lower.len()).step_by(2).map(|i| &lower[i..i + 2]).collect();
-    Some(pairs.join(":"))
+    Some(Text::from(pairs.join(":")))
 }
 
 /// A host name as recorded, or `None` when the server recorded none (empty, `*`).
-pub(crate) fn clean_hostname(s: &str) -> Option<String> {
+pub(crate) fn clean_hostname(s: &str) -> Option<Text> {
     let s = s.trim().trim_matches('"').trim();
     if s.is_empty() || s == "*" {
         None
     } else {
-        Some(s.to_string())
+        Some(Text::from(s))
     }
 }
 

@@ -10,9 +10,11 @@
 
 use std::sync::Arc;
 
-use super::{Lease, address_state, clean_hostname, normalize_mac, windows_expiry, windows_ip};
+use super::{Interner, Lease, address_state, clean_hostname, normalize_mac, windows_expiry, windows_ip};
 use crate::input::{Header, LineCounter, Problems, SkipReason};
-use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes};
+use crate::text::Text;
+use chrono::{DateTime, Utc};
+use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes, explicit_time};
 
 /// The columns this reader uses, by index in the header.
 #[derive(Debug)]
@@ -89,11 +91,18 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut
         );
         return Ok(());
     };
-    let order = match (times.date_order, columns.expiry) {
-        (Some(order), _) => Some(order),
-        (None, Some(col)) => scan_date_order(body, 1 + line_offset, col, width, source)?,
-        (None, None) => None,
-    };
+    // One pass: the file's date order is decided from all its `LeaseExpiryTime` values (of
+    // rows of the header's width) while the rows are read; a culture date waits in `deferred`
+    // until the order is known. The rows' problems are pushed at the end, in line order.
+    let forced = times.date_order;
+    let scanning = forced.is_none() && columns.expiry.is_some();
+    let mut scan = DateOrderScan::default();
+    let start = out.len();
+    // A row holds at least an address and the header's commas.
+    out.reserve(crate::input::records_estimate(body, 32));
+    let mut interner = Interner::default();
+    let mut deferred: Vec<(usize, usize, Box<str>)> = Vec::new();
+    let mut found: Vec<(usize, SkipReason, String)> = Vec::new();
 
     loop {
         match reader.read_byte_record(&mut record) {
@@ -103,54 +112,76 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut
                 // Reading from memory with flexible rows, only malformed UTF-8 or I/O could
                 // get here; neither happens for a &str, but never panic on input.
                 let line = e.position().map_or(0, |p| lines.record_line(p.byte()));
-                problems.push(source, line, SkipReason::Malformed, format!("unreadable CSV record: {e}"));
+                found.push((line, SkipReason::Malformed, format!("unreadable CSV record: {e}")));
                 break;
             }
         }
         let line = lines.of(&record);
         if record.len() < width {
-            problems.push(
-                source,
-                line,
-                SkipReason::Truncated,
-                format!("row has {} of the header's {} fields", record.len(), width),
-            );
+            found.push((line, SkipReason::Truncated, format!("row has {} of the header's {} fields", record.len(), width)));
             continue;
         }
         if record.len() > width {
-            problems.push(
-                source,
-                line,
-                SkipReason::Malformed,
-                format!("row has {} fields, the header {} (unquoted comma?)", record.len(), width),
-            );
+            found.push((line, SkipReason::Malformed, format!("row has {} fields, the header {} (unquoted comma?)", record.len(), width)));
             continue;
         }
-        match row(&record, &columns, ip_col, times, order, source, line) {
-            Ok(lease) => out.push(lease),
-            Err((reason, detail)) => problems.push(source, line, reason, detail),
+        // The expiry with its own zone is read once here; only the others are date-order evidence.
+        let value = columns.expiry.and_then(|c| record.get(c)).and_then(|b| std::str::from_utf8(b).ok()).map(str::trim).unwrap_or("");
+        let explicit = explicit_time(value);
+        if scanning && explicit.is_none() {
+            scan.add(value, line);
         }
+        match row(&record, &columns, ip_col, times, (forced, explicit), scanning, source, line, &mut interner) {
+            Ok((lease, culture)) => {
+                if let Some(value) = culture {
+                    deferred.push((out.len(), line, value));
+                }
+                out.push(lease);
+            }
+            Err((reason, detail)) => found.push((line, reason, detail)),
+        }
+    }
+    let order = match scan.finish(forced, source, "LeaseExpiryTime") {
+        Ok(order) => order,
+        Err(e) => {
+            out.truncate(start);
+            return Err(e);
+        }
+    };
+    // The culture dates, read in the file's order; a row whose date does not exist in it is
+    // a bad time, as if read so in the first place.
+    let mut dropped: Vec<usize> = Vec::new();
+    for (i, line, value) in deferred {
+        match windows_expiry(&value, times, order) {
+            Ok(expires) => {
+                if let Some(l) = out.get_mut(i) {
+                    l.expires = expires;
+                }
+            }
+            Err((reason, detail)) => {
+                dropped.push(i);
+                found.push((line, reason, detail));
+            }
+        }
+    }
+    if !dropped.is_empty() {
+        let mut dropped = dropped.into_iter().peekable();
+        let mut pos = 0usize;
+        out.retain(|_| {
+            let keep = dropped.peek() != Some(&pos);
+            if !keep {
+                dropped.next();
+            }
+            pos += 1;
+            keep
+        });
+        // Each row has at most one problem, so the line orders them as the rows were.
+        found.sort_by_key(|p| p.0);
+    }
+    for (line, reason, detail) in found {
+        problems.push(source, line, reason, detail);
     }
     Ok(())
-}
-
-/// A first pass over the file's `LeaseExpiryTime` values (of rows that will be read) to decide
-/// its date order.
-fn scan_date_order(body: &str, first_line: usize, col: usize, width: usize, source: &Arc<str>) -> Result<Option<DateOrder>, DateOrderError> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(body.as_bytes());
-    let mut record = csv::ByteRecord::new();
-    let mut lines = LineCounter::new(body, first_line);
-    let mut scan = DateOrderScan::default();
-    let mut header = true;
-    while let Ok(true) = reader.read_byte_record(&mut record) {
-        if std::mem::take(&mut header) || record.len() != width {
-            continue;
-        }
-        if let Some(value) = record.get(col).and_then(|b| std::str::from_utf8(b).ok()) {
-            scan.add(value, lines.of(&record));
-        }
-    }
-    scan.finish(None, source, "LeaseExpiryTime")
 }
 
 /// A field as text (empty when the column is absent).
@@ -161,15 +192,23 @@ fn field(record: &csv::ByteRecord, col: Option<usize>) -> Result<&str, (SkipReas
     std::str::from_utf8(bytes).map_err(|_| (SkipReason::Malformed, "field is not valid UTF-8".to_string()))
 }
 
+/// A row's lease, with its culture date when that waits for the file's order.
+type RowLease = (Lease, Option<Box<str>>);
+
+/// One row as a lease. With `deferred` (the file's date order not yet known), a culture date
+/// is not read: the lease comes without its expiry, and the date is returned to read later.
+#[allow(clippy::too_many_arguments)]
 fn row(
     record: &csv::ByteRecord,
     columns: &Columns,
     ip_col: usize,
     times: &InputTimes,
-    order: Option<DateOrder>,
+    (order, explicit): (Option<DateOrder>, Option<DateTime<Utc>>),
+    deferred: bool,
     source: &Arc<str>,
     line: usize,
-) -> Result<Lease, (SkipReason, String)> {
+    interner: &mut Interner,
+) -> Result<RowLease, (SkipReason, String)> {
     let ip_text = field(record, Some(ip_col))?.trim();
     if ip_text.is_empty() {
         return Err((SkipReason::MissingField, "IPAddress is empty".to_string()));
@@ -178,7 +217,14 @@ fn row(
 
     let state = address_state(field(record, columns.state)?)?;
 
-    let expires = windows_expiry(field(record, columns.expiry)?.trim(), times, order)?;
+    let expiry = field(record, columns.expiry)?.trim();
+    let (expires, culture) = if let Some(t) = explicit {
+        (Some(t), None)
+    } else if deferred && !expiry.is_empty() {
+        (None, Some(Box::from(expiry)))
+    } else {
+        (windows_expiry(expiry, times, order)?, None)
+    };
 
     let scope = match field(record, columns.scope)?.trim() {
         "" => field(record, columns.prefix)?.trim(),
@@ -186,7 +232,7 @@ fn row(
     };
     let dns_registration = field(record, columns.dns_registration)?.trim();
 
-    Ok(Lease {
+    let lease = Lease {
         ip,
         hostname: clean_hostname(field(record, columns.hostname)?),
         // ClientId is the v4 hardware address; v6 exports carry a DUID, not a MAC.
@@ -194,28 +240,30 @@ fn row(
         state,
         expires,
         duration: None,
-        scope: non_empty(scope),
-        dns_registration: non_empty(dns_registration),
-        server: non_empty(field(record, columns.server)?.trim()),
+        scope: interner.get(scope),
+        dns_registration: interner.get(dns_registration),
+        server: interner.get(field(record, columns.server)?.trim()),
         source: Arc::clone(source),
         line,
-    })
+    };
+    Ok((lease, culture))
 }
 
 /// [`normalize_mac`], with a fast path for the `00-15-5d-01-02-03` form Windows writes.
-fn mac(s: &str) -> Option<String> {
+fn mac(s: &str) -> Option<Text> {
     let b = s.as_bytes();
     let windows_form = b.len() == 17
         && b.iter().enumerate().all(|(i, c)| if i % 3 == 2 { *c == b'-' } else { c.is_ascii_hexdigit() });
     if windows_form {
-        Some(s.replace('-', ":").to_ascii_lowercase())
+        // Rewritten on the stack: the result is stored inline, without an allocation.
+        let mut out = [0u8; 17];
+        for (o, c) in out.iter_mut().zip(b) {
+            *o = if *c == b'-' { b':' } else { c.to_ascii_lowercase() };
+        }
+        std::str::from_utf8(&out).ok().map(Text::from)
     } else {
         normalize_mac(s)
     }
-}
-
-fn non_empty(s: &str) -> Option<String> {
-    if s.is_empty() { None } else { Some(s.to_string()) }
 }
 
 #[cfg(test)]
@@ -305,6 +353,38 @@ mod tests {
         let (leases, problems) = run_with(&file(&["31/02/2026 18:00:00", "28/11/2026 09:12:40"]), &utc).unwrap();
         assert_eq!(leases.len(), 1);
         assert_eq!(problems[0].to_string(), "leases.csv:3: bad time: LeaseExpiryTime \"31/02/2026 18:00:00\" is not a time");
+    }
+
+    /// The file is read once: culture dates wait for the file's order, and the problems of
+    /// every kind still come out in line order, the leases in file order.
+    #[test]
+    fn deferred_dates_keep_problems_in_line_order() {
+        let text = "IPAddress,AddressState,LeaseExpiryTime,ScopeId\n\
+                    10.0.16.1,Active,31/02/2026 18:00:00,10.0.16.0\n\
+                    10.0.16.300,Active,2026-11-24T18:00:00Z,10.0.16.0\n\
+                    10.0.16.3,Active,28/11/2026 09:12:40,10.0.16.0\n\
+                    10.0.16.4,Active\n\
+                    10.0.16.5,Active,2026-11-24T18:00:00Z,10.0.16.0\n\
+                    10.0.16.6,Active,30/02/2026 01:00:00,10.0.16.0\n\
+                    10.0.16.7,Active,01/12/2026 18:00:00,10.0.16.0\n";
+        let (leases, problems) = run_with(text, &zone("UTC")).unwrap();
+        let got: Vec<(usize, String)> = leases.iter().map(|l| (l.line, l.expires.map(timefmt::rfc3339).unwrap_or_default())).collect();
+        assert_eq!(
+            got,
+            vec![(4, "2026-11-28T09:12:40Z".to_string()), (6, "2026-11-24T18:00:00Z".to_string()), (8, "2026-12-01T18:00:00Z".to_string())]
+        );
+        let got: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            vec![
+                "leases.csv:2: bad time: LeaseExpiryTime \"31/02/2026 18:00:00\" is not a time",
+                "leases.csv:3: bad address: IPAddress \"10.0.16.300\" is not an IPv4 or IPv6 address",
+                "leases.csv:5: truncated record: row has 2 of the header's 4 fields",
+                "leases.csv:7: bad time: LeaseExpiryTime \"30/02/2026 01:00:00\" is not a time",
+            ]
+        );
+        // One shared copy of a value every row repeats.
+        assert!(leases.windows(2).all(|w| matches!((&w[0].scope, &w[1].scope), (Some(a), Some(b)) if Arc::ptr_eq(a, b))));
     }
 
     #[test]

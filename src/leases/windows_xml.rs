@@ -688,8 +688,8 @@ impl State<'_> {
     }
 }
 
-fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+fn non_empty(s: Option<&str>) -> Option<Arc<str>> {
+    s.map(str::trim).filter(|s| !s.is_empty()).map(Arc::from)
 }
 
 #[cfg(test)]

@@ -95,7 +95,7 @@ impl AdOwners {
     pub(crate) fn apply_to(&self, dns: &mut DnsData) -> Vec<String> {
         let mut shared: HashMap<&Sid, Arc<RecordOwner>> = HashMap::new();
         for r in &mut dns.records {
-            let Some(sid) = self.node_owner.get(&r.name) else { continue };
+            let Some(sid) = self.node_owner.get(r.name.as_str()) else { continue };
             let Some(info) = self.sids.get(sid) else { continue };
             let owner = shared.entry(sid).or_insert_with(|| Arc::new(info.record_owner()));
             r.owner = Some(Arc::clone(owner));

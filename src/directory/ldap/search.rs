@@ -154,12 +154,12 @@ pub(crate) fn computer_from_entry(e: &Entry, source: &Arc<str>) -> Option<Comput
         .or_else(|| e.first_str("samaccountname").map(|s| s.trim_end_matches('$').to_string()).filter(|n| !n.is_empty()))?;
     let uac = e.first_str("useraccountcontrol").and_then(|v| v.parse::<i64>().ok());
     Some(Computer {
-        name,
-        dns_host_name: e.first_str("dnshostname").map(|d| normalize_name(&d)).filter(|d| !d.is_empty()),
+        name: name.into(),
+        dns_host_name: e.first_str("dnshostname").map(|d| normalize_name(&d)).filter(|d| !d.is_empty()).map(Into::into),
         enabled: uac.map(|u| u & 0x2 == 0),
         domain_controller: uac.map(|u| u & 0x2000 != 0),
         last_logon: e.first_str("lastlogontimestamp").and_then(|v| v.parse::<i64>().ok()).and_then(from_filetime),
-        operating_system: e.first_str("operatingsystem").filter(|o| !o.is_empty()),
+        operating_system: e.first_str("operatingsystem").filter(|o| !o.is_empty()).map(Into::into),
         dn: Some(e.dn.clone()),
         source: Arc::clone(source),
         line: 0,

@@ -132,7 +132,7 @@ fn add_node(node: Entry, zone_name: &str, zone: usize, data: &mut DnsData, probl
             }
         };
         let timestamp = if r.timestamp_hours == 0 { None } else { from_dns_hours(r.timestamp_hours) };
-        data.records.push(DnsRecord { name: owner.clone(), data: rdata, timestamp, ttl: Some(r.ttl_seconds), zone, owner: None });
+        data.records.push(DnsRecord { name: owner.as_str().into(), data: rdata, timestamp, ttl: Some(r.ttl_seconds), zone, owner: None });
     }
 }
 

@@ -98,10 +98,10 @@ struct Fields {
     starts: Option<DateTime<Utc>>,
     ends: Option<DateTime<Utc>>,
     max_life: Option<u64>,
-    hostname: Option<String>,
-    fwd_name: Option<String>,
+    hostname: Option<crate::text::Text>,
+    fwd_name: Option<crate::text::Text>,
     rev: bool,
-    mac: Option<String>,
+    mac: Option<crate::text::Text>,
     /// The first defect found: the block is skipped for it.
     error: Option<(SkipReason, String)>,
 }
@@ -306,9 +306,9 @@ impl<'a> Parser<'a, '_> {
                 }
             }
             "hardware" => f.mac = super::normalize_mac(word(t.get(2))),
-            "client-hostname" => f.hostname = string(t.get(1)),
+            "client-hostname" => f.hostname = string(t.get(1)).map(Into::into),
             "set" if word(t.get(2)) == "=" => match word(t.get(1)) {
-                "ddns-fwd-name" => f.fwd_name = string(t.get(3)),
+                "ddns-fwd-name" => f.fwd_name = string(t.get(3)).map(Into::into),
                 "ddns-rev-name" => f.rev = true,
                 _ => {}
             },
