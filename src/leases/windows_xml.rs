@@ -619,7 +619,7 @@ impl State<'_> {
                 duration: None,
                 scope,
                 dns_registration: None,
-                server: Some(server_key(self.source, ip.is_ipv6())),
+                server: Some(server_key(self.source, ip.is_ipv6()).into()),
                 source: Arc::clone(self.source),
                 line,
             });
@@ -641,7 +641,7 @@ impl State<'_> {
             duration: None,
             scope,
             dns_registration: non_empty(v.dns_registration.as_deref()),
-            server: Some(server_key(self.source, ip.is_ipv6())),
+            server: Some(server_key(self.source, ip.is_ipv6()).into()),
             source: Arc::clone(self.source),
             line,
         })
@@ -663,7 +663,7 @@ impl State<'_> {
             None => (None, None),
         };
         if let (Some(at), Some(id), Some(v6)) = (scope.as_ref().and_then(|s| s.dns), &scope_id, self.family) {
-            self.dns.push((v6, Level::Scope(id.clone()), at));
+            self.dns.push((v6, Level::Scope(id.to_string()), at));
         }
         let start = self.group_start.min(out.len());
         let leased: HashSet<IpAddr> = if self.reservations.is_empty() {

@@ -391,7 +391,7 @@ fn option_values_that_are_not_the_levels_dns_settings_are_not_read() {
     let (leases, settings, _) = run_dns(&with_server_never(&scope_option("")));
     assert!(settings.effective(&leases[0]).is_some());
     let mut other = leases[0].clone();
-    other.server = Some(server_key("other.xml", false));
+    other.server = Some(server_key("other.xml", false).into());
     assert_eq!(settings.effective(&other), None);
 }
 
