@@ -169,7 +169,9 @@ fn destination_text(d: &Destination) -> String {
 /// Runs the audit from validated settings: every input (files, AD), live DNS when
 /// `--dns-server` is given, then the report.
 pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
+    let mut clock = PhaseClock::from_env();
     let Gathered { leases, directory, dns: dns_data, dhcp_settings, problems, kea, audit: audit_settings } = gather(settings)?;
+    clock.lap("gather");
 
     let mut summary = Summary::new(&leases, audit_settings.as_of);
     summary.computers_read = directory.computers.len();
@@ -185,6 +187,7 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
         let resolver = make_resolver(&settings.pacing);
         let (answers, stats) = dns::live::resolve_all(resolver.as_ref(), &names, &ips, &settings.dns_servers, settings.compare_servers)?;
         summary.live = Some(report::LiveSummary::new(&stats, &answers.disagreements, settings.compare_servers));
+        clock.lap("resolve");
         Some(answers)
     };
 
@@ -206,7 +209,41 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     summary.rows_written = written.rows;
     summary.stale_temp_removed = written.stale_removed;
     summary.destination = destination_text(&settings.output);
+    clock.lap("audit+write");
+    clock.report();
     Ok(Outcome { summary: kea.render() + &summary.render(&problems), tripped })
+}
+
+/// With `DDNS_AUDIT_TIMINGS` set, the wall time of each phase of a run on stderr (for the
+/// benchmarks: where a whole run's time goes). Not part of the summary: timings are not
+/// reproducible output.
+struct PhaseClock {
+    laps: Option<Vec<(&'static str, std::time::Duration)>>,
+    start: std::time::Instant,
+    last: std::time::Instant,
+}
+
+impl PhaseClock {
+    fn from_env() -> PhaseClock {
+        let now = std::time::Instant::now();
+        PhaseClock { laps: std::env::var_os("DDNS_AUDIT_TIMINGS").map(|_| Vec::new()), start: now, last: now }
+    }
+
+    /// Ends the phase `name` now.
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        if let Some(laps) = &mut self.laps {
+            laps.push((name, now.duration_since(self.last)));
+        }
+        self.last = now;
+    }
+
+    fn report(&self) {
+        if let Some(laps) = &self.laps {
+            let parts: Vec<String> = laps.iter().map(|(n, d)| format!("{n} {:.3} s", d.as_secs_f64())).collect();
+            eprintln!("timings: {}; total {:.3} s", parts.join(", "), self.start.elapsed().as_secs_f64());
+        }
+    }
 }
 
 /// Runs `ddns-audit forecast`. `now` is the clock value; nothing below reads the clock.
