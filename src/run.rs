@@ -179,27 +179,64 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     summary.dns_records_read = dns_data.records.len();
     summary.zone_findings = dns_data.zone_findings(audit_settings.assume_aging);
 
-    // Live DNS (`--dns-server`): the audit's de-duplicated questions, each asked once.
-    let answers = if settings.dns_servers.is_empty() {
-        None
-    } else {
-        let (names, ips) = audit::questions(&leases, &audit_settings);
-        let resolver = make_resolver(&settings.pacing);
-        let (answers, stats) = dns::live::resolve_all(resolver.as_ref(), &names, &ips, &settings.dns_servers, settings.compare_servers)?;
-        summary.live = Some(report::LiveSummary::new(&stats, &answers.disagreements, settings.compare_servers));
-        clock.lap("resolve");
-        Some(answers)
-    };
-
     // The evidence: the DNS data, or the live answers with the data's ages.
-    let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of).with_dhcp_settings(&dhcp_settings);
-    let evidence: Box<dyn audit::Evidence + '_> = match &answers {
-        Some(answers) => Box::new(audit::LiveEvidence::new(answers, data)),
-        None => Box::new(data),
+    let data = || audit::DataEvidence::new(&dns_data, audit_settings.as_of).with_dhcp_settings(&dhcp_settings);
+    let tripped = if settings.dns_servers.is_empty() {
+        write_report(settings, &leases, &directory, &data(), &audit_settings, &mut summary)?
+    } else {
+        // Live DNS (`--dns-server`): the audit's de-duplicated questions, each asked once, in
+        // the audit's order. They are resolved on this thread while the audit and the report
+        // run on another, each finding waiting only for its own lease's answers, so reading
+        // the answers, auditing and writing overlap resolution (issue #13).
+        let store = dns::live::Store::new(audit::questions(&leases, &audit_settings), &settings.dns_servers, settings.compare_servers)?;
+        clock.lap("questions");
+        let resolver = make_resolver(&settings.pacing);
+        let (resolved, written) = std::thread::scope(|scope| {
+            let summary = &mut summary;
+            let (store, leases, directory, audit_settings) = (&store, &leases, &directory, &audit_settings);
+            let writer = scope.spawn(move || -> Result<Option<bool>, ReportError> {
+                // Nothing is written until the run can no longer fail: a failed run leaves no
+                // partial report, in a file or on stdout.
+                if !store.wait_open() {
+                    return Ok(None);
+                }
+                let evidence = audit::LiveEvidence::new(store, data());
+                let written = write_report(settings, leases, directory, &evidence, audit_settings, summary);
+                if written.is_err() {
+                    // No report: the answers are no longer wanted.
+                    store.abandon();
+                }
+                written.map(Some)
+            });
+            let resolved = dns::live::resolve_into(resolver.as_ref(), store);
+            (resolved, writer.join())
+        });
+        let written = written.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // A report that could not be written wins: it cancelled the resolution.
+        let tripped = written?;
+        let stats = resolved?;
+        summary.live = Some(report::LiveSummary::new(&stats, &store.disagreements(), settings.compare_servers));
+        // The writer waits until the resolution succeeded or a server answered, and the
+        // resolution fails only before that: a successful one always lets it write.
+        tripped.unwrap_or_default()
     };
-    let auditor = audit::Auditor::new(&leases, &directory, evidence.as_ref(), &audit_settings);
+    clock.lap("resolve+audit+write");
+    clock.report();
+    Ok(Outcome { summary: kea.render() + &summary.render(&problems), tripped })
+}
 
-    // Findings stream from the audit into the report; only the counts are kept.
+/// Audits every lease against `evidence` and writes the report; the findings stream from the
+/// audit into the report, only the counts are kept (in `summary`). Whether a row reached
+/// `--fail-on`.
+fn write_report(
+    settings: &Settings,
+    leases: &[leases::Lease],
+    directory: &Directory,
+    evidence: &dyn audit::Evidence,
+    audit_settings: &audit::AuditSettings,
+    summary: &mut Summary,
+) -> Result<bool, ReportError> {
+    let auditor = audit::Auditor::new(leases, directory, evidence, audit_settings);
     let mut tripped = false;
     let rows = report::audit_rows(auditor.findings(), settings.all, |f| {
         summary.add(f);
@@ -209,9 +246,7 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     summary.rows_written = written.rows;
     summary.stale_temp_removed = written.stale_removed;
     summary.destination = destination_text(&settings.output);
-    clock.lap("audit+write");
-    clock.report();
-    Ok(Outcome { summary: kea.render() + &summary.render(&problems), tripped })
+    Ok(tripped)
 }
 
 /// With `DDNS_AUDIT_TIMINGS` set, the wall time of each phase of a run on stderr (for the
