@@ -217,17 +217,15 @@ fn audited(leases: &[Lease], as_of: DateTime<Utc>) -> Vec<&Lease> {
 
 /// What live DNS must answer for these leases, in the order the audit reads it (so that the
 /// findings can follow the answers as they arrive): for each audited lease in address order,
-/// the fqdn of its host name (A and AAAA), then its address (PTR). Each name and address once.
+/// the fqdn of its host name (A and AAAA), then its address (PTR). Each address once; a name
+/// as often as it is leased (the live store asks it once).
 pub(crate) fn questions(leases: &[Lease], settings: &AuditSettings) -> Vec<Ask> {
     let audited = audited(leases, settings.as_of);
-    let mut names = rustc_hash::FxHashSet::default();
     let mut asks = Vec::with_capacity(audited.len() * 2);
     let mut last_ip = None;
     for lease in audited {
         // Names DNS cannot carry are not asked (their rows are `missing` without asking).
-        if let Some(name) = fqdn(lease.hostname.as_deref(), settings.domain.as_deref()).and_then(|n| DnsName::parse(&n).ok())
-            && names.insert(name.clone())
-        {
+        if let Some(name) = fqdn(lease.hostname.as_deref(), settings.domain.as_deref()).and_then(|n| DnsName::parse(&n).ok()) {
             asks.push(Ask::Name(name));
         }
         // Sorted by address: a repeated address follows its first.

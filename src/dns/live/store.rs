@@ -8,6 +8,7 @@
 //! [`Store::wait_open`] until a server has answered (or the resolution ended well), so a failed
 //! run never writes a row, to a file or to stdout.
 
+use std::collections::hash_map::Entry;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
@@ -84,25 +85,24 @@ impl Store {
             return Err(LiveError::CompareNeedsTwo);
         }
         let mut questions = Vec::with_capacity(asks.len() * 2);
-        let mut names = FxHashMap::default();
-        let mut addresses = FxHashMap::default();
+        let mut names = FxHashMap::with_capacity_and_hasher(asks.len() / 2, Default::default());
+        let mut addresses = FxHashMap::with_capacity_and_hasher(asks.len() / 2, Default::default());
         for ask in asks {
             let next = u32::try_from(questions.len()).unwrap_or(u32::MAX);
             match ask {
                 Ask::Name(name) => {
-                    if names.contains_key(&name) {
-                        continue;
+                    if let Entry::Vacant(e) = names.entry(name) {
+                        let name = e.key().clone();
+                        e.insert(next);
+                        questions.push(Question { name: name.clone(), rtype: RecordType::A });
+                        questions.push(Question { name, rtype: RecordType::AAAA });
                     }
-                    questions.push(Question { name: name.clone(), rtype: RecordType::A });
-                    questions.push(Question { name: name.clone(), rtype: RecordType::AAAA });
-                    names.insert(name, next);
                 }
                 Ask::Address(ip) => {
-                    if addresses.contains_key(&ip) {
-                        continue;
+                    if let Entry::Vacant(e) = addresses.entry(ip) {
+                        e.insert(next);
+                        questions.push(Question { name: DnsName::reverse(ip), rtype: RecordType::PTR });
                     }
-                    questions.push(Question { name: DnsName::reverse(ip), rtype: RecordType::PTR });
-                    addresses.insert(ip, next);
                 }
             }
         }
