@@ -440,6 +440,21 @@ mod tests {
             );
         }
 
+        /// A report that cannot be written stops the resolution (it would be asked for
+        /// nothing), and its error is the run's.
+        #[test]
+        fn a_report_that_cannot_be_written_stops_the_resolution() {
+            let dir = tempfile::tempdir().unwrap();
+            let (leases, fx) = site();
+            let blocker = dir.path().join("not-a-directory");
+            std::fs::write(&blocker, "").unwrap();
+            let fx = Fixture { pace: Some(std::time::Duration::from_millis(5)), ..fx };
+            let err = run(dir.path(), &leases, &fx, &blocker.join("report.csv")).unwrap_err();
+            assert!(err.starts_with(&format!("cannot create the report directory {}", blocker.display())), "{err}");
+            let delivered = fx.delivered.load(std::sync::atomic::Ordering::Relaxed);
+            assert!(delivered < 100, "{delivered} of 190 answers delivered after the report failed");
+        }
+
         /// Answers that arrived before the run failed are never written: no report replaces
         /// the previous one, and no temporary file is left.
         #[test]

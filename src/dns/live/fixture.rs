@@ -22,6 +22,8 @@ pub(crate) struct Fixture {
     pub(crate) fail_after: Option<usize>,
     /// A pause before each answer (the reader then catches up and waits).
     pub(crate) pace: Option<std::time::Duration>,
+    /// Counts the answers delivered (a cancelled run stops delivering).
+    pub(crate) delivered: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Resolve for Fixture {
@@ -69,8 +71,12 @@ impl Resolve for Fixture {
             if let Some(pause) = self.pace {
                 std::thread::sleep(pause);
             }
+            if sink.cancelled() {
+                break;
+            }
             if let Some(a) = answers.get_mut(job).and_then(Option::take) {
                 sink.answer(job, a);
+                self.delivered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
         }
         Ok(out.stats)
