@@ -189,7 +189,9 @@ impl Store {
             if st.closed.is_some() {
                 return None;
             }
-            st.wanted = (q + BATCH).min(self.answers.len());
+            // Another reader's nearer wish stands (each re-arms its own when woken).
+            let target = (q + BATCH).min(self.answers.len());
+            st.wanted = if st.wanted == 0 { target } else { st.wanted.min(target) };
             st = self.wait(st);
         }
     }
