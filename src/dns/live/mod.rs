@@ -323,6 +323,30 @@ mod tests {
         assert_eq!((stats.unwrap().questions, read), (n as u64 * 3, n));
     }
 
+    /// A finding waits for its own answers, not for a slow question further on (one being
+    /// retried): the reader that caught up is not held until the slow one is settled.
+    #[test]
+    fn a_reader_is_not_held_by_a_slow_question_after_its_own() {
+        let (_, asks) = hosts(2000);
+        let store = Store::new(asks, &[srv("127.0.0.1:53")], false).unwrap();
+        store.responded();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let a = store.forward("h0000.t").a.cloned();
+                tx.send(a).unwrap();
+            });
+            // The reader is waiting for h0000's answers; all come but question 5's.
+            std::thread::sleep(Duration::from_millis(50));
+            for job in (0..6000).filter(|&j| j != 5) {
+                store.answer(job, Answer::NxDomain);
+            }
+            let got = rx.recv_timeout(Duration::from_secs(5));
+            store.answer(5, Answer::NxDomain);
+            assert_eq!(got, Ok(Some(Answer::NxDomain)), "the reader waited for question 5");
+        });
+    }
+
     /// A run that fails part-way (no server answered) opens nothing to the writer, and a
     /// reader waiting for an answer that never comes gets none instead of waiting forever.
     #[test]

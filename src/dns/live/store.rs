@@ -12,6 +12,7 @@ use std::collections::hash_map::Entry;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
 
 use hickory_proto::rr::RecordType;
 use rustc_hash::FxHashMap;
@@ -40,8 +41,11 @@ pub(crate) trait Sink: Sync {
 }
 
 /// How far behind the resolver the audit waits when it catches up: it sleeps until this many
-/// more questions are settled (a wake-up per answer would cost more than the answer).
+/// more questions are settled (a wake-up per answer would cost more than the answer)...
 const BATCH: usize = 1024;
+/// ...or this long, when its own answer is in but one before the batch's end is slow (a
+/// question being retried): a finding waits for its own answers, not for a slow neighbour's.
+const RECHECK: Duration = Duration::from_millis(20);
 
 /// The questions of a live run and their answers as they arrive (see the module doc).
 pub(crate) struct Store {
@@ -192,7 +196,7 @@ impl Store {
             // Another reader's nearer wish stands (each re-arms its own when woken).
             let target = (q + BATCH).min(self.answers.len());
             st.wanted = if st.wanted == 0 { target } else { st.wanted.min(target) };
-            st = self.wait(st);
+            st = self.changed.wait_timeout(st, RECHECK).map(|(st, _)| st).unwrap_or_else(|poisoned| poisoned.into_inner().0);
         }
     }
 
