@@ -184,9 +184,11 @@ fn destination_text(d: &Destination) -> String {
 /// Runs the audit from validated settings: every input (files, AD), live DNS when
 /// `--dns-server` is given, then the report.
 pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
+    let mut clock = PhaseClock::from_env();
     // The previous report first: a bad `--previous PATH` fails before a long enumeration.
     let mut previous = report::RunOverRun::load(&settings.previous, settings.audit.as_of)?;
     let Gathered { leases, directory, dns: dns_data, dhcp_settings, problems, kea, audit: audit_settings } = gather(settings)?;
+    clock.lap("gather");
 
     let mut summary = Summary::new(&leases, audit_settings.as_of);
     summary.computers_read = directory.computers.len();
@@ -194,54 +196,109 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     summary.dns_records_read = dns_data.records.len();
     summary.zone_findings = dns_data.zone_findings(audit_settings.assume_aging);
 
-    // Live DNS (`--dns-server`): the audit's de-duplicated questions, each asked once.
-    let answers = if settings.dns_servers.is_empty() {
-        None
-    } else {
-        let (names, ips) = audit::questions(&leases, &audit_settings);
-        let resolver = make_resolver(&settings.pacing);
-        let (answers, stats) = dns::live::resolve_all(resolver.as_ref(), &names, &ips, &settings.dns_servers, settings.compare_servers)?;
-        summary.live = Some(report::LiveSummary::new(&stats, &answers.disagreements, settings.compare_servers));
-        Some(answers)
-    };
-
-    // The evidence: the DNS data, or the live answers with the data's ages.
-    let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of).with_dhcp_settings(&dhcp_settings);
-    let evidence: Box<dyn audit::Evidence + '_> = match &answers {
-        Some(answers) => Box::new(audit::LiveEvidence::new(answers, data)),
-        None => Box::new(data),
-    };
-    let auditor = audit::Auditor::new(&leases, &directory, evidence.as_ref(), &audit_settings);
-
-    // Findings stream from the audit into the report; only the counts are kept. The HTML
-    // report (`--html`) takes the same rows as the CSV writer, and counts every finding per scope.
+    // The HTML report (`--html`) takes the same rows as the report's writer, and counts every
+    // finding per scope.
     let mut html = html_report(settings, report::html::Kind::Audit, &report::COLUMNS, audit_settings.as_of, chrono::TimeDelta::days(28))?;
     let mut scopes = html.is_some().then(|| report::html::GroupTally::new(report::html::Kind::Audit));
-    let mut tripped = false;
-    let rows = report::audit_rows(auditor.findings(), settings.all, &mut previous, |f| {
-        summary.add(f);
-        tripped |= settings.fail_on.trips(f.status);
-        if let Some(s) = &mut scopes {
-            s.add_finding(f);
-        }
-    })
-    .inspect(|r| {
-        if let Some(h) = &mut html {
-            h.add(r);
-        }
-    });
-    let written = report::write(&settings.output, settings.format, &report::COLUMNS, rows)?;
+
+    // The evidence: the DNS data, or the live answers with the data's ages.
+    let data = || audit::DataEvidence::new(&dns_data, audit_settings.as_of).with_dhcp_settings(&dhcp_settings);
+    let tripped = if settings.dns_servers.is_empty() {
+        let mut out = ReportOut { summary: &mut summary, previous: &mut previous, html: &mut html, scopes: &mut scopes };
+        let tripped = write_report(settings, &leases, &directory, &data(), &audit_settings, &mut out)?;
+        clock.lap("audit+write");
+        tripped
+    } else {
+        // Live DNS (`--dns-server`): the audit's de-duplicated questions, each asked once, in
+        // the audit's order. They are resolved on this thread while the audit and the report
+        // run on another, each finding waiting only for its own lease's answers, so reading
+        // the answers, auditing and writing overlap resolution (issue #13).
+        let store = dns::live::Store::new(audit::questions(&leases, &audit_settings), &settings.dns_servers, settings.compare_servers)?;
+        clock.lap("questions");
+        let resolver = make_resolver(&settings.pacing);
+        let (resolved, written) = std::thread::scope(|scope| {
+            let mut out = ReportOut { summary: &mut summary, previous: &mut previous, html: &mut html, scopes: &mut scopes };
+            let (store, leases, directory, audit_settings) = (&store, &leases, &directory, &audit_settings);
+            let writer = scope.spawn(move || -> Result<Option<bool>, ReportError> {
+                // Nothing is written until the run can no longer fail: a failed run leaves no
+                // partial report, in a file or on stdout.
+                if !store.wait_open() {
+                    return Ok(None);
+                }
+                let evidence = audit::LiveEvidence::new(store, data());
+                let written = write_report(settings, leases, directory, &evidence, audit_settings, &mut out);
+                if written.is_err() {
+                    // No report: the answers are no longer wanted.
+                    store.abandon();
+                }
+                written.map(Some)
+            });
+            let resolved = dns::live::resolve_into(resolver.as_ref(), store);
+            clock.lap("resolve (audit+write alongside)");
+            let written = writer.join();
+            clock.lap("rest of audit+write");
+            (resolved, written)
+        });
+        let written = written.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // A report that could not be written wins: it cancelled the resolution.
+        let tripped = written?;
+        let stats = resolved?;
+        summary.live = Some(report::LiveSummary::new(&stats, &store.disagreements(), settings.compare_servers));
+        // The writer waits until the resolution succeeded or a server answered, and the
+        // resolution fails only before that: a successful one always lets it write.
+        tripped.unwrap_or_default()
+    };
+    clock.report();
     summary.previous = previous.summary();
     summary.pruned = prune(settings, report::Kind::Audit);
-    summary.rows_written = written.rows;
-    summary.stale_temp_removed = written.stale_removed;
-    summary.destination = destination_text(&settings.output);
     let mut text = kea.render() + &summary.render(&problems);
     if let Some(h) = html {
         let path = h.finish(report::html::audit_page(&summary, &problems, &text), scopes)?;
         text.push_str(&format!("  HTML report: {}\n", path.display()));
     }
     Ok(Outcome { summary: text, tripped })
+}
+
+/// Where the audit's findings go besides the report: the counts, the run-over-run state and
+/// the HTML report's writer.
+struct ReportOut<'o> {
+    summary: &'o mut Summary,
+    previous: &'o mut report::RunOverRun,
+    html: &'o mut Option<report::html::HtmlReport>,
+    scopes: &'o mut Option<report::html::GroupTally>,
+}
+
+/// Audits every lease against `evidence` and writes the report; the findings stream from the
+/// audit into the report, only the counts are kept (in `out.summary`). Whether a row reached
+/// `--fail-on`.
+fn write_report(
+    settings: &Settings,
+    leases: &[leases::Lease],
+    directory: &Directory,
+    evidence: &dyn audit::Evidence,
+    audit_settings: &audit::AuditSettings,
+    out: &mut ReportOut<'_>,
+) -> Result<bool, ReportError> {
+    let auditor = audit::Auditor::new(leases, directory, evidence, audit_settings);
+    let mut tripped = false;
+    let ReportOut { summary, previous, html, scopes } = out;
+    let rows = report::audit_rows(auditor.findings(), settings.all, previous, |f| {
+        summary.add(f);
+        tripped |= settings.fail_on.trips(f.status);
+        if let Some(s) = scopes.as_mut() {
+            s.add_finding(f);
+        }
+    })
+    .inspect(|r| {
+        if let Some(h) = html.as_mut() {
+            h.add(r);
+        }
+    });
+    let written = report::write(&settings.output, settings.format, &report::COLUMNS, rows)?;
+    summary.rows_written = written.rows;
+    summary.stale_temp_removed = written.stale_removed;
+    summary.destination = destination_text(&settings.output);
+    Ok(tripped)
 }
 
 /// The HTML report's writer when `--html` is given.
@@ -253,6 +310,38 @@ fn html_report(
     horizon: chrono::TimeDelta,
 ) -> Result<Option<report::html::HtmlReport>, RunError> {
     Ok(settings.html.as_deref().map(|p| report::html::HtmlReport::new(p, kind, columns, as_of, horizon)).transpose()?)
+}
+
+/// With `DDNS_AUDIT_TIMINGS` set, the wall time of each phase of a run on stderr (for the
+/// benchmarks: where a whole run's time goes). Not part of the summary: timings are not
+/// reproducible output.
+struct PhaseClock {
+    laps: Option<Vec<(&'static str, std::time::Duration)>>,
+    start: std::time::Instant,
+    last: std::time::Instant,
+}
+
+impl PhaseClock {
+    fn from_env() -> PhaseClock {
+        let now = std::time::Instant::now();
+        PhaseClock { laps: std::env::var_os("DDNS_AUDIT_TIMINGS").map(|_| Vec::new()), start: now, last: now }
+    }
+
+    /// Ends the phase `name` now.
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        if let Some(laps) = &mut self.laps {
+            laps.push((name, now.duration_since(self.last)));
+        }
+        self.last = now;
+    }
+
+    fn report(&self) {
+        if let Some(laps) = &self.laps {
+            let parts: Vec<String> = laps.iter().map(|(n, d)| format!("{n} {:.3} s", d.as_secs_f64())).collect();
+            eprintln!("timings: {}; total {:.3} s", parts.join(", "), self.start.elapsed().as_secs_f64());
+        }
+    }
 }
 
 /// Runs `ddns-audit forecast`. `now` is the clock value; nothing below reads the clock.
@@ -336,5 +425,119 @@ mod tests {
     fn exit_codes() {
         let code = |tripped| Outcome { summary: String::new(), tripped }.status() as u8;
         assert_eq!((code(false), code(true), ExitStatus::Failed as u8), (0, 1, 2));
+    }
+
+    mod live {
+        use std::path::Path;
+
+        use clap::Parser;
+        use hickory_proto::rr::RecordType;
+        use rustc_hash::FxHashMap;
+
+        use super::*;
+        use crate::dns::RecordData;
+        use crate::dns::answers::Answer;
+        use crate::dns::live::{Fixture, Question};
+        use crate::settings::{Cli, Command};
+
+        /// The audit of `leases` (dnsmasq lines) against `fx` at 127.0.0.1:53, written to
+        /// `out`: the outcome, or the error's text.
+        fn run(dir: &Path, leases: &str, fx: &Fixture, out: &Path) -> Result<Outcome, String> {
+            let path = dir.join("leases");
+            std::fs::write(&path, leases).unwrap();
+            let (path, out) = (path.display().to_string(), out.display().to_string());
+            let argv = ["ddns-audit", "audit", "--leases", &path, "--domain", "corp.test", "--dns-server", "127.0.0.1", "--as-of", "2026-11-24T00:00:00Z", "--all", "--output", &out];
+            let Command::Audit(args) = Cli::try_parse_from(argv).unwrap().command else { panic!("not an audit") };
+            let settings = args.merge_config().unwrap().into_settings(Utc::now()).unwrap();
+            run_with(&settings, &|_| Box::new(fx.clone())).map_err(|e| e.to_string())
+        }
+
+        fn q(name: &str, rtype: RecordType) -> Question {
+            Question { name: dns::DnsName::parse(name).unwrap(), rtype }
+        }
+
+        /// pc1 twice (a second interface: its name's questions were asked by the first
+        /// lease), pc2 with a stale PTR, pc3 unknown to DNS; 60 more hosts, so that the
+        /// answers arriving in reverse cross the reader's batches.
+        fn site() -> (String, Fixture) {
+            let mut leases = String::new();
+            let mut table = FxHashMap::default();
+            let addr = |ips: &[&str]| Answer::Records(ips.iter().map(|i| RecordData::Addr(i.parse().unwrap())).collect());
+            let ptr = |t: &str| Answer::Records(vec![RecordData::Ptr(t.into())]);
+            for (ip, host) in [("10.0.16.21", "pc1"), ("10.0.16.22", "pc1"), ("10.0.16.23", "pc2"), ("10.0.16.24", "pc3")] {
+                leases.push_str(&format!("4102444800 02:00:00:00:00:{} {ip} {host} *\n", &ip[8..]));
+            }
+            table.insert(q("pc1.corp.test", RecordType::A), addr(&["10.0.16.21", "10.0.16.22"]));
+            table.insert(q("21.16.0.10.in-addr.arpa", RecordType::PTR), ptr("pc1.corp.test"));
+            table.insert(q("22.16.0.10.in-addr.arpa", RecordType::PTR), ptr("pc1.corp.test"));
+            table.insert(q("pc2.corp.test", RecordType::A), addr(&["10.0.16.23"]));
+            table.insert(q("23.16.0.10.in-addr.arpa", RecordType::PTR), ptr("old.corp.test"));
+            for i in 0..60 {
+                let (ip, host) = (format!("10.0.17.{i}"), format!("h{i}"));
+                leases.push_str(&format!("4102444800 02:00:00:00:01:{i:02x} {ip} {host} *\n"));
+                table.insert(q(&format!("{host}.corp.test"), RecordType::A), addr(&[&ip]));
+                table.insert(q(&dns::reverse_name(ip.parse().unwrap()), RecordType::PTR), ptr(&format!("{host}.corp.test")));
+            }
+            (leases, Fixture { servers: vec![table], ..Fixture::default() })
+        }
+
+        /// However the answers arrive, the report and the summary are those of the answers
+        /// given in turn, and the rows are the ones a user sees for each case.
+        #[test]
+        fn the_report_is_the_same_whatever_order_the_answers_arrive_in() {
+            let dir = tempfile::tempdir().unwrap();
+            let (leases, fx) = site();
+            let in_turn = dir.path().join("in-turn.csv");
+            let first = run(dir.path(), &leases, &fx, &in_turn).unwrap();
+            let reversed = dir.path().join("reversed.csv");
+            let jobs = (4 + 60) * 3 - 2; // pc1's A and AAAA once
+            let second = run(dir.path(), &leases, &Fixture { order: Some((0..jobs).rev().collect()), pace: Some(std::time::Duration::from_micros(50)), ..fx }, &reversed).unwrap();
+            let report = std::fs::read_to_string(&in_turn).unwrap();
+            assert_eq!(report, std::fs::read_to_string(&reversed).unwrap());
+            assert_eq!(first.summary, second.summary.replace("reversed.csv", "in-turn.csv"));
+            let mut csv = csv::Reader::from_reader(report.as_bytes());
+            let header = csv.headers().unwrap().clone();
+            let shown = ["status", "ip", "fqdn", "a_status", "a_records", "ptr_status", "ptr_records"].map(|c| header.iter().position(|h| h == c).unwrap());
+            let rows: Vec<Vec<String>> = csv.records().take(4).map(|r| shown.iter().map(|&i| r.as_ref().unwrap()[i].to_string()).collect()).collect();
+            assert_eq!(
+                rows,
+                [
+                    ["ok", "10.0.16.21", "pc1.corp.test", "ok", "10.0.16.21;10.0.16.22", "ok", "pc1.corp.test"],
+                    ["ok", "10.0.16.22", "pc1.corp.test", "ok", "10.0.16.21;10.0.16.22", "ok", "pc1.corp.test"],
+                    ["stale", "10.0.16.23", "pc2.corp.test", "ok", "10.0.16.23", "mismatch", "old.corp.test"],
+                    ["missing", "10.0.16.24", "pc3.corp.test", "missing", "", "missing", ""],
+                ]
+            );
+        }
+
+        /// A report that cannot be written stops the resolution (it would be asked for
+        /// nothing), and its error is the run's.
+        #[test]
+        fn a_report_that_cannot_be_written_stops_the_resolution() {
+            let dir = tempfile::tempdir().unwrap();
+            let (leases, fx) = site();
+            let blocker = dir.path().join("not-a-directory");
+            std::fs::write(&blocker, "").unwrap();
+            let fx = Fixture { pace: Some(std::time::Duration::from_millis(5)), ..fx };
+            let err = run(dir.path(), &leases, &fx, &blocker.join("report.csv")).unwrap_err();
+            assert!(err.starts_with(&format!("cannot create the report directory {}", blocker.display())), "{err}");
+            let delivered = fx.delivered.load(std::sync::atomic::Ordering::Relaxed);
+            assert!(delivered < 100, "{delivered} of 190 answers delivered after the report failed");
+        }
+
+        /// Answers that arrived before the run failed are never written: no report replaces
+        /// the previous one, and no temporary file is left.
+        #[test]
+        fn a_run_failing_after_some_answers_writes_no_report() {
+            let dir = tempfile::tempdir().unwrap();
+            let (leases, fx) = site();
+            let out = dir.path().join("report.csv");
+            std::fs::write(&out, "the previous report\n").unwrap();
+            let err = run(dir.path(), &leases, &Fixture { fail_after: Some(100), ..fx }, &out).unwrap_err();
+            assert_eq!(err, "live DNS: no DNS server answered any of 190 queries (): check --dns-server, the port and the firewall");
+            assert_eq!(std::fs::read_to_string(&out).unwrap(), "the previous report\n");
+            let names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+            assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+        }
     }
 }

@@ -388,6 +388,18 @@ fn a_server_that_never_answers_is_exit_two() {
         r.stderr,
         format!("ddns-audit: error: live DNS: no DNS server answered any of 3 queries ({server}): check --dns-server, the port and the firewall\n")
     );
+    // The report is written while resolution goes on (issue #13), yet a failed run writes
+    // no row: not on stdout, and an earlier report file is left as it was, without a temp file.
+    assert_eq!(r.stdout, "");
+    let report = d.path().join("report.csv");
+    fs::write(&report, "the previous report\n").unwrap();
+    let out = report.display().to_string();
+    let r = ddns_audit(&["audit", "--leases", &l, "--domain", "x.test", "--dns-server", &server, "--timeout", "100ms", "--retries", "0", "--output", &out], d.path());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(fs::read_to_string(&report).unwrap(), "the previous report\n");
+    let mut names: Vec<String> = fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 
-use crate::dns::answers::{Answer, Failure, LiveAnswers};
+use crate::dns::answers::{Answer, Failure, LiveLookup};
 use crate::dns::{self, DnsData, DnsRecord, DynamicUpdates, RecordData, Zone};
 use crate::leases::Lease;
 use crate::leases::dns_settings::{DhcpDnsSetting, DhcpDnsSettings};
@@ -183,13 +183,14 @@ impl Evidence for DataEvidence<'_> {
 
 /// Live DNS answers as evidence: what DNS serves exists; its age is the data's copy's, unknown
 /// when the data does not hold it. A record the data holds but DNS does not serve is absent.
+/// The answers may still be arriving: a lookup waits for its own (see `dns::live::Store`).
 pub(crate) struct LiveEvidence<'e> {
-    answers: &'e LiveAnswers,
+    answers: &'e dyn LiveLookup,
     data: DataEvidence<'e>,
 }
 
 impl<'e> LiveEvidence<'e> {
-    pub(crate) fn new(answers: &'e LiveAnswers, data: DataEvidence<'e>) -> LiveEvidence<'e> {
+    pub(crate) fn new(answers: &'e dyn LiveLookup, data: DataEvidence<'e>) -> LiveEvidence<'e> {
         LiveEvidence { answers, data }
     }
 }
@@ -197,7 +198,8 @@ impl<'e> LiveEvidence<'e> {
 impl Evidence for LiveEvidence<'_> {
     fn addresses(&self, name: &str, family: Family) -> Lookup<'_, IpAddr> {
         let forward = self.data.forward(name);
-        let (a, aaaa) = (self.answers.a.get(name), self.answers.aaaa.get(name));
+        let live = self.answers.forward(name);
+        let (a, aaaa) = (live.a, live.aaaa);
         let asked = match family {
             Family::V4 => a,
             Family::V6 => aaaa,
@@ -217,20 +219,21 @@ impl Evidence for LiveEvidence<'_> {
             said: said_live(asked),
             found,
             cname: cname.or(forward.cname),
-            disagreement: self.answers.disagreements.get(name).map(String::as_str),
+            disagreement: live.disagreement,
         }
     }
 
     fn pointers(&self, ip: IpAddr) -> Lookup<'_, String> {
         let rname = dns::reverse_name(ip);
         let data = self.data.ptr_records(&rname);
-        let answer = self.answers.ptr.get(&ip);
+        let live = self.answers.reverse(ip);
+        let answer = live.ptr;
         let found = answer
             .into_iter()
             .flat_map(answer_records)
             .filter_map(|d| Some(Found { value: ptr_of(d)?.to_string(), record: self.data.record_with(&data, d) }))
             .collect();
-        Lookup { said: said_live(answer), found, cname: None, disagreement: self.answers.disagreements.get(&rname).map(String::as_str) }
+        Lookup { said: said_live(answer), found, cname: None, disagreement: live.disagreement }
     }
 
     fn dynamic_updates(&self, name: &str) -> Option<DynamicUpdates> {
@@ -439,6 +442,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+use crate::dns::answers::LiveAnswers;
 
     const AS_OF: &str = "2026-11-24T12:00:00Z";
 

@@ -21,6 +21,7 @@ pub(crate) use risk::RecordAge;
 
 use crate::directory::{Computer, Directory};
 use crate::dns::answers::Failure;
+use crate::dns::live::Ask;
 use crate::dns::{self, DnsName, DynamicUpdates, RecordOwner};
 use crate::leases::dns_settings::DhcpDnsSetting;
 use crate::leases::Lease;
@@ -258,21 +259,26 @@ fn audited(leases: &[Lease], as_of: DateTime<Utc>) -> Vec<&Lease> {
     audited
 }
 
-/// The questions live DNS must answer for these leases: the fqdn of every audited lease with a
-/// host name (A and AAAA), and every audited address (PTR). De-duplicated, sorted.
-pub(crate) fn questions(leases: &[Lease], settings: &AuditSettings) -> (Vec<DnsName>, Vec<IpAddr>) {
+/// What live DNS must answer for these leases, in the order the audit reads it (so that the
+/// findings can follow the answers as they arrive): for each audited lease in address order,
+/// the fqdn of its host name (A and AAAA), then its address (PTR). Each address once; a name
+/// as often as it is leased (the live store asks it once).
+pub(crate) fn questions(leases: &[Lease], settings: &AuditSettings) -> Vec<Ask> {
     let audited = audited(leases, settings.as_of);
-    // Names DNS cannot carry are not asked (their rows are `missing` without asking).
-    let mut names: Vec<DnsName> = audited
-        .iter()
-        .filter_map(|l| fqdn(l.hostname.as_deref(), settings.domain.as_deref()))
-        .filter_map(|n| DnsName::parse(&n).ok())
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    let mut ips: Vec<IpAddr> = audited.iter().map(|l| l.ip).collect();
-    ips.dedup();
-    (names, ips)
+    let mut asks = Vec::with_capacity(audited.len() * 2);
+    let mut last_ip = None;
+    for lease in audited {
+        // Names DNS cannot carry are not asked (their rows are `missing` without asking).
+        if let Some(name) = fqdn(lease.hostname.as_deref(), settings.domain.as_deref()).and_then(|n| DnsName::parse(&n).ok()) {
+            asks.push(Ask::Name(name));
+        }
+        // Sorted by address: a repeated address follows its first.
+        if last_ip != Some(lease.ip) {
+            last_ip = Some(lease.ip);
+            asks.push(Ask::Address(lease.ip));
+        }
+    }
+    asks
 }
 
 /// Audits every lease that is active or reserved and unexpired at `settings.as_of` against the

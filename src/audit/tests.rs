@@ -568,11 +568,15 @@ fn questions_are_the_audited_leases_names_and_addresses_once_each() {
         lease("10.0.16.24", None),
         expired,
     ];
-    let (names, ips) = questions(&leases, &settings());
-    let names: Vec<&str> = names.iter().map(DnsName::as_str).collect();
-    assert_eq!(names, vec!["pc1.corp.example.test", "pc2.corp.example.test"]);
-    let ips: Vec<String> = ips.iter().map(ToString::to_string).collect();
-    assert_eq!(ips, vec!["10.0.16.21", "10.0.16.22", "10.0.16.23", "10.0.16.24"]);
+    // In the audit's order (by address), so that findings follow the answers as they arrive.
+    let asks: Vec<String> = questions(&leases, &settings())
+        .into_iter()
+        .map(|a| match a {
+            Ask::Name(n) => n.to_string(),
+            Ask::Address(ip) => ip.to_string(),
+        })
+        .collect();
+    assert_eq!(asks, ["pc1.corp.example.test", "10.0.16.21", "pc1.corp.example.test", "pc2.corp.example.test", "10.0.16.22", "10.0.16.23", "10.0.16.24"]);
 }
 
 /// The cause columns and remediation of one finding over `w`, with the record of `FQDN` owned

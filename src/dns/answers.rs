@@ -4,6 +4,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
+#[cfg(test)]
 use rustc_hash::FxHashMap;
 
 use super::RecordData;
@@ -53,7 +54,34 @@ pub(crate) enum Answer {
     Failed(Failure),
 }
 
-/// Every answer of a live run, keyed by the question.
+/// Live answers as the audit reads them: the streaming store of a run
+/// (`dns::live::Store`, which waits for an answer still on its way), or a table
+/// ([`LiveAnswers`], for tests). `None`: the question was not asked (a name DNS cannot carry).
+pub(crate) trait LiveLookup: Sync {
+    /// The A and AAAA answers of `name` (lowercase, no trailing dot).
+    fn forward(&self, name: &str) -> ForwardAnswers<'_>;
+    /// The PTR answer of `ip`.
+    fn reverse(&self, ip: IpAddr) -> ReverseAnswers<'_>;
+}
+
+/// What live DNS said of a name.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct ForwardAnswers<'a> {
+    pub(crate) a: Option<&'a Answer>,
+    pub(crate) aaaa: Option<&'a Answer>,
+    /// With `--compare-servers`: how the servers' answers differ (A's and AAAA's in one).
+    pub(crate) disagreement: Option<&'a str>,
+}
+
+/// What live DNS said of an address.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct ReverseAnswers<'a> {
+    pub(crate) ptr: Option<&'a Answer>,
+    pub(crate) disagreement: Option<&'a str>,
+}
+
+/// Every answer of a live run, keyed by the question (a table, for tests).
+#[cfg(test)]
 #[derive(Debug, Default)]
 pub(crate) struct LiveAnswers {
     /// A records by name (lowercase, no trailing dot).
@@ -65,4 +93,16 @@ pub(crate) struct LiveAnswers {
     /// With `--compare-servers`: the names (or reverse names) whose answers differ between
     /// servers, with a short description (`10.0.0.1: 10.0.16.21; 10.0.0.2: NXDOMAIN`).
     pub(crate) disagreements: FxHashMap<String, String>,
+}
+
+#[cfg(test)]
+impl LiveLookup for LiveAnswers {
+    fn forward(&self, name: &str) -> ForwardAnswers<'_> {
+        ForwardAnswers { a: self.a.get(name), aaaa: self.aaaa.get(name), disagreement: self.disagreements.get(name).map(String::as_str) }
+    }
+
+    fn reverse(&self, ip: IpAddr) -> ReverseAnswers<'_> {
+        let rname = super::reverse_name(ip);
+        ReverseAnswers { ptr: self.ptr.get(&ip), disagreement: self.disagreements.get(&rname).map(String::as_str) }
+    }
 }

@@ -18,7 +18,7 @@ use tokio::net::{TcpStream, UdpSocket};
 use tokio::sync::mpsc;
 
 use super::wire::{classify, encode, matches_question};
-use super::{LiveError, Mode, Pacing, Question, Resolve, Resolved, Stats};
+use super::{LiveError, Mode, Pacing, Question, Resolve, Sink, Stats};
 use crate::dns::answers::{Answer, Failure};
 use crate::progress::Progress;
 
@@ -41,10 +41,10 @@ impl Engine {
 }
 
 impl Resolve for Engine {
-    fn resolve(&self, questions: &[Question], servers: &[SocketAddr], mode: Mode) -> Result<Resolved, LiveError> {
+    fn resolve(&self, questions: &[Question], servers: &[SocketAddr], mode: Mode, sink: &dyn Sink) -> Result<Stats, LiveError> {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(LiveError::Runtime)?;
         rt.block_on(async {
-            let mut run = Run::new(questions, servers, mode, &self.pacing, self.progress)?;
+            let mut run = Run::new(questions, servers, mode, &self.pacing, self.progress, sink)?;
             run.go().await;
             Ok(run.finish())
         })
@@ -96,7 +96,10 @@ struct Run<'q> {
     ready: VecDeque<u32>,
     /// (deadline, slot, generation), in send order: all share one timeout, so it is sorted.
     deadlines: VecDeque<(Instant, u32, u32)>,
-    answers: Vec<Option<Answer>>,
+    /// Where each job's outcome goes as it completes.
+    sink: &'q dyn Sink,
+    /// Which jobs have their outcome.
+    completed: Vec<bool>,
     done: usize,
     stats: Stats,
     bucket: TokenBucket,
@@ -108,7 +111,7 @@ struct Run<'q> {
 }
 
 impl<'q> Run<'q> {
-    fn new(questions: &'q [Question], servers: &'q [SocketAddr], mode: Mode, pacing: &Pacing, progress: bool) -> Result<Run<'q>, LiveError> {
+    fn new(questions: &'q [Question], servers: &'q [SocketAddr], mode: Mode, pacing: &Pacing, progress: bool, sink: &'q dyn Sink) -> Result<Run<'q>, LiveError> {
         let open = |server: SocketAddr| -> Result<UdpSocket, LiveError> {
             let any = if server.is_ipv4() { SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0) } else { SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), 0) };
             let domain = if any.is_ipv4() { socket2::Domain::IPV4 } else { socket2::Domain::IPV6 };
@@ -147,7 +150,8 @@ impl<'q> Run<'q> {
             jobs,
             ready: VecDeque::new(),
             deadlines: VecDeque::new(),
-            answers: vec![None; jobs],
+            sink,
+            completed: vec![false; jobs],
             done: 0,
             stats,
             random: IdSource::new(),
@@ -158,11 +162,16 @@ impl<'q> Run<'q> {
         })
     }
 
-    fn finish(mut self) -> Resolved {
+    fn finish(mut self) -> Stats {
         self.stats.elapsed = self.started.elapsed();
         self.progress.finish();
-        let answers = self.answers.into_iter().map(|a| a.unwrap_or(Answer::Failed(Failure::NotAsked))).collect();
-        Resolved { answers, stats: self.stats }
+        // Jobs never reached (a cancelled run) are not asked: no reader waits for them.
+        for (job, done) in self.completed.iter().enumerate() {
+            if !done {
+                self.sink.answer(job, Answer::Failed(Failure::NotAsked));
+            }
+        }
+        self.stats
     }
 
     /// The servers a job may use, in order, and its question.
@@ -185,13 +194,17 @@ impl<'q> Run<'q> {
     async fn go(&mut self) {
         if self.servers.is_empty() {
             for j in 0..self.jobs {
-                self.answers[j] = Some(Answer::Failed(Failure::Other("no DNS server".into())));
+                self.completed[j] = true;
+                self.sink.answer(j, Answer::Failed(Failure::Other("no DNS server".into())));
             }
             return;
         }
         let mut buf = vec![0u8; RECV_BUF];
         let mut last_progress = Instant::now();
         while self.done < self.jobs {
+            if self.sink.cancelled() {
+                break;
+            }
             self.send_what_we_may().await;
             // Drain every answer already queued on the sockets, without waiting.
             self.drain(&mut buf);
@@ -206,7 +219,7 @@ impl<'q> Run<'q> {
                 let secs = self.started.elapsed().as_secs_f64().max(1e-3);
                 self.progress.set_message(format!("{:.0} answers/s, {} timeouts, {} errors", self.stats.responses as f64 / secs, self.stats.timeouts, self.stats.failed()));
             }
-            if self.done >= self.jobs {
+            if self.done >= self.jobs || self.sink.cancelled() {
                 break;
             }
             if self.can_send_now() {
@@ -375,7 +388,7 @@ impl<'q> Run<'q> {
             self.stats.dropped += 1;
             return;
         }
-        self.stats.responses += 1;
+        self.responded();
         if msg.metadata.truncation {
             self.stats.tcp_fallbacks += 1;
             self.start_tcp(slot, server);
@@ -430,7 +443,7 @@ impl<'q> Run<'q> {
         };
         match msg {
             Some(m) => {
-                self.stats.responses += 1;
+                self.responded();
                 self.on_response(slot, &m, q);
             }
             None => self.next_server(slot, Failure::Truncated),
@@ -444,7 +457,7 @@ impl<'q> Run<'q> {
             }
             self.deadlines.pop_front();
             let s = &self.slots[slot as usize];
-            if s.generation != generation || s.over_tcp || self.answers[s.job as usize].is_some() {
+            if s.generation != generation || s.over_tcp || self.completed.get(s.job as usize).copied().unwrap_or(true) {
                 continue;
             }
             self.stats.timeouts += 1;
@@ -490,6 +503,14 @@ impl<'q> Run<'q> {
         }
     }
 
+    /// Counts a valid response; the first tells the sink that the run can no longer fail.
+    fn responded(&mut self) {
+        self.stats.responses += 1;
+        if self.stats.responses == 1 {
+            self.sink.responded();
+        }
+    }
+
     fn complete(&mut self, slot: u32, answer: Answer) {
         let s = &mut self.slots[slot as usize];
         s.generation = s.generation.wrapping_add(1);
@@ -507,7 +528,10 @@ impl<'q> Run<'q> {
             self.ready.retain(|&r| r != slot);
         }
         self.stats.count(&answer);
-        self.answers[job] = Some(answer);
+        if let Some(done) = self.completed.get_mut(job) {
+            *done = true;
+        }
+        self.sink.answer(job, answer);
         self.done += 1;
         self.in_use -= 1;
         self.free.push(slot);

@@ -5,9 +5,11 @@
 //! Names are always asked absolute (no search list), each question once, with no cache.
 //!
 //! One thing per file:
-//! - here, the orchestration: [`Resolve`], the boundary, and [`resolve_all`], the questions of
-//!   an audit in, [`LiveAnswers`] and [`Stats`] out, including the `--compare-servers`
-//!   disagreements; [`Pacing`], the engine's configuration with its defaults;
+//! - here, the orchestration: [`Resolve`], the boundary, and [`resolve_into`], the questions
+//!   of an audit in, their answers streamed into a [`Store`] and [`Stats`] out, including the
+//!   `--compare-servers` disagreements; [`Pacing`], the engine's configuration with its defaults;
+//! - `store.rs`: [`Store`], the questions in the audit's order and their answers as they
+//!   arrive, read by the audit on another thread while resolution goes on;
 //! - `engine.rs`: [`Engine`], the real resolver (sockets, deadlines, retries, pacing);
 //! - `wire.rs`: the query message, and reading a reply into an [`Answer`];
 //! - `stats.rs`: the counters of a run, for the summary;
@@ -17,21 +19,21 @@ mod engine;
 #[cfg(test)]
 mod fixture;
 mod stats;
+mod store;
 mod wire;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use hickory_proto::rr::RecordType;
-use rustc_hash::FxHashMap;
-
 pub(crate) use engine::Engine;
 #[cfg(test)]
 pub(crate) use fixture::Fixture;
 pub(crate) use stats::Stats;
+pub(crate) use store::{Ask, Sink, Store};
 
-use super::answers::{Answer, Failure, LiveAnswers};
 use super::{DnsName, RecordData};
+use super::answers::{Answer, Failure};
 
 /// Errors that stop live resolution as a whole (a single question never does: it fails into
 /// [`Answer::Failed`]).
@@ -98,90 +100,35 @@ pub(crate) enum Mode {
     Compare,
 }
 
-/// What a resolver gives back: one answer per job. A job is a question in [`Mode::Failover`]
-/// (`answers[q]`), a (question, server) pair in [`Mode::Compare`] (`answers[q * servers + s]`).
-#[derive(Debug, Default)]
-pub(crate) struct Resolved {
-    pub(crate) answers: Vec<Answer>,
-    pub(crate) stats: Stats,
-}
-
 /// The boundary: anything that answers questions.
 pub(crate) trait Resolve {
-    /// Answers `questions` from `servers` in `mode` (see [`Resolved`] for the layout).
-    fn resolve(&self, questions: &[Question], servers: &[SocketAddr], mode: Mode) -> Result<Resolved, LiveError>;
+    /// Answers `questions` from `servers` in `mode` into `sink`, one answer per job, as each
+    /// completes, in any order. A job is a question in [`Mode::Failover`] (job `q`), a
+    /// (question, server) pair in [`Mode::Compare`] (job `q * servers + s`). Calls
+    /// [`Sink::responded`] at the first response of any server; an error is returned only
+    /// before it (the audit writes its report from then on). Stops early when
+    /// [`Sink::cancelled`].
+    fn resolve(&self, questions: &[Question], servers: &[SocketAddr], mode: Mode, sink: &dyn Sink) -> Result<Stats, LiveError>;
 }
 
-/// The audit's questions in, its [`LiveAnswers`] out: A and AAAA of every name, PTR of every
-/// address; in compare mode, the answers of the first server that gave a definitive answer
-/// (records, NXDOMAIN, NODATA), in `--dns-server` order, and every difference between the
-/// servers' definitive answers in `disagreements`. Failures are not disagreements (they are
-/// counted as errors).
-pub(crate) fn resolve_all(
-    resolver: &dyn Resolve,
-    names: &[DnsName],
-    ips: &[IpAddr],
-    servers: &[SocketAddr],
-    compare: bool,
-) -> Result<(LiveAnswers, Stats), LiveError> {
-    if compare && servers.len() < 2 {
-        return Err(LiveError::CompareNeedsTwo);
-    }
-    let mut questions = Vec::with_capacity(names.len() * 2 + ips.len());
-    for name in names {
-        questions.push(Question { name: name.clone(), rtype: RecordType::A });
-        questions.push(Question { name: name.clone(), rtype: RecordType::AAAA });
-    }
-    for ip in ips {
-        questions.push(Question { name: DnsName::reverse(*ip), rtype: RecordType::PTR });
-    }
-    let mode = if compare { Mode::Compare } else { Mode::Failover };
-    let resolved = resolver.resolve(&questions, servers, mode)?;
-    let per = if compare { servers.len() } else { 1 };
-    let mut live = LiveAnswers::default();
-    live.a.reserve(names.len());
-    live.aaaa.reserve(names.len());
-    live.ptr.reserve(ips.len());
-    let mut answers = resolved.answers.into_iter();
-    let mut take = |key: &str, out: &mut FxHashMap<String, String>| -> Answer {
-        let these: Vec<Answer> = answers.by_ref().take(per).collect();
-        if per > 1
-            && let Some(d) = disagreement(&these, servers)
-        {
-            match out.get_mut(key) {
-                // A and AAAA of one name: one note.
-                Some(prev) => {
-                    prev.push_str(" | ");
-                    prev.push_str(&d);
-                }
-                None => {
-                    out.insert(key.to_string(), d);
-                }
-            }
-        }
-        chosen(these)
-    };
-    let mut disagreements = FxHashMap::default();
-    for name in names {
-        let a = take(name.as_str(), &mut disagreements);
-        let aaaa = take(name.as_str(), &mut disagreements);
-        live.a.insert(name.to_string(), a);
-        live.aaaa.insert(name.to_string(), aaaa);
-    }
-    for ip in ips {
-        let rname = super::reverse_name(*ip);
-        let p = take(&rname, &mut disagreements);
-        live.ptr.insert(*ip, p);
-    }
-    live.disagreements = disagreements;
-    let stats = resolved.stats;
+/// The audit's questions (in `store`) answered into `store` as they complete, while the audit
+/// reads them on another thread: A and AAAA of every name, PTR of every address; in compare
+/// mode, the answer of the first server that gave a definitive answer (records, NXDOMAIN,
+/// NODATA), in `--dns-server` order, and every difference between the servers' definitive
+/// answers as a note ([`Store::disagreements`]). Failures are not disagreements (they are
+/// counted as errors). The store is closed when this returns (or panics), as a success only
+/// when a server answered.
+pub(crate) fn resolve_into(resolver: &dyn Resolve, store: &Store) -> Result<Stats, LiveError> {
+    let closing = store::CloseOnDrop(store);
+    let stats = resolver.resolve(store.questions(), store.servers(), store.mode(), store)?;
     if stats.responses == 0 && stats.questions > 0 {
         return Err(LiveError::NoServerAnswered {
             queries: stats.sent,
-            servers: servers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+            servers: store.servers().iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
         });
     }
-    Ok((live, stats))
+    closing.succeeded();
+    Ok(stats)
 }
 
 /// The first definitive answer, else the first failure.
@@ -237,7 +184,12 @@ fn describe(a: &Answer) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::net::IpAddr;
+
+    use rustc_hash::FxHashMap;
+
     use super::*;
+    use crate::dns::answers::LiveLookup;
 
     fn srv(s: &str) -> SocketAddr {
         s.parse().unwrap()
@@ -247,12 +199,31 @@ mod tests {
         Question { name: DnsName::parse(name).unwrap(), rtype: t }
     }
 
-    fn names(v: &[&str]) -> Vec<DnsName> {
-        v.iter().map(|n| DnsName::parse(n).unwrap()).collect()
+    fn name(n: &str) -> Ask {
+        Ask::Name(DnsName::parse(n).unwrap())
+    }
+
+    fn address(ip: &str) -> Ask {
+        Ask::Address(ip.parse().unwrap())
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
     }
 
     fn addrs(v: &[&str]) -> Answer {
         Answer::Records(v.iter().map(|a| RecordData::Addr(a.parse().unwrap())).collect())
+    }
+
+    fn ptr(t: &str) -> Answer {
+        Answer::Records(vec![RecordData::Ptr(t.into())])
+    }
+
+    /// Resolves `asks` with `fx` (on this thread, before anything is read).
+    fn resolve(fx: &Fixture, asks: Vec<Ask>, servers: &[SocketAddr], compare: bool) -> (Store, Result<Stats, LiveError>) {
+        let store = Store::new(asks, servers, compare).unwrap();
+        let stats = resolve_into(fx, &store);
+        (store, stats)
     }
 
     #[test]
@@ -264,22 +235,25 @@ mod tests {
         dc1.insert(q("pc2.corp.test", RecordType::A), addrs(&["10.0.16.22"]));
         // pc2 missing on dc2: NXDOMAIN there (replication lag).
         dc1.insert(q("21.16.0.10.in-addr.arpa", RecordType::PTR), Answer::Failed(Failure::Timeout));
-        dc2.insert(q("21.16.0.10.in-addr.arpa", RecordType::PTR), Answer::Records(vec![RecordData::Ptr("pc1.corp.test".into())]));
-        let fx = Fixture { servers: vec![dc1, dc2] };
+        dc2.insert(q("21.16.0.10.in-addr.arpa", RecordType::PTR), ptr("pc1.corp.test"));
+        let fx = Fixture { servers: vec![dc1, dc2], ..Fixture::default() };
         let servers = [srv("10.0.0.1:53"), srv("10.0.0.2:53")];
-        let names = names(&["pc1.corp.test", "PC2.corp.test."]);
-        let ips = vec!["10.0.16.21".parse().unwrap()];
-        let (live, stats) = resolve_all(&fx, &names, &ips, &servers, true).unwrap();
-        assert_eq!(live.a["pc1.corp.test"], addrs(&["10.0.16.21"]));
-        assert_eq!(live.a["pc2.corp.test"], addrs(&["10.0.16.22"]));
-        assert_eq!(live.aaaa["pc2.corp.test"], Answer::NxDomain);
+        let asks = || vec![name("pc1.corp.test"), address("10.0.16.21"), name("PC2.corp.test.")];
+        let (live, stats) = resolve(&fx, asks(), &servers, true);
+        let stats = stats.unwrap();
+        assert_eq!(live.forward("pc1.corp.test").a, Some(&addrs(&["10.0.16.21"])));
+        let pc2 = live.forward("pc2.corp.test");
+        assert_eq!((pc2.a, pc2.aaaa), (Some(&addrs(&["10.0.16.22"])), Some(&Answer::NxDomain)));
+        assert_eq!(pc2.disagreement, Some("10.0.0.1: 10.0.16.22; 10.0.0.2: NXDOMAIN"));
         // A failure on one server is not a disagreement; the definitive answer is used.
-        assert_eq!(live.ptr[&"10.0.16.21".parse::<IpAddr>().unwrap()], Answer::Records(vec![RecordData::Ptr("pc1.corp.test".into())]));
-        assert_eq!(live.disagreements.len(), 1, "{:?}", live.disagreements);
-        assert_eq!(live.disagreements["pc2.corp.test"], "10.0.0.1: 10.0.16.22; 10.0.0.2: NXDOMAIN");
+        let r = live.reverse(ip("10.0.16.21"));
+        assert_eq!((r.ptr, r.disagreement), (Some(&ptr("pc1.corp.test")), None));
+        let disagreements = live.disagreements();
+        assert_eq!(disagreements.len(), 1, "{disagreements:?}");
+        assert_eq!(disagreements["pc2.corp.test"], "10.0.0.1: 10.0.16.22; 10.0.0.2: NXDOMAIN");
         assert_eq!(stats.questions, 10);
         assert_eq!(stats.failures.get("timeout"), Some(&1));
-        assert!(matches!(resolve_all(&Fixture::default(), &names, &ips, &servers[..1], true), Err(LiveError::CompareNeedsTwo)));
+        assert!(matches!(Store::new(asks(), &servers[..1], true), Err(LiveError::CompareNeedsTwo)));
     }
 
     #[test]
@@ -301,11 +275,110 @@ mod tests {
         dc1.insert(q("a.t", RecordType::A), Answer::Failed(Failure::ServFail));
         dc2.insert(q("a.t", RecordType::A), addrs(&["10.0.0.9"]));
         dc2.insert(q("b.t", RecordType::A), addrs(&["10.0.0.8"]));
-        let fx = Fixture { servers: vec![dc1, dc2] };
+        let fx = Fixture { servers: vec![dc1, dc2], ..Fixture::default() };
         let servers = [srv("10.0.0.1:53"), srv("10.0.0.2:53")];
-        let (live, _) = resolve_all(&fx, &names(&["a.t", "b.t"]), &[], &servers, false).unwrap();
-        assert_eq!(live.a["a.t"], addrs(&["10.0.0.9"]));
-        assert_eq!(live.a["b.t"], Answer::NxDomain, "dc1's NXDOMAIN is definitive");
-        assert!(live.disagreements.is_empty());
+        let (live, stats) = resolve(&fx, vec![name("a.t"), name("b.t")], &servers, false);
+        stats.unwrap();
+        assert_eq!(live.forward("a.t").a, Some(&addrs(&["10.0.0.9"])));
+        assert_eq!(live.forward("b.t").a, Some(&Answer::NxDomain), "dc1's NXDOMAIN is definitive");
+        assert!(live.disagreements().is_empty());
+    }
+
+    /// `n` hosts h0000.t.. at 10.1.x.y, each with its A record and its PTR.
+    fn hosts(n: usize) -> (Fixture, Vec<Ask>) {
+        let mut table = FxHashMap::default();
+        let mut asks = Vec::new();
+        for i in 0..n {
+            let (host, addr) = (format!("h{i:04}.t"), format!("10.1.{}.{}", i / 256, i % 256));
+            table.insert(q(&host, RecordType::A), addrs(&[&addr]));
+            table.insert(q(&crate::dns::reverse_name(ip(&addr)), RecordType::PTR), ptr(&host));
+            asks.extend([name(&host), address(&addr)]);
+        }
+        (Fixture { servers: vec![table], ..Fixture::default() }, asks)
+    }
+
+    /// The audit reads in its order on another thread while the answers arrive in another
+    /// order (here the reverse, the worst case): each lease gets exactly its own answers.
+    #[test]
+    fn answers_arriving_out_of_order_reach_the_reader_waiting_for_them() {
+        let n = 3000; // several times the reader's batch of 1,024 questions
+        let (mut fx, asks) = hosts(n);
+        fx.order = Some((0..n * 3).rev().collect());
+        fx.pace = Some(Duration::from_micros(20));
+        let store = Store::new(asks, &[srv("127.0.0.1:53")], false).unwrap();
+        let (stats, read) = std::thread::scope(|scope| {
+            let reader = scope.spawn(|| {
+                assert!(store.wait_open());
+                (0..n)
+                    .map(|i| {
+                        let (host, addr) = (format!("h{i:04}.t"), format!("10.1.{}.{}", i / 256, i % 256));
+                        let f = store.forward(&host);
+                        let r = store.reverse(ip(&addr));
+                        (f.a == Some(&addrs(&[&addr])) && f.aaaa == Some(&Answer::NxDomain) && r.ptr == Some(&ptr(&host))) as usize
+                    })
+                    .sum::<usize>()
+            });
+            (resolve_into(&fx, &store), reader.join().unwrap())
+        });
+        assert_eq!((stats.unwrap().questions, read), (n as u64 * 3, n));
+    }
+
+    /// A finding waits for its own answers, not for a slow question further on (one being
+    /// retried): the reader that caught up is not held until the slow one is settled.
+    #[test]
+    fn a_reader_is_not_held_by_a_slow_question_after_its_own() {
+        let (_, asks) = hosts(2000);
+        let store = Store::new(asks, &[srv("127.0.0.1:53")], false).unwrap();
+        store.responded();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let a = store.forward("h0000.t").a.cloned();
+                tx.send(a).unwrap();
+            });
+            // The reader is waiting for h0000's answers; all come but question 5's.
+            std::thread::sleep(Duration::from_millis(50));
+            for job in (0..6000).filter(|&j| j != 5) {
+                store.answer(job, Answer::NxDomain);
+            }
+            let got = rx.recv_timeout(Duration::from_secs(5));
+            store.answer(5, Answer::NxDomain);
+            assert_eq!(got, Ok(Some(Answer::NxDomain)), "the reader waited for question 5");
+        });
+    }
+
+    /// A run that fails part-way (no server answered) opens nothing to the writer, and a
+    /// reader waiting for an answer that never comes gets none instead of waiting forever.
+    #[test]
+    fn an_error_mid_way_releases_the_reader_without_answers() {
+        let (mut fx, asks) = hosts(10);
+        fx.fail_after = Some(4);
+        let store = Store::new(asks, &[srv("127.0.0.1:53")], false).unwrap();
+        let (stats, seen) = std::thread::scope(|scope| {
+            let reader = scope.spawn(|| {
+                let waiting = store.forward("h0009.t").a.cloned();
+                (store.wait_open(), waiting, store.forward("h0000.t").a.cloned())
+            });
+            (resolve_into(&fx, &store), reader.join().unwrap())
+        });
+        assert_eq!(stats.unwrap_err().to_string(), "no DNS server answered any of 30 queries (): check --dns-server, the port and the firewall");
+        // The first answers arrived before the failure; the last never did.
+        assert_eq!(seen, (false, None, Some(addrs(&["10.1.0.0"]))));
+    }
+
+    /// A name or an address asked by an earlier lease is asked once: a later lease whose
+    /// questions were all asked before reads the same answers without waiting.
+    #[test]
+    fn a_lease_whose_questions_were_all_asked_before_reads_the_same_answers() {
+        let (fx, mut asks) = hosts(3);
+        // A second interface of h0000 (its name again), then h0002's address again.
+        asks.extend([name("h0000.t"), address("10.1.0.9"), name("h0001.t"), address("10.1.0.2")]);
+        let (live, stats) = resolve(&fx, asks, &[srv("127.0.0.1:53")], false);
+        assert_eq!(stats.unwrap().questions, 3 * 3 + 1, "h0000's and 10.1.0.2's questions once each");
+        assert_eq!(live.forward("h0000.t").a, Some(&addrs(&["10.1.0.0"])));
+        assert_eq!(live.reverse(ip("10.1.0.2")).ptr, Some(&ptr("h0002.t")));
+        assert_eq!(live.reverse(ip("10.1.0.9")).ptr, Some(&Answer::NxDomain));
+        // Never asked (a name DNS cannot carry is not): no answer, a failure for the audit.
+        assert_eq!(live.forward("h0009.t").a, None);
     }
 }
