@@ -80,7 +80,7 @@ pub(crate) type MakeResolver<'r> = dyn Fn(&dns::live::Pacing) -> Box<dyn dns::li
 /// offline inputs add to them), and the AD domain as the default `--domain`.
 fn read_live_directory(settings: &Settings) -> Result<directory::ldap::AdData, RunError> {
     match &settings.ldap {
-        Some(ldap) => Ok(directory::ldap::read_ad(ldap)?),
+        Some(ldap) => Ok(directory::ldap::read_ad(ldap, |_| {})?),
         None => Ok(directory::ldap::AdData::default()),
     }
 }
