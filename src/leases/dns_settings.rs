@@ -151,6 +151,14 @@ impl DhcpDnsSettings {
         }
     }
 
+    /// Adds every setting of `later` as if its rows had been added here after this table's:
+    /// the same table as reading its sources one after another (`over` is field by field).
+    pub(crate) fn absorb(&mut self, later: DhcpDnsSettings) {
+        for e in later.entries {
+            self.add(e.server.as_deref(), e.level, e.setting);
+        }
+    }
+
     #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
