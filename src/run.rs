@@ -107,7 +107,7 @@ struct DirectoryPart {
 enum Part {
     /// The AD domain from the RootDSE, before the enumeration.
     Domain(Option<String>),
-    Directory(DirectoryPart),
+    Directory(Box<DirectoryPart>),
     LeaseFile(Vec<leases::Lease>, crate::input::Problems),
     Kea(Vec<leases::Lease>, leases::kea_api::KeaReport, crate::input::Problems),
     Computers(Vec<directory::Computer>, crate::input::Problems),
@@ -149,7 +149,7 @@ fn sources(settings: &Settings) -> Vec<Source> {
     out.push((
         settings.ldap.is_some(),
         Box::new(move |s, send| match read_directory(s, as_of, send) {
-            Ok(d) => send(Body::Part(Part::Directory(d))),
+            Ok(d) => send(Body::Part(Part::Directory(Box::new(d)))),
             Err((rank, e)) => send(Body::Failed(rank, e)),
         }),
     ));
@@ -340,7 +340,7 @@ fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Result<Gathered,
             Part::Domain(_) | Part::LeaseFile(..) => {}
         }
     }
-    let d = directory_part.ok_or(RunError::SourceLost)?;
+    let d = *directory_part.ok_or(RunError::SourceLost)?;
     let (kea_dns, kea_dns_problems) = kea_dns.ok_or(RunError::SourceLost)?;
     let (dhcp_table, dhcp_problems) = dhcp_files.ok_or(RunError::SourceLost)?;
 

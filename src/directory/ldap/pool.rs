@@ -269,7 +269,10 @@ mod tests {
         j
     }
 
-    fn run_with(n: usize, fail: Option<Key>) -> (Result<Vec<Key>, String>, Vec<(usize, Key)>, usize) {
+    /// The keys merged (or the error), which connection ran which job, connections opened.
+    type Trial = (Result<Vec<Key>, String>, Vec<(usize, Key)>, usize);
+
+    fn run_with(n: usize, fail: Option<Key>) -> Trial {
         let log = RefCell::new(Vec::new());
         let opened = Cell::new(0);
         let domains = HashMap::new();
