@@ -82,12 +82,16 @@ pub(super) struct Progress {
 
 impl Progress {
     pub(super) fn new(base_dn: &str, containers: &[String]) -> Progress {
-        let target = if std::io::stderr().is_terminal() { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
+        let terminal = std::io::stderr().is_terminal();
+        let target = if terminal { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
         let multi = MultiProgress::with_draw_target(target);
         let style = ProgressStyle::with_template("LDAP {spinner} {pos:>9} objects read: {prefix} [{elapsed}]").unwrap_or_else(|_| ProgressStyle::default_spinner());
         let bar = |prefix: String| {
             let b = multi.add(ProgressBar::no_length().with_style(style.clone()).with_prefix(prefix));
-            b.enable_steady_tick(std::time::Duration::from_millis(200));
+            // The spinner moves while a page is awaited; no ticking thread when nothing is drawn.
+            if terminal {
+                b.enable_steady_tick(std::time::Duration::from_millis(200));
+            }
             b
         };
         let computers = bar(format!("computers under {base_dn}"));
