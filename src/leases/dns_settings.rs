@@ -359,6 +359,33 @@ mod tests {
         assert_eq!(s.effective(&lease("10.0.19.5", "10.0.19.0", Some("dhcp9"))), None);
     }
 
+    /// Issue #13: a table read on its own thread and absorbed after Kea's is the table of
+    /// the rows added one after another.
+    #[test]
+    fn absorbed_as_if_added_in_turn() {
+        let set = |u| DhcpDnsSetting { updates: Some(u), ..Default::default() };
+        let kea = |t: &mut DhcpDnsSettings| {
+            t.add(Some("dhcp2"), Level::Server, DhcpDnsSetting { ptr: Some(true), ..set(Updates::Always) });
+            t.add(Some("dhcp2"), Level::Scope("10.0.18.0".into()), DhcpDnsSetting { older_clients: Some(true), ..Default::default() });
+        };
+        let file = |t: &mut DhcpDnsSettings| {
+            t.add(Some("DHCP2"), Level::Scope("10.0.18.0".into()), set(Updates::OnRequest));
+            t.add(Some("dhcp2"), Level::Scope("10.0.18.0".into()), DhcpDnsSetting { ptr: Some(false), ..Default::default() });
+            t.add(None, Level::Server, set(Updates::Never));
+        };
+        let mut in_turn = DhcpDnsSettings::default();
+        kea(&mut in_turn);
+        file(&mut in_turn);
+        let (mut absorbed, mut later) = (DhcpDnsSettings::default(), DhcpDnsSettings::default());
+        kea(&mut absorbed);
+        file(&mut later);
+        absorbed.absorb(later);
+        for l in [lease("10.0.18.5", "10.0.18.0", Some("dhcp2")), lease("10.0.19.5", "10.0.19.0", Some("dhcp2")), lease("10.0.19.5", "10.0.19.0", Some("x"))] {
+            assert_eq!(rendered(&absorbed, &l), rendered(&in_turn, &l));
+        }
+        assert_eq!(rendered(&absorbed, &lease("10.0.18.5", "10.0.18.0", Some("dhcp2"))), "updates=on-request;ptr=off;older-clients=on");
+    }
+
     #[test]
     fn bad_values_truncated_empty_bom_crlf() {
         let (s, problems) = read(&format!("{HEADER}srv,10.0.16.0,Sometimes,Yes,,,\nsrv,10.0.16.0\n"));
