@@ -476,6 +476,41 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
 mod tests {
     use super::*;
 
+    /// Issue #13: the sources are read on threads of their own, and their problems listed in
+    /// the order of a one-after-another read (lease files in order, then the computers), the
+    /// leases in file order, whatever thread finishes first.
+    #[test]
+    fn gathered_in_the_reading_order() {
+        let d = tempfile::tempdir().unwrap();
+        let file = |name: &str, text: String| {
+            let p = d.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        // A big first file, so that the second and the computers usually finish first.
+        let mut big = String::new();
+        for i in 0..20_000 {
+            big.push_str(&format!("4102444800 02:00:00:00:{:02x}:{:02x} 10.1.{}.{} h{i} *\n", i / 256, i % 256, i / 250, i % 250 + 1));
+        }
+        big.push_str("4102444800 02:00:00:00:ff:ff not-an-address bad1 *\n");
+        let leases = vec![
+            file("a.leases", big),
+            file("b.leases", "4102444800 02:00:00:01:00:01 10.2.0.1 b1 *\n4102444800 02:00:00:01:00:02 bogus bad2 *\n".into()),
+        ];
+        let computers = file("c.csv", "Name,DNSHostName,Enabled,LastLogonTimestamp,OperatingSystem\nPC1,pc1.corp.test,True,,\nPC2,pc2.corp.test,Maybe,,\n".into());
+        let args = crate::settings::AuditArgs { leases, computers: Some(computers), domain: Some("corp.test".into()), ..Default::default() };
+        let settings = args.into_settings(chrono::Utc::now()).unwrap();
+        for _ in 0..3 {
+            let mut early = None;
+            let g = gather(&settings, &mut |l, domain| early = Some((l.len(), domain.map(str::to_string)))).unwrap();
+            let sources: Vec<String> = g.problems.list.iter().map(|p| p.source.rsplit('/').next().unwrap_or_default().to_string()).collect();
+            assert_eq!(sources, ["a.leases", "b.leases", "c.csv"]);
+            assert_eq!(g.leases.len(), 20_001);
+            assert_eq!((g.leases[0].hostname.as_deref(), g.leases[20_000].hostname.as_deref()), (Some("h0"), Some("b1")));
+            assert_eq!(early, Some((20_001, Some("corp.test".to_string()))));
+        }
+    }
+
     /// The codes scripts branch on (README, "Exit codes") never move.
     #[test]
     fn exit_codes() {
