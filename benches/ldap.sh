@@ -17,6 +17,10 @@
 # ddns-audit is given a one-lease file, so its wall time is enumeration + process start
 # (the audit of one lease costs nothing); ldapsearch's is the sum of its three searches.
 #
+# Caution: tests/lab/kea.sh names its client namespaces ddnsc1.. whatever the lab, and its
+# `down` (called by down.sh and by up.sh with LAB_REBUILD=1) deletes every ddnsc* namespace:
+# run the bench labs while the default lab's Kea is down (or not needed).
+#
 # Samba's process model: the lab DC runs `samba` with its default model, prefork, and the
 # default `prefork children = 4`: four LDAP worker processes, each serving the connections it
 # accepted (the script prints them). That is what a Samba DC has out of the box; Windows AD

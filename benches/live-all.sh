@@ -13,6 +13,10 @@
 # corp.example.test (the DC's domain) and their PTRs, like benches/live-dns.sh. The N leases
 # come from a file beside the Kea endpoint, so that the DNS phase has N names to resolve.
 #
+# Caution: tests/lab/kea.sh names its client namespaces ddnsc1.. whatever the lab, and its
+# `down` (called by down.sh and by up.sh with LAB_REBUILD=1) deletes every ddnsc* namespace:
+# run the bench labs while the default lab's Kea is down (or not needed).
+#
 # Phases alone: LDAP = --ldap-url with a one-lease file (enumeration + process start); Kea =
 # --kea-url alone; DNS = the N-lease file with --domain and --dns-server (reading, resolving,
 # auditing, writing). Whole = all of them in one run. ROUNDS rounds (default 3), the four runs
