@@ -131,6 +131,8 @@ pub struct AuditArgs {
     /// --ldap-url names it by address [default: the URL's host].
     #[arg(long, value_name = "FQDN")]
     pub(crate) ldap_server_name: Option<String>,
+    #[arg(long, value_name = "N", help = format!("Live AD: connections read side by side, 1 to {} [default: {}]", ldap::MAX_CONNECTIONS, ldap::DEFAULT_CONNECTIONS))]
+    pub(crate) ldap_connections: Option<usize>,
 
     /// Offline DNS data with aging timestamps: dnscmd zone export or records CSV (repeatable).
     #[arg(long, value_name = "PATH")]
@@ -350,7 +352,7 @@ impl AuditArgs {
         macro_rules! fill_list {
             ($($f:ident),*) => { $( if self.$f.is_empty() { self.$f = file.$f; } )* };
         }
-        fill!(leases_format, date_order, input_time_zone, kea_user, ldap_url, base_dn, bind_dn, ldap_server_name, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries, horizon, logon_window, format, keep);
+        fill!(leases_format, date_order, input_time_zone, kea_user, ldap_url, base_dn, bind_dn, ldap_server_name, ldap_connections, domain, no_refresh, refresh, scavenging_interval, as_of, fail_on, concurrency, qps, timeout, retries, horizon, logon_window, format, keep);
         // `auto` and `none` are words; a path is taken from the config file's directory.
         if self.previous.is_none() {
             self.previous = file.previous.map(|p| if matches!(p.trim(), "auto" | "none") { p } else { rel(PathBuf::from(p)).to_string_lossy().into_owned() });
@@ -405,6 +407,10 @@ impl AuditArgs {
         let concurrency = self.concurrency.unwrap_or(Pacing::DEFAULT_CONCURRENCY);
         if concurrency == 0 {
             return Err(invalid("--concurrency", "must be at least 1"));
+        }
+        let connections = self.ldap_connections.unwrap_or(ldap::DEFAULT_CONNECTIONS);
+        if !(1..=ldap::MAX_CONNECTIONS).contains(&connections) {
+            return Err(invalid("--ldap-connections", format!("must be from 1 to {}", ldap::MAX_CONNECTIONS)));
         }
         let qps = self.qps.unwrap_or(Pacing::DEFAULT_QPS);
         if qps == 0 {
@@ -479,7 +485,9 @@ impl AuditArgs {
                     ca_file: self.ca_file.clone(),
                     server_name: self.ldap_server_name,
                 };
-                Some(LdapConfig::from_settings(&s, || secret::read(s.password_file.as_deref(), ldap::PASSWORD_ENV))?)
+                let mut config = LdapConfig::from_settings(&s, || secret::read(s.password_file.as_deref(), ldap::PASSWORD_ENV))?;
+                config.connections = connections;
+                Some(config)
             }
             None => None,
         };

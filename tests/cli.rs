@@ -517,3 +517,56 @@ fn xml_export_dns_settings_fill_dhcp_dns_setting() {
         r.stderr
     );
 }
+
+/// Issue #13: the sources are read side by side, and a failing one ends the run at once. A
+/// lease file that does not parse, while the domain controller accepts the connection and
+/// never answers (its TLS handshake would wait 15 s): exit 2 with the lease file's message,
+/// promptly, and no report.
+#[test]
+fn a_failing_source_ends_the_run_without_waiting_for_ldap() {
+    let d = scratch();
+    // Connections complete in the kernel's backlog; nothing ever answers them.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("ldaps://127.0.0.1:{}", silent.local_addr().unwrap().port());
+    fs::write(d.path().join("leases.txt"), "this is not a lease export\n").unwrap();
+    fs::write(d.path().join("pw"), "secret\n").unwrap();
+    let start = std::time::Instant::now();
+    let r = ddns_audit(
+        &["audit", "--leases", "leases.txt", "--ldap-url", &url, "--bind-dn", "audit@corp.test", "--password-file", "pw", "--output", "report.csv"],
+        d.path(),
+    );
+    let took = start.elapsed();
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            2,
+            "ddns-audit: error: leases.txt: not a lease export this tool recognises (expected one of: windows-csv, windows-xml, dhcpd, kea-csv, dnsmasq; use --leases-format to force one)\n"
+        )
+    );
+    assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
+    assert!(!d.path().join("report.csv").exists());
+}
+
+/// Of two failing files read side by side, the message is the one read first in turn (the
+/// leases before the computers), whichever thread fails first.
+#[test]
+fn of_two_failing_files_the_first_in_reading_order_is_told() {
+    let d = scratch();
+    fs::write(d.path().join("leases.txt"), "this is not a lease export\n").unwrap();
+    fs::write(d.path().join("computers.txt"), "nor a computers export\n").unwrap();
+    for _ in 0..5 {
+        let r = ddns_audit(&["audit", "--leases", "leases.txt", "--computers", "computers.txt", "--output", "-"], d.path());
+        assert_eq!(r.code, 2);
+        assert!(r.stderr.starts_with("ddns-audit: error: leases.txt: not a lease export"), "{}", r.stderr);
+    }
+}
+
+/// `--ldap-connections` from 1 to 16.
+#[test]
+fn ldap_connections_bounds() {
+    let d = scratch();
+    for n in ["0", "17"] {
+        let r = ddns_audit(&["audit", "--leases", "x.csv", "--ldap-connections", n], d.path());
+        assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: --ldap-connections: must be from 1 to 16\n"), "{n}");
+    }
+}

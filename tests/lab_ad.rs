@@ -127,6 +127,42 @@ fn kerberos_with_the_callers_ticket() {
     run_against_lab(&["--ldap-url", &url, "--kerberos"]);
 }
 
+/// Issue #13: one connection, the default pool and the largest give the same report and the
+/// same summary (problems included, in the same order), over LDAPS, StartTLS and Kerberos.
+fn same_with_any_number_of_connections(connection: &[&str]) {
+    let runs: Vec<util::Run> = ["1", "3", "16"]
+        .iter()
+        .map(|n| {
+            let mut c = connection.to_vec();
+            c.extend(["--ldap-connections", n]);
+            let r = audit_lab_leases(&c);
+            assert!(r.stderr.contains(&inputs_line(22, 7)), "{}", r.stderr);
+            r
+        })
+        .collect();
+    for r in &runs[1..] {
+        assert_eq!(r.stdout, runs[0].stdout);
+        assert_eq!(r.stderr, runs[0].stderr);
+    }
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn ldaps_one_or_many_connections_same_report() {
+    let (url, dn, pw) = (lab("LAB_LDAPS_URL"), lab("LAB_BIND_DN"), lab("LAB_PASSWORD_FILE"));
+    same_with_any_number_of_connections(&["--ldap-url", &url, "--bind-dn", &dn, "--password-file", &pw]);
+    let (url, name) = (lab("LAB_LDAP_URL"), lab("LAB_DC_FQDN"));
+    same_with_any_number_of_connections(&["--ldap-url", &url, "--ldap-server-name", &name, "--bind-dn", &dn, "--password-file", &pw]);
+}
+
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it (and the build needs --features kerberos)"]
+fn kerberos_one_or_many_connections_same_report() {
+    let url = format!("ldap://{}", lab("LAB_DC_FQDN"));
+    lab("KRB5CCNAME");
+    same_with_any_number_of_connections(&["--ldap-url", &url, "--kerberos"]);
+}
+
 /// Issue #3, "insufficient rights to read a zone": `auditor` (LAB_AUDITOR_DN) is denied
 /// listing and reading the records of restricted.example.test (world.md, "Rights"). Samba
 /// does not answer insufficientAccessRights: the zone is listed and the one-level search
@@ -368,4 +404,23 @@ fn kerberos_dhcp_account_makes_the_dns_credentials_user_a_dhcp_server_owner() {
     let url = format!("ldap://{}", lab("LAB_DC_FQDN"));
     lab("KRB5CCNAME");
     assert_dhcp_account(&["--ldap-url", &url, "--kerberos"]);
+}
+
+/// Issue #13: a failing source ends the run at once. The lease file does not parse while the
+/// LDAP URL names an address of the lab's network where nothing answers (the TCP connect
+/// would wait 15 s): exit 2 with the lease file's message, promptly.
+#[test]
+#[ignore = "needs the lab: tests/run.sh starts it"]
+fn a_bad_lease_file_does_not_wait_for_a_silent_dc() {
+    let (dn, pw, ca) = (lab("LAB_BIND_DN"), lab("LAB_PASSWORD_FILE"), lab("LAB_CA_FILE"));
+    let d = util::scratch();
+    let bad = d.path().join("leases.txt");
+    std::fs::write(&bad, "not a lease export\n").unwrap();
+    let bad = bad.display().to_string();
+    let start = std::time::Instant::now();
+    let r = ddns_audit(&["audit", "--ldap-url", "ldaps://10.77.0.99", "--bind-dn", &dn, "--password-file", &pw, "--ca-file", &ca, "--leases", &bad, "--output", "-"], &root());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.starts_with(&format!("ddns-audit: error: {bad}: not a lease export this tool recognises")), "{}", r.stderr);
+    assert!(start.elapsed() < std::time::Duration::from_secs(5), "took {:?}", start.elapsed());
+    assert_eq!(r.stdout, "");
 }

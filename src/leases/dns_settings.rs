@@ -167,6 +167,18 @@ impl DhcpDnsSettings {
         }
     }
 
+    /// Adds every setting of `later` as if its rows had been added here after this table's:
+    /// the same table as reading its sources one after another (`over` is field by field).
+    pub(crate) fn absorb(&mut self, later: DhcpDnsSettings) {
+        for e in later.entries {
+            self.add(e.server.as_deref(), e.level.clone(), e.setting);
+            // A level whose settings could not be read still hides the levels below it.
+            if e.hides_below {
+                self.add_unknown(e.server.as_deref(), e.level);
+            }
+        }
+    }
+
     #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
@@ -432,6 +444,33 @@ mod tests {
         assert_eq!(rendered(&s, &lease("10.0.18.51", "10.0.18.0", Some("dhcp2"))), "updates=on-request;ptr=on");
         assert_eq!(rendered(&s, &lease("10.0.19.5", "10.0.19.0", Some("dhcp2"))), "updates=always;ptr=on");
         assert_eq!(s.effective(&lease("10.0.19.5", "10.0.19.0", Some("dhcp9"))), None);
+    }
+
+    /// Issue #13: a table read on its own thread and absorbed after Kea's is the table of
+    /// the rows added one after another.
+    #[test]
+    fn absorbed_as_if_added_in_turn() {
+        let set = |u| DhcpDnsSetting { updates: Some(u), ..Default::default() };
+        let kea = |t: &mut DhcpDnsSettings| {
+            t.add(Some("dhcp2"), Level::Server, DhcpDnsSetting { ptr: Some(true), ..set(Updates::Always) });
+            t.add(Some("dhcp2"), Level::Scope("10.0.18.0".into()), DhcpDnsSetting { older_clients: Some(true), ..Default::default() });
+        };
+        let file = |t: &mut DhcpDnsSettings| {
+            t.add(Some("DHCP2"), Level::Scope("10.0.18.0".into()), set(Updates::OnRequest));
+            t.add(Some("dhcp2"), Level::Scope("10.0.18.0".into()), DhcpDnsSetting { ptr: Some(false), ..Default::default() });
+            t.add(None, Level::Server, set(Updates::Never));
+        };
+        let mut in_turn = DhcpDnsSettings::default();
+        kea(&mut in_turn);
+        file(&mut in_turn);
+        let (mut absorbed, mut later) = (DhcpDnsSettings::default(), DhcpDnsSettings::default());
+        kea(&mut absorbed);
+        file(&mut later);
+        absorbed.absorb(later);
+        for l in [lease("10.0.18.5", "10.0.18.0", Some("dhcp2")), lease("10.0.19.5", "10.0.19.0", Some("dhcp2")), lease("10.0.19.5", "10.0.19.0", Some("x"))] {
+            assert_eq!(rendered(&absorbed, &l), rendered(&in_turn, &l));
+        }
+        assert_eq!(rendered(&absorbed, &lease("10.0.18.5", "10.0.18.0", Some("dhcp2"))), "updates=on-request;ptr=off;older-clients=on");
     }
 
     #[test]

@@ -20,8 +20,6 @@ pub(crate) struct AdClient {
     pub(super) default_nc: String,
     /// The forest root's naming context (`CN=Configuration` is under it).
     pub(super) root_nc: String,
-    /// What the zone reads collect for issue #10, resolved by `resolve_owners`.
-    pub(super) owners: super::owners::AdOwners,
     /// `CN=MicrosoftDNS,...` containers to read zones from.
     pub(super) dns_containers: Vec<String>,
 }
@@ -81,7 +79,7 @@ impl AdClient {
             .unwrap_or_default();
         let dns_containers = dns_containers(&default_nc, &root_nc, &ncs);
         let base_dn = config.base_dn.clone().unwrap_or_else(|| default_nc.clone());
-        Ok(AdClient { ldap, addr, source: Arc::from(config.source()), base_dn, default_nc, root_nc, dns_containers, owners: Default::default() })
+        Ok(AdClient { ldap, addr, source: Arc::from(config.source()), base_dn, default_nc, root_nc, dns_containers })
     }
 
     /// Unbinds; errors here change nothing.

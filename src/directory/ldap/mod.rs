@@ -17,8 +17,11 @@
 
 mod connect;
 pub(crate) mod owners;
+mod pool;
 mod search;
 mod zones;
+
+pub(crate) use pool::{DEFAULT_CONNECTIONS, MAX_CONNECTIONS};
 
 pub(crate) use connect::AdClient;
 
@@ -124,6 +127,8 @@ pub(crate) struct LdapConfig {
     pub(crate) base_dn: Option<String>,
     pub(crate) auth: Auth,
     pub(crate) ca_file: Option<PathBuf>,
+    /// Connections read side by side (`--ldap-connections`), at least 1.
+    pub(crate) connections: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,6 +203,7 @@ impl LdapConfig {
             base_dn: s.base_dn.clone().filter(|b| !b.trim().is_empty()),
             auth,
             ca_file: s.ca_file.clone(),
+            connections: DEFAULT_CONNECTIONS,
         })
     }
 
@@ -228,31 +234,75 @@ pub(crate) struct AdData {
     pub(crate) owners: owners::AdOwners,
 }
 
-/// The boundary the run calls: computers and DNS data from a directory.
-#[allow(async_fn_in_trait)]
-pub(crate) trait DirectorySource {
-    /// The AD domain's DNS name, if known.
-    fn domain(&self) -> Option<String>;
-    /// Appends every computer object to `out`.
-    async fn computers(&mut self, out: &mut Vec<Computer>, problems: &mut Problems) -> Result<(), LdapError>;
-    /// Adds every AD-integrated zone (with aging) and its A/AAAA/PTR/CNAME records to `data`.
-    async fn dns(&mut self, data: &mut DnsData, problems: &mut Problems) -> Result<(), LdapError>;
+/// Connects, binds, reads everything over `config.connections` connections, unbinds. Runs its
+/// own runtime so that the rest of the program stays synchronous. `on_domain` is called with
+/// the AD domain as soon as the RootDSE has been read, before the enumeration (the DNS phase
+/// needs only it and the leases).
+pub(crate) fn read_ad(config: &LdapConfig, on_domain: impl FnOnce(Option<&str>)) -> Result<AdData, LdapError> {
+    // Two threads: the connections' TLS and BER decoding beside the entries' parsing and merge.
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(LdapError::Runtime)?;
+    let out = rt.block_on(read_all(config, on_domain));
+    // An error leaves searches in flight on the other connections: do not wait for them.
+    rt.shutdown_background();
+    out
 }
 
-/// Connects, binds, reads everything, unbinds. Runs its own single-threaded runtime so that
-/// the rest of the program stays synchronous.
-pub(crate) fn read_ad(config: &LdapConfig) -> Result<AdData, LdapError> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(LdapError::Runtime)?;
-    rt.block_on(async {
-        let mut client = AdClient::connect(config).await?;
-        let mut out = AdData { domain: client.domain(), ..AdData::default() };
-        client.computers(&mut out.computers, &mut out.problems).await?;
-        client.dns(&mut out.dns, &mut out.problems).await?;
-        client.resolve_owners(&out.computers, &mut out.problems).await?;
-        out.owners = std::mem::take(&mut client.owners);
+async fn read_all(config: &LdapConfig, on_domain: impl FnOnce(Option<&str>)) -> Result<AdData, LdapError> {
+    use pool::{Job, Key, Output};
+    let first = AdClient::connect(config).await?;
+    let domain = first.domain();
+    on_domain(domain.as_deref());
+    let source = std::sync::Arc::clone(&first.source);
+    let (default_nc, root_nc) = (first.default_nc.clone(), first.root_nc.clone());
+    let progress = pool::Progress::new(&first.base_dn, &first.dns_containers);
+    let mut jobs = vec![(Key::Computers, Job::Computers)];
+    jobs.extend(first.dns_containers.iter().enumerate().map(|(n, c)| (Key::Listing(n), Job::Listing(n, c.clone()))));
+    let mut slots: Vec<Option<AdClient>> = std::iter::once(Some(first)).chain((1..config.connections.max(1)).map(|_| None)).collect();
+    let connect = async || AdClient::connect(config).await;
+    let no_domains = std::collections::HashMap::new();
+
+    let mut out = AdData { domain, ..AdData::default() };
+    let done = pool::run(&mut slots, jobs, &connect, &pool::Context { domains: &no_domains, progress: &progress }).await;
+    progress.finish();
+    for output in done?.into_values() {
+        match output {
+            Output::Computers(computers, problems) => {
+                out.computers = computers;
+                out.problems.list.extend(problems.list);
+            }
+            Output::Listing(problems) => out.problems.list.extend(problems.list),
+            Output::Zone(zone, part) => zones::merge_zone(zone, part, &mut out.dns, &mut out.problems, &mut out.owners, &source),
+            Output::Sid(..) | Output::Dhcp(..) => {}
+        }
+    }
+
+    // Issue #10: the forest's domains, then each distinct owner SID and the authorized DHCP
+    // servers, side by side.
+    let config_nc = format!("CN=Configuration,{root_nc}");
+    let domains = match slots.first_mut().and_then(Option::as_mut) {
+        Some(client) => client.forest_domains(&config_nc, &mut out.problems).await,
+        None => std::collections::HashMap::new(),
+    };
+    let mut jobs: Vec<(Key, Job)> = owners::owner_sids(&out.owners).into_iter().enumerate().map(|(n, sid)| (Key::Sid(n), Job::Sid(sid))).collect();
+    jobs.push((Key::Dhcp, Job::Dhcp(config_nc)));
+    let done = pool::run(&mut slots, jobs, &connect, &pool::Context { domains: &domains, progress: &progress }).await?;
+    let mut servers = Vec::new();
+    for output in done.into_values() {
+        match output {
+            Output::Sid(sid, resolved) => owners::record_sid(&mut out.owners, sid, resolved, &mut out.problems, &source),
+            Output::Dhcp(found, problems) => {
+                servers = found;
+                out.problems.list.extend(problems.list);
+            }
+            Output::Computers(..) | Output::Listing(..) | Output::Zone(..) => {}
+        }
+    }
+    let netbios = owners::netbios_of(&domains, &default_nc);
+    owners::attach_dhcp_servers(&mut out.owners, servers, &out.computers, netbios.as_deref());
+    for client in slots.into_iter().flatten() {
         client.close().await;
-        Ok(out)
-    })
+    }
+    Ok(out)
 }
 
 /// Reads live AD as the audit does and returns what issue #10 resolved (owners, DHCP servers,
@@ -260,7 +310,7 @@ pub(crate) fn read_ad(config: &LdapConfig) -> Result<AdData, LdapError> {
 #[doc(hidden)]
 pub fn live_owners(settings: &LdapSettings) -> Result<owners::OwnersView, String> {
     let config = LdapConfig::from_settings(settings, || crate::secret::read(settings.password_file.as_deref(), PASSWORD_ENV)).map_err(|e| e.to_string())?;
-    let ad = read_ad(&config).map_err(|e| e.to_string())?;
+    let ad = read_ad(&config, |_| {}).map_err(|e| e.to_string())?;
     Ok(owners::OwnersView::new(&ad.owners, &ad.problems))
 }
 
@@ -410,7 +460,7 @@ mod tests {
             panic!("the lab is not up: LAB_LDAPS_URL, LAB_BIND_DN, LAB_PASSWORD_FILE or LAB_CA_FILE unset (run tests/run.sh)");
         };
         let s = LdapSettings { url, bind_dn: Some(dn), password_file: Some(pw.into()), ca_file: Some(ca.into()), ..settings() };
-        let ad = read_ad(&LdapConfig::from_settings(&s, read_pw(&s)).unwrap()).unwrap();
+        let ad = read_ad(&LdapConfig::from_settings(&s, read_pw(&s)).unwrap(), |_| {}).unwrap();
         assert_eq!(ad.domain.as_deref(), Some("corp.example.test"));
         let pc = |n: &str| ad.computers.iter().find(|c| c.name.eq_ignore_ascii_case(n)).unwrap_or_else(|| panic!("no computer {n}"));
         assert_eq!(pc("FRESH-01").enabled, Some(true));

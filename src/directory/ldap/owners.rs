@@ -169,60 +169,61 @@ impl OwnersView {
 
 /// A domain of the forest: its NetBIOS name and naming context.
 #[derive(Debug, Clone)]
-struct Domain {
+pub(super) struct Domain {
     netbios: String,
     nc: String,
 }
 
-impl AdClient {
-    /// Resolves the owner SIDs collected with the zones, and reads the authorized DHCP servers.
-    pub(super) async fn resolve_owners(&mut self, computers: &[Computer], problems: &mut Problems) -> Result<(), LdapError> {
-        let source = Arc::clone(&self.source);
-        let config = format!("CN=Configuration,{}", self.root_nc);
-        let domains = self.forest_domains(&config, problems).await;
-        let default_netbios = domains.values().find(|d| d.nc.eq_ignore_ascii_case(&self.default_nc)).map(|d| d.netbios.clone());
+/// The NetBIOS name of the domain whose naming context is `default_nc`.
+pub(super) fn netbios_of(domains: &HashMap<Sid, Domain>, default_nc: &str) -> Option<String> {
+    domains.values().find(|d| d.nc.eq_ignore_ascii_case(default_nc)).map(|d| d.netbios.clone())
+}
 
-        let sids: Vec<Sid> = self.owners.node_owner.values().cloned().collect::<HashSet<_>>().into_iter().collect();
-        for sid in sids {
-            if self.owners.sids.contains_key(&sid) {
-                continue;
-            }
-            let info = match self.resolve_sid(&sid, &domains).await {
-                Ok(info) => info,
-                Err(reason) => {
-                    problems.push(&source, 0, SkipReason::UnresolvedOwner, format!("owner {sid}: {reason}"));
-                    SidInfo { display: sid.to_string(), sid: sid.clone(), kind: SidKind::Unresolved, admin: false, sam: None, dhcp_server: false }
-                }
-            };
-            self.owners.sids.insert(sid, info);
-        }
+/// The distinct owner SIDs the zone reads collected, each to be resolved once.
+pub(super) fn owner_sids(owners: &AdOwners) -> Vec<Sid> {
+    owners.node_owner.values().cloned().collect::<HashSet<_>>().into_iter().collect()
+}
 
-        let mut servers = self.authorized_dhcp(&config, problems).await;
-        // The directory's order is not stable: by name.
-        servers.sort_by(|a, b| a.name.cmp(&b.name));
-        for server in servers {
-            let account = computers
-                .iter()
-                .find(|c| c.dns_host_name.as_deref() == Some(server.name.as_str()) || (!server.name.contains('.') && c.name.eq_ignore_ascii_case(&server.name)))
-                .map(|c| format!("{}$", c.name));
-            if let Some(sam) = &account {
-                for info in self.owners.sids.values_mut() {
-                    if info.kind == SidKind::Computer && info.sam.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(sam)) {
-                        info.dhcp_server = true;
-                    }
+/// Records what one owner SID resolved to; an unresolved one is a problem and shows as the SID.
+pub(super) fn record_sid(owners: &mut AdOwners, sid: Sid, resolved: Result<SidInfo, String>, problems: &mut Problems, source: &Arc<str>) {
+    let info = match resolved {
+        Ok(info) => info,
+        Err(reason) => {
+            problems.push(source, 0, SkipReason::UnresolvedOwner, format!("owner {sid}: {reason}"));
+            SidInfo { display: sid.to_string(), sid: sid.clone(), kind: SidKind::Unresolved, admin: false, sam: None, dhcp_server: false }
+        }
+    };
+    owners.sids.insert(sid, info);
+}
+
+/// Matches the authorized DHCP servers with their computer accounts (`DOMAIN\NAME$`), and
+/// marks those accounts' SIDs as DHCP servers.
+pub(super) fn attach_dhcp_servers(owners: &mut AdOwners, mut servers: Vec<AuthorizedDhcp>, computers: &[Computer], default_netbios: Option<&str>) {
+    // The directory's order is not stable: by name.
+    servers.sort_by(|a, b| a.name.cmp(&b.name));
+    for server in servers {
+        let account = computers
+            .iter()
+            .find(|c| c.dns_host_name.as_deref() == Some(server.name.as_str()) || (!server.name.contains('.') && c.name.eq_ignore_ascii_case(&server.name)))
+            .map(|c| format!("{}$", c.name));
+        if let Some(sam) = &account {
+            for info in owners.sids.values_mut() {
+                if info.kind == SidKind::Computer && info.sam.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(sam)) {
+                    info.dhcp_server = true;
                 }
             }
-            let account = account.map(|sam| match &default_netbios {
-                Some(d) => format!("{d}\\{sam}"),
-                None => sam,
-            });
-            self.owners.dhcp_servers.push(DhcpServerAccount { server, account });
         }
-        Ok(())
+        let account = account.map(|sam| match default_netbios {
+            Some(d) => format!("{d}\\{sam}"),
+            None => sam,
+        });
+        owners.dhcp_servers.push(DhcpServerAccount { server, account });
     }
+}
 
+impl AdClient {
     /// Domain SID → NetBIOS name and NC, from the crossRefs under `CN=Partitions`.
-    async fn forest_domains(&mut self, config: &str, problems: &mut Problems) -> HashMap<Sid, Domain> {
+    pub(super) async fn forest_domains(&mut self, config: &str, problems: &mut Problems) -> HashMap<Sid, Domain> {
         let source = Arc::clone(&self.source);
         let base = format!("CN=Partitions,{config}");
         let mut refs = Vec::new();
@@ -270,7 +271,7 @@ impl AdClient {
     }
 
     /// What one SID is; `Err` (the reason) when it resolves to nothing.
-    async fn resolve_sid(&mut self, sid: &Sid, domains: &HashMap<Sid, Domain>) -> Result<SidInfo, String> {
+    pub(super) async fn resolve_sid(&mut self, sid: &Sid, domains: &HashMap<Sid, Domain>) -> Result<SidInfo, String> {
         if let Some((name, admin)) = security::well_known(sid) {
             return Ok(SidInfo { display: name.to_string(), sid: sid.clone(), kind: SidKind::WellKnown, admin, sam: None, dhcp_server: false });
         }
@@ -308,7 +309,7 @@ impl AdClient {
 
     /// The authorized DHCP servers: `dhcpServers` of the `dHCPClass` objects under
     /// `CN=NetServices,CN=Services` (`DhcpRoot` lists all, each server's own object itself).
-    async fn authorized_dhcp(&mut self, config: &str, problems: &mut Problems) -> Vec<AuthorizedDhcp> {
+    pub(super) async fn authorized_dhcp(&mut self, config: &str, problems: &mut Problems) -> Vec<AuthorizedDhcp> {
         let source = Arc::clone(&self.source);
         let base = format!("CN=NetServices,CN=Services,{config}");
         let doing = format!("listing the authorized DHCP servers under '{base}'");

@@ -8,11 +8,11 @@ use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
 use ldap3::{Ldap, ResultEntry, Scope};
 
 use super::{
-    AdClient, COMPUTERS_ATTRIBUTES, COMPUTERS_FILTER, DirectorySource, LdapError, OPERATION_TIMEOUT, PAGE_SIZE, RC_INSUFFICIENT_ACCESS, RC_NO_SUCH_OBJECT,
+    AdClient, COMPUTERS_ATTRIBUTES, COMPUTERS_FILTER, LdapError, OPERATION_TIMEOUT, PAGE_SIZE, RC_INSUFFICIENT_ACCESS, RC_NO_SUCH_OBJECT,
     op_error, result_text,
 };
 use crate::directory::Computer;
-use crate::dns::{DnsData, normalize_name};
+use crate::dns::normalize_name;
 use crate::input::{Problems, SkipReason};
 use crate::timefmt::from_filetime;
 
@@ -88,30 +88,33 @@ impl AdClient {
     }
 }
 
-impl DirectorySource for AdClient {
-    fn domain(&self) -> Option<String> {
+impl AdClient {
+    /// The AD domain's DNS name, from `defaultNamingContext`.
+    pub(crate) fn domain(&self) -> Option<String> {
         domain_of_dn(&self.default_nc)
     }
 
-    async fn computers(&mut self, out: &mut Vec<Computer>, problems: &mut Problems) -> Result<(), LdapError> {
+    /// Every computer object under the base DN, in the server's order; an object without a
+    /// name is a problem.
+    pub(super) async fn read_computers(&mut self, bar: &indicatif::ProgressBar, problems: &mut Problems) -> Result<Vec<Computer>, LdapError> {
         let attrs: Vec<&'static str> = COMPUTERS_ATTRIBUTES.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
         let base = self.base_dn.clone();
         let source = Arc::clone(&self.source);
         let doing = format!("searching computers under '{base}'");
+        let mut out = Vec::new();
         let found = self
-            .paged(&base, Scope::Subtree, COMPUTERS_FILTER.trim(), attrs, &doing, |e| match computer_from_entry(&e, &source) {
-                Some(c) => out.push(c),
-                None => problems.push(&source, 0, SkipReason::MissingField, format!("{}: no cn or sAMAccountName", e.dn)),
+            .paged(&base, Scope::Subtree, COMPUTERS_FILTER.trim(), attrs, &doing, |e| {
+                bar.inc(1);
+                match computer_from_entry(&e, &source) {
+                    Some(c) => out.push(c),
+                    None => problems.push(&source, 0, SkipReason::MissingField, format!("{}: no cn or sAMAccountName", e.dn)),
+                }
             })
             .await?;
         if !found {
             return Err(LdapError::Operation { doing, addr: self.addr.clone(), reason: "no such object: check --base-dn".into() });
         }
-        Ok(())
-    }
-
-    async fn dns(&mut self, data: &mut DnsData, problems: &mut Problems) -> Result<(), LdapError> {
-        self.read_zones(data, problems).await
+        Ok(out)
     }
 }
 

@@ -1,8 +1,13 @@
 //! The AD-integrated DNS zones: listed under each `CN=MicrosoftDNS` container, with aging from
 //! `dNSProperty`, and their `dnsNode` records decoded by [`crate::directory::dnsp`].
+//!
+//! Listing a container and reading a zone are separate jobs (run side by side over the
+//! connection pool, [`super::pool`]); [`merge_zone`] puts each zone's part into the audit's
+//! data in the order the zones were listed, so the result is the same as one zone after another.
 
 use std::sync::Arc;
 
+use indicatif::ProgressBar;
 use ldap3::Scope;
 
 use super::owners::{self, AdOwners};
@@ -21,87 +26,131 @@ const NODE_ATTRIBUTES: [&str; 4] = ["name", "dnsRecord", "dNSTombstoned", "nTSec
 /// Zones every AD DNS partition has that hold no host data.
 const SKIPPED_ZONES: [&str; 2] = ["rootdnsservers", "..trustanchors"];
 
+/// A zone as its container lists it.
+#[derive(Debug)]
+pub(super) struct ListedZone {
+    pub(super) dn: String,
+    /// Normalized (lowercase, no trailing dot).
+    pub(super) name: String,
+    pub(super) props: Vec<Vec<u8>>,
+}
+
+/// One zone's records as read, before they join the audit's data.
+#[derive(Debug, Default)]
+pub(super) struct ZoneRead {
+    /// The account may not search the zone: the server's diagnostic.
+    denied: Option<String>,
+    /// Whether the apex (`@`) is among the visible nodes; whether any node is.
+    apex_visible: bool,
+    no_node: bool,
+    /// The records, their zone index to be set by the merge.
+    records: Vec<DnsRecord>,
+    /// The nodes' problems, in node order.
+    problems: Problems,
+    /// The nodes' owners (only `node_owner` is filled).
+    owners: AdOwners,
+}
+
 impl AdClient {
-    /// Adds every AD-integrated zone (with aging) and its records to `data`; a zone or
-    /// container the account may not read is a problem, not a failure.
-    pub(super) async fn read_zones(&mut self, data: &mut DnsData, problems: &mut Problems) -> Result<(), LdapError> {
-        let source = Arc::clone(&self.source);
-        let mut zones: Vec<(String, String, Vec<Vec<u8>>)> = Vec::new();
-        for container in self.dns_containers.clone() {
-            let doing = format!("listing DNS zones under '{container}'");
-            let result = self
-                .paged(&container, Scope::OneLevel, ZONE_FILTER, ZONE_ATTRIBUTES.to_vec(), &doing, |mut e| {
-                    let name = e.first_str("name").unwrap_or_default();
-                    let props = e.attrs.remove("dnsproperty").unwrap_or_default();
-                    zones.push((e.dn, name, props));
-                })
-                .await;
-            match result {
-                Ok(_) => {}
-                Err(LdapError::Access { diag, .. }) => {
-                    problems.push(&source, 0, SkipReason::AccessDenied, format!("{container}: cannot list its DNS zones: insufficient access rights ({diag})"));
+    /// The zones under one `CN=MicrosoftDNS` container, in the server's order, without those
+    /// that hold no host data; a container the account may not list is a problem.
+    pub(super) async fn list_zones(&mut self, container: &str, bar: &ProgressBar, problems: &mut Problems) -> Result<Vec<ListedZone>, LdapError> {
+        let mut zones = Vec::new();
+        let doing = format!("listing DNS zones under '{container}'");
+        let result = self
+            .paged(container, Scope::OneLevel, ZONE_FILTER, ZONE_ATTRIBUTES.to_vec(), &doing, |mut e| {
+                bar.inc(1);
+                let name = normalize_name(&e.first_str("name").unwrap_or_default());
+                if name.is_empty() || SKIPPED_ZONES.contains(&name.as_str()) || name.starts_with("..") {
+                    return;
                 }
-                Err(e) => return Err(e),
+                let props = e.attrs.remove("dnsproperty").unwrap_or_default();
+                zones.push(ListedZone { dn: e.dn, name, props });
+            })
+            .await;
+        match result {
+            Ok(_) => {}
+            Err(LdapError::Access { diag, .. }) => {
+                problems.push(&self.source, 0, SkipReason::AccessDenied, format!("{container}: cannot list its DNS zones: insufficient access rights ({diag})"));
             }
+            Err(e) => return Err(e),
         }
-        for (zone_dn, name, props) in zones {
-            let zone_name = normalize_name(&name);
-            if zone_name.is_empty() || SKIPPED_ZONES.contains(&zone_name.as_str()) || zone_name.starts_with("..") {
-                continue;
+        Ok(zones)
+    }
+
+    /// One zone's `dnsNode`s, decoded into records; the account's lack of rights is noted in
+    /// the part, not an error.
+    pub(super) async fn read_zone(&mut self, zone: &ListedZone, bar: &ProgressBar) -> Result<ZoneRead, LdapError> {
+        let doing = format!("reading zone {}", zone.name);
+        let mut nodes = Vec::new();
+        let result = self
+            .paged_with(&zone.dn, Scope::OneLevel, NODE_FILTER, NODE_ATTRIBUTES.to_vec(), vec![owners::sd_flags_owner()], &doing, |e| {
+                bar.inc(1);
+                nodes.push(e);
+            })
+            .await;
+        let mut part = ZoneRead::default();
+        match result {
+            Ok(_) => {}
+            Err(LdapError::Access { diag, .. }) => {
+                part.denied = Some(diag);
+                return Ok(part);
             }
-            let zone_source: Arc<str> = Arc::from(format!("{}/{}", self.source, zone_dn));
-            let (aging, errors) = dnsp::zone_aging(props.iter().map(Vec::as_slice));
-            for e in errors {
-                problems.push(&source, 0, SkipReason::Malformed, format!("zone {zone_name}: dNSProperty: {e}"));
-            }
-            let (policy, errors) = dnsp::zone_allow_update(props.iter().map(Vec::as_slice));
-            for e in errors {
-                problems.push(&source, 0, SkipReason::Malformed, format!("zone {zone_name}: dNSProperty: {e}"));
-            }
-            if let Some(p) = policy {
-                self.owners.zone_updates.entry(zone_name.clone()).or_insert(p);
-            }
-            let doing = format!("reading zone {zone_name}");
-            let mut nodes = Vec::new();
-            let result = self
-                .paged_with(&zone_dn, Scope::OneLevel, NODE_FILTER, NODE_ATTRIBUTES.to_vec(), vec![owners::sd_flags_owner()], &doing, |e| nodes.push(e))
-                .await;
-            match result {
-                Ok(_) => {}
-                Err(LdapError::Access { diag, .. }) => {
-                    problems.push(&source, 0, SkipReason::AccessDenied, format!("zone {zone_name}: its records cannot be read: insufficient access rights ({diag})"));
-                    continue;
-                }
-                Err(e) => return Err(e),
-            }
-            // Every zone has at least its apex (`@`, SOA and NS). AD does not refuse a search the
-            // account may not read: it hides the entries. A zone whose apex is not visible is
-            // therefore unusable (as a zone export without its SOA), so that its names come out
-            // `unknown`, never `missing`.
-            let apex_visible = nodes.iter().any(|n| n.first_str("name").is_some_and(|l| l == "@"));
-            if !apex_visible {
-                let what = if nodes.is_empty() { "no record is visible" } else { "its apex (@) is not visible" };
-                problems.push(&source, 0, SkipReason::AccessDenied, format!(
-                    "zone {zone_name}: {what}, not even its SOA at @: the bind account probably may not read it (its names are reported unknown)"
-                ));
-            }
-            let zone = data.zone_id(&zone_name, &zone_source);
-            data.apex_seen(zone, apex_visible);
-            if let Some(z) = data.zones.get_mut(zone)
-                && z.aging == crate::dns::ZoneAging::default()
-            {
-                z.aging = aging;
-            }
-            for node in nodes {
-                add_node(node, &zone_name, zone, data, problems, &source, &mut self.owners);
-            }
+            Err(e) => return Err(e),
         }
-        Ok(())
+        // Every zone has at least its apex (`@`, SOA and NS). AD does not refuse a search the
+        // account may not read: it hides the entries. A zone whose apex is not visible is
+        // therefore unusable (as a zone export without its SOA), so that its names come out
+        // `unknown`, never `missing`.
+        part.apex_visible = nodes.iter().any(|n| n.first_str("name").is_some_and(|l| l == "@"));
+        part.no_node = nodes.is_empty();
+        for node in nodes {
+            add_node(node, &zone.name, 0, &mut part.records, &mut part.problems, &self.source, &mut part.owners);
+        }
+        Ok(part)
     }
 }
 
-/// Decodes one `dnsNode` into records.
-fn add_node(node: Entry, zone_name: &str, zone: usize, data: &mut DnsData, problems: &mut Problems, source: &Arc<str>, owners: &mut AdOwners) {
+/// Puts one zone's part into the audit's data, with the problems in the order a zone-by-zone
+/// read gives them: its `dNSProperty`, then its rights or apex, then its nodes.
+pub(super) fn merge_zone(zone: ListedZone, part: ZoneRead, data: &mut DnsData, problems: &mut Problems, owners: &mut AdOwners, source: &Arc<str>) {
+    let zone_name = zone.name;
+    let zone_source: Arc<str> = Arc::from(format!("{}/{}", source, zone.dn));
+    let (aging, errors) = dnsp::zone_aging(zone.props.iter().map(Vec::as_slice));
+    for e in errors {
+        problems.push(source, 0, SkipReason::Malformed, format!("zone {zone_name}: dNSProperty: {e}"));
+    }
+    let (policy, errors) = dnsp::zone_allow_update(zone.props.iter().map(Vec::as_slice));
+    for e in errors {
+        problems.push(source, 0, SkipReason::Malformed, format!("zone {zone_name}: dNSProperty: {e}"));
+    }
+    if let Some(p) = policy {
+        owners.zone_updates.entry(zone_name.clone()).or_insert(p);
+    }
+    if let Some(diag) = part.denied {
+        problems.push(source, 0, SkipReason::AccessDenied, format!("zone {zone_name}: its records cannot be read: insufficient access rights ({diag})"));
+        return;
+    }
+    if !part.apex_visible {
+        let what = if part.no_node { "no record is visible" } else { "its apex (@) is not visible" };
+        problems.push(source, 0, SkipReason::AccessDenied, format!(
+            "zone {zone_name}: {what}, not even its SOA at @: the bind account probably may not read it (its names are reported unknown)"
+        ));
+    }
+    let id = data.zone_id(&zone_name, &zone_source);
+    data.apex_seen(id, part.apex_visible);
+    if let Some(z) = data.zones.get_mut(id)
+        && z.aging == crate::dns::ZoneAging::default()
+    {
+        z.aging = aging;
+    }
+    data.records.extend(part.records.into_iter().map(|r| DnsRecord { zone: id, ..r }));
+    problems.list.extend(part.problems.list);
+    owners.node_owner.extend(part.owners.node_owner);
+}
+
+/// Decodes one `dnsNode` into records of zone `zone`.
+fn add_node(node: Entry, zone_name: &str, zone: usize, records: &mut Vec<DnsRecord>, problems: &mut Problems, source: &Arc<str>, owners: &mut AdOwners) {
     let label = node.first_str("name").unwrap_or_default();
     let owner = if label == "@" || label.is_empty() { zone_name.to_string() } else { normalize_name(&format!("{label}.{zone_name}")) };
     if node.first_str("dnstombstoned").is_some_and(|t| t.eq_ignore_ascii_case("TRUE")) {
@@ -132,7 +181,7 @@ fn add_node(node: Entry, zone_name: &str, zone: usize, data: &mut DnsData, probl
             }
         };
         let timestamp = if r.timestamp_hours == 0 { None } else { from_dns_hours(r.timestamp_hours) };
-        data.records.push(DnsRecord { name: owner.as_str().into(), data: rdata, timestamp, ttl: Some(r.ttl_seconds), zone, owner: None });
+        records.push(DnsRecord { name: owner.as_str().into(), data: rdata, timestamp, ttl: Some(r.ttl_seconds), zone, owner: None });
     }
 }
 
@@ -165,10 +214,10 @@ mod tests {
                 ("dnstombstoned".to_string(), vec![if tomb { b"TRUE".to_vec() } else { b"FALSE".to_vec() }]),
             ]),
         };
-        add_node(node("PC1", vec![rec(DNS_TYPE_A, 3_636_304, &[10, 0, 16, 21]), rec(33, 0, &[0; 8])], false), "corp.test", zone, &mut data, &mut problems, &src, &mut AdOwners::default());
-        add_node(node("@", vec![rec(DNS_TYPE_A, 0, &[10, 0, 0, 1])], false), "corp.test", zone, &mut data, &mut problems, &src, &mut AdOwners::default());
-        add_node(node("old", vec![rec(0, 0, &[0; 8])], true), "corp.test", zone, &mut data, &mut problems, &src, &mut AdOwners::default());
-        add_node(node("bad", vec![rec(DNS_TYPE_A, 0, &[10, 0])], false), "corp.test", zone, &mut data, &mut problems, &src, &mut AdOwners::default());
+        add_node(node("PC1", vec![rec(DNS_TYPE_A, 3_636_304, &[10, 0, 16, 21]), rec(33, 0, &[0; 8])], false), "corp.test", zone, &mut data.records, &mut problems, &src, &mut AdOwners::default());
+        add_node(node("@", vec![rec(DNS_TYPE_A, 0, &[10, 0, 0, 1])], false), "corp.test", zone, &mut data.records, &mut problems, &src, &mut AdOwners::default());
+        add_node(node("old", vec![rec(0, 0, &[0; 8])], true), "corp.test", zone, &mut data.records, &mut problems, &src, &mut AdOwners::default());
+        add_node(node("bad", vec![rec(DNS_TYPE_A, 0, &[10, 0])], false), "corp.test", zone, &mut data.records, &mut problems, &src, &mut AdOwners::default());
         assert_eq!(data.records.len(), 2);
         assert_eq!(data.records[0].name, "pc1.corp.test");
         assert_eq!(data.records[0].timestamp, from_dns_hours(3_636_304));
