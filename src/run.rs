@@ -292,7 +292,7 @@ fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Result<Gathered,
         let in_grace = failed_at.is_none_or(|t| t.elapsed() < GRACE);
         let files_left = done.iter().zip(&network).any(|(&d, &net)| !d && !net);
         let network_left = done.iter().zip(&network).any(|(&d, &net)| !d && net);
-        if !files_left && !(network_left && in_grace) {
+        if !(files_left || (network_left && in_grace)) {
             break;
         }
         // Every thread sends before it ends, even on a panic: a closed channel means none is left.
@@ -417,10 +417,133 @@ fn destination_text(d: &Destination) -> String {
 pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
     let mut clock = PhaseClock::from_env();
     // The previous report first: a bad `--previous PATH` fails before a long enumeration.
-    let mut previous = report::RunOverRun::load(&settings.previous, settings.audit.as_of)?;
-    let Gathered { leases, directory, dns: dns_data, dhcp_settings, problems, kea, audit: audit_settings } = gather(settings, &mut |_, _| {})?;
-    clock.lap("gather");
+    let previous = report::RunOverRun::load(&settings.previous, settings.audit.as_of)?;
+    let (audited, live) = if settings.dns_servers.is_empty() {
+        let gathered = gather(settings, &mut |_, _| {})?;
+        clock.lap("gather");
+        let audited = audit_gathered(settings, gathered, previous, None)?;
+        clock.lap("audit+write");
+        (audited, None)
+    } else {
+        live_audit(settings, make_resolver, previous, &mut clock)?
+    };
+    clock.report();
+    // A live run whose resolution failed has returned its error: every run here audited.
+    let Some(Audited { mut summary, problems, kea, html, scopes, previous, tripped }) = audited else {
+        return Err(RunError::SourceLost);
+    };
+    summary.live = live;
+    summary.previous = previous.summary();
+    summary.pruned = prune(settings, report::Kind::Audit);
+    let mut text = kea.render() + &summary.render(&problems);
+    if let Some(h) = html {
+        let path = h.finish(report::html::audit_page(&summary, &problems, &text), scopes)?;
+        text.push_str(&format!("  HTML report: {}\n", path.display()));
+    }
+    Ok(Outcome { summary: text, tripped })
+}
 
+/// The audit with live DNS (`--dns-server`): the audit's de-duplicated questions, each asked
+/// once, in the audit's order, resolved on this thread as soon as the leases and the domain
+/// are known ([`OnLeases`]), while the other sources are still read (an LDAP enumeration,
+/// the DNS exports) on another thread, which then audits and writes the report, each finding
+/// waiting only for its own lease's answers (issue #13). Nothing is written until the run can
+/// no longer fail: a failed run leaves no partial report, in a file or on stdout.
+fn live_audit(
+    settings: &Settings,
+    make_resolver: &MakeResolver<'_>,
+    previous: report::RunOverRun,
+    clock: &mut PhaseClock,
+) -> Result<(Option<Audited>, Option<report::LiveSummary>), RunError> {
+    // `--compare-servers` with one server is refused before anything is read.
+    dns::live::Store::new(Vec::new(), &settings.dns_servers, settings.compare_servers)?;
+    let resolver = make_resolver(&settings.pacing);
+    // Set by this thread once the questions are known: `None` when the store could not be made.
+    let store_cell: std::sync::OnceLock<Option<dns::live::Store>> = std::sync::OnceLock::new();
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<dns::live::Ask>>();
+        let store_cell = &store_cell;
+        let gathering = scope.spawn(move || -> Result<Option<Audited>, RunError> {
+            let mut tx = Some(tx);
+            let questions = |leases: &[leases::Lease], domain: Option<&str>| {
+                let mut audit_settings = settings.audit.clone();
+                if audit_settings.domain.is_none() {
+                    audit_settings.domain = domain.map(str::to_string);
+                }
+                audit::questions(leases, &audit_settings)
+            };
+            let gathered = gather(settings, &mut |leases, domain| {
+                if let Some(tx) = tx.take() {
+                    let _ = tx.send(questions(leases, domain));
+                }
+            });
+            let gathered = match gathered {
+                Ok(g) => g,
+                Err(e) => {
+                    // Resolving started for nothing: stop it.
+                    if tx.is_none()
+                        && let Some(store) = store_cell.wait()
+                    {
+                        store.abandon();
+                    }
+                    return Err(e);
+                }
+            };
+            if let Some(tx) = tx.take() {
+                let _ = tx.send(audit::questions(&gathered.leases, &gathered.audit));
+            }
+            let Some(store) = store_cell.wait() else { return Ok(None) };
+            let audited = audit_gathered(settings, gathered, previous, Some(store));
+            if audited.is_err() {
+                // No report: the answers are no longer wanted.
+                store.abandon();
+            }
+            audited
+        });
+        let join = |h: std::thread::ScopedJoinHandle<'_, Result<Option<Audited>, RunError>>| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // The questions; none when the gathering failed before the leases were known.
+        let Ok(asks) = rx.recv() else {
+            return join(gathering).map(|a| (a, None));
+        };
+        clock.lap("gather: leases and domain");
+        let store = match dns::live::Store::new(asks, &settings.dns_servers, settings.compare_servers) {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = store_cell.set(None);
+                return Err(e.into());
+            }
+        };
+        let store = store_cell.get_or_init(|| Some(store));
+        let Some(store) = store else { return Err(RunError::SourceLost) };
+        let resolved = dns::live::resolve_into(resolver.as_ref(), store);
+        clock.lap("resolve (gather, audit+write alongside)");
+        let audited = join(gathering);
+        clock.lap("rest of gather, audit+write");
+        // A source that failed, or a report that could not be written, wins: either stopped
+        // the resolution.
+        let audited = audited?;
+        let stats = resolved?;
+        let live = report::LiveSummary::new(&stats, &store.disagreements(), settings.compare_servers);
+        Ok((audited, Some(live)))
+    })
+}
+
+/// What the audit leaves for the summary once the report is written.
+struct Audited {
+    summary: Summary,
+    problems: crate::input::Problems,
+    kea: leases::kea_api::KeaReport,
+    html: Option<report::html::HtmlReport>,
+    scopes: Option<report::html::GroupTally>,
+    previous: report::RunOverRun,
+    tripped: bool,
+}
+
+/// Audits the gathered data against the DNS data, or against the live answers in `live` (with
+/// the data's ages), and writes the report. `None` when the live resolution failed before any
+/// server answered: nothing is written then.
+fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report::RunOverRun, live: Option<&dns::live::Store>) -> Result<Option<Audited>, RunError> {
+    let Gathered { leases, directory, dns: dns_data, dhcp_settings, problems, kea, audit: audit_settings } = gathered;
     let mut summary = Summary::new(&leases, audit_settings.as_of);
     summary.computers_read = directory.computers.len();
     summary.zones_read = dns_data.zones.len();
@@ -432,62 +555,19 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     let mut html = html_report(settings, report::html::Kind::Audit, &report::COLUMNS, audit_settings.as_of, chrono::TimeDelta::days(28))?;
     let mut scopes = html.is_some().then(|| report::html::GroupTally::new(report::html::Kind::Audit));
 
-    // The evidence: the DNS data, or the live answers with the data's ages.
-    let data = || audit::DataEvidence::new(&dns_data, audit_settings.as_of).with_dhcp_settings(&dhcp_settings);
-    let tripped = if settings.dns_servers.is_empty() {
-        let mut out = ReportOut { summary: &mut summary, previous: &mut previous, html: &mut html, scopes: &mut scopes };
-        let tripped = write_report(settings, &leases, &directory, &data(), &audit_settings, &mut out)?;
-        clock.lap("audit+write");
-        tripped
-    } else {
-        // Live DNS (`--dns-server`): the audit's de-duplicated questions, each asked once, in
-        // the audit's order. They are resolved on this thread while the audit and the report
-        // run on another, each finding waiting only for its own lease's answers, so reading
-        // the answers, auditing and writing overlap resolution (issue #13).
-        let store = dns::live::Store::new(audit::questions(&leases, &audit_settings), &settings.dns_servers, settings.compare_servers)?;
-        clock.lap("questions");
-        let resolver = make_resolver(&settings.pacing);
-        let (resolved, written) = std::thread::scope(|scope| {
-            let mut out = ReportOut { summary: &mut summary, previous: &mut previous, html: &mut html, scopes: &mut scopes };
-            let (store, leases, directory, audit_settings) = (&store, &leases, &directory, &audit_settings);
-            let writer = scope.spawn(move || -> Result<Option<bool>, ReportError> {
-                // Nothing is written until the run can no longer fail: a failed run leaves no
-                // partial report, in a file or on stdout.
-                if !store.wait_open() {
-                    return Ok(None);
-                }
-                let evidence = audit::LiveEvidence::new(store, data());
-                let written = write_report(settings, leases, directory, &evidence, audit_settings, &mut out);
-                if written.is_err() {
-                    // No report: the answers are no longer wanted.
-                    store.abandon();
-                }
-                written.map(Some)
-            });
-            let resolved = dns::live::resolve_into(resolver.as_ref(), store);
-            clock.lap("resolve (audit+write alongside)");
-            let written = writer.join();
-            clock.lap("rest of audit+write");
-            (resolved, written)
-        });
-        let written = written.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        // A report that could not be written wins: it cancelled the resolution.
-        let tripped = written?;
-        let stats = resolved?;
-        summary.live = Some(report::LiveSummary::new(&stats, &store.disagreements(), settings.compare_servers));
-        // The writer waits until the resolution succeeded or a server answered, and the
-        // resolution fails only before that: a successful one always lets it write.
-        tripped.unwrap_or_default()
+    let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of).with_dhcp_settings(&dhcp_settings);
+    let mut out = ReportOut { summary: &mut summary, previous: &mut previous, html: &mut html, scopes: &mut scopes };
+    let tripped = match live {
+        None => write_report(settings, &leases, &directory, &data, &audit_settings, &mut out)?,
+        Some(store) => {
+            if !store.wait_open() {
+                return Ok(None);
+            }
+            let evidence = audit::LiveEvidence::new(store, data);
+            write_report(settings, &leases, &directory, &evidence, &audit_settings, &mut out)?
+        }
     };
-    clock.report();
-    summary.previous = previous.summary();
-    summary.pruned = prune(settings, report::Kind::Audit);
-    let mut text = kea.render() + &summary.render(&problems);
-    if let Some(h) = html {
-        let path = h.finish(report::html::audit_page(&summary, &problems, &text), scopes)?;
-        text.push_str(&format!("  HTML report: {}\n", path.display()));
-    }
-    Ok(Outcome { summary: text, tripped })
+    Ok(Some(Audited { summary, problems, kea, html, scopes, previous, tripped }))
 }
 
 /// Where the audit's findings go besides the report: the counts, the run-over-run state and

@@ -161,3 +161,37 @@ fn glue_and_cnames_in_a_real_zone() {
     assert!(r.stderr.contains("5 DNS records in 3 zones"), "{}", r.stderr);
     assert!(r.stderr.contains("outside the zone 3"), "{}", r.stderr);
 }
+
+/// Issue #13: resolution starts once the leases and the domain are known, while the other
+/// sources are still read. A DNS export that fails meanwhile stops it: exit 2 with the
+/// export's message at once (not after the silent server's timeouts), and nothing on stdout.
+#[test]
+fn a_source_failing_while_resolving_stops_the_resolution() {
+    let d = scratch();
+    // Bound, never read: every query times out.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let server = silent.local_addr().unwrap().to_string();
+    let hosts: Vec<(String, String)> = (1..=200).map(|i| (format!("10.0.16.{}", i % 250 + 1), format!("pc{i}"))).collect();
+    let hosts: Vec<(&str, &str)> = hosts.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    // Long enough to be read after the leases (so resolution has started), without its SOA.
+    let mut zone = String::from("$ORIGIN corp.example.test.\r\n");
+    for i in 0..60_000 {
+        zone.push_str(&format!("host{i} [AGE:3733188] 1200 A 10.1.{}.{}\r\n", i / 250, i % 250 + 1));
+    }
+    let bad = write(d.path(), "corp.example.test.dns", zone.as_bytes());
+    let start = Instant::now();
+    let r = run(
+        d.path(),
+        &leases(&hosts),
+        &[&bad],
+        &["--domain", "corp.example.test", "--dns-server", &server, "--timeout", "3s", "--retries", "2"],
+    );
+    let took = start.elapsed();
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (2, format!("ddns-audit: error: {bad}: no SOA record for corp.example.test at the zone's apex: not a zone export (dnscmd /ZoneExport always writes it); export the zone again\n").as_str())
+    );
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    assert_eq!(r.stdout, "", "no partial report on stdout");
+    drop(silent);
+}

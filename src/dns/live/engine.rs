@@ -230,8 +230,11 @@ impl<'q> Run<'q> {
             if self.in_use > 0 && self.spin(&mut buf) {
                 continue;
             }
-            // Wait for an answer, a TCP result, the next deadline or the next token.
-            let mut wake = self.deadlines.front().map(|d| d.0).unwrap_or(now + Duration::from_millis(100));
+            // Wait for an answer, a TCP result, the next deadline or the next token; at most
+            // 100 ms, so that a cancelled run (a source failed, the report cannot be written)
+            // stops within it, not at the next timeout.
+            let tick = now + Duration::from_millis(100);
+            let mut wake = self.deadlines.front().map_or(tick, |d| d.0.min(tick));
             if self.wants_to_send() {
                 wake = wake.min(self.bucket.next_token(now));
             }
