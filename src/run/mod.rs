@@ -1,0 +1,422 @@
+//! The application layer: gathers every input the settings name, runs the audit, writes the
+//! report, and returns the summary and the exit status for `main` to print and return.
+
+use chrono::{DateTime, Utc};
+
+use crate::audit;
+use crate::directory::{self, Directory};
+use crate::dns;
+use crate::input::InputError;
+use crate::leases;
+use crate::report::{self, Destination, ReportError, Summary};
+use crate::forecast;
+use crate::settings::{AuditArgs, ForecastArgs, ForecastSettings, Settings, SettingsError};
+
+mod gather;
+
+use gather::{Gathered, gather};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error(transparent)]
+    Previous(#[from] report::PreviousError),
+    #[error(transparent)]
+    Ldap(#[from] directory::ldap::LdapError),
+    // Not `#[from]` (a source): `{:#}` would print the message twice.
+    #[error("live DNS: {0}")]
+    Live(dns::live::LiveError),
+    #[error(transparent)]
+    Kea(#[from] leases::kea_api::KeaError),
+    #[error(transparent)]
+    Html(#[from] report::html::HtmlError),
+    /// A source's thread ended without a word (cannot happen: each sends before it ends).
+    #[error("an input source ended without its data")]
+    SourceLost,
+}
+
+impl From<dns::live::LiveError> for RunError {
+    fn from(e: dns::live::LiveError) -> RunError {
+        RunError::Live(e)
+    }
+}
+
+/// How the audit ended: [`ExitStatus::Done`], or [`ExitStatus::Findings`] when a row reached
+/// `--fail-on`.
+#[derive(Debug)]
+pub struct Outcome {
+    pub summary: String,
+    pub tripped: bool,
+}
+
+impl Outcome {
+    pub fn status(&self) -> ExitStatus {
+        if self.tripped { ExitStatus::Findings } else { ExitStatus::Done }
+    }
+}
+
+/// The process's exit codes, written once (README, "Exit codes"); scripts and schedulers
+/// branch on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// The audit completed and no row reached `--fail-on`.
+    Done = 0,
+    /// The audit completed and a row is at or above `--fail-on`.
+    Findings = 1,
+    /// The audit could not complete: a bad option or config, an unreadable input, a failing server.
+    Failed = 2,
+}
+
+impl From<ExitStatus> for std::process::ExitCode {
+    fn from(status: ExitStatus) -> std::process::ExitCode {
+        std::process::ExitCode::from(status as u8)
+    }
+}
+
+/// Runs `ddns-audit audit`. `now` is the clock value; nothing below reads the clock.
+pub fn audit(args: AuditArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
+    let settings = args.merge_config()?.into_settings(now)?;
+    run_with(&settings, &|p| Box::new(dns::live::Engine::new(p)))
+}
+
+/// Builds the live resolver from the pacing (the engine in the binary; tests may pass a fixture).
+pub(crate) type MakeResolver<'r> = dyn Fn(&dns::live::Pacing) -> Box<dyn dns::live::Resolve> + 'r;
+
+/// `--keep N`, once the report is written: the older reports of this kind in its folder go.
+/// Nothing to do when the report goes to stdout.
+fn prune(settings: &Settings, kind: report::Kind) -> report::Pruned {
+    match (&settings.output, settings.keep) {
+        (Destination::File(path), Some(keep)) => report::prune(&report::dir_of(path), kind, keep),
+        _ => report::Pruned::default(),
+    }
+}
+
+fn destination_text(d: &Destination) -> String {
+    match d {
+        Destination::Stdout => "stdout".to_string(),
+        Destination::File(p) => p.display().to_string(),
+    }
+}
+
+/// Runs the audit from validated settings: every input (files, AD), live DNS when
+/// `--dns-server` is given, then the report.
+pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
+    let mut clock = PhaseClock::from_env();
+    // The previous report first: a bad `--previous PATH` fails before a long enumeration.
+    let previous = report::RunOverRun::load(&settings.previous, settings.audit.as_of)?;
+    let (audited, live) = if settings.dns_servers.is_empty() {
+        let gathered = gather(settings, &mut |_, _| {})?;
+        clock.lap("gather");
+        let audited = audit_gathered(settings, gathered, previous, None)?;
+        clock.lap("audit+write");
+        (audited, None)
+    } else {
+        live_audit(settings, make_resolver, previous, &mut clock)?
+    };
+    clock.report();
+    // A live run whose resolution failed has returned its error: every run here audited.
+    let Some(Audited { mut summary, problems, kea, html, scopes, previous, tripped }) = audited else {
+        return Err(RunError::SourceLost);
+    };
+    summary.live = live;
+    summary.previous = previous.summary();
+    summary.pruned = prune(settings, report::Kind::Audit);
+    let mut text = kea.render() + &summary.render(&problems);
+    if let Some(h) = html {
+        let path = h.finish(report::html::audit_page(&summary, &problems, &text), scopes)?;
+        text.push_str(&format!("  HTML report: {}\n", path.display()));
+    }
+    Ok(Outcome { summary: text, tripped })
+}
+
+/// The audit with live DNS (`--dns-server`): the audit's de-duplicated questions, each asked
+/// once, in the audit's order, resolved on this thread as soon as the leases and the domain
+/// are known ([`gather::OnLeases`]), while the other sources are still read (an LDAP enumeration,
+/// the DNS exports) on another thread, which then audits and writes the report, each finding
+/// waiting only for its own lease's answers (issue #13). Nothing is written until the run can
+/// no longer fail: a failed run leaves no partial report, in a file or on stdout.
+fn live_audit(
+    settings: &Settings,
+    make_resolver: &MakeResolver<'_>,
+    previous: report::RunOverRun,
+    clock: &mut PhaseClock,
+) -> Result<(Option<Audited>, Option<report::LiveSummary>), RunError> {
+    // `--compare-servers` with one server is refused before anything is read.
+    dns::live::Store::new(Vec::new(), &settings.dns_servers, settings.compare_servers)?;
+    let resolver = make_resolver(&settings.pacing);
+    // Set by this thread once the questions are known: `None` when the store could not be made.
+    let store_cell: std::sync::OnceLock<Option<dns::live::Store>> = std::sync::OnceLock::new();
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<dns::live::Ask>>();
+        let store_cell = &store_cell;
+        let gathering = scope.spawn(move || -> Result<Option<Audited>, RunError> {
+            let mut tx = Some(tx);
+            let questions = |leases: &[leases::Lease], domain: Option<&str>| {
+                let mut audit_settings = settings.audit.clone();
+                if audit_settings.domain.is_none() {
+                    audit_settings.domain = domain.map(str::to_string);
+                }
+                audit::questions(leases, &audit_settings)
+            };
+            let gathered = gather(settings, &mut |leases, domain| {
+                if let Some(tx) = tx.take() {
+                    let _ = tx.send(questions(leases, domain));
+                }
+            });
+            let gathered = match gathered {
+                Ok(g) => g,
+                Err(e) => {
+                    // Resolving started for nothing: stop it.
+                    if tx.is_none()
+                        && let Some(store) = store_cell.wait()
+                    {
+                        store.abandon();
+                    }
+                    return Err(e);
+                }
+            };
+            if let Some(tx) = tx.take() {
+                let _ = tx.send(audit::questions(&gathered.leases, &gathered.audit));
+            }
+            let Some(store) = store_cell.wait() else { return Ok(None) };
+            let audited = audit_gathered(settings, gathered, previous, Some(store));
+            if audited.is_err() {
+                // No report: the answers are no longer wanted.
+                store.abandon();
+            }
+            audited
+        });
+        let join = |h: std::thread::ScopedJoinHandle<'_, Result<Option<Audited>, RunError>>| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // The questions; none when the gathering failed before the leases were known.
+        let Ok(asks) = rx.recv() else {
+            return join(gathering).map(|a| (a, None));
+        };
+        clock.lap("gather: leases and domain");
+        let store = match dns::live::Store::new(asks, &settings.dns_servers, settings.compare_servers) {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = store_cell.set(None);
+                return Err(e.into());
+            }
+        };
+        let store = store_cell.get_or_init(|| Some(store));
+        let Some(store) = store else { return Err(RunError::SourceLost) };
+        let resolved = dns::live::resolve_into(resolver.as_ref(), store);
+        clock.lap("resolve (gather, audit+write alongside)");
+        let audited = join(gathering);
+        clock.lap("rest of gather, audit+write");
+        // A source that failed, or a report that could not be written, wins: either stopped
+        // the resolution.
+        let audited = audited?;
+        let stats = resolved?;
+        let live = report::LiveSummary::new(&stats, &store.disagreements(), settings.compare_servers);
+        Ok((audited, Some(live)))
+    })
+}
+
+/// What the audit leaves for the summary once the report is written.
+struct Audited {
+    summary: Summary,
+    problems: crate::input::Problems,
+    kea: leases::kea_api::KeaReport,
+    html: Option<report::html::HtmlReport>,
+    scopes: Option<report::html::GroupTally>,
+    previous: report::RunOverRun,
+    tripped: bool,
+}
+
+/// Audits the gathered data against the DNS data, or against the live answers in `live` (with
+/// the data's ages), and writes the report. `None` when the live resolution failed before any
+/// server answered: nothing is written then.
+fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report::RunOverRun, live: Option<&dns::live::Store>) -> Result<Option<Audited>, RunError> {
+    let Gathered { leases, directory, dns: dns_data, dhcp_settings, problems, kea, audit: audit_settings } = gathered;
+    let mut summary = Summary::new(&leases, audit_settings.as_of);
+    summary.computers_read = directory.computers.len();
+    summary.zones_read = dns_data.zones.len();
+    summary.dns_records_read = dns_data.records.len();
+    summary.zone_findings = dns_data.zone_findings(audit_settings.assume_aging);
+
+    // The HTML report (`--html`) takes the same rows as the report's writer, and counts every
+    // finding per scope.
+    let mut html = html_report(settings, report::html::Kind::Audit, &report::COLUMNS, audit_settings.as_of, chrono::TimeDelta::days(28))?;
+    let mut scopes = html.is_some().then(|| report::html::GroupTally::new(report::html::Kind::Audit));
+
+    let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of).with_dhcp_settings(&dhcp_settings);
+    let mut out = ReportOut { summary: &mut summary, previous: &mut previous, html: &mut html, scopes: &mut scopes };
+    let tripped = match live {
+        None => write_report(settings, &leases, &directory, &data, &audit_settings, &mut out)?,
+        Some(store) => {
+            if !store.wait_open() {
+                return Ok(None);
+            }
+            let evidence = audit::LiveEvidence::new(store, data);
+            write_report(settings, &leases, &directory, &evidence, &audit_settings, &mut out)?
+        }
+    };
+    Ok(Some(Audited { summary, problems, kea, html, scopes, previous, tripped }))
+}
+
+/// Where the audit's findings go besides the report: the counts, the run-over-run state and
+/// the HTML report's writer.
+struct ReportOut<'o> {
+    summary: &'o mut Summary,
+    previous: &'o mut report::RunOverRun,
+    html: &'o mut Option<report::html::HtmlReport>,
+    scopes: &'o mut Option<report::html::GroupTally>,
+}
+
+/// Audits every lease against `evidence` and writes the report; the findings stream from the
+/// audit into the report, only the counts are kept (in `out.summary`). Whether a row reached
+/// `--fail-on`.
+fn write_report(
+    settings: &Settings,
+    leases: &[leases::Lease],
+    directory: &Directory,
+    evidence: &dyn audit::Evidence,
+    audit_settings: &audit::AuditSettings,
+    out: &mut ReportOut<'_>,
+) -> Result<bool, ReportError> {
+    let auditor = audit::Auditor::new(leases, directory, evidence, audit_settings);
+    let mut tripped = false;
+    let ReportOut { summary, previous, html, scopes } = out;
+    let rows = report::audit_rows(auditor.findings(), settings.all, previous, |f| {
+        summary.add(f);
+        tripped |= settings.fail_on.trips(f.status);
+        if let Some(s) = scopes.as_mut() {
+            s.add_finding(f);
+        }
+    })
+    .inspect(|r| {
+        if let Some(h) = html.as_mut() {
+            h.add(r);
+        }
+    });
+    let written = report::write(&settings.output, settings.format, &report::COLUMNS, rows)?;
+    summary.rows_written = written.rows;
+    summary.stale_temp_removed = written.stale_removed;
+    summary.destination = destination_text(&settings.output);
+    Ok(tripped)
+}
+
+/// The HTML report's writer when `--html` is given.
+fn html_report(
+    settings: &Settings,
+    kind: report::html::Kind,
+    columns: &'static [&'static str],
+    as_of: DateTime<Utc>,
+    horizon: chrono::TimeDelta,
+) -> Result<Option<report::html::HtmlReport>, RunError> {
+    Ok(settings.html.as_deref().map(|p| report::html::HtmlReport::new(p, kind, columns, as_of, horizon)).transpose()?)
+}
+
+/// With `DDNS_AUDIT_TIMINGS` set, the wall time of each phase of a run on stderr (for the
+/// benchmarks: where a whole run's time goes). Not part of the summary: timings are not
+/// reproducible output.
+struct PhaseClock {
+    laps: Option<Vec<(&'static str, std::time::Duration)>>,
+    start: std::time::Instant,
+    last: std::time::Instant,
+}
+
+impl PhaseClock {
+    fn from_env() -> PhaseClock {
+        let now = std::time::Instant::now();
+        PhaseClock { laps: std::env::var_os("DDNS_AUDIT_TIMINGS").map(|_| Vec::new()), start: now, last: now }
+    }
+
+    /// Ends the phase `name` now.
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        if let Some(laps) = &mut self.laps {
+            laps.push((name, now.duration_since(self.last)));
+        }
+        self.last = now;
+    }
+
+    fn report(&self) {
+        if let Some(laps) = &self.laps {
+            let parts: Vec<String> = laps.iter().map(|(n, d)| format!("{n} {:.3} s", d.as_secs_f64())).collect();
+            eprintln!("timings: {}; total {:.3} s", parts.join(", "), self.start.elapsed().as_secs_f64());
+        }
+    }
+}
+
+/// Runs `ddns-audit forecast`. `now` is the clock value; nothing below reads the clock.
+pub fn forecast(args: ForecastArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
+    forecast_with(&args.into_settings(now)?)
+}
+
+/// Runs the forecast from validated settings: the same inputs as the audit, then the records
+/// scavenging deletes within the horizon, judged one at a time as they stream into the report.
+/// Live DNS is not asked: it carries no record timestamps, which are all a forecast dates by.
+pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> {
+    let settings = &fs.base;
+    let Gathered { leases, directory, dns: dns_data, problems, kea, audit: audit_settings, .. } = gather(settings, &mut |_, _| {})?;
+    // The records through the audit's de-duplicated view (one copy of a record read twice);
+    // its index is dropped once the plan is made.
+    let plan = {
+        let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of);
+        forecast::plan(&dns_data, data.record_ids(), &audit_settings, fs.forecast)
+    };
+    let forecaster = forecast::Forecaster::new(&dns_data, plan, &leases, &directory, &audit_settings, fs.forecast);
+
+    let mut tally = forecast::Tally::new(audit_settings.as_of, fs.forecast.horizon);
+    let mut html = html_report(settings, report::html::Kind::Forecast, &report::FORECAST_COLUMNS, audit_settings.as_of, fs.forecast.horizon)?;
+    // The verdicts are judged on a second core, in batches, while this one renders and writes
+    // the rows: the two halves cost about the same. Bounded, so memory stays flat.
+    const BATCH: usize = 4096;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<forecast::Row<'_>>>(4);
+    let written = std::thread::scope(|scope| {
+        let forecaster = &forecaster;
+        scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            for r in forecaster.rows() {
+                batch.push(r);
+                // A closed channel: the writer failed and returns its error.
+                if batch.len() == BATCH && tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+                    return;
+                }
+            }
+            let _ = tx.send(batch);
+        });
+        let rows = rx.into_iter().flatten().map(|r| {
+            tally.add(&r);
+            let row = report::forecast_row(&r);
+            if let Some(h) = &mut html {
+                h.add(&row);
+            }
+            row
+        });
+        report::write(&settings.output, settings.format, &report::FORECAST_COLUMNS, rows)
+    })?;
+    let pruned = prune(settings, report::Kind::Forecast);
+    let tripped = fs.fail_on == forecast::ForecastFailOn::Live && tally.live > 0;
+    let summary = report::ForecastSummary {
+        horizon: fs.forecast.horizon,
+        not_forecast: forecaster.not_forecast().clone(),
+        leases_read: leases.len(),
+        leases_audited: leases.iter().filter(|l| l.is_audited(audit_settings.as_of)).count(),
+        computers_read: directory.computers.len(),
+        dns_records_read: dns_data.records.len(),
+        zones_read: dns_data.zones.len(),
+        destination: destination_text(&settings.output),
+        rows_written: written.rows,
+        stale_temp_removed: written.stale_removed,
+        pruned,
+        tally,
+    };
+    let mut text = kea.render() + &summary.render(&problems);
+    if let Some(h) = html {
+        let path = h.finish(report::html::forecast_page(&summary, &problems, &text), None)?;
+        text.push_str(&format!("  HTML report: {}\n", path.display()));
+    }
+    Ok(Outcome { summary: text, tripped })
+}
+
+#[cfg(test)]
+mod tests;
