@@ -49,7 +49,9 @@ median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)
 cargo build --release --locked --quiet
 bin=${CARGO_TARGET_DIR:-target}/release/ddns-audit
 
-if ! timeout 3 bash -c "</dev/tcp/$LAB_DC_IP/636" 2>/dev/null; then
+# The bench lab is up when its namespace exists and its DC answers (a TCP probe alone can be
+# answered by something on the way when the namespace is gone).
+if ! { ip netns list 2>/dev/null | grep -qw "^$LAB_NS" && timeout 3 bash -c "</dev/tcp/$LAB_DC_IP/636" 2>/dev/null; }; then
     brought_up=1
     LAB_REBUILD=1 tests/lab/up.sh >"$work/up.log" 2>&1 || { tail -30 "$work/up.log" >&2; exit 1; }
     /usr/bin/python3 benches/ldap_plant.py --lab-dir "$LAB_DIR" --count "$n" 2>"$work/plant.log" \
