@@ -313,11 +313,16 @@ mod tests {
         for n in [1, 3, 16] {
             let (r, log, opened) = run_with(n, None);
             assert_eq!(r.unwrap(), expected, "{n} connections");
-            // A connection is opened only for a job waiting: 16 allowed, fewer needed.
-            let expected_open = if n == 16 { 6 } else { n };
-            assert_eq!(opened, expected_open, "{n} connections");
+            // A connection is opened only for a job waiting: with 16 allowed, at least the four
+            // first jobs' (computers, three listings) and never more than there were jobs (how
+            // many zones wait at once depends on the timing), and every one opened is used.
+            if n == 16 {
+                assert!((4..=10).contains(&opened), "16 connections: {opened} opened");
+            } else {
+                assert_eq!(opened, n, "{n} connections");
+            }
             let used: std::collections::BTreeSet<usize> = log.iter().map(|(id, _)| *id).collect();
-            assert_eq!(used.len(), expected_open, "{n} connections: {log:?}");
+            assert_eq!(used.len(), opened, "{n} connections: {log:?}");
         }
     }
 
