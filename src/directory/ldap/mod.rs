@@ -90,6 +90,9 @@ pub enum LdapError {
     Access { doing: String, addr: String, diag: String },
     #[error("{doing} on {addr} failed: {reason}")]
     Operation { doing: String, addr: String, reason: String },
+    /// The connection ended in the middle of an answer; the job is tried again once.
+    #[error("{doing} on {addr} failed: the connection closed in the middle of the answer (premature end of search stream)")]
+    ConnectionLost { doing: String, addr: String },
     #[error("cannot start the LDAP client's runtime: {0}")]
     Runtime(std::io::Error),
 }
@@ -328,7 +331,16 @@ fn op_error(e: ldap3::LdapError, doing: &str, addr: &str) -> LdapError {
         ldap3::LdapError::LdapResult { result } if result.rc == RC_INSUFFICIENT_ACCESS => {
             LdapError::Access { doing: doing.to_string(), addr: addr.to_string(), diag: result_text(result.rc, &result.text) }
         }
+        ldap3::LdapError::EndOfStream => LdapError::ConnectionLost { doing: doing.to_string(), addr: addr.to_string() },
         other => LdapError::Operation { doing: doing.to_string(), addr: addr.to_string(), reason: other.to_string() },
+    }
+}
+
+impl LdapError {
+    /// Whether the connection itself failed mid-answer (not the DC's verdict on the request):
+    /// worth one more try on a new connection.
+    pub(crate) fn is_connection_lost(&self) -> bool {
+        matches!(self, LdapError::ConnectionLost { .. })
     }
 }
 

@@ -45,7 +45,7 @@ pub(super) enum Key {
 }
 
 /// One search (or a few) done on one connection.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) enum Job {
     Computers,
     Listing(usize, String),
@@ -210,7 +210,18 @@ where
             Some(c) => c,
             None => slot.insert(connect().await?),
         };
-        let (output, found) = client.run(key, job, ctx).await?;
+        let (output, found) = match client.run(key, job.clone(), ctx).await {
+            Ok(done) => done,
+            // The connection closed in the middle of an answer (seen now and then on
+            // Kerberos-sealed connections under load): the job again, once, on a new
+            // connection. A search only reads, so nothing is done twice.
+            Err(e) if e.is_connection_lost() => {
+                *slot = None;
+                let client = slot.insert(connect().await?);
+                client.run(key, job, ctx).await?
+            }
+            Err(e) => return Err(e),
+        };
         let mut b = board.borrow_mut();
         b.running -= 1;
         b.done.insert(key, output);
@@ -234,6 +245,8 @@ mod tests {
         id: usize,
         log: &'a RefCell<Vec<(usize, Key)>>,
         fail: Option<Key>,
+        /// Its first attempt loses the connection.
+        lose: Option<Key>,
     }
 
     fn delay(key: Key) -> Duration {
@@ -252,6 +265,9 @@ mod tests {
             tokio::time::sleep(delay(key)).await;
             if self.fail == Some(key) {
                 return Err(LdapError::Operation { doing: format!("job {key:?}"), addr: "dc1:636".into(), reason: "busy (51)".into() });
+            }
+            if self.lose == Some(key) && self.log.borrow().iter().filter(|(_, k)| *k == key).count() == 1 {
+                return Err(LdapError::ConnectionLost { doing: format!("job {key:?}"), addr: "dc1:636".into() });
             }
             let src: Arc<str> = Arc::from("fake");
             let mut p = Problems::default();
@@ -277,6 +293,10 @@ mod tests {
     type Trial = (Result<Vec<Key>, String>, Vec<(usize, Key)>, usize);
 
     fn run_with(n: usize, fail: Option<Key>) -> Trial {
+        run_losing(n, fail, None)
+    }
+
+    fn run_losing(n: usize, fail: Option<Key>, lose: Option<Key>) -> Trial {
         let log = RefCell::new(Vec::new());
         let opened = Cell::new(0);
         let domains = HashMap::new();
@@ -285,7 +305,7 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let connect = async || {
             opened.set(opened.get() + 1);
-            Ok(Fake { id: opened.get(), log: &log, fail })
+            Ok(Fake { id: opened.get(), log: &log, fail, lose })
         };
         let mut slots: Vec<Option<Fake<'_>>> = (0..n).map(|_| None).collect();
         let r = rt.block_on(run(&mut slots, jobs(), &connect, &ctx));
@@ -335,5 +355,16 @@ mod tests {
         assert_eq!(r.unwrap_err(), "job Listing(2) on dc1:636 failed: busy (51)");
         assert!(start.elapsed() < Duration::from_secs(5));
         assert!(!log.iter().any(|(_, k)| matches!(k, Key::Zone(2, _))), "{log:?}");
+    }
+
+    /// A connection that closes in the middle of an answer: the job runs again, once, on a
+    /// new connection in the same slot, and the run completes as if nothing happened.
+    #[test]
+    fn a_lost_connection_is_replaced_and_the_job_tried_again() {
+        let (r, log, opened) = run_losing(1, None, Some(Key::Listing(1)));
+        assert_eq!(r.unwrap().len(), 10);
+        assert_eq!(opened, 2);
+        let tries: Vec<usize> = log.iter().filter(|(_, k)| *k == Key::Listing(1)).map(|(id, _)| *id).collect();
+        assert_eq!(tries, [1, 2]);
     }
 }

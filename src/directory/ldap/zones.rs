@@ -27,7 +27,7 @@ const NODE_ATTRIBUTES: [&str; 4] = ["name", "dnsRecord", "dNSTombstoned", "nTSec
 const SKIPPED_ZONES: [&str; 2] = ["rootdnsservers", "..trustanchors"];
 
 /// A zone as its container lists it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct ListedZone {
     pub(super) dn: String,
     /// Normalized (lowercase, no trailing dot).
