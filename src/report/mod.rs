@@ -219,8 +219,8 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// within seconds of creating it, so its modification time is always recent.
 pub(crate) const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
-/// Writes the report: to stdout, or atomically to a file (a temporary file in the same
-/// directory, then a rename), so a scheduled consumer never sees half a report.
+/// Writes the report: to stdout, or to a file with [`write_file`], so a scheduled consumer
+/// never sees half a report.
 pub(crate) fn write<C: AsRef<str>, R: AsRef<[C]>>(dest: &Destination, format: Format, columns: &[&str], rows: impl Iterator<Item = R>) -> Result<Written, ReportError> {
     match dest {
         Destination::Stdout => {
@@ -228,38 +228,61 @@ pub(crate) fn write<C: AsRef<str>, R: AsRef<[C]>>(dest: &Destination, format: Fo
             let rows = write_as(std::io::BufWriter::new(stdout.lock()), format, columns, rows).map_err(ReportError::Stdout)?;
             Ok(Written { rows, stale_removed: 0 })
         }
-        Destination::File(path) if is_device(path) => {
-            // `/dev/null`, a FIFO, Windows `NUL`: written in place. Renaming a file over them
-            // would replace the device with a regular file.
-            let werr = |error| ReportError::Write { path: path.clone(), error };
-            let file = std::fs::OpenOptions::new().write(true).open(path).map_err(werr)?;
-            let rows = write_as(std::io::BufWriter::new(file), format, columns, rows).map_err(werr)?;
-            Ok(Written { rows, stale_removed: 0 })
-        }
         Destination::File(path) => {
-            let dir = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            std::fs::create_dir_all(&dir).map_err(|error| ReportError::CreateDir { path: dir.clone(), error })?;
-            let stale_removed = remove_stale_temp_files(&dir, std::time::SystemTime::now());
-            let werr = |error| ReportError::Write { path: path.clone(), error };
-            let mut builder = tempfile::Builder::new();
-            builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
-            // A report is an ordinary file: 0666 under the umask as any program creates one
-            // (tempfile's default, 0600, would hide it from a consumer under another account).
-            #[cfg(unix)]
-            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-            // On error or panic the temporary file is removed when `tmp` drops.
-            let mut tmp = builder.tempfile_in(&dir).map_err(werr)?;
-            keep_mode_of(path, tmp.as_file()).map_err(werr)?;
-            let rows = write_as(std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut()), format, columns, rows).map_err(werr)?;
-            tmp.as_file().sync_all().map_err(werr)?;
-            // The rename replaces a symbolic link at `path` itself, never its target.
-            tmp.persist(path).map_err(|e| werr(e.error))?;
+            let (rows, stale_removed) = write_file(path, |w| write_as(w, format, columns, rows)).map_err(|e| match e {
+                FileError::CreateDir(path, error) => ReportError::CreateDir { path, error },
+                FileError::Write(error) => ReportError::Write { path: path.clone(), error },
+            })?;
             Ok(Written { rows, stale_removed })
         }
     }
+}
+
+/// Where [`write_file`] failed.
+#[derive(Debug)]
+pub(crate) enum FileError {
+    /// Creating the file's directory.
+    CreateDir(PathBuf, std::io::Error),
+    /// Creating, writing, syncing or renaming the file.
+    Write(std::io::Error),
+}
+
+/// Writes a report file (the CSV or JSON Lines, the HTML page) as `body` writes it, the way
+/// a scheduled consumer must see it: a device (`/dev/null`, a FIFO, Windows `NUL`) in place,
+/// since renaming a file over it would replace the device with a regular file; otherwise a
+/// temporary `.ddns-audit-*.tmp` file in the same directory (created if need be, an
+/// interrupted run's stale ones removed first), then a rename. Returns `body`'s value and how
+/// many stale temporary files went.
+pub(crate) fn write_file<T>(path: &Path, body: impl FnOnce(&mut dyn Write) -> std::io::Result<T>) -> Result<(T, usize), FileError> {
+    if is_device(path) {
+        let file = std::fs::OpenOptions::new().write(true).open(path).map_err(FileError::Write)?;
+        let mut w = std::io::BufWriter::new(file);
+        let value = body(&mut w).map_err(FileError::Write)?;
+        w.flush().map_err(FileError::Write)?;
+        return Ok((value, 0));
+    }
+    let dir = dir_of(path);
+    std::fs::create_dir_all(&dir).map_err(|error| FileError::CreateDir(dir.clone(), error))?;
+    let stale_removed = remove_stale_temp_files(&dir, std::time::SystemTime::now());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    // A report is an ordinary file: 0666 under the umask as any program creates one
+    // (tempfile's default, 0600, would hide it from a consumer under another account).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    // On error or panic the temporary file is removed when `tmp` drops.
+    let mut tmp = builder.tempfile_in(&dir).map_err(FileError::Write)?;
+    keep_mode_of(path, tmp.as_file()).map_err(FileError::Write)?;
+    let value = {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        let value = body(&mut w).map_err(FileError::Write)?;
+        w.flush().map_err(FileError::Write)?;
+        value
+    };
+    tmp.as_file().sync_all().map_err(FileError::Write)?;
+    // The rename replaces a symbolic link at `path` itself, never its target.
+    tmp.persist(path).map_err(|e| FileError::Write(e.error))?;
+    Ok((value, stale_removed))
 }
 
 /// A report replacing an existing regular file keeps that file's permission bits (a report

@@ -220,7 +220,7 @@ impl HtmlReport {
     /// Starts the page at `path` for rows of `columns`; its directory is created now, so that
     /// a path that cannot be written stops the run before the work.
     pub(crate) fn new(path: &Path, kind: Kind, columns: &'static [&'static str], as_of: DateTime<Utc>, horizon: TimeDelta) -> Result<HtmlReport, HtmlError> {
-        let dir = parent_dir(path);
+        let dir = super::dir_of(path);
         std::fs::create_dir_all(&dir).map_err(|error| HtmlError::CreateDir { path: dir.clone(), error })?;
         // Anonymous: no name to clean up after a crash.
         let file = tempfile::tempfile_in(&dir).map_err(|error| HtmlError::Rows { dir: dir.clone(), error })?;
@@ -323,42 +323,13 @@ impl HtmlReport {
     }
 }
 
-/// Writes the page as the CSV is written ([`super::write`]): a device in place, else a
-/// temporary file beside it (the same `.ddns-audit-*.tmp` name, so an interrupted run's is
-/// cleaned up the same way), then a rename, so that nobody opens half a page.
+/// Writes the page as the CSV is written ([`super::write_file`]: a device in place, else a
+/// temporary file beside it, then a rename), so that nobody opens half a page.
 fn write_atomically(path: &Path, body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), HtmlError> {
-    let werr = |error| HtmlError::Write { path: path.to_path_buf(), error };
-    if super::is_device(path) {
-        let file = std::fs::OpenOptions::new().write(true).open(path).map_err(werr)?;
-        let mut w = BufWriter::new(file);
-        body(&mut w).map_err(werr)?;
-        return w.flush().map_err(werr);
-    }
-    let dir = parent_dir(path);
-    std::fs::create_dir_all(&dir).map_err(|error| HtmlError::CreateDir { path: dir.clone(), error })?;
-    // A page in another folder than the CSV's: an interrupted run's temporary file there goes too.
-    super::remove_stale_temp_files(&dir, std::time::SystemTime::now());
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(super::TEMP_PREFIX).suffix(super::TEMP_SUFFIX);
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder.tempfile_in(&dir).map_err(werr)?;
-    super::keep_mode_of(path, tmp.as_file()).map_err(werr)?;
-    {
-        let mut w = BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
-        body(&mut w).map_err(werr)?;
-        w.flush().map_err(werr)?;
-    }
-    tmp.as_file().sync_all().map_err(werr)?;
-    tmp.persist(path).map_err(|e| werr(e.error))?;
-    Ok(())
-}
-
-fn parent_dir(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
+    super::write_file(path, body).map(|_| ()).map_err(|e| match e {
+        super::FileError::CreateDir(path, error) => HtmlError::CreateDir { path, error },
+        super::FileError::Write(error) => HtmlError::Write { path: path.to_path_buf(), error },
+    })
 }
 
 /// One row as a compact JSON array of strings, a line of its own.
