@@ -8,7 +8,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How often a spinner redraws while waiting (a slow page still shows the clock moving).
 const TICK: Duration = Duration::from_millis(100);
@@ -35,7 +35,10 @@ impl Progress {
         if !show {
             return Progress::hidden();
         }
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        Progress::spinner(ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()), template, prefix, msg)
+    }
+
+    fn spinner(bar: ProgressBar, template: &str, prefix: impl Into<String>, msg: impl Into<String>) -> Progress {
         bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner()));
         bar.set_prefix(prefix.into());
         bar.set_message(msg.into());
@@ -81,6 +84,25 @@ impl Progress {
     pub(crate) fn finish(&self) {
         if let Some(b) = &self.0 {
             b.finish_and_clear();
+        }
+    }
+}
+
+/// Several lines drawn together, one per part read side by side (the LDAP partitions);
+/// hidden unless shown, like [`Progress`].
+#[derive(Debug)]
+pub(crate) struct Group(Option<MultiProgress>);
+
+impl Group {
+    pub(crate) fn new(show: bool) -> Group {
+        Group(show.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr())))
+    }
+
+    /// A line of the group counting with no known total, as [`Progress::counter`].
+    pub(crate) fn counter(&self, template: &str, prefix: impl Into<String>) -> Progress {
+        match &self.0 {
+            Some(multi) => Progress::spinner(multi.add(ProgressBar::no_length()), template, prefix, ""),
+            None => Progress::hidden(),
         }
     }
 }

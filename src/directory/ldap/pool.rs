@@ -11,10 +11,9 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::io::IsTerminal;
 
 use futures_util::future::try_join_all;
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use crate::progress;
 use tokio::sync::Notify;
 
 use super::owners::{Domain, SidInfo};
@@ -74,45 +73,34 @@ pub(super) struct Context<'a> {
 /// Objects read, per partition (the computers, each DNS container), on a terminal only.
 #[derive(Debug)]
 pub(super) struct Progress {
-    _multi: MultiProgress,
-    computers: ProgressBar,
-    containers: Vec<ProgressBar>,
-    other: ProgressBar,
+    _group: progress::Group,
+    computers: progress::Progress,
+    containers: Vec<progress::Progress>,
+    other: progress::Progress,
 }
 
 impl Progress {
     pub(super) fn new(base_dn: &str, containers: &[String]) -> Progress {
-        let terminal = std::io::stderr().is_terminal();
-        let target = if terminal { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
-        let multi = MultiProgress::with_draw_target(target);
-        let style = ProgressStyle::with_template("LDAP {spinner} {pos:>9} objects read: {prefix} [{elapsed}]").unwrap_or_else(|_| ProgressStyle::default_spinner());
-        let bar = |prefix: String| {
-            let b = multi.add(ProgressBar::no_length().with_style(style.clone()).with_prefix(prefix));
-            // The spinner moves while a page is awaited; no ticking thread when nothing is drawn.
-            if terminal {
-                b.enable_steady_tick(std::time::Duration::from_millis(200));
-            }
-            b
-        };
-        let computers = bar(format!("computers under {base_dn}"));
-        let containers = containers.iter().map(|c| bar(format!("DNS {}", c.strip_prefix("CN=MicrosoftDNS,").unwrap_or(c)))).collect();
-        let other = ProgressBar::hidden();
-        Progress { _multi: multi, computers, containers, other }
+        let group = progress::Group::new(progress::Progress::wanted());
+        const LINE: &str = "LDAP {spinner} {pos:>9} objects read: {prefix} [{elapsed}]";
+        let computers = group.counter(LINE, format!("computers under {base_dn}"));
+        let containers = containers.iter().map(|c| group.counter(LINE, format!("DNS {}", c.strip_prefix("CN=MicrosoftDNS,").unwrap_or(c)))).collect();
+        Progress { _group: group, computers, containers, other: progress::Progress::hidden() }
     }
 
     /// No output at all (tests).
     #[cfg(test)]
     pub(super) fn hidden() -> Progress {
-        Progress { _multi: MultiProgress::with_draw_target(ProgressDrawTarget::hidden()), computers: ProgressBar::hidden(), containers: Vec::new(), other: ProgressBar::hidden() }
+        Progress { _group: progress::Group::new(false), computers: progress::Progress::hidden(), containers: Vec::new(), other: progress::Progress::hidden() }
     }
 
-    fn container(&self, i: usize) -> &ProgressBar {
+    fn container(&self, i: usize) -> &progress::Progress {
         self.containers.get(i).unwrap_or(&self.other)
     }
 
     pub(super) fn finish(&self) {
-        self.computers.finish_and_clear();
-        self.containers.iter().for_each(ProgressBar::finish_and_clear);
+        self.computers.finish();
+        self.containers.iter().for_each(progress::Progress::finish);
     }
 }
 

@@ -96,7 +96,7 @@ impl AdClient {
 
     /// Every computer object under the base DN, in the server's order; an object without a
     /// name is a problem.
-    pub(super) async fn read_computers(&mut self, bar: &indicatif::ProgressBar, problems: &mut Problems) -> Result<Vec<Computer>, LdapError> {
+    pub(super) async fn read_computers(&mut self, bar: &crate::progress::Progress, problems: &mut Problems) -> Result<Vec<Computer>, LdapError> {
         let attrs: Vec<&'static str> = COMPUTERS_ATTRIBUTES.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
         let base = self.base_dn.clone();
         let source = Arc::clone(&self.source);

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use indicatif::ProgressBar;
+use crate::progress::Progress;
 use ldap3::Scope;
 
 use super::owners::{self, AdOwners};
@@ -54,7 +54,7 @@ pub(super) struct ZoneRead {
 impl AdClient {
     /// The zones under one `CN=MicrosoftDNS` container, in the server's order, without those
     /// that hold no host data; a container the account may not list is a problem.
-    pub(super) async fn list_zones(&mut self, container: &str, bar: &ProgressBar, problems: &mut Problems) -> Result<Vec<ListedZone>, LdapError> {
+    pub(super) async fn list_zones(&mut self, container: &str, bar: &Progress, problems: &mut Problems) -> Result<Vec<ListedZone>, LdapError> {
         let mut zones = Vec::new();
         let doing = format!("listing DNS zones under '{container}'");
         let result = self
@@ -80,7 +80,7 @@ impl AdClient {
 
     /// One zone's `dnsNode`s, decoded into records; the account's lack of rights is noted in
     /// the part, not an error.
-    pub(super) async fn read_zone(&mut self, zone: &ListedZone, bar: &ProgressBar) -> Result<ZoneRead, LdapError> {
+    pub(super) async fn read_zone(&mut self, zone: &ListedZone, bar: &Progress) -> Result<ZoneRead, LdapError> {
         let doing = format!("reading zone {}", zone.name);
         let mut nodes = Vec::new();
         let result = self
