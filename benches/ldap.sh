@@ -41,13 +41,13 @@ n=${1:-100000}
 runs=3
 [[ $EUID -eq 0 ]] || { echo "run as root (the lab needs a network namespace)" >&2; exit 1; }
 
-export LAB_DIR=/tmp/ddns-audit-bench-lab LAB_NS=ddnsbench LAB_VETH_HOST=ddnsbench0 \
-    LAB_VETH_DC=ddnsbench1 LAB_HOST_IP=10.79.0.1 LAB_DC_IP=10.79.0.2 LAB_ETC_HOSTS=0 \
-    LAB_HOSTS_MARK="# ddns-audit-bench" LAB_REBUILD=1
+# shellcheck source=bench-lab.sh
+. benches/bench-lab.sh
+export LAB_REBUILD=1
 work=$(mktemp -d /tmp/ddns-audit-ldap-bench.XXXXXX)
 cleanup() {
     if [[ "${BENCH_KEEP:-0}" == 1 ]]; then
-        echo "BENCH_KEEP=1: lab left up ($LAB_DIR; LAB_* as above for tests/lab/down.sh)" >&2
+        echo "BENCH_KEEP=1: lab left up ($LAB_DIR; take it down with: . benches/bench-lab.sh; tests/lab/down.sh)" >&2
     else
         tests/lab/down.sh >"$work/down.log" 2>&1 || cat "$work/down.log" >&2
     fi
@@ -55,9 +55,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", b-a}'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 
 cargo build --release --quiet
 bin=${CARGO_TARGET_DIR:-target}/release/ddns-audit

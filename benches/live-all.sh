@@ -28,9 +28,8 @@ ROUNDS=${ROUNDS:-3}
 PORT=${PORT:-53542}
 [[ $EUID -eq 0 ]] || { echo "run as root (the lab needs a network namespace)" >&2; exit 1; }
 
-export LAB_DIR=/tmp/ddns-audit-bench-lab LAB_NS=ddnsbench LAB_VETH_HOST=ddnsbench0 \
-    LAB_VETH_DC=ddnsbench1 LAB_HOST_IP=10.79.0.1 LAB_DC_IP=10.79.0.2 LAB_ETC_HOSTS=0 \
-    LAB_HOSTS_MARK="# ddns-audit-bench"
+# shellcheck source=bench-lab.sh
+. benches/bench-lab.sh
 work=$(mktemp -d /tmp/ddns-audit-live-all.XXXXXX)
 brought_up=0
 cleanup() {
@@ -42,9 +41,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", b-a}'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 
 cargo build --release --locked --quiet
 bin=${CARGO_TARGET_DIR:-target}/release/ddns-audit
