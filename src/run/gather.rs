@@ -258,12 +258,13 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
             for p in parts.get_mut(lease_ids.clone()).into_iter().flatten() {
                 match p.take() {
                     Some(Part::LeaseFile(l, table, pr)) => {
-                        all.extend(l);
+                        // The first part is moved, not copied: a million leases are 190 MB.
+                        if all.is_empty() { all = l } else { all.extend(l) }
                         problems.list.extend(pr.list);
                         xml_settings.absorb(table);
                     }
                     Some(Part::Kea(l, kea, pr)) => {
-                        all.extend(l);
+                        if all.is_empty() { all = l } else { all.extend(l) }
                         problems.list.extend(pr.list);
                         *p = Some(Part::Kea(Vec::new(), kea, crate::input::Problems::default()));
                     }
