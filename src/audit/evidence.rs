@@ -108,7 +108,7 @@ impl<'d> DataEvidence<'d> {
     }
 
     fn found(&self, record: &'d DnsRecord) -> Option<DataRecord<'d>> {
-        self.dns.zones.get(record.zone).map(|zone| DataRecord { record, zone })
+        self.dns.zones.get(record.zone.index()).map(|zone| DataRecord { record, zone })
     }
 
     /// The records found, with the values `value_of` extracts, in index order.
@@ -212,7 +212,7 @@ impl Evidence for LiveEvidence<'_> {
         // The live answer's CNAME when it carries one, else the data's (the live engine
         // returns the chain's addresses only).
         let cname = records.iter().find_map(|d| match d {
-            RecordData::Cname(t) => Some(t.clone()),
+            RecordData::Cname(t) => Some(t.to_string()),
             _ => None,
         });
         Lookup {

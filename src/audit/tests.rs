@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::*;
 use crate::directory::{Computer, Directory};
-use crate::dns::{DnsData, DnsRecord, RecordData};
+use crate::dns::{DnsData, DnsRecord, RecordData, ZoneId};
 use crate::leases::dns_settings::{DhcpDnsSettings, Level, Updates};
 use crate::leases::{Lease, LeaseState};
 
@@ -366,7 +366,7 @@ fn implausible_timestamps_give_an_unknown_age_not_a_crash() {
         let mut w = World::new();
         let t = DateTime::parse_from_rfc3339(ts).map(|t| t.with_timezone(&Utc)).ok();
         let t = t.or_else(|| crate::timefmt::from_dns_hours(2_283_864_263));
-        w.dns.records.push(DnsRecord { name: FQDN.into(), data: RecordData::Addr(IP.parse().unwrap()), timestamp: t, ttl: None, zone: 0, owner: None });
+        w.dns.records.push(DnsRecord { name: FQDN.into(), data: RecordData::Addr(IP.parse().unwrap()), timestamp: t, ttl: None, zone: ZoneId::new(0), owner: None });
         w.ptr(IP, FQDN, None);
         let mut l = lease(IP, Some("pc1"));
         l.duration = Some(TimeDelta::MAX);
@@ -409,7 +409,7 @@ fn extreme_settings_and_lease_durations_do_not_overflow() {
 #[test]
 fn names_in_a_zone_without_its_apex_are_unknown_never_missing() {
     let mut w = World::new();
-    w.dns.apex_seen(1, false); // the reverse zone came without its SOA
+    w.dns.apex_seen(ZoneId::new(1), false); // the reverse zone came without its SOA
     w.a(FQDN, IP, None);
     let (status, a, p, _, rem) = w.audit_one(lease(IP, Some("pc1")));
     assert_eq!((status, a, p), (Status::Unknown, RecordStatus::Ok, RecordStatus::Unknown));

@@ -232,7 +232,7 @@ mod tests {
     }
 
     fn rec(name: &str, data: RecordData, ts: Option<DateTime<Utc>>, ttl: u32, zone: usize) -> DnsRecord {
-        DnsRecord { name: name.into(), data, timestamp: ts, ttl: Some(ttl), zone, owner: None }
+        DnsRecord { name: name.into(), data, timestamp: ts, ttl: Some(ttl), zone: crate::dns::ZoneId::new(zone), owner: None }
     }
 
     fn addr(s: &str) -> RecordData {
@@ -272,7 +272,7 @@ mod tests {
         let text = "recorddata,RECORDTYPE,hostname,zonename,timestamp\n10.0.0.1,a,PC9,Z.Test,\nns.,NS,@,z.test,\n";
         let (data, problems) = read(text);
         assert_eq!(reasons(&problems), vec![(3, SkipReason::UnusedType)]);
-        assert_eq!(data.records, vec![DnsRecord { name: "pc9.z.test".into(), data: addr("10.0.0.1"), timestamp: None, ttl: None, zone: 0, owner: None }]);
+        assert_eq!(data.records, vec![DnsRecord { name: "pc9.z.test".into(), data: addr("10.0.0.1"), timestamp: None, ttl: None, zone: crate::dns::ZoneId::new(0), owner: None }]);
     }
 
     #[test]

@@ -29,10 +29,11 @@ use crate::input::{self, InputError, Problems, SkipReason};
 pub(crate) enum RecordData {
     /// An A or AAAA record.
     Addr(IpAddr),
-    /// A PTR record's target (lowercase, no trailing dot).
-    Ptr(String),
+    /// A PTR record's target (lowercase, no trailing dot). Inline when short, like the
+    /// owner: a million PTR records would otherwise hold a million small allocations.
+    Ptr(crate::text::Text),
     /// A CNAME's target (lowercase, no trailing dot).
-    Cname(String),
+    Cname(crate::text::Text),
 }
 
 /// One resource record.
@@ -45,12 +46,27 @@ pub(crate) struct DnsRecord {
     /// (no `[AGE:]`, empty CSV timestamp, MS-DNSP timestamp 0).
     pub(crate) timestamp: Option<DateTime<Utc>>,
     pub(crate) ttl: Option<u32>,
-    /// Index into [`DnsData::zones`].
-    pub(crate) zone: usize,
+    /// Which of [`DnsData::zones`].
+    pub(crate) zone: ZoneId,
     /// The owner of the record's `dnsNode` (shared by the node's records); `None` when the
     /// source does not say (no `Owner` column, zone files; live AD fills it from the node's
     /// security descriptor).
     pub(crate) owner: Option<Arc<RecordOwner>>,
+}
+
+/// A zone's index in [`DnsData::zones`]: four bytes, held by every one of millions of records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct ZoneId(u32);
+
+impl ZoneId {
+    /// The zone at index `i` (four billion zones would not fit in memory: the last id is kept).
+    pub(crate) fn new(i: usize) -> ZoneId {
+        ZoneId(u32::try_from(i).unwrap_or(u32::MAX))
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self.0 as usize
+    }
 }
 
 /// A zone's aging settings. `None` fields: the data does not say (the options' defaults apply).
@@ -173,33 +189,33 @@ impl DnsData {
     }
 
     /// The index of a zone, adding it (with unknown aging) on first sight.
-    pub(crate) fn zone_id(&mut self, name: &str, source: &Arc<str>) -> usize {
+    pub(crate) fn zone_id(&mut self, name: &str, source: &Arc<str>) -> ZoneId {
         let name = normalize_name(name);
         if let Some(&i) = self.zone_ids.get(&name) {
-            return i;
+            return ZoneId::new(i);
         }
         let i = self.zones.len();
         self.zones.push(Zone { name: name.clone(), aging: ZoneAging::default(), dynamic_updates: None, source: Arc::clone(source), unusable: false, apex_read: false });
         self.zone_ids.insert(name, i);
-        i
+        ZoneId::new(i)
     }
 
     #[cfg(test)]
-    pub(crate) fn zone_by_name(&self, name: &str) -> Option<usize> {
-        self.zone_ids.get(name).copied()
+    pub(crate) fn zone_by_name(&self, name: &str) -> Option<ZoneId> {
+        self.zone_ids.get(name).copied().map(ZoneId::new)
     }
 
     /// The most specific zone that holds `name` (longest matching suffix), if any. A name DNS
     /// cannot carry is in no zone; for the others the walk is bounded (at most 128 labels of
     /// at most 255 octets), so a hostile name costs nothing.
-    pub(crate) fn covering_zone(&self, name: &str) -> Option<usize> {
+    pub(crate) fn covering_zone(&self, name: &str) -> Option<ZoneId> {
         if invalid_name(name).is_some() {
             return None;
         }
         let mut rest = name;
         loop {
             if let Some(&i) = self.zone_ids.get(rest) {
-                return Some(i);
+                return Some(ZoneId::new(i));
             }
             rest = rest.split_once('.')?.1;
         }
@@ -208,13 +224,13 @@ impl DnsData {
     /// Whether `name` lies in a zone whose data was read: a covering zone that is usable
     /// (see [`Zone::unusable`]). Names outside, or in an unusable zone, are `unknown`.
     pub(crate) fn holds(&self, name: &str) -> bool {
-        self.covering_zone(name).and_then(|i| self.zones.get(i)).is_some_and(|z| !z.unusable)
+        self.covering_zone(name).and_then(|i| self.zones.get(i.index())).is_some_and(|z| !z.unusable)
     }
 
     /// Marks a zone whose source holds no record at its apex as unusable (see
     /// [`Zone::unusable`]); the same zone read with its apex from another source stays usable.
-    pub(crate) fn apex_seen(&mut self, zone: usize, seen: bool) {
-        if let Some(z) = self.zones.get_mut(zone) {
+    pub(crate) fn apex_seen(&mut self, zone: ZoneId, seen: bool) {
+        if let Some(z) = self.zones.get_mut(zone.index()) {
             z.unusable = if seen { false } else { z.unusable || !z.apex_read };
             z.apex_read |= seen;
         }
@@ -233,7 +249,7 @@ impl DnsData {
         self.as_of = Some(as_of);
         for r in &self.records {
             let Some(detail) = self.check_timestamp(r.timestamp) else { continue };
-            let Some(zone) = self.zones.get(r.zone) else { continue };
+            let Some(zone) = self.zones.get(r.zone.index()) else { continue };
             // An AD zone's source is `<ldap url>/<zone DN>`; its nodes are `DC=<label>,<zone DN>`.
             let zone_dn = zone.source.find("/DC=").and_then(|p| zone.source.get(p + 1..)).unwrap_or(&zone.source);
             let label = r.name.strip_suffix(zone.name.as_str()).map(|l| l.trim_end_matches('.')).filter(|l| !l.is_empty()).unwrap_or("@");

@@ -24,8 +24,8 @@ impl RecordType {
         let ip = match self {
             RecordType::A => value.parse::<Ipv4Addr>().map(IpAddr::V4),
             RecordType::Aaaa => value.parse::<Ipv6Addr>().map(IpAddr::V6),
-            RecordType::Ptr => return Ok(RecordData::Ptr(target(value))),
-            RecordType::Cname => return Ok(RecordData::Cname(target(value))),
+            RecordType::Ptr => return Ok(RecordData::Ptr(target(value).into())),
+            RecordType::Cname => return Ok(RecordData::Cname(target(value).into())),
         };
         let version = if self == RecordType::A { 4 } else { 6 };
         ip.map(RecordData::Addr).map_err(|_| format!("'{value}' is not an IPv{version} address"))

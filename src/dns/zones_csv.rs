@@ -172,7 +172,7 @@ mod tests {
         let src: Arc<str> = Arc::from("z.dns");
         let z = d.zone_id("z.test", &src);
         d.apply_zone_settings();
-        let zone = &d.zones[z];
+        let zone = &d.zones[z.index()];
         assert_eq!((zone.dynamic_updates, zone.aging.enabled, zone.aging.no_refresh), (Some(DynamicUpdates::Nonsecure), Some(false), Some(TimeDelta::days(2))));
         assert_eq!(d.dynamic_updates("pc1.z.test"), Some(DynamicUpdates::Nonsecure));
         // A listed zone whose records were not read still gives its policy, and is no zone read.

@@ -88,7 +88,7 @@ pub(crate) fn plan(dns: &DnsData, ids: impl Iterator<Item = u32>, s: &AuditSetti
                 for (p, b) in prefix.iter_mut().zip(r.record.name.bytes()) {
                     *p = b;
                 }
-                let zone_rank = zone_rank.get(r.record.zone).copied().unwrap_or(u32::MAX);
+                let zone_rank = zone_rank.get(r.record.zone.index()).copied().unwrap_or(u32::MAX);
                 plan.due.push(Due { scavenge_after: t, record: id, zone_rank, prefix });
             }
             Ok(_) => *plan.not_forecast.entry(NotForecast::AfterHorizon).or_default() += 1,
@@ -102,7 +102,7 @@ pub(crate) fn plan(dns: &DnsData, ids: impl Iterator<Item = u32>, s: &AuditSetti
 /// A record of the data with its zone, by index.
 pub(crate) fn data_record(dns: &DnsData, id: u32) -> Option<DataRecord<'_>> {
     let record = dns.records.get(id as usize)?;
-    Some(DataRecord { record, zone: dns.zones.get(record.zone)? })
+    Some(DataRecord { record, zone: dns.zones.get(record.zone.index())? })
 }
 
 fn order(dns: &DnsData, a: &Due, b: &Due) -> Ordering {

@@ -82,7 +82,7 @@ impl World {
 
     fn aging(&mut self, zone: &str, aging: ZoneAging) -> &mut World {
         let i = self.dns.zone_by_name(zone).unwrap();
-        self.dns.zones[i].aging = aging;
+        self.dns.zones[i.index()].aging = aging;
         self
     }
 

@@ -479,7 +479,7 @@ mod tests {
         assert_eq!(pc("FRESH-01").dns_host_name.as_deref(), Some("fresh-01.corp.example.test"));
         assert_eq!(pc("FRESH-01").last_logon, from_filetime(134_395_632_000_000_000));
         assert_eq!(pc("DISABLED-01").enabled, Some(false));
-        let zone = |n: &str| ad.dns.zone_by_name(n).map(|i| &ad.dns.zones[i]).unwrap_or_else(|| panic!("no zone {n}"));
+        let zone = |n: &str| ad.dns.zone_by_name(n).map(|i| &ad.dns.zones[i.index()]).unwrap_or_else(|| panic!("no zone {n}"));
         assert_eq!(zone("corp.example.test").aging.enabled, Some(true));
         assert_eq!(zone("corp.example.test").aging.no_refresh, Some(chrono::TimeDelta::hours(168)));
         assert_eq!(zone("78.10.in-addr.arpa").aging.enabled, Some(false));

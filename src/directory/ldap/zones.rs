@@ -105,7 +105,7 @@ impl AdClient {
         part.apex_visible = nodes.iter().any(|n| n.first_str("name").is_some_and(|l| l == "@"));
         part.no_node = nodes.is_empty();
         for node in nodes {
-            add_node(node, &zone.name, 0, &mut part.records, &mut part.problems, &self.source, &mut part.owners);
+            add_node(node, &zone.name, crate::dns::ZoneId::new(0), &mut part.records, &mut part.problems, &self.source, &mut part.owners);
         }
         Ok(part)
     }
@@ -139,7 +139,7 @@ pub(super) fn merge_zone(zone: ListedZone, part: ZoneRead, data: &mut DnsData, p
     }
     let id = data.zone_id(&zone_name, &zone_source);
     data.apex_seen(id, part.apex_visible);
-    if let Some(z) = data.zones.get_mut(id)
+    if let Some(z) = data.zones.get_mut(id.index())
         && z.aging == crate::dns::ZoneAging::default()
     {
         z.aging = aging;
@@ -150,7 +150,7 @@ pub(super) fn merge_zone(zone: ListedZone, part: ZoneRead, data: &mut DnsData, p
 }
 
 /// Decodes one `dnsNode` into records of zone `zone`.
-fn add_node(node: Entry, zone_name: &str, zone: usize, records: &mut Vec<DnsRecord>, problems: &mut Problems, source: &Arc<str>, owners: &mut AdOwners) {
+fn add_node(node: Entry, zone_name: &str, zone: crate::dns::ZoneId, records: &mut Vec<DnsRecord>, problems: &mut Problems, source: &Arc<str>, owners: &mut AdOwners) {
     let label = node.first_str("name").unwrap_or_default();
     let owner = if label == "@" || label.is_empty() { zone_name.to_string() } else { normalize_name(&format!("{label}.{zone_name}")) };
     if node.first_str("dnstombstoned").is_some_and(|t| t.eq_ignore_ascii_case("TRUE")) {
@@ -169,8 +169,8 @@ fn add_node(node: Entry, zone_name: &str, zone: usize, records: &mut Vec<DnsReco
         let rdata = match r.value {
             RecordValue::A(a) => RecordData::Addr(a.into()),
             RecordValue::Aaaa(a) => RecordData::Addr(a.into()),
-            RecordValue::Ptr(t) => RecordData::Ptr(normalize_name(&t)),
-            RecordValue::Cname(t) => RecordData::Cname(normalize_name(&t)),
+            RecordValue::Ptr(t) => RecordData::Ptr(normalize_name(&t).into()),
+            RecordValue::Cname(t) => RecordData::Cname(normalize_name(&t).into()),
             RecordValue::Tombstone { .. } => {
                 problems.push(source, 0, SkipReason::UnusedType, format!("{owner}: tombstone record (deleted)"));
                 continue;

@@ -170,7 +170,7 @@ fn describe(a: &Answer) -> String {
                 .iter()
                 .map(|d| match d {
                     RecordData::Addr(a) => a.to_string(),
-                    RecordData::Ptr(t) | RecordData::Cname(t) => t.clone(),
+                    RecordData::Ptr(t) | RecordData::Cname(t) => t.to_string(),
                 })
                 .collect();
             v.sort_unstable();

@@ -85,7 +85,7 @@ pub(super) fn classify(msg: &Message, q: &Question) -> Result<Answer, Failure> {
             match (&r.data, q.rtype) {
                 (RData::A(a), RecordType::A) => found.push(RecordData::Addr(IpAddr::V4(a.0))),
                 (RData::AAAA(a), RecordType::AAAA) => found.push(RecordData::Addr(IpAddr::V6(a.0))),
-                (RData::PTR(p), RecordType::PTR) => found.push(RecordData::Ptr(name_text(&p.0))),
+                (RData::PTR(p), RecordType::PTR) => found.push(RecordData::Ptr(name_text(&p.0).into())),
                 (RData::CNAME(c), _) => cname = Some(name_text(&c.0)),
                 _ => {}
             }

@@ -24,7 +24,7 @@ fn addr(s: &str) -> RecordData {
 }
 
 fn rec(name: &str, data: RecordData, ts: Option<DateTime<Utc>>, ttl: u32) -> DnsRecord {
-    DnsRecord { name: name.into(), data, timestamp: ts, ttl: Some(ttl), zone: 0, owner: None }
+    DnsRecord { name: name.into(), data, timestamp: ts, ttl: Some(ttl), zone: crate::dns::ZoneId::new(0), owner: None }
 }
 
 #[test]
@@ -91,7 +91,7 @@ fn origin_ttl_and_names() {
                 rev PTR @\n";
     let (data, problems) = read(text, Some("ignored"));
     assert_eq!(data.zones[0].name, "lab.example.test");
-    let got: Vec<_> = data.records.iter().map(|r| (r.name.as_str(), r.ttl, r.zone)).collect();
+    let got: Vec<_> = data.records.iter().map(|r| (r.name.as_str(), r.ttl, r.zone.index())).collect();
     assert_eq!(
         got,
         vec![
