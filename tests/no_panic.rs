@@ -192,8 +192,8 @@ fn kea_reply_page_maps_leases_and_errors() {
     assert_eq!(l.hostname.as_deref(), Some("pc-21.corp.example.test"));
     assert_eq!(l.mac.as_deref(), Some("00:15:5d:01:02:03"));
     assert_eq!(l.expires.map(|t| t.to_rfc3339()).as_deref(), Some("2026-11-19T11:06:40+00:00"));
-    assert_eq!(l.dns_registration.as_deref(), Some("forward;reverse"));
-    assert_eq!(&*l.source, "http://fuzz/");
+    assert_eq!(l.dns_registration(), Some("forward;reverse"));
+    assert_eq!(&**l.source(), "http://fuzz/");
     assert_eq!(problems.len(), 1);
     let err = leases::kea_api::parse_page(r#"{"result":1,"text":"boom"}"#, true, &mut out, &mut problems).expect_err("error result");
     assert_eq!(err.to_string(), "http://fuzz/: lease6-get-page failed (Kea result 1): boom");

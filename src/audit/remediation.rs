@@ -54,7 +54,7 @@ fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Optio
     let fqdn = f.fqdn.as_deref()?;
     let ip = f.lease.ip;
     let rr = if ip.is_ipv4() { "A" } else { "AAAA" };
-    let registration = f.lease.dns_registration.as_deref().map(str::to_ascii_lowercase);
+    let registration = f.lease.dns_registration().map(str::to_ascii_lowercase);
     let pending = registration.as_deref() == Some("pending");
     // Windows `Complete`, or Kea/ISC having done the forward update: the server, not the
     // client, owns the record (the Option 81 arrangement).
@@ -82,7 +82,7 @@ fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Optio
             } else if f.a_status == RecordStatus::Missing && server_registers {
                 format!(
                     "{what}: the DHCP server took charge of the registration ({}), so the record was probably scavenged while the client still trusts a cached Option 81; run ipconfig /release then ipconfig /renew on it (a full DORA) so the server registers it again",
-                    f.lease.dns_registration.as_deref().unwrap_or_default()
+                    f.lease.dns_registration().unwrap_or_default()
                 )
             } else if f.a_status == RecordStatus::Missing {
                 format!(

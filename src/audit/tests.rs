@@ -9,7 +9,7 @@ use super::*;
 use crate::directory::{Computer, Directory};
 use crate::dns::{DnsData, DnsRecord, RecordData, ZoneId};
 use crate::leases::dns_settings::{DhcpDnsSettings, Level, Updates};
-use crate::leases::{Lease, LeaseState};
+use crate::leases::{Lease, LeaseOrigin, LeaseState};
 
 fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -37,10 +37,7 @@ fn lease(ip: &str, host: Option<&str>) -> Lease {
         state: LeaseState::Active,
         expires: Some(t("2026-11-30T00:00:00Z")),
         duration: None,
-        scope: Some("10.0.16.0".into()),
-        dns_registration: None,
-        server: None,
-        source: Arc::from("leases.csv"),
+        origin: LeaseOrigin::new(&Arc::from("leases.csv"), Some("10.0.16.0"), None, None),
         line: 2,
     }
 }
@@ -223,7 +220,7 @@ fn pending_registration_points_at_the_dhcp_server() {
     let mut w = World::new();
     w.ptr(IP, FQDN, None);
     let mut l = lease(IP, Some("pc1"));
-    l.dns_registration = Some("Pending".into());
+    l.origin = LeaseOrigin::new(l.source(), l.scope(), Some("Pending"), None);
     let (status, a, p, _, rem) = w.audit_one(l);
     assert_eq!((status, a, p), (Status::Missing, RecordStatus::Missing, RecordStatus::Ok));
     assert!(rem.unwrap().contains("Set-DhcpServerDnsCredential"));
@@ -647,7 +644,7 @@ fn missing_record_names_the_frozen_dhcp_setting() {
     table.add(None, Level::Scope("10.0.16.0".into()), DhcpDnsSetting { updates: Some(Updates::Never), ..Default::default() });
     let s = settings();
     let mut l = lease(IP, Some("pc1"));
-    l.dns_registration = Some("Complete".into());
+    l.origin = LeaseOrigin::new(l.source(), l.scope(), Some("Complete"), None);
     let leases = vec![l];
     let dir = Directory::default();
     let evidence = DataEvidence::new(&w.dns, s.as_of).with_dhcp_settings(&table);

@@ -42,10 +42,7 @@ fn lease(ip: &str, host: &str) -> Lease {
         state: LeaseState::Active,
         expires: Some(t("2026-11-30T00:00:00Z")),
         duration: None,
-        scope: None,
-        dns_registration: None,
-        server: None,
-        source: Arc::from("leases.csv"),
+        origin: crate::leases::LeaseOrigin::new(&Arc::from("leases.csv"), None, None, None),
         line: 2,
     }
 }

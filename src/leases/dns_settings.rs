@@ -186,13 +186,13 @@ impl DhcpDnsSettings {
 
     /// The effective setting for `lease` (see the module rules); `None` when nothing is known.
     pub(crate) fn effective(&self, lease: &Lease) -> Option<DhcpDnsSetting> {
-        let server = lease.server.as_deref().map(str::trim);
+        let server = lease.server().map(str::trim);
         let matches = |e: &&Entry| match (&e.server, server) {
             (None, _) => true,
             (Some(s), Some(l)) => s.eq_ignore_ascii_case(l),
             (Some(_), None) => false,
         };
-        let scope = lease.scope.as_deref().map(str::trim);
+        let scope = lease.scope().map(str::trim);
         // Least specific first, so that each later level goes over the earlier ones; at a
         // level, an entry for the lease's server goes over one for any server.
         let rank = |e: &Entry| -> Option<u8> {
@@ -381,10 +381,7 @@ mod tests {
             state: LeaseState::Active,
             expires: None,
             duration: None,
-            scope: Some(scope.into()),
-            dns_registration: None,
-            server: server.map(Arc::from),
-            source: Arc::from("x"),
+            origin: crate::leases::LeaseOrigin::new(&Arc::from("x"), Some(scope), None, server),
             line: 0,
         }
     }

@@ -23,6 +23,8 @@ use crate::input::{Problems, SkipReason, numbered_lines};
 pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let start_len = out.len();
+    // dnsmasq says nothing of scopes, servers or registrations: one origin for the file.
+    let origin = super::LeaseOrigin::new(source, None, None, None);
     // One lease per line: reserving up front spares the copies of a growing vector.
     out.reserve(text.bytes().filter(|&b| b == b'\n').count());
     for (line_no, line) in numbered_lines(text) {
@@ -84,10 +86,7 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problem
             state: LeaseState::Active,
             expires,
             duration: None,
-            scope: None,
-            dns_registration: None,
-            server: None,
-            source: Arc::clone(source),
+            origin: Arc::clone(&origin),
             line: line_no,
         });
     }
@@ -140,9 +139,9 @@ mod tests {
         assert_eq!(l.state, LeaseState::Active);
         assert_eq!(l.expires, at(1_795_507_200));
         assert_eq!(l.duration, None);
-        assert_eq!(l.scope, None);
-        assert_eq!(l.dns_registration, None);
-        assert_eq!(&*l.source, "dnsmasq.leases");
+        assert_eq!(l.scope(), None);
+        assert_eq!(l.dns_registration(), None);
+        assert_eq!(&**l.source(), "dnsmasq.leases");
         assert_eq!(l.line, 1);
         // `*` hostname, infinite lease
         assert_eq!(leases[1].hostname, None);

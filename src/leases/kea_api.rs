@@ -285,6 +285,8 @@ struct Client {
     page_size: usize,
     source: Arc<str>,
     timeout: Duration,
+    /// The leases' shared origins (one per subnet and registration state).
+    interner: std::cell::RefCell<super::Interner>,
 }
 
 impl Client {
@@ -308,14 +310,14 @@ impl Client {
             format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
         });
         let source: Arc<str> = Arc::from(endpoint.url.as_str());
-        Client { endpoint, agent, authorization, page_size: access.page_size.max(1), source, timeout: access.timeout }
+        Client { endpoint, agent, authorization, page_size: access.page_size.max(1), source, timeout: access.timeout, interner: Default::default() }
     }
 
     /// A client that sends nothing: for mapping replies without HTTP (fuzzing, tests).
     fn offline() -> Result<Client, KeaError> {
         let endpoint = Endpoint::parse("http://fuzz/")?;
         let source: Arc<str> = Arc::from(endpoint.url.as_str());
-        Ok(Client { endpoint, agent: ureq::Agent::new_with_defaults(), authorization: None, page_size: PAGE_SIZE, source, timeout: Duration::from_secs(1) })
+        Ok(Client { endpoint, agent: ureq::Agent::new_with_defaults(), authorization: None, page_size: PAGE_SIZE, source, timeout: Duration::from_secs(1), interner: Default::default() })
     }
 
     /// Reads both families; returns the note for the summary.
@@ -566,12 +568,12 @@ impl Client {
             (Some(end), TimeDelta::try_seconds(lifetime as i64))
         };
         let flag = |k: &str| l.get(k).is_some_and(|v| v.as_bool().unwrap_or(false) || v.as_u64() == Some(1));
-        let registration = super::ddns_updates(flag("fqdn-fwd"), flag("fqdn-rev"));
-        let scope = l.get("subnet-id").and_then(|v| match v {
-            Value::Number(n) => Some(Arc::from(n.to_string())),
-            Value::String(s) if !s.trim().is_empty() => Some(Arc::from(s.trim())),
-            _ => None,
-        });
+        let registration = super::ddns_updates(flag("fqdn-fwd"), flag("fqdn-rev")).map_or("", |u| u.as_str());
+        let scope = match l.get("subnet-id") {
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::String(s)) => s.trim().to_string(),
+            _ => String::new(),
+        };
         Some(Lease {
             ip,
             hostname: str_of("hostname").and_then(super::clean_hostname),
@@ -579,10 +581,7 @@ impl Client {
             state,
             expires,
             duration,
-            scope,
-            dns_registration: registration,
-            server: Some(Arc::from(config::server_key(src, family == Family::V6))),
-            source: Arc::clone(src),
+            origin: self.interner.borrow_mut().origin(src, &scope, registration, &config::server_key(src, family == Family::V6)),
             line: 0,
         })
     }

@@ -99,6 +99,7 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problem
     // The header's columns, its line, and the newest schema it is a prefix of (if any).
     let mut cols: Option<(Columns, usize, Option<&'static [&'static str]>)> = None;
     let mut fields: Vec<&str> = Vec::with_capacity(20);
+    let mut interner = super::Interner::default();
     for (line_no, line) in numbered_lines(text) {
         if line.trim().is_empty() {
             continue;
@@ -140,14 +141,14 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problem
             problems.push(source, line_no, reason, detail);
             continue;
         }
-        if let Some(lease) = row(&fields, c, source, line_no, problems) {
+        if let Some(lease) = row(&fields, c, source, line_no, &mut interner, problems) {
             out.push(lease);
         }
     }
     super::keep_last_per_address(out, start_len, problems);
 }
 
-fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, problems: &mut Problems) -> Option<Lease> {
+fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, interner: &mut super::Interner, problems: &mut Problems) -> Option<Lease> {
     // Columns are in range: the row has as many fields as the header.
     let get = |col: Option<usize>| col.and_then(|i| f.get(i)).map_or("", |s| s.trim());
     let address = get(c.address);
@@ -210,10 +211,7 @@ fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, problems: &mut P
         state,
         expires,
         duration,
-        scope: if scope.is_empty() { None } else { Some(Arc::from(scope)) },
-        dns_registration: super::ddns_updates(fwd, rev),
-            server: None,
-        source: Arc::clone(source),
+        origin: interner.origin(source, scope, super::ddns_updates(fwd, rev).map_or("", |u| u.as_str()), ""),
         line,
     })
 }
@@ -294,24 +292,24 @@ mod tests {
         assert_eq!(pi.state, LeaseState::Active);
         assert_eq!(pi.expires, at(1_795_590_000));
         assert_eq!(pi.duration, Some(TimeDelta::seconds(86_400)));
-        assert_eq!(pi.scope.as_deref(), Some("1"));
-        assert_eq!(pi.dns_registration.as_deref(), Some("forward"));
+        assert_eq!(pi.scope(), Some("1"));
+        assert_eq!(pi.dns_registration(), Some("forward"));
         assert_eq!(pi.line, 3);
-        assert_eq!(&*pi.source, "kea-leases.csv");
+        assert_eq!(&**pi.source(), "kea-leases.csv");
 
         let declined = &leases[1];
-        assert_eq!((declined.state, declined.hostname.as_deref(), declined.dns_registration.as_deref()), (LeaseState::Declined, None, None));
-        assert_eq!(declined.scope.as_deref(), Some("2"));
+        assert_eq!((declined.state, declined.hostname.as_deref(), declined.dns_registration()), (LeaseState::Declined, None, None));
+        assert_eq!(declined.scope(), Some("2"));
 
         let reclaimed = &leases[2];
         assert_eq!(reclaimed.state, LeaseState::Expired);
         assert_eq!(reclaimed.hostname.as_deref(), Some("old,box"));
-        assert_eq!(reclaimed.dns_registration.as_deref(), Some("reverse"));
+        assert_eq!(reclaimed.dns_registration(), Some("reverse"));
 
         let infinite = &leases[3];
         assert_eq!((infinite.expires, infinite.duration), (None, None));
         assert_eq!(infinite.mac, None);
-        assert_eq!(infinite.dns_registration, None);
+        assert_eq!(infinite.dns_registration(), None);
 
         let last = &leases[4];
         assert_eq!(last.ip, ip("192.0.2.10"));
@@ -319,7 +317,7 @@ mod tests {
         assert_eq!(last.hostname.as_deref(), Some("laptop-ana.corp.example.test."));
         assert_eq!(last.expires, at(1_795_507_200));
         assert_eq!(last.duration, Some(TimeDelta::seconds(3600)));
-        assert_eq!(last.dns_registration.as_deref(), Some("forward;reverse"));
+        assert_eq!(last.dns_registration(), Some("forward;reverse"));
         assert_eq!(last.mac.as_deref(), Some("3c:22:fb:0a:1b:2c"));
     }
 
@@ -329,7 +327,7 @@ mod tests {
         assert!(problems.is_empty(), "{:?}", problems.list);
         assert_eq!(leases.len(), 2);
         assert_eq!(leases[0].hostname.as_deref(), Some("build-07.corp.example.test"));
-        assert_eq!(leases[0].scope.as_deref(), Some("20"));
+        assert_eq!(leases[0].scope(), Some("20"));
         assert_eq!(leases[0].duration, Some(TimeDelta::seconds(7200)));
         assert_eq!(leases[1].state, LeaseState::Released);
         assert_eq!(leases[1].line, 3);
@@ -347,8 +345,8 @@ mod tests {
         assert_eq!(a.state, LeaseState::Active);
         assert_eq!(a.expires, at(1_795_507_200));
         assert_eq!(a.duration, Some(TimeDelta::seconds(7200)));
-        assert_eq!(a.scope.as_deref(), Some("1"));
-        assert_eq!(a.dns_registration.as_deref(), Some("forward;reverse"));
+        assert_eq!(a.scope(), Some("1"));
+        assert_eq!(a.dns_registration(), Some("forward;reverse"));
         assert_eq!(a.line, 2);
         // IA_TA lease, no hardware address
         assert_eq!((leases[1].mac.as_deref(), leases[1].hostname.as_deref()), (None, None));
@@ -401,7 +399,7 @@ mod tests {
         let (leases, problems) = run(text);
         let got: Vec<_> = leases
             .iter()
-            .map(|l| (l.ip, l.hostname.as_deref(), l.mac.as_deref(), l.state, l.expires, l.scope.as_deref(), l.line))
+            .map(|l| (l.ip, l.hostname.as_deref(), l.mac.as_deref(), l.state, l.expires, l.scope(), l.line))
             .collect();
         assert_eq!(
             got,
@@ -412,7 +410,7 @@ mod tests {
                 (ip("192.0.2.4"), Some("four.example.com"), Some("06:07:08:09:4a:bc"), LeaseState::Active, at(200), Some("8"), 5),
             ]
         );
-        assert_eq!(leases[3].dns_registration.as_deref(), Some("forward"));
+        assert_eq!(leases[3].dns_registration(), Some("forward"));
         let got: Vec<String> = problems.list.iter().map(ToString::to_string).collect();
         assert_eq!(got, vec!["kea-leases.csv:6: malformed record: found 13 fields, more than the 12 of the newest Kea schema (unescaped comma?)"]);
     }

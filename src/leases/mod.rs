@@ -37,18 +37,34 @@ pub struct Lease {
     /// The lease's length when the export tells it (ISC starts/ends, Kea valid_lifetime,
     /// the scope's LeaseDuration in Windows XML). Widens the "not being refreshed" slack.
     pub(crate) duration: Option<TimeDelta>,
-    /// Windows ScopeId / prefix, Kea subnet id; empty where the format has none. Shared
-    /// ([`Interner`]): a million leases carry a few distinct values.
+    /// The file, scope, server and registration state: one shared copy for the many leases
+    /// that have the same ([`Interner::origin`]), a pointer where four were 64 bytes a lease.
+    pub(crate) origin: Arc<LeaseOrigin>,
+    /// The record's line in its file (0 when none).
+    pub(crate) line: usize,
+}
+
+/// What a lease shares with the others of its export: where it came from, and what the
+/// export says around it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LeaseOrigin {
+    /// The file (or URL) the lease came from.
+    pub(crate) source: Arc<str>,
+    /// Windows ScopeId / prefix, Kea subnet id; `None` where the format has none.
     pub(crate) scope: Option<Arc<str>>,
     /// What the DHCP server says of its DNS registration for this lease
     /// (Windows `DnsRegistration`: `Complete`, `Pending`, `NotApplicable`; Kea/ISC: see README).
-    pub dns_registration: Option<Arc<str>>,
+    pub(crate) dns_registration: Option<Arc<str>>,
     /// The DHCP server that holds the lease, as the export names it (Windows CSV `ServerIP`;
     /// `kea_api` may set its URL): which server's DNS settings apply. `None` when not known.
     pub(crate) server: Option<Arc<str>>,
-    /// The file (or URL) the lease came from, and the record's line there (0 when none).
-    pub source: Arc<str>,
-    pub(crate) line: usize,
+}
+
+impl LeaseOrigin {
+    /// An origin of its own (not shared): for the few leases built outside a reader.
+    pub(crate) fn new(source: &Arc<str>, scope: Option<&str>, dns_registration: Option<&str>, server: Option<&str>) -> Arc<LeaseOrigin> {
+        Arc::new(LeaseOrigin { source: Arc::clone(source), scope: scope.map(Arc::from), dns_registration: dns_registration.map(Arc::from), server: server.map(Arc::from) })
+    }
 }
 
 vocabulary! {
@@ -77,6 +93,23 @@ impl LeaseState {
 }
 
 impl Lease {
+    /// The file (or URL) the lease came from.
+    pub fn source(&self) -> &Arc<str> {
+        &self.origin.source
+    }
+
+    pub(crate) fn scope(&self) -> Option<&str> {
+        self.origin.scope.as_deref()
+    }
+
+    pub fn dns_registration(&self) -> Option<&str> {
+        self.origin.dns_registration.as_deref()
+    }
+
+    pub(crate) fn server(&self) -> Option<&str> {
+        self.origin.server.as_deref()
+    }
+
     /// README "Inputs": a lease is audited when it is active or a reservation and not expired at `as_of`.
     pub(crate) fn is_audited(&self, as_of: DateTime<Utc>) -> bool {
         self.state.is_held() && self.expires.is_none_or(|e| e > as_of)
@@ -224,7 +257,7 @@ pub(crate) fn keep_last_per_address(leases: &mut Vec<Lease>, start: usize, probl
     leases.retain(|l| {
         let keep = i < start || !superseded[i - start];
         if !keep {
-            problems.push(&l.source, l.line, SkipReason::Superseded, format!("lease for {} replaced by a later record", l.ip));
+            problems.push(l.source(), l.line, SkipReason::Superseded, format!("lease for {} replaced by a later record", l.ip));
         }
         i += 1;
         keep
@@ -283,7 +316,7 @@ pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec
             if best {
                 Some(l)
             } else {
-                problems.push(&l.source, l.line, SkipReason::Superseded, format!("lease for {} also in another export; kept the more current one", l.ip));
+                problems.push(l.source(), l.line, SkipReason::Superseded, format!("lease for {} also in another export; kept the more current one", l.ip));
                 None
             }
         })
@@ -293,32 +326,51 @@ pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec
 /// `dns_registration` for servers that record which DNS updates they made for a lease
 /// (Kea `fqdn_fwd`/`fqdn_rev`, ISC `ddns-fwd-name`/`ddns-rev-name`): `forward;reverse`,
 /// `forward`, `reverse`, or none.
-pub(crate) fn ddns_updates(forward: bool, reverse: bool) -> Option<Arc<str>> {
+pub(crate) fn ddns_updates(forward: bool, reverse: bool) -> Option<DdnsUpdates> {
     let updates = match (forward, reverse) {
         (true, true) => DdnsUpdates::ForwardReverse,
         (true, false) => DdnsUpdates::Forward,
         (false, true) => DdnsUpdates::Reverse,
         (false, false) => return None,
     };
-    Some(Arc::from(updates.as_str()))
+    Some(updates)
 }
 
 /// One shared copy of each value a lease export repeats on every row (scope, server,
-/// registration state), so that a lease holds a pointer instead of its own allocation.
+/// registration state) and of each [`LeaseOrigin`], so that a lease holds one pointer.
 #[derive(Debug, Default)]
-pub(crate) struct Interner(rustc_hash::FxHashSet<Arc<str>>);
+pub(crate) struct Interner {
+    texts: rustc_hash::FxHashSet<Arc<str>>,
+    origins: rustc_hash::FxHashSet<Arc<LeaseOrigin>>,
+}
 
 impl Interner {
+    /// The shared origin of a lease from `source` with these values (empty text: none).
+    pub(crate) fn origin(&mut self, source: &Arc<str>, scope: &str, dns_registration: &str, server: &str) -> Arc<LeaseOrigin> {
+        let origin = LeaseOrigin { source: Arc::clone(source), scope: self.get(scope), dns_registration: self.get(dns_registration), server: self.get(server) };
+        self.share(origin)
+    }
+
+    /// The shared copy of `origin`.
+    pub(crate) fn share(&mut self, origin: LeaseOrigin) -> Arc<LeaseOrigin> {
+        if let Some(o) = self.origins.get(&origin) {
+            return Arc::clone(o);
+        }
+        let o = Arc::new(origin);
+        self.origins.insert(Arc::clone(&o));
+        o
+    }
+
     /// The shared copy of `s`; `None` for empty text.
     pub(crate) fn get(&mut self, s: &str) -> Option<Arc<str>> {
         if s.is_empty() {
             return None;
         }
-        if let Some(a) = self.0.get(s) {
+        if let Some(a) = self.texts.get(s) {
             return Some(Arc::clone(a));
         }
         let a: Arc<str> = Arc::from(s);
-        self.0.insert(Arc::clone(&a));
+        self.texts.insert(Arc::clone(&a));
         Some(a)
     }
 }

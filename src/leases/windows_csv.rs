@@ -240,10 +240,7 @@ fn row(
         state,
         expires,
         duration: None,
-        scope: interner.get(scope),
-        dns_registration: interner.get(dns_registration),
-        server: interner.get(field(record, columns.server)?.trim()),
-        source: Arc::clone(source),
+        origin: interner.origin(source, scope, dns_registration, field(record, columns.server)?.trim()),
         line,
     };
     Ok((lease, culture))
@@ -384,7 +381,7 @@ mod tests {
             ]
         );
         // One shared copy of a value every row repeats.
-        assert!(leases.windows(2).all(|w| matches!((&w[0].scope, &w[1].scope), (Some(a), Some(b)) if Arc::ptr_eq(a, b))));
+        assert!(leases.windows(2).all(|w| Arc::ptr_eq(&w[0].origin, &w[1].origin)));
     }
 
     #[test]
@@ -473,16 +470,16 @@ mod tests {
         assert_eq!(l.expires, timefmt::parse_time("11/24/2026 6:00:00 PM"));
         assert!(l.expires.is_some());
         assert_eq!(l.duration, None);
-        assert_eq!(l.scope.as_deref(), Some("10.0.16.0"));
-        assert_eq!(l.dns_registration.as_deref(), Some("Complete"));
+        assert_eq!(l.scope(), Some("10.0.16.0"));
+        assert_eq!(l.dns_registration(), Some("Complete"));
         // The server holding the lease: which --dhcp-settings rows apply.
-        assert_eq!(l.server.as_deref(), Some("10.0.0.2"));
-        assert_eq!(&*l.source, "leases.csv");
+        assert_eq!(l.server(), Some("10.0.0.2"));
+        assert_eq!(&**l.source(), "leases.csv");
         assert_eq!(l.line, 3);
 
         let l = &leases[1];
         assert_eq!(l.hostname.as_deref(), Some("LAPTOP-7Q2K"));
-        assert_eq!(l.dns_registration.as_deref(), Some("Pending"));
+        assert_eq!(l.dns_registration(), Some("Pending"));
         assert_eq!(l.line, 4);
 
         // ActiveReservation: no expiry.
@@ -496,11 +493,11 @@ mod tests {
         let l = &leases[3];
         assert_eq!(l.state, LeaseState::InactiveReservation);
         assert_eq!(l.hostname, None);
-        assert_eq!(l.dns_registration.as_deref(), Some("NotApplicable"));
+        assert_eq!(l.dns_registration(), Some("NotApplicable"));
 
         let l = &leases[4];
         assert_eq!(l.state, LeaseState::Expired);
-        assert_eq!(l.scope.as_deref(), Some("10.0.17.0"));
+        assert_eq!(l.scope(), Some("10.0.17.0"));
 
         // A host name with a comma and a quote is stored verbatim.
         let l = &leases[5];
@@ -520,8 +517,8 @@ mod tests {
         assert_eq!(l.mac, None);
         assert_eq!(l.state, LeaseState::Active);
         assert_eq!(l.expires, Some(utc("2026-11-24T18:00:00Z")));
-        assert_eq!(l.scope.as_deref(), Some("2001:db8:1::"));
-        assert_eq!(l.dns_registration, None);
+        assert_eq!(l.scope(), Some("2001:db8:1::"));
+        assert_eq!(l.dns_registration(), None);
         assert_eq!(l.line, 2);
         // An empty AddressState (a v6 export without it) is an active lease.
         assert_eq!(leases[1].state, LeaseState::Active);

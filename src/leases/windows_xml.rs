@@ -226,6 +226,8 @@ struct State<'a> {
     option: Option<OptionState>,
     /// The DNS settings found (read pass only): family, level, what it says.
     dns: Vec<(bool, Level, DnsAt)>,
+    /// The leases' shared origins.
+    interner: super::Interner,
 }
 
 /// Parses an `Export-DhcpServer -Leases` file, its leases into `out` and its DNS settings into
@@ -282,6 +284,7 @@ fn pass(text: &str, source: &Arc<str>, mode: Pass<'_>, out: &mut Vec<Lease>, dns
         family: None,
         option: None,
         dns: Vec::new(),
+        interner: super::Interner::default(),
     };
 
     loop {
@@ -598,7 +601,7 @@ impl State<'_> {
         }
     }
 
-    fn build(&self, record: Record) -> Result<Lease, (usize, SkipReason, String)> {
+    fn build(&mut self, record: Record) -> Result<Lease, (usize, SkipReason, String)> {
         let Record { reservation, line, values: v, .. } = record;
         let what = if reservation { "Reservation" } else { "Lease" };
         let err = |reason, detail: String| (line, reason, detail);
@@ -607,7 +610,11 @@ impl State<'_> {
             return Err(err(SkipReason::MissingField, format!("{what} has no IPAddress")));
         }
         let ip = windows_ip(ip_text).map_err(|(r, d)| err(r, d))?;
-        let scope = non_empty(v.scope_id.as_deref()).or_else(|| non_empty(v.prefix.as_deref()));
+        fn trimmed(s: &Option<String>) -> Option<&str> {
+            s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+        }
+        let scope = trimmed(&v.scope_id).or_else(|| trimmed(&v.prefix)).unwrap_or("");
+        let server = server_key(self.source, ip.is_ipv6());
         let mac = v.client_id.as_deref().and_then(normalize_mac);
         if reservation {
             return Ok(Lease {
@@ -617,10 +624,7 @@ impl State<'_> {
                 state: LeaseState::Reservation,
                 expires: None,
                 duration: None,
-                scope,
-                dns_registration: None,
-                server: Some(server_key(self.source, ip.is_ipv6()).into()),
-                source: Arc::clone(self.source),
+                origin: self.interner.origin(self.source, scope, "", &server),
                 line,
             });
         }
@@ -639,10 +643,7 @@ impl State<'_> {
             state,
             expires,
             duration: None,
-            scope,
-            dns_registration: non_empty(v.dns_registration.as_deref()),
-            server: Some(server_key(self.source, ip.is_ipv6()).into()),
-            source: Arc::clone(self.source),
+            origin: self.interner.origin(self.source, scope, trimmed(&v.dns_registration).unwrap_or(""), &server),
             line,
         })
     }
@@ -677,8 +678,8 @@ impl State<'_> {
             }
         }
         for l in &mut out[start..] {
-            if l.scope.is_none() {
-                l.scope.clone_from(&scope_id);
+            if l.origin.scope.is_none() && scope_id.is_some() {
+                l.origin = self.interner.share(super::LeaseOrigin { scope: scope_id.clone(), ..(*l.origin).clone() });
             }
             if l.duration.is_none() {
                 l.duration = duration;

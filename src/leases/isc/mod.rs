@@ -42,7 +42,7 @@ use crate::input::{Problems, SkipReason};
 pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let start_len = out.len();
-    let mut p = Parser { lx: Lexer::new(text), stmt: Vec::with_capacity(16), stmt_line: 1, end_line: 1, restart: None, source, out, problems };
+    let mut p = Parser { lx: Lexer::new(text), stmt: Vec::with_capacity(16), stmt_line: 1, end_line: 1, restart: None, source, out, problems, interner: super::Interner::default() };
     p.run();
     super::keep_last_per_address(out, start_len, problems);
 }
@@ -83,6 +83,7 @@ struct Parser<'a, 'o> {
     source: &'o Arc<str>,
     out: &'o mut Vec<Lease>,
     problems: &'o mut Problems,
+    interner: super::Interner,
 }
 
 /// Words that begin a top-level block; met inside a block, they mean it was cut off.
@@ -351,7 +352,8 @@ impl<'a> Parser<'a, '_> {
             None if f.abandoned => LeaseState::Abandoned,
             None => LeaseState::Active,
         };
-        let dns_registration = super::ddns_updates(f.fwd_name.is_some(), f.rev);
+        let dns_registration = super::ddns_updates(f.fwd_name.is_some(), f.rev).map_or("", |u| u.as_str());
+        let origin = self.interner.origin(self.source, "", dns_registration, "");
         self.out.push(Lease {
             ip,
             hostname: f.hostname.or(f.fwd_name),
@@ -359,10 +361,7 @@ impl<'a> Parser<'a, '_> {
             state,
             expires: f.ends,
             duration,
-            scope: None,
-            dns_registration,
-            server: None,
-            source: Arc::clone(self.source),
+            origin,
             line,
         });
     }
@@ -454,14 +453,14 @@ mod tests {
         assert_eq!(quoted.state, LeaseState::Active);
         assert_eq!(quoted.expires, utc("2026-11-24T18:00:00Z"));
         assert_eq!(quoted.duration, Some(TimeDelta::hours(12)));
-        assert_eq!(quoted.dns_registration, None);
-        assert_eq!(quoted.scope, None);
+        assert_eq!(quoted.dns_registration(), None);
+        assert_eq!(quoted.scope(), None);
 
         let never = &leases[1];
         assert_eq!(never.ip, ip("10.0.0.7"));
         assert_eq!(never.hostname.as_deref(), Some("pi-lab.corp.example.test."));
         assert_eq!((never.expires, never.duration), (None, None));
-        assert_eq!(never.dns_registration.as_deref(), Some("forward"));
+        assert_eq!(never.dns_registration(), Some("forward"));
 
         let free = &leases[2];
         assert_eq!((free.ip, free.state, free.hostname.as_deref()), (ip("10.0.0.8"), LeaseState::Free, None));
@@ -474,8 +473,8 @@ mod tests {
         assert_eq!(last.state, LeaseState::Active);
         assert_eq!(last.expires, utc("2026-11-25T08:00:00Z"));
         assert_eq!(last.duration, Some(TimeDelta::days(1)));
-        assert_eq!(last.dns_registration.as_deref(), Some("forward;reverse"));
-        assert_eq!(&*last.source, "dhcpd.leases");
+        assert_eq!(last.dns_registration(), Some("forward;reverse"));
+        assert_eq!(&**last.source(), "dhcpd.leases");
     }
 
     #[test]
@@ -491,8 +490,8 @@ mod tests {
         assert_eq!(a.state, LeaseState::Active);
         assert_eq!(a.expires, utc("2026-11-24T08:00:00Z"));
         assert_eq!(a.duration, Some(TimeDelta::seconds(7200)));
-        assert_eq!(a.dns_registration.as_deref(), Some("forward;reverse"));
-        assert_eq!(a.scope, None);
+        assert_eq!(a.dns_registration(), Some("forward;reverse"));
+        assert_eq!(a.scope(), None);
 
         let ta = &leases[1];
         assert_eq!((ta.ip, ta.line, ta.expires, ta.duration, ta.hostname.as_deref()), (ip("2001:db8:1::99"), 24, None, None, None));

@@ -142,10 +142,10 @@ fn pages_through_the_agent_until_a_short_page() {
     assert_eq!(l.state, LeaseState::Active);
     assert_eq!(l.expires, DateTime::from_timestamp(1_800_003_600, 0));
     assert_eq!(l.duration, Some(TimeDelta::seconds(3600)));
-    assert_eq!(l.scope.as_deref(), Some("7"));
-    assert_eq!(l.dns_registration.as_deref(), Some("forward;reverse"));
-    assert_eq!(leases[1].dns_registration.as_deref(), Some("forward"));
-    assert_eq!(&*l.source, url.as_str());
+    assert_eq!(l.scope(), Some("7"));
+    assert_eq!(l.dns_registration(), Some("forward;reverse"));
+    assert_eq!(leases[1].dns_registration(), Some("forward"));
+    assert_eq!(&**l.source(), url.as_str());
     assert_eq!(l.line, 0);
 }
 
@@ -179,7 +179,7 @@ fn v6_leases_map_and_prefixes_are_skipped() {
     let (leases, problems, report) = read(&url, &access(1000), None).expect("read");
     assert_eq!(leases.len(), 1);
     assert_eq!(leases[0].ip, "2001:db8::10".parse::<IpAddr>().expect("ip"));
-    assert_eq!(leases[0].dns_registration.as_deref(), Some("reverse"));
+    assert_eq!(leases[0].dns_registration(), Some("reverse"));
     assert_eq!(leases[0].mac, None);
     assert_eq!(problems.len(), 1);
     assert_eq!(problems.list[0].reason, SkipReason::UnusedType);

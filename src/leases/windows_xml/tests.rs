@@ -127,16 +127,16 @@ fn export_fixture() {
     assert_eq!(l.mac.as_deref(), Some("00:15:5d:01:02:03"));
     assert_eq!(l.expires, Some(utc("2026-11-30T10:00:00Z")));
     assert_eq!(l.duration, Some(TimeDelta::days(8)));
-    assert_eq!(l.scope.as_deref(), Some("10.0.16.0"));
-    assert_eq!(l.dns_registration.as_deref(), Some("Complete"));
-    assert_eq!(&*l.source, "dhcp.xml");
+    assert_eq!(l.scope(), Some("10.0.16.0"));
+    assert_eq!(l.dns_registration(), Some("Complete"));
+    assert_eq!(&**l.source(), "dhcp.xml");
 
     // en-US time and an escaped host name, stored verbatim.
     let l = &leases[1];
     assert_eq!(l.expires, timefmt::parse_time("11/24/2026 6:00:00 PM"));
     assert!(l.expires.is_some());
     assert_eq!(l.hostname.as_deref(), Some("o'brien<&>\"laptop\"-7"));
-    assert_eq!(l.dns_registration.as_deref(), Some("Pending"));
+    assert_eq!(l.dns_registration(), Some("Pending"));
 
     // ActiveReservation lease: the <Lease> wins over its <Reservation>.
     let l = &leases[2];
@@ -148,20 +148,20 @@ fn export_fixture() {
     assert_eq!(l.hostname.as_deref(), Some("spare-printer.corp.example.test"));
     assert_eq!(l.mac.as_deref(), Some("00:15:5d:0a:0b:0d"));
     assert_eq!(l.expires, None);
-    assert_eq!(l.dns_registration, None);
-    assert_eq!(l.scope.as_deref(), Some("10.0.16.0"));
+    assert_eq!(l.dns_registration(), None);
+    assert_eq!(l.scope(), Some("10.0.16.0"));
     assert_eq!(l.duration, Some(TimeDelta::days(8)));
 
     let l = &leases[4];
     assert_eq!(l.hostname.as_deref(), Some("pc1.corp.example.test"));
     assert_eq!(l.mac, None);
-    assert_eq!(l.scope.as_deref(), Some("2001:db8:1::"));
+    assert_eq!(l.scope(), Some("2001:db8:1::"));
     assert_eq!(l.expires, Some(utc("2026-11-24T18:00:00Z")));
     assert_eq!(l.duration, Some(TimeDelta::days(8)));
 
     let l = &leases[5];
     assert_eq!(l.hostname.as_deref(), Some("printer-2f"));
-    assert_eq!(l.scope.as_deref(), Some("2001:db8:1::"));
+    assert_eq!(l.scope(), Some("2001:db8:1::"));
 }
 
 fn wrap(leases: &str) -> String {
@@ -319,8 +319,8 @@ fn dns_settings_at_server_scope_and_reservation() {
         ]
         .map(|(a, b)| (a.to_string(), b.to_string()))
     );
-    assert_eq!(leases[0].server.as_deref(), Some("dhcp.xml IPv4"));
-    assert_eq!(leases[5].server.as_deref(), Some("dhcp.xml IPv6"));
+    assert_eq!(leases[0].server(), Some("dhcp.xml IPv4"));
+    assert_eq!(leases[5].server(), Some("dhcp.xml IPv6"));
     assert_eq!(reasons(&problems), vec![(201, SkipReason::Malformed)]);
     assert_eq!(problems[0].detail, "scope 10.0.18.0: option 81 (the DNS settings) value \"Always\" is not a number; the DHCP DNS setting there is unknown");
 }
@@ -391,7 +391,7 @@ fn option_values_that_are_not_the_levels_dns_settings_are_not_read() {
     let (leases, settings, _) = run_dns(&with_server_never(&scope_option("")));
     assert!(settings.effective(&leases[0]).is_some());
     let mut other = leases[0].clone();
-    other.server = Some(server_key("other.xml", false).into());
+    other.origin = crate::leases::LeaseOrigin::new(other.source(), other.scope(), None, Some(&server_key("other.xml", false)));
     assert_eq!(settings.effective(&other), None);
 }
 

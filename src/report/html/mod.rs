@@ -122,7 +122,7 @@ impl GroupTally {
 
     /// The audit counts every finding, written or not: the chart agrees with the summary.
     pub(crate) fn add_finding(&mut self, f: &Finding<'_>) {
-        self.add(f.lease.scope.as_deref().unwrap_or(""), f.status.as_str());
+        self.add(f.lease.scope().unwrap_or(""), f.status.as_str());
     }
 
     /// The groups drawn: all when few, else the [`CHART_GROUPS`] largest; by name. And how
