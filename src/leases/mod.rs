@@ -342,22 +342,34 @@ pub(crate) fn ddns_updates(forward: bool, reverse: bool) -> Option<DdnsUpdates> 
 pub(crate) struct Interner {
     texts: rustc_hash::FxHashSet<Arc<str>>,
     origins: rustc_hash::FxHashSet<Arc<LeaseOrigin>>,
+    /// The origin given last: rows of one scope come together, so most rows reuse it.
+    last: Option<Arc<LeaseOrigin>>,
 }
 
 impl Interner {
     /// The shared origin of a lease from `source` with these values (empty text: none).
     pub(crate) fn origin(&mut self, source: &Arc<str>, scope: &str, dns_registration: &str, server: &str) -> Arc<LeaseOrigin> {
+        if let Some(last) = &self.last {
+            let same = |a: &Option<Arc<str>>, b: &str| a.as_deref().unwrap_or("") == b;
+            if Arc::ptr_eq(&last.source, source) && same(&last.scope, scope) && same(&last.dns_registration, dns_registration) && same(&last.server, server) {
+                return Arc::clone(last);
+            }
+        }
         let origin = LeaseOrigin { source: Arc::clone(source), scope: self.get(scope), dns_registration: self.get(dns_registration), server: self.get(server) };
         self.share(origin)
     }
 
     /// The shared copy of `origin`.
     pub(crate) fn share(&mut self, origin: LeaseOrigin) -> Arc<LeaseOrigin> {
-        if let Some(o) = self.origins.get(&origin) {
-            return Arc::clone(o);
-        }
-        let o = Arc::new(origin);
-        self.origins.insert(Arc::clone(&o));
+        let o = match self.origins.get(&origin) {
+            Some(o) => Arc::clone(o),
+            None => {
+                let o = Arc::new(origin);
+                self.origins.insert(Arc::clone(&o));
+                o
+            }
+        };
+        self.last = Some(Arc::clone(&o));
         o
     }
 
@@ -476,6 +488,57 @@ pub(crate) fn clean_hostname(s: &str) -> Option<Text> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_lease_per_address_across_exports_the_most_current_kept_in_reading_order() {
+        let (a, b): (Arc<str>, Arc<str>) = (Arc::from("a.csv"), Arc::from("b.csv"));
+        let t = |s: &str| crate::timefmt::parse_time_utc(s);
+        let lease = |src: &Arc<str>, line, ip: &str, state, expires| Lease {
+            ip: ip.parse().unwrap(),
+            hostname: None,
+            mac: None,
+            state,
+            expires,
+            duration: None,
+            origin: LeaseOrigin::new(src, None, None, None),
+            line,
+        };
+        let leases = vec![
+            lease(&a, 2, "10.0.0.1", LeaseState::Active, t("2026-12-01T00:00:00Z")),
+            lease(&a, 3, "10.0.0.2", LeaseState::Free, None),
+            lease(&a, 4, "10.0.0.3", LeaseState::Active, t("2026-12-01T00:00:00Z")),
+            lease(&b, 2, "10.0.0.1", LeaseState::Active, t("2026-12-02T00:00:00Z")),
+            lease(&b, 3, "10.0.0.2", LeaseState::Active, t("2026-11-01T00:00:00Z")),
+            lease(&b, 4, "10.0.0.3", LeaseState::Active, t("2026-12-01T00:00:00Z")),
+            lease(&b, 5, "10.0.0.4", LeaseState::Reservation, None),
+        ];
+        let mut problems = Problems::default();
+        let kept: Vec<(String, usize)> = dedupe_across_sources(leases, &mut problems).iter().map(|l| (l.source().to_string(), l.line)).collect();
+        // The later expiry; a held lease over a free one; of equals, the later file.
+        assert_eq!(kept, [("b.csv", 2), ("b.csv", 3), ("b.csv", 4), ("b.csv", 5)].map(|(s, l)| (s.to_string(), l)));
+        let told: Vec<String> = problems.list.iter().map(ToString::to_string).collect();
+        assert_eq!(told, [2, 3, 4].map(|l| format!("a.csv:{l}: superseded by a later record: lease for 10.0.0.{} also in another export; kept the more current one", l - 1)));
+        // Nothing to drop: the same vector back.
+        let single = vec![lease(&a, 2, "10.0.0.1", LeaseState::Active, None), lease(&a, 3, "::1", LeaseState::Active, None)];
+        assert_eq!(dedupe_across_sources(single, &mut Problems::default()).len(), 2);
+    }
+
+    #[test]
+    fn leases_with_the_same_file_scope_server_and_registration_share_one_origin() {
+        let (a, b): (Arc<str>, Arc<str>) = (Arc::from("a.csv"), Arc::from("b.csv"));
+        let mut i = Interner::default();
+        let first = i.origin(&a, "10.0.16.0", "Complete", "");
+        let other_scope = i.origin(&a, "10.0.17.0", "Complete", "");
+        let again = i.origin(&a, "10.0.16.0", "Complete", "");
+        assert!(Arc::ptr_eq(&first, &again) && !Arc::ptr_eq(&first, &other_scope));
+        assert_eq!((again.scope.as_deref(), again.dns_registration.as_deref(), again.server.as_deref()), (Some("10.0.16.0"), Some("Complete"), None));
+        // Another file is another origin, whatever its values.
+        let from_b = i.origin(&b, "10.0.16.0", "Complete", "");
+        assert!(!Arc::ptr_eq(&first, &from_b));
+        assert_eq!(&*from_b.source, "b.csv");
+        assert!(!Arc::ptr_eq(&i.origin(&a, "10.0.16.0", "Pending", ""), &first));
+        assert!(Arc::ptr_eq(&i.origin(&a, "10.0.16.0", "Complete", ""), &first));
+    }
 
     #[test]
     fn macs() {
