@@ -19,26 +19,35 @@ use chrono::{DateTime, Utc};
 
 use super::Computer;
 use crate::dns::normalize_name;
-use crate::input::{self, Header, Problems, SkipReason};
+use std::io::{self, Read};
+
+use crate::input::{self, Header, Problems, ReadError, SkipReason};
 use crate::timefmt::{self, DateOrder, InputTimes};
 
-pub fn parse(
-    text: &str,
+/// Parses a computers CSV in memory; see [`read`].
+pub fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut Vec<Computer>, problems: &mut Problems) -> Result<(), ReadError> {
+    read(|| Ok(text.as_bytes()), source, times, out, problems)
+}
+
+/// Reads a computers CSV from the text streams `open` gives, each from the start: one pass
+/// for the date order (unless forced), one for the rows.
+pub(crate) fn read<R: Read>(
+    open: impl Fn() -> io::Result<R>,
     source: &Arc<str>,
     times: &InputTimes,
     out: &mut Vec<Computer>,
     problems: &mut Problems,
-) -> Result<(), timefmt::DateOrderError> {
-    let order = timefmt::csv_column_order(text, &["lastlogontimestamp", "lastlogondate"], is_filetime, times, source, "LastLogonTimestamp")?;
+) -> Result<(), ReadError> {
+    let order = input::csv_column_order(&open, &["lastlogontimestamp", "lastlogondate"], is_filetime, times, source, "LastLogonTimestamp")?;
     let columns = |header: &Header| {
         Columns::from_header(header).map(|c| (c, header.width())).ok_or_else(|| "the header has no Name column; no computer read".to_string())
     };
-    // About a computer a line: one allocation of the right size.
-    out.reserve(input::records_estimate(text, 16));
-    input::read_csv_rows(text, source, problems, columns, |row, c, line, problems| match computer(row, c, line, source, times, order) {
+    input::read_csv_rows(open()?, source, problems, columns, |row, c, line, problems| match computer(row, c, line, source, times, order) {
         Ok(computer) => out.push(computer),
         Err((reason, detail)) => problems.push(source, line, reason, detail),
-    });
+    })?;
+    // Grown as read (no reservation from the file's size): give back the spare room.
+    out.shrink_to_fit();
     Ok(())
 }
 

@@ -18,10 +18,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::input::{self, InputError, Problems, SkipReason};
+use crate::input::{self, InputError, Problems, ReadError, SkipReason, TextFile};
 use crate::text::Text;
 use crate::vocab::vocabulary;
-use crate::timefmt::{DateOrder, DateOrderError, InputTimes};
+use crate::timefmt::{DateOrder, InputTimes};
 
 /// One DHCP lease (or reservation), as every format is normalised to.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,7 +142,7 @@ pub fn parse(
     times: &InputTimes,
     out: &mut Vec<Lease>,
     problems: &mut Problems,
-) -> Result<(), DateOrderError> {
+) -> Result<(), ReadError> {
     parse_with_settings(format, text, source, times, out, &mut dns_settings::DhcpDnsSettings::default(), problems)
 }
 
@@ -156,10 +156,10 @@ pub(crate) fn parse_with_settings(
     out: &mut Vec<Lease>,
     settings: &mut dns_settings::DhcpDnsSettings,
     problems: &mut Problems,
-) -> Result<(), DateOrderError> {
+) -> Result<(), ReadError> {
     match format {
         Format::WindowsCsv => return windows_csv::parse(text, source, times, out, problems),
-        Format::WindowsXml => return windows_xml::parse(text, source, times, out, settings, problems),
+        Format::WindowsXml => return Ok(windows_xml::parse(text, source, times, out, settings, problems)?),
         Format::Isc => isc::parse(text, source, out, problems),
         Format::KeaCsv => kea_csv::parse(text, source, out, problems),
         Format::Dnsmasq => dnsmasq::parse(text, source, out, problems),
@@ -178,12 +178,13 @@ pub(crate) fn read_file(
     settings: &mut dns_settings::DhcpDnsSettings,
     problems: &mut Problems,
 ) -> Result<Format, InputError> {
-    let text = input::read_text(path)?;
+    let file = TextFile::open(path)?;
     let source = input::source_name(path);
-    if text.trim().is_empty() {
+    let head = file.head()?;
+    if head.trim().is_empty() {
         return Ok(forced.unwrap_or(Format::WindowsCsv));
     }
-    let format = match forced.or_else(|| detect(&text)) {
+    let format = match forced.or_else(|| detect(&head)) {
         Some(f) => f,
         None => {
             return Err(InputError::Unrecognised {
@@ -195,7 +196,13 @@ pub(crate) fn read_file(
             });
         }
     };
-    parse_with_settings(format, &text, &source, times, out, settings, problems)?;
+    drop(head);
+    // The large format is parsed as it is read; the others from their whole text.
+    let read = match format {
+        Format::WindowsCsv => file.reader().map_err(ReadError::from).and_then(|r| windows_csv::read(r, &source, times, out, problems)),
+        _ => parse_with_settings(format, &file.text()?, &source, times, out, settings, problems),
+    };
+    read.map_err(|e| e.at(path))?;
     Ok(format)
 }
 
