@@ -151,6 +151,44 @@ mod tests {
         Ok((out, problems.list))
     }
 
+    /// Streamed in blocks of 1 to 7 bytes, UTF-16 or ANSI (a late non-ASCII byte): the same
+    /// computers and problem lines, and a conflict of date orders found by the first pass names
+    /// the lines of a file with CRLF, `#TYPE`, a quoted line break and blank lines.
+    #[test]
+    fn streamed_in_any_block_size_and_encoding() {
+        use crate::input::text::tests::FailAfter;
+        use crate::input::text::{Decoder, Encoding};
+        let text = "#TYPE Selected.Microsoft.ActiveDirectory.Management.ADComputer\r\n\
+                    Name,Enabled,LastLogonDate,Description\r\n\
+                    PC1,True,28/11/2026 09:12:40,\"two\r\nlines\"\r\n\
+                    \r\n\
+                    PC2,Maybe,,\r\n\
+                    Café,False,01/12/2026 18:00:00,\r\n";
+        let latin1: Vec<u8> = text.chars().map(|c| u8::try_from(u32::from(c)).unwrap()).collect();
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let utc = InputTimes { date_order: None, zone: timefmt::InputZone::from_name("UTC").unwrap() };
+        for bytes in [text.as_bytes(), &latin1, &utf16] {
+            for block in (1..=7).chain([64 * 1024]) {
+                let encoding = Encoding::sniff(bytes, block).unwrap();
+                let open = || Ok(Decoder::new(bytes, encoding, block));
+                let (mut out, mut problems) = (Vec::new(), Problems::default());
+                super::read(open, &Arc::from("computers.csv"), &utc, &mut out, &mut problems).unwrap();
+                let got: Vec<_> = out.iter().map(|c| (c.name.to_string(), c.line, c.last_logon.map(timefmt::rfc3339))).collect();
+                assert_eq!(
+                    got,
+                    vec![("PC1".into(), 3, Some("2026-11-28T09:12:40Z".into())), ("Café".into(), 7, Some("2026-12-01T18:00:00Z".into()))],
+                    "blocks of {block}"
+                );
+                assert_eq!(reasons(&problems.list), vec![(6, SkipReason::Malformed)]);
+            }
+        }
+        let mdy = text.replace("01/12/2026", "12/13/2026");
+        let e = super::read(|| Ok(Decoder::new(mdy.as_bytes(), Encoding::Utf8 { bom: false }, 3)), &Arc::from("computers.csv"), &utc, &mut Vec::new(), &mut Problems::default()).unwrap_err();
+        assert!(e.to_string().contains("line 3 (\"28/11/2026 09:12:40\") is day-first, line 7 (\"12/13/2026 18:00:00\") is month-first"), "{e}");
+        let e = super::read(|| Ok(FailAfter(text.as_bytes(), 100)), &Arc::from("computers.csv"), &utc, &mut Vec::new(), &mut Problems::default()).unwrap_err();
+        assert_eq!(e.at(std::path::Path::new("computers.csv")).to_string(), "cannot read computers.csv: disk gone");
+    }
+
     #[test]
     fn culture_dates_follow_the_file_order() {
         let berlin = InputTimes { date_order: None, zone: timefmt::InputZone::from_name("Europe/Berlin").unwrap() };

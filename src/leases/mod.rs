@@ -427,4 +427,40 @@ mod tests {
         assert_eq!(detect("1764000000 00:11:22:33:44:55 10.0.0.9 pc1 01:00:11:22:33:44:55\n"), Some(Format::Dnsmasq));
         assert_eq!(detect("hello world\n"), None);
     }
+
+    /// Files read from disk: streamed (the Windows CSV) or whole (the others), with the text
+    /// `decode` gives, detected from their first lines.
+    #[test]
+    fn files_are_read_as_decode_reads_them() {
+        let d = tempfile::tempdir().unwrap();
+        let read = |name: &str, bytes: &[u8]| {
+            let p = d.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            let (mut out, mut problems) = (Vec::new(), Problems::default());
+            let format = read_file(&p, None, &InputTimes::default(), &mut out, &mut Default::default(), &mut problems);
+            (format.map_err(|e| e.to_string()), out, problems.list)
+        };
+        // An ANSI export whose first non-ASCII byte lies blocks into the file: Latin-1 throughout.
+        let mut csv = b"IPAddress,HostName\r\n".to_vec();
+        for i in 0..20_000 {
+            csv.extend(format!("10.0.{}.{},pc{i}\r\n", i / 200, i % 200 + 1).bytes());
+        }
+        csv.extend(b"10.1.0.1,caf\xE9\r\n");
+        let (format, out, problems) = read("leases.csv", &csv);
+        assert_eq!((format, out.len(), problems), (Ok(Format::WindowsCsv), 20_001, vec![]));
+        let last = out.last().unwrap();
+        assert_eq!((last.hostname.as_deref(), last.line), (Some("café"), 20_002));
+        let (mut whole, mut problems) = (Vec::new(), Problems::default());
+        parse(Format::WindowsCsv, &input::decode(csv), &input::source_name(&d.path().join("leases.csv")), &InputTimes::default(), &mut whole, &mut problems).unwrap();
+        assert!(whole == out);
+        // Blank files are no leases, as before; UTF-16 is detected from its decoded head.
+        assert_eq!(read("blank.csv", b"\r\n \n").0, Ok(Format::WindowsCsv));
+        let isc: Vec<u8> = [0xFF, 0xFE].into_iter().chain("lease 10.0.0.5 {\n  hardware ethernet 00:11:22:33:44:55;\n}\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let (format, out, _) = read("dhcpd.leases", &isc);
+        assert_eq!((format, out.len()), (Ok(Format::Isc), 1));
+        let missing = d.path().join("none.csv");
+        let (mut out, mut problems) = (Vec::new(), Problems::default());
+        let e = read_file(&missing, None, &InputTimes::default(), &mut out, &mut Default::default(), &mut problems).unwrap_err();
+        assert_eq!(e.to_string(), format!("cannot read {}: No such file or directory (os error 2)", missing.display()));
+    }
 }

@@ -288,6 +288,9 @@ fn mac(s: &str) -> Option<Text> {
 }
 
 #[cfg(test)]
+mod stream_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::leases::LeaseState;
