@@ -249,6 +249,23 @@ mod tests {
         RecordData::Addr(s.parse().unwrap())
     }
 
+    /// The fixture streamed in blocks of 1 to 7 bytes as UTF-16 with CRLF: the records and
+    /// problem lines of the text read whole.
+    #[test]
+    fn streamed_in_any_block_size() {
+        use crate::input::text::{Decoder, Encoding};
+        let crlf = FIXTURE.replace('\n', "\r\n");
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(crlf.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let (whole, whole_problems) = read(FIXTURE);
+        assert!(!whole_problems.is_empty());
+        for block in 1..=7 {
+            let (mut data, mut problems) = (DnsData::default(), Problems::default());
+            let open = || Ok(Decoder::new(utf16.as_slice(), Encoding::Utf16 { big_endian: false }, block));
+            super::read(open, &Arc::from("records.csv"), &timefmt::InputTimes::default(), &mut data, &mut problems).unwrap();
+            assert_eq!((data.records, problems.list), (whole.records.clone(), whole_problems.clone()), "blocks of {block}");
+        }
+    }
+
     #[test]
     fn valid_export() {
         let (data, problems) = read(FIXTURE);
