@@ -222,20 +222,33 @@ impl<R: Read> Read for Decoder<R> {
 pub(crate) struct TextFile {
     path: PathBuf,
     encoding: Encoding,
+    /// The bytes of a file that cannot be read twice (a pipe, `<(...)`), read once at open.
+    bytes: Option<Vec<u8>>,
 }
 
 impl TextFile {
     /// Opens `path` and decides its encoding (a pass over the file, see [`Encoding::sniff`]).
     pub(crate) fn open(path: &Path) -> Result<TextFile, InputError> {
         let io = |error| InputError::Io { path: path.to_path_buf(), error };
-        let file = File::open(path).map_err(io)?;
-        let encoding = Encoding::sniff(file, BLOCK).map_err(io)?;
-        Ok(TextFile { path: path.to_path_buf(), encoding })
+        let mut file = File::open(path).map_err(io)?;
+        if file.metadata().map_err(io)?.is_file() {
+            let encoding = Encoding::sniff(file, BLOCK).map_err(io)?;
+            return Ok(TextFile { path: path.to_path_buf(), encoding, bytes: None });
+        }
+        // A second open of a pipe would read nothing: keep its bytes.
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io)?;
+        let encoding = Encoding::sniff(bytes.as_slice(), BLOCK).map_err(io)?;
+        Ok(TextFile { path: path.to_path_buf(), encoding, bytes: Some(bytes) })
     }
 
     /// The text from its start.
-    pub(crate) fn reader(&self) -> io::Result<Decoder<File>> {
-        Ok(Decoder::new(File::open(&self.path)?, self.encoding, BLOCK))
+    pub(crate) fn reader(&self) -> io::Result<Decoder<Source<'_>>> {
+        let source = match &self.bytes {
+            Some(bytes) => Source::Memory(bytes),
+            None => Source::File(File::open(&self.path)?),
+        };
+        Ok(Decoder::new(source, self.encoding, BLOCK))
     }
 
     /// The whole text: for the formats read whole.
@@ -252,6 +265,21 @@ impl TextFile {
 
     fn error(&self, error: io::Error) -> InputError {
         InputError::Io { path: self.path.clone(), error }
+    }
+}
+
+/// Where a [`TextFile`]'s bytes come from.
+pub(crate) enum Source<'a> {
+    File(File),
+    Memory(&'a [u8]),
+}
+
+impl Read for Source<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Source::File(f) => f.read(buf),
+            Source::Memory(b) => b.read(buf),
+        }
     }
 }
 

@@ -451,13 +451,28 @@ mod tests {
         let last = out.last().unwrap();
         assert_eq!((last.hostname.as_deref(), last.line), (Some("café"), 20_002));
         let (mut whole, mut problems) = (Vec::new(), Problems::default());
-        parse(Format::WindowsCsv, &input::decode(csv), &input::source_name(&d.path().join("leases.csv")), &InputTimes::default(), &mut whole, &mut problems).unwrap();
+        parse(Format::WindowsCsv, &input::decode(csv.clone()), &input::source_name(&d.path().join("leases.csv")), &InputTimes::default(), &mut whole, &mut problems).unwrap();
         assert!(whole == out);
         // Blank files are no leases, as before; UTF-16 is detected from its decoded head.
         assert_eq!(read("blank.csv", b"\r\n \n").0, Ok(Format::WindowsCsv));
         let isc: Vec<u8> = [0xFF, 0xFE].into_iter().chain("lease 10.0.0.5 {\n  hardware ethernet 00:11:22:33:44:55;\n}\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
         let (format, out, _) = read("dhcpd.leases", &isc);
         assert_eq!((format, out.len()), (Ok(Format::Isc), 1));
+        // A pipe (`<(...)`) can be read only once: its bytes are kept for the second pass.
+        #[cfg(unix)]
+        {
+            let fifo = d.path().join("fifo.csv");
+            assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+            let bytes = csv.clone();
+            let writer = std::thread::spawn({
+                let fifo = fifo.clone();
+                move || std::fs::write(fifo, bytes).unwrap()
+            });
+            let (mut out, mut problems) = (Vec::new(), Problems::default());
+            assert_eq!(read_file(&fifo, None, &InputTimes::default(), &mut out, &mut Default::default(), &mut problems).unwrap(), Format::WindowsCsv);
+            writer.join().unwrap();
+            assert_eq!(out.len(), 20_001);
+        }
         let missing = d.path().join("none.csv");
         let (mut out, mut problems) = (Vec::new(), Problems::default());
         let e = read_file(&missing, None, &InputTimes::default(), &mut out, &mut Default::default(), &mut problems).unwrap_err();
