@@ -28,6 +28,16 @@ fn row_lines_survive_comments_blank_lines_crlf_and_quoted_line_breaks() {
     }
 }
 
+/// A text read whole lost two leading BOMs (the reader's, then csv's own): so does a stream,
+/// whatever its blocks (csv drops its BOM only when its first read holds it whole).
+#[test]
+fn two_leading_boms_are_dropped_in_any_block_size() {
+    for block in 1..=7 {
+        assert_eq!(rows("\u{feff}\u{feff}\"x\",y\n", block), vec![(1, "x".to_string())], "blocks of {block}");
+        assert_eq!(rows("\u{feff}\u{feff}\u{feff}x\n", block), vec![(1, "\u{feff}x".to_string())], "blocks of {block}");
+    }
+}
+
 #[test]
 fn the_window_stays_small_over_a_large_text() {
     let text = format!("a,b\r\n{}", "1,\"x\r\ny\"\r\n\r\n#c\r\n".repeat(200_000));
