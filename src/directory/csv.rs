@@ -13,14 +13,13 @@
 //!   `--input-time-zone` when it has no zone (see [`timefmt::DateOrderScan`]); empty when never.
 //! - A row with a bad value is skipped with a problem on its physical line.
 
+use std::io::{self, Read};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use super::Computer;
 use crate::dns::normalize_name;
-use std::io::{self, Read};
-
 use crate::input::{self, Header, Problems, ReadError, SkipReason};
 use crate::timefmt::{self, DateOrder, InputTimes};
 

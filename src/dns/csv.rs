@@ -17,12 +17,11 @@
 //!   dot optional, always absolute). Other record types are counted as unused.
 
 use std::collections::HashMap;
+use std::io::{self, Read};
 use std::sync::Arc;
 
 use super::rtype::RecordType;
 use super::{DnsData, DnsRecord, RecordOwner, normalize_name};
-use std::io::{self, Read};
-
 use crate::input::{self, Header, MissingColumns, Problems, ReadError, SkipReason};
 use crate::timefmt;
 

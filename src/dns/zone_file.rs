@@ -21,14 +21,13 @@
 //! into one reused buffer that its tokens point into, so the only allocations per record are
 //! the names that are stored.
 
+use std::io::{self, Read};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use super::rtype::RecordType;
 use super::{DnsData, DnsRecord, RecordData};
-use std::io::{self, Read};
-
 use crate::input::{Lines, Problems, ReadError, SkipReason};
 use crate::timefmt;
 

@@ -6,13 +6,13 @@
 //! `AddressState`, `LeaseExpiryTime` and `DnsRegistration`. Other columns (the CIM bookkeeping
 //! columns of a plain `Export-Csv`, `DnsRR`, `ClientDuid` ...) are ignored.
 //!
-//! Rows are read as byte records into one reused buffer: only the values kept are allocated.
+//! Rows are read as byte records into one reused buffer, from the file's text as a stream (never
+//! held whole): only the values kept are allocated.
 
+use std::io::Read;
 use std::sync::Arc;
 
 use super::{Interner, Lease, address_state, clean_hostname, normalize_mac, windows_expiry, windows_ip};
-use std::io::Read;
-
 use crate::input::{CsvStream, Header, Problems, ReadError, SkipBom, SkipReason, Tap};
 use crate::text::Text;
 use chrono::{DateTime, Utc};
