@@ -519,40 +519,6 @@ impl DateOrderScan {
     }
 }
 
-/// The date order of one time column of a PowerShell `Export-Csv` file (the computers and DNS
-/// records CSVs): the forced one, else decided from the column's values as [`DateOrderScan`]
-/// does. `column` lists the header names the column may have; values for which `skip` is true
-/// (FILETIME integers) are not dates.
-pub(crate) fn csv_column_order(
-    text: &str,
-    column: &[&str],
-    skip: fn(&str) -> bool,
-    times: &InputTimes,
-    file: &Arc<str>,
-    label: &'static str,
-) -> Result<Option<DateOrder>, DateOrderError> {
-    if times.date_order.is_some() {
-        return Ok(times.date_order);
-    }
-    let mut rows = crate::input::Rows::new(text);
-    let mut row = csv::StringRecord::new();
-    let mut col = None;
-    let mut scan = DateOrderScan::default();
-    while let Some((line, read)) = rows.next(&mut row) {
-        if read.is_err() {
-            continue;
-        }
-        let Some(c) = col else {
-            col = Some(crate::input::Header::new(&row).find_any(column));
-            continue;
-        };
-        if let Some(v) = c.and_then(|c| row.get(c)).filter(|v| !skip(v.trim())) {
-            scan.add(v, line);
-        }
-    }
-    scan.finish(None, file, label)
-}
-
 #[cfg(test)]
 fn local(t: NaiveDateTime) -> Option<DateTime<Utc>> {
     // An ambiguous local time (the hour repeated when DST ends) takes the earlier instant.

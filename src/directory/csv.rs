@@ -13,32 +13,40 @@
 //!   `--input-time-zone` when it has no zone (see [`timefmt::DateOrderScan`]); empty when never.
 //! - A row with a bad value is skipped with a problem on its physical line.
 
+use std::io::{self, Read};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use super::Computer;
 use crate::dns::normalize_name;
-use crate::input::{self, Header, Problems, SkipReason};
+use crate::input::{self, Header, Problems, ReadError, SkipReason};
 use crate::timefmt::{self, DateOrder, InputTimes};
 
-pub fn parse(
-    text: &str,
+/// Parses a computers CSV in memory; see [`read`].
+pub fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut Vec<Computer>, problems: &mut Problems) -> Result<(), ReadError> {
+    read(|| Ok(text.as_bytes()), source, times, out, problems)
+}
+
+/// Reads a computers CSV from the text streams `open` gives, each from the start: one pass
+/// for the date order (unless forced), one for the rows.
+pub(crate) fn read<R: Read>(
+    open: impl Fn() -> io::Result<R>,
     source: &Arc<str>,
     times: &InputTimes,
     out: &mut Vec<Computer>,
     problems: &mut Problems,
-) -> Result<(), timefmt::DateOrderError> {
-    let order = timefmt::csv_column_order(text, &["lastlogontimestamp", "lastlogondate"], is_filetime, times, source, "LastLogonTimestamp")?;
+) -> Result<(), ReadError> {
+    let order = input::csv_column_order(&open, &["lastlogontimestamp", "lastlogondate"], is_filetime, times, source, "LastLogonTimestamp")?;
     let columns = |header: &Header| {
         Columns::from_header(header).map(|c| (c, header.width())).ok_or_else(|| "the header has no Name column; no computer read".to_string())
     };
-    // About a computer a line: one allocation of the right size.
-    out.reserve(input::records_estimate(text, 16));
-    input::read_csv_rows(text, source, problems, columns, |row, c, line, problems| match computer(row, c, line, source, times, order) {
+    input::read_csv_rows(open()?, source, problems, columns, |row, c, line, problems| match computer(row, c, line, source, times, order) {
         Ok(computer) => out.push(computer),
         Err((reason, detail)) => problems.push(source, line, reason, detail),
-    });
+    })?;
+    // Grown as read (no reservation from the file's size): give back the spare room.
+    out.shrink_to_fit();
     Ok(())
 }
 
@@ -140,6 +148,44 @@ mod tests {
         let mut problems = Problems::default();
         parse(text, &Arc::from("computers.csv"), times, &mut out, &mut problems).map_err(|e| e.to_string())?;
         Ok((out, problems.list))
+    }
+
+    /// Streamed in blocks of 1 to 7 bytes, UTF-16 or ANSI (a late non-ASCII byte): the same
+    /// computers and problem lines, and a conflict of date orders found by the first pass names
+    /// the lines of a file with CRLF, `#TYPE`, a quoted line break and blank lines.
+    #[test]
+    fn streamed_in_any_block_size_and_encoding() {
+        use crate::input::text::tests::FailAfter;
+        use crate::input::text::{Decoder, Encoding};
+        let text = "#TYPE Selected.Microsoft.ActiveDirectory.Management.ADComputer\r\n\
+                    Name,Enabled,LastLogonDate,Description\r\n\
+                    PC1,True,28/11/2026 09:12:40,\"two\r\nlines\"\r\n\
+                    \r\n\
+                    PC2,Maybe,,\r\n\
+                    Café,False,01/12/2026 18:00:00,\r\n";
+        let latin1: Vec<u8> = text.chars().map(|c| u8::try_from(u32::from(c)).unwrap()).collect();
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let utc = InputTimes { date_order: None, zone: timefmt::InputZone::from_name("UTC").unwrap() };
+        for bytes in [text.as_bytes(), &latin1, &utf16] {
+            for block in (1..=7).chain([64 * 1024]) {
+                let encoding = Encoding::sniff(bytes, block).unwrap();
+                let open = || Ok(Decoder::new(bytes, encoding, block));
+                let (mut out, mut problems) = (Vec::new(), Problems::default());
+                super::read(open, &Arc::from("computers.csv"), &utc, &mut out, &mut problems).unwrap();
+                let got: Vec<_> = out.iter().map(|c| (c.name.to_string(), c.line, c.last_logon.map(timefmt::rfc3339))).collect();
+                assert_eq!(
+                    got,
+                    vec![("PC1".into(), 3, Some("2026-11-28T09:12:40Z".into())), ("Café".into(), 7, Some("2026-12-01T18:00:00Z".into()))],
+                    "blocks of {block}"
+                );
+                assert_eq!(reasons(&problems.list), vec![(6, SkipReason::Malformed)]);
+            }
+        }
+        let mdy = text.replace("01/12/2026", "12/13/2026");
+        let e = super::read(|| Ok(Decoder::new(mdy.as_bytes(), Encoding::Utf8 { bom: false }, 3)), &Arc::from("computers.csv"), &utc, &mut Vec::new(), &mut Problems::default()).unwrap_err();
+        assert!(e.to_string().contains("line 3 (\"28/11/2026 09:12:40\") is day-first, line 7 (\"12/13/2026 18:00:00\") is month-first"), "{e}");
+        let e = super::read(|| Ok(FailAfter(text.as_bytes(), 100)), &Arc::from("computers.csv"), &utc, &mut Vec::new(), &mut Problems::default()).unwrap_err();
+        assert_eq!(e.at(std::path::Path::new("computers.csv")).to_string(), "cannot read computers.csv: disk gone");
     }
 
     #[test]

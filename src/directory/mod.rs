@@ -66,14 +66,16 @@ pub fn detect(text: &str) -> Option<Format> {
 
 /// Reads a computers export (LDIF or CSV) into `out`.
 pub(crate) fn read_file(path: &Path, times: &crate::timefmt::InputTimes, out: &mut Vec<Computer>, problems: &mut Problems) -> Result<(), InputError> {
-    let text = input::read_text(path)?;
+    let file = input::TextFile::open(path)?;
     let source = input::source_name(path);
-    if text.trim().is_empty() {
+    let head = file.head()?;
+    if head.trim().is_empty() {
         return Ok(());
     }
-    match detect(&text) {
-        Some(Format::Ldif) => ldif::parse(&text, &source, out, problems),
-        Some(Format::Csv) => csv::parse(&text, &source, times, out, problems)?,
+    match detect(&head) {
+        Some(Format::Ldif) => ldif::parse(&file.text()?, &source, out, problems),
+        // Parsed as it is read (twice: the date order, then the rows).
+        Some(Format::Csv) => csv::read(|| file.reader(), &source, times, out, problems).map_err(|e| e.at(path))?,
         None => {
             return Err(InputError::Unrecognised {
                 path: path.to_path_buf(),

@@ -17,21 +17,29 @@
 //!   dot optional, always absolute). Other record types are counted as unused.
 
 use std::collections::HashMap;
+use std::io::{self, Read};
 use std::sync::Arc;
 
 use super::rtype::RecordType;
 use super::{DnsData, DnsRecord, RecordOwner, normalize_name};
-use crate::input::{self, Header, MissingColumns, Problems, SkipReason};
+use crate::input::{self, Header, MissingColumns, Problems, ReadError, SkipReason};
 use crate::timefmt;
 
-pub fn parse(
-    text: &str,
+/// Parses a DNS records CSV in memory; see [`read`].
+pub fn parse(text: &str, source: &Arc<str>, times: &timefmt::InputTimes, data: &mut DnsData, problems: &mut Problems) -> Result<(), ReadError> {
+    read(|| Ok(text.as_bytes()), source, times, data, problems)
+}
+
+/// Reads a DNS records CSV from the text streams `open` gives, each from the start: one pass
+/// for the date order (unless forced), one for the rows.
+pub(crate) fn read<R: Read>(
+    open: impl Fn() -> io::Result<R>,
     source: &Arc<str>,
     times: &timefmt::InputTimes,
     data: &mut DnsData,
     problems: &mut Problems,
-) -> Result<(), timefmt::DateOrderError> {
-    let order = timefmt::csv_column_order(text, &["timestamp"], str::is_empty, times, source, "Timestamp")?;
+) -> Result<(), ReadError> {
+    let order = input::csv_column_order(&open, &["timestamp"], str::is_empty, times, source, "Timestamp")?;
     // This format's times without a zone are UTC, whatever --input-time-zone says.
     let utc = timefmt::InputTimes { date_order: order, zone: timefmt::InputZone::Named(chrono_tz::UTC) };
     // Each zone named in the file, and whether a row (of any type) sits at its apex.
@@ -41,7 +49,7 @@ pub fn parse(
     let columns = |header: &Header| {
         Columns::from_header(header).map_err(|missing| format!("the header lacks the column(s) {missing}; no record read"))
     };
-    input::read_csv_rows(text, source, problems, columns, |row, c, line, problems| {
+    input::read_csv_rows(open()?, source, problems, columns, |row, c, line, problems| {
         note_apex(row, c, &mut apex);
         if let Some(mut rec) = record(row, c, line, source, &utc, data, problems) {
             let text = c.owner.and_then(|i| row.get(i)).map(str::trim).unwrap_or("");
@@ -53,7 +61,8 @@ pub fn parse(
             };
             data.records.push(rec);
         }
-    });
+    })?;
+    data.records.shrink_to_fit();
     // Get-DnsServerResourceRecord always lists the apex's SOA and NS: a zone without them was
     // exported partly (filtered by type or name), so its absent names prove nothing.
     for (zone_name, seen) in apex {
@@ -237,6 +246,23 @@ mod tests {
 
     fn addr(s: &str) -> RecordData {
         RecordData::Addr(s.parse().unwrap())
+    }
+
+    /// The fixture streamed in blocks of 1 to 7 bytes as UTF-16 with CRLF: the records and
+    /// problem lines of the text read whole.
+    #[test]
+    fn streamed_in_any_block_size() {
+        use crate::input::text::{Decoder, Encoding};
+        let crlf = FIXTURE.replace('\n', "\r\n");
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(crlf.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let (whole, whole_problems) = read(FIXTURE);
+        assert!(!whole_problems.is_empty());
+        for block in 1..=7 {
+            let (mut data, mut problems) = (DnsData::default(), Problems::default());
+            let open = || Ok(Decoder::new(utf16.as_slice(), Encoding::Utf16 { big_endian: false }, block));
+            super::read(open, &Arc::from("records.csv"), &timefmt::InputTimes::default(), &mut data, &mut problems).unwrap();
+            assert_eq!((data.records, problems.list), (whole.records.clone(), whole_problems.clone()), "blocks of {block}");
+        }
     }
 
     #[test]

@@ -308,21 +308,22 @@ pub fn detect(text: &str) -> Format {
 
 /// Reads one DNS export into `data`.
 pub(crate) fn read_file(path: &Path, times: &crate::timefmt::InputTimes, data: &mut DnsData, problems: &mut Problems) -> Result<Format, InputError> {
-    let text = input::read_text(path)?;
+    let file = input::TextFile::open(path)?;
     let source = input::source_name(path);
-    let format = detect(&text);
-    match format {
-        Format::Csv => csv::parse(&text, &source, times, data, problems)?,
+    let format = detect(&file.head()?);
+    // Both formats are parsed as they are read, each pass from the start.
+    let open = || file.reader();
+    let read = match format {
+        Format::Csv => csv::read(open, &source, times, data, problems),
         Format::ZoneFile => {
             let file_stem = path
                 .file_name()
                 .map(|f| f.to_string_lossy().to_string())
                 .map(|f| f.strip_suffix(".dns").map(str::to_string).unwrap_or(f));
-            zone_file::parse(&text, &source, file_stem.as_deref(), data, problems).map_err(|reason| {
-                InputError::Unrecognised { path: path.to_path_buf(), reason }
-            })?
+            zone_file::read(open, &source, file_stem.as_deref(), data, problems)
         }
-    }
+    };
+    read.map_err(|e| e.at(path))?;
     Ok(format)
 }
 

@@ -17,34 +17,39 @@
 //! - A record without `[AGE:]`, or with `[AGE:0]`, is static (no timestamp).
 //! - A, AAAA, PTR and CNAME are kept; other types are counted as unused.
 //!
-//! Speed: tokens borrow from the text and one token buffer is reused, so the only allocations
-//! per record are the names that are stored.
+//! Speed and memory: the file is read as a stream, never whole; a record's lines are copied
+//! into one reused buffer that its tokens point into, so the only allocations per record are
+//! the names that are stored.
 
+use std::io::{self, Read};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use super::rtype::RecordType;
 use super::{DnsData, DnsRecord, RecordData};
-use crate::input::{self, Problems, SkipReason};
+use crate::input::{Lines, Problems, ReadError, SkipReason};
 use crate::timefmt;
 
-/// Parses a zone file. `file_stem` is the file name without `.dns`, the origin of last resort.
-/// Errs (with the reason) only when no origin can be determined.
-pub fn parse(
-    text: &str,
+/// Parses a zone file in memory; see [`read`]. Errs with the reason.
+pub fn parse(text: &str, source: &Arc<str>, file_stem: Option<&str>, data: &mut DnsData, problems: &mut Problems) -> Result<(), String> {
+    read(|| Ok(text.as_bytes()), source, file_stem, data, problems).map_err(|e| e.to_string())
+}
+
+/// Reads a zone file from the text streams `open` gives, each from the start: the lines before
+/// the first record for the origin, then the records. `file_stem` is the file name without
+/// `.dns`, the origin of last resort. Errs when no origin can be determined, when the file
+/// holds no SOA at the apex, or on a read error.
+pub(crate) fn read<R: Read>(
+    open: impl Fn() -> io::Result<R>,
     source: &Arc<str>,
     file_stem: Option<&str>,
     data: &mut DnsData,
     problems: &mut Problems,
-) -> Result<(), String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let zone_name = zone_origin(text, file_stem)?;
+) -> Result<(), ReadError> {
+    let zone_name = zone_origin(Lines::new(open()?), file_stem)?;
     let zone = data.zone_id(&zone_name, source);
     let first_record = data.records.len();
-    // About a record a line: one allocation of the right size, not a doubling that leaves up
-    // to half the capacity unused.
-    data.records.reserve(input::records_estimate(text, 16));
     // The line of each record kept, for the glue found below a delegation afterwards.
     let mut record_lines: Vec<usize> = Vec::new();
     // Owners of NS records below the apex: delegations; what lies at or below them is glue.
@@ -55,22 +60,28 @@ pub fn parse(
     // The last owner written out, absolute; blank-owner lines reuse it.
     let mut owner = String::new();
     let mut have_owner = false;
-    let mut toks: Vec<Tok<'_>> = Vec::with_capacity(16);
-    let mut lines = input::numbered_lines(text);
+    let mut toks: Vec<Tok> = Vec::with_capacity(16);
+    // The record's physical lines (more than one inside parentheses), which tokens point into.
+    let mut rec = String::new();
+    let mut lines = Lines::new(open()?);
 
-    while let Some((line_no, line)) = lines.next() {
+    loop {
+        rec.clear();
+        let Some(line_no) = lines.next_into(&mut rec)? else { break };
         toks.clear();
         let mut st = TokState::default();
-        tokenize(line, &mut toks, &mut st);
+        tokenize(&rec, 0, &mut toks, &mut st);
         while st.depth > 0 {
-            match lines.next() {
-                Some((_, more)) => tokenize(more, &mut toks, &mut st),
+            let from = rec.len();
+            match lines.next_into(&mut rec)? {
+                Some(_) => tokenize(&rec, from, &mut toks, &mut st),
                 None => {
                     st.eof = true;
                     break;
                 }
             }
         }
+        let text = |t: &Tok| rec.get(t.start..t.end).unwrap_or("");
         if st.eof {
             problems.push(source, line_no, SkipReason::Truncated, "'(' not closed before the end of the file");
             continue;
@@ -85,12 +96,12 @@ pub fn parse(
             problems.push(source, line_no, SkipReason::Malformed, e);
             continue;
         }
-        let blank_owner = line.starts_with([' ', '\t']);
+        let blank_owner = rec.starts_with([' ', '\t']);
 
         // Directives.
-        if !blank_owner && !toks[0].quoted && toks[0].text.starts_with('$') {
-            let arg = toks.get(1).map(|t| t.text);
-            let d = toks[0].text;
+        if !blank_owner && !toks[0].quoted && text(&toks[0]).starts_with('$') {
+            let arg = toks.get(1).map(text);
+            let d = text(&toks[0]);
             if d.eq_ignore_ascii_case("$ORIGIN") {
                 match arg {
                     Some(a) => {
@@ -130,10 +141,10 @@ pub fn parse(
             }
         } else {
             if toks[0].quoted {
-                problems.push(source, line_no, SkipReason::Malformed, format!("quoted owner name \"{}\"", toks[0].text));
+                problems.push(source, line_no, SkipReason::Malformed, format!("quoted owner name \"{}\"", text(&toks[0])));
                 continue;
             }
-            absolute_into(toks[0].text, &origin, &mut owner);
+            absolute_into(text(&toks[0]), &origin, &mut owner);
             have_owner = true;
             i = 1;
         }
@@ -145,7 +156,7 @@ pub fn parse(
         let mut bad = false;
         while let Some(t) = toks.get(i) {
             i += 1;
-            let s = t.text;
+            let s = text(t);
             if t.quoted {
                 problems.push(source, line_no, SkipReason::Malformed, format!("unexpected quoted string \"{s}\""));
                 bad = true;
@@ -223,7 +234,7 @@ pub fn parse(
                 problems.push(source, line_no, SkipReason::Truncated, format!("{rtype} record without data"));
                 continue;
             }
-            [v] if !v.quoted => v.text,
+            [v] if !v.quoted => text(v),
             _ => {
                 problems.push(source, line_no, SkipReason::Malformed, format!("{rtype} record with unexpected data"));
                 continue;
@@ -247,7 +258,7 @@ pub fn parse(
     // (an empty or damaged file), and reading it as an empty zone would call every name missing.
     if !soa_at_apex {
         data.records.truncate(first_record);
-        return Err(format!("no SOA record for {zone_name} at the zone's apex: not a zone export (dnscmd /ZoneExport always writes it); export the zone again"));
+        return Err(ReadError::Unrecognised(format!("no SOA record for {zone_name} at the zone's apex: not a zone export (dnscmd /ZoneExport always writes it); export the zone again")));
     }
     data.apex_seen(zone, true);
     // A delegated child is another zone, which this export does not hold: its names are
@@ -267,6 +278,8 @@ pub fn parse(
         }
         data.records.extend(kept);
     }
+    // Grown as read (no reservation from the file's size): give back the spare room.
+    data.records.shrink_to_fit();
     Ok(())
 }
 
@@ -287,9 +300,11 @@ fn delegation_of<'s>(name: &str, zone: &str, delegations: &'s std::collections::
     None
 }
 
-/// One token of a record: a word, or the inside of a quoted string.
-struct Tok<'a> {
-    text: &'a str,
+/// One token of a record: a word, or the inside of a quoted string; `start..end` of the
+/// record's text.
+struct Tok {
+    start: usize,
+    end: usize,
     quoted: bool,
 }
 
@@ -303,9 +318,10 @@ struct TokState {
     eof: bool,
 }
 
-/// Splits one physical line into tokens, dropping the `;` comment and tracking parentheses.
-fn tokenize<'a>(line: &'a str, toks: &mut Vec<Tok<'a>>, st: &mut TokState) {
-    let b = line.as_bytes();
+/// Splits one physical line, `text[from..]`, into tokens, dropping the `;` comment and
+/// tracking parentheses.
+fn tokenize(text: &str, from: usize, toks: &mut Vec<Tok>, st: &mut TokState) {
+    let b = text.as_bytes().get(from..).unwrap_or(&[]);
     let len = b.len();
     let mut i = 0;
     while i < len {
@@ -332,10 +348,10 @@ fn tokenize<'a>(line: &'a str, toks: &mut Vec<Tok<'a>>, st: &mut TokState) {
                 }
                 if j >= len {
                     st.err.get_or_insert("quoted string not closed on its line");
-                    toks.push(Tok { text: line.get(start..).unwrap_or(""), quoted: true });
+                    toks.push(Tok { start: from + start, end: from + len, quoted: true });
                     i = len;
                 } else {
-                    toks.push(Tok { text: line.get(start..j).unwrap_or(""), quoted: true });
+                    toks.push(Tok { start: from + start, end: from + j, quoted: true });
                     i = j + 1;
                 }
             }
@@ -345,7 +361,7 @@ fn tokenize<'a>(line: &'a str, toks: &mut Vec<Tok<'a>>, st: &mut TokState) {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
                 let end = i.min(len);
-                toks.push(Tok { text: line.get(start..end).unwrap_or(""), quoted: false });
+                toks.push(Tok { start: from + start, end: from + end, quoted: false });
             }
         }
     }
@@ -413,10 +429,15 @@ fn parse_ttl(s: &str) -> Option<u32> {
     u32::try_from(total).ok()
 }
 
-/// The zone's name: see the module documentation.
-fn zone_origin(text: &str, file_stem: Option<&str>) -> Result<String, String> {
+/// The zone's name: see the module documentation. Reads `lines` up to the first record.
+fn zone_origin(mut lines: Lines<impl Read>, file_stem: Option<&str>) -> Result<String, ReadError> {
     let mut header = None;
-    for (_, line) in input::numbered_lines(text) {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if lines.next_into(&mut line)?.is_none() {
+            break;
+        }
         let t = line.trim();
         if t.is_empty() {
             continue;
@@ -443,9 +464,9 @@ fn zone_origin(text: &str, file_stem: Option<&str>) -> Result<String, String> {
     }
     match file_stem.map(super::normalize_name).filter(|s| !s.is_empty()) {
         Some(s) => Ok(s),
-        None => Err("cannot tell the zone's name: no $ORIGIN, no dnscmd header ('Database file X.dns for ZONE zone.'), \
+        None => Err(ReadError::Unrecognised("cannot tell the zone's name: no $ORIGIN, no dnscmd header ('Database file X.dns for ZONE zone.'), \
                      and no file name to take it from"
-            .to_string()),
+            .to_string())),
     }
 }
 

@@ -49,7 +49,7 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, data: &mut DnsData, problems:
         let width = [Some(c.zone), c.dynamic_update, c.aging, c.no_refresh, c.refresh].into_iter().flatten().max().unwrap_or(0) + 1;
         Ok((c, width))
     };
-    input::read_csv_rows(text, source, problems, columns, |row, c, line, problems| {
+    input::read_csv_text(text, source, problems, columns, |row, c, line, problems| {
         let field = |i: Option<usize>| i.and_then(|i| row.get(i)).unwrap_or("").trim();
         let zone = normalize_name(field(Some(c.zone)));
         if zone.is_empty() {

@@ -322,7 +322,7 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut DhcpDnsSettings, pr
         let width = all.into_iter().flatten().max().unwrap_or(0) + 1;
         Ok((c, width))
     };
-    input::read_csv_rows(text, source, problems, columns, |row, c, line, problems| {
+    input::read_csv_text(text, source, problems, columns, |row, c, line, problems| {
         let field = |i: Option<usize>| i.and_then(|i| row.get(i)).unwrap_or("").trim();
         let scope = field(c.scope);
         let place = if scope.is_empty() { "server level".to_string() } else { format!("scope {scope}") };

@@ -18,10 +18,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::input::{self, InputError, Problems, SkipReason};
+use crate::input::{self, InputError, Problems, ReadError, SkipReason, TextFile};
 use crate::text::Text;
 use crate::vocab::vocabulary;
-use crate::timefmt::{DateOrder, DateOrderError, InputTimes};
+use crate::timefmt::{DateOrder, InputTimes};
 
 /// One DHCP lease (or reservation), as every format is normalised to.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,7 +175,7 @@ pub fn parse(
     times: &InputTimes,
     out: &mut Vec<Lease>,
     problems: &mut Problems,
-) -> Result<(), DateOrderError> {
+) -> Result<(), ReadError> {
     parse_with_settings(format, text, source, times, out, &mut dns_settings::DhcpDnsSettings::default(), problems)
 }
 
@@ -189,10 +189,10 @@ pub(crate) fn parse_with_settings(
     out: &mut Vec<Lease>,
     settings: &mut dns_settings::DhcpDnsSettings,
     problems: &mut Problems,
-) -> Result<(), DateOrderError> {
+) -> Result<(), ReadError> {
     match format {
         Format::WindowsCsv => return windows_csv::parse(text, source, times, out, problems),
-        Format::WindowsXml => return windows_xml::parse(text, source, times, out, settings, problems),
+        Format::WindowsXml => return Ok(windows_xml::parse(text, source, times, out, settings, problems)?),
         Format::Isc => isc::parse(text, source, out, problems),
         Format::KeaCsv => kea_csv::parse(text, source, out, problems),
         Format::Dnsmasq => dnsmasq::parse(text, source, out, problems),
@@ -211,12 +211,13 @@ pub(crate) fn read_file(
     settings: &mut dns_settings::DhcpDnsSettings,
     problems: &mut Problems,
 ) -> Result<Format, InputError> {
-    let text = input::read_text(path)?;
+    let file = TextFile::open(path)?;
     let source = input::source_name(path);
-    if text.trim().is_empty() {
+    let head = file.head()?;
+    if head.trim().is_empty() {
         return Ok(forced.unwrap_or(Format::WindowsCsv));
     }
-    let format = match forced.or_else(|| detect(&text)) {
+    let format = match forced.or_else(|| detect(&head)) {
         Some(f) => f,
         None => {
             return Err(InputError::Unrecognised {
@@ -228,7 +229,13 @@ pub(crate) fn read_file(
             });
         }
     };
-    parse_with_settings(format, &text, &source, times, out, settings, problems)?;
+    drop(head);
+    // The large format is parsed as it is read; the others from their whole text.
+    let read = match format {
+        Format::WindowsCsv => file.reader().map_err(ReadError::from).and_then(|r| windows_csv::read(r, &source, times, out, problems)),
+        _ => parse_with_settings(format, &file.text()?, &source, times, out, settings, problems),
+    };
+    read.map_err(|e| e.at(path))?;
     Ok(format)
 }
 
@@ -561,5 +568,56 @@ mod tests {
         assert_eq!(detect("# The format of this file is documented in the dhcpd.leases(5) manual page.\nlease 10.0.0.5 {\n"), Some(Format::Isc));
         assert_eq!(detect("1764000000 00:11:22:33:44:55 10.0.0.9 pc1 01:00:11:22:33:44:55\n"), Some(Format::Dnsmasq));
         assert_eq!(detect("hello world\n"), None);
+    }
+
+    /// Files read from disk: streamed (the Windows CSV) or whole (the others), with the text
+    /// `decode` gives, detected from their first lines.
+    #[test]
+    fn files_are_read_as_decode_reads_them() {
+        let d = tempfile::tempdir().unwrap();
+        let read = |name: &str, bytes: &[u8]| {
+            let p = d.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            let (mut out, mut problems) = (Vec::new(), Problems::default());
+            let format = read_file(&p, None, &InputTimes::default(), &mut out, &mut Default::default(), &mut problems);
+            (format.map_err(|e| e.to_string()), out, problems.list)
+        };
+        // An ANSI export whose first non-ASCII byte lies blocks into the file: Latin-1 throughout.
+        let mut csv = b"IPAddress,HostName\r\n".to_vec();
+        for i in 0..20_000 {
+            csv.extend(format!("10.0.{}.{},pc{i}\r\n", i / 200, i % 200 + 1).bytes());
+        }
+        csv.extend(b"10.1.0.1,caf\xE9\r\n");
+        let (format, out, problems) = read("leases.csv", &csv);
+        assert_eq!((format, out.len(), problems), (Ok(Format::WindowsCsv), 20_001, vec![]));
+        let last = out.last().unwrap();
+        assert_eq!((last.hostname.as_deref(), last.line), (Some("café"), 20_002));
+        let (mut whole, mut problems) = (Vec::new(), Problems::default());
+        parse(Format::WindowsCsv, &input::decode(csv.clone()), &input::source_name(&d.path().join("leases.csv")), &InputTimes::default(), &mut whole, &mut problems).unwrap();
+        assert!(whole == out);
+        // Blank files are no leases, as before; UTF-16 is detected from its decoded head.
+        assert_eq!(read("blank.csv", b"\r\n \n").0, Ok(Format::WindowsCsv));
+        let isc: Vec<u8> = [0xFF, 0xFE].into_iter().chain("lease 10.0.0.5 {\n  hardware ethernet 00:11:22:33:44:55;\n}\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let (format, out, _) = read("dhcpd.leases", &isc);
+        assert_eq!((format, out.len()), (Ok(Format::Isc), 1));
+        // A pipe (`<(...)`) can be read only once: its bytes are kept for the second pass.
+        #[cfg(unix)]
+        {
+            let fifo = d.path().join("fifo.csv");
+            assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+            let bytes = csv.clone();
+            let writer = std::thread::spawn({
+                let fifo = fifo.clone();
+                move || std::fs::write(fifo, bytes).unwrap()
+            });
+            let (mut out, mut problems) = (Vec::new(), Problems::default());
+            assert_eq!(read_file(&fifo, None, &InputTimes::default(), &mut out, &mut Default::default(), &mut problems).unwrap(), Format::WindowsCsv);
+            writer.join().unwrap();
+            assert_eq!(out.len(), 20_001);
+        }
+        let missing = d.path().join("none.csv");
+        let (mut out, mut problems) = (Vec::new(), Problems::default());
+        let e = read_file(&missing, None, &InputTimes::default(), &mut out, &mut Default::default(), &mut problems).unwrap_err();
+        assert_eq!(e.to_string(), format!("cannot read {}: No such file or directory (os error 2)", missing.display()));
     }
 }

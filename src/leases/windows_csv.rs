@@ -6,15 +6,17 @@
 //! `AddressState`, `LeaseExpiryTime` and `DnsRegistration`. Other columns (the CIM bookkeeping
 //! columns of a plain `Export-Csv`, `DnsRR`, `ClientDuid` ...) are ignored.
 //!
-//! Rows are read as byte records into one reused buffer: only the values kept are allocated.
+//! Rows are read as byte records into one reused buffer, from the file's text as a stream (never
+//! held whole): only the values kept are allocated.
 
+use std::io::Read;
 use std::sync::Arc;
 
 use super::{Interner, Lease, address_state, clean_hostname, normalize_mac, windows_expiry, windows_ip};
-use crate::input::{Header, LineCounter, Problems, SkipReason};
+use crate::input::{CsvStream, Header, Problems, ReadError, SkipBom, SkipReason, Tap};
 use crate::text::Text;
 use chrono::{DateTime, Utc};
-use crate::timefmt::{DateOrder, DateOrderError, DateOrderScan, InputTimes, explicit_time};
+use crate::timefmt::{DateOrder, DateOrderScan, InputTimes, explicit_time};
 
 /// The columns this reader uses, by index in the header.
 #[derive(Debug)]
@@ -47,32 +49,40 @@ impl Columns {
     }
 }
 
-/// Parses a Windows lease CSV; see the module documentation. `LeaseExpiryTime` is read as
-/// `Export-Csv` wrote it, in the exporting machine's culture: the file's date order is decided
-/// from all its dates first ([`DateOrderScan`]); a file that cannot say is an error.
-pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<(), DateOrderError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+/// Parses a Windows lease CSV in memory; see [`read`].
+pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<(), ReadError> {
+    read(text.as_bytes(), source, times, out, problems)
+}
+
+/// Reads a Windows lease CSV from a text stream; see the module documentation. `LeaseExpiryTime`
+/// is read as `Export-Csv` wrote it, in the exporting machine's culture: the file's date order
+/// is decided from all its dates first ([`DateOrderScan`]); a file that cannot say is an error,
+/// as is a read error part-way.
+pub(crate) fn read(text: impl Read, source: &Arc<str>, times: &InputTimes, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<(), ReadError> {
+    let mut tap = Tap::new(SkipBom::new(text));
     // `Export-Csv` without -NoTypeInformation (Windows PowerShell) writes `#TYPE <class>` first.
-    let (body, line_offset) = if text.starts_with("#TYPE") || text.starts_with("#type") {
-        match text.find('\n') {
-            Some(nl) => (&text[nl + 1..], 1),
-            None => return Ok(()),
+    let first: Vec<u8> = (0..5).map_while(|i| tap.byte(i)).collect();
+    let line_offset = if first == b"#TYPE" || first == b"#type" {
+        let mut nl = 5;
+        loop {
+            match tap.byte(nl) {
+                Some(b'\n') => break,
+                Some(_) => nl += 1,
+                None => return tap.take_error().map_or(Ok(()), |e| Err(e.into())),
+            }
         }
+        tap.restart_at(nl + 1);
+        1
     } else {
-        (text, 0)
+        0
     };
 
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body.as_bytes());
+    // csv's own line numbers are off after blank lines and CRLF; count from byte offsets.
+    let mut reader = CsvStream::new(csv::ReaderBuilder::new().has_headers(false).flexible(true), tap, 1 + line_offset);
     let mut record = csv::ByteRecord::new();
 
-    // csv's own line numbers are off after blank lines and CRLF; count from byte offsets.
-    let mut lines = LineCounter::new(body, 1 + line_offset);
-
     // Header: the first non-empty record.
-    let columns = match reader.read_byte_record(&mut record) {
+    let columns = match reader.read(&mut record)? {
         Ok(true) => Columns::from_header(&record),
         Ok(false) => return Ok(()),
         Err(e) => {
@@ -80,7 +90,7 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut
             return Ok(());
         }
     };
-    let header_line = lines.of(&record);
+    let header_line = reader.of(&record);
     let width = record.len();
     let Some(ip_col) = columns.ip else {
         problems.push(
@@ -98,25 +108,30 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut
     let scanning = forced.is_none() && columns.expiry.is_some();
     let mut scan = DateOrderScan::default();
     let start = out.len();
-    // A row holds at least an address and the header's commas.
-    out.reserve(crate::input::records_estimate(body, 32));
     let mut interner = Interner::default();
     let mut deferred: Vec<(usize, usize, Box<str>)> = Vec::new();
     let mut found: Vec<(usize, SkipReason, String)> = Vec::new();
 
     loop {
-        match reader.read_byte_record(&mut record) {
+        let read = match reader.read(&mut record) {
+            Ok(read) => read,
+            Err(e) => {
+                out.truncate(start);
+                return Err(e.into());
+            }
+        };
+        match read {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                // Reading from memory with flexible rows, only malformed UTF-8 or I/O could
-                // get here; neither happens for a &str, but never panic on input.
-                let line = e.position().map_or(0, |p| lines.record_line(p.byte()));
+                // Byte records with flexible rows: I/O errors are taken out above, so nothing
+                // should get here; but never panic on input.
+                let line = e.position().map_or(0, |p| reader.record_line(p.byte()));
                 found.push((line, SkipReason::Malformed, format!("unreadable CSV record: {e}")));
                 break;
             }
         }
-        let line = lines.of(&record);
+        let line = reader.of(&record);
         if record.len() < width {
             found.push((line, SkipReason::Truncated, format!("row has {} of the header's {} fields", record.len(), width)));
             continue;
@@ -141,11 +156,15 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut
             Err((reason, detail)) => found.push((line, reason, detail)),
         }
     }
+    if let Some(e) = reader.take_error() {
+        out.truncate(start);
+        return Err(e.into());
+    }
     let order = match scan.finish(forced, source, "LeaseExpiryTime") {
         Ok(order) => order,
         Err(e) => {
             out.truncate(start);
-            return Err(e);
+            return Err(e.into());
         }
     };
     // The culture dates, read in the file's order; a row whose date does not exist in it is
@@ -181,6 +200,8 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut
     for (line, reason, detail) in found {
         problems.push(source, line, reason, detail);
     }
+    // Grown as read (no reservation from the file's size): give back the spare room.
+    out.shrink_to_fit();
     Ok(())
 }
 
@@ -262,6 +283,9 @@ fn mac(s: &str) -> Option<Text> {
         normalize_mac(s)
     }
 }
+
+#[cfg(test)]
+mod stream_tests;
 
 #[cfg(test)]
 mod tests {

@@ -263,3 +263,48 @@ fn ttl_forms() {
     assert_eq!(parse_ttl("1h3"), None);
     assert_eq!(parse_ttl("99999999999"), None);
 }
+
+/// A zone file with CRLF, a record in parentheses over three lines, comments and bad records,
+/// and a non-ASCII byte late in the file (an ANSI export: Latin-1).
+const STREAMED: &str = ";  Database file z.dns for z.test zone.\r\n\
+                        @ 3600 SOA ns1.z.test. admin.z.test. (\r\n\
+                        \t1 ; serial\r\n\
+                        \t900 600 86400 3600 )\r\n\
+                        \r\n\
+                        pc1 [AGE:3636304] 1200 A 10.0.0.1\r\n\
+                        pc2 1200 A 10.0.0.300\r\n\
+                        ; café\r\n\
+                        pc3 A 10.0.0.3\r\n\
+                        pc4 ( A\r\n";
+
+#[test]
+fn streamed_in_any_block_size_and_encoding_reads_the_same_records_and_lines() {
+    use crate::input::text::{Decoder, Encoding};
+    let latin1: Vec<u8> = STREAMED.chars().map(|c| u8::try_from(u32::from(c)).unwrap()).collect();
+    let utf16: Vec<u8> = [0xFE, 0xFF].into_iter().chain(STREAMED.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+    for bytes in [STREAMED.as_bytes(), &latin1, &utf16] {
+        for block in (1..=7).chain([64 * 1024]) {
+            let encoding = Encoding::sniff(bytes, block).unwrap();
+            let (mut data, mut problems) = (DnsData::default(), Problems::default());
+            super::read(|| Ok(Decoder::new(bytes, encoding, block)), &Arc::from("z.dns"), None, &mut data, &mut problems).unwrap();
+            let names: Vec<_> = data.records.iter().map(|r| r.name.to_string()).collect();
+            assert_eq!((data.zones[0].name.as_str(), names), ("z.test", vec!["pc1.z.test".to_string(), "pc3.z.test".to_string()]));
+            assert_eq!(
+                reasons(&problems.list),
+                vec![(2, SkipReason::UnusedType), (7, SkipReason::BadAddress), (10, SkipReason::Truncated)],
+                "blocks of {block}: {bytes:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_read_error_part_way_is_the_files_error() {
+    use crate::input::text::tests::FailAfter;
+    let text = STREAMED.to_string() + &"pc A 10.0.0.9\n".repeat(100);
+    for n in [20, 300] {
+        let (mut data, mut problems) = (DnsData::default(), Problems::default());
+        let e = super::read(|| Ok(FailAfter(text.as_bytes(), n)), &Arc::from("z.dns"), None, &mut data, &mut problems).unwrap_err();
+        assert_eq!(e.at(std::path::Path::new("z.dns")).to_string(), "cannot read z.dns: disk gone");
+    }
+}

@@ -1,11 +1,19 @@
 //! What every reader shares: turning an export file into text (BOM, UTF-16, CRLF tolerant),
-//! and the record of input problems (file, line, reason) that the summary counts.
+//! whole or streamed ([`text`]), CSV rows with their lines ([`rows`]), and the record of input
+//! problems (file, line, reason) that the summary counts.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::vocab::vocabulary;
+
+mod rows;
+pub(crate) mod text;
+
+pub(crate) use rows::{CsvStream, Tap, csv_column_order, read_csv_rows, read_csv_text};
+pub use text::ReadError;
+pub(crate) use text::{Lines, SkipBom, TextFile};
 
 /// A file that could not be read at all. Stops the run (exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -161,13 +169,6 @@ pub(crate) fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> 
     text.lines().enumerate().map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
 }
 
-/// How many records to reserve room for in a text of line-per-record input: its lines, but no
-/// more than one per `min_record_bytes` (a file of blank lines must not reserve gigabytes).
-pub(crate) fn records_estimate(text: &str, min_record_bytes: usize) -> usize {
-    let lines = text.bytes().filter(|&b| b == b'\n').count();
-    lines.min(text.len() / min_record_bytes.max(1))
-}
-
 /// A source name for problems and the `source` column: the path as the user wrote it.
 pub(crate) fn source_name(path: &Path) -> Arc<str> {
     Arc::from(path.display().to_string())
@@ -235,103 +236,8 @@ impl fmt::Display for MissingColumns {
     }
 }
 
-/// The rows of a PowerShell `Export-Csv` file with the physical line each starts on.
-/// Strips a UTF-8 BOM and skips `#` lines (`#TYPE`). The csv crate's own line
-/// count drifts after comment lines and CRLF endings, so lines are counted here from its byte
-/// offsets.
-pub(crate) struct Rows<'a> {
-    text: &'a [u8],
-    reader: csv::Reader<&'a [u8]>,
-    /// Byte offset where the next row, or the blank and comment lines before it, begins.
-    cursor: usize,
-    /// The 1-based line of `cursor`.
-    line: usize,
-}
-
-impl<'a> Rows<'a> {
-    pub(crate) fn new(text: &'a str) -> Rows<'a> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes();
-        let reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(text);
-        Rows { text, reader, cursor: 0, line: 1 }
-    }
-
-    /// Reads the next row into `row`: `None` at the end, else the row's first line and
-    /// whether it was read.
-    pub(crate) fn next(&mut self, row: &mut csv::StringRecord) -> Option<(usize, Result<(), csv::Error>)> {
-        // Move past what the reader skips: line ends, blank lines, comment lines.
-        let b = self.text;
-        let mut i = self.cursor;
-        loop {
-            match b.get(i) {
-                Some(b'\n') => {
-                    self.line += 1;
-                    i += 1;
-                }
-                Some(b'\r') => i += 1,
-                Some(b'#') if i == 0 || b.get(i - 1) == Some(&b'\n') => {
-                    while b.get(i).is_some_and(|&c| c != b'\n') {
-                        i += 1;
-                    }
-                }
-                _ => break,
-            }
-        }
-        let start_line = self.line;
-        let result = match self.reader.read_record(row) {
-            Ok(false) => return None,
-            Ok(true) => Ok(()),
-            Err(e) => Err(e),
-        };
-        let end = usize::try_from(self.reader.position().byte()).unwrap_or(b.len()).clamp(i, b.len());
-        self.line += b.get(i..end).map_or(0, |s| s.iter().filter(|&&c| c == b'\n').count());
-        self.cursor = end;
-        Some((start_line, result))
-    }
-}
-
-/// Reads the rows of an `Export-Csv` file (see [`Rows`]) under its header: `columns` maps the
-/// header to the reader's columns and the width a complete row has, or gives the detail of the
-/// missing-field problem that ends the file; `each` reads every complete row, with its line.
-/// Unreadable rows are malformed, shorter rows truncated, blank rows passed over.
-pub(crate) fn read_csv_rows<C>(
-    text: &str,
-    source: &Arc<str>,
-    problems: &mut Problems,
-    columns: impl FnOnce(&Header) -> Result<(C, usize), String>,
-    mut each: impl FnMut(&csv::StringRecord, &C, usize, &mut Problems),
-) {
-    let mut rows = Rows::new(text);
-    let mut row = csv::StringRecord::new();
-    let mut columns = Some(columns);
-    let mut cols: Option<(C, usize)> = None;
-    while let Some((line, read)) = rows.next(&mut row) {
-        if let Err(e) = read {
-            problems.push(source, line, SkipReason::Malformed, format!("unreadable CSV row: {e}"));
-            continue;
-        }
-        let Some((c, width)) = &cols else {
-            match columns.take().map(|map| map(&Header::new(&row))) {
-                Some(Ok(c)) => cols = Some(c),
-                Some(Err(detail)) => {
-                    problems.push(source, line, SkipReason::MissingField, detail);
-                    return;
-                }
-                None => return,
-            }
-            continue;
-        };
-        if row.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        if row.len() < *width {
-            problems.push(source, line, SkipReason::Truncated, format!("{} of {} fields", row.len(), width));
-            continue;
-        }
-        each(&row, c, line, problems);
-    }
-}
-
-/// Physical line numbers from byte offsets, counted incrementally (offsets mostly move forward).
+/// Physical line numbers from byte offsets in a whole text, counted incrementally (offsets
+/// mostly move forward); [`CsvStream`] counts them in a stream.
 pub(crate) struct LineCounter<'a> {
     text: &'a [u8],
     /// Bytes before `pos` are counted; `line` is the line `pos` is on.
@@ -356,22 +262,6 @@ impl<'a> LineCounter<'a> {
         self.line += self.text[self.pos..at].iter().filter(|&&b| b == b'\n').count();
         self.pos = at;
         self.line
-    }
-
-    /// The line of the record that csv says starts at `byte`: the first byte that is not a
-    /// line ending from there on (csv counts a skipped blank line or the LF of a CRLF as part
-    /// of the next record).
-    pub(crate) fn record_line(&mut self, byte: u64) -> usize {
-        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
-        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        self.line_at(start as u64)
-    }
-
-    /// The line a csv record starts on.
-    pub(crate) fn of(&mut self, record: &csv::ByteRecord) -> usize {
-        record.position().map_or(0, |p| self.record_line(p.byte()))
     }
 }
 
@@ -399,13 +289,6 @@ pub(crate) mod test_support {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn records_estimate_is_bounded_by_size() {
-        assert_eq!(records_estimate("a,b\n1,2\n3,4\n", 2), 3);
-        assert_eq!(records_estimate(&"\n".repeat(1000), 32), 31);
-        assert_eq!(records_estimate("", 0), 0);
-    }
 
     #[test]
     fn decodes_boms_and_ansi() {
@@ -436,22 +319,6 @@ mod tests {
         assert_eq!(redact_url(" https://kea:8000/ "), "https://kea:8000/");
         assert_eq!(redact_url("ldaps:admin:secret@dc1"), "dc1");
         assert_eq!(redact_url("dc1.corp.example.test"), "dc1.corp.example.test");
-    }
-
-    #[test]
-    fn row_lines_survive_comments_blank_lines_crlf_and_quoted_line_breaks() {
-        for nl in ["\n", "\r\n"] {
-            let text = ["#TYPE x", "a,b", "", "\"1", "x\",2", "#c", "3,4", "5,\"6"].join(nl);
-            let mut rows = Rows::new(&text);
-            let mut row = csv::StringRecord::new();
-            let mut got = Vec::new();
-            while let Some((line, r)) = rows.next(&mut row) {
-                assert!(r.is_ok());
-                got.push((line, row.get(0).unwrap_or("").to_string()));
-            }
-            let first = format!("1{nl}x");
-            assert_eq!(got, vec![(2, "a".into()), (4, first), (7, "3".into()), (8, "5".into())], "{nl:?}");
-        }
     }
 
     #[test]
