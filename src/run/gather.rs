@@ -314,8 +314,13 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
     for list in [lease_problems, computer_problems, d.dns_problems, kea_dns_problems, dhcp_problems] {
         problems.list.extend(list.list);
     }
+    // AD's computers, then the file's; moved, not copied, when one of them is empty.
     let mut all_computers = d.computers;
-    all_computers.extend(computers);
+    if all_computers.is_empty() {
+        all_computers = computers;
+    } else {
+        all_computers.extend(computers);
+    }
     // The DHCP servers' DNS settings: an Export-DhcpServer XML's first (read with its leases),
     // then Kea's and the --dhcp-settings CSVs'.
     let mut dhcp_settings = xml_settings;
