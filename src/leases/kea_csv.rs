@@ -24,13 +24,15 @@
 //!   more columns than the newest schema (or than a header that is not such a prefix) is malformed.
 
 use std::borrow::Cow;
+use std::io::Read;
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta};
 
 use super::{Lease, LeaseState};
-use crate::input::{Header, Problems, SkipReason, numbered_lines};
+use crate::input::text::{Lines, ReadError};
+use crate::input::{Header, Problems, SkipReason};
 
 /// Kea's value for an infinite lifetime.
 const INFINITE: u64 = 0xffff_ffff;
@@ -92,20 +94,34 @@ impl Columns {
     }
 }
 
-pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<(), ReadError> {
+    read(text.as_bytes(), source, out, problems)
+}
+
+/// Reads a Kea lease CSV from a text stream, a line at a time (a busy server's memfile holds
+/// a million leases); see the module documentation. A read error part-way is the error.
+pub(crate) fn read(text: impl Read, source: &Arc<str>, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<(), ReadError> {
     let start_len = out.len();
-    out.reserve(text.bytes().filter(|&b| b == b'\n').count());
     // The header's columns, its line, and the newest schema it is a prefix of (if any).
     let mut cols: Option<(Columns, usize, Option<&'static [&'static str]>)> = None;
-    let mut fields: Vec<&str> = Vec::with_capacity(20);
     let mut interner = super::Interner::default();
-    for (line_no, line) in numbered_lines(text) {
+    let mut lines = Lines::new(text);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let line_no = match lines.next_into(&mut line) {
+            Ok(Some(n)) => n,
+            Ok(None) => break,
+            Err(e) => {
+                // A file that failed gives no lease.
+                out.truncate(start_len);
+                return Err(e.into());
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
-        fields.clear();
-        fields.extend(line.split(','));
+        let fields: Vec<&str> = line.split(',').collect();
         if fields[0].trim() == "address" {
             cols = Some((Columns::from_header(&fields), line_no, newer_schema(&fields)));
             continue;
@@ -146,6 +162,8 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut Vec<Lease>, problem
         }
     }
     super::keep_last_per_address(out, start_len, problems);
+    out.shrink_to_fit();
+    Ok(())
 }
 
 fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, interner: &mut super::Interner, problems: &mut Problems) -> Option<Lease> {
@@ -263,8 +281,47 @@ mod tests {
         let src: Arc<str> = Arc::from("kea-leases.csv");
         let mut out = Vec::new();
         let mut problems = Problems::default();
-        parse(text, &src, &mut out, &mut problems);
+        parse(text, &src, &mut out, &mut problems).unwrap();
         (out, problems)
+    }
+
+    /// What a test compares of a read: each lease's address, host name and line, each problem.
+    type Seen = (Vec<(IpAddr, Option<String>, usize)>, Vec<(usize, SkipReason, String)>);
+
+    fn seen(out: &[Lease], problems: Problems) -> Seen {
+        (out.iter().map(|l| (l.ip, l.hostname.as_deref().map(str::to_string), l.line)).collect(), problems.list.into_iter().map(|p| (p.line, p.reason, p.detail)).collect())
+    }
+
+    #[test]
+    fn streamed_in_any_block_size_and_encoding_the_same_leases_and_lines() {
+        use crate::input::text::{Decoder, Encoding};
+        // The fixture with CRLF, a blank line, a bad row, a later row for an address, and a
+        // non-ASCII host name at the end.
+        let text = V4.replace('\n', "\r\n") + "\r\n10.0.0.x,,,3600,1700000000,1,0,0,bad,0,\r\n192.0.2.200,00:11:22:33:44:55,,3600,1700000000,1,0,0,café,0,\r\n";
+        let (out, problems) = run(&text);
+        let want = seen(&out, problems);
+        assert!(want.0.iter().any(|(_, h, _)| h.as_deref() == Some("café")) && !want.1.is_empty());
+        let utf8_bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        let latin1: Vec<u8> = text.chars().map(|c| u8::try_from(u32::from(c)).unwrap()).collect();
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        for bytes in [text.as_bytes(), &utf8_bom, &latin1, &utf16] {
+            for block in (1..=7).chain([64 * 1024]) {
+                let encoding = Encoding::sniff(bytes, block).unwrap();
+                let (mut out, mut problems) = (Vec::new(), Problems::default());
+                read(Decoder::new(bytes, encoding, block), &Arc::from("kea-leases.csv"), &mut out, &mut problems).unwrap();
+                assert_eq!(seen(&out, problems), want, "blocks of {block}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_read_error_part_way_is_the_files_error() {
+        use crate::input::text::tests::FailAfter;
+        let text = H4.to_string() + &"192.0.2.10,00:11:22:33:44:55,,3600,1700000000,1,0,0,pc,0,\n".repeat(100);
+        let (mut out, mut problems) = (Vec::new(), Problems::default());
+        let e = read(FailAfter(text.as_bytes(), 1000), &Arc::from("kea-leases.csv"), &mut out, &mut problems).unwrap_err();
+        assert_eq!(e.at(std::path::Path::new("kea-leases.csv")).to_string(), "cannot read kea-leases.csv: disk gone");
+        assert!(out.is_empty() && problems.is_empty(), "{out:?} {problems:?}");
     }
 
     fn at(secs: i64) -> Option<DateTime<Utc>> {

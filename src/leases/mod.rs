@@ -194,7 +194,7 @@ pub(crate) fn parse_with_settings(
         Format::WindowsCsv => return windows_csv::parse(text, source, times, out, problems),
         Format::WindowsXml => return Ok(windows_xml::parse(text, source, times, out, settings, problems)?),
         Format::Isc => isc::parse(text, source, out, problems),
-        Format::KeaCsv => kea_csv::parse(text, source, out, problems),
+        Format::KeaCsv => return kea_csv::parse(text, source, out, problems),
         Format::Dnsmasq => dnsmasq::parse(text, source, out, problems),
     }
     Ok(())
@@ -230,9 +230,10 @@ pub(crate) fn read_file(
         }
     };
     drop(head);
-    // The large format is parsed as it is read; the others from their whole text.
+    // The large formats are parsed as they are read; the others from their whole text.
     let read = match format {
         Format::WindowsCsv => file.reader().map_err(ReadError::from).and_then(|r| windows_csv::read(r, &source, times, out, problems)),
+        Format::KeaCsv => file.reader().map_err(ReadError::from).and_then(|r| kea_csv::read(r, &source, out, problems)),
         _ => parse_with_settings(format, &file.text()?, &source, times, out, settings, problems),
     };
     read.map_err(|e| e.at(path))?;
