@@ -29,10 +29,10 @@ pub enum InputError {
 }
 
 /// Reads a whole export as text. Windows tools write UTF-8 with or without a BOM, UTF-16 LE
-/// (`Out-File` in Windows PowerShell) or ANSI; all are accepted. The BOM is removed.
+/// (`Out-File` in Windows PowerShell) or ANSI; all are accepted. The BOM is removed. The same
+/// path as the streamed exports' ([`TextFile`]): one decoder for every export file.
 pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
-    let bytes = std::fs::read(path).map_err(|error| InputError::Io { path: path.to_path_buf(), error })?;
-    Ok(decode(bytes))
+    TextFile::open(path)?.text()
 }
 
 /// Decodes export bytes; see [`read_text`].
