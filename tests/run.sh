@@ -46,6 +46,10 @@ fi
 # --- Samba AD DC in netns ddnslab at 10.77.0.2 for tests/lab_*.rs ---
 cleanup+=("tests/lab/down.sh >/dev/null 2>&1")
 tests/lab/up.sh
+# Samba's own clock-driven tasks (scavenging, tombstone deletion) run with the DC's clock 400
+# days ahead, then back on the real clock: fails if they touched the planted world, and the lab
+# tests below then run against the world they left (tests/lab/README.md, "Samba's own timers").
+tests/lab/timewarp.sh +400d
 # shellcheck source=lab/env.sh
 . tests/lab/env.sh
 

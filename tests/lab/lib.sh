@@ -33,3 +33,62 @@ lab_hosts_remove() {
         rm -f "$tmp"
     fi
 }
+
+# What the lab adds to [global] of the provisioned smb.conf before the first start (samba-tool
+# does not keep these when given to provision). The planted world is dated relative to a fixed
+# AS_OF (plant.py), while Samba's own DNS tasks compare record and tombstone times with the real
+# clock; these keep them off it on any date (tests/lab/README.md, "Samba's own timers"):
+# - dns zone scavenging = no: the KCC never tombstones aged records (Samba's default, written
+#   down so that a changed default cannot bring it back);
+# - dnsserver:dns_tombstone_interval: tombstoned dnsNodes are deleted by the KCC when entombed
+#   longer ago than this many hours (default 14 days: tomb-01 vanished 14 days after AS_OF);
+#   100 years here.
+LAB_TOMBSTONE_HOURS=876600
+lab_smb_conf_settings() {
+    printf '%s\n' \
+        "allow dns updates = nonsecure" \
+        "dns zone scavenging = no" \
+        "dnsserver:dns_tombstone_interval = $LAB_TOMBSTONE_HOURS"
+}
+lab_smb_conf_apply() { # FILE: add the settings right after [global]
+    local tmp
+    tmp=$(mktemp)
+    awk -v add="$(lab_smb_conf_settings)" \
+        '{ print } /^\[global\]$/ { n = split(add, a, "\n"); for (i = 1; i <= n; i++) print "\t" a[i] }' \
+        "$1" >"$tmp"
+    cat "$tmp" >"$1"
+    rm -f "$tmp"
+}
+lab_smb_conf_ok() { # FILE: every setting is there
+    local line
+    while IFS= read -r line; do
+        grep -qxF "	$line" "$1" || return 1
+    done < <(lab_smb_conf_settings)
+}
+
+ldaps_up() { # anonymous RootDSE read over ldaps (no cert check: only "is it listening")
+    LDAPTLS_REQCERT=never timeout 5 ldapsearch -LLL -x -H "ldaps://$LAB_DC_IP" -s base -b "" \
+        defaultNamingContext >/dev/null 2>&1
+}
+dns_up() {
+    [[ -n "$(dig +time=1 +tries=1 +short "@$LAB_DC_IP" "$LAB_DC_FQDN" A 2>/dev/null | grep -E '^[0-9.]+$')" ]]
+}
+lab_samba_stop() { # the DC by its saved PID (and its process group when started with setsid)
+    local pid
+    pid=$(cat "$LAB_DIR/samba.pid" 2>/dev/null) || return 0
+    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == samba* ]] || return 0
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null || true
+}
+lab_samba_wait() { # until LDAPS and DNS answer, or die after 60 s
+    local deadline=$((SECONDS + 60)) pid
+    pid=$(cat "$LAB_DIR/samba.pid")
+    until ldaps_up && dns_up; do
+        kill -0 "$pid" 2>/dev/null || lab_die "samba exited during start"
+        ((SECONDS < deadline)) || lab_die "samba not answering LDAPS+DNS on $LAB_DC_IP after 60 s"
+        sleep 0.5
+    done
+}
