@@ -378,7 +378,7 @@ fn os_errors_are_printed_once_and_a_failed_write_leaves_no_temp_file() {
     let r = ddns_audit(&["audit", "--leases", "out"], d.path());
     assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: cannot read out: Is a directory (os error 21)\n"));
     let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "out"], d.path());
-    assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: cannot write the report out: Is a directory (os error 21)\n"));
+    assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: cannot write the report out: a directory is there\n"));
     let r = ddns_audit(&["audit", "--config", "out"], d.path());
     assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: cannot read the config file out: Is a directory (os error 21)\n"));
     let r = ddns_audit(&["audit", "--kea-url", "http://127.0.0.1:9/", "--kea-password-file", "out"], d.path());
