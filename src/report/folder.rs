@@ -163,18 +163,20 @@ pub(crate) struct Pruned {
 }
 
 /// `--keep N`: the files to remove so that the reports of `kind` in `dir` are those of the
-/// newest `keep` timestamps, with their same-stem siblings. `own` are the files this run writes
-/// (the report, the HTML page): they and every sibling of the report (its timestamp, when its
-/// name has one) always stay and count as one of the `keep`, whatever other names are there (a
-/// report named for 2099 must not make every run remove its own). Only regular files named
-/// exactly so are candidates.
+/// newest `keep` timestamps, with their same-stem siblings. `own` are the files this run writes,
+/// the report first (then the HTML page): they, and every sibling of the report (its timestamp,
+/// when its name has one), always stay and the report counts as one of the `keep`, whatever
+/// other names are there (a report named for 2099 must not make every run remove its own).
+/// Only regular files named exactly so are candidates.
 pub(crate) fn prune_plan(dir: &Path, kind: Kind, keep: usize, own: &[PathBuf]) -> PrunePlan {
     let found = reports_in(dir, kind);
     let own_at: Vec<PathBuf> = own.iter().map(|p| location(p)).collect();
     let own_stamps: Vec<DateTime<Utc>> = own
-        .iter()
+        .first()
         .filter(|p| location(&dir_of(p)) == location(dir))
-        .filter_map(|p| parse_name(p.file_name()?.to_str()?, kind).map(|(t, _)| t))
+        .and_then(|p| parse_name(p.file_name()?.to_str()?, kind))
+        .map(|(t, _)| t)
+        .into_iter()
         .collect();
     let mut others: Vec<DateTime<Utc>> = found.iter().map(|(t, _, _)| *t).filter(|t| !own_stamps.contains(t)).collect();
     others.sort_unstable_by(|a, b| b.cmp(a));
@@ -252,10 +254,91 @@ mod tests {
             "xddns-audit-20261120T120000Z.csv",
             "ddns-audit-20261120T120000Z-2.csv",
             "ddns-audit-+2026112T120000Z.csv",
+            // Only the exact form: digits where digits go, a real date and time.
+            "ddns-audit-2026 101T000000Z.csv",
+            "ddns-audit- 2026101T000000Z.csv",
+            "ddns-audit-2026\t101T000000Z.csv",
+            "ddns-audit-20261101T\n00000Z.csv",
+            "ddns-audit-20261101T00000\u{0}Z.csv",
+            "ddns-audit-20261120T120060Z.csv",
+            "ddns-audit-20261120T126000Z.csv",
+            "ddns-audit-20261120T240000Z.csv",
+            "ddns-audit-20260229T120000Z.csv",
+            "ddns-audit-20261131T120000Z.csv",
+            "ddns-audit-20261300T120000Z.csv",
+            "ddns-audit-20261100T120000Z.csv",
+            "ddns-audit-20261120t120000Z.csv",
+            "ddns-audit-20261120T120000z.csv",
+            "ddns-audit-20261120T120000Z.CSV",
+            "ddns-audit-２0261120T120000Z.csv",
         ] {
             assert_eq!(parse_name(other, Kind::Audit), None, "{other}");
         }
         assert_eq!(parse_name("ddns-audit-20261120T120000Z.csv", Kind::Forecast), None);
+        assert_eq!(parse_name("ddns-audit-20280229T235959Z.csv", Kind::Audit), Some((t("2028-02-29T23:59:59Z"), "csv")));
+    }
+
+    /// Issue 19: one report named for 2099 made every `--keep` run remove its own report.
+    #[test]
+    fn keep_never_removes_the_report_just_written_nor_its_siblings() {
+        let d = tempfile::tempdir().unwrap();
+        let names = |d: &Path| {
+            let mut v: Vec<String> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+            v.sort();
+            v
+        };
+        for name in [
+            "ddns-audit-20991231T000000Z.csv",
+            "ddns-audit-20261101T000000Z.csv",
+            "ddns-audit-20261120T120000Z.csv",
+            "ddns-audit-20261120T120000Z.html",
+            "ddns-audit-20261120T120000Z.jsonl",
+        ] {
+            std::fs::write(d.path().join(name), "x").unwrap();
+        }
+        let own = [d.path().join("ddns-audit-20261120T120000Z.csv"), d.path().join("ddns-audit-20261120T120000Z.html")];
+        // Kept: this run's report with its siblings, and the newest other one (2099).
+        assert_eq!(prune(d.path(), Kind::Audit, 2, &own), Pruned { reports: 1, files: 1 });
+        assert_eq!(names(d.path()), ["ddns-audit-20261120T120000Z.csv", "ddns-audit-20261120T120000Z.html", "ddns-audit-20261120T120000Z.jsonl", "ddns-audit-20991231T000000Z.csv"]);
+        // Keep 1: this run's only.
+        assert_eq!(prune(d.path(), Kind::Audit, 1, &own), Pruned { reports: 1, files: 1 });
+        assert_eq!(names(d.path()), ["ddns-audit-20261120T120000Z.csv", "ddns-audit-20261120T120000Z.html", "ddns-audit-20261120T120000Z.jsonl"]);
+        // A report named otherwise (weekly.csv) with its page named as a report: the page stays,
+        // and it does not count as a report of its own timestamp.
+        std::fs::write(d.path().join("ddns-audit-20200101T000000Z.html"), "x").unwrap();
+        std::fs::write(d.path().join("weekly.csv"), "x").unwrap();
+        let own = [d.path().join("weekly.csv"), d.path().join("./ddns-audit-20200101T000000Z.html")];
+        assert_eq!(prune(d.path(), Kind::Audit, 1, &own), Pruned::default());
+        assert_eq!(names(d.path()).len(), 5);
+    }
+
+    #[test]
+    fn one_file_under_two_spellings() {
+        let d = tempfile::tempdir().unwrap();
+        let g = d.path().join("g");
+        // Before the folder exists, and after, with the file there.
+        for exists in [false, true] {
+            if exists {
+                std::fs::create_dir(&g).unwrap();
+                std::fs::write(g.join("r.csv"), "x").unwrap();
+            }
+            assert!(same_file(&g.join("r.csv"), &d.path().join("./g/r.csv")));
+            assert!(same_file(&g.join("r.csv"), &d.path().join("g/../g/r.csv")));
+            assert!(same_file(&g.join("r.csv"), &d.path().join("h/../g/./r.csv")));
+            assert!(!same_file(&g.join("r.csv"), &g.join("r.html")));
+            assert!(!same_file(&g.join("r.csv"), &d.path().join("r.csv")));
+        }
+        #[cfg(unix)]
+        {
+            // A link to the folder names the same file; a link to the file does not (a report
+            // replaces a link, never its target), but a hard link is the file itself.
+            std::os::unix::fs::symlink(&g, d.path().join("link")).unwrap();
+            assert!(same_file(&g.join("r.csv"), &d.path().join("link/r.csv")));
+            std::os::unix::fs::symlink(g.join("r.csv"), d.path().join("r-link.csv")).unwrap();
+            assert!(!same_file(&g.join("r.csv"), &d.path().join("r-link.csv")));
+            std::fs::hard_link(g.join("r.csv"), d.path().join("hard.csv")).unwrap();
+            assert!(same_file(&g.join("r.csv"), &d.path().join("hard.csv")));
+        }
     }
 
     #[test]
