@@ -461,7 +461,7 @@ fn cause_inputs_fill_the_four_columns() {
     let rows = csv_rows(&r.stdout);
     assert_eq!(rows[1][22..26], ["CORP\\DHCP1$", "dhcp-server", "secure", "updates=always;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=on"]);
     assert_eq!(rows[2][22..26], ["", "", "", ""]);
-    assert!(r.stderr.contains(&format!("{zones}:3: malformed record: zone other.test: DynamicUpdate 'Sometimes' is not None, NonsecureAndSecure or Secure; that setting is unknown")), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("{zones}:3: malformed record: zone other.test: DynamicUpdate \"Sometimes\" is not None, NonsecureAndSecure or Secure; that setting is unknown")), "{}", r.stderr);
 
     let mut bad = args.to_vec();
     bad[10] = " ";

@@ -434,7 +434,7 @@ pub(crate) fn audit_page<'a>(s: &Summary, problems: &Problems, summary_text: &'a
         risk = risk.figure(r.as_str(), s.by_risk.get(r).copied().unwrap_or(0));
     }
     let mut zones = Section::new("zone-findings", "Zone findings").figure("zones", s.zone_findings.len());
-    zones.notes = s.zone_findings.iter().map(|(z, f)| format!("zone {z} {f}")).collect();
+    zones.notes = s.zone_findings.iter().map(|(z, f)| format!("zone {} {f}", crate::input::name_shown(z))).collect();
     let mut sections = vec![status, risk, inputs, skipped_section(problems), zones];
     if let Some(live) = &s.live {
         let t = &live.stats;
