@@ -9,6 +9,13 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 
+/// A bidirectional formatting character (U+202A-U+202E embeddings and overrides, U+2066-U+2069
+/// isolates, U+200E/U+200F marks, U+061C the Arabic letter mark): in a name it makes the name
+/// display as another (`moc.elpmaxe` reversed) and, shown raw, reverses the text around it.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
 /// The longest text kept inline: most host names and FQDNs, every `aa:bb:cc:dd:ee:ff`, every
 /// IPv4 reverse name (`4.3.2.10.in-addr.arpa` is at most 29).
 pub const INLINE: usize = 30;

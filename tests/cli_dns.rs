@@ -105,7 +105,7 @@ fn crafted_timestamps_are_bad_time_and_the_audit_goes_on() {
     let r = run(d.path(), &l, &[&f, &rev], &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(cols(&csv_rows(&r.stdout)[1]), ["ok", "ok", "ok", "unknown", "", "", "unknown"].map(String::from));
-    assert!(r.stderr.contains("records.csv:3: bad time: Timestamp '+262142-12-31T23:00:00' is not a time: the record's age is unknown"), "{}", r.stderr);
+    assert!(r.stderr.contains("records.csv:3: bad time: Timestamp \"+262142-12-31T23:00:00\" is not a time: the record's age is unknown"), "{}", r.stderr);
 }
 
 #[test]

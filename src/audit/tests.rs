@@ -432,6 +432,8 @@ fn names_dns_cannot_carry_are_missing_without_a_lookup() {
         (format!("{}.corp.example.test", "x".repeat(64)), "a label longer than 63 octets"),
         ("pc..corp.example.test".to_string(), "an empty label"),
         ("pc\u{0}1".to_string(), "a control character"),
+        // Shows as `pc1.corp.example.test-gpj` reversed: another host's name on the page.
+        ("pc\u{202E}1.corp.example.test".to_string(), "a bidirectional formatting character"),
         ("john's iphone".to_string(), "ASCII characters other than letters, digits, hyphens and underscores"),
     ] {
         let rem = w.audit_one(lease(IP, Some(&name))).4.unwrap();

@@ -69,7 +69,8 @@ pub(crate) fn read<R: Read>(
         let zone = data.zone_id(&zone_name, source);
         if !seen {
             problems.push(source, 0, SkipReason::MissingField, format!(
-                "zone {zone_name}: no record at its apex (@), not even the SOA: the export is partial, so its names are reported unknown"
+                "zone {}: no record at its apex (@), not even the SOA: the export is partial, so its names are reported unknown",
+                input::name_shown(&zone_name)
             ));
         }
         data.apex_seen(zone, seen);
@@ -134,7 +135,7 @@ fn record(
         }
     }
     let Some(kind) = RecordType::from_name(rtype) else {
-        problems.push(source, line, SkipReason::UnusedType, format!("{} record", rtype.to_ascii_uppercase()));
+        problems.push(source, line, SkipReason::UnusedType, format!("{} record", input::name_shown(&rtype.to_ascii_uppercase())));
         return None;
     };
     if value.is_empty() {
@@ -150,7 +151,7 @@ fn record(
             None => {
                 // The record exists whatever its stamp says: dropping it would make its host
                 // `missing`. Kept as dynamic with an age nobody can know.
-                problems.push(source, line, SkipReason::BadTime, format!("Timestamp '{stamp}' is not a time: the record's age is unknown"));
+                problems.push(source, line, SkipReason::BadTime, format!("Timestamp {} is not a time: the record's age is unknown", input::quote(stamp)));
                 Some(super::UNREADABLE_TIMESTAMP)
             }
         }
@@ -160,7 +161,7 @@ fn record(
         Some(t) => match timefmt::parse_ttl(t) {
             Some(v) => Some(v),
             None => {
-                problems.push(source, line, SkipReason::BadTime, format!("TimeToLive '{t}' is not a TTL"));
+                problems.push(source, line, SkipReason::BadTime, format!("TimeToLive {} is not a TTL", input::quote(t)));
                 return None;
             }
         },
@@ -176,7 +177,7 @@ fn record(
     let name = owner_name(host, &zone_norm);
     let zone = data.zone_id(&zone_norm, source);
     if let Some(detail) = data.check_timestamp(timestamp) {
-        problems.push(source, line, SkipReason::BadTime, format!("{name}: {detail}"));
+        problems.push(source, line, SkipReason::BadTime, format!("{}: {detail}", input::name_shown(&name)));
     }
     Some(DnsRecord { name: name.into(), data: rdata, timestamp, ttl, zone, owner: None })
 }
@@ -333,7 +334,7 @@ mod tests {
                 (11, SkipReason::Truncated),
             ]
         );
-        assert_eq!(problems[1].detail, "'10.0.0.256' is not an IPv4 address");
+        assert_eq!(problems[1].detail, "\"10.0.0.256\" is not an IPv4 address");
     }
 
     #[test]

@@ -63,7 +63,9 @@ impl Borrow<str> for DnsName {
 /// format forbids an empty label, a label over 63 octets and a name over 253 octets written
 /// out (255 on the wire). Characters follow Windows DNS's default name checking (Multibyte
 /// UTF-8): any non-ASCII UTF-8 character is accepted (`café-pc`), ASCII is limited to letters,
-/// digits, hyphens and underscores, and control characters are refused.
+/// digits, hyphens and underscores, and control characters are refused, as are bidirectional
+/// formatting characters ([`crate::text::is_bidi_control`]: a name holding them displays as
+/// another host's name).
 pub(crate) fn invalid_name(name: &str) -> Option<&'static str> {
     if name.len() > 253 {
         return Some("longer than 253 characters");
@@ -97,6 +99,9 @@ pub(crate) fn invalid_name(name: &str) -> Option<&'static str> {
     // C1 controls (U+0080..U+009F) are non-ASCII: only then are the characters decoded.
     if control || (non_ascii && name.chars().any(char::is_control)) {
         return Some("a control character");
+    }
+    if non_ascii && name.chars().any(crate::text::is_bidi_control) {
+        return Some("a bidirectional formatting character");
     }
     if other_ascii {
         return Some("ASCII characters other than letters, digits, hyphens and underscores");
@@ -194,6 +199,10 @@ mod tests {
         assert_eq!(invalid_name(&"a.".repeat(128)), Some("longer than 253 characters"));
         assert_eq!(invalid_name(&"é".repeat(32)), Some("a label longer than 63 octets")); // 64 octets
         assert_eq!(invalid_name("pc\u{85}"), Some("a control character"));
+        for bidi in ['\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}'] {
+            assert_eq!(invalid_name(&format!("pc{bidi}1.corp.test")), Some("a bidirectional formatting character"), "{bidi:?}");
+        }
+        assert_eq!(invalid_name("pc\u{202F}1.corp.test"), None);
         assert_eq!(invalid_name("pc 1"), Some("ASCII characters other than letters, digits, hyphens and underscores"));
     }
 

@@ -28,7 +28,7 @@ impl RecordType {
             RecordType::Cname => return Ok(RecordData::Cname(target(value).into())),
         };
         let version = if self == RecordType::A { 4 } else { 6 };
-        ip.map(RecordData::Addr).map_err(|_| format!("'{value}' is not an IPv{version} address"))
+        ip.map(RecordData::Addr).map_err(|_| format!("{} is not an IPv{version} address", crate::input::quote(value)))
     }
 }
 
@@ -44,7 +44,7 @@ mod tests {
         assert_eq!(RecordType::A.data("10.0.0.1", name), Ok(RecordData::Addr("10.0.0.1".parse().unwrap())));
         assert_eq!(RecordType::Cname.data("web", name), Ok(RecordData::Cname("web.z.test".into())));
         assert_eq!(RecordType::Ptr.data("pc1", name), Ok(RecordData::Ptr("pc1.z.test".into())));
-        assert_eq!(RecordType::Aaaa.data("10.0.0.3", name), Err("'10.0.0.3' is not an IPv6 address".into()));
-        assert_eq!(RecordType::A.data("10.0.0.256", name), Err("'10.0.0.256' is not an IPv4 address".into()));
+        assert_eq!(RecordType::Aaaa.data("10.0.0.3", name), Err("\"10.0.0.3\" is not an IPv6 address".into()));
+        assert_eq!(RecordType::A.data("10.0.0.256", name), Err("\"10.0.0.256\" is not an IPv4 address".into()));
     }
 }

@@ -28,7 +28,7 @@ use chrono::{DateTime, Utc};
 
 use super::rtype::RecordType;
 use super::{DnsData, DnsRecord, RecordData};
-use crate::input::{Lines, Problems, ReadError, SkipReason};
+use crate::input::{self, Lines, Problems, ReadError, SkipReason};
 use crate::timefmt;
 
 /// Parses a zone file in memory; see [`read`]. Errs with the reason.
@@ -115,7 +115,7 @@ pub(crate) fn read<R: Read>(
                 match arg.map(|a| (a, parse_ttl(a))) {
                     Some((_, Some(t))) => default_ttl = Some(t),
                     Some((a, None)) => {
-                        problems.push(source, line_no, SkipReason::BadTime, format!("$TTL '{a}' is not a TTL"))
+                        problems.push(source, line_no, SkipReason::BadTime, format!("$TTL {} is not a TTL", input::quote(a)))
                     }
                     None => problems.push(source, line_no, SkipReason::Malformed, "$TTL without a value"),
                 }
@@ -124,10 +124,10 @@ pub(crate) fn read<R: Read>(
                     source,
                     line_no,
                     SkipReason::Malformed,
-                    format!("$INCLUDE {} is not followed; export that file separately", arg.unwrap_or("")),
+                    format!("$INCLUDE {} is not followed; export that file separately", input::quote(arg.unwrap_or(""))),
                 );
             } else {
-                problems.push(source, line_no, SkipReason::Malformed, format!("unknown directive '{d}'"));
+                problems.push(source, line_no, SkipReason::Malformed, format!("unknown directive {}", input::quote(d)));
             }
             continue;
         }
@@ -141,7 +141,7 @@ pub(crate) fn read<R: Read>(
             }
         } else {
             if toks[0].quoted {
-                problems.push(source, line_no, SkipReason::Malformed, format!("quoted owner name \"{}\"", text(&toks[0])));
+                problems.push(source, line_no, SkipReason::Malformed, format!("quoted owner name {}", input::quote(text(&toks[0]))));
                 continue;
             }
             absolute_into(text(&toks[0]), &origin, &mut owner);
@@ -158,7 +158,7 @@ pub(crate) fn read<R: Read>(
             i += 1;
             let s = text(t);
             if t.quoted {
-                problems.push(source, line_no, SkipReason::Malformed, format!("unexpected quoted string \"{s}\""));
+                problems.push(source, line_no, SkipReason::Malformed, format!("unexpected quoted string {}", input::quote(s)));
                 bad = true;
                 break;
             }
@@ -168,11 +168,11 @@ pub(crate) fn read<R: Read>(
                     Err(SkipReason::BadTime) => {
                         // An aged record whose age is unreadable still exists: dropping it would
                         // make its host `missing`. Kept as dynamic with an age nobody can know.
-                        problems.push(source, line_no, SkipReason::BadTime, format!("'{s}' is not an [AGE:hours] stamp: the record's age is unknown"));
+                        problems.push(source, line_no, SkipReason::BadTime, format!("{} is not an [AGE:hours] stamp: the record's age is unknown", input::quote(s)));
                         timestamp = Some(super::UNREADABLE_TIMESTAMP);
                     }
                     Err(reason) => {
-                        problems.push(source, line_no, reason, format!("'{s}' is not an [AGE:hours] stamp"));
+                        problems.push(source, line_no, reason, format!("{} is not an [AGE:hours] stamp", input::quote(s)));
                         bad = true;
                         break;
                     }
@@ -181,14 +181,14 @@ pub(crate) fn read<R: Read>(
                 match parse_ttl(s) {
                     Some(v) => ttl = Some(v),
                     None => {
-                        problems.push(source, line_no, SkipReason::BadTime, format!("TTL '{s}' is not a TTL"));
+                        problems.push(source, line_no, SkipReason::BadTime, format!("TTL {} is not a TTL", input::quote(s)));
                         bad = true;
                         break;
                     }
                 }
             } else if s.eq_ignore_ascii_case("IN") {
             } else if ["CS", "CH", "HS"].iter().any(|c| s.eq_ignore_ascii_case(c)) {
-                problems.push(source, line_no, SkipReason::UnusedType, format!("class {s} record"));
+                problems.push(source, line_no, SkipReason::UnusedType, format!("class {} record", input::name_shown(s)));
                 bad = true;
                 break;
             } else {
@@ -207,14 +207,14 @@ pub(crate) fn read<R: Read>(
             soa_at_apex = true;
         }
         if !in_zone(&owner, &zone_name) {
-            problems.push(source, line_no, SkipReason::OutsideZone, format!("{owner} is outside the zone {zone_name}"));
+            problems.push(source, line_no, SkipReason::OutsideZone, format!("{} is outside the zone {}", input::name_shown(&owner), input::name_shown(&zone_name)));
             continue;
         }
         if rtype.eq_ignore_ascii_case("NS") && owner != zone_name {
             delegations.insert(owner.clone());
         }
         if let Some(detail) = data.check_timestamp(timestamp) {
-            problems.push(source, line_no, SkipReason::BadTime, format!("{owner}: {detail}"));
+            problems.push(source, line_no, SkipReason::BadTime, format!("{}: {detail}", input::name_shown(&owner)));
         }
         let rdata = &toks[i..];
         let record = |data: RecordData| DnsRecord {
@@ -226,17 +226,17 @@ pub(crate) fn read<R: Read>(
             owner: None,
         };
         let Some(kind) = RecordType::from_name(rtype) else {
-            problems.push(source, line_no, SkipReason::UnusedType, format!("{} record", rtype.to_ascii_uppercase()));
+            problems.push(source, line_no, SkipReason::UnusedType, format!("{} record", input::name_shown(&rtype.to_ascii_uppercase())));
             continue;
         };
         let value = match rdata {
             [] => {
-                problems.push(source, line_no, SkipReason::Truncated, format!("{rtype} record without data"));
+                problems.push(source, line_no, SkipReason::Truncated, format!("{} record without data", input::name_shown(rtype)));
                 continue;
             }
             [v] if !v.quoted => text(v),
             _ => {
-                problems.push(source, line_no, SkipReason::Malformed, format!("{rtype} record with unexpected data"));
+                problems.push(source, line_no, SkipReason::Malformed, format!("{} record with unexpected data", input::name_shown(rtype)));
                 continue;
             }
         };
@@ -258,7 +258,7 @@ pub(crate) fn read<R: Read>(
     // (an empty or damaged file), and reading it as an empty zone would call every name missing.
     if !soa_at_apex {
         data.records.truncate(first_record);
-        return Err(ReadError::Unrecognised(format!("no SOA record for {zone_name} at the zone's apex: not a zone export (dnscmd /ZoneExport always writes it); export the zone again")));
+        return Err(ReadError::Unrecognised(format!("no SOA record for {} at the zone's apex: not a zone export (dnscmd /ZoneExport always writes it); export the zone again", input::name_shown(&zone_name))));
     }
     data.apex_seen(zone, true);
     // A delegated child is another zone, which this export does not hold: its names are
@@ -272,7 +272,7 @@ pub(crate) fn read<R: Read>(
         let tail = data.records.split_off(first_record);
         for (r, line_no) in tail.into_iter().zip(record_lines) {
             match delegation_of(&r.name, &zone_name, &delegations) {
-                Some(cut) => problems.push(source, line_no, SkipReason::OutsideZone, format!("{} is glue below the delegation of {cut}, not the zone's data", r.name)),
+                Some(cut) => problems.push(source, line_no, SkipReason::OutsideZone, format!("{} is glue below the delegation of {}, not the zone's data", input::name_shown(&r.name), input::name_shown(cut))),
                 None => kept.push(r),
             }
         }

@@ -57,7 +57,7 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, data: &mut DnsData, problems:
             return;
         }
         let mut bad = |what: &str, v: &str, expected: &str| {
-            problems.push(source, line, SkipReason::Malformed, format!("zone {zone}: {what} '{v}' is not {expected}; that setting is unknown"));
+            problems.push(source, line, SkipReason::Malformed, format!("zone {}: {what} {} is not {expected}; that setting is unknown", input::name_shown(&zone), input::quote(v)));
         };
         let mut s = ZoneSettings::default();
         let v = field(c.dynamic_update);
@@ -142,10 +142,10 @@ mod tests {
         assert_eq!(reasons(&problems), vec![(2, SkipReason::Malformed); 4]);
         let details: Vec<&str> = problems.iter().map(|p| p.detail.as_str()).collect();
         assert_eq!(details, [
-            "zone z.test: DynamicUpdate 'Sometimes' is not None, NonsecureAndSecure or Secure; that setting is unknown",
-            "zone z.test: AgingEnabled 'Yes' is not True or False; that setting is unknown",
-            "zone z.test: NoRefreshInterval '7 days' is not a positive interval (d.hh:mm:ss); that setting is unknown",
-            "zone z.test: RefreshInterval '-1.00:00:00' is not a positive interval (d.hh:mm:ss); that setting is unknown",
+            "zone z.test: DynamicUpdate \"Sometimes\" is not None, NonsecureAndSecure or Secure; that setting is unknown",
+            "zone z.test: AgingEnabled \"Yes\" is not True or False; that setting is unknown",
+            "zone z.test: NoRefreshInterval \"7 days\" is not a positive interval (d.hh:mm:ss); that setting is unknown",
+            "zone z.test: RefreshInterval \"-1.00:00:00\" is not a positive interval (d.hh:mm:ss); that setting is unknown",
         ]);
     }
 

@@ -275,6 +275,16 @@ pub(crate) fn quote(s: &str) -> String {
     }
 }
 
+/// A name (a zone, a record's owner, a record type) as a problem or the summary shows it: as
+/// it is when it is a valid DNS name (nothing there can reach the terminal as a control), else
+/// through [`quote`], escaped and cut like every other input value.
+pub(crate) fn name_shown(s: &str) -> std::borrow::Cow<'_, str> {
+    match crate::dns::invalid_name(s) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some(_) => std::borrow::Cow::Owned(quote(s)),
+    }
+}
+
 /// Helpers the readers' unit tests share.
 #[cfg(test)]
 pub(crate) mod test_support {
@@ -329,6 +339,21 @@ mod tests {
         assert_eq!(h.required(["hostname", "zonename"]), Ok([1, 0]));
         let missing = h.required(["zonename", "recordtype", "timestamp"]).unwrap_err();
         assert_eq!((missing.to_string().as_str(), missing.first()), ("recordtype, timestamp", "recordtype"));
+    }
+
+    /// Values from the inputs reach stderr escaped and cut (issue 19: an OSC escape in a zone
+    /// name set the terminal's title; 20 MiB cells gave 126 MB of stderr).
+    #[test]
+    fn values_and_names_are_shown_escaped_and_cut() {
+        assert_eq!(quote("\u{1b}]0;pwned\u{7}"), "\"\\u{1b}]0;pwned\\u{7}\"");
+        assert_eq!(quote("pc\u{202E}1"), "\"pc\\u{202e}1\"");
+        let huge = "x".repeat(20 << 20);
+        assert_eq!(quote(&huge), format!("{:?}...", "x".repeat(80)));
+        assert_eq!(name_shown("corp.example.test"), "corp.example.test");
+        assert_eq!(name_shown("café.test"), "café.test");
+        assert_eq!(name_shown("evil\u{1b}]0;x\u{7}.test"), "\"evil\\u{1b}]0;x\\u{7}.test\"");
+        assert_eq!(name_shown("pc\u{202E}1.test"), "\"pc\\u{202e}1.test\"");
+        assert_eq!(name_shown(&huge).len(), 85);
     }
 
     #[test]

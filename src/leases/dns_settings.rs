@@ -325,9 +325,9 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut DhcpDnsSettings, pr
     input::read_csv_text(text, source, problems, columns, |row, c, line, problems| {
         let field = |i: Option<usize>| i.and_then(|i| row.get(i)).unwrap_or("").trim();
         let scope = field(c.scope);
-        let place = if scope.is_empty() { "server level".to_string() } else { format!("scope {scope}") };
+        let place = if scope.is_empty() { "server level".to_string() } else { format!("scope {}", input::name_shown(scope)) };
         let mut bad = |what: &str, v: &str, expected: &str| {
-            problems.push(source, line, SkipReason::Malformed, format!("{place}: {what} '{v}' is not {expected}; that setting is unknown"));
+            problems.push(source, line, SkipReason::Malformed, format!("{place}: {what} {} is not {expected}; that setting is unknown", input::quote(v)));
         };
         let mut s = DhcpDnsSetting::default();
         let v = field(c.updates);
@@ -474,8 +474,8 @@ mod tests {
     fn bad_values_truncated_empty_bom_crlf() {
         let (s, problems) = read(&format!("{HEADER}srv,10.0.16.0,Sometimes,Yes,,,\nsrv,10.0.16.0\n"));
         assert_eq!(reasons(&problems), vec![(2, SkipReason::Malformed), (2, SkipReason::Malformed), (3, SkipReason::Truncated)]);
-        assert_eq!(problems[0].detail, "scope 10.0.16.0: DynamicUpdates 'Sometimes' is not Always, OnClientRequest or Never; that setting is unknown");
-        assert_eq!(problems[1].detail, "scope 10.0.16.0: DeleteDnsRROnLeaseExpiry 'Yes' is not True or False; that setting is unknown");
+        assert_eq!(problems[0].detail, "scope 10.0.16.0: DynamicUpdates \"Sometimes\" is not Always, OnClientRequest or Never; that setting is unknown");
+        assert_eq!(problems[1].detail, "scope 10.0.16.0: DeleteDnsRROnLeaseExpiry \"Yes\" is not True or False; that setting is unknown");
         assert_eq!(s.effective(&lease("10.0.16.5", "10.0.16.0", Some("srv"))), None);
         let (s, problems) = read("");
         assert!(s.is_empty() && problems.is_empty());

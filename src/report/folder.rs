@@ -1,11 +1,13 @@
 //! The reports folder: the names the default output gives (`ddns-audit-<UTC timestamp>.csv`,
 //! `ddns-audit-forecast-<UTC timestamp>.csv`, with `.jsonl`/`.html` siblings of the same stem),
 //! finding the previous report there (`--previous auto`) and pruning old ones (`--keep N`).
-//! Only names of exactly that form are ever read or removed.
+//! Only names of exactly that form are ever read or removed, and never the report a run has
+//! just written. Also where a path names a file ([`same_file`]): `--html` and `--output` must
+//! not be one file under two spellings.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 /// The timestamp in report names: UTC, no colons (Windows-safe).
 pub(crate) const STAMP: &str = "%Y%m%dT%H%M%SZ";
@@ -35,11 +37,26 @@ impl Kind {
 pub(crate) fn parse_name(name: &str, kind: Kind) -> Option<(DateTime<Utc>, &str)> {
     let rest = name.strip_prefix(kind.prefix())?;
     let (stamp, ext) = rest.split_once('.')?;
-    if !EXTENSIONS.contains(&ext) || stamp.len() != 16 {
+    if !EXTENSIONS.contains(&ext) {
         return None;
     }
-    let t = NaiveDateTime::parse_from_str(stamp, STAMP).ok()?.and_utc();
-    Some((t, ext))
+    Some((parse_stamp(stamp)?, ext))
+}
+
+/// `YYYYMMDDTHHMMSSZ` exactly as [`STAMP`] writes it: 16 characters, ASCII digits where digits
+/// go, a date that exists, hour 0-23, minute and second 0-59. Not chrono's parser: it skips
+/// spaces before a number and reads second 60 (`2026 101T000000Z` would be a report's name).
+fn parse_stamp(stamp: &str) -> Option<DateTime<Utc>> {
+    let b = stamp.as_bytes();
+    if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
+        return None;
+    }
+    let number = |from: usize, to: usize| -> Option<u32> {
+        b.get(from..to)?.iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(number(0, 4)?).ok()?, number(4, 6)?, number(6, 8)?)?;
+    let time = NaiveTime::from_hms_opt(number(9, 11)?, number(11, 13)?, number(13, 15)?)?;
+    Some(date.and_time(time).and_utc())
 }
 
 /// The directory a report file is in (`.` for a bare name).
@@ -48,6 +65,64 @@ pub(crate) fn dir_of(path: &Path) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     }
+}
+
+/// Where `path` names a file: its directory made absolute and canonical (links, `.` and `..`
+/// resolved; a part that does not exist yet, such as a reports folder the run will create, is
+/// resolved from its deepest existing ancestor) and its own name, not followed: a report
+/// replaces a link at its path, never the link's target.
+pub(crate) fn location(path: &Path) -> PathBuf {
+    let Some(name) = path.file_name() else { return canonical_dir(path) };
+    let mut at = canonical_dir(&dir_of(path));
+    at.push(name);
+    at
+}
+
+fn canonical_dir(dir: &Path) -> PathBuf {
+    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let parts: Vec<Component<'_>> = abs.components().collect();
+    for i in (1..=parts.len()).rev() {
+        let Some(existing) = parts.get(..i) else { continue };
+        let Ok(mut at) = existing.iter().collect::<PathBuf>().canonicalize() else { continue };
+        // What does not exist is no link: its `..` is lexical.
+        for part in parts.get(i..).unwrap_or_default() {
+            match part {
+                Component::ParentDir => {
+                    at.pop();
+                }
+                Component::Normal(n) => at.push(n),
+                _ => {}
+            }
+        }
+        return at;
+    }
+    abs
+}
+
+/// Whether two output paths name one file: the same [`location`] (case-insensitively where
+/// the file system usually is: Windows, macOS), or, where both exist, the same file itself
+/// (device and inode; elsewhere their canonical paths).
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
+    let (la, lb) = (location(a), location(b));
+    let same = if cfg!(any(windows, target_os = "macos")) {
+        la.to_string_lossy().to_lowercase() == lb.to_string_lossy().to_lowercase()
+    } else {
+        la == lb
+    };
+    same || matches!((identity(a), identity(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// The file's identity when it exists: device and inode, of the path itself (not a link's target).
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// Without inodes: the canonical path of an existing file.
+#[cfg(not(unix))]
+fn identity(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
 }
 
 /// The regular files (not links, not directories) in `dir` named as reports of `kind`, with
@@ -87,27 +162,74 @@ pub(crate) struct Pruned {
     pub(crate) files: usize,
 }
 
-/// `--keep N`: removes every report of `kind` in `dir` but those of the newest `keep`
-/// timestamps, with their same-stem siblings. Only regular files named exactly so; a failed
-/// removal (another run removed it, Windows holds it open) is ignored.
-pub(crate) fn prune(dir: &Path, kind: Kind, keep: usize) -> Pruned {
+/// `--keep N`: the files to remove so that the reports of `kind` in `dir` are those of the
+/// newest `keep` timestamps, with their same-stem siblings. `own` are the files this run writes,
+/// the report first (then the HTML page): they, and every sibling of the report (its timestamp,
+/// when its name has one), always stay and the report counts as one of the `keep`, whatever
+/// other names are there (a report named for 2099 must not make every run remove its own).
+/// Only regular files named exactly so are candidates.
+pub(crate) fn prune_plan(dir: &Path, kind: Kind, keep: usize, own: &[PathBuf]) -> PrunePlan {
     let found = reports_in(dir, kind);
-    let mut stamps: Vec<DateTime<Utc>> = found.iter().map(|(t, _, _)| *t).collect();
-    stamps.sort_unstable_by(|a, b| b.cmp(a));
-    stamps.dedup();
-    let Some(&oldest_kept) = stamps.get(keep.saturating_sub(1)) else { return Pruned::default() };
-    let mut pruned = Pruned::default();
-    let mut removed: Vec<DateTime<Utc>> = Vec::new();
-    for (t, _, path) in found.into_iter().filter(|(t, _, _)| *t < oldest_kept) {
-        if std::fs::remove_file(&path).is_ok() {
-            pruned.files += 1;
-            if !removed.contains(&t) {
-                removed.push(t);
+    let own_at: Vec<PathBuf> = own.iter().map(|p| location(p)).collect();
+    let own_stamps: Vec<DateTime<Utc>> = own
+        .first()
+        .filter(|p| location(&dir_of(p)) == location(dir))
+        .and_then(|p| parse_name(p.file_name()?.to_str()?, kind))
+        .map(|(t, _)| t)
+        .into_iter()
+        .collect();
+    let mut others: Vec<DateTime<Utc>> = found.iter().map(|(t, _, _)| *t).filter(|t| !own_stamps.contains(t)).collect();
+    others.sort_unstable_by(|a, b| b.cmp(a));
+    others.dedup();
+    let kept_others = if own_stamps.is_empty() { keep } else { keep.saturating_sub(1) };
+    let kept: Vec<DateTime<Utc>> = others.into_iter().take(kept_others).collect();
+    let files: Vec<(DateTime<Utc>, PathBuf)> = found
+        .into_iter()
+        .filter(|(t, _, p)| !own_stamps.contains(t) && !kept.contains(t) && !own_at.contains(&location(p)))
+        .map(|(t, _, p)| (t, p))
+        .collect();
+    PrunePlan { files }
+}
+
+/// What `--keep` will remove, decided before the run's outputs are put in place.
+#[derive(Debug, Default)]
+pub(crate) struct PrunePlan {
+    files: Vec<(DateTime<Utc>, PathBuf)>,
+}
+
+impl PrunePlan {
+    /// The counts the summary gives before the removal.
+    pub(crate) fn planned(&self) -> Pruned {
+        let mut stamps: Vec<DateTime<Utc>> = self.files.iter().map(|(t, _)| *t).collect();
+        stamps.sort_unstable();
+        stamps.dedup();
+        Pruned { reports: stamps.len(), files: self.files.len() }
+    }
+
+    /// Removes the files; a failed removal (another run removed it, Windows holds it open) is
+    /// ignored, and not counted.
+    pub(crate) fn execute(self) -> Pruned {
+        let mut pruned = Pruned::default();
+        let mut removed: Vec<DateTime<Utc>> = Vec::new();
+        for (t, path) in self.files {
+            // Still a regular file, not a link put there since the plan.
+            let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+            if regular && std::fs::remove_file(&path).is_ok() {
+                pruned.files += 1;
+                if !removed.contains(&t) {
+                    removed.push(t);
+                }
             }
         }
+        pruned.reports = removed.len();
+        pruned
     }
-    pruned.reports = removed.len();
-    pruned
+}
+
+/// `--keep N` at once: [`prune_plan`], executed.
+#[cfg(test)]
+pub(crate) fn prune(dir: &Path, kind: Kind, keep: usize, own: &[PathBuf]) -> Pruned {
+    prune_plan(dir, kind, keep, own).execute()
 }
 
 #[cfg(test)]
@@ -132,10 +254,91 @@ mod tests {
             "xddns-audit-20261120T120000Z.csv",
             "ddns-audit-20261120T120000Z-2.csv",
             "ddns-audit-+2026112T120000Z.csv",
+            // Only the exact form: digits where digits go, a real date and time.
+            "ddns-audit-2026 101T000000Z.csv",
+            "ddns-audit- 2026101T000000Z.csv",
+            "ddns-audit-2026\t101T000000Z.csv",
+            "ddns-audit-20261101T\n00000Z.csv",
+            "ddns-audit-20261101T00000\u{0}Z.csv",
+            "ddns-audit-20261120T120060Z.csv",
+            "ddns-audit-20261120T126000Z.csv",
+            "ddns-audit-20261120T240000Z.csv",
+            "ddns-audit-20260229T120000Z.csv",
+            "ddns-audit-20261131T120000Z.csv",
+            "ddns-audit-20261300T120000Z.csv",
+            "ddns-audit-20261100T120000Z.csv",
+            "ddns-audit-20261120t120000Z.csv",
+            "ddns-audit-20261120T120000z.csv",
+            "ddns-audit-20261120T120000Z.CSV",
+            "ddns-audit-２0261120T120000Z.csv",
         ] {
             assert_eq!(parse_name(other, Kind::Audit), None, "{other}");
         }
         assert_eq!(parse_name("ddns-audit-20261120T120000Z.csv", Kind::Forecast), None);
+        assert_eq!(parse_name("ddns-audit-20280229T235959Z.csv", Kind::Audit), Some((t("2028-02-29T23:59:59Z"), "csv")));
+    }
+
+    /// Issue 19: one report named for 2099 made every `--keep` run remove its own report.
+    #[test]
+    fn keep_never_removes_the_report_just_written_nor_its_siblings() {
+        let d = tempfile::tempdir().unwrap();
+        let names = |d: &Path| {
+            let mut v: Vec<String> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+            v.sort();
+            v
+        };
+        for name in [
+            "ddns-audit-20991231T000000Z.csv",
+            "ddns-audit-20261101T000000Z.csv",
+            "ddns-audit-20261120T120000Z.csv",
+            "ddns-audit-20261120T120000Z.html",
+            "ddns-audit-20261120T120000Z.jsonl",
+        ] {
+            std::fs::write(d.path().join(name), "x").unwrap();
+        }
+        let own = [d.path().join("ddns-audit-20261120T120000Z.csv"), d.path().join("ddns-audit-20261120T120000Z.html")];
+        // Kept: this run's report with its siblings, and the newest other one (2099).
+        assert_eq!(prune(d.path(), Kind::Audit, 2, &own), Pruned { reports: 1, files: 1 });
+        assert_eq!(names(d.path()), ["ddns-audit-20261120T120000Z.csv", "ddns-audit-20261120T120000Z.html", "ddns-audit-20261120T120000Z.jsonl", "ddns-audit-20991231T000000Z.csv"]);
+        // Keep 1: this run's only.
+        assert_eq!(prune(d.path(), Kind::Audit, 1, &own), Pruned { reports: 1, files: 1 });
+        assert_eq!(names(d.path()), ["ddns-audit-20261120T120000Z.csv", "ddns-audit-20261120T120000Z.html", "ddns-audit-20261120T120000Z.jsonl"]);
+        // A report named otherwise (weekly.csv) with its page named as a report: the page stays,
+        // and it does not count as a report of its own timestamp.
+        std::fs::write(d.path().join("ddns-audit-20200101T000000Z.html"), "x").unwrap();
+        std::fs::write(d.path().join("weekly.csv"), "x").unwrap();
+        let own = [d.path().join("weekly.csv"), d.path().join("./ddns-audit-20200101T000000Z.html")];
+        assert_eq!(prune(d.path(), Kind::Audit, 1, &own), Pruned::default());
+        assert_eq!(names(d.path()).len(), 5);
+    }
+
+    #[test]
+    fn one_file_under_two_spellings() {
+        let d = tempfile::tempdir().unwrap();
+        let g = d.path().join("g");
+        // Before the folder exists, and after, with the file there.
+        for exists in [false, true] {
+            if exists {
+                std::fs::create_dir(&g).unwrap();
+                std::fs::write(g.join("r.csv"), "x").unwrap();
+            }
+            assert!(same_file(&g.join("r.csv"), &d.path().join("./g/r.csv")));
+            assert!(same_file(&g.join("r.csv"), &d.path().join("g/../g/r.csv")));
+            assert!(same_file(&g.join("r.csv"), &d.path().join("h/../g/./r.csv")));
+            assert!(!same_file(&g.join("r.csv"), &g.join("r.html")));
+            assert!(!same_file(&g.join("r.csv"), &d.path().join("r.csv")));
+        }
+        #[cfg(unix)]
+        {
+            // A link to the folder names the same file; a link to the file does not (a report
+            // replaces a link, never its target), but a hard link is the file itself.
+            std::os::unix::fs::symlink(&g, d.path().join("link")).unwrap();
+            assert!(same_file(&g.join("r.csv"), &d.path().join("link/r.csv")));
+            std::os::unix::fs::symlink(g.join("r.csv"), d.path().join("r-link.csv")).unwrap();
+            assert!(!same_file(&g.join("r.csv"), &d.path().join("r-link.csv")));
+            std::fs::hard_link(g.join("r.csv"), d.path().join("hard.csv")).unwrap();
+            assert!(same_file(&g.join("r.csv"), &d.path().join("hard.csv")));
+        }
     }
 
     #[test]
@@ -168,7 +371,7 @@ mod tests {
         assert_eq!(at("2026-11-01T00:00:00Z"), None);
 
         // Keep the newest two timestamps (22nd, 15th): the 8th and the 1st go with their siblings.
-        assert_eq!(prune(d.path(), Kind::Audit, 2), Pruned { reports: 2, files: 3 });
+        assert_eq!(prune(d.path(), Kind::Audit, 2, &[]), Pruned { reports: 2, files: 3 });
         let mut left: Vec<String> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         left.sort();
         #[cfg(unix)]
@@ -187,8 +390,8 @@ mod tests {
                 "notes.txt",
             ]
         );
-        assert_eq!(prune(d.path(), Kind::Audit, 2), Pruned::default());
-        assert_eq!(prune(d.path(), Kind::Forecast, 1), Pruned::default());
-        assert_eq!(prune(&d.path().join("absent"), Kind::Audit, 1), Pruned::default());
+        assert_eq!(prune(d.path(), Kind::Audit, 2, &[]), Pruned::default());
+        assert_eq!(prune(d.path(), Kind::Forecast, 1, &[]), Pruned::default());
+        assert_eq!(prune(&d.path().join("absent"), Kind::Audit, 1, &[]), Pruned::default());
     }
 }

@@ -3,6 +3,7 @@
 //! writes it atomically, prunes old reports (`--keep`), and renders the stderr summary. Only
 //! this layer and `main` write output.
 
+mod commit;
 mod folder;
 mod forecast;
 mod jsonl;
@@ -15,7 +16,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub(crate) use forecast::{FORECAST_COLUMNS, ForecastSummary, forecast_row};
-pub(crate) use folder::{Kind, Pruned, STAMP, dir_of, parse_name, prune};
+pub(crate) use commit::{CommitError, Outputs, StageError};
+pub(crate) use folder::{Kind, Pruned, STAMP, dir_of, parse_name, same_file};
 pub(crate) use previous::{Change, Judged, PreviousChoice, PreviousError, RunOverRun};
 pub(crate) use summary::{LiveSummary, Summary};
 
@@ -79,6 +81,8 @@ pub enum ReportError {
     Write { path: PathBuf, error: std::io::Error },
     #[error("cannot write the report to stdout: {0}")]
     Stdout(std::io::Error),
+    #[error(transparent)]
+    Commit(#[from] CommitError),
 }
 
 /// Whether a finding becomes a row: non-`ok` rows always; `ok` rows and leases without a
@@ -201,15 +205,6 @@ pub(crate) fn default_path_of(kind: Kind, now: chrono::DateTime<chrono::Utc>, fo
     Path::new("reports").join(format!("{}{}.{}", kind.prefix(), now.format(STAMP), format.extension()))
 }
 
-/// What writing the report did, for the summary.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Written {
-    /// Rows written (the header not counted).
-    pub(crate) rows: usize,
-    /// Temporary files of interrupted runs removed from the report's directory.
-    pub(crate) stale_removed: usize,
-}
-
 /// The temporary report file's name is `.ddns-audit-<random>.tmp`.
 const TEMP_PREFIX: &str = ".ddns-audit-";
 const TEMP_SUFFIX: &str = ".tmp";
@@ -219,97 +214,72 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// within seconds of creating it, so its modification time is always recent.
 pub(crate) const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
-/// Writes the report: to stdout, or to a file with [`write_file`], so a scheduled consumer
-/// never sees half a report.
-pub(crate) fn write<C: AsRef<str>, R: AsRef<[C]>>(dest: &Destination, format: Format, columns: &[&str], rows: impl Iterator<Item = R>) -> Result<Written, ReportError> {
+/// Writes the report: to stdout, or staged in `outputs` ([`Outputs::stage`]) to be put in
+/// place with the run's other outputs, so a scheduled consumer never sees half a report and a
+/// failed run changes no file. Returns the rows written.
+pub(crate) fn write<C: AsRef<str>, R: AsRef<[C]>>(dest: &Destination, format: Format, columns: &[&str], rows: impl Iterator<Item = R>, outputs: &mut Outputs) -> Result<usize, ReportError> {
     match dest {
         Destination::Stdout => {
             let stdout = std::io::stdout();
-            let rows = write_as(std::io::BufWriter::new(stdout.lock()), format, columns, rows).map_err(ReportError::Stdout)?;
-            Ok(Written { rows, stale_removed: 0 })
+            write_as(std::io::BufWriter::new(stdout.lock()), format, columns, rows).map_err(ReportError::Stdout)
         }
-        Destination::File(path) => {
-            let (rows, stale_removed) = write_file(path, |w| write_as(w, format, columns, rows)).map_err(|e| match e {
-                FileError::CreateDir(path, error) => ReportError::CreateDir { path, error },
-                FileError::Write(error) => ReportError::Write { path: path.clone(), error },
-            })?;
-            Ok(Written { rows, stale_removed })
+        Destination::File(path) => outputs.stage(path, |w| write_as(w, format, columns, rows)).map_err(|e| match e {
+            StageError::CreateDir(path, error) => ReportError::CreateDir { path, error },
+            StageError::Write(error) => ReportError::Write { path: path.clone(), error },
+        }),
+    }
+}
+
+/// What happens to the folders once the outputs are in place: `--keep`'s removals and the
+/// temporary files of killed runs. Decided before the commit (the HTML page's copy of the
+/// summary says it), done after it: nothing is removed by a run that fails.
+#[derive(Debug, Default)]
+pub(crate) struct Cleanup {
+    prune: folder::PrunePlan,
+    stale: Vec<PathBuf>,
+}
+
+impl Cleanup {
+    /// The plan for the report at `output` (of `kind`, `--keep` as given) and the page at `html`.
+    pub(crate) fn plan(output: &Destination, html: Option<&Path>, kind: Kind, keep: Option<usize>) -> Cleanup {
+        let mut own: Vec<PathBuf> = Vec::new();
+        if let Destination::File(p) = output {
+            own.push(p.clone());
         }
+        own.extend(html.map(Path::to_path_buf));
+        let prune = match (output, keep) {
+            (Destination::File(path), Some(keep)) => folder::prune_plan(&dir_of(path), kind, keep, &own),
+            _ => folder::PrunePlan::default(),
+        };
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for p in &own {
+            let d = folder::location(&dir_of(p));
+            if !dirs.contains(&d) {
+                dirs.push(d);
+            }
+        }
+        let now = std::time::SystemTime::now();
+        Cleanup { prune, stale: dirs.iter().flat_map(|d| stale_temp_files(d, now)).collect() }
+    }
+
+    /// What the plan removes: `--keep`'s reports, and the stale temporary files.
+    pub(crate) fn planned(&self) -> (Pruned, usize) {
+        (self.prune.planned(), self.stale.len())
+    }
+
+    /// Removes them, once the outputs are in place; what was removed (failures are ignored).
+    pub(crate) fn execute(self) -> (Pruned, usize) {
+        let stale = self.stale.iter().filter(|p| std::fs::remove_file(p).is_ok()).count();
+        (self.prune.execute(), stale)
     }
 }
 
-/// Where [`write_file`] failed.
-#[derive(Debug)]
-pub(crate) enum FileError {
-    /// Creating the file's directory.
-    CreateDir(PathBuf, std::io::Error),
-    /// Creating, writing, syncing or renaming the file.
-    Write(std::io::Error),
-}
-
-/// Writes a report file (the CSV or JSON Lines, the HTML page) as `body` writes it, the way
-/// a scheduled consumer must see it: a device (`/dev/null`, a FIFO, Windows `NUL`) in place,
-/// since renaming a file over it would replace the device with a regular file; otherwise a
-/// temporary `.ddns-audit-*.tmp` file in the same directory (created if need be, an
-/// interrupted run's stale ones removed first), then a rename. Returns `body`'s value and how
-/// many stale temporary files went.
-pub(crate) fn write_file<T>(path: &Path, body: impl FnOnce(&mut dyn Write) -> std::io::Result<T>) -> Result<(T, usize), FileError> {
-    if is_device(path) {
-        let file = std::fs::OpenOptions::new().write(true).open(path).map_err(FileError::Write)?;
-        let mut w = std::io::BufWriter::new(file);
-        let value = body(&mut w).map_err(FileError::Write)?;
-        w.flush().map_err(FileError::Write)?;
-        return Ok((value, 0));
-    }
-    let dir = dir_of(path);
-    std::fs::create_dir_all(&dir).map_err(|error| FileError::CreateDir(dir.clone(), error))?;
-    let stale_removed = remove_stale_temp_files(&dir, std::time::SystemTime::now());
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
-    // A report is an ordinary file: 0666 under the umask as any program creates one
-    // (tempfile's default, 0600, would hide it from a consumer under another account).
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    // On error or panic the temporary file is removed when `tmp` drops.
-    let mut tmp = builder.tempfile_in(&dir).map_err(FileError::Write)?;
-    keep_mode_of(path, tmp.as_file()).map_err(FileError::Write)?;
-    let value = {
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
-        let value = body(&mut w).map_err(FileError::Write)?;
-        w.flush().map_err(FileError::Write)?;
-        value
-    };
-    tmp.as_file().sync_all().map_err(FileError::Write)?;
-    // The rename replaces a symbolic link at `path` itself, never its target.
-    tmp.persist(path).map_err(|e| FileError::Write(e.error))?;
-    Ok((value, stale_removed))
-}
-
-/// A report replacing an existing regular file keeps that file's permission bits (a report
-/// someone made group-readable stays so). A symbolic link is replaced, so its target's mode
-/// does not matter.
-#[cfg(unix)]
-fn keep_mode_of(path: &Path, tmp: &std::fs::File) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    match std::fs::symlink_metadata(path) {
-        Ok(m) if m.is_file() => tmp.set_permissions(std::fs::Permissions::from_mode(m.permissions().mode() & 0o777)),
-        _ => Ok(()),
-    }
-}
-
-#[cfg(not(unix))]
-fn keep_mode_of(_path: &Path, _tmp: &std::fs::File) -> std::io::Result<()> {
-    Ok(())
-}
-
-/// Removes the `.ddns-audit-*.tmp` files in `dir` that a killed run left: regular files (not
-/// links) not modified for [`STALE_TEMP_AGE`]. A run writing into the same directory at the
-/// same moment is never touched: its file is recent. Failures are ignored (Windows refuses to
-/// delete a file another process holds open; another run may have removed it first).
-/// Returns how many were removed.
-pub(crate) fn remove_stale_temp_files(dir: &Path, now: std::time::SystemTime) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
-    let mut removed = 0;
+/// The `.ddns-audit-*.tmp` files in `dir` that a killed run left: regular files (not links)
+/// not modified for [`STALE_TEMP_AGE`]. A run writing into the same directory at the same
+/// moment is never touched: its file is recent.
+fn stale_temp_files(dir: &Path, now: std::time::SystemTime) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut stale = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
@@ -319,11 +289,19 @@ pub(crate) fn remove_stale_temp_files(dir: &Path, now: std::time::SystemTime) ->
         // `DirEntry::metadata` does not follow links.
         let Ok(meta) = entry.metadata() else { continue };
         let old = meta.modified().ok().and_then(|m| now.duration_since(m).ok()).is_some_and(|age| age >= STALE_TEMP_AGE);
-        if meta.is_file() && old && std::fs::remove_file(entry.path()).is_ok() {
-            removed += 1;
+        if meta.is_file() && old {
+            stale.push(entry.path());
         }
     }
-    removed
+    stale
+}
+
+/// Removes the stale temporary files in `dir` ([`stale_temp_files`]); failures are ignored
+/// (Windows refuses to delete a file another process holds open; another run may have removed
+/// it first). How many went.
+#[cfg(test)]
+fn remove_stale_temp_files(dir: &Path, now: std::time::SystemTime) -> usize {
+    stale_temp_files(dir, now).iter().filter(|p| std::fs::remove_file(p).is_ok()).count()
 }
 
 /// Whether the output path itself (not a link's target) is something that is not a regular

@@ -47,6 +47,109 @@ pub enum PreviousError {
     Read { path: PathBuf, error: std::io::Error },
     #[error("--previous {path}: line {line}: {message}")]
     Malformed { path: PathBuf, line: u64, message: String },
+    #[error("--previous {path}: {what}, not a regular file: give a report file of this tool")]
+    NotAFile { path: PathBuf, what: &'static str },
+    #[error("--previous {path}: larger than {} GiB: not a report of this tool", MAX_TOTAL >> 30)]
+    TooLarge { path: PathBuf },
+}
+
+/// The longest line a previous report may have: a row of this tool is well under 4 KiB (host
+/// names are at most 253 characters, the remediation a sentence), so 1 MiB is far from any
+/// real row and bounds the memory a crafted file (a 2 GB line of NULs) can take.
+pub(crate) const MAX_LINE: usize = 1 << 20;
+
+/// The most read of a previous report: about ten million rows, more than any DHCP site has.
+/// Reading stops there (a file growing without end, a device behind a link swapped in).
+pub(crate) const MAX_TOTAL: u64 = 4 << 30;
+
+/// Past [`MAX_LINE`] (on that 1-based line) or [`MAX_TOTAL`] (`None`): carried inside the
+/// `io::Error` the bounded reader returns, told apart by [`over_limit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("over the limit")]
+struct OverLimit(Option<u64>);
+
+/// A reader that fails past [`MAX_LINE`] bytes in a line or [`MAX_TOTAL`] bytes in all.
+struct Bounded<R> {
+    inner: R,
+    /// The 1-based line being read, and its bytes so far.
+    line: u64,
+    in_line: usize,
+    total: u64,
+    max_total: u64,
+}
+
+/// `inner` bounded by [`MAX_LINE`] and [`MAX_TOTAL`].
+fn bounded<R>(inner: R) -> Bounded<R> {
+    Bounded { inner, line: 1, in_line: 0, total: 0, max_total: MAX_TOTAL }
+}
+
+impl<R: std::io::Read> std::io::Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let data = buf.get(..n).unwrap_or_default();
+        self.total = self.total.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
+        if self.total > self.max_total {
+            return Err(std::io::Error::other(OverLimit(None)));
+        }
+        let mut pieces = data.split(|&b| b == b'\n');
+        if let Some(first) = pieces.next() {
+            self.in_line = self.in_line.saturating_add(first.len());
+        }
+        for piece in pieces {
+            if self.in_line > MAX_LINE {
+                break;
+            }
+            self.line += 1;
+            self.in_line = piece.len();
+        }
+        if self.in_line > MAX_LINE {
+            return Err(std::io::Error::other(OverLimit(Some(self.line))));
+        }
+        Ok(n)
+    }
+}
+
+/// The limit an I/O error from [`Bounded`] says was passed.
+fn over_limit(e: &std::io::Error) -> Option<OverLimit> {
+    e.get_ref().and_then(|i| i.downcast_ref::<OverLimit>()).copied()
+}
+
+/// The error for an I/O error reading `path`: a passed limit, or the error itself.
+fn read_error(path: &Path, error: std::io::Error) -> PreviousError {
+    match over_limit(&error) {
+        Some(limit) => limit_error(path, limit),
+        None => PreviousError::Read { path: path.to_path_buf(), error },
+    }
+}
+
+fn limit_error(path: &Path, limit: OverLimit) -> PreviousError {
+    let path = path.to_path_buf();
+    match limit {
+        OverLimit(Some(line)) => PreviousError::Malformed { path, line, message: format!("a line longer than {} MiB: not a report of this tool", MAX_LINE >> 20) },
+        OverLimit(None) => PreviousError::TooLarge { path },
+    }
+}
+
+/// What a file that is not a regular file is, in words.
+fn what_it_is(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    if t.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "something other than a file"
 }
 
 /// A lease across reports: its address and `fqdn` (empty without a host name).
@@ -141,7 +244,7 @@ impl RunOverRun {
             },
             PreviousChoice::Path(p) => (p.clone(), true),
         };
-        match read(&path) {
+        match read(&path, as_of) {
             Ok(Read::Rows(rows, duplicates)) => {
                 run.rows = rows.into_iter().map(|(k, w)| (k, (w, false))).collect();
                 run.duplicates = duplicates;
@@ -223,10 +326,25 @@ enum Read {
 
 /// Reads a previous report of this tool: CSV, or JSON Lines (told by its first character or
 /// its name). Streamed: a million-row report is never held whole, only its non-`ok` rows' keys.
-fn read(path: &Path) -> Result<Read, PreviousError> {
+/// Only a regular file is read (a FIFO would block the run, `/dev/zero` never ends), at most
+/// [`MAX_TOTAL`] bytes and lines of at most [`MAX_LINE`]; a `first_seen` later than this run's
+/// `as_of` is refused (a report from a later run or a wrong clock: copied, it would date a
+/// finding from the future).
+fn read(path: &Path, as_of: DateTime<Utc>) -> Result<Read, PreviousError> {
     use std::io::BufRead;
-    let read_err = |error| PreviousError::Read { path: path.to_path_buf(), error };
-    let mut input = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path).map_err(read_err)?);
+    let read_err = |error| read_error(path, error);
+    let not_a_file = |meta: &std::fs::Metadata| PreviousError::NotAFile { path: path.to_path_buf(), what: what_it_is(meta) };
+    // Looked at before it is opened: opening a FIFO waits for a writer.
+    let meta = std::fs::metadata(path).map_err(read_err)?;
+    if !meta.is_file() {
+        return Err(not_a_file(&meta));
+    }
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
+    if !meta.is_file() {
+        return Err(not_a_file(&meta));
+    }
+    let mut input = std::io::BufReader::with_capacity(1 << 16, bounded(file));
     // A UTF-8 BOM (a report saved again by a spreadsheet) is skipped.
     if input.fill_buf().map_err(read_err)?.starts_with(b"\xEF\xBB\xBF") {
         input.consume(3);
@@ -236,7 +354,7 @@ fn read(path: &Path) -> Result<Read, PreviousError> {
     let mut rows = FxHashMap::default();
     let mut duplicates = 0;
     let mut add = |line: u64, cells: &[&str]| -> Result<(), PreviousError> {
-        if let Some((key, was)) = parse_row(cells).map_err(|m| bad(line, m))? {
+        if let Some((key, was)) = parse_row(cells, as_of).map_err(|m| bad(line, m))? {
             match rows.entry(key) {
                 std::collections::hash_map::Entry::Occupied(_) => duplicates += 1,
                 std::collections::hash_map::Entry::Vacant(v) => {
@@ -269,7 +387,7 @@ fn read(path: &Path) -> Result<Read, PreviousError> {
         let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(input);
         let mut records = reader.records();
         let header = match records.next() {
-            Some(h) => h.map_err(|e| bad(1, e.to_string()))?,
+            Some(h) => h.map_err(|e| csv_error(path, 1, &e))?,
             None => return Ok(Read::OtherColumns(0)),
         };
         if !header.iter().eq(COLUMNS.iter().copied()) {
@@ -278,13 +396,23 @@ fn read(path: &Path) -> Result<Read, PreviousError> {
         // csv's positions count the record's start line from 0 after the header's; as shown, 1-based.
         let line_of = |p: Option<&csv::Position>| p.map_or(0, |p| p.line().saturating_add(1));
         for record in records {
-            let record = record.map_err(|e| bad(line_of(e.position()), csv_reason(&e)))?;
+            let record = record.map_err(|e| csv_error(path, line_of(e.position()), &e))?;
             let line = line_of(record.position());
             let cells: Vec<&str> = record.iter().map(unescape_cell).collect();
             add(line, &cells)?;
         }
     }
     Ok(Read::Rows(rows, duplicates))
+}
+
+/// A CSV reader's error on `line`: a passed limit as [`read_error`] says it, else what was wrong.
+fn csv_error(path: &Path, line: u64, e: &csv::Error) -> PreviousError {
+    if let csv::ErrorKind::Io(io) = e.kind()
+        && let Some(limit) = over_limit(io)
+    {
+        return limit_error(path, limit);
+    }
+    PreviousError::Malformed { path: path.to_path_buf(), line, message: csv_reason(e) }
 }
 
 fn csv_reason(e: &csv::Error) -> String {
@@ -295,8 +423,9 @@ fn csv_reason(e: &csv::Error) -> String {
     }
 }
 
-/// The lease and its finding from a row in [`COLUMNS`] order; `None` for an `ok` row.
-fn parse_row(cells: &[&str]) -> Result<Option<(Key, Was)>, String> {
+/// The lease and its finding from a row in [`COLUMNS`] order; `None` for an `ok` row. A
+/// `first_seen` after `as_of` is refused.
+fn parse_row(cells: &[&str], as_of: DateTime<Utc>) -> Result<Option<(Key, Was)>, String> {
     let cell = |name: &str| -> &str { COLUMNS.iter().position(|c| *c == name).and_then(|i| cells.get(i)).copied().unwrap_or("") };
     let status = cell("status").parse::<Status>().map_err(|m| format!("status {m}"))?;
     if status == Status::Ok {
@@ -315,6 +444,13 @@ fn parse_row(cells: &[&str]) -> Result<Option<(Key, Was)>, String> {
                 .with_timezone(&Utc),
         ),
     };
+    if let Some(t) = first_seen.filter(|t| *t > as_of) {
+        return Err(format!(
+            "first_seen {} is later than this run's as-of {}: a report of a later run or of a wrong clock; name an earlier report or --previous none",
+            crate::timefmt::rfc3339(t),
+            crate::timefmt::rfc3339(as_of)
+        ));
+    }
     Ok(Some(((ip, cell("fqdn").to_string()), Was { status, risk, first_seen })))
 }
 
@@ -401,24 +537,94 @@ mod tests {
         cells[26] = SEEN;
         let ip: IpAddr = "2001:db8::1".parse().unwrap();
         assert_eq!(
-            parse_row(&cells),
+            parse_row(&cells, t(AS_OF)),
             Ok(Some(((ip, "-x.corp.example.test".to_string()), Was { status: Status::Stale, risk: Some(Risk::Medium), first_seen: Some(t(SEEN)) })))
         );
         cells[0] = "ok";
-        assert_eq!(parse_row(&cells), Ok(None));
+        assert_eq!(parse_row(&cells, t(AS_OF)), Ok(None));
         cells[0] = "bad";
-        assert_eq!(parse_row(&cells), Err("status 'bad' is not one of missing, stale, at-risk, unknown, ok".to_string()));
+        assert_eq!(parse_row(&cells, t(AS_OF)), Err("status 'bad' is not one of missing, stale, at-risk, unknown, ok".to_string()));
         cells[0] = "missing";
         cells[26] = "yesterday";
-        assert_eq!(parse_row(&cells), Err("first_seen 'yesterday' is not an RFC 3339 time".to_string()));
+        assert_eq!(parse_row(&cells, t(AS_OF)), Err("first_seen 'yesterday' is not an RFC 3339 time".to_string()));
         cells[1] = "10.0.0.300";
-        assert_eq!(parse_row(&cells), Err("ip '10.0.0.300' is not an address".to_string()));
+        assert_eq!(parse_row(&cells, t(AS_OF)), Err("ip '10.0.0.300' is not an address".to_string()));
     }
 }
 
 #[cfg(test)]
 mod file_tests {
     use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn header() -> String {
+        COLUMNS.join(",")
+    }
+
+    #[test]
+    fn only_a_regular_file_is_read_and_a_long_line_is_refused_by_its_line() {
+        let d = tempfile::tempdir().unwrap();
+        let as_of = t("2026-11-27T12:00:00Z");
+        let err = |p: &Path| read(p, as_of).err().map(|e| e.to_string());
+        assert_eq!(err(d.path()), Some(format!("--previous {}: a directory, not a regular file: give a report file of this tool", d.path().display())));
+        #[cfg(unix)]
+        assert_eq!(err(Path::new("/dev/zero")), Some("--previous /dev/zero: a device, not a regular file: give a report file of this tool".to_string()));
+        // A line of NULs over the limit, after a good header: named by its line, in CSV and JSON Lines.
+        let p = d.path().join("big.csv");
+        let mut text = format!("{}\r\n", header()).into_bytes();
+        text.extend(std::iter::repeat_n(0u8, MAX_LINE + 1));
+        std::fs::write(&p, &text).unwrap();
+        assert_eq!(err(&p), Some(format!("--previous {}: line 2: a line longer than 1 MiB: not a report of this tool", p.display())));
+        let p = d.path().join("big.jsonl");
+        std::fs::write(&p, vec![b'x'; MAX_LINE + 1]).unwrap();
+        assert_eq!(err(&p), Some(format!("--previous {}: line 1: a line longer than 1 MiB: not a report of this tool", p.display())));
+        // A line of exactly the limit is read (and then judged on its content).
+        let mut row = vec![""; COLUMNS.len()];
+        row[0] = "ok";
+        // "ok", 27 commas, the filler and the CR: exactly the limit.
+        let filler = "x".repeat(MAX_LINE - (COLUMNS.len() - 1) - 2 - 1);
+        row[20] = &filler;
+        let line = row.join(",");
+        assert_eq!(line.len() + 1, MAX_LINE);
+        std::fs::write(p.with_extension("csv"), format!("{}\r\n{line}\r\n", header())).unwrap();
+        assert!(matches!(read(&p.with_extension("csv"), as_of), Ok(Read::Rows(rows, 0)) if rows.is_empty()));
+    }
+
+    #[test]
+    fn the_total_read_is_bounded() {
+        // The product's reader is `bounded` with MAX_TOTAL; the same reader with a small total.
+        let mut b = Bounded { max_total: 10 << 20, ..bounded(std::io::repeat(b'\n')) };
+        assert_eq!(bounded(std::io::empty()).max_total, MAX_TOTAL);
+        let mut sink = vec![0u8; 1 << 20];
+        let e = loop {
+            if let Err(e) = std::io::Read::read(&mut b, &mut sink) {
+                break e;
+            }
+        };
+        assert_eq!(over_limit(&e), Some(OverLimit(None)));
+        assert_eq!(b.total, (10 << 20) + (1 << 20));
+    }
+
+    #[test]
+    fn a_first_seen_after_the_as_of_is_refused_by_its_line() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("prev.csv");
+        let mut row = vec![""; COLUMNS.len()];
+        (row[0], row[1], row[26]) = ("missing", "10.0.0.1", "2026-11-27T12:00:01Z");
+        std::fs::write(&p, format!("{}\r\n{}\r\n", header(), row.join(","))).unwrap();
+        assert_eq!(
+            read(&p, t("2026-11-27T12:00:00Z")).err().map(|e| e.to_string()),
+            Some(format!(
+                "--previous {}: line 2: first_seen 2026-11-27T12:00:01Z is later than this run's as-of 2026-11-27T12:00:00Z: a report of a later run or of a wrong clock; name an earlier report or --previous none",
+                p.display()
+            ))
+        );
+        // At the as-of itself: a report of this very moment, read.
+        assert!(matches!(read(&p, t("2026-11-27T12:00:01Z")), Ok(Read::Rows(rows, 0)) if rows.len() == 1));
+    }
 
     #[test]
     fn a_bad_row_is_named_by_its_line() {
@@ -431,27 +637,27 @@ mod file_tests {
         row[1] = "x";
         let bad = row.join(",");
         std::fs::write(&p, format!("{}\r\n{good}\r\n{good}\r\n{bad}\r\n", COLUMNS.join(","))).unwrap();
-        assert_eq!(read(&p).err().map(|e| e.to_string()), Some(format!("--previous {}: line 4: ip 'x' is not an address", p.display())));
+        assert_eq!(read(&p, t("2026-11-27T12:00:00Z")).err().map(|e| e.to_string()), Some(format!("--previous {}: line 4: ip 'x' is not an address", p.display())));
         // A cell over two lines.
         let mut two = vec![""; COLUMNS.len()];
         two[0] = "ok";
         two[20] = "\"a\r\nb\"";
         std::fs::write(&p, format!("{}\r\n{}\r\n{bad}\r\n", COLUMNS.join(","), two.join(","))).unwrap();
-        assert_eq!(read(&p).err().map(|e| e.to_string()), Some(format!("--previous {}: line 4: ip 'x' is not an address", p.display())));
+        assert_eq!(read(&p, t("2026-11-27T12:00:00Z")).err().map(|e| e.to_string()), Some(format!("--previous {}: line 4: ip 'x' is not an address", p.display())));
         // A BOM (saved again by a spreadsheet) is skipped; duplicates count once, the first wins.
         row[1] = "10.0.0.1";
         row[0] = "stale";
         std::fs::write(&p, format!("\u{feff}{}\r\n{good}\r\n{}\r\n", COLUMNS.join(","), row.join(","))).unwrap();
-        let Ok(Read::Rows(rows, 1)) = read(&p) else { panic!("not read") };
+        let Ok(Read::Rows(rows, 1)) = read(&p, t("2026-11-27T12:00:00Z")) else { panic!("not read") };
         let key: Key = ("10.0.0.1".parse().unwrap(), String::new());
         assert_eq!(rows.get(&key).map(|w| w.status), Some(Status::Missing));
         // An empty JSON Lines report (a run without rows) is a report; an empty CSV is not.
         let empty = d.path().join("ddns-audit-20261120T120000Z.jsonl");
         std::fs::write(&empty, "").unwrap();
-        assert!(matches!(read(&empty), Ok(Read::Rows(rows, 0)) if rows.is_empty()));
+        assert!(matches!(read(&empty, t("2026-11-27T12:00:00Z")), Ok(Read::Rows(rows, 0)) if rows.is_empty()));
         std::fs::write(&p, "").unwrap();
-        assert!(matches!(read(&p), Ok(Read::OtherColumns(0))));
+        assert!(matches!(read(&p, t("2026-11-27T12:00:00Z")), Ok(Read::OtherColumns(0))));
         std::fs::write(&p, format!("{}\r\n{good},\r\n", COLUMNS.join(","))).unwrap();
-        assert_eq!(read(&p).err().map(|e| e.to_string()), Some(format!("--previous {}: line 2: 29 cells, not 28", p.display())));
+        assert_eq!(read(&p, t("2026-11-27T12:00:00Z")).err().map(|e| e.to_string()), Some(format!("--previous {}: line 2: 29 cells, not 28", p.display())));
     }
 }

@@ -147,7 +147,7 @@ impl Summary {
         if !self.zone_findings.is_empty() {
             let _ = writeln!(o, "  zone findings: {}", self.zone_findings.len());
             for (zone, finding) in &self.zone_findings {
-                let _ = writeln!(o, "    zone {zone} {finding}");
+                let _ = writeln!(o, "    zone {} {finding}", crate::input::name_shown(zone));
             }
         }
 

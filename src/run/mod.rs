@@ -87,13 +87,13 @@ pub fn audit(args: AuditArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
 /// Builds the live resolver from the pacing (the engine in the binary; tests may pass a fixture).
 pub(crate) type MakeResolver<'r> = dyn Fn(&dns::live::Pacing) -> Box<dyn dns::live::Resolve> + 'r;
 
-/// `--keep N`, once the report is written: the older reports of this kind in its folder go.
-/// Nothing to do when the report goes to stdout.
-fn prune(settings: &Settings, kind: report::Kind) -> report::Pruned {
-    match (&settings.output, settings.keep) {
-        (Destination::File(path), Some(keep)) => report::prune(&report::dir_of(path), kind, keep),
-        _ => report::Pruned::default(),
-    }
+/// Puts the staged outputs in place, then does the planned cleanup (`--keep`, stale temporary
+/// files). The summary rendered by `render` says what was planned (the HTML page, staged before,
+/// holds that text); it is rendered again in the rare case the removals did otherwise.
+fn commit(outputs: report::Outputs, cleanup: report::Cleanup, planned: (report::Pruned, usize), render: impl FnOnce((report::Pruned, usize)) -> String, text: String) -> Result<String, RunError> {
+    outputs.commit().map_err(ReportError::from)?;
+    let done = cleanup.execute();
+    Ok(if done == planned { text } else { render(done) })
 }
 
 fn destination_text(d: &Destination) -> String {
@@ -120,15 +120,26 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     };
     clock.report();
     // A live run whose resolution failed has returned its error: every run here audited.
-    let Some(Audited { mut summary, problems, kea, html, scopes, previous, tripped }) = audited else {
+    let Some(Audited { mut summary, problems, kea, html, scopes, previous, tripped, mut outputs }) = audited else {
         return Err(RunError::SourceLost);
     };
     summary.live = live;
     summary.previous = previous.summary();
-    summary.pruned = prune(settings, report::Kind::Audit);
-    let mut text = kea.render() + &summary.render(&problems);
-    if let Some(h) = html {
-        let path = h.finish(report::html::audit_page(&summary, &problems, &text), scopes)?;
+    // Nothing is removed before the outputs are in place: what will be, for the summary.
+    let cleanup = report::Cleanup::plan(&settings.output, settings.html.as_deref(), report::Kind::Audit, settings.keep);
+    let planned = cleanup.planned();
+    (summary.pruned, summary.stale_temp_removed) = planned;
+    let text = kea.render() + &summary.render(&problems);
+    let html_path = match html {
+        Some(h) => Some(h.finish(report::html::audit_page(&summary, &problems, &text), scopes, &mut outputs)?),
+        None => None,
+    };
+    let render = |(pruned, stale)| {
+        (summary.pruned, summary.stale_temp_removed) = (pruned, stale);
+        kea.render() + &summary.render(&problems)
+    };
+    let mut text = commit(outputs, cleanup, planned, render, text)?;
+    if let Some(path) = html_path {
         text.push_str(&format!("  HTML report: {}\n", path.display()));
     }
     Ok(Outcome { summary: text, tripped })
@@ -228,6 +239,8 @@ struct Audited {
     scopes: Option<report::html::GroupTally>,
     previous: report::RunOverRun,
     tripped: bool,
+    /// The report (and later the page) staged, not yet in place.
+    outputs: report::Outputs,
 }
 
 /// Audits the gathered data against the DNS data, or against the live answers in `live` (with
@@ -243,11 +256,12 @@ fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report:
 
     // The HTML report (`--html`) takes the same rows as the report's writer, and counts every
     // finding per scope.
-    let mut html = html_report(settings, report::html::Kind::Audit, &report::COLUMNS, audit_settings.as_of, chrono::TimeDelta::days(28))?;
+    let mut outputs = report::Outputs::default();
+    let mut html = html_report(settings, report::html::Kind::Audit, &report::COLUMNS, audit_settings.as_of, chrono::TimeDelta::days(28), &mut outputs)?;
     let mut scopes = html.is_some().then(|| report::html::GroupTally::new(report::html::Kind::Audit));
 
     let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of).with_dhcp_settings(&dhcp_settings);
-    let mut out = ReportOut { summary: &mut summary, previous: &mut previous, html: &mut html, scopes: &mut scopes };
+    let mut out = ReportOut { summary: &mut summary, previous: &mut previous, html: &mut html, scopes: &mut scopes, outputs: &mut outputs };
     let tripped = match live {
         None => write_report(settings, &leases, &directory, &data, &audit_settings, &mut out)?,
         Some(store) => {
@@ -258,7 +272,7 @@ fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report:
             write_report(settings, &leases, &directory, &evidence, &audit_settings, &mut out)?
         }
     };
-    Ok(Some(Audited { summary, problems, kea, html, scopes, previous, tripped }))
+    Ok(Some(Audited { summary, problems, kea, html, scopes, previous, tripped, outputs }))
 }
 
 /// Where the audit's findings go besides the report: the counts, the run-over-run state and
@@ -268,6 +282,7 @@ struct ReportOut<'o> {
     previous: &'o mut report::RunOverRun,
     html: &'o mut Option<report::html::HtmlReport>,
     scopes: &'o mut Option<report::html::GroupTally>,
+    outputs: &'o mut report::Outputs,
 }
 
 /// Audits every lease against `evidence` and writes the report; the findings stream from the
@@ -283,7 +298,7 @@ fn write_report(
 ) -> Result<bool, ReportError> {
     let auditor = audit::Auditor::new(leases, directory, evidence, audit_settings);
     let mut tripped = false;
-    let ReportOut { summary, previous, html, scopes } = out;
+    let ReportOut { summary, previous, html, scopes, outputs } = out;
     let rows = report::audit_rows(auditor.findings(), settings.all, previous, |f| {
         summary.add(f);
         tripped |= settings.fail_on.trips(f.status);
@@ -296,9 +311,7 @@ fn write_report(
             h.add(r);
         }
     });
-    let written = report::write(&settings.output, settings.format, &report::COLUMNS, rows)?;
-    summary.rows_written = written.rows;
-    summary.stale_temp_removed = written.stale_removed;
+    summary.rows_written = report::write(&settings.output, settings.format, &report::COLUMNS, rows, outputs)?;
     summary.destination = destination_text(&settings.output);
     Ok(tripped)
 }
@@ -310,8 +323,9 @@ fn html_report(
     columns: &'static [&'static str],
     as_of: DateTime<Utc>,
     horizon: chrono::TimeDelta,
+    outputs: &mut report::Outputs,
 ) -> Result<Option<report::html::HtmlReport>, RunError> {
-    Ok(settings.html.as_deref().map(|p| report::html::HtmlReport::new(p, kind, columns, as_of, horizon)).transpose()?)
+    Ok(settings.html.as_deref().map(|p| report::html::HtmlReport::new(p, kind, columns, as_of, horizon, outputs)).transpose()?)
 }
 
 /// With `DDNS_AUDIT_TIMINGS` set, the wall time of each phase of a run on stderr (for the
@@ -366,7 +380,8 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
     let forecaster = forecast::Forecaster::new(&dns_data, plan, &leases, &directory, &audit_settings, fs.forecast);
 
     let mut tally = forecast::Tally::new(audit_settings.as_of, fs.forecast.horizon);
-    let mut html = html_report(settings, report::html::Kind::Forecast, &report::FORECAST_COLUMNS, audit_settings.as_of, fs.forecast.horizon)?;
+    let mut outputs = report::Outputs::default();
+    let mut html = html_report(settings, report::html::Kind::Forecast, &report::FORECAST_COLUMNS, audit_settings.as_of, fs.forecast.horizon, &mut outputs)?;
     // The verdicts are judged on a second core, in batches, while this one renders and writes
     // the rows: the two halves cost about the same. Bounded, so memory stays flat.
     const BATCH: usize = 4096;
@@ -392,11 +407,13 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
             }
             row
         });
-        report::write(&settings.output, settings.format, &report::FORECAST_COLUMNS, rows)
+        report::write(&settings.output, settings.format, &report::FORECAST_COLUMNS, rows, &mut outputs)
     })?;
-    let pruned = prune(settings, report::Kind::Forecast);
+    let cleanup = report::Cleanup::plan(&settings.output, settings.html.as_deref(), report::Kind::Forecast, settings.keep);
+    let planned = cleanup.planned();
+    let (pruned, stale_temp_removed) = planned;
     let tripped = fs.fail_on == forecast::ForecastFailOn::Live && tally.live > 0;
-    let summary = report::ForecastSummary {
+    let mut summary = report::ForecastSummary {
         horizon: fs.forecast.horizon,
         not_forecast: forecaster.not_forecast().clone(),
         leases_read: leases.len(),
@@ -405,14 +422,22 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
         dns_records_read: dns_data.records.len(),
         zones_read: dns_data.zones.len(),
         destination: destination_text(&settings.output),
-        rows_written: written.rows,
-        stale_temp_removed: written.stale_removed,
+        rows_written: written,
+        stale_temp_removed,
         pruned,
         tally,
     };
-    let mut text = kea.render() + &summary.render(&problems);
-    if let Some(h) = html {
-        let path = h.finish(report::html::forecast_page(&summary, &problems, &text), None)?;
+    let text = kea.render() + &summary.render(&problems);
+    let html_path = match html {
+        Some(h) => Some(h.finish(report::html::forecast_page(&summary, &problems, &text), None, &mut outputs)?),
+        None => None,
+    };
+    let render = |(pruned, stale)| {
+        (summary.pruned, summary.stale_temp_removed) = (pruned, stale);
+        kea.render() + &summary.render(&problems)
+    };
+    let mut text = commit(outputs, cleanup, planned, render, text)?;
+    if let Some(path) = html_path {
         text.push_str(&format!("  HTML report: {}\n", path.display()));
     }
     Ok(Outcome { summary: text, tripped })

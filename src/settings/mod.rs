@@ -465,11 +465,14 @@ impl AuditArgs {
         if self.keep == Some(0) {
             return Err(invalid("--keep", "must be at least 1 (the report just written is one of them)"));
         }
-        // The page renamed over the CSV would leave one report where the user asked for two.
+        // The page renamed over the CSV would leave one report where the user asked for two:
+        // compared by where they are (`./r.csv`, `g/../r.csv`, an absolute path, a link to the
+        // folder), not by spelling.
         if let (Some(html), Destination::File(csv)) = (&self.html, &output)
-            && html == csv
+            && report::same_file(html, csv)
         {
-            return Err(invalid("--html", format!("'{}' is the --output file; give the HTML report a path of its own", html.display())));
+            let other = if html == csv { String::new() } else { format!(" ('{}')", csv.display()) };
+            return Err(invalid("--html", format!("'{}' is the --output file{other}; give the HTML report a path of its own", html.display())));
         }
         // The stages' own configurations, with the passwords: the one place a secret is read,
         // last, so that every other mistake is said first, in the order the run used to meet them

@@ -170,7 +170,7 @@ fn bad_address_age_and_syntax() {
             (12, SkipReason::UnusedType),
         ]
     );
-    assert_eq!(problems[0].detail, "'10.0.0.300' is not an IPv4 address");
+    assert_eq!(problems[0].detail, "\"10.0.0.300\" is not an IPv4 address");
 }
 
 fn read_err(text: &str, stem: Option<&str>) -> (DnsData, String) {

@@ -1,13 +1,18 @@
 //! Escaping for the two contexts the page puts data in: HTML text and attributes, and JSON
 //! strings inside a `<script>` block. Host names come from DHCP clients and are
-//! attacker-controlled: `<script>`, quotes and `</script>` must come out inert.
+//! attacker-controlled: `<script>`, quotes and `</script>` must come out inert, and
+//! bidirectional formatting characters ([`is_bidi_control`]) visible, as `\u{202e}`, so that
+//! no value displays as another or reverses the page's own sentences.
 
 use std::borrow::Cow;
 use std::io::Write;
 
-/// Text safe in HTML content and in a double- or single-quoted attribute.
+use crate::text::is_bidi_control;
+
+/// Text safe in HTML content and in a double- or single-quoted attribute; a bidirectional
+/// formatting character shown as `\u{202e}` (the page's script shows the rows' cells alike).
 pub(crate) fn html(s: &str) -> Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"', '\'']) {
+    if !s.contains(['&', '<', '>', '"', '\'']) && !s.chars().any(is_bidi_control) {
         return Cow::Borrowed(s);
     }
     let mut o = String::with_capacity(s.len() + 16);
@@ -18,6 +23,7 @@ pub(crate) fn html(s: &str) -> Cow<'_, str> {
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&#39;"),
+            c if is_bidi_control(c) => o.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
             c => o.push(c),
         }
     }
@@ -37,7 +43,9 @@ pub(crate) fn write_json_string<W: Write + ?Sized>(w: &mut W, s: &str) -> std::i
             '\n' => Some(Cow::Borrowed("\\n")),
             '\r' => Some(Cow::Borrowed("\\r")),
             '\t' => Some(Cow::Borrowed("\\t")),
+            // Bidirectional controls too: the page's file holds none raw (the script shows them).
             '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => Some(Cow::Owned(format!("\\u{:04x}", u32::from(c)))),
+            c if is_bidi_control(c) => Some(Cow::Owned(format!("\\u{:04x}", u32::from(c)))),
             c if u32::from(c) < 0x20 || c == '\u{7f}' => Some(Cow::Owned(format!("\\u{:04x}", u32::from(c)))),
             _ => None,
         };
@@ -66,6 +74,8 @@ mod tests {
         assert_eq!(html("pc1.corp.example.test"), "pc1.corp.example.test");
         assert_eq!(html(r#"<script>alert("x")</script>"#), "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
         assert_eq!(html("a'b&c"), "a&#39;b&amp;c");
+        // Visible, not obeyed: the name does not display reversed, nor the text after it.
+        assert_eq!(html("pc\u{202E}lmth.exe\u{2066}x\u{200F}\u{061C}"), "pc\\u{202e}lmth.exe\\u{2066}x\\u{200f}\\u{61c}");
     }
 
     #[test]
@@ -78,6 +88,8 @@ mod tests {
         let back: String = serde_json::from_str(&out).unwrap();
         assert_eq!(back, hostile);
         assert_eq!(json("héllo wörld"), "\"héllo wörld\"");
+        assert_eq!(json("a\u{202E}b"), "\"a\\u202eb\"");
+        assert_eq!(serde_json::from_str::<String>(&json("a\u{202E}b")).unwrap(), "a\u{202E}b");
         assert_eq!(json(""), "\"\"");
     }
 }

@@ -217,11 +217,23 @@ pub(crate) struct HtmlReport {
 }
 
 impl HtmlReport {
-    /// Starts the page at `path` for rows of `columns`; its directory is created now, so that
+    /// Starts the page at `path` for rows of `columns`; its directory is created now (in
+    /// `outputs`, removed again if the run fails), and a directory at `path` refused, so that
     /// a path that cannot be written stops the run before the work.
-    pub(crate) fn new(path: &Path, kind: Kind, columns: &'static [&'static str], as_of: DateTime<Utc>, horizon: TimeDelta) -> Result<HtmlReport, HtmlError> {
+    pub(crate) fn new(
+        path: &Path,
+        kind: Kind,
+        columns: &'static [&'static str],
+        as_of: DateTime<Utc>,
+        horizon: TimeDelta,
+        outputs: &mut super::Outputs,
+    ) -> Result<HtmlReport, HtmlError> {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+            let error = std::io::Error::new(std::io::ErrorKind::IsADirectory, "a directory is there");
+            return Err(HtmlError::Write { path: path.to_path_buf(), error });
+        }
         let dir = super::dir_of(path);
-        std::fs::create_dir_all(&dir).map_err(|error| HtmlError::CreateDir { path: dir.clone(), error })?;
+        outputs.create_dir(&dir).map_err(|error| HtmlError::CreateDir { path: dir.clone(), error })?;
         // Anonymous: no name to clean up after a crash.
         let file = tempfile::tempfile_in(&dir).map_err(|error| HtmlError::Rows { dir: dir.clone(), error })?;
         let col = |name: &str| columns.iter().position(|c| *c == name);
@@ -288,9 +300,10 @@ impl HtmlReport {
         self.table_rows += 1;
     }
 
-    /// Assembles the page around the rows and renames it into place. `groups` is the audit's
-    /// per-scope tally of every finding (the forecast's comes from its rows).
-    pub(crate) fn finish(mut self, page: Page<'_>, groups: Option<GroupTally>) -> Result<PathBuf, HtmlError> {
+    /// Assembles the page around the rows, staged in `outputs` to be put in place with the
+    /// report. `groups` is the audit's per-scope tally of every finding (the forecast's comes
+    /// from its rows).
+    pub(crate) fn finish(mut self, page: Page<'_>, groups: Option<GroupTally>, outputs: &mut super::Outputs) -> Result<PathBuf, HtmlError> {
         let rows_err = |error| HtmlError::Rows { dir: self.rows_dir.clone(), error };
         if let Some(e) = self.error.take() {
             return Err(rows_err(e));
@@ -303,7 +316,7 @@ impl HtmlReport {
         let (head, tail) = page_text(&page, &charts, self.kind, self.table_rows, self.left_out);
         let columns = self.columns;
         let category = self.kind.category().0;
-        write_atomically(&self.path, |w| {
+        stage(outputs, &self.path, |w| {
             w.write_all(head.as_bytes())?;
             w.write_all(b"<script type=\"application/json\" id=\"rows-data\">{\"columns\":[")?;
             for (i, c) in columns.iter().enumerate() {
@@ -323,12 +336,12 @@ impl HtmlReport {
     }
 }
 
-/// Writes the page as the CSV is written ([`super::write_file`]: a device in place, else a
-/// temporary file beside it, then a rename), so that nobody opens half a page.
-fn write_atomically(path: &Path, body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), HtmlError> {
-    super::write_file(path, body).map(|_| ()).map_err(|e| match e {
-        super::FileError::CreateDir(path, error) => HtmlError::CreateDir { path, error },
-        super::FileError::Write(error) => HtmlError::Write { path: path.to_path_buf(), error },
+/// Writes the page as the CSV is written ([`super::Outputs::stage`]: a device in place, else a
+/// temporary file beside it, renamed with the report's), so that nobody opens half a page.
+fn stage(outputs: &mut super::Outputs, path: &Path, body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), HtmlError> {
+    outputs.stage(path, body).map_err(|e| match e {
+        super::StageError::CreateDir(path, error) => HtmlError::CreateDir { path, error },
+        super::StageError::Write(error) => HtmlError::Write { path: path.to_path_buf(), error },
     })
 }
 
@@ -421,7 +434,7 @@ pub(crate) fn audit_page<'a>(s: &Summary, problems: &Problems, summary_text: &'a
         risk = risk.figure(r.as_str(), s.by_risk.get(r).copied().unwrap_or(0));
     }
     let mut zones = Section::new("zone-findings", "Zone findings").figure("zones", s.zone_findings.len());
-    zones.notes = s.zone_findings.iter().map(|(z, f)| format!("zone {z} {f}")).collect();
+    zones.notes = s.zone_findings.iter().map(|(z, f)| format!("zone {} {f}", crate::input::name_shown(z))).collect();
     let mut sections = vec![status, risk, inputs, skipped_section(problems), zones];
     if let Some(live) = &s.live {
         let t = &live.stats;

@@ -1,6 +1,8 @@
 // The rows table: sorts (click a column), filters (text in any column, the status or verdict),
 // and shows 100 rows a page, so that 100,000 rows stay quick. Cells are set as text, never as
-// HTML: host names are attacker-controlled.
+// HTML: host names are attacker-controlled. Each cell's value is isolated (<bdi>) and its
+// bidirectional formatting characters shown as \u{202e}: no value displays as another or
+// reorders its neighbours.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("rows-data").textContent);
@@ -14,6 +16,10 @@
   var text = document.getElementById("filter-text"), select = document.getElementById("filter-category");
   var info = document.getElementById("page-info");
   var prev = document.getElementById("page-prev"), next = document.getElementById("page-next");
+  var BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+  function shown(s) {
+    return s.replace(BIDI, function (ch) { return "\\u{" + ch.charCodeAt(0).toString(16) + "}"; });
+  }
 
   var head = document.createElement("tr");
   cols.forEach(function (c, i) {
@@ -36,7 +42,7 @@
     Object.keys(values).sort(collator.compare).forEach(function (v) {
       var o = document.createElement("option");
       o.value = v;
-      o.textContent = v === "" ? "(empty)" : v;
+      o.textContent = v === "" ? "(empty)" : shown(v);
       select.appendChild(o);
     });
   }
@@ -74,8 +80,9 @@
     view.slice(page * PAGE, (page + 1) * PAGE).forEach(function (i) {
       var tr = document.createElement("tr");
       rows[i].forEach(function (c) {
-        var td = document.createElement("td");
-        td.textContent = c;
+        var td = document.createElement("td"), bdi = document.createElement("bdi");
+        bdi.textContent = shown(c);
+        td.appendChild(bdi);
         tr.appendChild(td);
       });
       frag.appendChild(tr);

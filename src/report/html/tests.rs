@@ -58,12 +58,14 @@ fn many_groups_draw_the_largest_by_name() {
 fn page_of(columns: &'static [&'static str], rows: &[[&str; 4]]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.html");
-    let mut h = HtmlReport::new(&path, Kind::Audit, columns, t("2026-11-20T12:00:00Z"), TimeDelta::days(28)).unwrap();
+    let mut outputs = crate::report::Outputs::default();
+    let mut h = HtmlReport::new(&path, Kind::Audit, columns, t("2026-11-20T12:00:00Z"), TimeDelta::days(28), &mut outputs).unwrap();
     for r in rows {
         h.add(r);
     }
     let page = Page { title: "t".into(), sections: vec![], summary_text: "", csv: "r.csv".into() };
-    assert_eq!(h.finish(page, None).unwrap(), path);
+    assert_eq!(h.finish(page, None, &mut outputs).unwrap(), path);
+    outputs.commit().unwrap();
     std::fs::read_to_string(&path).unwrap()
 }
 
