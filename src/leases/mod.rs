@@ -229,6 +229,10 @@ pub(crate) fn read_file(
             )));
         }
     };
+    // A CSV export of its header alone is a server that holds no lease: no record to reject.
+    // The audit still stops when no lease at all is audited (`run`); a forecast may go on.
+    let header_only = matches!(format, Format::WindowsCsv | Format::KeaCsv)
+        && head.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).count() == 1;
     drop(head);
     let (leases_before, problems_before) = (out.len(), problems.len());
     // The large formats are parsed as they are read; the others from their whole text.
@@ -238,7 +242,7 @@ pub(crate) fn read_file(
         _ => parse_with_settings(format, &file.text()?, &source, times, out, settings, problems),
     };
     read.map_err(|e| e.at(path))?;
-    if out.len() == leases_before {
+    if out.len() == leases_before && !(header_only && problems.len() == problems_before) {
         let rejected = problems.list.get(problems_before..).unwrap_or(&[]);
         let how = if forced.is_some() { "read as --leases-format" } else { "detected as" };
         return Err(nothing(match rejected.first() {
