@@ -1,6 +1,7 @@
 //! Issue #19, "inputs misread silently": a run that read nothing, or read its cause files
 //! wrong, stops with exit 2 and a sentence naming the file, instead of a report that looks
 //! all clear.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns unwrap too
 
 mod util;
 
@@ -134,4 +135,40 @@ fn dhcp_settings_scopes_match_as_addresses_and_unmatched_ones_are_noted() {
     let settings = write(d.path(), "noscope.csv", b"Server,DynamicUpdates\r\n10.0.0.2,Never\r\n");
     let r = ddns_audit(&["audit", "--no-dns", "--leases", &win, "--dhcp-settings", &settings, "--as-of", AS_OF, "--output", "-"], d.path());
     assert_eq!(r.stderr, format!("ddns-audit: error: {settings}:1: the header lacks the required column(s) ScopeId\n"));
+}
+
+/// Issue #19 item 11: a records CSV shaped exactly as `queries/windows/export-dns-records.ps1`
+/// writes it (Windows PowerShell 5.1 `Export-Csv -NoTypeInformation -Encoding UTF8`: a UTF-8
+/// byte-order mark, CRLF, the header and every field double-quoted, the object's columns in
+/// order, an empty Owner and Timestamp as `""`) with the SOA row the script now exports: the
+/// zones are whole, so the names are judged (`ok`), never `unknown` for a partial export.
+#[test]
+fn the_records_csv_as_the_script_writes_it_is_read_whole() {
+    let d = scratch();
+    let leases = write(d.path(), "leases.csv", b"\"IPAddress\",\"ScopeId\",\"AddressState\",\"HostName\",\"LeaseExpiryTime\"\r\n\"10.0.16.21\",\"10.0.16.0\",\"Active\",\"pc1.corp.example.test\",\"2026-11-30T00:00:00Z\"\r\n");
+    let rows = [
+        ("corp.example.test", "@", "SOA", "", "3600", "dc1.corp.example.test.", ""),
+        ("corp.example.test", "pc1", "A", "2026-11-19T00:00:00Z", "1200", "10.0.16.21", "CORP\\PC1$"),
+        ("16.0.10.in-addr.arpa", "@", "SOA", "", "3600", "dc1.corp.example.test.", ""),
+        ("16.0.10.in-addr.arpa", "21", "PTR", "2026-11-19T00:00:00Z", "1200", "pc1.corp.example.test.", ""),
+    ];
+    let mut text = String::from("\"ZoneName\",\"HostName\",\"RecordType\",\"Timestamp\",\"TimeToLive\",\"RecordData\",\"Owner\"\r\n");
+    for (z, h, t, ts, ttl, data, owner) in rows {
+        text.push_str(&format!("\"{z}\",\"{h}\",\"{t}\",\"{ts}\",\"{ttl}\",\"{data}\",\"{owner}\"\r\n"));
+    }
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend(text.as_bytes());
+    let records = write(d.path(), "dns-records.csv", &bytes);
+    let r = ddns_audit(&["audit", "--leases", &leases, "--dns-records", &records, "--as-of", AS_OF, "--all", "--output", "-"], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = util::csv_rows(&r.stdout);
+    assert_eq!((rows[1][0].as_str(), rows[1][8].as_str(), rows[1][10].as_str(), rows[1][22].as_str()), ("ok", "ok", "ok", "CORP\\PC1$"), "{}", r.stdout);
+    assert!(r.stderr.contains("2 DNS records in 2 zones") || r.stderr.contains("in 2 zones"), "{}", r.stderr);
+    assert!(!r.stderr.contains("no record at its apex"), "{}", r.stderr);
+    // The script before issue #19 wrote no SOA: each zone is then a partial export, said so.
+    let old: Vec<&str> = text.lines().filter(|l| !l.contains("\"SOA\"")).collect();
+    let old = write(d.path(), "old.csv", format!("{}\r\n", old.join("\r\n")).as_bytes());
+    let r = ddns_audit(&["audit", "--leases", &leases, "--dns-records", &old, "--as-of", AS_OF, "--all", "--output", "-"], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("no record at its apex"), "{}", r.stderr);
 }

@@ -374,6 +374,9 @@ pub(crate) struct ScopeRow {
     scope: String,
 }
 
+/// Where a server and level was given first: the file, the line, the values.
+type FirstRow = (Arc<str>, usize, DhcpDnsSetting);
+
 /// What the `--dhcp-settings` files hold: the settings, and their scope rows.
 #[derive(Debug, Default)]
 pub(crate) struct SettingsFiles {
@@ -381,7 +384,7 @@ pub(crate) struct SettingsFiles {
     pub(crate) scope_rows: Vec<ScopeRow>,
     /// Each server and level's first row: its file, line and values (duplicates are checked
     /// against it).
-    first: HashMap<(Option<String>, Level), (Arc<str>, usize, DhcpDnsSetting)>,
+    first: HashMap<(Option<String>, Level), FirstRow>,
 }
 
 /// Reads the `--dhcp-settings` CSVs, in order.
