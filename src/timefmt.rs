@@ -10,24 +10,52 @@ use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Ti
 /// Seconds between 1601-01-01 (the Windows epoch) and 1970-01-01.
 const SECS_1601_TO_1970: i64 = 11_644_473_600;
 
-/// Parses `7d`, `36h`, `90m`, `2s`, `500ms` (and `1w`); a bare number is seconds.
+/// The longest interval anything takes (`--no-refresh` and the other duration options, the
+/// config file, a `--zones` listing's intervals): ten years. No aging or pacing interval is
+/// meaningful beyond it, and time sums with a longer one could overflow.
+pub(crate) const MAX_DURATION: TimeDelta = TimeDelta::days(3650);
+
+/// The one duration parser (options, config file, cause files): `7d`, `36h`, `90m`, `2s`,
+/// `500ms`, `1w`, or the .NET TimeSpan form `7.00:00:00` (`d.hh:mm:ss`, what
+/// `Get-DnsServerZoneAging` prints; [`parse_timespan`]). A bare number is refused: `7` could
+/// be seconds or days, and a guess is a wrong interval. Never negative; at most
+/// [`MAX_DURATION`] (the error says so).
 pub(crate) fn parse_duration(s: &str) -> Result<TimeDelta, String> {
     let s = s.trim();
+    let d = if s.contains(':') {
+        match parse_timespan(s) {
+            Some(d) if d < TimeDelta::zero() => return Err(format!("'{s}' is negative")),
+            Some(d) => d,
+            None => return Err(format!("'{s}' is not a duration (expected d.hh:mm:ss, like 7.00:00:00, or a number and a unit, like 7d, 36h, 90m, 2s, 500ms)")),
+        }
+    } else {
+        parse_unit_duration(s)?
+    };
+    if d > MAX_DURATION {
+        return Err(format!("'{s}' is longer than ten years (3650d)"));
+    }
+    Ok(d)
+}
+
+/// `7d`, `36h`, `90m`, `2s`, `500ms`, `1w`: a number and a unit.
+fn parse_unit_duration(s: &str) -> Result<TimeDelta, String> {
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
     let n: i64 = num
         .parse()
-        .map_err(|_| format!("'{s}' is not a duration (expected a number and a unit, like 7d, 36h, 90m, 2s, 500ms)"))?;
+        .map_err(|_| format!("'{s}' is not a duration (expected a number and a unit, like 7d, 36h, 90m, 2s, 500ms, or d.hh:mm:ss, like 7.00:00:00)"))?;
     let d = match unit.trim() {
         "w" => TimeDelta::try_weeks(n),
         "d" => TimeDelta::try_days(n),
         "h" => TimeDelta::try_hours(n),
         "m" => TimeDelta::try_minutes(n),
-        "s" | "" => TimeDelta::try_seconds(n),
+        "s" => TimeDelta::try_seconds(n),
         "ms" => TimeDelta::try_milliseconds(n),
-        other => return Err(format!("'{s}': unknown unit '{other}' (use d, h, m, s or ms)")),
+        "" => return Err(format!("'{s}' has no unit: add one, like {n}d (days), {n}h, {n}m, {n}s or {n}ms")),
+        other => return Err(format!("'{s}': unknown unit '{other}' (use w, d, h, m, s or ms, or d.hh:mm:ss)")),
     };
-    d.ok_or_else(|| format!("'{s}' is out of range"))
+    // Out of chrono's range is longer than any bound.
+    d.ok_or_else(|| format!("'{s}' is longer than ten years (3650d)"))
 }
 
 /// A .NET `TimeSpan` as `TimeSpan.ToString()` writes it, `[-][d.]hh:mm:ss[.fffffff]` (the
@@ -582,6 +610,27 @@ mod tests {
         assert!(parse_duration("7 days").is_err());
         assert!(parse_duration("d").is_err());
         assert!(parse_duration("").is_err());
+    }
+
+    /// Issue #19 item 9: no unit is an error that says to add one; the TimeSpan form that
+    /// Get-DnsServerZoneAging prints is a duration too; one bound for every interval.
+    #[test]
+    fn durations_need_a_unit_and_take_the_timespan_form() {
+        assert_eq!(parse_duration("7"), Err("'7' has no unit: add one, like 7d (days), 7h, 7m, 7s or 7ms".to_string()));
+        assert_eq!(parse_duration(" 7.00:00:00 "), Ok(TimeDelta::days(7)));
+        assert_eq!(parse_duration("4.12:00:00"), Ok(TimeDelta::hours(108)));
+        assert_eq!(parse_duration("00:00:02"), Ok(TimeDelta::seconds(2)));
+        assert_eq!(parse_duration("3650.00:00:00"), Ok(TimeDelta::days(3650)));
+        assert_eq!(parse_duration("3650d"), Ok(TimeDelta::days(3650)));
+        assert_eq!(parse_duration("3651.00:00:00"), Err("'3651.00:00:00' is longer than ten years (3650d)".to_string()));
+        assert_eq!(parse_duration("99999999999.00:00:00"), Err("'99999999999.00:00:00' is longer than ten years (3650d)".to_string()));
+        assert_eq!(parse_duration("99999999999999999d"), Err("'99999999999999999d' is longer than ten years (3650d)".to_string()));
+        assert_eq!(parse_duration("-1.00:00:00"), Err("'-1.00:00:00' is negative".to_string()));
+        assert_eq!(
+            parse_duration("7.25:00:00"),
+            Err("'7.25:00:00' is not a duration (expected d.hh:mm:ss, like 7.00:00:00, or a number and a unit, like 7d, 36h, 90m, 2s, 500ms)".to_string())
+        );
+        assert_eq!(parse_duration("7x"), Err("'7x': unknown unit 'x' (use w, d, h, m, s or ms, or d.hh:mm:ss)".to_string()));
     }
 
     #[test]

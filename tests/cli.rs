@@ -60,11 +60,11 @@ fn fail_on_sets_exit_code_one() {
 #[test]
 fn unreadable_or_unrecognised_input_exits_two_naming_the_file() {
     let d = scratch();
-    let r = ddns_audit(&["audit", "--leases", "nope.csv"], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--leases", "nope.csv"], d.path());
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("cannot read nope.csv"), "{}", r.stderr);
     let junk = write(d.path(), "junk.txt", "hello world\n");
-    let r = ddns_audit(&["audit", "--leases", &junk], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--leases", &junk], d.path());
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("junk.txt: not a lease export"), "{}", r.stderr);
     let r = ddns_audit(&["audit"], d.path());
@@ -77,7 +77,7 @@ fn bad_records_are_reported_with_file_and_line_and_the_run_goes_on() {
     let d = scratch();
     let text = format!("{LEASES}\"10.0.16.300\",\"10.0.16.0\",\"Active\",\"00-15-5d-01-02-05\",\"pc3\",\"2026-11-30T00:00:00Z\",\"Complete\"\r\n");
     let leases = write(d.path(), "leases.csv", &text);
-    let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "-"], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "-"], d.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("skipped input records: 1 (bad address 1)"), "{}", r.stderr);
     assert!(r.stderr.contains("leases.csv:4: bad address"), "{}", r.stderr);
@@ -87,7 +87,7 @@ fn bad_records_are_reported_with_file_and_line_and_the_run_goes_on() {
 fn report_file_is_written_atomically_into_its_directory() {
     let d = scratch();
     let leases = write(d.path(), "leases.csv", LEASES);
-    let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--all"], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--all"], d.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
     let files: Vec<String> = fs::read_dir(d.path().join("reports")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(files.len(), 1, "{files:?}");
@@ -112,7 +112,7 @@ fn output_to_a_fifo_is_written_in_place() {
         let fifo = fifo.clone();
         std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
     };
-    let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--all", "--output", fifo.to_str().unwrap()], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--all", "--output", fifo.to_str().unwrap()], d.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
     // Checked before joining: had the FIFO been replaced, the reader would wait forever.
     assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO was replaced");
@@ -131,7 +131,7 @@ fn culture_dates_in_windows_exports_give_the_same_report_times() {
     for culture in ["en-US", "en-GB", "fr-FR", "de-DE", "ja-JP", "nl-NL", "sv-SE"] {
         let leases = util::root().join(format!("tests/fixtures/leases/windows-v4-{culture}.csv")).display().to_string();
         let r = ddns_audit(
-            &["audit", "--leases", &leases, "--input-time-zone", "Europe/Berlin", "--as-of", "2026-11-20T00:00:00Z", "--all", "--output", "-"],
+            &["audit", "--no-dns", "--leases", &leases, "--input-time-zone", "Europe/Berlin", "--as-of", "2026-11-20T00:00:00Z", "--all", "--output", "-"],
             d.path(),
         );
         assert_eq!(r.code, 0, "{culture}: {}", r.stderr);
@@ -154,7 +154,7 @@ fn a_uk_export_is_read_day_first_and_an_ambiguous_one_stops() {
          \"10.0.16.22\",\"10.0.16.0\",\"Active\",\"pc2\",\"28/11/2026 09:12:40\"\r\n"
     );
     let uk = write(d.path(), "uk.csv", &uk);
-    let base = ["audit", "--leases", &uk, "--input-time-zone", "UTC", "--as-of", "2026-01-05T00:00:00Z", "--all", "--output", "-"];
+    let base = ["audit", "--no-dns", "--leases", &uk, "--input-time-zone", "UTC", "--as-of", "2026-01-05T00:00:00Z", "--all", "--output", "-"];
     let r = ddns_audit(&base, d.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(expiry_of(&r.stdout, "10.0.16.21").as_deref(), Some("2026-01-10T18:00:00Z"));
@@ -168,7 +168,7 @@ fn a_uk_export_is_read_day_first_and_an_ambiguous_one_stops() {
     // Every date reads both ways: exit 2 naming the file; --date-order (or the config) decides.
     let amb = format!("{CULTURE_HEAD}\"10.0.16.21\",\"10.0.16.0\",\"Active\",\"pc1\",\"10/01/2026 18:00:00\"\r\n");
     let amb = write(d.path(), "amb.csv", &amb);
-    let args = ["audit", "--leases", &amb, "--input-time-zone", "UTC", "--as-of", "2026-01-05T00:00:00Z", "--all", "--output", "-"];
+    let args = ["audit", "--no-dns", "--leases", &amb, "--input-time-zone", "UTC", "--as-of", "2026-01-05T00:00:00Z", "--all", "--output", "-"];
     let r = ddns_audit(&args, d.path());
     assert_eq!(r.code, 2);
     assert_eq!(
@@ -185,7 +185,7 @@ fn a_uk_export_is_read_day_first_and_an_ambiguous_one_stops() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(expiry_of(&r.stdout, "10.0.16.21").as_deref(), Some("2026-01-10T18:00:00Z"));
     let config = write(d.path(), "c.toml", "date-order = \"mdy\"\ninput_time_zone = \"America/New_York\"\n");
-    let r = ddns_audit(&["audit", "--config", &config, "--leases", &amb, "--as-of", "2025-12-05T00:00:00Z", "--all", "--output", "-"], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--config", &config, "--leases", &amb, "--as-of", "2025-12-05T00:00:00Z", "--all", "--output", "-"], d.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(expiry_of(&r.stdout, "10.0.16.21").as_deref(), Some("2026-10-01T22:00:00Z"));
 
@@ -195,7 +195,7 @@ fn a_uk_export_is_read_day_first_and_an_ambiguous_one_stops() {
          \"10.0.16.22\",\"10.0.16.0\",\"Active\",\"pc2\",\"11/29/2026 09:12:40\"\r\n"
     );
     let mixed = write(d.path(), "mixed.csv", &mixed);
-    let r = ddns_audit(&["audit", "--leases", &mixed, "--output", "-"], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--leases", &mixed, "--output", "-"], d.path());
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains(&format!(
@@ -211,7 +211,7 @@ fn a_uk_export_is_read_day_first_and_an_ambiguous_one_stops() {
 fn a_german_export_is_read_and_time_zones_are_checked() {
     let d = scratch();
     let de = util::root().join("tests/fixtures/leases/windows-v4-de-DE.csv").display().to_string();
-    let run = |zone: &str| ddns_audit(&["audit", "--leases", &de, "--input-time-zone", zone, "--as-of", "2026-11-20T00:00:00Z", "--all", "--output", "-"], d.path());
+    let run = |zone: &str| ddns_audit(&["audit", "--no-dns", "--leases", &de, "--input-time-zone", zone, "--as-of", "2026-11-20T00:00:00Z", "--all", "--output", "-"], d.path());
     let r = run("America/New_York");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(expiry_of(&r.stdout, "10.0.16.21").as_deref(), Some("2026-11-28T14:12:40Z"));
@@ -222,7 +222,7 @@ fn a_german_export_is_read_and_time_zones_are_checked() {
         r.stderr,
         "ddns-audit: error: --input-time-zone: 'Mars/Olympus' is not an IANA time zone name (such as Europe/Berlin, America/New_York or UTC)\n"
     );
-    let r = ddns_audit(&["audit", "--leases", &de, "--date-order", "ydm"], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--leases", &de, "--date-order", "ydm"], d.path());
     assert_eq!(r.code, 2);
     assert_eq!(r.stderr, "ddns-audit: error: --date-order: 'ydm' is not one of dmy, mdy, ymd\n");
 }
@@ -245,7 +245,7 @@ fn dhcp_xml(times: &[&str]) -> String {
 fn xml_exports_follow_the_files_date_order() {
     let d = scratch();
     let run = |file: &str, extra: &[&str]| {
-        let mut args = vec!["audit", "--leases", file, "--as-of", "2026-01-05T00:00:00Z", "--all", "--output", "-"];
+        let mut args = vec!["audit", "--no-dns", "--leases", file, "--as-of", "2026-01-05T00:00:00Z", "--all", "--output", "-"];
         args.extend_from_slice(if extra.is_empty() { &["--input-time-zone", "UTC"] } else { extra });
         ddns_audit(&args, d.path())
     };
@@ -299,7 +299,7 @@ fn a_symlink_at_the_output_path_is_replaced_not_written_through() {
     let link2 = d.path().join("to-file.csv");
     symlink(&victim, &link2).unwrap();
     for l in [&link, &link2] {
-        let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--all", "--output", l.to_str().unwrap()], d.path());
+        let r = ddns_audit(&["audit", "--no-dns", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--all", "--output", l.to_str().unwrap()], d.path());
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(fs::symlink_metadata(l).unwrap().file_type().is_file(), "{} is still a link", l.display());
         assert_eq!(csv_rows(&fs::read_to_string(l).unwrap()).len(), 3);
@@ -328,14 +328,14 @@ fn report_mode_is_the_usual_one_and_an_existing_files_mode_is_kept() {
     let d = scratch();
     let leases = write(d.path(), "leases.csv", LEASES);
     let expected = plain_file_mode(d.path());
-    let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "new.csv"], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "new.csv"], d.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(fs::metadata(d.path().join("new.csv")).unwrap().permissions().mode() & 0o777, expected);
     for mode in [0o644, 0o640, 0o600] {
         let existing = d.path().join("existing.csv");
         fs::write(&existing, "old").unwrap();
         fs::set_permissions(&existing, fs::Permissions::from_mode(mode)).unwrap();
-        let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "existing.csv"], d.path());
+        let r = ddns_audit(&["audit", "--no-dns", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "existing.csv"], d.path());
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert_eq!(fs::metadata(&existing).unwrap().permissions().mode() & 0o777, mode, "mode {mode:o}");
         assert!(fs::read_to_string(&existing).unwrap().starts_with(HEADER));
@@ -356,14 +356,14 @@ fn stale_temporary_files_of_killed_runs_are_removed() {
         f.set_modified(day_ago).unwrap();
     }
     fs::write(reports.join(".ddns-audit-live99.tmp"), "a run writing now").unwrap();
-    let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "reports/r.csv"], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "reports/r.csv"], d.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.ends_with("  report: reports/r.csv (2 rows)\n  removed 1 temporary report file(s) left by interrupted runs (.ddns-audit-*.tmp unchanged for 24 h)\n"), "{}", r.stderr);
     let mut files: Vec<String> = fs::read_dir(&reports).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     files.sort();
     assert_eq!(files, [".ddns-audit-live99.tmp", ".ddns-audit-old.csv", "notes.tmp", "r.csv"]);
     // Nothing removed, nothing said.
-    let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "reports/r.csv"], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "reports/r.csv"], d.path());
     assert!(r.stderr.ends_with("  report: reports/r.csv (2 rows)\n"), "{}", r.stderr);
 }
 
@@ -375,13 +375,13 @@ fn os_errors_are_printed_once_and_a_failed_write_leaves_no_temp_file() {
     let d = scratch();
     let leases = write(d.path(), "leases.csv", LEASES);
     fs::create_dir(d.path().join("out")).unwrap();
-    let r = ddns_audit(&["audit", "--leases", "out"], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--leases", "out"], d.path());
     assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: cannot read out: Is a directory (os error 21)\n"));
-    let r = ddns_audit(&["audit", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "out"], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "out"], d.path());
     assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: cannot write the report out: a directory is there\n"));
     let r = ddns_audit(&["audit", "--config", "out"], d.path());
     assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: cannot read the config file out: Is a directory (os error 21)\n"));
-    let r = ddns_audit(&["audit", "--kea-url", "http://127.0.0.1:9/", "--kea-password-file", "out"], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--kea-url", "http://127.0.0.1:9/", "--kea-password-file", "out"], d.path());
     assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: --kea-password-file out: Is a directory (os error 21)\n"));
     let left: Vec<_> = fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().ends_with(".tmp")).collect();
     assert!(left.is_empty(), "{left:?}");
@@ -407,9 +407,9 @@ fn secrets_are_not_echoed_in_errors() {
     let r = ddns_audit(&["audit", "--leases", "x.csv", "--ldap-url", "ldaps://administrator:hun/ter2@dc1"], d.path());
     assert_eq!(r.code, 2);
     assert!(r.stderr.starts_with("ddns-audit: error: --ldap-url 'ldaps://dc1': ") && !r.stderr.contains("ter2"), "{}", r.stderr);
-    let r = ddns_audit(&["audit", "--kea-url", "kea:hunter2@127.0.0.1:8000"], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--kea-url", "kea:hunter2@127.0.0.1:8000"], d.path());
     assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: --kea-url 127.0.0.1:8000: expected http://host:port/ or https://host:port/\n"));
-    let r = ddns_audit(&["audit", "--kea-url", "http://kea:hun/ter2@127.0.0.1:8000/"], d.path());
+    let r = ddns_audit(&["audit", "--no-dns", "--kea-url", "http://kea:hun/ter2@127.0.0.1:8000/"], d.path());
     assert_eq!(r.code, 2);
     assert!(!r.stderr.contains("ter2"), "{}", r.stderr);
 }
@@ -423,10 +423,10 @@ fn a_secret_file_given_as_input_is_never_echoed() {
         let pw = write(d.path(), "pw.txt", &format!("{secret}\n"));
         let mut runs: Vec<Vec<&str>> = ["windows-csv", "windows-xml", "dhcpd", "kea-csv", "dnsmasq"]
             .iter()
-            .map(|f| vec!["audit", "--leases", pw.as_str(), "--leases-format", *f, "--output", "-"])
+            .map(|f| vec!["audit", "--no-dns", "--leases", pw.as_str(), "--leases-format", *f, "--output", "-"])
             .collect();
-        runs.push(vec!["audit", "--leases", pw.as_str(), "--output", "-"]);
-        runs.push(vec!["audit", "--leases", pw.as_str(), "--leases-format", "dnsmasq", "--computers", pw.as_str(), "--output", "-"]);
+        runs.push(vec!["audit", "--no-dns", "--leases", pw.as_str(), "--output", "-"]);
+        runs.push(vec!["audit", "--no-dns", "--leases", pw.as_str(), "--leases-format", "dnsmasq", "--computers", pw.as_str(), "--output", "-"]);
         runs.push(vec!["audit", "--leases", pw.as_str(), "--leases-format", "dnsmasq", "--dns-records", pw.as_str(), "--output", "-"]);
         runs.push(vec!["audit", "--config", pw.as_str()]);
         for args in runs {
@@ -436,8 +436,9 @@ fn a_secret_file_given_as_input_is_never_echoed() {
     }
 }
 
-/// The cause inputs from the command line: a zones CSV with a bad value is a counted problem
-/// (the column stays empty), the records CSV's Owner column, --dhcp-account and --dhcp-settings.
+/// The cause inputs from the command line: a zones CSV's empty value leaves the column empty,
+/// and a bad value stops the run naming the file and line (issue #19); the records CSV's Owner
+/// column, --dhcp-account and --dhcp-settings.
 #[test]
 fn cause_inputs_fill_the_four_columns() {
     let d = scratch();
@@ -451,7 +452,7 @@ fn cause_inputs_fill_the_four_columns() {
         other.test,pc2,A,2026-11-19T00:00:00Z,1200,10.0.17.21,\r\n");
     let zones = write(d.path(), "zones.csv", "ZoneName,ZoneType,DynamicUpdate,AgingEnabled,NoRefreshInterval,RefreshInterval,ScavengeServers\r\n\
         corp.example.test,Primary,Secure,True,7.00:00:00,7.00:00:00,\r\n\
-        other.test,Primary,Sometimes,True,7.00:00:00,7.00:00:00,\r\n");
+        other.test,Primary,,True,7.00:00:00,7.00:00:00,\r\n");
     let dhcp = write(d.path(), "dhcp.csv", "Server,ScopeId,DynamicUpdates,DeleteDnsRROnLeaseExpiry,UpdateDnsRRForOlderClients,DisableDnsPtrRRUpdate,NameProtection\r\n\
         10.0.0.11,,Always,True,False,False,True\r\n");
     let args = ["audit", "--leases", &leases, "--dns-records", &records, "--zones", &zones, "--dhcp-settings", &dhcp, "--dhcp-account", "corp\\dhcp1",
@@ -461,7 +462,14 @@ fn cause_inputs_fill_the_four_columns() {
     let rows = csv_rows(&r.stdout);
     assert_eq!(rows[1][22..26], ["CORP\\DHCP1$", "dhcp-server", "secure", "updates=always;ptr=on;older-clients=off;delete-on-expiry=on;name-protection=on"]);
     assert_eq!(rows[2][22..26], ["", "", "", ""]);
-    assert!(r.stderr.contains(&format!("{zones}:3: malformed record: zone other.test: DynamicUpdate \"Sometimes\" is not None, NonsecureAndSecure or Secure; that setting is unknown")), "{}", r.stderr);
+    let bad_zones = write(d.path(), "bad-zones.csv", "ZoneName,ZoneType,DynamicUpdate,AgingEnabled,NoRefreshInterval,RefreshInterval,ScavengeServers\r\n\
+        corp.example.test,Primary,Secure,True,7.00:00:00,7.00:00:00,\r\n\
+        other.test,Primary,Sometimes,True,7.00:00:00,7.00:00:00,\r\n");
+    let mut bad = args.to_vec();
+    bad[6] = &bad_zones;
+    let r = ddns_audit(&bad, d.path());
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""));
+    assert_eq!(r.stderr, format!("ddns-audit: error: {bad_zones}:3: zone other.test: DynamicUpdate \"Sometimes\" is not None, NonsecureAndSecure or Secure\n"));
 
     let mut bad = args.to_vec();
     bad[10] = " ";
@@ -555,7 +563,7 @@ fn of_two_failing_files_the_first_in_reading_order_is_told() {
     fs::write(d.path().join("leases.txt"), "this is not a lease export\n").unwrap();
     fs::write(d.path().join("computers.txt"), "nor a computers export\n").unwrap();
     for _ in 0..5 {
-        let r = ddns_audit(&["audit", "--leases", "leases.txt", "--computers", "computers.txt", "--output", "-"], d.path());
+        let r = ddns_audit(&["audit", "--no-dns", "--leases", "leases.txt", "--computers", "computers.txt", "--output", "-"], d.path());
         assert_eq!(r.code, 2);
         assert!(r.stderr.starts_with("ddns-audit: error: leases.txt: not a lease export"), "{}", r.stderr);
     }
@@ -566,7 +574,7 @@ fn of_two_failing_files_the_first_in_reading_order_is_told() {
 fn ldap_connections_bounds() {
     let d = scratch();
     for n in ["0", "17"] {
-        let r = ddns_audit(&["audit", "--leases", "x.csv", "--ldap-connections", n], d.path());
+        let r = ddns_audit(&["audit", "--no-dns", "--leases", "x.csv", "--ldap-connections", n], d.path());
         assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: --ldap-connections: must be from 1 to 16\n"), "{n}");
     }
 }

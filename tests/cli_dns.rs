@@ -34,6 +34,10 @@ fn run(dir: &std::path::Path, leases_text: &str, zones: &[&str], extra: &[&str])
     for z in zones {
         args.extend(["--dns-records", z]);
     }
+    // A run without zones and without live DNS asks for it (issue #19).
+    if zones.is_empty() && !extra.contains(&"--dns-server") {
+        args.push("--no-dns");
+    }
     args.extend(extra);
     ddns_audit(&args, dir)
 }

@@ -90,7 +90,10 @@ fn bad_forecast_options_exit_two_naming_the_option() {
     };
     assert_eq!(error(&["--fail-on", "missing"]), (2, "ddns-audit: error: --fail-on: 'missing' is not one of live, never (forecast's levels; missing, stale and at-risk are the audit's)".into()));
     assert_eq!(error(&["--fail-on", "at-risk"]).0, 2);
-    assert_eq!(error(&["--horizon", "soon"]), (2, "ddns-audit: error: --horizon: 'soon' is not a duration (expected a number and a unit, like 7d, 36h, 90m, 2s, 500ms)".into()));
+    assert_eq!(error(&["--horizon", "soon"]), (2, "ddns-audit: error: --horizon: 'soon' is not a duration (expected a number and a unit, like 7d, 36h, 90m, 2s, 500ms, or d.hh:mm:ss, like 7.00:00:00)".into()));
+    // Issue #19: a bare number is no duration; the TimeSpan form is one.
+    assert_eq!(error(&["--horizon", "28"]), (2, "ddns-audit: error: --horizon: '28' has no unit: add one, like 28d (days), 28h, 28m, 28s or 28ms".into()));
+    assert_eq!(error(&["--horizon", "28.00:00:00"]).0, 0);
     assert_eq!(error(&["--horizon", "3651d"]), (2, "ddns-audit: error: --horizon: '3651d' is longer than ten years (3650d)".into()));
     assert_eq!(error(&["--logon-window", "0s"]), (2, "ddns-audit: error: --logon-window: must be longer than zero".into()));
     // The audit does not take the forecast's options on its command line.

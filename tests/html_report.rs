@@ -162,7 +162,7 @@ fn hostile_host_names_stay_text_in_the_html_report() {
     let html = dir.path().join("h.html");
     let r = ddns_audit(
         &[
-            "audit", "--leases", "tests/fixtures/leases/hostile-names.leases", "--as-of", AS_OF,
+            "audit", "--no-dns", "--leases", "tests/fixtures/leases/hostile-names.leases", "--as-of", AS_OF,
             "--output", dir.path().join("h.csv").to_str().unwrap(), "--html", html.to_str().unwrap(),
         ],
         &root(),
@@ -334,7 +334,7 @@ fn hostile_host_names_are_text_in_the_browser() {
     let dir = scratch();
     let html = dir.path().join("h.html");
     let r = ddns_audit(
-        &["audit", "--leases", "tests/fixtures/leases/hostile-names.leases", "--as-of", AS_OF, "--output", "-", "--html", html.to_str().unwrap()],
+        &["audit", "--no-dns", "--leases", "tests/fixtures/leases/hostile-names.leases", "--as-of", AS_OF, "--output", "-", "--html", html.to_str().unwrap()],
         &root(),
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -352,7 +352,7 @@ fn html_path_that_cannot_be_written_stops_the_run() {
     let html = file.join("report.html");
     let csv = dir.path().join("r.csv");
     let r = ddns_audit(
-        &["audit", "--leases", "tests/fixtures/leases/dnsmasq.leases", "--output", csv.to_str().unwrap(), "--html", html.to_str().unwrap()],
+        &["audit", "--no-dns", "--leases", "tests/fixtures/leases/dnsmasq.leases", "--output", csv.to_str().unwrap(), "--html", html.to_str().unwrap()],
         &root(),
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -364,7 +364,7 @@ fn html_path_that_cannot_be_written_stops_the_run() {
 fn html_path_in_the_config_file_is_relative_to_it() {
     let dir = scratch();
     let leases = root().join("tests/fixtures/leases/dnsmasq.leases");
-    std::fs::write(dir.path().join("c.toml"), format!("leases = {:?}\nhtml = \"out/page.html\"\noutput = \"out/r.csv\"\nas-of = \"{AS_OF}\"\n", leases.to_str().unwrap())).unwrap();
+    std::fs::write(dir.path().join("c.toml"), format!("leases = {:?}\nno-dns = true\nhtml = \"out/page.html\"\noutput = \"out/r.csv\"\nas-of = \"{AS_OF}\"\n", leases.to_str().unwrap())).unwrap();
     let r = ddns_audit(&["audit", "--config", dir.path().join("c.toml").to_str().unwrap()], &root());
     assert_eq!(r.code, 0, "{}", r.stderr);
     let page = dir.path().join("out/page.html");
@@ -387,7 +387,7 @@ fn big_run(dir: &Path) -> (std::path::PathBuf, String) {
     std::fs::write(dir.join("big.leases"), leases).unwrap();
     let html = dir.join("big.html");
     let r = ddns_audit(
-        &["audit", "--leases", dir.join("big.leases").to_str().unwrap(), "--as-of", AS_OF, "--output", dir.join("big.csv").to_str().unwrap(), "--html", html.to_str().unwrap()],
+        &["audit", "--no-dns", "--leases", dir.join("big.leases").to_str().unwrap(), "--as-of", AS_OF, "--output", dir.join("big.csv").to_str().unwrap(), "--html", html.to_str().unwrap()],
         &root(),
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -438,6 +438,6 @@ fn a_page_of_100000_rows_pages_sorts_and_filters_in_the_browser() {
 
 #[test]
 fn html_path_must_not_be_the_csv() {
-    let r = ddns_audit(&["audit", "--leases", "tests/fixtures/leases/dnsmasq.leases", "--output", "r.csv", "--html", "r.csv"], &root());
+    let r = ddns_audit(&["audit", "--no-dns", "--leases", "tests/fixtures/leases/dnsmasq.leases", "--output", "r.csv", "--html", "r.csv"], &root());
     assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: --html: 'r.csv' is the --output file; give the HTML report a path of its own\n"));
 }

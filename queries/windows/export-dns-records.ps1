@@ -2,13 +2,16 @@
   export-dns-records.ps1 - DNS records with their aging timestamps for `ddns-audit --dns-records`.
 
   Produces:   a CSV with the columns ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData,Owner
-              (UTF-8, no #TYPE line), one row per A, AAAA, PTR and CNAME record of every primary
-              zone on the server:
+              (UTF-8 with a byte-order mark and every field double-quoted, as Windows
+              PowerShell 5.1's Export-Csv -Encoding UTF8 writes it; no #TYPE line), one row per
+              SOA, A, AAAA, PTR and CNAME record of every primary zone on the server. The SOA
+              row (HostName '@') tells ddns-audit that the zone was exported whole: a zone
+              without a row at its apex is read as exported in part, its names 'unknown'.
                 HostName    relative to ZoneName as the DNS server shows it ('@' is the apex)
                 Timestamp   when the record was last registered or refreshed, UTC,
                             'yyyy-MM-ddTHH:mm:ssZ'; empty for a static record
                 TimeToLive  seconds
-                RecordData  the IPv4/IPv6 address, or the PTR/CNAME target
+                RecordData  the IPv4/IPv6 address, the PTR/CNAME target, or the SOA's primary server
                 Owner       the owner of the record's AD object (dnsNode), DOMAIN\name, from
                             its ACL: (Get-Acl -Path "AD:<node DN>").Owner, read once per node;
                             empty for a zone that is not AD-integrated, without the
@@ -67,7 +70,7 @@ if ($ZoneName) { $zones = $zones | Where-Object { $ZoneName -contains $_.ZoneNam
 
 & {
     foreach ($zone in $zones) {
-        foreach ($type in 'A', 'AAAA', 'PTR', 'CNAME') {
+        foreach ($type in 'SOA', 'A', 'AAAA', 'PTR', 'CNAME') {
             try {
                 $records = Get-DnsServerResourceRecord -ComputerName $ComputerName -ZoneName $zone.ZoneName -RRType $type
             } catch {
@@ -80,6 +83,7 @@ if ($ZoneName) { $zones = $zones | Where-Object { $ZoneName -contains $_.ZoneNam
                     'AAAA'  { $r.RecordData.IPv6Address.IPAddressToString }
                     'PTR'   { $r.RecordData.PtrDomainName }
                     'CNAME' { $r.RecordData.HostNameAlias }
+                    'SOA'   { $r.RecordData.PrimaryServer }
                 }
                 # The cmdlet gives the timestamp in this machine's local time; null when static.
                 $stamp = ''

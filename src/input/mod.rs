@@ -11,7 +11,7 @@ use crate::vocab::vocabulary;
 mod rows;
 pub(crate) mod text;
 
-pub(crate) use rows::{CsvStream, Tap, csv_column_order, read_csv_rows, read_csv_text};
+pub(crate) use rows::{CsvStream, Tap, csv_column_order, read_csv_rows, read_strict_csv};
 pub use text::ReadError;
 pub(crate) use text::{Lines, SkipBom, TextFile};
 
@@ -23,6 +23,10 @@ pub enum InputError {
     Io { path: PathBuf, error: std::io::Error },
     #[error("{path}: {reason}")]
     Unrecognised { path: PathBuf, reason: String },
+    /// A defect at a line of a file read strictly (the cause files, where a half-read file
+    /// would give wrong causes): what was wrong there.
+    #[error("{path}:{line}: {reason}")]
+    AtLine { path: PathBuf, line: usize, reason: String },
     /// Culture-formatted dates whose day/month order the file does not tell (the error names it).
     #[error(transparent)]
     DateOrder(#[from] crate::timefmt::DateOrderError),

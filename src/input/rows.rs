@@ -287,16 +287,51 @@ pub(crate) fn read_csv_rows<C>(
     Ok(())
 }
 
-/// [`read_csv_rows`] over a whole text in memory (small files), which cannot fail to read.
-pub(crate) fn read_csv_text<C>(
+/// Reads a small cause CSV (`--zones`, `--dhcp-settings`) strictly: every defect stops the
+/// run naming the file and line, because a row skipped or half-read there would give a lease
+/// a wrong cause, not just fewer rows. The header must have every column of `required`
+/// (the error names the ones it lacks); a row must have as many fields as the header (fewer:
+/// cut off; more: an unquoted comma or another file's row); `each` reads a row or says what is
+/// wrong with it. Blank rows and `#` lines are passed over; an empty file has no rows.
+pub(crate) fn read_strict_csv<C>(
     text: &str,
     source: &Arc<str>,
-    problems: &mut Problems,
-    columns: impl FnOnce(&Header) -> Result<(C, usize), String>,
-    each: impl FnMut(&csv::StringRecord, &C, usize, &mut Problems),
-) {
+    required: &[&'static str],
+    columns: impl FnOnce(&Header) -> C,
+    mut each: impl FnMut(&csv::StringRecord, &C, usize) -> Result<(), String>,
+) -> Result<(), super::InputError> {
+    let at = |line: usize, reason: String| super::InputError::AtLine { path: std::path::PathBuf::from(&**source), line, reason };
+    let mut rows = Rows::new(text.as_bytes());
+    let mut row = csv::StringRecord::new();
+    let mut columns = Some(columns);
+    let mut cols: Option<(C, usize)> = None;
     // A slice gives no I/O error.
-    let _ = read_csv_rows(text.as_bytes(), source, problems, columns, each);
+    while let Some((line, read)) = rows.next(&mut row).unwrap_or(None) {
+        if let Err(e) = read {
+            return Err(at(line, format!("unreadable CSV row: {e}")));
+        }
+        let Some((c, width)) = &cols else {
+            let header = Header::new(&row);
+            let missing: Vec<&str> = required.iter().copied().filter(|n| header.find(n).is_none()).collect();
+            if !missing.is_empty() {
+                return Err(at(line, format!("the header lacks the required column(s) {}", missing.join(", "))));
+            }
+            let Some(map) = columns.take() else { return Ok(()) };
+            cols = Some((map(&header), header.width()));
+            continue;
+        };
+        if row.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if row.len() < *width {
+            return Err(at(line, format!("{} fields where the header has {}: the row is cut off", row.len(), width)));
+        }
+        if row.len() > *width {
+            return Err(at(line, format!("{} fields where the header has {}: a value holds an unquoted comma, or the row is not of this file", row.len(), width)));
+        }
+        each(&row, c, line).map_err(|reason| at(line, reason))?;
+    }
+    Ok(())
 }
 
 /// The date order of one time column of a PowerShell `Export-Csv` file (the computers and DNS

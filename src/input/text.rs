@@ -108,6 +108,8 @@ pub(crate) struct Decoder<R> {
     carry: usize,
     /// A UTF-16 high surrogate waiting for its low half.
     high: Option<u16>,
+    /// Bytes decoded so far after the BOM (UTF-16), to say where a misalignment is.
+    consumed: u64,
     /// Decoded text not yet handed out, from `pos` on.
     out: Vec<u8>,
     pos: usize,
@@ -118,7 +120,7 @@ pub(crate) struct Decoder<R> {
 impl<R: Read> Decoder<R> {
     pub(crate) fn new(inner: R, encoding: Encoding, block: usize) -> Decoder<R> {
         let block = block.max(1);
-        Decoder { inner, encoding, raw: vec![0; block + 3], carry: 0, high: None, out: Vec::new(), pos: 0, started: false, done: false }
+        Decoder { inner, encoding, raw: vec![0; block + 3], carry: 0, high: None, consumed: 0, out: Vec::new(), pos: 0, started: false, done: false }
     }
 
     /// Decodes the next block into `out`; at the end, what is left.
@@ -157,12 +159,23 @@ impl<R: Read> Decoder<R> {
                 self.carry = len - valid;
             }
             Encoding::Utf16 { big_endian } => {
-                for pair in raw.chunks_exact(2) {
+                for (i, pair) in raw.chunks_exact(2).enumerate() {
                     let pair = [pair[0], pair[1]];
                     let unit = if big_endian { u16::from_be_bytes(pair) } else { u16::from_le_bytes(pair) };
+                    // A line feed read through pairs shifted by one byte (a byte inserted or
+                    // lost): U+0A00 is unassigned, and every later line would run into one
+                    // record. Stop rather than read the rest as one "truncated record".
+                    if unit == 0x0A00 {
+                        let at = self.consumed + 2 * i as u64 + self.encoding.bom_len() as u64;
+                        return Err(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            format!("the UTF-16 text is misaligned near byte {at} (a byte inserted or lost there: its line ends no longer read as line ends); export the file again"),
+                        ));
+                    }
                     utf16_unit(unit, &mut self.high, &mut self.out);
                 }
                 // An odd byte waits for its pair; at the end it is dropped, as by `decode`.
+                self.consumed += (len - len % 2) as u64;
                 self.carry = len % 2;
                 self.raw.copy_within(len - self.carry..len, 0);
                 if self.done {
@@ -224,6 +237,8 @@ pub(crate) struct TextFile {
     encoding: Encoding,
     /// The bytes of a file that cannot be read twice (a pipe, `<(...)`), read once at open.
     bytes: Option<Vec<u8>>,
+    /// A regular file's length at open: every pass must read exactly this many bytes.
+    len: u64,
 }
 
 impl TextFile {
@@ -231,22 +246,25 @@ impl TextFile {
     pub(crate) fn open(path: &Path) -> Result<TextFile, InputError> {
         let io = |error| InputError::Io { path: path.to_path_buf(), error };
         let mut file = File::open(path).map_err(io)?;
-        if file.metadata().map_err(io)?.is_file() {
-            let encoding = Encoding::sniff(file, BLOCK).map_err(io)?;
-            return Ok(TextFile { path: path.to_path_buf(), encoding, bytes: None });
+        let meta = file.metadata().map_err(io)?;
+        if meta.is_file() {
+            let len = meta.len();
+            let encoding = Encoding::sniff(Checked::new(file, len), BLOCK).map_err(io)?;
+            return Ok(TextFile { path: path.to_path_buf(), encoding, bytes: None, len });
         }
         // A second open of a pipe would read nothing: keep its bytes.
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io)?;
         let encoding = Encoding::sniff(bytes.as_slice(), BLOCK).map_err(io)?;
-        Ok(TextFile { path: path.to_path_buf(), encoding, bytes: Some(bytes) })
+        let len = bytes.len() as u64;
+        Ok(TextFile { path: path.to_path_buf(), encoding, bytes: Some(bytes), len })
     }
 
     /// The text from its start.
     pub(crate) fn reader(&self) -> io::Result<Decoder<Source<'_>>> {
         let source = match &self.bytes {
             Some(bytes) => Source::Memory(bytes),
-            None => Source::File(File::open(&self.path)?),
+            None => Source::File(Checked::new(File::open(&self.path)?, self.len)),
         };
         Ok(Decoder::new(source, self.encoding, BLOCK))
     }
@@ -268,9 +286,53 @@ impl TextFile {
     }
 }
 
+/// A regular file read to its end only when it still has the length it had at open: a file
+/// rewritten, cut (log rotation, an export being rewritten) or appended to while it is read
+/// stops the run, rather than giving half its records, or records of two versions (issue
+/// #19). Checked as the bytes come (more than at open) and at the end (fewer, and the
+/// file's length then).
+pub(crate) struct Checked<R> {
+    inner: R,
+    expected: u64,
+    read: u64,
+}
+
+impl<R> Checked<R> {
+    pub(crate) fn new(inner: R, expected: u64) -> Checked<R> {
+        Checked { inner, expected, read: 0 }
+    }
+
+    fn changed(&self, now: u64) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, format!("the file changed while it was read ({} bytes when opened, {now} now)", self.expected))
+    }
+}
+
+impl Checked<File> {
+    /// The file's length now, for the message (what was read when it cannot be asked).
+    fn len_now(&self) -> u64 {
+        self.inner.metadata().map_or(self.read, |m| m.len())
+    }
+}
+
+impl Read for Checked<File> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read > self.expected {
+            return Err(self.changed(self.len_now().max(self.read)));
+        }
+        // The end before the length seen at open, or a file cut and refilled behind the
+        // reader: its length now is not the one at open.
+        if n == 0 && (self.read != self.expected || self.len_now() != self.expected) {
+            return Err(self.changed(self.len_now()));
+        }
+        Ok(n)
+    }
+}
+
 /// Where a [`TextFile`]'s bytes come from.
 pub(crate) enum Source<'a> {
-    File(File),
+    File(Checked<File>),
     Memory(&'a [u8]),
 }
 

@@ -15,20 +15,30 @@
 //!   over its scope's over its server's. An entry's server matches a lease's server
 //!   case-insensitively; an entry without a server matches every lease; a lease whose server is
 //!   not known matches only entries without a server.
-//! - CSV header by name, case-insensitive, any order; `ScopeId` empty is the server level;
-//!   `DynamicUpdates` `Always|OnClientRequest|Never`; booleans `True|False`; empty: not known.
-//!   A bad value is a counted problem with its line, and that key stays unknown.
+//! - CSV read strictly (issue #19; [`crate::input::read_strict_csv`]): every defect stops the
+//!   run naming the file and line, since a skipped row would show a lease a less specific
+//!   level's value. Header by name, case-insensitive, any order; `Server` and `ScopeId` are
+//!   required (without `ScopeId` every row would read as server level), and at least one
+//!   setting column. `ScopeId` empty is the server level, else an IPv4 network address
+//!   (`10.0.16.0`; `10.000.016.000` is the same address) or an IPv6 prefix, with an optional
+//!   `/length` when the address is that prefix's network (`10.0.16.0/24` is scope 10.0.16.0;
+//!   `10.0.16.5/24` is refused). `DynamicUpdates` `Always|OnClientRequest|Never`; booleans
+//!   `True|False`; empty: not known; any other value is an error. One server and scope given
+//!   twice (in one file or two) with other values is an error naming both lines.
+//! - Scopes are compared as addresses ([`scope_key`]), and the table is indexed by server and
+//!   level once: a lease's setting is a few map look-ups, O(rows + leases) in all (issue #19).
 //! - A level whose settings the source gives in a shape that cannot be read (an XML option 81
 //!   value that is not a number or has unknown bits) is added with [`DhcpDnsSettings::add_unknown`]:
 //!   it hides the less specific levels, so that the lease shows only what more specific levels
 //!   say (usually nothing), never the server's value that this level overrides.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
 
 use super::Lease;
-use crate::input::{self, Header, InputError, Problems, SkipReason};
+use crate::input::{self, Header, InputError};
 use crate::vocab::vocabulary;
 
 vocabulary! {
@@ -120,62 +130,128 @@ impl DhcpDnsSetting {
 }
 
 /// The level a setting is made at.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Level {
     Server,
-    /// A scope: Windows `ScopeId` / v6 prefix, or a Kea subnet id (compared with the lease's `scope`).
+    /// A scope: Windows `ScopeId` / v6 prefix, or a Kea subnet id (compared with the lease's
+    /// `scope`, both through [`scope_key`]).
     Scope(String),
     /// A reservation: its address (from an `Export-DhcpServer` XML).
     Reservation(IpAddr),
 }
 
+impl Level {
+    /// The level as the index keys it: a scope by [`scope_key`].
+    fn key(self) -> Level {
+        match self {
+            Level::Scope(s) => Level::Scope(scope_key(&s)),
+            other => other,
+        }
+    }
+}
+
+/// A scope as compared: an address scope (`10.0.16.0`, `10.000.016.000`, `10.0.16.0/24`,
+/// `2001:db8:1::/64`) as its canonical network address, anything else (a Kea subnet id)
+/// trimmed and lowercase. The same for a setting's scope and a lease's, so that the forms the
+/// exports write meet.
+pub(crate) fn scope_key(s: &str) -> String {
+    let s = s.trim();
+    match parse_scope(s) {
+        Ok(Some(ip)) => ip.to_string(),
+        _ => s.to_ascii_lowercase(),
+    }
+}
+
+/// A scope written as an address: `Ok(Some(network))`; `Ok(None)` when it is no address form
+/// at all (a Kea subnet id); `Err` when it is an address form that names no network (a host
+/// address under its `/length`, a bad length or octet).
+pub(crate) fn parse_scope(s: &str) -> Result<Option<IpAddr>, String> {
+    let s = s.trim();
+    let (addr, len) = match s.split_once('/') {
+        Some((a, l)) => (a, Some(l)),
+        None => (s, None),
+    };
+    let ip = if let Some(v4) = parse_v4_octets(addr) {
+        IpAddr::V4(v4)
+    } else if let Ok(v6) = addr.parse::<std::net::Ipv6Addr>() {
+        IpAddr::V6(v6)
+    } else if addr.contains(['.', ':']) || len.is_some() {
+        return Err(format!("{} is not an IPv4 network address (10.0.16.0) or an IPv6 prefix", input::quote(s)));
+    } else {
+        return Ok(None);
+    };
+    if let Some(len) = len {
+        let max = if ip.is_ipv4() { 32 } else { 128 };
+        let bits: u32 = len.parse().ok().filter(|&b| b <= max).ok_or_else(|| format!("{}: the prefix length is not 0 to {max}", input::quote(s)))?;
+        let host_bits = match ip {
+            IpAddr::V4(v4) => u128::from(u32::from(v4) & u32::MAX.checked_shr(bits).unwrap_or(0)),
+            IpAddr::V6(v6) => u128::from(v6) & u128::MAX.checked_shr(bits).unwrap_or(0),
+        };
+        if host_bits != 0 {
+            return Err(format!("{} is a host address, not its scope's network address", input::quote(s)));
+        }
+    }
+    Ok(Some(ip))
+}
+
+/// Four dot-separated decimal octets of 1 to 3 digits each, leading zeros allowed (as
+/// `10.000.016.000` is written by some tools: decimal, never octal).
+fn parse_v4_octets(s: &str) -> Option<std::net::Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut parts = s.split('.');
+    for o in &mut octets {
+        let p = parts.next()?;
+        if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        *o = p.parse().ok()?;
+    }
+    parts.next().is_none().then(|| std::net::Ipv4Addr::from(octets))
+}
+
 /// One setting as a source gives it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Entry {
-    /// Lowercase; `None` applies to every server.
-    server: Option<String>,
-    level: Level,
     setting: DhcpDnsSetting,
     /// The level's settings are not known: the less specific levels do not show through.
     hides_below: bool,
 }
 
-/// Every DHCP DNS setting gathered, at every level.
+/// Every DHCP DNS setting gathered, at every level, indexed by (server lowercase, `None` for
+/// any server; level with its scope as [`scope_key`]).
 #[derive(Debug, Default)]
 pub(crate) struct DhcpDnsSettings {
-    entries: Vec<Entry>,
+    entries: rustc_hash::FxHashMap<(Option<String>, Level), Entry>,
+}
+
+fn server_key(server: Option<&str>) -> Option<String> {
+    server.map(str::trim).filter(|s| !s.is_empty()).map(str::to_ascii_lowercase)
 }
 
 impl DhcpDnsSettings {
     /// Adds a setting at `level` for `server` (`None`: any server). A later setting at the same
     /// place is merged over the earlier one.
     pub(crate) fn add(&mut self, server: Option<&str>, level: Level, setting: DhcpDnsSetting) {
-        let server = server.map(str::trim).filter(|s| !s.is_empty()).map(str::to_ascii_lowercase);
-        match self.entries.iter_mut().find(|e| e.server == server && e.level == level) {
-            Some(e) => e.setting = setting.over(e.setting),
-            None => self.entries.push(Entry { server, level, setting, hides_below: false }),
-        }
+        let e = self.entries.entry((server_key(server), level.key())).or_insert(Entry { setting: DhcpDnsSetting::default(), hides_below: false });
+        e.setting = setting.over(e.setting);
     }
 
     /// Records that `server`'s settings at `level` exist but could not be read: for the leases
     /// there, the less specific levels no longer apply (they are overridden by what is unknown).
     pub(crate) fn add_unknown(&mut self, server: Option<&str>, level: Level) {
-        self.add(server, level.clone(), DhcpDnsSetting::default());
-        let server = server.map(str::trim).filter(|s| !s.is_empty()).map(str::to_ascii_lowercase);
-        if let Some(e) = self.entries.iter_mut().find(|e| e.server == server && e.level == level) {
-            e.hides_below = true;
-        }
+        let e = self.entries.entry((server_key(server), level.key())).or_insert(Entry { setting: DhcpDnsSetting::default(), hides_below: false });
+        e.hides_below = true;
     }
 
     /// Adds every setting of `later` as if its rows had been added here after this table's:
-    /// the same table as reading its sources one after another (`over` is field by field).
+    /// the same table as reading its sources one after another (`over` is field by field, and
+    /// each place is merged on its own).
     pub(crate) fn absorb(&mut self, later: DhcpDnsSettings) {
-        for e in later.entries {
-            self.add(e.server.as_deref(), e.level.clone(), e.setting);
+        for ((server, level), e) in later.entries {
+            let mine = self.entries.entry((server, level)).or_insert(Entry { setting: DhcpDnsSetting::default(), hides_below: false });
+            mine.setting = e.setting.over(mine.setting);
             // A level whose settings could not be read still hides the levels below it.
-            if e.hides_below {
-                self.add_unknown(e.server.as_deref(), e.level);
-            }
+            mine.hides_below |= e.hides_below;
         }
     }
 
@@ -184,32 +260,41 @@ impl DhcpDnsSettings {
         self.entries.is_empty()
     }
 
+    /// Whether any source gave settings for this scope (any server).
+    pub(crate) fn has_scope(&self, scope: &str) -> bool {
+        let key = Level::Scope(scope_key(scope));
+        self.entries.keys().any(|(_, l)| *l == key)
+    }
+
     /// The effective setting for `lease` (see the module rules); `None` when nothing is known.
+    /// At most six look-ups: (any server, the lease's server) at each level.
     pub(crate) fn effective(&self, lease: &Lease) -> Option<DhcpDnsSetting> {
-        let server = lease.server().map(str::trim);
-        let matches = |e: &&Entry| match (&e.server, server) {
-            (None, _) => true,
-            (Some(s), Some(l)) => s.eq_ignore_ascii_case(l),
-            (Some(_), None) => false,
-        };
-        let scope = lease.scope().map(str::trim);
+        if self.entries.is_empty() {
+            return None;
+        }
+        let server = server_key(lease.server());
+        let scope = lease.scope().map(scope_key);
         // Least specific first, so that each later level goes over the earlier ones; at a
         // level, an entry for the lease's server goes over one for any server.
-        let rank = |e: &Entry| -> Option<u8> {
-            let level = match &e.level {
-                Level::Server => 0,
-                Level::Scope(s) if scope.is_some_and(|l| l.eq_ignore_ascii_case(s)) => 2,
-                Level::Reservation(ip) if *ip == lease.ip => 4,
-                _ => return None,
-            };
-            Some(level + u8::from(e.server.is_some()))
-        };
-        let mut found: Vec<(u8, &Entry)> = self.entries.iter().filter(matches).filter_map(|e| Some((rank(e)?, e))).collect();
-        found.sort_by_key(|(r, _)| *r);
-        let effective = found.into_iter().fold(DhcpDnsSetting::default(), |acc, (_, e)| {
-            let base = if e.hides_below { DhcpDnsSetting::default() } else { acc };
-            e.setting.over(base)
-        });
+        let mut levels = vec![Level::Server];
+        if let Some(s) = scope {
+            levels.push(Level::Scope(s));
+        }
+        levels.push(Level::Reservation(lease.ip));
+        let mut effective = DhcpDnsSetting::default();
+        for level in levels {
+            let mut key = (None, level);
+            for with_server in [false, true] {
+                if with_server {
+                    let Some(s) = &server else { continue };
+                    key.0 = Some(s.clone());
+                }
+                if let Some(e) = self.entries.get(&key) {
+                    let base = if e.hides_below { DhcpDnsSetting::default() } else { effective };
+                    effective = e.setting.over(base);
+                }
+            }
+        }
         (!effective.is_empty()).then_some(effective)
     }
 }
@@ -278,11 +363,43 @@ pub(crate) fn decode_dns_flags(value: u32, v6: bool) -> Result<DhcpDnsSetting, S
     })
 }
 
-/// Reads a `--dhcp-settings` CSV into `out`.
-pub(crate) fn read_file(path: &Path, out: &mut DhcpDnsSettings, problems: &mut Problems) -> Result<(), InputError> {
+/// A scope row of a `--dhcp-settings` file: where it is, for the note on a scope no lease is in.
+#[derive(Debug, Clone)]
+pub(crate) struct ScopeRow {
+    source: Arc<str>,
+    line: usize,
+    /// Lowercase; `None` for any server.
+    server: Option<String>,
+    /// As [`scope_key`] gives it.
+    scope: String,
+}
+
+/// Where a server and level was given first: the file, the line, the values.
+type FirstRow = (Arc<str>, usize, DhcpDnsSetting);
+
+/// What the `--dhcp-settings` files hold: the settings, and their scope rows.
+#[derive(Debug, Default)]
+pub(crate) struct SettingsFiles {
+    pub(crate) table: DhcpDnsSettings,
+    pub(crate) scope_rows: Vec<ScopeRow>,
+    /// Each server and level's first row: its file, line and values (duplicates are checked
+    /// against it).
+    first: HashMap<(Option<String>, Level), FirstRow>,
+}
+
+/// Reads the `--dhcp-settings` CSVs, in order.
+pub(crate) fn read_files(paths: &[std::path::PathBuf]) -> Result<SettingsFiles, InputError> {
+    let mut out = SettingsFiles::default();
+    for path in paths {
+        read_file(path, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Reads one `--dhcp-settings` CSV into `out`.
+pub(crate) fn read_file(path: &Path, out: &mut SettingsFiles) -> Result<(), InputError> {
     let text = input::read_text(path)?;
-    parse(&text, &input::source_name(path), out, problems);
-    Ok(())
+    parse(&text, &input::source_name(path), out)
 }
 
 struct Columns {
@@ -304,38 +421,40 @@ pub(crate) fn windows_bool(v: &str) -> Result<bool, ()> {
     }
 }
 
-pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut DhcpDnsSettings, problems: &mut Problems) {
-    let columns = |header: &Header| {
-        let c = Columns {
-            server: header.find("server"),
-            scope: header.find("scopeid"),
-            updates: header.find("dynamicupdates"),
-            delete: header.find("deletednsrronleaseexpiry"),
-            older: header.find("updatednsrrforolderclients"),
-            disable_ptr: header.find("disablednsptrrrupdate"),
-            protection: header.find("nameprotection"),
-        };
-        let all = [c.server, c.scope, c.updates, c.delete, c.older, c.disable_ptr, c.protection];
-        if c.updates.is_none() && c.delete.is_none() && c.older.is_none() && c.disable_ptr.is_none() && c.protection.is_none() {
-            return Err("the header has none of the columns DynamicUpdates, DeleteDnsRROnLeaseExpiry, UpdateDnsRRForOlderClients, DisableDnsPtrRRUpdate, NameProtection; no setting read".to_string());
-        }
-        let width = all.into_iter().flatten().max().unwrap_or(0) + 1;
-        Ok((c, width))
+/// The setting columns, one of which a file must have.
+const SETTING_COLUMNS: [&str; 5] = ["DynamicUpdates", "DeleteDnsRROnLeaseExpiry", "UpdateDnsRRForOlderClients", "DisableDnsPtrRRUpdate", "NameProtection"];
+
+pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut SettingsFiles) -> Result<(), InputError> {
+    let columns = |header: &Header| Columns {
+        server: header.find("server"),
+        scope: header.find("scopeid"),
+        updates: header.find("dynamicupdates"),
+        delete: header.find("deletednsrronleaseexpiry"),
+        older: header.find("updatednsrrforolderclients"),
+        disable_ptr: header.find("disablednsptrrrupdate"),
+        protection: header.find("nameprotection"),
     };
-    input::read_csv_text(text, source, problems, columns, |row, c, line, problems| {
+    input::read_strict_csv(text, source, &["Server", "ScopeId"], columns, |row, c, line| {
+        if [c.updates, c.delete, c.older, c.disable_ptr, c.protection].iter().all(Option::is_none) {
+            return Err(format!("the header has none of the setting columns {}", SETTING_COLUMNS.join(", ")));
+        }
         let field = |i: Option<usize>| i.and_then(|i| row.get(i)).unwrap_or("").trim();
-        let scope = field(c.scope);
-        let place = if scope.is_empty() { "server level".to_string() } else { format!("scope {}", input::name_shown(scope)) };
-        let mut bad = |what: &str, v: &str, expected: &str| {
-            problems.push(source, line, SkipReason::Malformed, format!("{place}: {what} {} is not {expected}; that setting is unknown", input::quote(v)));
+        let raw_scope = field(c.scope);
+        let scope = if raw_scope.is_empty() {
+            None
+        } else {
+            match parse_scope(raw_scope) {
+                Ok(Some(ip)) => Some(ip.to_string()),
+                Ok(None) => return Err(format!("ScopeId {} is not an IPv4 network address (10.0.16.0) or an IPv6 prefix", input::quote(raw_scope))),
+                Err(e) => return Err(format!("ScopeId {e}")),
+            }
         };
+        let place = scope.as_ref().map_or("server level".to_string(), |s| format!("scope {s}"));
+        let bad = |what: &str, v: &str, expected: &str| format!("{place}: {what} {} is not {expected}", input::quote(v));
         let mut s = DhcpDnsSetting::default();
         let v = field(c.updates);
         if !v.is_empty() {
-            s.updates = Updates::from_name(v);
-            if s.updates.is_none() {
-                bad("DynamicUpdates", v, "Always, OnClientRequest or Never");
-            }
+            s.updates = Some(Updates::from_name(v).ok_or_else(|| bad("DynamicUpdates", v, "Always, OnClientRequest or Never"))?);
         }
         for (what, col, slot, invert) in [
             ("DeleteDnsRROnLeaseExpiry", c.delete, &mut s.delete_on_expiry, false),
@@ -344,33 +463,75 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, out: &mut DhcpDnsSettings, pr
             ("NameProtection", c.protection, &mut s.name_protection, false),
         ] {
             let v = field(col);
-            if v.is_empty() {
-                continue;
-            }
-            match windows_bool(v) {
-                Ok(b) => *slot = Some(b != invert),
-                Err(()) => bad(what, v, "True or False"),
+            if !v.is_empty() {
+                *slot = Some(windows_bool(v).map_err(|()| bad(what, v, "True or False"))? != invert);
             }
         }
-        let level = if scope.is_empty() { Level::Server } else { Level::Scope(scope.to_string()) };
-        out.add(Some(field(c.server)), level, s);
-    });
+        let server = server_key(Some(field(c.server)));
+        let level = scope.clone().map_or(Level::Server, Level::Scope);
+        let key = (server.clone(), level.clone());
+        if let Some((first, first_line, before)) = out.first.get(&key) {
+            if *before != s {
+                let who = server.as_deref().map_or("any server".to_string(), |s| format!("server {s}"));
+                return Err(format!("{who}, {place} is given again with other values (first at {first}:{first_line}); keep one row per server and scope"));
+            }
+            return Ok(());
+        }
+        out.first.insert(key, (Arc::clone(source), line, s));
+        if let Some(scope) = scope {
+            out.scope_rows.push(ScopeRow { source: Arc::clone(source), line, server: server.clone(), scope });
+        }
+        out.table.add(server.as_deref(), level, s);
+        Ok(())
+    })
+}
+
+impl SettingsFiles {
+    /// A note for each scope row that no lease is in (its server's, or any server's for a row
+    /// without one) and no other source knows (an `Export-DhcpServer` XML's scopes, Kea's
+    /// subnets in `others`): a mistyped `ScopeId`, or a scope whose leases were not given.
+    pub(crate) fn unmatched_scope_notes(&self, leases: &[Lease], others: &DhcpDnsSettings) -> Vec<String> {
+        if self.scope_rows.is_empty() {
+            return Vec::new();
+        }
+        let mut seen: HashMap<String, Vec<Option<String>>> = HashMap::new();
+        for l in leases {
+            let Some(scope) = l.scope() else { continue };
+            let servers = seen.entry(scope_key(scope)).or_default();
+            let server = server_key(l.server());
+            if !servers.contains(&server) {
+                servers.push(server);
+            }
+        }
+        self.scope_rows
+            .iter()
+            .filter(|r| {
+                let leased = seen.get(&r.scope).is_some_and(|servers| r.server.is_none() || servers.contains(&r.server));
+                !leased && !others.has_scope(&r.scope)
+            })
+            .map(|r| {
+                let who = r.server.as_deref().map_or(String::new(), |s| format!(" (server {s})"));
+                format!("{}:{}: --dhcp-settings scope {}{who} matches no lease read and no scope of the other inputs; check its ScopeId, or give that scope's leases", r.source, r.line, r.scope)
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::Problem;
-    use crate::input::test_support::reasons;
     use crate::leases::LeaseState;
 
     const HEADER: &str = "Server,ScopeId,DynamicUpdates,DeleteDnsRROnLeaseExpiry,UpdateDnsRRForOlderClients,DisableDnsPtrRRUpdate,NameProtection\n";
 
-    fn read(text: &str) -> (DhcpDnsSettings, Vec<Problem>) {
-        let mut out = DhcpDnsSettings::default();
-        let mut problems = Problems::default();
-        parse(text, &Arc::from("dhcp-dns.csv"), &mut out, &mut problems);
-        (out, problems.list)
+    fn read(text: &str) -> (DhcpDnsSettings, Vec<String>) {
+        let mut out = SettingsFiles::default();
+        let errors = parse(text, &Arc::from("dhcp-dns.csv"), &mut out).err().map(|e| e.to_string()).into_iter().collect();
+        (out.table, errors)
+    }
+
+    fn error(text: &str) -> String {
+        read(text).1.join("")
     }
 
     fn lease(ip: &str, scope: &str, server: Option<&str>) -> Lease {
@@ -470,21 +631,97 @@ mod tests {
         assert_eq!(rendered(&absorbed, &lease("10.0.18.5", "10.0.18.0", Some("dhcp2"))), "updates=on-request;ptr=off;older-clients=on");
     }
 
+    /// Issue #19 item 7: every defect stops the run naming the file and line.
     #[test]
-    fn bad_values_truncated_empty_bom_crlf() {
-        let (s, problems) = read(&format!("{HEADER}srv,10.0.16.0,Sometimes,Yes,,,\nsrv,10.0.16.0\n"));
-        assert_eq!(reasons(&problems), vec![(2, SkipReason::Malformed), (2, SkipReason::Malformed), (3, SkipReason::Truncated)]);
-        assert_eq!(problems[0].detail, "scope 10.0.16.0: DynamicUpdates \"Sometimes\" is not Always, OnClientRequest or Never; that setting is unknown");
-        assert_eq!(problems[1].detail, "scope 10.0.16.0: DeleteDnsRROnLeaseExpiry \"Yes\" is not True or False; that setting is unknown");
-        assert_eq!(s.effective(&lease("10.0.16.5", "10.0.16.0", Some("srv"))), None);
-        let (s, problems) = read("");
-        assert!(s.is_empty() && problems.is_empty());
-        let (_, problems) = read("Server,ScopeId\nx,\n");
-        assert_eq!(problems[0].detail, "the header has none of the columns DynamicUpdates, DeleteDnsRROnLeaseExpiry, UpdateDnsRRForOlderClients, DisableDnsPtrRRUpdate, NameProtection; no setting read");
+    fn bad_values_and_rows_are_errors_naming_the_line() {
+        for (row, expected) in [
+            ("srv,10.0.16.0,Sometimes,,,,", "dhcp-dns.csv:2: scope 10.0.16.0: DynamicUpdates \"Sometimes\" is not Always, OnClientRequest or Never"),
+            ("srv,10.0.16.0,Never,Yes,,,", "dhcp-dns.csv:2: scope 10.0.16.0: DeleteDnsRROnLeaseExpiry \"Yes\" is not True or False"),
+            ("srv,,Never,,,,maybe", "dhcp-dns.csv:2: server level: NameProtection \"maybe\" is not True or False"),
+            ("srv,10.0.16", "dhcp-dns.csv:2: 2 fields where the header has 7: the row is cut off"),
+            ("srv,10.0.16.0,Never,,,,,x", "dhcp-dns.csv:2: 8 fields where the header has 7: a value holds an unquoted comma, or the row is not of this file"),
+            ("srv,scope1,Never,,,,", "dhcp-dns.csv:2: ScopeId \"scope1\" is not an IPv4 network address (10.0.16.0) or an IPv6 prefix"),
+            ("srv,10.0.16.5/24,Never,,,,", "dhcp-dns.csv:2: ScopeId \"10.0.16.5/24\" is a host address, not its scope's network address"),
+            ("srv,10.0.16.0/33,Never,,,,", "dhcp-dns.csv:2: ScopeId \"10.0.16.0/33\": the prefix length is not 0 to 32"),
+            ("srv,10.0.256.0,Never,,,,", "dhcp-dns.csv:2: ScopeId \"10.0.256.0\" is not an IPv4 network address (10.0.16.0) or an IPv6 prefix"),
+        ] {
+            assert_eq!(error(&format!("{HEADER}{row}\n")), expected, "{row}");
+        }
+        // A bad later row never leaves the earlier one in force: the run stops.
+        assert_eq!(error(&format!("{HEADER}srv,10.0.16.0,Never,,,,\nsrv,10.0.16.0,Sometimes,,,,\n")), "dhcp-dns.csv:3: scope 10.0.16.0: DynamicUpdates \"Sometimes\" is not Always, OnClientRequest or Never");
+        let (s, errors) = read("");
+        assert!(s.is_empty() && errors.is_empty());
         let plain = format!("{HEADER}srv,,Never,False,False,False,False\n");
-        let (s, problems) = read(&format!("\u{feff}{}", plain.replace('\n', "\r\n")));
-        assert!(problems.is_empty(), "{problems:?}");
+        let (s, errors) = read(&format!("\u{feff}{}", plain.replace('\n', "\r\n")));
+        assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(rendered(&s, &lease("10.0.16.5", "10.0.16.0", Some("SRV"))), "updates=never;ptr=on;older-clients=off;delete-on-expiry=off;name-protection=off");
+    }
+
+    /// Issue #19 item 7: without ScopeId (or Server) every row would be read at server level
+    /// (or for every server): the missing columns are named; a file of no setting column too.
+    #[test]
+    fn required_columns_are_named() {
+        assert_eq!(error("Server,DynamicUpdates\nsrv,Never\n"), "dhcp-dns.csv:1: the header lacks the required column(s) ScopeId");
+        assert_eq!(error("DynamicUpdates\nNever\n"), "dhcp-dns.csv:1: the header lacks the required column(s) Server, ScopeId");
+        assert_eq!(
+            error("Server,ScopeId\nx,\n"),
+            "dhcp-dns.csv:2: the header has none of the setting columns DynamicUpdates, DeleteDnsRROnLeaseExpiry, UpdateDnsRRForOlderClients, DisableDnsPtrRRUpdate, NameProtection"
+        );
+    }
+
+    /// Issue #19 item 7: one server and scope twice with other values is an error naming both
+    /// lines (in one file or two); twice alike is one row.
+    #[test]
+    fn conflicting_duplicates_name_both_lines() {
+        let text = format!("{HEADER}srv,10.0.16.0,Never,,,,\nsrv,10.0.17.0,Always,,,,\nSRV,10.000.016.000,Always,,,,\n");
+        assert_eq!(error(&text), "dhcp-dns.csv:4: server srv, scope 10.0.16.0 is given again with other values (first at dhcp-dns.csv:2); keep one row per server and scope");
+        assert_eq!(error(&format!("{HEADER},,Never,,,,\n,,Always,,,,\n")), "dhcp-dns.csv:3: any server, server level is given again with other values (first at dhcp-dns.csv:2); keep one row per server and scope");
+        let (s, errors) = read(&format!("{HEADER}srv,10.0.16.0,Never,,,,\nsrv,10.0.16.0/24,Never,,,,\n"));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(rendered(&s, &lease("10.0.16.5", "10.0.16.0", Some("srv"))), "updates=never");
+        let mut files = SettingsFiles::default();
+        parse(&format!("{HEADER}srv,10.0.16.0,Never,,,,\n"), &Arc::from("a.csv"), &mut files).unwrap();
+        let e = parse(&format!("{HEADER}srv,10.0.16.0,,True,,,\n"), &Arc::from("b.csv"), &mut files).unwrap_err();
+        assert_eq!(e.to_string(), "b.csv:2: server srv, scope 10.0.16.0 is given again with other values (first at a.csv:2); keep one row per server and scope");
+    }
+
+    /// Issue #19 item 7: scope ids are network addresses, whatever form they are written in;
+    /// a scope no lease is in is a note.
+    #[test]
+    fn scopes_compare_as_addresses_and_unmatched_ones_are_noted() {
+        let mut files = SettingsFiles::default();
+        let text = format!("{HEADER}srv,10.000.016.000,Never,,,,\nsrv,10.0.17.0/24,Always,,,,\n,2001:db8:1:0::/64,Never,,,,\nsrv,10.0.99.0,Never,,,,\n,10.0.98.0,Never,,,,\n");
+        parse(&text, &Arc::from("d.csv"), &mut files).unwrap();
+        let leases = [lease("10.0.16.5", "10.0.16.0", Some("srv")), lease("10.0.17.5", " 10.0.17.0 ", Some("SRV")), lease("2001:db8:1::5", "2001:db8:1::", None), lease("10.0.99.5", "10.0.99.0", Some("other"))];
+        assert_eq!(rendered(&files.table, &leases[0]), "updates=never");
+        assert_eq!(rendered(&files.table, &leases[1]), "updates=always");
+        assert_eq!(rendered(&files.table, &leases[2]), "updates=never");
+        let mut others = DhcpDnsSettings::default();
+        others.add(Some("x.xml IPv4"), Level::Scope("10.0.98.0".into()), DhcpDnsSetting::default());
+        assert_eq!(files.unmatched_scope_notes(&leases, &others), [
+            "d.csv:5: --dhcp-settings scope 10.0.99.0 (server srv) matches no lease read and no scope of the other inputs; check its ScopeId, or give that scope's leases"
+        ]);
+        assert_eq!(scope_key("10.000.016.000"), "10.0.16.0");
+        assert_eq!(scope_key(" 5 "), "5");
+        assert_eq!(parse_scope("2001:db8:1::1/64"), Err("\"2001:db8:1::1/64\" is a host address, not its scope's network address".to_string()));
+        assert_eq!(parse_scope("0.0.0.0/0"), Ok(Some("0.0.0.0".parse().unwrap())));
+    }
+
+    /// Issue #19 item 15: the look-up is a few map probes a lease, whatever the rows: 40,000
+    /// rows and 100,000 leases take well under a second (the list scan took minutes).
+    #[test]
+    fn lookup_cost_does_not_grow_with_rows_times_leases() {
+        let mut text = String::from(HEADER);
+        for i in 0..40_000u32 {
+            text.push_str(&format!("srv{},10.{}.{}.0,Never,,,,\n", i % 4, (i >> 8) & 0xff, i & 0xff));
+        }
+        let start = std::time::Instant::now();
+        let mut files = SettingsFiles::default();
+        parse(&text, &Arc::from("big.csv"), &mut files).unwrap();
+        let leases: Vec<Lease> = (0..100_000u32).map(|i| lease(&format!("10.{}.{}.9", (i >> 8) & 0xff, i & 0xff), &format!("10.{}.{}.0", (i >> 8) & 0xff, i & 0xff), Some("srv1"))).collect();
+        let found = leases.iter().filter(|l| files.table.effective(l).is_some()).count();
+        assert_eq!(found, 18_616);
+        assert!(start.elapsed() < std::time::Duration::from_secs(20), "{:?}", start.elapsed());
     }
 
     #[test]

@@ -62,6 +62,8 @@ struct Columns {
     missing: Option<&'static str>,
     address: Option<usize>,
     hwaddr: Option<usize>,
+    client_id: Option<usize>,
+    duid: Option<usize>,
     valid_lifetime: Option<usize>,
     expire: Option<usize>,
     subnet_id: Option<usize>,
@@ -81,6 +83,8 @@ impl Columns {
             missing: header.required(["address", "valid_lifetime", "expire"]).err().map(|m| m.first()),
             address: header.find("address"),
             hwaddr: header.find("hwaddr"),
+            client_id: header.find("client_id"),
+            duid: header.find("duid"),
             valid_lifetime: header.find("valid_lifetime"),
             expire: header.find("expire"),
             subnet_id: header.find("subnet_id"),
@@ -105,6 +109,8 @@ pub(crate) fn read(text: impl Read, source: &Arc<str>, out: &mut Vec<Lease>, pro
     // The header's columns, its line, and the newest schema it is a prefix of (if any).
     let mut cols: Option<(Columns, usize, Option<&'static [&'static str]>)> = None;
     let mut interner = super::Interner::default();
+    // The lines of rows with valid_lifetime 0 (see below).
+    let mut erase_lines = std::collections::HashSet::new();
     let mut lines = Lines::new(text);
     let mut line = String::new();
     loop {
@@ -157,16 +163,82 @@ pub(crate) fn read(text: impl Read, source: &Arc<str>, out: &mut Vec<Lease>, pro
             problems.push(source, line_no, reason, detail);
             continue;
         }
-        if let Some(lease) = row(&fields, c, source, line_no, &mut interner, problems) {
-            out.push(lease);
+        match row(&fields, c, source, line_no, &mut interner, problems) {
+            Some(Row::Lease(lease)) => out.push(lease),
+            Some(Row::Erase(lease)) => {
+                erase_lines.insert(lease.line);
+                out.push(lease);
+            }
+            None => {}
         }
     }
     super::keep_last_per_address(out, start_len, problems);
+    // Kea's loader (`lease_file_loader.h`): a row with valid_lifetime 0 removes the lease for
+    // its address; the earlier rows are superseded above, the erasing row is not a lease.
+    if !erase_lines.is_empty() {
+        let mut i = 0;
+        out.retain(|l| {
+            let keep = i < start_len || !erase_lines.contains(&l.line);
+            if !keep {
+                problems.push(source, l.line, SkipReason::Superseded, format!("lease for {} removed: valid_lifetime 0 is how Kea records a deleted lease", l.ip));
+            }
+            i += 1;
+            keep
+        });
+    }
     out.shrink_to_fit();
     Ok(())
 }
 
-fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, interner: &mut super::Interner, problems: &mut Problems) -> Option<Lease> {
+/// A row Kea's loader accepts: a lease, or (valid_lifetime 0) the removal of its address's lease.
+enum Row {
+    Lease(Lease),
+    Erase(Lease),
+}
+
+/// Whether `text` is an identifier Kea's `IdentifierType::fromText` reads
+/// (`util::str::decodeFormattedHexString`), and its length within `min..=max` octets: octets
+/// of one or two hex digits separated by `:` (or by spaces), or a run of hex digits (an
+/// optional `0x`; an odd count has a `0` prepended). The octets, when valid.
+fn kea_identifier(text: &str, min: usize, max: usize) -> Result<Vec<u8>, String> {
+    let octets: Option<Vec<u8>> = if let Some(sep) = [':', ' '].into_iter().find(|&c| text.contains(c)) {
+        text.split(sep).map(|p| (!p.is_empty() && p.len() <= 2).then(|| u8::from_str_radix(p, 16).ok()).flatten()).collect()
+    } else {
+        let digits = text.strip_prefix("0x").filter(|_| text.len() > 2).unwrap_or(text);
+        let padded = if digits.len() % 2 == 1 { format!("0{digits}") } else { digits.to_string() };
+        (0..padded.len()).step_by(2).map(|i| padded.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect()
+    };
+    let octets = octets.ok_or_else(|| format!("'{text}' is not hexadecimal octets"))?;
+    if octets.len() < min || octets.len() > max {
+        return Err(format!("'{text}' is {} octet(s), not {min} to {max}", octets.len()));
+    }
+    Ok(octets)
+}
+
+/// The rows Kea's own loader rejects (`csv_lease_file4.cc`, `csv_lease_file6.cc`): a v4
+/// lease with neither hwaddr nor client_id that is not declined; a v6 lease whose DUID is not
+/// 3 to 130 hex octets, or is the empty DUID (`00:00:00`) and not declined. `None` when Kea
+/// takes the row.
+fn kea_rejects(f: &[&str], c: &Columns, ip: IpAddr, declined: bool) -> Option<String> {
+    let get = |col: Option<usize>| col.and_then(|i| f.get(i)).map_or("", |s| s.trim());
+    if c.duid.is_some() {
+        return match kea_identifier(get(c.duid), 3, 130) {
+            Err(e) => Some(format!("{ip}: duid {e} (Kea's loader rejects the row)")),
+            Ok(d) if d == [0, 0, 0] && !declined => Some(format!("{ip}: the empty DUID is valid only for a declined lease (Kea's loader rejects the row)")),
+            Ok(_) => None,
+        };
+    }
+    let (hw, id) = (get(c.hwaddr), get(c.client_id));
+    if let Some(e) = (!id.is_empty()).then(|| kea_identifier(id, 2, 255).err()).flatten() {
+        return Some(format!("{ip}: client_id {e} (Kea's loader rejects the row)"));
+    }
+    if hw.is_empty() && id.is_empty() && !declined {
+        return Some(format!("{ip}: neither hwaddr nor client_id, and not declined (Kea's loader rejects the row)"));
+    }
+    None
+}
+
+fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, interner: &mut super::Interner, problems: &mut Problems) -> Option<Row> {
     // Columns are in range: the row has as many fields as the header.
     let get = |col: Option<usize>| col.and_then(|i| f.get(i)).map_or("", |s| s.trim());
     let address = get(c.address);
@@ -200,6 +272,10 @@ fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, interner: &mut s
         problems.push(source, line, SkipReason::Malformed, format!("{ip}: pool_id '{pool_id}' is not a number"));
         return None;
     }
+    if let Some(why) = kea_rejects(f, c, ip, state == LeaseState::Declined) {
+        problems.push(source, line, SkipReason::Malformed, why);
+        return None;
+    }
     let lifetime_s = get(c.valid_lifetime);
     let Ok(lifetime) = lifetime_s.parse::<u64>() else {
         problems.push(source, line, SkipReason::BadTime, format!("{ip}: valid_lifetime '{lifetime_s}' is not a number of seconds"));
@@ -222,7 +298,7 @@ fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, interner: &mut s
     let scope = get(c.subnet_id);
     let fwd = flag(get(c.fqdn_fwd));
     let rev = flag(get(c.fqdn_rev));
-    Some(Lease {
+    let lease = Lease {
         ip,
         hostname,
         mac: super::normalize_mac(get(c.hwaddr)),
@@ -231,7 +307,8 @@ fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, interner: &mut s
         duration,
         origin: interner.origin(source, scope, super::ddns_updates(fwd, rev).map_or("", |u| u.as_str()), ""),
         line,
-    })
+    };
+    Some(if lifetime == 0 { Row::Erase(lease) } else { Row::Lease(lease) })
 }
 
 fn flag(s: &str) -> bool {
@@ -557,4 +634,58 @@ mod tests {
         assert_eq!(unescape("&#xe9t&#xe9"), "\u{e9}t\u{e9}");
     }
 
+}
+
+/// Issue #19 item 12: the rows Kea's own loader rejects or erases are not leases here either.
+#[cfg(test)]
+mod loader_rules {
+    use super::*;
+
+    fn run(text: &str) -> (Vec<String>, Vec<String>) {
+        let (mut out, mut problems) = (Vec::new(), Problems::default());
+        parse(text, &Arc::from("leases.csv"), &mut out, &mut problems).unwrap();
+        (out.iter().map(|l| format!("{} {}", l.ip, l.line)).collect(), problems.list.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn v4_rows_kea_rejects_or_erases() {
+        let text = "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context\n\
+            10.0.0.1,,,3600,4102444800,1,0,0,a,0,\n\
+            10.0.0.2,,,3600,4102444800,1,0,0,b,1,\n\
+            10.0.0.3,,01:aa,3600,4102444800,1,0,0,c,0,\n\
+            10.0.0.4,,zz,3600,4102444800,1,0,0,d,0,\n\
+            10.0.0.5,aa:bb:cc:dd:ee:ff,,3600,4102444800,1,0,0,e,0,\n\
+            10.0.0.5,aa:bb:cc:dd:ee:ff,,0,4102444800,1,0,0,e,0,\n\
+            10.0.0.6,aa:bb:cc:dd:ee:01,,0,4102444800,1,0,0,f,0,\n\
+            10.0.0.6,aa:bb:cc:dd:ee:01,,3600,4102444800,1,0,0,f,0,\n";
+        let (leases, problems) = run(text);
+        assert_eq!(leases, ["10.0.0.2 3", "10.0.0.3 4", "10.0.0.6 9"]);
+        assert_eq!(problems, [
+            "leases.csv:2: malformed record: 10.0.0.1: neither hwaddr nor client_id, and not declined (Kea's loader rejects the row)",
+            "leases.csv:5: malformed record: 10.0.0.4: client_id 'zz' is not hexadecimal octets (Kea's loader rejects the row)",
+            "leases.csv:6: superseded by a later record: lease for 10.0.0.5 replaced by a later record",
+            "leases.csv:8: superseded by a later record: lease for 10.0.0.6 replaced by a later record",
+            "leases.csv:7: superseded by a later record: lease for 10.0.0.5 removed: valid_lifetime 0 is how Kea records a deleted lease",
+        ]);
+    }
+
+    #[test]
+    fn v6_duids_kea_rejects() {
+        let text = "address,duid,valid_lifetime,expire,subnet_id,pref_lifetime,lease_type,iaid,prefix_len,fqdn_fwd,fqdn_rev,hostname,hwaddr,state,user_context\n\
+            2001:db8::1,00:01:00:01:aa:bb,3600,4102444800,1,1800,0,1,128,0,0,a,,0,\n\
+            2001:db8::2,00:00:00,3600,4102444800,1,1800,0,1,128,0,0,b,,0,\n\
+            2001:db8::3,00:00:00,3600,4102444800,1,1800,0,1,128,0,0,c,,1,\n\
+            2001:db8::4,01:02,3600,4102444800,1,1800,0,1,128,0,0,d,,0,\n\
+            2001:db8::5,01::02:03,3600,4102444800,1,1800,0,1,128,0,0,e,,0,\n\
+            2001:db8::6,,3600,4102444800,1,1800,0,1,128,0,0,f,,0,\n\
+            2001:db8::7,0x0a0b0c,3600,4102444800,1,1800,0,1,128,0,0,g,,0,\n";
+        let (leases, problems) = run(text);
+        assert_eq!(leases, ["2001:db8::1 2", "2001:db8::3 4", "2001:db8::7 8"]);
+        assert_eq!(problems, [
+            "leases.csv:3: malformed record: 2001:db8::2: the empty DUID is valid only for a declined lease (Kea's loader rejects the row)",
+            "leases.csv:5: malformed record: 2001:db8::4: duid '01:02' is 2 octet(s), not 3 to 130 (Kea's loader rejects the row)",
+            "leases.csv:6: malformed record: 2001:db8::5: duid '01::02:03' is not hexadecimal octets (Kea's loader rejects the row)",
+            "leases.csv:7: malformed record: 2001:db8::6: duid '' is 0 octet(s), not 3 to 130 (Kea's loader rejects the row)",
+        ]);
+    }
 }

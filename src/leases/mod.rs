@@ -202,7 +202,9 @@ pub(crate) fn parse_with_settings(
 
 /// Reads one lease file: decodes it, detects (or takes) the format, parses it (its DNS
 /// settings, if it carries any, into `settings`).
-/// An empty file yields no leases; an unrecognisable one is an error naming it.
+/// An unrecognisable file is an error naming it; so is one that gives no lease at all (issue
+/// #19: a run that read nothing must not look like all clear): an empty file, or one whose
+/// every record was rejected or is not a lease (the wrong `--leases-format`, a broken export).
 pub(crate) fn read_file(
     path: &Path,
     forced: Option<Format>,
@@ -214,22 +216,25 @@ pub(crate) fn read_file(
     let file = TextFile::open(path)?;
     let source = input::source_name(path);
     let head = file.head()?;
+    let nothing = |reason: String| InputError::Unrecognised { path: path.to_path_buf(), reason };
     if head.trim().is_empty() {
-        return Ok(forced.unwrap_or(Format::WindowsCsv));
+        return Err(nothing("the file is empty: no lease read (an export that failed or was cut off?)".to_string()));
     }
     let format = match forced.or_else(|| detect(&head)) {
         Some(f) => f,
         None => {
-            return Err(InputError::Unrecognised {
-                path: path.to_path_buf(),
-                reason: format!(
-                    "not a lease export this tool recognises (expected one of: {}; use --leases-format to force one)",
-                    Format::NAMES.join(", ")
-                ),
-            });
+            return Err(nothing(format!(
+                "not a lease export this tool recognises (expected one of: {}; use --leases-format to force one)",
+                Format::NAMES.join(", ")
+            )));
         }
     };
+    // A CSV export of its header alone is a server that holds no lease: no record to reject.
+    // The audit still stops when no lease at all is audited (`run`); a forecast may go on.
+    let header_only = matches!(format, Format::WindowsCsv | Format::KeaCsv)
+        && head.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).count() == 1;
     drop(head);
+    let (leases_before, problems_before) = (out.len(), problems.len());
     // The large formats are parsed as they are read; the others from their whole text.
     let read = match format {
         Format::WindowsCsv => file.reader().map_err(ReadError::from).and_then(|r| windows_csv::read(r, &source, times, out, problems)),
@@ -237,6 +242,20 @@ pub(crate) fn read_file(
         _ => parse_with_settings(format, &file.text()?, &source, times, out, settings, problems),
     };
     read.map_err(|e| e.at(path))?;
+    if out.len() == leases_before && !(header_only && problems.len() == problems_before) {
+        let rejected = problems.list.get(problems_before..).unwrap_or(&[]);
+        let how = if forced.is_some() { "read as --leases-format" } else { "detected as" };
+        return Err(nothing(match rejected.first() {
+            Some(first) => format!(
+                "no lease read: all {} record(s) were rejected ({how} {format}; the first: line {}: {}: {}); is it a {format} export?",
+                rejected.len(),
+                first.line,
+                first.reason,
+                first.detail
+            ),
+            None => format!("no lease read: the file holds no {format} lease record ({how} {format}); is it a {format} export?"),
+        }));
+    }
     Ok(format)
 }
 
@@ -596,8 +615,10 @@ mod tests {
         let (mut whole, mut problems) = (Vec::new(), Problems::default());
         parse(Format::WindowsCsv, &input::decode(csv.clone()), &input::source_name(&d.path().join("leases.csv")), &InputTimes::default(), &mut whole, &mut problems).unwrap();
         assert!(whole == out);
-        // Blank files are no leases, as before; UTF-16 is detected from its decoded head.
-        assert_eq!(read("blank.csv", b"\r\n \n").0, Ok(Format::WindowsCsv));
+        // A blank file is no export at all (issue #19): an error naming it; UTF-16 is
+        // detected from its decoded head.
+        let blank = read("blank.csv", b"\r\n \n").0.unwrap_err();
+        assert!(blank.ends_with("blank.csv: the file is empty: no lease read (an export that failed or was cut off?)"), "{blank}");
         let isc: Vec<u8> = [0xFF, 0xFE].into_iter().chain("lease 10.0.0.5 {\n  hardware ethernet 00:11:22:33:44:55;\n}\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
         let (format, out, _) = read("dhcpd.leases", &isc);
         assert_eq!((format, out.len()), (Ok(Format::Isc), 1));

@@ -21,6 +21,9 @@ pub(super) struct Gathered {
     pub(super) kea: leases::kea_api::KeaReport,
     /// The audit's settings with `--domain` defaulting to the AD domain.
     pub(super) audit: audit::AuditSettings,
+    /// Summary lines about the inputs (Kea `config-get`, `--dhcp-settings` scopes no lease is
+    /// in), each printed as `ddns-audit: <note>`.
+    pub(super) notes: Vec<String>,
 }
 
 /// The live AD's part and the DNS data built on it: AD, then the DNS exports and the zones
@@ -45,7 +48,7 @@ enum Part {
     Kea(Vec<leases::Lease>, leases::kea_api::KeaReport, crate::input::Problems),
     Computers(Vec<directory::Computer>, crate::input::Problems),
     KeaConfig(leases::kea_api::KeaDdnsSettings, crate::input::Problems),
-    DhcpSettings(leases::dns_settings::DhcpDnsSettings, crate::input::Problems),
+    DhcpSettings(leases::dns_settings::SettingsFiles),
 }
 
 /// A source thread's message: a part, its error ranked by [`Rank`], or its panic.
@@ -137,9 +140,8 @@ fn sources(settings: &Settings) -> Vec<Source> {
     out.push((
         false,
         Box::new(|s, send| {
-            let (mut table, mut problems) = (leases::dns_settings::DhcpDnsSettings::default(), crate::input::Problems::default());
-            send(match s.dhcp_settings.iter().try_for_each(|path| leases::dns_settings::read_file(path, &mut table, &mut problems)) {
-                Ok(()) => Body::Part(Part::DhcpSettings(table, problems)),
+            send(match leases::dns_settings::read_files(&s.dhcp_settings) {
+                Ok(files) => Body::Part(Part::DhcpSettings(files)),
                 Err(e) => Body::Failed(Rank::DhcpSettings, e.into()),
             });
         }),
@@ -163,9 +165,7 @@ fn read_directory(s: &Settings, as_of: DateTime<Utc>, send: &dyn Fn(Body)) -> Re
     for path in &s.dns_records {
         dns::read_file(path, &s.input_times, &mut ad.dns, &mut dns_problems).map_err(|e| (Rank::DnsRecords, e.into()))?;
     }
-    for path in &s.zones {
-        dns::zones_csv::read_file(path, &mut ad.dns, &mut dns_problems).map_err(|e| (Rank::Zones, e.into()))?;
-    }
+    dns::zones_csv::read_files(&s.zones, &mut ad.dns).map_err(|e| (Rank::Zones, e.into()))?;
     ad.dns.apply_zone_settings();
     Ok(DirectoryPart { ad_problems: ad.problems, computers: ad.computers, domain: ad.domain, dhcp_accounts, dns: ad.dns, dns_problems })
 }
@@ -296,13 +296,13 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
             Part::Kea(_, report, _) => kea = report,
             Part::Computers(c, pr) => (computers, computer_problems) = (c, pr),
             Part::KeaConfig(k, pr) => kea_dns = Some((k, pr)),
-            Part::DhcpSettings(t, pr) => dhcp_files = Some((t, pr)),
+            Part::DhcpSettings(files) => dhcp_files = Some(files),
             Part::Domain(_) | Part::LeaseFile(..) => {}
         }
     }
     let d = *directory_part.ok_or(RunError::SourceLost)?;
     let (kea_dns, kea_dns_problems) = kea_dns.ok_or(RunError::SourceLost)?;
-    let (dhcp_table, dhcp_problems) = dhcp_files.ok_or(RunError::SourceLost)?;
+    let dhcp_files = dhcp_files.ok_or(RunError::SourceLost)?;
 
     let mut audit_settings = settings.audit.clone();
     audit_settings.dhcp_accounts.extend(d.dhcp_accounts.iter().filter_map(|a| audit::DhcpAccount::parse(a)));
@@ -311,7 +311,7 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
     }
     // The problems in the order of a one-after-another read.
     let mut problems = d.ad_problems;
-    for list in [lease_problems, computer_problems, d.dns_problems, kea_dns_problems, dhcp_problems] {
+    for list in [lease_problems, computer_problems, d.dns_problems, kea_dns_problems] {
         problems.list.extend(list.list);
     }
     // AD's computers, then the file's; moved, not copied, when one of them is empty.
@@ -325,6 +325,10 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
     // then Kea's and the --dhcp-settings CSVs'.
     let mut dhcp_settings = xml_settings;
     kea_dns.fill(&mut dhcp_settings);
-    dhcp_settings.absorb(dhcp_table);
-    Ok(Gathered { leases, directory: Directory::new(all_computers), dns: d.dns, dhcp_settings, problems, kea, audit: audit_settings })
+    // Kea's computed notes (subnets whose pools set the keys, families without a socket),
+    // then the --dhcp-settings scopes no lease and no other source knows.
+    let mut notes: Vec<String> = kea_dns.notes.iter().map(|n| format!("kea: {n}")).collect();
+    notes.extend(dhcp_files.unmatched_scope_notes(&leases, &dhcp_settings));
+    dhcp_settings.absorb(dhcp_files.table);
+    Ok(Gathered { leases, directory: Directory::new(all_computers), dns: d.dns, dhcp_settings, problems, kea, audit: audit_settings, notes })
 }

@@ -35,6 +35,10 @@ pub enum RunError {
     Kea(#[from] leases::kea_api::KeaError),
     #[error(transparent)]
     Html(#[from] report::html::HtmlError),
+    /// Issue #19: leases were read but none is audited at `--as-of`; a report of no rows would
+    /// read as "nothing wrong". The sentence says what was read.
+    #[error("{0}")]
+    NothingAudited(String),
     /// A source's thread ended without a word (cannot happen: each sends before it ends).
     #[error("an input source ended without its data")]
     SourceLost,
@@ -96,6 +100,11 @@ fn commit(outputs: report::Outputs, cleanup: report::Cleanup, planned: (report::
     Ok(if done == planned { text } else { render(done) })
 }
 
+/// The inputs' notes ([`Gathered::notes`]) as summary lines.
+fn render_notes(notes: &[String]) -> String {
+    notes.iter().map(|n| format!("ddns-audit: {n}\n")).collect()
+}
+
 fn destination_text(d: &Destination) -> String {
     match d {
         Destination::Stdout => "stdout".to_string(),
@@ -120,7 +129,7 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     };
     clock.report();
     // A live run whose resolution failed has returned its error: every run here audited.
-    let Some(Audited { mut summary, problems, kea, html, scopes, previous, tripped, mut outputs }) = audited else {
+    let Some(Audited { mut summary, problems, kea, notes, html, scopes, previous, tripped, mut outputs }) = audited else {
         return Err(RunError::SourceLost);
     };
     summary.live = live;
@@ -129,14 +138,14 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     let cleanup = report::Cleanup::plan(&settings.output, settings.html.as_deref(), report::Kind::Audit, settings.keep);
     let planned = cleanup.planned();
     (summary.pruned, summary.stale_temp_removed) = planned;
-    let text = kea.render() + &summary.render(&problems);
+    let text = kea.render() + &render_notes(&notes) + &summary.render(&problems);
     let html_path = match html {
         Some(h) => Some(h.finish(report::html::audit_page(&summary, &problems, &text), scopes, &mut outputs)?),
         None => None,
     };
     let render = |(pruned, stale)| {
         (summary.pruned, summary.stale_temp_removed) = (pruned, stale);
-        kea.render() + &summary.render(&problems)
+        kea.render() + &render_notes(&notes) + &summary.render(&problems)
     };
     let mut text = commit(outputs, cleanup, planned, render, text)?;
     if let Some(path) = html_path {
@@ -235,6 +244,8 @@ struct Audited {
     summary: Summary,
     problems: crate::input::Problems,
     kea: leases::kea_api::KeaReport,
+    /// [`Gathered::notes`].
+    notes: Vec<String>,
     html: Option<report::html::HtmlReport>,
     scopes: Option<report::html::GroupTally>,
     previous: report::RunOverRun,
@@ -247,8 +258,11 @@ struct Audited {
 /// the data's ages), and writes the report. `None` when the live resolution failed before any
 /// server answered: nothing is written then.
 fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report::RunOverRun, live: Option<&dns::live::Store>) -> Result<Option<Audited>, RunError> {
-    let Gathered { leases, directory, dns: dns_data, dhcp_settings, problems, kea, audit: audit_settings } = gathered;
+    let Gathered { leases, directory, dns: dns_data, dhcp_settings, problems, kea, audit: audit_settings, notes } = gathered;
     let mut summary = Summary::new(&leases, audit_settings.as_of);
+    if summary.leases_read == summary.not_audited.values().sum::<usize>() {
+        return Err(RunError::NothingAudited(nothing_audited(settings, &summary, &leases)));
+    }
     summary.computers_read = directory.computers.len();
     summary.zones_read = dns_data.zones.len();
     summary.dns_records_read = dns_data.records.len();
@@ -272,7 +286,30 @@ fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report:
             write_report(settings, &leases, &directory, &evidence, &audit_settings, &mut out)?
         }
     };
-    Ok(Some(Audited { summary, problems, kea, html, scopes, previous, tripped, outputs }))
+    Ok(Some(Audited { summary, problems, kea, notes, html, scopes, previous, tripped, outputs }))
+}
+
+/// The sentence for a run whose leases are all expired or not held at `--as-of`.
+fn nothing_audited(settings: &Settings, summary: &Summary, leases: &[leases::Lease]) -> String {
+    if leases.is_empty() {
+        // Files that give no lease stop the run as they are read: only Kea is left.
+        let urls: Vec<String> = settings.kea_urls.iter().map(|u| crate::input::redact_url(u)).collect();
+        return format!("no lease read: the Kea endpoint(s) {} hold no lease; nothing would be audited and the report would look all clear", urls.join(", "));
+    }
+    let mut sources: Vec<&str> = Vec::new();
+    for l in leases {
+        if !sources.contains(&&**l.source()) {
+            sources.push(l.source());
+        }
+    }
+    let why: Vec<String> = summary.not_audited.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    format!(
+        "no lease to audit as of {}: the {} lease(s) read from {} are none of them active or reserved and unexpired ({}); nothing would be audited and the report would look all clear (check the export, or --as-of)",
+        crate::timefmt::rfc3339(summary.as_of.unwrap_or_default()),
+        summary.leases_read,
+        sources.join(", "),
+        why.join(", ")
+    )
 }
 
 /// Where the audit's findings go besides the report: the counts, the run-over-run state and
@@ -370,7 +407,7 @@ pub fn forecast(args: ForecastArgs, now: DateTime<Utc>) -> Result<Outcome, RunEr
 /// Live DNS is not asked: it carries no record timestamps, which are all a forecast dates by.
 pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> {
     let settings = &fs.base;
-    let Gathered { leases, directory, dns: dns_data, problems, kea, audit: audit_settings, .. } = gather(settings, &mut |_, _| {})?;
+    let Gathered { leases, directory, dns: dns_data, problems, kea, audit: audit_settings, notes, .. } = gather(settings, &mut |_, _| {})?;
     // The records through the audit's de-duplicated view (one copy of a record read twice);
     // its index is dropped once the plan is made.
     let plan = {
@@ -427,14 +464,14 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
         pruned,
         tally,
     };
-    let text = kea.render() + &summary.render(&problems);
+    let text = kea.render() + &render_notes(&notes) + &summary.render(&problems);
     let html_path = match html {
         Some(h) => Some(h.finish(report::html::forecast_page(&summary, &problems, &text), None, &mut outputs)?),
         None => None,
     };
     let render = |(pruned, stale)| {
         (summary.pruned, summary.stale_temp_removed) = (pruned, stale);
-        kea.render() + &summary.render(&problems)
+        kea.render() + &render_notes(&notes) + &summary.render(&problems)
     };
     let mut text = commit(outputs, cleanup, planned, render, text)?;
     if let Some(path) = html_path {

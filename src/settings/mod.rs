@@ -35,10 +35,6 @@ pub enum SettingsError {
     Kea(#[from] KeaError),
 }
 
-/// The longest duration an option takes (`--no-refresh` and the others, also from the config
-/// file): ten years.
-const MAX_DURATION_DAYS: i64 = 3650;
-
 fn invalid(option: &'static str, message: impl Into<String>) -> SettingsError {
     SettingsError::Invalid { option, message: message.into() }
 }
@@ -160,6 +156,11 @@ pub struct AuditArgs {
     #[arg(long)]
     #[serde(default)]
     pub(crate) compare_servers: bool,
+    /// Audit without any DNS data (no --dns-records, --dns-server or --ldap-url): every row's
+    /// DNS columns are then unknown. Without it, a run with no DNS source is refused.
+    #[arg(long)]
+    #[serde(default)]
+    pub(crate) no_dns: bool,
     /// DNS suffix for lease host names without a dot.
     #[arg(long, value_name = "SUFFIX")]
     pub(crate) domain: Option<String>,
@@ -288,16 +289,11 @@ impl ForecastArgs {
     }
 }
 
-/// A duration option (`--no-refresh` and the others, also from the config file): over ten
-/// years no interval is meaningful, and time sums with it could overflow.
+/// A duration option (`--no-refresh` and the others, also from the config file): the one
+/// parser and bound of [`parse_duration`], the error naming the option.
 fn duration_option(option: &'static str, v: Option<&String>, default: TimeDelta) -> Result<TimeDelta, SettingsError> {
     match v {
-        Some(s) => match parse_duration(s).map_err(|m| invalid(option, m))? {
-            d if d > TimeDelta::days(MAX_DURATION_DAYS) => {
-                Err(invalid(option, format!("'{}' is longer than ten years ({MAX_DURATION_DAYS}d)", s.trim())))
-            }
-            d => Ok(d),
-        },
+        Some(s) => parse_duration(s).map_err(|m| invalid(option, m)),
         None => Ok(default),
     }
 }
@@ -376,6 +372,7 @@ impl AuditArgs {
         self.assume_aging |= file.assume_aging;
         self.all |= file.all;
         self.compare_servers |= file.compare_servers;
+        self.no_dns |= file.no_dns;
         Ok(self)
     }
 
@@ -445,6 +442,19 @@ impl AuditArgs {
         }
         if self.leases.is_empty() && self.kea_url.is_empty() {
             return Err(invalid("--leases", "no lease source: give --leases PATH or --kea-url URL (or set them in --config)"));
+        }
+        // Issue #19: without DNS data every row is `unknown`, which a scheduled job reads as
+        // "nothing missing"; such a run must be asked for.
+        let dns_sources = [("--dns-records", !self.dns_records.is_empty()), ("--dns-server", !self.dns_server.is_empty()), ("--ldap-url", self.ldap_url.is_some())];
+        match (self.no_dns, dns_sources.iter().find(|(_, given)| *given)) {
+            (false, None) => {
+                return Err(invalid(
+                    "--dns-records",
+                    "no DNS source: give --dns-records PATH, --dns-server ADDR or --ldap-url URL (or set them in --config); to audit without DNS data (every row's DNS status unknown), pass --no-dns",
+                ));
+            }
+            (true, Some((option, _))) => return Err(invalid("--no-dns", format!("contradicts {option}: give one or the other"))),
+            _ => {}
         }
         let format = self.format.as_deref().map_or(Ok(Format::Csv), str::parse).map_err(|m| invalid("--format", m))?;
         let output = match self.output {

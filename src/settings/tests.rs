@@ -8,7 +8,7 @@ fn now() -> DateTime<Utc> {
 fn cause_inputs_from_the_config_file() {
     let d = tempfile::tempdir().unwrap();
     let config = d.path().join("audit.toml");
-    std::fs::write(&config, "leases = \"a.csv\"\nzones = \"zones.csv\"\ndhcp_settings = [\"d1.csv\", \"d2.csv\"]\ndhcp-account = ['CORP\\svc-dhcp', 'DHCP1']\n").unwrap();
+    std::fs::write(&config, "leases = \"a.csv\"\nno-dns = true\nzones = \"zones.csv\"\ndhcp_settings = [\"d1.csv\", \"d2.csv\"]\ndhcp-account = ['CORP\\svc-dhcp', 'DHCP1']\n").unwrap();
     let args = AuditArgs { config: Some(config), ..AuditArgs::default() }.merge_config().unwrap();
     assert_eq!(args.zones, vec![d.path().join("zones.csv")]);
     assert_eq!(args.dhcp_settings, vec![d.path().join("d1.csv"), d.path().join("d2.csv")]);
@@ -31,7 +31,7 @@ fn config_keys_take_dashes_or_underscores_and_cli_wins() {
 
 #[test]
 fn validation_names_the_option() {
-    let args = AuditArgs { leases: vec!["x".into()], fail_on: Some("sometimes".into()), ..AuditArgs::default() };
+    let args = AuditArgs { leases: vec!["x".into()], dns_records: vec!["z.dns".into()], fail_on: Some("sometimes".into()), ..AuditArgs::default() };
     let e = args.into_settings(now()).unwrap_err().to_string();
     assert!(e.starts_with("--fail-on: 'sometimes'"), "{e}");
     let e = AuditArgs::default().into_settings(now()).unwrap_err().to_string();
@@ -41,7 +41,7 @@ fn validation_names_the_option() {
 #[test]
 fn durations_over_ten_years_are_refused() {
     let with = |f: fn(&mut AuditArgs, String), v: &str| {
-        let mut a = AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
+        let mut a = AuditArgs { leases: vec!["x".into()], dns_records: vec!["z.dns".into()], ..AuditArgs::default() };
         f(&mut a, v.to_string());
         a.into_settings(now()).map(|_| ()).map_err(|e| e.to_string())
     };
@@ -52,7 +52,7 @@ fn durations_over_ten_years_are_refused() {
     assert_eq!(with(|a, v| a.no_refresh = Some(v), "3650d"), Ok(()));
     // The config file's values are validated as the options they fill.
     let file = parse_config("no_refresh = \"99999d\"\n").unwrap();
-    let mut a = AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
+    let mut a = AuditArgs { leases: vec!["x".into()], dns_records: vec!["z.dns".into()], ..AuditArgs::default() };
     a.no_refresh = file.no_refresh;
     assert_eq!(a.into_settings(now()).unwrap_err().to_string(), "--no-refresh: '99999d' is longer than ten years (3650d)");
 }
@@ -60,7 +60,7 @@ fn durations_over_ten_years_are_refused() {
 #[test]
 fn pacing_is_the_engines_own_with_its_defaults_written_once() {
     let pacing = |f: fn(&mut AuditArgs)| {
-        let mut a = AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
+        let mut a = AuditArgs { leases: vec!["x".into()], dns_records: vec!["z.dns".into()], ..AuditArgs::default() };
         f(&mut a);
         a.into_settings(now()).map(|s| s.pacing).map_err(|e| e.to_string())
     };
@@ -93,7 +93,7 @@ fn pacing_is_the_engines_own_with_its_defaults_written_once() {
 
 #[test]
 fn defaults() {
-    let s = AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() }.into_settings(now()).unwrap();
+    let s = AuditArgs { leases: vec!["x".into()], dns_records: vec!["z.dns".into()], ..AuditArgs::default() }.into_settings(now()).unwrap();
     assert_eq!(s.audit.no_refresh, TimeDelta::days(7));
     assert_eq!(s.audit.as_of, now());
     assert_eq!(s.fail_on, FailOn::Never);
@@ -104,7 +104,7 @@ fn defaults() {
 
 #[test]
 fn previous_format_and_keep() {
-    let base = || AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
+    let base = || AuditArgs { leases: vec!["x".into()], dns_records: vec!["z.dns".into()], ..AuditArgs::default() };
     let previous = |a: AuditArgs| a.into_settings(now()).map(|s| s.previous).map_err(|e| e.to_string());
     // auto: in the output's folder, before this report's own timestamp (its name's, else the clock).
     assert_eq!(previous(base()), Ok(PreviousChoice::Auto { dir: PathBuf::from("reports"), before: now() }));
@@ -138,7 +138,7 @@ fn previous_format_and_keep() {
 #[test]
 fn forecast_defaults_and_its_own_fail_on() {
     let args = |f: fn(&mut ForecastArgs)| {
-        let mut a = ForecastArgs { common: AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() }, horizon: None, logon_window: None };
+        let mut a = ForecastArgs { common: AuditArgs { leases: vec!["x".into()], dns_records: vec!["z.dns".into()], ..AuditArgs::default() }, horizon: None, logon_window: None };
         f(&mut a);
         a.into_settings(now()).map_err(|e| e.to_string())
     };
@@ -154,7 +154,7 @@ fn forecast_defaults_and_its_own_fail_on() {
     assert_eq!(args(|a| a.horizon = Some("0s".into())).map(|s| s.forecast.horizon), Ok(TimeDelta::zero()));
     assert_eq!(args(|a| a.logon_window = Some("3651d".into())).map(|_| ()), Err("--logon-window: '3651d' is longer than ten years (3650d)".into()));
     // The audit keeps its own default name and levels.
-    let audit = AuditArgs { leases: vec!["x".into()], fail_on: Some("live".into()), ..AuditArgs::default() };
+    let audit = AuditArgs { leases: vec!["x".into()], dns_records: vec!["z.dns".into()], fail_on: Some("live".into()), ..AuditArgs::default() };
     assert!(audit.into_settings(now()).unwrap_err().to_string().starts_with("--fail-on: 'live' is not one of missing, stale, at-risk, never"));
 }
 
@@ -163,7 +163,7 @@ fn passwords_are_read_where_used_after_the_other_errors() {
     let dir = tempfile::tempdir().unwrap();
     let absent = dir.path().join("absent");
     let io = std::fs::read_to_string(&absent).unwrap_err();
-    let base = || AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
+    let base = || AuditArgs { leases: vec!["x".into()], dns_records: vec!["z.dns".into()], ..AuditArgs::default() };
     let ldap = |url: &str| AuditArgs { ldap_url: Some(url.into()), bind_dn: Some("CN=audit,DC=corp,DC=test".into()), password_file: Some(absent.clone()), ..base() };
     let kea = |a: AuditArgs| AuditArgs { kea_url: vec!["http://127.0.0.1:9/".into()], kea_password_file: Some(absent.clone()), ..a };
     let error = |a: AuditArgs| a.into_settings(now()).unwrap_err().to_string();
@@ -184,4 +184,36 @@ fn passwords_are_read_where_used_after_the_other_errors() {
     assert!(matches!(s.ldap.as_ref().map(|c| &c.auth), Some(ldap::Auth::Simple { password, .. }) if password.expose() == "s3cret"));
     assert_eq!(s.kea.password.as_ref().map(secret::Secret::expose), Some("s3cret"));
     assert!(!format!("{s:?}").contains("s3cret"), "a password in the settings' debug form");
+}
+
+/// Issue #19 item 10: a run with no DNS source would write every row `unknown`, which reads
+/// as "nothing missing": refused unless asked for with --no-dns (which no DNS source may
+/// contradict).
+#[test]
+fn no_dns_source_is_refused_unless_asked_for() {
+    let base = || AuditArgs { leases: vec!["x".into()], ..AuditArgs::default() };
+    assert_eq!(
+        base().into_settings(now()).unwrap_err().to_string(),
+        "--dns-records: no DNS source: give --dns-records PATH, --dns-server ADDR or --ldap-url URL (or set them in --config); to audit without DNS data (every row's DNS status unknown), pass --no-dns"
+    );
+    assert!(AuditArgs { no_dns: true, ..base() }.into_settings(now()).is_ok());
+    assert!(AuditArgs { dns_server: vec!["127.0.0.1".into()], ..base() }.into_settings(now()).is_ok());
+    assert_eq!(
+        AuditArgs { no_dns: true, dns_records: vec!["z.dns".into()], ..base() }.into_settings(now()).unwrap_err().to_string(),
+        "--no-dns: contradicts --dns-records: give one or the other"
+    );
+    assert!(parse_config("no-dns = true").unwrap().no_dns);
+}
+
+/// Issue #19 item 9: a duration option without a unit is refused, saying to add one; the
+/// TimeSpan form is taken.
+#[test]
+fn duration_options_need_a_unit() {
+    let base = || AuditArgs { leases: vec!["x".into()], no_dns: true, ..AuditArgs::default() };
+    assert_eq!(
+        AuditArgs { no_refresh: Some("7".into()), ..base() }.into_settings(now()).unwrap_err().to_string(),
+        "--no-refresh: '7' has no unit: add one, like 7d (days), 7h, 7m, 7s or 7ms"
+    );
+    let s = AuditArgs { refresh: Some("7.00:00:00".into()), scavenging_interval: Some("1.12:00:00".into()), ..base() }.into_settings(now()).unwrap();
+    assert_eq!((s.audit.refresh, s.audit.scavenging_interval), (TimeDelta::days(7), TimeDelta::hours(36)));
 }

@@ -106,3 +106,63 @@ fn the_head_is_the_first_lines_with_content() {
     assert_eq!(head("short\nfile".as_bytes()).unwrap(), "short\nfile");
     assert_eq!(head(&b"\n \n"[..]).unwrap(), "\n \n");
 }
+
+/// Issue #19 item 6: a file that shrinks (log rotation, an export rewritten) or grows between
+/// the pass at open and a later pass, or during one, stops the reading with the same sentence
+/// as a file that stops being UTF-8: never half a file read as the whole.
+#[test]
+fn a_file_that_changes_size_while_it_is_read_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("zone.dns");
+    let mut text = String::new();
+    for i in 0..20_000 {
+        text.push_str(&format!("host{i} [AGE:3636304] 1200 A 10.0.{}.{}\n", i / 250, i % 250 + 1));
+    }
+    let read_all = |f: &TextFile| f.reader().and_then(|mut r| r.read_to_string(&mut String::new())).map_err(|e| e.to_string());
+    // Shrunk after the open: the later pass reads fewer bytes than were there.
+    std::fs::write(&p, &text).unwrap();
+    let f = TextFile::open(&p).unwrap();
+    let len = text.len();
+    std::fs::write(&p, &text[..len / 2]).unwrap();
+    assert_eq!(read_all(&f), Err(format!("the file changed while it was read ({len} bytes when opened, {} now)", len / 2)));
+    // Shrunk during a pass: what the reader has taken so far is not the file.
+    std::fs::write(&p, &text).unwrap();
+    let f = TextFile::open(&p).unwrap();
+    let mut r = f.reader().unwrap();
+    let mut first = vec![0u8; 1000];
+    r.read_exact(&mut first).unwrap();
+    std::fs::OpenOptions::new().write(true).open(&p).unwrap().set_len(100_000).unwrap();
+    let e = r.read_to_string(&mut String::new()).unwrap_err().to_string();
+    assert_eq!(e, format!("the file changed while it was read ({len} bytes when opened, 100000 now)"));
+    // Grown: appended records are not read as if they had been there.
+    std::fs::write(&p, &text).unwrap();
+    let f = TextFile::open(&p).unwrap();
+    std::fs::write(&p, format!("{text}late 1200 A 10.9.9.9\n")).unwrap();
+    assert_eq!(read_all(&f), Err(format!("the file changed while it was read ({len} bytes when opened, {} now)", len + "late 1200 A 10.9.9.9\n".len())));
+    // Unchanged: read as often as needed.
+    std::fs::write(&p, &text).unwrap();
+    let f = TextFile::open(&p).unwrap();
+    assert_eq!((read_all(&f), read_all(&f)), (Ok(len), Ok(len)));
+    // Through the run's error: the file is named.
+    let f = TextFile::open(&p).unwrap();
+    std::fs::write(&p, "").unwrap();
+    assert_eq!(f.text().unwrap_err().to_string(), format!("cannot read {}: the file changed while it was read ({len} bytes when opened, 0 now)", p.display()));
+}
+
+/// Issue #19 item 10: a UTF-16 export with one byte inserted reads every later line ending as
+/// U+0A00: an error saying where, not every later row run into one "truncated record".
+#[test]
+fn a_misaligned_utf16_file_is_an_error() {
+    let mut bytes = utf16("IPAddress,HostName\r\n10.0.16.21,pc1\r\n10.0.16.22,pc2\r\n10.0.16.23,pc3\r\n", false);
+    bytes.insert(40, b'x');
+    let encoding = Encoding::sniff(bytes.as_slice(), BLOCK).unwrap();
+    for block in [1, 3, 64, BLOCK] {
+        let e = Decoder::new(bytes.as_slice(), encoding, block).read_to_string(&mut String::new()).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+        assert!(e.to_string().starts_with("the UTF-16 text is misaligned near byte 7"), "{block}: {e}");
+        assert!(e.to_string().ends_with("(a byte inserted or lost there: its line ends no longer read as line ends); export the file again"), "{e}");
+    }
+    // Aligned, it reads.
+    let good = utf16("a\r\nb\n", true);
+    assert_eq!(streamed(&good, 3), "a\r\nb\n");
+}
