@@ -193,8 +193,9 @@ fn forecast_html_report_has_its_columns_and_zones() {
     let figures = ["records", "live", "live frozen", "live cannot-refresh", "stale", "refreshing (not deleted)"].map(|k| fig[&format!("deleted:{k}")].as_str());
     assert_eq!(figures, ["19", "16", "14", "2", "3", "28"]);
     assert!(page.contains(r#"{"columns":["scavenge_after","zone","name","type","data","record_timestamp","record_owner","owner_kind","verdict","refresh","evidence""#));
-    // Per zone, of the rows: corp.example.test 6 live frozen, 1 live cannot-refresh, 1 stale.
-    assert!(page.contains(r#"<tr><th scope="row">corp.example.test</th><td>6</td><td>1</td><td>1</td><td>0</td><td>8</td></tr>"#), "{page}");
+    // Per zone, of the rows: corp.example.test 8 live frozen, 1 live cannot-refresh (pc-hr-01's
+    // 10.0.16.99), 1 stale (pc-old-01), no refreshing row without --all.
+    assert!(page.contains(r#"<tr><th scope="row">corp.example.test</th><td>8</td><td>1</td><td>1</td><td>0</td><td>10</td></tr>"#), "{page}");
     let day_chart = page.split(r#"<svg id="chart-days""#).nth(1).unwrap().split("</svg>").next().unwrap();
     let total: usize = day_chart.split(r#"data-value=""#).skip(1).map(|s| s.split('"').next().unwrap().parse::<usize>().unwrap()).sum();
     assert_eq!(total, 19);
