@@ -18,7 +18,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 pub(crate) use cause::{DhcpAccount, OwnerKind, owner_kind};
 pub(crate) use evidence::{DataEvidence, DataRecord, Evidence, Family, Found, LiveEvidence, Lookup, Said};
 pub(crate) use findings::{FailOn, RecordKind, RecordStatus, Risk, Status};
-pub(crate) use refresh::{Blocker, Refresh, Updater, not_refreshed, refresh_of, slack};
+pub(crate) use refresh::{Blocker, RefreshState, Updater, not_refreshed, refresh_of, slack};
 pub(crate) use risk::RecordAge;
 
 use crate::directory::{Computer, Directory};

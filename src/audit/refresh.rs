@@ -13,7 +13,7 @@ use crate::vocab::vocabulary;
 
 vocabulary! {
     /// The forecast's `refresh`: the first that applies.
-    pub(crate) Refresh {
+    pub(crate) RefreshState {
         /// Not refreshed within no-refresh + slack: its updater has already stopped.
         Frozen => "frozen",
         /// Refreshed in time so far, but a known cause stops its updater from refreshing it again.
@@ -53,10 +53,10 @@ pub(crate) fn blocker(is_ptr: bool, u: &Updater<'_>) -> Option<Blocker> {
     if u.zone == Some(DynamicUpdates::None) {
         return Some(Blocker::ZoneNoUpdates);
     }
-    if u.owner_kind == Some(OwnerKind::DhcpServer) {
-        if let Some(stop) = u.dhcp.and_then(|d| d.server_stop(is_ptr)) {
-            return Some(Blocker::DhcpSetting(stop));
-        }
+    if u.owner_kind == Some(OwnerKind::DhcpServer)
+        && let Some(stop) = u.dhcp.and_then(|d| d.server_stop(is_ptr))
+    {
+        return Some(Blocker::DhcpSetting(stop));
     }
     match (u.zone, u.owner_kind) {
         (Some(DynamicUpdates::Secure), Some(kind @ (OwnerKind::OtherComputer | OwnerKind::User | OwnerKind::Admin))) => Some(Blocker::SecureOwner(kind)),
@@ -84,12 +84,12 @@ pub(crate) fn not_refreshed(ts: DateTime<Utc>, as_of: DateTime<Utc>, no_refresh:
 
 /// The record's `refresh` and, for `cannot-refresh`, its cause. A frozen record may have a
 /// known cause too (returned, so that the audit's sentence can name it).
-pub(crate) fn refresh_of(frozen: bool, is_ptr: bool, u: &Updater<'_>) -> (Refresh, Option<Blocker>) {
+pub(crate) fn refresh_of(frozen: bool, is_ptr: bool, u: &Updater<'_>) -> (RefreshState, Option<Blocker>) {
     let blocked = blocker(is_ptr, u);
     match (frozen, blocked) {
-        (true, b) => (Refresh::Frozen, b),
-        (false, Some(b)) => (Refresh::CannotRefresh, Some(b)),
-        (false, None) => (Refresh::Refreshing, None),
+        (true, b) => (RefreshState::Frozen, b),
+        (false, Some(b)) => (RefreshState::CannotRefresh, Some(b)),
+        (false, None) => (RefreshState::Refreshing, None),
     }
 }
 
@@ -110,8 +110,8 @@ mod tests {
     fn a_zone_without_dynamic_updates_refreshes_nothing_whoever_owns_the_record() {
         for kind in [None, Some(OwnerKind::Own), Some(OwnerKind::DhcpServer)] {
             let u = updater(Some(DynamicUpdates::None), kind, None);
-            assert_eq!(refresh_of(false, false, &u), (Refresh::CannotRefresh, Some(Blocker::ZoneNoUpdates)));
-            assert_eq!(refresh_of(false, true, &u), (Refresh::CannotRefresh, Some(Blocker::ZoneNoUpdates)));
+            assert_eq!(refresh_of(false, false, &u), (RefreshState::CannotRefresh, Some(Blocker::ZoneNoUpdates)));
+            assert_eq!(refresh_of(false, true, &u), (RefreshState::CannotRefresh, Some(Blocker::ZoneNoUpdates)));
         }
     }
 
@@ -123,11 +123,11 @@ mod tests {
         let ptr_off = DhcpDnsSetting { updates: Some(Updates::Always), ptr: Some(false), ..DhcpDnsSetting::default() };
         let dhcp = Some(OwnerKind::DhcpServer);
         for zone in [Some(DynamicUpdates::Secure), Some(DynamicUpdates::Nonsecure), None] {
-            assert_eq!(refresh_of(false, false, &updater(zone, dhcp, Some(&never))), (Refresh::CannotRefresh, Some(Blocker::DhcpSetting(ServerStop::UpdatesNever))));
-            assert_eq!(refresh_of(false, true, &updater(zone, dhcp, Some(&send))), (Refresh::CannotRefresh, Some(Blocker::DhcpSetting(ServerStop::SendUpdatesFalse))));
-            assert_eq!(refresh_of(false, false, &updater(zone, dhcp, Some(&renew))), (Refresh::CannotRefresh, Some(Blocker::DhcpSetting(ServerStop::UpdateOnRenewFalse))));
+            assert_eq!(refresh_of(false, false, &updater(zone, dhcp, Some(&never))), (RefreshState::CannotRefresh, Some(Blocker::DhcpSetting(ServerStop::UpdatesNever))));
+            assert_eq!(refresh_of(false, true, &updater(zone, dhcp, Some(&send))), (RefreshState::CannotRefresh, Some(Blocker::DhcpSetting(ServerStop::SendUpdatesFalse))));
+            assert_eq!(refresh_of(false, false, &updater(zone, dhcp, Some(&renew))), (RefreshState::CannotRefresh, Some(Blocker::DhcpSetting(ServerStop::UpdateOnRenewFalse))));
             // ptr=off stops the server's PTR updates only.
-            assert_eq!(refresh_of(false, true, &updater(zone, dhcp, Some(&ptr_off))), (Refresh::CannotRefresh, Some(Blocker::DhcpSetting(ServerStop::PtrOff))));
+            assert_eq!(refresh_of(false, true, &updater(zone, dhcp, Some(&ptr_off))), (RefreshState::CannotRefresh, Some(Blocker::DhcpSetting(ServerStop::PtrOff))));
             assert_eq!(refresh(false, &updater(zone, dhcp, Some(&ptr_off))), "refreshing");
         }
         // The setting only matters when the server is the record's updater.
@@ -145,7 +145,7 @@ mod tests {
     fn in_a_secure_zone_another_owner_blocks_the_hosts_update() {
         for kind in [OwnerKind::OtherComputer, OwnerKind::User, OwnerKind::Admin] {
             let u = updater(Some(DynamicUpdates::Secure), Some(kind), None);
-            assert_eq!(refresh_of(false, false, &u), (Refresh::CannotRefresh, Some(Blocker::SecureOwner(kind))));
+            assert_eq!(refresh_of(false, false, &u), (RefreshState::CannotRefresh, Some(Blocker::SecureOwner(kind))));
             // In a nonsecure zone, or a zone whose policy is unknown, ownership stops nothing known.
             assert_eq!(refresh(false, &updater(Some(DynamicUpdates::Nonsecure), Some(kind), None)), "refreshing");
             assert_eq!(refresh(false, &updater(None, Some(kind), None)), "refreshing");
@@ -160,9 +160,9 @@ mod tests {
     #[test]
     fn frozen_comes_first_and_keeps_its_cause() {
         let u = updater(Some(DynamicUpdates::None), None, None);
-        assert_eq!(refresh_of(true, false, &u), (Refresh::Frozen, Some(Blocker::ZoneNoUpdates)));
-        assert_eq!(refresh_of(true, false, &Updater::default()), (Refresh::Frozen, None));
-        assert_eq!(refresh_of(false, false, &Updater::default()), (Refresh::Refreshing, None));
+        assert_eq!(refresh_of(true, false, &u), (RefreshState::Frozen, Some(Blocker::ZoneNoUpdates)));
+        assert_eq!(refresh_of(true, false, &Updater::default()), (RefreshState::Frozen, None));
+        assert_eq!(refresh_of(false, false, &Updater::default()), (RefreshState::Refreshing, None));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use super::{AuditSettings, Blocker, Finding, OwnerKind, RecordAge, RecordStatus, Refresh, Risk, Status};
+use super::{AuditSettings, Blocker, Finding, OwnerKind, RecordAge, RecordStatus, RefreshState, Risk, Status};
 use crate::dns::DynamicUpdates;
 use crate::dns::answers::Failure;
 use crate::timefmt::rfc3339;
@@ -136,7 +136,7 @@ fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Optio
             let age = f.age.as_ref()?;
             let which = if age.is_ptr { "PTR" } else { rr };
             // Refreshed in time so far, but its updater has stopped: the cause, not the client.
-            if let (Some(Refresh::CannotRefresh), Some(blocker), Some(ts), Some(sa)) = (age.refresh, age.blocker, age.timestamp, age.scavenge_after) {
+            if let (Some(RefreshState::CannotRefresh), Some(blocker), Some(ts), Some(sa)) = (age.refresh, age.blocker, age.timestamp, age.scavenge_after) {
                 let verb = if age.risk == Risk::High { "becomes scavengeable" } else { "will be scavengeable" };
                 return Some(format!(
                     "{fqdn}'s {which} record was last refreshed {} but cannot be refreshed again, so it {verb} after {} although the lease is held: {}",

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::refresh::{self, Blocker, Refresh, Updater};
+use super::refresh::{self, Blocker, RefreshState, Updater};
 use super::{AuditSettings, RecordKind, Risk};
 use crate::dns::{DnsRecord, RecordOwner, Zone};
 use crate::leases::Lease;
@@ -24,7 +24,7 @@ pub(crate) struct RecordAge {
     pub(crate) owner: Option<Arc<RecordOwner>>,
     /// The forecast's `refresh` of the record; `None` where it has no risk to judge (static,
     /// aging off, unknown age).
-    pub(crate) refresh: Option<Refresh>,
+    pub(crate) refresh: Option<RefreshState>,
     /// What stops its updater, when a known cause does (the remediation names it).
     pub(crate) blocker: Option<Blocker>,
 }
@@ -73,9 +73,9 @@ fn age(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSettings,
 /// refreshed is `high` when `scavenge_after ≤ as_of + scavenging_interval`, else `medium`; one
 /// refreshed normally is `low`. A sum that overflows saturates: a limit beyond chrono's range
 /// is never reached.
-pub(crate) fn risk_of(state: Refresh, scavenge_after: DateTime<Utc>, s: &AuditSettings) -> Risk {
+pub(crate) fn risk_of(state: RefreshState, scavenge_after: DateTime<Utc>, s: &AuditSettings) -> Risk {
     let horizon = s.as_of.checked_add_signed(s.scavenging_interval).unwrap_or(DateTime::<Utc>::MAX_UTC);
-    if state == Refresh::Refreshing {
+    if state == RefreshState::Refreshing {
         Risk::Low
     } else if scavenge_after <= horizon {
         Risk::High

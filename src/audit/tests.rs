@@ -660,7 +660,7 @@ fn a_fresh_record_whose_updater_stopped_is_at_risk_with_its_cause() {
     w.dns.zones[0].dynamic_updates = Some(DynamicUpdates::None);
     let (status, _, _, age, rem) = w.audit_one(lease(IP, Some("pc1")));
     let age = age.unwrap();
-    assert_eq!((status, age.risk, age.refresh, age.blocker), (Status::AtRisk, Risk::High, Some(Refresh::CannotRefresh), Some(Blocker::ZoneNoUpdates)));
+    assert_eq!((status, age.risk, age.refresh, age.blocker), (Status::AtRisk, Risk::High, Some(RefreshState::CannotRefresh), Some(Blocker::ZoneNoUpdates)));
     assert!(rem.unwrap().starts_with("pc1.corp.example.test's A record was last refreshed 2026-11-17T12:00:00Z but cannot be refreshed again, so it becomes scavengeable after 2026-12-01T12:00:00Z although the lease is held: its zone accepts"));
 }
 

@@ -17,7 +17,7 @@ use due::data_record;
 pub(crate) use tally::{Counts, MANY_HOSTS, Tally};
 pub(crate) use verdict::Liveness;
 
-use crate::audit::{AuditSettings, DhcpAccount, OwnerKind, Refresh, Updater, not_refreshed, owner_kind, refresh_of, slack};
+use crate::audit::{AuditSettings, DhcpAccount, OwnerKind, RefreshState, Updater, not_refreshed, owner_kind, refresh_of, slack};
 use crate::directory::{Computer, Directory};
 use crate::dns::{DnsData, DnsRecord, RecordData, Zone};
 use crate::leases::Lease;
@@ -65,7 +65,7 @@ pub(crate) struct Row<'a> {
     /// The record owner's kind, against the host and its computer (as the audit's column).
     pub(crate) owner_kind: Option<OwnerKind>,
     /// Whether its updater refreshes it in time.
-    pub(crate) refresh: Refresh,
+    pub(crate) refresh: RefreshState,
 }
 
 impl<'a> Row<'a> {
@@ -93,7 +93,7 @@ impl<'a> Row<'a> {
 
     /// Whether the row is written without `--all`: scavenging deletes the record.
     pub(crate) fn listed(&self) -> bool {
-        self.refresh != Refresh::Refreshing
+        self.refresh != RefreshState::Refreshing
     }
 
     /// `type`: `A`, `AAAA` or `PTR`.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{Row, Verdict};
-use crate::audit::{OwnerKind, Refresh};
+use crate::audit::{OwnerKind, RefreshState};
 
 /// One cell's counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -95,20 +95,20 @@ impl<'a> Tally<'a> {
         let week = self.week_of(row.scavenge_after);
         let mut one = Counts::default();
         match (row.refresh, row.verdict()) {
-            (Refresh::Refreshing, _) => one.refreshing = 1,
+            (RefreshState::Refreshing, _) => one.refreshing = 1,
             (_, Verdict::Stale) => one.stale = 1,
-            (Refresh::Frozen, Verdict::Live) => one.frozen = 1,
-            (Refresh::CannotRefresh, Verdict::Live) => one.cannot_refresh = 1,
+            (RefreshState::Frozen, Verdict::Live) => one.frozen = 1,
+            (RefreshState::CannotRefresh, Verdict::Live) => one.cannot_refresh = 1,
         }
         self.cells.entry((week, row.zone.name.as_str())).or_default().add(&one);
         self.total.add(&one);
-        if row.owner_kind == Some(OwnerKind::User) {
-            if let Some(owner) = row.record.owner.as_deref() {
-                let hosts = self.user_hosts.entry(owner.display.as_str()).or_default();
-                let host = row.host();
-                if hosts.len() < MANY_HOSTS && !hosts.contains(&host) {
-                    hosts.push(host);
-                }
+        if row.owner_kind == Some(OwnerKind::User)
+            && let Some(owner) = row.record.owner.as_deref()
+        {
+            let hosts = self.user_hosts.entry(owner.display.as_str()).or_default();
+            let host = row.host();
+            if hosts.len() < MANY_HOSTS && !hosts.contains(&host) {
+                hosts.push(host);
             }
         }
     }
