@@ -24,8 +24,8 @@ fn example_site_summary_and_statuses() {
     let r = ddns_audit(&["audit", "--config", "examples/offline/audit.toml", "--output", "-", "--fail-on", "stale"], &root());
     assert_eq!(r.code, 1, "stale rows exist: {}", r.stderr);
     assert!(r.stderr.contains("31 leases audited as of 2026-11-20T12:00:00Z (34 read; not audited: 1 declined, 2 expired)"), "{}", r.stderr);
-    assert!(r.stderr.contains("status: missing 6, stale 3, at-risk 6, unknown 2, ok 14"), "{}", r.stderr);
-    assert!(r.stderr.contains("scavenging risk: high 6, medium 2, unknown 0, low 15, none 3"), "{}", r.stderr);
+    assert!(r.stderr.contains("status: missing 6, stale 3, at-risk 7, unknown 2, ok 13"), "{}", r.stderr);
+    assert!(r.stderr.contains("scavenging risk: high 6, medium 3, unknown 0, low 14, none 3"), "{}", r.stderr);
     assert!(r.stderr.contains("examples/offline/leases/dhcp1-v4.csv:21: bad address: IPAddress \"10.0.16.300\""), "{}", r.stderr);
     // Every status appears in the example, and every row that is not ok says what to do.
     let rows = csv_rows(&r.stdout);
@@ -77,9 +77,12 @@ fn example_site_shows_the_causes() {
 }
 
 /// `ddns-audit forecast` on the example site, with the audit's own config: every row reviewed
-/// by hand (README "Before enabling scavenging"): e.g. pc-hr-02's old A record 10.0.16.98 is
-/// `live` (the host holds 10.0.16.27: the record is wrong, but its host is in use), pc-old-01
-/// is `stale` with its disabled computer shown, kea-br-03's lease is released, so `stale`.
+/// by hand (README "Before enabling scavenging"): only the records scavenging deletes are rows,
+/// the `frozen` ones (refreshed before 2026-11-11T12:00:00Z, 7d + 24 h before the as-of; not
+/// kea-br-01, whose 8-day Kea lease gives it 4 days of slack) and the two `cannot-refresh` ones
+/// refreshed on the 18th: pc-wh-01's PTR (20.0.10.in-addr.arpa accepts no dynamic updates) and
+/// pc-hr-01's old A record 10.0.16.99 (owned by CORP\PC-OLD-07$ in the secure zone). The 28
+/// healthy records due in the horizon (pc-fin-01's among them) are counted, not listed.
 #[test]
 fn example_site_forecast_gives_the_reviewed_report() {
     let r = ddns_audit(&["forecast", "--config", "examples/offline/audit.toml", "--output", "-", "--fail-on", "live"], &root());
@@ -91,21 +94,37 @@ fn example_site_forecast_gives_the_reviewed_report() {
     }
     assert_eq!(got.len(), want.len());
     assert_eq!(r.stdout, expected, "byte-for-byte (CRLF line ends)");
+    assert!(!got.iter().any(|row| row[2] == "pc-fin-01.corp.example.test"), "a healthy host is not listed");
     for line in [
-        "ddns-audit: forecast as of 2026-11-20T12:00:00Z to 2026-12-18T12:00:00Z (horizon 28d): scavenging deletes 47 records: live 41, stale 6\n",
-        "  overdue (scavengeable before the as-of): live 11, stale 3\n",
-        "  week 1 (2026-11-20T12:00:00Z to 2026-11-27T12:00:00Z): live 5, stale 0\n",
-        "  week 2 (2026-11-27T12:00:00Z to 2026-12-04T12:00:00Z): live 25, stale 3\n",
-        "    6.1.0.0.8.b.d.0.1.0.0.2.ip6.arpa: live 1, stale 0\n",
+        "ddns-audit: forecast as of 2026-11-20T12:00:00Z to 2026-12-18T12:00:00Z (horizon 28d): scavenging deletes 19 records: live 16 (frozen 14, cannot-refresh 2), stale 3\n",
+        "  refreshing: 28 more due records are refreshed in time by their updaters, so scavenging does not delete them (not listed; --all lists them)\n",
+        "  overdue (scavengeable before the as-of): live 11 (frozen 11, cannot-refresh 0), stale 3, refreshing 0\n",
+        "  week 1 (2026-11-20T12:00:00Z to 2026-11-27T12:00:00Z): live 3 (frozen 3, cannot-refresh 0), stale 0, refreshing 2\n",
+        "  week 2 (2026-11-27T12:00:00Z to 2026-12-04T12:00:00Z): live 2 (frozen 0, cannot-refresh 2), stale 0, refreshing 26\n",
+        "    20.0.10.in-addr.arpa: live 1 (frozen 0, cannot-refresh 1), stale 0, refreshing 0\n",
+        "    6.1.0.0.8.b.d.0.1.0.0.2.ip6.arpa: live 0 (frozen 0, cannot-refresh 0), stale 0, refreshing 1\n",
         "  not forecast: 8 A/AAAA/PTR records (static 8, aging off 0, unknown age 0, due after the horizon 0)\n",
         "    examples/offline/leases/dhcp1-v4.csv:21: bad address: IPAddress \"10.0.16.300\" is not an IPv4 or IPv6 address\n",
+        "  report: stdout (19 rows)\n",
     ] {
         assert!(r.stderr.contains(line), "{line} not in\n{}", r.stderr);
     }
-    // With --assume-aging nothing changes (offline zones already count as aging); a shorter
-    // horizon leaves the later records out and counts them.
+    // With --all (on the command line; the config's `all` is the audit's) every due record is a
+    // row: the 28 refreshing ones too, in their places; the counts and --fail-on are the same.
+    let r = ddns_audit(&["forecast", "--config", "examples/offline/audit.toml", "--output", "-", "--all", "--fail-on", "live"], &root());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = csv_rows(&r.stdout);
+    assert_eq!(rows.len(), 1 + 47);
+    assert_eq!(rows.iter().filter(|row| row[9] == "refreshing").count(), 28);
+    let fin01 = rows.iter().find(|row| row[2] == "pc-fin-01.corp.example.test" && row[3] == "A").unwrap();
+    assert_eq!([&*fin01[0], &*fin01[7], &*fin01[8], &*fin01[9]], ["2026-12-02T12:00:00Z", "self", "live", "refreshing"]);
+    let listed: Vec<&Vec<String>> = rows.iter().skip(1).filter(|row| row[9] != "refreshing").collect();
+    assert_eq!(listed, want.iter().skip(1).collect::<Vec<_>>(), "without the refreshing rows, the same rows");
+    assert!(r.stderr.contains("scavenging deletes 19 records: live 16 (frozen 14, cannot-refresh 2), stale 3\n"), "{}", r.stderr);
+    assert!(r.stderr.contains("(listed with --all)\n"), "{}", r.stderr);
+    // A shorter horizon leaves the later records out and counts them.
     let r = ddns_audit(&["forecast", "--config", "examples/offline/audit.toml", "--output", "-", "--horizon", "7d"], &root());
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(csv_rows(&r.stdout).len(), 1 + 14 + 5);
+    assert_eq!(csv_rows(&r.stdout).len(), 1 + 14 + 3);
     assert!(r.stderr.contains("due after the horizon 28)"), "{}", r.stderr);
 }

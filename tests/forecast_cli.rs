@@ -8,7 +8,7 @@ use std::fs;
 
 use util::{csv_rows, ddns_audit, scratch};
 
-const HEADER: &str = "scavenge_after,zone,name,type,data,record_timestamp,record_owner,owner_kind,verdict,evidence,lease_ip,lease_hostname,lease_expires,ad_computer,ad_enabled,ad_last_logon";
+const HEADER: &str = "scavenge_after,zone,name,type,data,record_timestamp,record_owner,owner_kind,verdict,refresh,evidence,lease_ip,lease_hostname,lease_expires,ad_computer,ad_enabled,ad_last_logon";
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
@@ -47,26 +47,44 @@ fn forecast_writes_its_rows_and_summary() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout.split("\r\n").next(), Some(HEADER));
     let rows = csv_rows(&r.stdout);
-    assert_eq!(rows[1..], [
-        ["2026-11-24T16:00:00Z", "corp.example.test", "'-cmd.corp.example.test", "A", "10.0.16.66", "2026-11-10T16:00:00Z", "", "", "stale", "", "", "", "", "", "", ""],
-        ["2026-12-04T12:00:00Z", "corp.example.test", "pc1.corp.example.test", "A", "10.0.16.21", "2026-11-20T12:00:00Z", "", "", "live", "lease", "10.0.16.21", "pc1.corp.example.test", "2026-11-30T00:00:00Z", "", "", ""],
-    ]);
+    // pc1 was refreshed at the as-of by a working updater: not deleted, not listed.
+    let cmd = ["2026-11-24T16:00:00Z", "corp.example.test", "'-cmd.corp.example.test", "A", "10.0.16.66", "2026-11-10T16:00:00Z", "", "", "stale", "frozen", "", "", "", "", "", "", ""];
+    let pc1 = ["2026-12-04T12:00:00Z", "corp.example.test", "pc1.corp.example.test", "A", "10.0.16.21", "2026-11-20T12:00:00Z", "", "", "live", "refreshing", "lease", "10.0.16.21", "pc1.corp.example.test", "2026-11-30T00:00:00Z", "", "", ""];
+    assert_eq!(rows[1..], [cmd]);
     for line in [
-        "ddns-audit: forecast as of 2026-11-20T12:00:00Z to 2026-12-18T12:00:00Z (horizon 28d): scavenging deletes 2 records: live 1, stale 1\n",
-        "  week 1 (2026-11-20T12:00:00Z to 2026-11-27T12:00:00Z): live 0, stale 1\n    corp.example.test: live 0, stale 1\n",
-        "  week 2 (2026-11-27T12:00:00Z to 2026-12-04T12:00:00Z): live 0, stale 0\n  week 3 (2026-12-04T12:00:00Z to 2026-12-11T12:00:00Z): live 1, stale 0\n    corp.example.test: live 1, stale 0\n",
-        "  week 4 (2026-12-11T12:00:00Z to 2026-12-18T12:00:00Z inclusive): live 0, stale 0\n",
+        "ddns-audit: forecast as of 2026-11-20T12:00:00Z to 2026-12-18T12:00:00Z (horizon 28d): scavenging deletes 1 records: live 0 (frozen 0, cannot-refresh 0), stale 1\n",
+        "  refreshing: 1 more due records are refreshed in time by their updaters, so scavenging does not delete them (not listed; --all lists them)\n",
+        "  week 1 (2026-11-20T12:00:00Z to 2026-11-27T12:00:00Z): live 0 (frozen 0, cannot-refresh 0), stale 1, refreshing 0\n    corp.example.test: live 0 (frozen 0, cannot-refresh 0), stale 1, refreshing 0\n",
+        "  week 2 (2026-11-27T12:00:00Z to 2026-12-04T12:00:00Z): live 0 (frozen 0, cannot-refresh 0), stale 0, refreshing 0\n  week 3 (2026-12-04T12:00:00Z to 2026-12-11T12:00:00Z): live 0 (frozen 0, cannot-refresh 0), stale 0, refreshing 1\n    corp.example.test: live 0 (frozen 0, cannot-refresh 0), stale 0, refreshing 1\n",
+        "  week 4 (2026-12-11T12:00:00Z to 2026-12-18T12:00:00Z inclusive): live 0 (frozen 0, cannot-refresh 0), stale 0, refreshing 0\n",
         "  not forecast: 1 A/AAAA/PTR records (static 1, aging off 0, unknown age 0, due after the horizon 0)\n",
-        "  report: stdout (2 rows)\n",
+        "  report: stdout (1 rows)\n",
     ] {
         assert!(r.stderr.contains(line), "{line} not in\n{}", r.stderr);
     }
-    // --fail-on live trips on pc1, also when the horizon ends exactly at its date; not when
-    // the horizon ends before it.
-    assert_eq!(run(&args, &["--output", "-", "--fail-on", "live"], d.path()).code, 1);
-    assert_eq!(run(&args, &["--output", "-", "--fail-on", "live", "--horizon", "14d"], d.path()).code, 1);
-    assert_eq!(run(&args, &["--output", "-", "--fail-on", "live", "--horizon", "335h"], d.path()).code, 0);
-    assert_eq!(run(&args, &["--output", "-", "--fail-on", "never"], d.path()).code, 0);
+    // --all lists the refreshing record too; the counts are the same.
+    let r = run(&args, &["--output", "-", "--all"], d.path());
+    assert_eq!(csv_rows(&r.stdout)[1..], [cmd, pc1]);
+    assert!(r.stderr.contains("scavenging deletes 1 records: live 0 (frozen 0, cannot-refresh 0), stale 1\n"), "{}", r.stderr);
+    // A healthy site forecasts no live deletion: --fail-on live does not trip, even with --all.
+    assert_eq!(run(&args, &["--output", "-", "--fail-on", "live"], d.path()).code, 0);
+    assert_eq!(run(&args, &["--output", "-", "--fail-on", "live", "--all"], d.path()).code, 0);
+    // The zone stops taking dynamic updates: pc1 cannot be refreshed, and --fail-on live trips
+    // on it, also when the horizon ends exactly at its date; not when the horizon ends before it.
+    let zones = write(d.path(), "zones.csv", "ZoneName,ZoneType,DynamicUpdate,AgingEnabled,NoRefreshInterval,RefreshInterval,ScavengeServers\r\ncorp.example.test,Primary,None,True,7.00:00:00,7.00:00:00,\r\n");
+    let r = run(&args, &["--output", "-", "--zones", &zones, "--fail-on", "live"], d.path());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut frozen_out = pc1;
+    frozen_out[9] = "cannot-refresh";
+    assert_eq!(csv_rows(&r.stdout)[1..], [cmd, frozen_out]);
+    assert!(r.stderr.contains("scavenging deletes 2 records: live 1 (frozen 0, cannot-refresh 1), stale 1\n"), "{}", r.stderr);
+    assert_eq!(run(&args, &["--output", "-", "--zones", &zones, "--fail-on", "live", "--horizon", "14d"], d.path()).code, 1);
+    assert_eq!(run(&args, &["--output", "-", "--zones", &zones, "--fail-on", "live", "--horizon", "335h"], d.path()).code, 0);
+    assert_eq!(run(&args, &["--output", "-", "--zones", &zones, "--fail-on", "never"], d.path()).code, 0);
+    // A config file's `all` is the audit's (also the ok rows): the forecast still lists only
+    // what scavenging deletes.
+    let config = write(d.path(), "all.toml", "all = true\n");
+    assert_eq!(csv_rows(&run(&args, &["--config", &config, "--output", "-"], d.path()).stdout).len(), 2);
 }
 
 #[test]
@@ -78,7 +96,7 @@ fn the_default_report_is_a_forecast_file_written_atomically() {
     assert_eq!(reports.len(), 1, "{reports:?}");
     assert!(reports[0].starts_with("ddns-audit-forecast-") && reports[0].ends_with("Z.csv"), "{reports:?}");
     let text = fs::read_to_string(d.path().join("reports").join(&reports[0])).unwrap();
-    assert_eq!(text.matches("\r\n").count(), 3);
+    assert_eq!(text.matches("\r\n").count(), 2);
 }
 
 #[test]
@@ -109,5 +127,5 @@ fn bad_forecast_options_exit_two_naming_the_option() {
     // The forecast reads the horizon from it (pc1, due on 2026-12-04, is beyond 7d).
     let r = run(&args, &["--config", &config, "--output", "-", "--fail-on", "never"], d.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("(horizon 7d): scavenging deletes 1 records: live 0, stale 1"), "{}", r.stderr);
+    assert!(r.stderr.contains("(horizon 7d): scavenging deletes 1 records: live 0 (frozen 0, cannot-refresh 0), stale 1"), "{}", r.stderr);
 }

@@ -189,16 +189,21 @@ fn forecast_html_report_has_its_columns_and_zones() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let page = std::fs::read_to_string(&html).unwrap();
     let fig = page_figures(&page);
-    assert!(r.stderr.contains("scavenging deletes 47 records: live 41, stale 6"), "{}", r.stderr);
-    assert_eq!((fig["deleted:records"].as_str(), fig["deleted:live"].as_str(), fig["deleted:stale"].as_str()), ("47", "41", "6"));
-    assert!(page.contains(r#"{"columns":["scavenge_after","zone","name","type","data","record_timestamp""#));
-    // Per zone: 25 records of corp.example.test, 22 live and 3 stale; per day, live and stale.
-    assert!(page.contains(r#"<tr><th scope="row">corp.example.test</th><td>22</td><td>3</td><td>25</td></tr>"#), "{page}");
+    assert!(r.stderr.contains("scavenging deletes 19 records: live 16 (frozen 14, cannot-refresh 2), stale 3"), "{}", r.stderr);
+    let figures = ["records", "live", "live frozen", "live cannot-refresh", "stale", "refreshing (not deleted)"].map(|k| fig[&format!("deleted:{k}")].as_str());
+    assert_eq!(figures, ["19", "16", "14", "2", "3", "28"]);
+    assert!(page.contains(r#"{"columns":["scavenge_after","zone","name","type","data","record_timestamp","record_owner","owner_kind","verdict","refresh","evidence""#));
+    // Per zone, of the rows: corp.example.test 8 live frozen, 1 live cannot-refresh (pc-hr-01's
+    // 10.0.16.99), 1 stale (pc-old-01), no refreshing row without --all.
+    assert!(page.contains(r#"<tr><th scope="row">corp.example.test</th><td>8</td><td>1</td><td>1</td><td>0</td><td>10</td></tr>"#), "{page}");
     let day_chart = page.split(r#"<svg id="chart-days""#).nth(1).unwrap().split("</svg>").next().unwrap();
     let total: usize = day_chart.split(r#"data-value=""#).skip(1).map(|s| s.split('"').next().unwrap().parse::<usize>().unwrap()).sum();
-    assert_eq!(total, 47);
-    assert!(day_chart.contains(r#"data-series="live""#) && day_chart.contains(r#"data-series="stale""#));
-    assert!(page.contains(r#"<p class="empty" id="no-previous">no previous report</p>"#));
+    assert_eq!(total, 19);
+    for series in ["live frozen", "live cannot-refresh", "stale"] {
+        assert!(day_chart.contains(&format!(r#"data-series="{series}""#)), "{series}");
+    }
+    // A forecast has no run-over-run column: no "changes since the previous report" at all.
+    assert!(!page.contains("no-previous") && !page.contains("Changes since the previous report") && !page.contains("chart-changes"));
 }
 
 /// Runs `tests/browser/cdp.py` on `page` with these JavaScript steps; its JSON answer.

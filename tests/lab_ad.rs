@@ -236,6 +236,10 @@ fn domain_sid_hidden(text: &str) -> String {
 /// static-01 is static; tomb-01 is tombstoned; frozen-01's last logon, 21 days before the
 /// as-of, is within the 30-day window; old-01, the PTR target on mismatch-01's address, has no
 /// lease there). The records kea.sh registers are left out here (tests/lab_kea.rs has them).
+/// `refresh` (issue #20): the records of 2026-10-11/10-31 are frozen; of those refreshed on
+/// 2026-11-18, the PTRs in 77.10.in-addr.arpa (dynamic updates none) and the records Samba gave
+/// to Administrator (admin) or planted for FROZEN-02$ (other-computer) in secure zones cannot be
+/// refreshed; fresh-01's own A record and forest-01's (a nonsecure zone) are refreshing, not listed.
 #[test]
 #[ignore = "needs the lab: tests/run.sh starts it"]
 fn forecast_against_the_dc() {
@@ -249,19 +253,17 @@ fn forecast_against_the_dc() {
     let rows: Vec<String> = csv_rows(&r.stdout).iter().skip(1).filter(|row| !row[2].starts_with("kea-") && !row[4].starts_with("kea-")).map(|row| domain_sid_hidden(&row.join(","))).collect();
     let l = "2026-11-27T12:00:00Z";
     let expected = [
-        format!("2026-10-25T12:00:00Z,corp.example.test,noaging-01.corp.example.test,A,10.78.1.10,2026-10-11T12:00:00Z,CORP\\netops,admin,live,lease,10.78.1.10,noaging-01.corp.example.test,{l},,,"),
-        format!("2026-11-14T12:00:00Z,77.10.in-addr.arpa,20.1.77.10.in-addr.arpa,PTR,frozen-01.corp.example.test,2026-10-31T12:00:00Z,CORP\\Administrator,admin,live,lease;ad-logon,10.77.1.20,frozen-01.corp.example.test,{l},FROZEN-01,true,2026-10-30T12:00:00Z"),
-        format!("2026-11-14T12:00:00Z,corp.example.test,frozen-01.corp.example.test,A,10.77.1.20,2026-10-31T12:00:00Z,CORP\\STATIC-01$,dhcp-server,live,lease;ad-logon,10.77.1.20,frozen-01.corp.example.test,{l},FROZEN-01,true,2026-10-30T12:00:00Z"),
-        format!("2026-11-14T12:00:00Z,corp.example.test,frozen-02.corp.example.test,A,10.77.1.21,2026-10-31T12:00:00Z,CORP\\dhcpdns,user,live,lease;ad-logon,10.77.1.21,frozen-02.corp.example.test,{l},FROZEN-02,true,2026-11-18T12:00:00Z"),
-        format!("2026-12-02T12:00:00Z,7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa,0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa,PTR,v6-01.corp.example.test,2026-11-18T12:00:00Z,CORP\\Administrator,admin,live,lease,2001:db8:77::10,v6-01.corp.example.test,{l},,,"),
-        format!("2026-12-02T12:00:00Z,77.10.in-addr.arpa,10.1.77.10.in-addr.arpa,PTR,fresh-01.corp.example.test,2026-11-18T12:00:00Z,CORP\\Administrator,admin,live,lease;ad-logon,10.77.1.10,fresh-01.corp.example.test,{l},FRESH-01,true,2026-11-19T12:00:00Z"),
-        format!("2026-12-02T12:00:00Z,77.10.in-addr.arpa,21.1.77.10.in-addr.arpa,PTR,frozen-02.corp.example.test,2026-11-18T12:00:00Z,CORP\\Administrator,admin,live,lease;ad-logon,10.77.1.21,frozen-02.corp.example.test,{l},FROZEN-02,true,2026-11-18T12:00:00Z"),
-        "2026-12-02T12:00:00Z,77.10.in-addr.arpa,30.1.77.10.in-addr.arpa,PTR,old-01.corp.example.test,2026-11-18T12:00:00Z,CORP\\Administrator,admin,stale,,,,,,,".to_string(),
-        format!("2026-12-02T12:00:00Z,corp.example.test,fresh-01.corp.example.test,A,10.77.1.10,2026-11-18T12:00:00Z,CORP\\FRESH-01$,self,live,lease;ad-logon,10.77.1.10,fresh-01.corp.example.test,{l},FRESH-01,true,2026-11-19T12:00:00Z"),
-        format!("2026-12-02T12:00:00Z,corp.example.test,mismatch-01.corp.example.test,A,10.77.1.130,2026-11-18T12:00:00Z,CORP\\FROZEN-02$,other-computer,live,lease;ad-logon,10.77.1.30,mismatch-01.corp.example.test,{l},MISMATCH-01,true,2026-11-19T12:00:00Z"),
-        format!("2026-12-02T12:00:00Z,corp.example.test,v6-01.corp.example.test,AAAA,2001:db8:77::10,2026-11-18T12:00:00Z,CORP\\Administrator,admin,live,lease,2001:db8:77::10,v6-01.corp.example.test,{l},,,"),
-        "2026-12-02T12:00:00Z,forest.example.test,forest-01.forest.example.test,A,10.77.1.80,2026-11-18T12:00:00Z,S-1-5-21-<domain>-77777,user,stale,,,,,,,".to_string(),
-        "2026-12-02T12:00:00Z,restricted.example.test,secret-01.restricted.example.test,A,10.77.3.10,2026-11-18T12:00:00Z,CORP\\Administrator,admin,stale,,,,,,,".to_string(),
+        format!("2026-10-25T12:00:00Z,corp.example.test,noaging-01.corp.example.test,A,10.78.1.10,2026-10-11T12:00:00Z,CORP\\netops,admin,live,frozen,lease,10.78.1.10,noaging-01.corp.example.test,{l},,,"),
+        format!("2026-11-14T12:00:00Z,77.10.in-addr.arpa,20.1.77.10.in-addr.arpa,PTR,frozen-01.corp.example.test,2026-10-31T12:00:00Z,CORP\\Administrator,admin,live,frozen,lease;ad-logon,10.77.1.20,frozen-01.corp.example.test,{l},FROZEN-01,true,2026-10-30T12:00:00Z"),
+        format!("2026-11-14T12:00:00Z,corp.example.test,frozen-01.corp.example.test,A,10.77.1.20,2026-10-31T12:00:00Z,CORP\\STATIC-01$,dhcp-server,live,frozen,lease;ad-logon,10.77.1.20,frozen-01.corp.example.test,{l},FROZEN-01,true,2026-10-30T12:00:00Z"),
+        format!("2026-11-14T12:00:00Z,corp.example.test,frozen-02.corp.example.test,A,10.77.1.21,2026-10-31T12:00:00Z,CORP\\dhcpdns,user,live,frozen,lease;ad-logon,10.77.1.21,frozen-02.corp.example.test,{l},FROZEN-02,true,2026-11-18T12:00:00Z"),
+        format!("2026-12-02T12:00:00Z,7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa,0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa,PTR,v6-01.corp.example.test,2026-11-18T12:00:00Z,CORP\\Administrator,admin,live,cannot-refresh,lease,2001:db8:77::10,v6-01.corp.example.test,{l},,,"),
+        format!("2026-12-02T12:00:00Z,77.10.in-addr.arpa,10.1.77.10.in-addr.arpa,PTR,fresh-01.corp.example.test,2026-11-18T12:00:00Z,CORP\\Administrator,admin,live,cannot-refresh,lease;ad-logon,10.77.1.10,fresh-01.corp.example.test,{l},FRESH-01,true,2026-11-19T12:00:00Z"),
+        format!("2026-12-02T12:00:00Z,77.10.in-addr.arpa,21.1.77.10.in-addr.arpa,PTR,frozen-02.corp.example.test,2026-11-18T12:00:00Z,CORP\\Administrator,admin,live,cannot-refresh,lease;ad-logon,10.77.1.21,frozen-02.corp.example.test,{l},FROZEN-02,true,2026-11-18T12:00:00Z"),
+        "2026-12-02T12:00:00Z,77.10.in-addr.arpa,30.1.77.10.in-addr.arpa,PTR,old-01.corp.example.test,2026-11-18T12:00:00Z,CORP\\Administrator,admin,stale,cannot-refresh,,,,,,,".to_string(),
+        format!("2026-12-02T12:00:00Z,corp.example.test,mismatch-01.corp.example.test,A,10.77.1.130,2026-11-18T12:00:00Z,CORP\\FROZEN-02$,other-computer,live,cannot-refresh,lease;ad-logon,10.77.1.30,mismatch-01.corp.example.test,{l},MISMATCH-01,true,2026-11-19T12:00:00Z"),
+        format!("2026-12-02T12:00:00Z,corp.example.test,v6-01.corp.example.test,AAAA,2001:db8:77::10,2026-11-18T12:00:00Z,CORP\\Administrator,admin,live,cannot-refresh,lease,2001:db8:77::10,v6-01.corp.example.test,{l},,,"),
+        "2026-12-02T12:00:00Z,restricted.example.test,secret-01.restricted.example.test,A,10.77.3.10,2026-11-18T12:00:00Z,CORP\\Administrator,admin,stale,cannot-refresh,,,,,,,".to_string(),
     ];
     assert_eq!(rows, expected);
     // noaging-01's PTR (aging off in 78.10), static-01's A and PTR among the records not forecast.
@@ -272,12 +274,12 @@ fn forecast_against_the_dc() {
     std::fs::write(&empty, "\"IPAddress\",\"ScopeId\",\"AddressState\",\"ClientId\",\"HostName\",\"LeaseExpiryTime\"\r\n").unwrap();
     let empty = empty.display().to_string();
     let r = ddns_audit(
-        &["forecast", "--ldap-url", &url, "--bind-dn", &dn, "--password-file", &pw, "--ca-file", &ca, "--leases", &empty, "--as-of", &as_of, "--output", "-", "--assume-aging"],
+        &["forecast", "--ldap-url", &url, "--bind-dn", &dn, "--password-file", &pw, "--ca-file", &ca, "--leases", &empty, "--as-of", &as_of, "--output", "-", "--assume-aging", "--all"],
         &root(),
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows = csv_rows(&r.stdout);
-    let find = |name: &str, rtype: &str| rows.iter().find(|row| row[2] == name && row[3] == rtype).map(|row| format!("{} {} {}", row[0], row[8], row[9]));
+    let find = |name: &str, rtype: &str| rows.iter().find(|row| row[2] == name && row[3] == rtype).map(|row| format!("{} {} {}", row[0], row[8], row[10]));
     assert_eq!(find("fresh-01.corp.example.test", "A").as_deref(), Some("2026-12-02T12:00:00Z live ad-logon"));
     assert_eq!(find("v6-01.corp.example.test", "AAAA").as_deref(), Some("2026-12-02T12:00:00Z stale "));
     assert_eq!(find("10.1.78.10.in-addr.arpa", "PTR").as_deref(), Some("2026-10-25T12:00:00Z stale "));

@@ -224,7 +224,8 @@ fn forecast_marks_every_kea_registered_record_live_by_its_lease() {
     let (kea, url, dn, pw, ca) = (lab("LAB_KEA_URL"), lab("LAB_LDAPS_URL"), lab("LAB_BIND_DN"), lab("LAB_PASSWORD_FILE"), lab("LAB_CA_FILE"));
     // As of now: the renewed clients' records carry the real time (see `audit`).
     let as_of = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let args = ["forecast", "--kea-url", &kea, "--ldap-url", &url, "--bind-dn", &dn, "--password-file", &pw, "--ca-file", &ca, "--as-of", &as_of, "--output", "-"];
+    // --all: every due record is a row, refreshing or not (issue #20's refresh column is row[9]).
+    let args = ["forecast", "--kea-url", &kea, "--ldap-url", &url, "--bind-dn", &dn, "--password-file", &pw, "--ca-file", &ca, "--as-of", &as_of, "--output", "-", "--all"];
     let r = ddns_audit(&args, &root());
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows = csv_rows(&r.stdout);
@@ -234,7 +235,7 @@ fn forecast_marks_every_kea_registered_record_live_by_its_lease() {
         .filter(|row| row[2].starts_with("kea-") || row[4].starts_with("kea-"))
         .map(|row| {
             let host = if row[3] == "PTR" { &row[4] } else { &row[2] };
-            format!("{} {} {} {} {}", host, row[3], row[8], row[9], row[10])
+            format!("{} {} {} {} {}", host, row[3], row[8], row[10], row[11])
         })
         .collect();
     let mut got = kea_rows.clone();

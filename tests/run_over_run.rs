@@ -87,7 +87,9 @@ fn three_runs_of_the_example_site() {
     assert_eq!(row_of(&rows, "10.0.16.33"), expect("at-risk", T1, ""));
     assert_eq!(rows.iter().find(|r| r[1] == formula).map(|r| r[3].as_str()), Some("'=hyperlink(\"http://evil.example/x\",\"click\")"));
     assert_eq!(row_of(&rows, "10.0.16.21"), None, "ok rows only with --all");
-    assert_eq!(rows.len(), 1 + 17);
+    // pc-wh-01's PTR cannot be refreshed (its reverse zone takes no dynamic updates): at risk.
+    assert_eq!(row_of(&rows, "10.0.20.51"), expect("at-risk", T1, ""));
+    assert_eq!(rows.len(), 1 + 18);
 
     // Run 2: pc-fin-05 fixed (its A and PTR registered), pc-new-01 leased without any record,
     // pc-hr-05's A record a week older (risk medium to high), the rest unchanged.
@@ -97,14 +99,14 @@ fn three_runs_of_the_example_site() {
     edit(&site.join("dns/corp-owners.csv"), |t| t.replace("\"pc-hr-05\",\"A\",\"2026-11-10T12:00:00Z\"", "\"pc-hr-05\",\"A\",\"2026-10-31T12:00:00Z\""));
     let (r, rows) = run(d.path(), T2, &["--html", "reports/run2.html"]);
     assert!(
-        r.stderr.contains("\n  previous report: reports/ddns-audit-20261120T120000Z.csv: new 1, worse 1, better 0, same 15, resolved 1, no longer leased 0\n"),
+        r.stderr.contains("\n  previous report: reports/ddns-audit-20261120T120000Z.csv: new 1, worse 1, better 0, same 16, resolved 1, no longer leased 0\n"),
         "{}",
         r.stderr
     );
     // The HTML report's chart of changes draws the same counts (a bar per non-zero change).
     let page = std::fs::read_to_string(d.path().join("reports/run2.html")).unwrap();
     let chart = page.split(r#"<svg id="chart-changes""#).nth(1).unwrap().split("</svg>").next().unwrap();
-    for (change, n) in [("new", 1), ("worse", 1), ("same", 15), ("resolved", 1)] {
+    for (change, n) in [("new", 1), ("worse", 1), ("same", 16), ("resolved", 1)] {
         assert!(chart.contains(&format!(r#"data-group="{change}" data-series="{change}" data-value="{n}""#)), "{change}: {chart}");
     }
     assert_eq!(chart.matches(r#"<rect class="bar""#).count(), 4, "{chart}");
@@ -116,7 +118,8 @@ fn three_runs_of_the_example_site() {
     assert_eq!(row_of(&rows, "10.0.16.24"), expect("missing", T1, "same"));
     assert_eq!(row_of(&rows, formula), expect("missing", T1, "same"));
     assert_eq!(row_of(&rows, "10.0.16.21"), None);
-    assert_eq!(rows.len(), 1 + 18);
+    assert_eq!(row_of(&rows, "10.0.20.51"), expect("at-risk", T1, "same"));
+    assert_eq!(rows.len(), 1 + 19);
 
     // Run 3: pc-fin-05 broken again (a new series starts), pc-new-01's lease gone, pc-fin-04's
     // A record back but old (missing to at-risk).
@@ -125,7 +128,7 @@ fn three_runs_of_the_example_site() {
     edit(&leases, |t| t.replace(NEW_LEASE, ""));
     let (r, rows) = run(d.path(), T3, &[]);
     assert!(
-        r.stderr.contains("\n  previous report: reports/ddns-audit-20261120T130000Z.csv: new 1, worse 0, better 1, same 15, resolved 0, no longer leased 1\n"),
+        r.stderr.contains("\n  previous report: reports/ddns-audit-20261120T130000Z.csv: new 1, worse 0, better 1, same 16, resolved 0, no longer leased 1\n"),
         "{}",
         r.stderr
     );
@@ -134,7 +137,7 @@ fn three_runs_of_the_example_site() {
     assert_eq!(row_of(&rows, "10.0.16.24"), expect("at-risk", T1, "better"));
     assert_eq!(row_of(&rows, "10.0.16.33"), expect("at-risk", T1, "same"));
     assert_eq!(row_of(&rows, formula), expect("missing", T1, "same"));
-    assert_eq!(rows.len(), 1 + 17);
+    assert_eq!(rows.len(), 1 + 18);
 
     // The same run read from a JSON Lines previous report gives the same rows.
     let (r, jsonl_rows) = {
@@ -150,7 +153,7 @@ fn three_runs_of_the_example_site() {
         edit(&leases, |t| t.replace(NEW_LEASE, ""));
         run_to(d.path(), T3, "reports/third.csv", &["--previous", "reports/ddns-audit-20261120T130000Z.jsonl"])
     };
-    assert!(r.stderr.contains("previous report: reports/ddns-audit-20261120T130000Z.jsonl: new 1, worse 0, better 1, same 15, resolved 0, no longer leased 1\n"), "{}", r.stderr);
+    assert!(r.stderr.contains("previous report: reports/ddns-audit-20261120T130000Z.jsonl: new 1, worse 0, better 1, same 16, resolved 0, no longer leased 1\n"), "{}", r.stderr);
     assert_eq!(jsonl_rows, rows);
 
     // `--previous none`: no comparison.
@@ -185,9 +188,9 @@ fn a_previous_report_with_other_columns_is_ignored_and_an_unreadable_one_named_i
     std::fs::write(d.path().join(broken), &text).unwrap();
     let r = ddns_audit(&["audit", "--config", "site/audit.toml", "--output", "-", "--previous", broken], d.path());
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains(&format!("--previous {broken}: line 19: ip '10.0.16.999' is not an address")), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("--previous {broken}: line 20: ip '10.0.16.999' is not an address")), "{}", r.stderr);
     let (r, _) = run(d.path(), T2, &[]);
-    assert!(r.stderr.contains(&format!("\n  previous report: none (ignored {broken}: line 19: ip '10.0.16.999' is not an address)\n")), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("\n  previous report: none (ignored {broken}: line 20: ip '10.0.16.999' is not an address)\n")), "{}", r.stderr);
 }
 
 /// `--format jsonl`: every line parses, its keys are the CSV's columns in order, and its values

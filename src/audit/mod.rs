@@ -6,6 +6,7 @@
 mod cause;
 mod evidence;
 mod findings;
+mod refresh;
 mod remediation;
 mod risk;
 
@@ -17,6 +18,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 pub(crate) use cause::{DhcpAccount, OwnerKind, owner_kind};
 pub(crate) use evidence::{DataEvidence, DataRecord, Evidence, Family, Found, LiveEvidence, Lookup, Said};
 pub(crate) use findings::{FailOn, RecordKind, RecordStatus, Risk, Status};
+pub(crate) use refresh::{Blocker, RefreshState, Updater, not_refreshed, refresh_of, slack};
 pub(crate) use risk::RecordAge;
 
 use crate::directory::{Computer, Directory};
@@ -173,6 +175,18 @@ impl<'a, E: Evidence + ?Sized> Judge<'_, 'a, E> {
         // are unknown, and the remediation asks for the suffix, rather than calling records
         // missing or a correct PTR stale.
         let qualified = name.contains('.');
+        let computer = self.directory.find(&name);
+        let dhcp_dns_setting = self.evidence.dhcp_setting(lease);
+        // Each record's updater, for the "cannot be refreshed" rule: its zone's policy, its
+        // owner's kind against this host, the DHCP setting of this lease.
+        let assess = |record: &dns::DnsRecord, zone: &dns::Zone| {
+            let updater = Updater {
+                zone: zone.dynamic_updates,
+                owner_kind: record.owner.as_deref().map(|o| owner_kind(o, &name, computer, &settings.dhcp_accounts, |n| self.directory.is_domain_controller(n))),
+                dhcp: dhcp_dns_setting.as_ref(),
+            };
+            risk::assess(record, zone, lease, settings, &updater)
+        };
 
         // Forward: A/AAAA of the name (through CNAMEs), compared within the lease's family;
         // another address leased to the same host name is not stale.
@@ -187,8 +201,7 @@ impl<'a, E: Evidence + ?Sized> Judge<'_, 'a, E> {
                 lease_record: &|a: &IpAddr| *a == lease.ip,
             },
             qualified,
-            lease,
-            settings,
+            &assess,
         );
         // A name DNS cannot carry has no record anywhere and cannot get one: `missing`,
         // whatever the data says (it is not looked up; the remediation says to rename the device).
@@ -209,13 +222,11 @@ impl<'a, E: Evidence + ?Sized> Judge<'_, 'a, E> {
                 lease_record: &|t: &String| qualified && *t == name,
             },
             qualified,
-            lease,
-            settings,
+            &assess,
         );
 
         let age = risk::worse(a.age.clone(), ptr.age.clone());
         let status = status_of(a.status, ptr.status, age.as_ref().map(|a| a.risk));
-        let computer = self.directory.find(&name);
         // The owner is the dnsNode's: every record of a name shares it.
         let owner = age.as_ref().and_then(|a| a.owner.clone()).or_else(|| a.node_owner.clone()).or_else(|| ptr.node_owner.clone());
         let owner_kind = owner.as_deref().map(|o| owner_kind(o, &name, computer, &settings.dhcp_accounts, |n| self.directory.is_domain_controller(n)));
@@ -234,7 +245,7 @@ impl<'a, E: Evidence + ?Sized> Judge<'_, 'a, E> {
             owner,
             owner_kind,
             zone_dynamic_updates,
-            dhcp_dns_setting: self.evidence.dhcp_setting(lease),
+            dhcp_dns_setting,
         };
         let ctx = remediation::Context {
             cname: cname.as_deref(),
@@ -334,9 +345,9 @@ struct Checked<T> {
 /// `a_status`/`ptr_status` and the age of one half: a failed or missing lookup, or a name no
 /// zone in the data covers, is `unknown`; NXDOMAIN and NODATA are `missing`; records are
 /// compared. `qualified`: the name has a suffix, so it can be checked in DNS at all.
-fn check<T: Ord + Clone>(said: &Said, found: Vec<Found<'_, T>>, half: &Half<'_, T>, qualified: bool, lease: &Lease, settings: &AuditSettings) -> Checked<T> {
+fn check<T: Ord + Clone>(said: &Said, found: Vec<Found<'_, T>>, half: &Half<'_, T>, qualified: bool, assess: &dyn Fn(&dns::DnsRecord, &dns::Zone) -> RecordAge) -> Checked<T> {
     let age = found.iter().find(|f| (half.lease_record)(&f.value)).map(|f| match f.record {
-        Some(r) => risk::assess(r.record, r.zone, lease, settings),
+        Some(r) => assess(r.record, r.zone),
         None => RecordAge::unknown(),
     });
     let owner_of = |f: &Found<'_, T>| f.record.and_then(|r| r.record.owner.clone());

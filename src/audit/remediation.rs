@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use super::{AuditSettings, Finding, OwnerKind, RecordAge, RecordStatus, Risk, Status};
+use super::{AuditSettings, Blocker, Finding, OwnerKind, RecordAge, RecordStatus, RefreshState, Risk, Status};
 use crate::dns::DynamicUpdates;
 use crate::dns::answers::Failure;
 use crate::timefmt::rfc3339;
@@ -135,6 +135,16 @@ fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Optio
         Status::AtRisk => {
             let age = f.age.as_ref()?;
             let which = if age.is_ptr { "PTR" } else { rr };
+            // Refreshed in time so far, but its updater has stopped: the cause, not the client.
+            if let (Some(RefreshState::CannotRefresh), Some(blocker), Some(ts), Some(sa)) = (age.refresh, age.blocker, age.timestamp, age.scavenge_after) {
+                let verb = if age.risk == Risk::High { "becomes scavengeable" } else { "will be scavengeable" };
+                return Some(format!(
+                    "{fqdn}'s {which} record was last refreshed {} but cannot be refreshed again, so it {verb} after {} although the lease is held: {}",
+                    rfc3339(ts),
+                    rfc3339(sa),
+                    blocker_cause(blocker, age)
+                ));
+            }
             let when = match (age.timestamp, age.scavenge_after) {
                 (Some(ts), Some(sa)) => {
                     let verb = if age.risk == Risk::High {
@@ -156,7 +166,7 @@ fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Optio
                 format!(
                     "{subject} {when}, and the DHCP server's registration is Pending: fix its DNS dynamic-update settings or credentials (Set-DhcpServerDnsCredential), then renew the lease"
                 )
-            } else if let Some(cause) = known_cause(f, true) {
+            } else if let Some(cause) = known_cause(f, true).or_else(|| age.blocker.map(|b| blocker_cause(b, age))) {
                 format!("{subject} {when} although the lease is held: {cause}")
             } else {
                 format!(
@@ -224,6 +234,27 @@ fn known_cause(f: &Finding<'_>, owner: bool) -> Option<String> {
         ));
     }
     blocking_owner(f).map(|o| format!("{o}; delete the record so that the host registers it again under its own account (ipconfig /registerdns)"))
+}
+
+/// The clause naming what stops a record's updater ([`super::refresh`]'s causes) and what to
+/// change: the zone's policy, the DHCP setting, or the owner.
+fn blocker_cause(blocker: Blocker, age: &RecordAge) -> String {
+    let owner = age.owner.as_ref().map_or_else(|| "another account".to_string(), |o| o.display.clone());
+    match blocker {
+        Blocker::ZoneNoUpdates => {
+            let zone = if age.is_ptr { "its reverse zone" } else { "its zone" };
+            format!(
+                "{zone} accepts no dynamic updates, so nothing can refresh its records; allow secure dynamic updates on the zone (DNS Manager, the zone's Properties, General, Dynamic updates: Secure only; or Set-DnsServerPrimaryZone -DynamicUpdate Secure), or make the record static"
+            )
+        }
+        Blocker::DhcpSetting(stop) => format!(
+            "the record is owned by {owner}, the DHCP server's account that registers it, and the DHCP server now has {stop} for this lease, so it will not refresh the record (and the client's own update cannot take it over); change it in {}, then renew the lease (ipconfig /release then ipconfig /renew)",
+            stop.place()
+        ),
+        Blocker::SecureOwner(kind) => format!(
+            "the record is owned by {owner} ({kind}) in a secure zone, so the host's own secure update is refused and nothing refreshes it; delete the record so that the host registers it again under its own account (ipconfig /registerdns), or make it static if it was created by hand on purpose"
+        ),
+    }
 }
 
 /// "the record is owned by X (kind), so the client's secure update cannot change it", for an

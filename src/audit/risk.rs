@@ -1,10 +1,11 @@
-//! Scavenging risk of one record: the "not being refreshed" rule of README "Scavenging risk",
-//! with its slack, and the scavenging date from the zone's aging intervals.
+//! Scavenging risk of one record: README "Scavenging risk" (not being refreshed, or cannot be
+//! refreshed, by [`super::refresh`]'s rule), and the scavenging date from the zone's aging intervals.
 
 use std::sync::Arc;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 
+use super::refresh::{self, Blocker, RefreshState, Updater};
 use super::{AuditSettings, RecordKind, Risk};
 use crate::dns::{DnsRecord, RecordOwner, Zone};
 use crate::leases::Lease;
@@ -21,35 +22,29 @@ pub(crate) struct RecordAge {
     pub(crate) is_ptr: bool,
     /// The owner of the record's `dnsNode`, when the data says: the report's `record_owner`.
     pub(crate) owner: Option<Arc<RecordOwner>>,
+    /// The forecast's `refresh` of the record; `None` where it has no risk to judge (static,
+    /// aging off, unknown age).
+    pub(crate) refresh: Option<RefreshState>,
+    /// What stops its updater, when a known cause does (the remediation names it).
+    pub(crate) blocker: Option<Blocker>,
 }
 
 impl RecordAge {
     /// A record live DNS serves but no timestamp data covers.
     pub(crate) fn unknown() -> RecordAge {
-        RecordAge { kind: RecordKind::Unknown, timestamp: None, scavenge_after: None, risk: Risk::Unknown, is_ptr: false, owner: None }
+        RecordAge { kind: RecordKind::Unknown, timestamp: None, scavenge_after: None, risk: Risk::Unknown, is_ptr: false, owner: None, refresh: None, blocker: None }
     }
 }
 
-/// The slack before a record counts as not refreshed: the larger of 24 h and half the lease.
-/// A client refreshes its registration when it renews (at half the lease), so a record may
-/// legitimately lag the no-refresh interval by that much.
-pub(crate) fn slack(lease: &Lease) -> TimeDelta {
-    let day = TimeDelta::hours(24);
-    match lease.duration {
-        Some(d) if d / 2 > day => d / 2,
-        _ => day,
-    }
+/// Assesses a record found in the data; `updater` is what is known of who refreshes it.
+pub(crate) fn assess(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSettings, updater: &Updater<'_>) -> RecordAge {
+    RecordAge { owner: record.owner.clone(), ..age(record, zone, lease, settings, updater) }
 }
 
-/// Assesses a record found in the data.
-pub(crate) fn assess(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSettings) -> RecordAge {
-    RecordAge { owner: record.owner.clone(), ..age(record, zone, lease, settings) }
-}
-
-fn age(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSettings) -> RecordAge {
+fn age(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSettings, updater: &Updater<'_>) -> RecordAge {
     let is_ptr = matches!(record.data, crate::dns::RecordData::Ptr(_));
     let Some(ts) = record.timestamp else {
-        return RecordAge { kind: RecordKind::Static, timestamp: None, scavenge_after: None, risk: Risk::None, is_ptr, owner: None };
+        return RecordAge { kind: RecordKind::Static, timestamp: None, scavenge_after: None, risk: Risk::None, is_ptr, owner: None, refresh: None, blocker: None };
     };
     // A timestamp no DNS server could have written (the reader reported it as `bad time`):
     // the record exists, but nothing is known of its age.
@@ -60,7 +55,7 @@ fn age(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSettings)
     // aging on (README); AD's dNSProperty says it exactly.
     let aging = settings.assume_aging || zone.aging.enabled.unwrap_or(true);
     if !aging {
-        return RecordAge { kind: RecordKind::Dynamic, timestamp: Some(ts), scavenge_after: None, risk: Risk::None, is_ptr, owner: None };
+        return RecordAge { kind: RecordKind::Dynamic, timestamp: Some(ts), scavenge_after: None, risk: Risk::None, is_ptr, owner: None, refresh: None, blocker: None };
     }
     let no_refresh = zone.aging.no_refresh.unwrap_or(settings.no_refresh);
     let refresh = zone.aging.refresh.unwrap_or(settings.refresh);
@@ -68,17 +63,19 @@ fn age(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSettings)
     let Some(scavenge_after) = ts.checked_add_signed(no_refresh).and_then(|t| t.checked_add_signed(refresh)) else {
         return RecordAge { is_ptr, ..RecordAge::unknown() };
     };
-    let risk = risk_of(ts, scavenge_after, no_refresh, slack(lease), settings);
-    RecordAge { kind: RecordKind::Dynamic, timestamp: Some(ts), scavenge_after: Some(scavenge_after), risk, is_ptr, owner: None }
+    let frozen = refresh::not_refreshed(ts, settings.as_of, no_refresh, refresh::slack(Some(lease)));
+    let (state, blocker) = refresh::refresh_of(frozen, is_ptr, updater);
+    let risk = risk_of(state, scavenge_after, settings);
+    RecordAge { kind: RecordKind::Dynamic, timestamp: Some(ts), scavenge_after: Some(scavenge_after), risk, is_ptr, owner: None, refresh: Some(state), blocker }
 }
 
-/// README "Scavenging risk": not being refreshed when `as_of − timestamp > no_refresh + slack`; then `high` when
-/// `scavenge_after ≤ as_of + scavenging_interval`, else `medium`; refreshed normally is `low`.
-/// Sums that overflow saturate: a limit beyond chrono's range is never reached.
-pub(crate) fn risk_of(ts: DateTime<Utc>, scavenge_after: DateTime<Utc>, no_refresh: TimeDelta, slack: TimeDelta, s: &AuditSettings) -> Risk {
-    let allowed = no_refresh.checked_add(&slack).unwrap_or(TimeDelta::MAX);
+/// README "Scavenging risk": a record not being refreshed (`frozen`) or that cannot be
+/// refreshed is `high` when `scavenge_after ≤ as_of + scavenging_interval`, else `medium`; one
+/// refreshed normally is `low`. A sum that overflows saturates: a limit beyond chrono's range
+/// is never reached.
+pub(crate) fn risk_of(state: RefreshState, scavenge_after: DateTime<Utc>, s: &AuditSettings) -> Risk {
     let horizon = s.as_of.checked_add_signed(s.scavenging_interval).unwrap_or(DateTime::<Utc>::MAX_UTC);
-    if s.as_of.signed_duration_since(ts) <= allowed {
+    if state == RefreshState::Refreshing {
         Risk::Low
     } else if scavenge_after <= horizon {
         Risk::High

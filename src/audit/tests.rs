@@ -581,8 +581,14 @@ fn questions_are_the_audited_leases_names_and_addresses_once_each() {
 /// The cause columns and remediation of one finding over `w`, with the record of `FQDN` owned
 /// by `owner`, the zone's policy `policy` and the DHCP setting `dhcp`.
 fn causes(owner: Option<&str>, policy: Option<DynamicUpdates>, dhcp: Option<DhcpDnsSetting>, ts: &str) -> [String; 5] {
+    let row = causes_row(owner, policy, dhcp, ts, "2026-11-23T12:00:00Z");
+    [row[22].clone(), row[23].clone(), row[24].clone(), row[25].clone(), row[20].clone()]
+}
+
+/// The whole report row of that finding, the PTR refreshed at `ptr_ts`.
+fn causes_row(owner: Option<&str>, policy: Option<DynamicUpdates>, dhcp: Option<DhcpDnsSetting>, ts: &str, ptr_ts: &str) -> Vec<String> {
     let mut w = World::new();
-    w.a(FQDN, IP, Some(ts)).ptr(IP, FQDN, Some("2026-11-23T12:00:00Z"));
+    w.a(FQDN, IP, Some(ts)).ptr(IP, FQDN, Some(ptr_ts));
     let owner = owner.and_then(RecordOwner::from_name).map(Arc::new);
     if let Some(r) = w.dns.records.first_mut() {
         r.owner = owner;
@@ -600,8 +606,76 @@ fn causes(owner: Option<&str>, policy: Option<DynamicUpdates>, dhcp: Option<Dhcp
     let dir = Directory::default();
     let evidence = DataEvidence::new(&w.dns, s.as_of).with_dhcp_settings(&settings_table);
     let f = Auditor::new(&leases, &dir, &evidence, &s).findings().next().unwrap();
-    let row = crate::report::row(&f, &crate::report::Judged::default());
-    [row[22].clone(), row[23].clone(), row[24].clone(), row[25].clone(), row[20].clone()]
+    crate::report::row(&f, &crate::report::Judged::default()).to_vec()
+}
+
+/// A record refreshed two days ago (fine by its timestamp) whose updater can no longer refresh
+/// it is at risk now (README "Scavenging risk": cannot be refreshed), and the remediation names
+/// the cause, not the client. scavenge_after 2026-12-06T12:00:00Z > as_of + 7d: medium.
+#[test]
+fn a_fresh_record_whose_updater_stopped_is_at_risk_with_its_cause() {
+    const FRESH: &str = "2026-11-22T12:00:00Z";
+    let lead = "pc1.corp.example.test's A record was last refreshed 2026-11-22T12:00:00Z but cannot be refreshed again, so it will be scavengeable after 2026-12-06T12:00:00Z although the lease is held: ";
+    let verdict = |owner: Option<&str>, policy, dhcp| {
+        let row = causes_row(owner, policy, dhcp, FRESH, FRESH);
+        [row[0].clone(), row[15].clone(), row[20].clone()]
+    };
+    let secure = Some(DynamicUpdates::Secure);
+    assert_eq!(
+        verdict(None, Some(DynamicUpdates::None), None),
+        ["at-risk".to_string(), "medium".into(), format!("{lead}its zone accepts no dynamic updates, so nothing can refresh its records; allow secure dynamic updates on the zone (DNS Manager, the zone's Properties, General, Dynamic updates: Secure only; or Set-DnsServerPrimaryZone -DynamicUpdate Secure), or make the record static")]
+    );
+    for (setting, token, place) in [
+        (DhcpDnsSetting { updates: Some(Updates::Never), ..Default::default() }, "updates=never", "the DHCP server's DNS tab (IPv4/IPv6, scope or reservation Properties > DNS: \"Enable DNS dynamic updates\"; Set-DhcpServerv4DnsSetting -DynamicUpdates)"),
+        (DhcpDnsSetting { send_updates: Some(false), ..Default::default() }, "send-updates=false", "Kea's ddns-send-updates (global, shared network or subnet; set it to true)"),
+        (DhcpDnsSetting { send_updates: Some(true), update_on_renew: Some(false), ..Default::default() }, "update-on-renew=false", "Kea's ddns-update-on-renew (global, shared network or subnet; set it to true so that renewals refresh the records)"),
+    ] {
+        assert_eq!(
+            verdict(Some("CORP\\svc-dhcpdns"), secure, Some(setting)),
+            ["at-risk".to_string(), "medium".into(), format!("{lead}the record is owned by CORP\\svc-dhcpdns, the DHCP server's account that registers it, and the DHCP server now has {token} for this lease, so it will not refresh the record (and the client's own update cannot take it over); change it in {place}, then renew the lease (ipconfig /release then ipconfig /renew)")]
+        );
+    }
+    for (owner, kind) in [("CORP\\PC7$", "other-computer"), ("CORP\\jdoe", "user"), ("CORP\\Domain Admins", "admin")] {
+        assert_eq!(
+            verdict(Some(owner), secure, None),
+            ["at-risk".to_string(), "medium".into(), format!("{lead}the record is owned by {owner} ({kind}) in a secure zone, so the host's own secure update is refused and nothing refreshes it; delete the record so that the host registers it again under its own account (ipconfig /registerdns), or make it static if it was created by hand on purpose")]
+        );
+    }
+    // ptr=off stops only the server's PTR updates: the A record is still refreshed.
+    let ptr_off = DhcpDnsSetting { updates: Some(Updates::Always), ptr: Some(false), ..Default::default() };
+    assert_eq!(verdict(Some("CORP\\svc-dhcpdns"), secure, Some(ptr_off))[..2], ["ok", "low"]);
+    // Unknown owner, policy or setting, the client's own record, or a nonsecure zone: the rule
+    // does not apply, and the record is refreshed normally.
+    let never = DhcpDnsSetting { updates: Some(Updates::Never), ..Default::default() };
+    for (owner, policy, dhcp) in [
+        (None, secure, Some(never)),
+        (Some("CORP\\PC1$"), secure, Some(never)),
+        (Some("CORP\\svc-dhcpdns"), secure, None),
+        (Some("CORP\\PC7$"), None, None),
+        (Some("CORP\\PC7$"), Some(DynamicUpdates::Nonsecure), None),
+    ] {
+        assert_eq!(verdict(owner, policy, dhcp)[..2], ["ok", "low"], "{owner:?} {policy:?} {dhcp:?}");
+    }
+    // Within the scavenging interval of its date: high.
+    let mut w = World::new();
+    w.a(FQDN, IP, Some("2026-11-17T12:00:00Z")).ptr(IP, FQDN, Some("2026-11-17T12:00:00Z"));
+    w.dns.zones[0].dynamic_updates = Some(DynamicUpdates::None);
+    let (status, _, _, age, rem) = w.audit_one(lease(IP, Some("pc1")));
+    let age = age.unwrap();
+    assert_eq!((status, age.risk, age.refresh, age.blocker), (Status::AtRisk, Risk::High, Some(RefreshState::CannotRefresh), Some(Blocker::ZoneNoUpdates)));
+    assert!(rem.unwrap().starts_with("pc1.corp.example.test's A record was last refreshed 2026-11-17T12:00:00Z but cannot be refreshed again, so it becomes scavengeable after 2026-12-01T12:00:00Z although the lease is held: its zone accepts"));
+}
+
+/// A PTR in a reverse zone without dynamic updates decides the row when the A record is fine.
+#[test]
+fn a_ptr_that_cannot_be_refreshed_decides_the_row() {
+    let mut w = World::new();
+    w.a(FQDN, IP, Some("2026-11-22T12:00:00Z")).ptr(IP, FQDN, Some("2026-11-22T12:00:00Z"));
+    w.dns.zones[1].dynamic_updates = Some(DynamicUpdates::None);
+    let (status, _, _, age, rem) = w.audit_one(lease(IP, Some("pc1")));
+    let age = age.unwrap();
+    assert_eq!((status, age.risk, age.is_ptr), (Status::AtRisk, Risk::Medium, true));
+    assert_eq!(rem.unwrap(), "pc1.corp.example.test's PTR record was last refreshed 2026-11-22T12:00:00Z but cannot be refreshed again, so it will be scavengeable after 2026-12-06T12:00:00Z although the lease is held: its reverse zone accepts no dynamic updates, so nothing can refresh its records; allow secure dynamic updates on the zone (DNS Manager, the zone's Properties, General, Dynamic updates: Secure only; or Set-DnsServerPrimaryZone -DynamicUpdate Secure), or make the record static");
 }
 
 const FROZEN: &str = "2026-11-01T12:00:00Z";

@@ -1,7 +1,8 @@
 //! Stage 4b, forecast (`ddns-audit forecast`, README "Before enabling scavenging"): every
 //! dynamic A, AAAA and PTR record that scavenging deletes within the horizon, in the order it
 //! goes, each with whether its host is `live` (a lease or a recent AD logon says it is in use)
-//! or `stale`. A pure, synchronous function of the gathered leases, computers, DNS data, the
+//! or `stale`, and whether its updater refreshes it in time (`refresh`, the audit's own rule:
+//! [`crate::audit::refresh_of`]). A pure, synchronous function of the gathered leases, computers, DNS data, the
 //! settings and the moment forecast; no I/O here. One file per concern: `due.rs` which records
 //! go and when, `verdict.rs` whether the host is live, `tally.rs` the weekly counts.
 
@@ -13,13 +14,14 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 pub(crate) use due::{NotForecast, Plan, plan};
 use due::data_record;
-pub(crate) use tally::Tally;
+pub(crate) use tally::{Counts, MANY_HOSTS, Tally};
 pub(crate) use verdict::Liveness;
 
-use crate::audit::{AuditSettings, DhcpAccount, OwnerKind, owner_kind};
+use crate::audit::{AuditSettings, DhcpAccount, OwnerKind, RefreshState, Updater, not_refreshed, owner_kind, refresh_of, slack};
 use crate::directory::{Computer, Directory};
 use crate::dns::{DnsData, DnsRecord, RecordData, Zone};
 use crate::leases::Lease;
+use crate::leases::dns_settings::DhcpDnsSettings;
 use crate::vocab::vocabulary;
 
 /// The forecast's own settings; the rest (as-of, aging defaults, `--assume-aging`, domain) are
@@ -62,9 +64,11 @@ pub(crate) struct Row<'a> {
     pub(crate) computer: Option<&'a Computer>,
     /// The record owner's kind, against the host and its computer (as the audit's column).
     pub(crate) owner_kind: Option<OwnerKind>,
+    /// Whether its updater refreshes it in time.
+    pub(crate) refresh: RefreshState,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
     pub(crate) fn verdict(&self) -> Verdict {
         if self.lease.is_some() || self.ad_logon { Verdict::Live } else { Verdict::Stale }
     }
@@ -77,6 +81,19 @@ impl Row<'_> {
             (false, true) => "ad-logon",
             (false, false) => "",
         }
+    }
+
+    /// The host the record names: its owner name, or a PTR's target.
+    pub(crate) fn host(&self) -> &'a str {
+        match &self.record.data {
+            RecordData::Ptr(t) => t.as_str(),
+            _ => self.record.name.as_str(),
+        }
+    }
+
+    /// Whether the row is written without `--all`: scavenging deletes the record.
+    pub(crate) fn listed(&self) -> bool {
+        self.refresh != RefreshState::Refreshing
     }
 
     /// `type`: `A`, `AAAA` or `PTR`.
@@ -103,14 +120,35 @@ pub(crate) struct Forecaster<'a> {
     liveness: Liveness<'a>,
     directory: &'a Directory,
     dhcp_accounts: Vec<DhcpAccount>,
+    /// The DHCP servers' DNS settings, for the `cannot-refresh` rule.
+    dhcp: &'a DhcpDnsSettings,
+    as_of: DateTime<Utc>,
+    default_no_refresh: TimeDelta,
 }
 
 impl<'a> Forecaster<'a> {
     /// From a plan made first (so that the index it was made from can be dropped before the
     /// liveness indexes are built: the peak memory is the larger of the two, not their sum).
-    pub(crate) fn new(dns: &'a DnsData, plan: Plan, leases: &'a [Lease], directory: &'a Directory, settings: &AuditSettings, options: ForecastOptions) -> Forecaster<'a> {
+    pub(crate) fn new(
+        dns: &'a DnsData,
+        plan: Plan,
+        leases: &'a [Lease],
+        directory: &'a Directory,
+        dhcp: &'a DhcpDnsSettings,
+        settings: &AuditSettings,
+        options: ForecastOptions,
+    ) -> Forecaster<'a> {
         let dhcp_accounts = settings.dhcp_accounts.clone();
-        Forecaster { dns, plan, liveness: Liveness::new(leases, directory, settings, options), directory, dhcp_accounts }
+        Forecaster {
+            dns,
+            plan,
+            liveness: Liveness::new(leases, directory, settings, options),
+            directory,
+            dhcp_accounts,
+            dhcp,
+            as_of: settings.as_of,
+            default_no_refresh: settings.no_refresh,
+        }
     }
 
     /// The records not forecast, by why.
@@ -131,6 +169,16 @@ impl<'a> Forecaster<'a> {
             let owner_kind = r.record.owner.as_deref().map(|o| {
                 owner_kind(o, host, judged.computer, &self.dhcp_accounts, |n| self.directory.is_domain_controller(n))
             });
+            // The audit's rule, with the lease on the record's name (A/AAAA) or address (PTR):
+            // its duration widens the slack, its DHCP setting may stop the server's updates.
+            let is_ptr = matches!(r.record.data, RecordData::Ptr(_));
+            let frozen = r.record.timestamp.is_some_and(|ts| {
+                let no_refresh = r.zone.aging.no_refresh.unwrap_or(self.default_no_refresh);
+                not_refreshed(ts, self.as_of, no_refresh, slack(judged.updater_lease))
+            });
+            let setting = judged.updater_lease.and_then(|l| self.dhcp.effective(l));
+            let updater = Updater { zone: r.zone.dynamic_updates, owner_kind, dhcp: setting.as_ref() };
+            let (refresh, _) = refresh_of(frozen, is_ptr, &updater);
             Some(Row {
                 scavenge_after: d.scavenge_after,
                 record: r.record,
@@ -139,6 +187,7 @@ impl<'a> Forecaster<'a> {
                 ad_logon: judged.ad_logon,
                 computer: judged.computer,
                 owner_kind,
+                refresh,
             })
         })
     }
@@ -150,11 +199,12 @@ pub(crate) fn forecast<'a>(
     leases: &'a [Lease],
     directory: &'a Directory,
     dns: &'a DnsData,
+    dhcp: &'a DhcpDnsSettings,
     settings: &AuditSettings,
     options: ForecastOptions,
 ) -> (Vec<Row<'a>>, std::collections::BTreeMap<NotForecast, usize>) {
     let plan = plan(dns, crate::audit::DataEvidence::new(dns, settings.as_of).record_ids(), settings, options);
-    let f = Forecaster::new(dns, plan, leases, directory, settings, options);
+    let f = Forecaster::new(dns, plan, leases, directory, dhcp, settings, options);
     (f.rows().collect(), f.not_forecast().clone())
 }
 

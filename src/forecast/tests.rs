@@ -66,6 +66,7 @@ struct World {
     dns: DnsData,
     leases: Vec<Lease>,
     computers: Vec<Computer>,
+    dhcp: DhcpDnsSettings,
 }
 
 impl World {
@@ -97,20 +98,20 @@ impl World {
         self.add(&crate::dns::reverse_name(ip.parse().unwrap()), RecordData::Ptr(target.into()), Some(t(ts)))
     }
 
-    fn run_with(&self, s: &AuditSettings, o: ForecastOptions) -> (Vec<[String; 16]>, Vec<(NotForecast, usize)>) {
+    fn run_with(&self, s: &AuditSettings, o: ForecastOptions) -> (Vec<[String; 17]>, Vec<(NotForecast, usize)>) {
         let directory = Directory::new(self.computers.clone());
-        let (rows, not) = forecast(&self.leases, &directory, &self.dns, s, o);
+        let (rows, not) = forecast(&self.leases, &directory, &self.dns, &self.dhcp, s, o);
         (rows.iter().map(|r| crate::report::forecast_row(r).map(|c| c.as_ref().to_string())).collect(), not.into_iter().collect())
     }
 
-    fn rows(&self) -> Vec<[String; 16]> {
+    fn rows(&self) -> Vec<[String; 17]> {
         self.run_with(&settings(), options()).0
     }
 }
 
 /// (scavenge_after, name, type, data, verdict, evidence, lease_ip, ad_computer) of each row.
-fn brief(rows: &[[String; 16]]) -> Vec<[&str; 8]> {
-    rows.iter().map(|r| [&*r[0], &*r[2], &*r[3], &*r[4], &*r[8], &*r[9], &*r[10], &*r[13]]).collect()
+fn brief(rows: &[[String; 17]]) -> Vec<[&str; 8]> {
+    rows.iter().map(|r| [&*r[0], &*r[2], &*r[3], &*r[4], &*r[8], &*r[10], &*r[11], &*r[14]]).collect()
 }
 
 const PC1: &str = "pc1.corp.example.test";
@@ -200,7 +201,7 @@ fn a_ptr_is_kept_alive_only_by_a_lease_on_its_address_naming_its_target() {
         ["2026-11-24T00:00:00Z", "23.16.0.10.in-addr.arpa", "PTR", "pc3.corp.example.test", "stale", "", "", ""],
     ]);
     // The lease columns describe the lease.
-    assert_eq!(&rows[0][10..13], ["10.0.16.21", "PC1", "2026-11-30T00:00:00Z"]);
+    assert_eq!(&rows[0][11..14], ["10.0.16.21", "PC1", "2026-11-30T00:00:00Z"]);
 }
 
 #[test]
@@ -242,11 +243,11 @@ fn a_name_kept_alive_only_by_ad_needs_an_enabled_computer_with_a_recent_logon() 
         w.computers = vec![computer("PC1", PC1, enabled, logon)];
         let rows = w.rows();
         for r in &rows {
-            assert_eq!((&*r[8], &*r[9]), (verdict, evidence), "{enabled:?} {logon:?}: {r:?}");
+            assert_eq!((&*r[8], &*r[10]), (verdict, evidence), "{enabled:?} {logon:?}: {r:?}");
             // The computer is shown either way, so that a stale row says why.
-            assert_eq!(r[13], "PC1");
-            assert_eq!(r[14], enabled.map(|e| e.to_string()).unwrap_or_default());
-            assert_eq!(r[15], logon.unwrap_or(""));
+            assert_eq!(r[14], "PC1");
+            assert_eq!(r[15], enabled.map(|e| e.to_string()).unwrap_or_default());
+            assert_eq!(r[16], logon.unwrap_or(""));
         }
         assert_eq!(rows.len(), 2);
     }
@@ -255,7 +256,7 @@ fn a_name_kept_alive_only_by_ad_needs_an_enabled_computer_with_a_recent_logon() 
     w.a(PC1, "10.0.16.21", "2026-11-10T00:00:00Z");
     w.computers = vec![computer("PC1", PC1, Some(true), Some("2026-10-01T00:00:00Z"))];
     assert_eq!(w.rows()[0][8], "stale");
-    assert_eq!(w.run_with(&settings(), ForecastOptions { logon_window: TimeDelta::days(60), ..options() }).0[0][9], "ad-logon");
+    assert_eq!(w.run_with(&settings(), ForecastOptions { logon_window: TimeDelta::days(60), ..options() }).0[0][10], "ad-logon");
 }
 
 #[test]
@@ -315,4 +316,152 @@ fn weeks_count_from_the_as_of_and_the_last_ends_at_the_horizon() {
     assert_eq!(week("2026-12-22T12:00:00Z"), 4);
     assert_eq!(Tally::new(as_of, TimeDelta::days(10)).weeks, 2);
     assert_eq!(Tally::new(as_of, TimeDelta::zero()).weeks, 1);
+}
+
+/// (name, type, verdict, refresh) of each row.
+fn refreshes(rows: &[[String; 17]]) -> Vec<[&str; 4]> {
+    rows.iter().map(|r| [&*r[2], &*r[3], &*r[8], &*r[9]]).collect()
+}
+
+impl World {
+    fn owned(&mut self, owner: &str) -> &mut World {
+        if let Some(r) = self.dns.records.last_mut() {
+            r.owner = crate::dns::RecordOwner::from_name(owner).map(Arc::new);
+        }
+        self
+    }
+
+    fn policy(&mut self, zone: &str, policy: crate::dns::DynamicUpdates) -> &mut World {
+        let i = self.dns.zone_by_name(zone).unwrap();
+        self.dns.zones[i.index()].dynamic_updates = Some(policy);
+        self
+    }
+}
+
+/// README "Before enabling scavenging", `refresh`: frozen by the audit's rule, the slack 24 h
+/// without a lease duration and half of it with one (the lease on the name; on the address for
+/// a PTR), the boundary itself still refreshing.
+#[test]
+fn frozen_is_the_audits_rule_with_its_slack() {
+    let mut w = World::new();
+    // No lease: 7d + 24 h. Exactly 8 days old: refreshing; one second more: frozen.
+    w.a("a.corp.example.test", "10.0.16.31", "2026-11-16T12:00:00Z").a("b.corp.example.test", "10.0.16.32", "2026-11-16T11:59:59Z");
+    // An 8-day lease: 7d + 4d. 11 days: refreshing; one second more: frozen (A by its name, PTR by its address).
+    w.a("c.corp.example.test", "10.0.16.33", "2026-11-13T12:00:00Z").ptr("10.0.16.34", "d.corp.example.test", "2026-11-13T11:59:59Z");
+    // A 1-hour lease: 24 h still (the larger).
+    w.a("e.corp.example.test", "10.0.16.35", "2026-11-16T11:59:59Z");
+    for (ip, host, hours) in [("10.0.16.33", "c", 192), ("10.0.16.34", "d", 192), ("10.0.16.35", "e", 1)] {
+        let mut l = lease(ip, host);
+        l.duration = Some(TimeDelta::hours(hours));
+        w.leases.push(l);
+    }
+    let rows = w.rows();
+    assert_eq!(refreshes(&rows), vec![
+        ["34.16.0.10.in-addr.arpa", "PTR", "live", "frozen"],
+        ["c.corp.example.test", "A", "live", "refreshing"],
+        ["b.corp.example.test", "A", "stale", "frozen"],
+        ["e.corp.example.test", "A", "live", "frozen"],
+        ["a.corp.example.test", "A", "stale", "refreshing"],
+    ]);
+}
+
+/// Each cause of `cannot-refresh`, for records refreshed two days before the as-of; an unknown
+/// owner, policy or setting leaves the record `refreshing`.
+#[test]
+fn cannot_refresh_has_each_known_cause_and_only_those() {
+    use crate::dns::DynamicUpdates as P;
+    use crate::leases::dns_settings::{DhcpDnsSetting, Level, Updates};
+    const FRESH: &str = "2026-11-22T12:00:00Z";
+    let mut s = settings();
+    s.dhcp_accounts = vec![DhcpAccount::parse("CORP\\svc-dhcpdns").unwrap()];
+    let run = |w: &World| -> Vec<[String; 4]> {
+        w.run_with(&s, options()).0.iter().map(|r| [r[2].clone(), r[3].clone(), r[7].clone(), r[9].clone()]).collect()
+    };
+    // A zone without dynamic updates: nothing refreshes its records, whoever owns them.
+    let mut w = World::new();
+    w.policy(REV, P::None).ptr("10.0.16.21", PC1, FRESH).owned("CORP\\PC1$");
+    assert_eq!(run(&w), [["21.16.0.10.in-addr.arpa", "PTR", "self", "cannot-refresh"].map(String::from)]);
+
+    // A DHCP server's record: its lease's setting (on the name for A, on the address for PTR).
+    for (setting, a, ptr) in [
+        (DhcpDnsSetting { updates: Some(Updates::Never), ..Default::default() }, "cannot-refresh", "cannot-refresh"),
+        (DhcpDnsSetting { send_updates: Some(false), ..Default::default() }, "cannot-refresh", "cannot-refresh"),
+        (DhcpDnsSetting { send_updates: Some(true), update_on_renew: Some(false), ..Default::default() }, "cannot-refresh", "cannot-refresh"),
+        (DhcpDnsSetting { updates: Some(Updates::Always), ptr: Some(false), ..Default::default() }, "refreshing", "cannot-refresh"),
+        (DhcpDnsSetting { updates: Some(Updates::Always), ptr: Some(true), ..Default::default() }, "refreshing", "refreshing"),
+        (DhcpDnsSetting::default(), "refreshing", "refreshing"),
+    ] {
+        let mut w = World::new();
+        w.policy(FWD, P::Secure).policy(REV, P::Secure);
+        w.a(PC1, "10.0.16.21", FRESH).owned("CORP\\svc-dhcpdns").ptr("10.0.16.21", PC1, FRESH).owned("CORP\\svc-dhcpdns");
+        w.leases.push(lease("10.0.16.21", "pc1"));
+        w.dhcp.add(None, Level::Server, setting);
+        assert_eq!(run(&w), [
+            ["21.16.0.10.in-addr.arpa", "PTR", "dhcp-server", ptr].map(String::from),
+            [PC1, "A", "dhcp-server", a].map(String::from),
+        ], "{setting:?}");
+    }
+    // The setting of a lease on the PTR's address counts even when it names another host;
+    // without any lease there, the setting is unknown.
+    let mut w = World::new();
+    w.ptr("10.0.16.22", "gone.corp.example.test", FRESH).owned("CORP\\svc-dhcpdns").ptr("10.0.16.23", "gone2.corp.example.test", FRESH).owned("CORP\\svc-dhcpdns");
+    w.leases.push(lease("10.0.16.22", "pc2"));
+    w.dhcp.add(None, Level::Server, DhcpDnsSetting { updates: Some(Updates::Never), ..Default::default() });
+    assert_eq!(run(&w), [
+        ["22.16.0.10.in-addr.arpa", "PTR", "dhcp-server", "cannot-refresh"].map(String::from),
+        ["23.16.0.10.in-addr.arpa", "PTR", "dhcp-server", "refreshing"].map(String::from),
+    ]);
+    // The setting stops only the DHCP server: a record the client owns is still refreshed.
+    let mut w = World::new();
+    w.a(PC1, "10.0.16.21", FRESH).owned("CORP\\PC1$");
+    w.leases.push(lease("10.0.16.21", "pc1"));
+    w.dhcp.add(None, Level::Server, DhcpDnsSetting { updates: Some(Updates::Never), ..Default::default() });
+    assert_eq!(run(&w)[0][3], "refreshing");
+
+    // A secure zone: another computer's, a user's or an admin's record refuses the host's update.
+    for (owner, kind, secure, other) in [
+        ("CORP\\PC7$", "other-computer", "cannot-refresh", "refreshing"),
+        ("CORP\\jdoe", "user", "cannot-refresh", "refreshing"),
+        ("CORP\\Domain Admins", "admin", "cannot-refresh", "refreshing"),
+        ("CORP\\PC1$", "self", "refreshing", "refreshing"),
+    ] {
+        for (policy, want) in [(Some(P::Secure), secure), (Some(P::Nonsecure), other), (None, other)] {
+            let mut w = World::new();
+            if let Some(p) = policy {
+                w.policy(FWD, p);
+            }
+            w.a(PC1, "10.0.16.21", FRESH).owned(owner);
+            assert_eq!(run(&w), [[PC1, "A", kind, want].map(String::from)], "{owner} {policy:?}");
+        }
+    }
+    // Unknown owner in a secure zone: the rule does not apply.
+    let mut w = World::new();
+    w.policy(FWD, P::Secure).a(PC1, "10.0.16.21", FRESH);
+    assert_eq!(run(&w), [[PC1, "A", "", "refreshing"].map(String::from)]);
+}
+
+/// The summary's counts: live split by frozen and cannot-refresh, stale, and the refreshing
+/// records (not deleted); a user owning the records of three hosts is named.
+#[test]
+fn the_tally_counts_what_scavenging_deletes_and_the_refreshing_apart() {
+    let mut w = World::new();
+    w.policy(FWD, crate::dns::DynamicUpdates::Secure);
+    w.a(PC1, "10.0.16.21", "2026-11-01T12:00:00Z") // live, frozen
+        .a("pc2.corp.example.test", "10.0.16.22", "2026-11-22T12:00:00Z").owned("CORP\\svc-x") // live, cannot-refresh (a user's, secure zone)
+        .a("pc3.corp.example.test", "10.0.16.23", "2026-11-22T12:00:00Z").owned("CORP\\svc-x") // stale (no lease), cannot-refresh
+        .a("pc4.corp.example.test", "10.0.16.24", "2026-11-22T12:00:00Z").owned("CORP\\svc-x") // live, cannot-refresh
+        .a("pc5.corp.example.test", "10.0.16.25", "2026-11-22T12:00:00Z"); // live, refreshing
+    for (ip, host) in [("10.0.16.21", "pc1"), ("10.0.16.22", "pc2"), ("10.0.16.24", "pc4"), ("10.0.16.25", "pc5")] {
+        w.leases.push(lease(ip, host));
+    }
+    let directory = Directory::new(Vec::new());
+    let (rows, _) = forecast(&w.leases, &directory, &w.dns, &w.dhcp, &settings(), options());
+    let mut tally = Tally::new(t(AS_OF), TimeDelta::days(28));
+    for r in &rows {
+        tally.add(r);
+    }
+    assert_eq!(tally.total, Counts { frozen: 1, cannot_refresh: 2, stale: 1, refreshing: 1 });
+    assert_eq!(tally.total.text(), "live 3 (frozen 1, cannot-refresh 2), stale 1, refreshing 1");
+    assert_eq!(rows.iter().filter(|r| r.listed()).count(), 4);
+    assert_eq!(tally.busy_users().collect::<Vec<_>>(), ["CORP\\svc-x"]);
 }

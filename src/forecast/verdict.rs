@@ -21,6 +21,9 @@ pub(crate) struct Judged<'a> {
     pub(crate) lease: Option<&'a Lease>,
     pub(crate) ad_logon: bool,
     pub(crate) computer: Option<&'a Computer>,
+    /// The lease on the record's name (A/AAAA: `lease`) or address (PTR: `lease`, else any
+    /// audited lease there): whose DHCP setting and duration the `refresh` rule reads.
+    pub(crate) updater_lease: Option<&'a Lease>,
 }
 
 /// The indexes the verdict reads, hashed so that each record costs a probe or two rather than
@@ -134,13 +137,20 @@ impl<'a> Liveness<'a> {
             }
             // The host is the target; only a lease on the PTR's own address counts.
             RecordData::Ptr(target) => {
-                let lease = dns::address_of_reverse(&record.name)
-                    .and_then(|ip| self.leases_on(ip).find(|l| self.named(l, target)));
-                (target.as_str(), lease)
+                let ip = dns::address_of_reverse(&record.name);
+                let lease = ip.and_then(|ip| self.leases_on(ip).find(|l| self.named(l, target)));
+                let (host, lease, any) = (target.as_str(), lease, ip.and_then(|ip| self.leases_on(ip).next()));
+                let (computer, ad_logon) = self.computer_of(host);
+                return Judged { lease, ad_logon, computer, updater_lease: lease.or(any) };
             }
             RecordData::Cname(_) => return Judged::default(),
         };
-        let (computer, ad_logon) = self.computers.get(host).map_or((None, false), |&(c, live)| (Some(c), live));
-        Judged { lease, ad_logon, computer }
+        let (computer, ad_logon) = self.computer_of(host);
+        Judged { lease, ad_logon, computer, updater_lease: lease }
+    }
+
+    /// The computer whose `dNSHostName` is `host`, and whether it is evidence.
+    fn computer_of(&self, host: &str) -> (Option<&'a Computer>, bool) {
+        self.computers.get(host).map_or((None, false), |&(c, live)| (Some(c), live))
     }
 }

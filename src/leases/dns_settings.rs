@@ -116,15 +116,47 @@ impl DhcpDnsSetting {
 
     /// The setting that stops the server from registering or refreshing the lease's records,
     /// as the report writes it (`updates=never`), with where it is set; `None` when none does.
+    /// For the audit's inferred cause of a frozen record; `ptr=off` is not one (the A record
+    /// is still updated).
     pub(crate) fn freeze(&self) -> Option<(&'static str, &'static str)> {
+        self.server_stop(false).map(|s| (s.as_str(), s.place()))
+    }
+
+    /// The first setting, in the README's order, that stops the DHCP server from refreshing
+    /// the lease's A/AAAA record (`is_ptr` false) or its PTR record (`ptr=off` stops only that).
+    pub(crate) fn server_stop(&self, is_ptr: bool) -> Option<ServerStop> {
         if self.updates == Some(Updates::Never) {
-            Some(("updates=never", "the DHCP server's DNS tab (IPv4/IPv6, scope or reservation Properties > DNS: \"Enable DNS dynamic updates\"; Set-DhcpServerv4DnsSetting -DynamicUpdates)"))
+            Some(ServerStop::UpdatesNever)
         } else if self.send_updates == Some(false) {
-            Some(("send-updates=false", "Kea's ddns-send-updates (global, shared network or subnet; set it to true)"))
+            Some(ServerStop::SendUpdatesFalse)
         } else if self.update_on_renew == Some(false) {
-            Some(("update-on-renew=false", "Kea's ddns-update-on-renew (global, shared network or subnet; set it to true so that renewals refresh the records)"))
+            Some(ServerStop::UpdateOnRenewFalse)
+        } else if is_ptr && self.ptr == Some(false) {
+            Some(ServerStop::PtrOff)
         } else {
             None
+        }
+    }
+}
+
+vocabulary! {
+    /// A DHCP DNS setting that stops the server's updates, as `dhcp_dns_setting` writes it.
+    pub(crate) ServerStop {
+        UpdatesNever => "updates=never",
+        SendUpdatesFalse => "send-updates=false",
+        UpdateOnRenewFalse => "update-on-renew=false",
+        PtrOff => "ptr=off",
+    }
+}
+
+impl ServerStop {
+    /// Where an administrator changes it.
+    pub(crate) fn place(self) -> &'static str {
+        match self {
+            ServerStop::UpdatesNever => "the DHCP server's DNS tab (IPv4/IPv6, scope or reservation Properties > DNS: \"Enable DNS dynamic updates\"; Set-DhcpServerv4DnsSetting -DynamicUpdates)",
+            ServerStop::SendUpdatesFalse => "Kea's ddns-send-updates (global, shared network or subnet; set it to true)",
+            ServerStop::UpdateOnRenewFalse => "Kea's ddns-update-on-renew (global, shared network or subnet; set it to true so that renewals refresh the records)",
+            ServerStop::PtrOff => "the DHCP server's DNS tab (scope Properties > DNS: \"Disable dynamic updates for DNS PTR records\" cleared; Set-DhcpServerv4DnsSetting -DisableDnsPtrRRUpdate $false)",
         }
     }
 }

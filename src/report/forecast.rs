@@ -11,12 +11,12 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::summary::{render_problems, render_pruned};
 use crate::dns::RecordData;
-use crate::forecast::{NotForecast, Row, Tally};
+use crate::forecast::{Counts, MANY_HOSTS, NotForecast, Row, Tally};
 use crate::input::Problems;
 use crate::timefmt::{rfc3339, rfc3339_bytes};
 
 /// The forecast's columns, in the order of README "Before enabling scavenging".
-pub(crate) const FORECAST_COLUMNS: [&str; 16] = [
+pub(crate) const FORECAST_COLUMNS: [&str; 17] = [
     "scavenge_after",
     "zone",
     "name",
@@ -26,6 +26,7 @@ pub(crate) const FORECAST_COLUMNS: [&str; 16] = [
     "record_owner",
     "owner_kind",
     "verdict",
+    "refresh",
     "evidence",
     "lease_ip",
     "lease_hostname",
@@ -81,7 +82,7 @@ impl AsRef<str> for Cell<'_> {
 
 /// The cells of one row, unescaped, in [`FORECAST_COLUMNS`] order; borrowed where the data
 /// holds the text (millions of rows: no copy of every name).
-pub(crate) fn forecast_row<'a>(r: &Row<'a>) -> [Cell<'a>; 16] {
+pub(crate) fn forecast_row<'a>(r: &Row<'a>) -> [Cell<'a>; 17] {
     let record = r.record;
     let data = match &record.data {
         RecordData::Addr(a) => Cell::ip(*a),
@@ -99,6 +100,7 @@ pub(crate) fn forecast_row<'a>(r: &Row<'a>) -> [Cell<'a>; 16] {
         Cell::Text(record.owner.as_deref().map_or("", |o| o.display.as_str())),
         Cell::Text(r.owner_kind.map_or("", |k| k.as_str())),
         Cell::Text(r.verdict().as_str()),
+        Cell::Text(r.refresh.as_str()),
         Cell::Text(r.evidence()),
         lease.map_or(Cell::Text(""), |l| Cell::ip(l.ip)),
         Cell::Text(lease.and_then(|l| l.hostname.as_deref()).unwrap_or("")),
@@ -117,6 +119,8 @@ pub(crate) fn forecast_row<'a>(r: &Row<'a>) -> [Cell<'a>; 16] {
 #[derive(Debug)]
 pub(crate) struct ForecastSummary<'a> {
     pub(crate) horizon: TimeDelta,
+    /// `--all`: the `refreshing` records are rows too.
+    pub(crate) all: bool,
     pub(crate) tally: Tally<'a>,
     pub(crate) not_forecast: BTreeMap<NotForecast, usize>,
     pub(crate) leases_read: usize,
@@ -150,13 +154,21 @@ impl ForecastSummary<'_> {
         let end = t.as_of.checked_add_signed(self.horizon).unwrap_or(DateTime::<Utc>::MAX_UTC);
         let _ = writeln!(
             o,
-            "ddns-audit: forecast as of {} to {} (horizon {}): scavenging deletes {} records: live {}, stale {}",
+            "ddns-audit: forecast as of {} to {} (horizon {}): scavenging deletes {} records: live {} (frozen {}, cannot-refresh {}), stale {}",
             rfc3339(t.as_of),
             rfc3339(end),
             duration_text(self.horizon),
-            t.live + t.stale,
-            t.live,
-            t.stale
+            t.total.deleted(),
+            t.total.live(),
+            t.total.frozen,
+            t.total.cannot_refresh,
+            t.total.stale
+        );
+        let _ = writeln!(
+            o,
+            "  refreshing: {} more due records are refreshed in time by their updaters, so scavenging does not delete them ({})",
+            t.total.refreshing,
+            if self.all { "listed with --all" } else { "not listed; --all lists them" }
         );
         let _ = writeln!(
             o,
@@ -172,16 +184,30 @@ impl ForecastSummary<'_> {
                 let to = if w == t.weeks { end } else { from.checked_add_signed(week).unwrap_or(DateTime::<Utc>::MAX_UTC) };
                 format!("week {w} ({} to {}{})", rfc3339(from), rfc3339(to), if w == t.weeks { " inclusive" } else { "" })
             };
-            let zones: Vec<(&str, (usize, usize))> = t.cells.range((w, "")..).take_while(|((k, _), _)| *k == w).map(|((_, z), c)| (*z, *c)).collect();
+            let zones: Vec<(&str, Counts)> = t.cells.range((w, "")..).take_while(|((k, _), _)| *k == w).map(|((_, z), c)| (*z, *c)).collect();
             // An empty overdue line is noise; empty weeks are shown (a quiet week is news too).
             if w == 0 && zones.is_empty() {
                 continue;
             }
-            let (live, stale) = zones.iter().fold((0, 0), |(l, s), (_, (a, b))| (l + a, s + b));
-            let _ = writeln!(o, "  {title}: live {live}, stale {stale}");
-            for (zone, (l, s)) in zones {
-                let _ = writeln!(o, "    {zone}: live {l}, stale {s}");
+            let sum = zones.iter().fold(Counts::default(), |mut a, (_, c)| {
+                a.frozen += c.frozen;
+                a.cannot_refresh += c.cannot_refresh;
+                a.stale += c.stale;
+                a.refreshing += c.refreshing;
+                a
+            });
+            let _ = writeln!(o, "  {title}: {}", sum.text());
+            for (zone, c) in zones {
+                let _ = writeln!(o, "    {zone}: {}", c.text());
             }
+        }
+        // Without `--dhcp-account`, a DHCP server's DNS credentials look like any user, and
+        // the records they own cannot be told `cannot-refresh` by the scope's setting.
+        for user in t.busy_users() {
+            let _ = writeln!(
+                o,
+                "  {user} (user) owns the records of {MANY_HOSTS} or more hosts: most likely a DHCP server's DNS credentials; if so, pass --dhcp-account '{user}' so that its records count as dhcp-server"
+            );
         }
         let total: usize = self.not_forecast.values().sum();
         let parts: Vec<String> = NotForecast::ALL.iter().map(|r| format!("{r} {}", self.not_forecast.get(r).unwrap_or(&0))).collect();

@@ -407,14 +407,14 @@ pub fn forecast(args: ForecastArgs, now: DateTime<Utc>) -> Result<Outcome, RunEr
 /// Live DNS is not asked: it carries no record timestamps, which are all a forecast dates by.
 pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> {
     let settings = &fs.base;
-    let Gathered { leases, directory, dns: dns_data, problems, kea, audit: audit_settings, notes, .. } = gather(settings, &mut |_, _| {})?;
+    let Gathered { leases, directory, dns: dns_data, problems, kea, audit: audit_settings, notes, dhcp_settings, .. } = gather(settings, &mut |_, _| {})?;
     // The records through the audit's de-duplicated view (one copy of a record read twice);
     // its index is dropped once the plan is made.
     let plan = {
         let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of);
         forecast::plan(&dns_data, data.record_ids(), &audit_settings, fs.forecast)
     };
-    let forecaster = forecast::Forecaster::new(&dns_data, plan, &leases, &directory, &audit_settings, fs.forecast);
+    let forecaster = forecast::Forecaster::new(&dns_data, plan, &leases, &directory, &dhcp_settings, &audit_settings, fs.forecast);
 
     let mut tally = forecast::Tally::new(audit_settings.as_of, fs.forecast.horizon);
     let mut outputs = report::Outputs::default();
@@ -436,22 +436,28 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
             }
             let _ = tx.send(batch);
         });
-        let rows = rx.into_iter().flatten().map(|r| {
+        // Every due record is counted; a `refreshing` one is written only with `--all`.
+        let rows = rx.into_iter().flatten().filter_map(|r| {
             tally.add(&r);
+            if !(fs.all || r.listed()) {
+                return None;
+            }
             let row = report::forecast_row(&r);
             if let Some(h) = &mut html {
                 h.add(&row);
             }
-            row
+            Some(row)
         });
         report::write(&settings.output, settings.format, &report::FORECAST_COLUMNS, rows, &mut outputs)
     })?;
     let cleanup = report::Cleanup::plan(&settings.output, settings.html.as_deref(), report::Kind::Forecast, settings.keep);
     let planned = cleanup.planned();
     let (pruned, stale_temp_removed) = planned;
-    let tripped = fs.fail_on == forecast::ForecastFailOn::Live && tally.live > 0;
+    // Only a live record scavenging deletes trips it: a refreshing one is not deleted.
+    let tripped = fs.fail_on == forecast::ForecastFailOn::Live && tally.total.live() > 0;
     let mut summary = report::ForecastSummary {
         horizon: fs.forecast.horizon,
+        all: fs.all,
         not_forecast: forecaster.not_forecast().clone(),
         leases_read: leases.len(),
         leases_audited: leases.iter().filter(|l| l.is_audited(audit_settings.as_of)).count(),

@@ -259,12 +259,17 @@ pub struct ForecastSettings {
     pub(crate) base: Settings,
     pub(crate) forecast: ForecastOptions,
     pub(crate) fail_on: ForecastFailOn,
+    /// `--all` on the forecast's command line: the `refreshing` records are rows too. A config
+    /// file's `all` is the audit's ("also the ok rows") and does not apply: a shared config
+    /// would otherwise list every healthy record as a deletion.
+    pub(crate) all: bool,
 }
 
 impl ForecastArgs {
     /// Reads the config file, then validates into [`ForecastSettings`]. `--fail-on` takes
     /// forecast's levels (`live`, `never`); the audit's are refused, naming the valid ones.
     pub fn into_settings(self, now: DateTime<Utc>) -> Result<ForecastSettings, SettingsError> {
+        let all = self.common.all;
         let mut common = self.common.merge_config()?;
         let fail_on = common
             .fail_on
@@ -285,7 +290,7 @@ impl ForecastArgs {
         }
         // The forecast has no run-over-run columns.
         base.previous = PreviousChoice::None;
-        Ok(ForecastSettings { base, forecast: ForecastOptions { horizon, logon_window }, fail_on })
+        Ok(ForecastSettings { base, forecast: ForecastOptions { horizon, logon_window }, fail_on, all })
     }
 }
 

@@ -54,12 +54,31 @@ pub(crate) enum Kind {
     Forecast,
 }
 
+/// The forecast's chart series: `live` split by why scavenging deletes it, then `stale`, then
+/// the `refreshing` records (rows only with `--all`: not deleted).
+const FORECAST_SERIES: [Series; 4] = [
+    svg::VERMILLION.named("live frozen"),
+    svg::ORANGE.named("live cannot-refresh"),
+    svg::SKY.named("stale"),
+    svg::GREEN.named("refreshing"),
+];
+
+/// A forecast row's chart series, from its `verdict` and `refresh` cells.
+fn forecast_series(verdict: &str, refresh: &str) -> &'static str {
+    match (verdict, refresh) {
+        (_, "refreshing") => "refreshing",
+        ("stale", _) => "stale",
+        (_, "cannot-refresh") => "live cannot-refresh",
+        _ => "live frozen",
+    }
+}
+
 impl Kind {
-    /// The column the status select filters and the per-group chart stacks by, and its values.
+    /// The column the status select filters by, and the series the per-group chart stacks.
     fn category(self) -> (&'static str, Vec<Series>) {
         match self {
             Kind::Audit => ("status", Status::ALL.iter().map(|s| status_series(*s)).collect()),
-            Kind::Forecast => ("verdict", vec![svg::VERMILLION.named("live"), svg::SKY.named("stale")]),
+            Kind::Forecast => ("verdict", FORECAST_SERIES.to_vec()),
         }
     }
 
@@ -200,6 +219,8 @@ pub(crate) struct HtmlReport {
     kind: Kind,
     columns: &'static [&'static str],
     category_col: Option<usize>,
+    /// Forecast: the `refresh` column, which splits the chart's `live`.
+    refresh_col: Option<usize>,
     group_col: Option<usize>,
     scavenge_col: Option<usize>,
     change_col: Option<usize>,
@@ -247,6 +268,7 @@ impl HtmlReport {
             kind,
             columns,
             category_col: col(category),
+            refresh_col: col("refresh"),
             group_col: col(kind.group_column()),
             scavenge_col: col("scavenge_after"),
             // Looked up by name: the column exists once run-over-run comparison is in.
@@ -266,7 +288,10 @@ impl HtmlReport {
     /// Takes one written row (as the CSV writer takes it): counted, and kept for the table.
     pub(crate) fn add<C: AsRef<str>>(&mut self, row: &[C]) {
         let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map_or("", AsRef::as_ref);
-        let category = cell(self.category_col);
+        let category = match self.kind {
+            Kind::Audit => cell(self.category_col),
+            Kind::Forecast => forecast_series(cell(self.category_col), cell(self.refresh_col)),
+        };
         if let Some(g) = &mut self.groups {
             g.add(cell(self.group_col), category);
         }
@@ -465,9 +490,12 @@ pub(crate) fn forecast_page<'a>(s: &ForecastSummary<'_>, problems: &Problems, su
     let t = &s.tally;
     let end = t.as_of.checked_add_signed(s.horizon).unwrap_or(DateTime::<Utc>::MAX_UTC);
     let deleted = Section::new("deleted", "Deleted by scavenging within the horizon")
-        .figure("records", t.live + t.stale)
-        .figure("live", t.live)
-        .figure("stale", t.stale)
+        .figure("records", t.total.deleted())
+        .figure("live", t.total.live())
+        .figure("live frozen", t.total.frozen)
+        .figure("live cannot-refresh", t.total.cannot_refresh)
+        .figure("stale", t.total.stale)
+        .figure("refreshing (not deleted)", t.total.refreshing)
         .figure("horizon", super::forecast::duration_text(s.horizon))
         .figure("to", rfc3339(end));
     let inputs = Section::new("inputs", "Inputs")
@@ -496,8 +524,8 @@ fn charts(kind: Kind, groups: &GroupTally, days: &Days, series: &[Series], chang
     let (group_title, day_title) = match kind {
         Kind::Audit => ("Status per scope (every audited lease)", "Records reaching scavenge_after per day, next 28 days (the report's rows)".to_string()),
         Kind::Forecast => (
-            "Deletions per zone, live and stale",
-            format!("Deletions per {} over the horizon ({}), live and stale", if days.bin == TimeDelta::days(1) { "day" } else { "week" }, super::forecast::duration_text(days.horizon)),
+            "Due records per zone: live (frozen, cannot-refresh), stale, refreshing",
+            format!("Due records per {} over the horizon ({}): live (frozen, cannot-refresh), stale, refreshing", if days.bin == TimeDelta::days(1) { "day" } else { "week" }, super::forecast::duration_text(days.horizon)),
         ),
     };
     let _ = write!(o, r#"<figure><figcaption>{}</figcaption>"#, html(group_title));
@@ -522,6 +550,11 @@ fn charts(kind: Kind, groups: &GroupTally, days: &Days, series: &[Series], chang
     }
     o.push_str("</figure>");
 
+    // The forecast has no run-over-run column: no such section at all, rather than an empty one.
+    if kind == Kind::Forecast {
+        push_group_table(&mut o, kind, group_title, groups);
+        return o;
+    }
     o.push_str("<figure><figcaption>Changes since the previous report</figcaption>");
     let counted: Vec<(String, Vec<usize>)> = CHANGES
         .iter()
@@ -540,8 +573,12 @@ fn charts(kind: Kind, groups: &GroupTally, days: &Days, series: &[Series], chang
         o.push_str(&svg::stacked_bars("chart-changes", "Changes since the previous report", &CHANGES, &counted));
     }
     o.push_str("</figure>");
+    push_group_table(&mut o, kind, group_title, groups);
+    o
+}
 
-    // The per-group counts as a table: exact figures, and every group.
+/// The per-group counts as a table: exact figures, and every group.
+fn push_group_table(o: &mut String, kind: Kind, group_title: &str, groups: &GroupTally) {
     let _ = write!(o, r#"<table class="counts" id="group-counts"><caption>{}</caption><thead><tr><th scope="col">{}</th>"#, html(group_title), kind.group_column());
     for s in &groups.series {
         let _ = write!(o, r#"<th scope="col">{}</th>"#, html(s.name));
@@ -555,7 +592,6 @@ fn charts(kind: Kind, groups: &GroupTally, days: &Days, series: &[Series], chang
         let _ = write!(o, "<td>{}</td></tr>", counts.iter().sum::<usize>());
     }
     o.push_str("</tbody></table>");
-    o
 }
 
 /// The page before the rows' JSON block, and after it.

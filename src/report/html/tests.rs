@@ -41,17 +41,25 @@ fn many_groups_draw_the_largest_by_name() {
     let mut g = GroupTally::new(Kind::Forecast);
     for i in 0..45 {
         for _ in 0..=i {
-            g.add(&format!("zone{i:02}"), "live");
+            g.add(&format!("zone{i:02}"), "live frozen");
         }
     }
     g.add("", "stale");
     g.add("zone00", "neither");
     let (drawn, left_out) = g.drawn();
     assert_eq!((drawn.len(), left_out), (40, 6));
-    assert_eq!(drawn[0], ("zone05".to_string(), vec![6, 0]));
-    assert_eq!(drawn[39], ("zone44".to_string(), vec![45, 0]));
-    assert_eq!(g.groups[NO_GROUP], vec![0, 1]);
-    assert_eq!(g.groups["zone00"], vec![1, 0]);
+    assert_eq!(drawn[0], ("zone05".to_string(), vec![6, 0, 0, 0]));
+    assert_eq!(drawn[39], ("zone44".to_string(), vec![45, 0, 0, 0]));
+    assert_eq!(g.groups[NO_GROUP], vec![0, 0, 1, 0]);
+    assert_eq!(g.groups["zone00"], vec![1, 0, 0, 0]);
+}
+
+/// A forecast row's series: live split by its `refresh`, stale, and the refreshing (any verdict).
+#[test]
+fn forecast_rows_chart_by_verdict_and_refresh() {
+    let cases = [("live", "frozen"), ("live", "cannot-refresh"), ("live", "refreshing"), ("stale", "frozen"), ("stale", "cannot-refresh"), ("stale", "refreshing")];
+    let got: Vec<&str> = cases.iter().map(|(v, r)| forecast_series(v, r)).collect();
+    assert_eq!(got, ["live frozen", "live cannot-refresh", "refreshing", "stale", "stale", "refreshing"]);
 }
 
 /// A page of rows with these columns, as the run makes it; its text.
