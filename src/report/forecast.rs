@@ -1,4 +1,4 @@
-//! The forecast's report (README "Before enabling scavenging"): its columns, one row per record
+//! The forecast's report (docs/forecast.md "Before enabling scavenging"): its columns, one row per record
 //! scavenging deletes, and its stderr summary (per week, live and stale, per zone). Written
 //! through the same CSV writer as the audit's ([`super::write`]).
 
@@ -15,7 +15,7 @@ use crate::forecast::{Counts, MANY_HOSTS, NotForecast, Row, Tally};
 use crate::input::Problems;
 use crate::timefmt::{rfc3339, rfc3339_bytes};
 
-/// The forecast's columns, in the order of README "Before enabling scavenging".
+/// The forecast's columns, in the order of docs/forecast.md "Before enabling scavenging".
 pub(crate) const FORECAST_COLUMNS: [&str; 17] = [
     "scavenge_after",
     "zone",
