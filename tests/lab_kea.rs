@@ -93,11 +93,22 @@ fn kea_api_with_ad_flags_exactly_the_frozen_clients() {
         let first_seen = if e["status"] == "ok" { String::new() } else { as_of.clone() };
         assert_eq!((got("first_seen"), got("change")), (first_seen, String::new()), "{fqdn}");
         let remediation = got("remediation");
-        match e["status"].as_str().unwrap() {
-            "ok" => {
-                assert_eq!(remediation, "", "{fqdn}");
-                // Re-registered at the renewal: a timestamp of the lab's build, after AS_OF.
-                assert!(got("record_timestamp") > lab("LAB_AS_OF"), "{fqdn}: {row:?}");
+        if e["refreshed"] == true {
+            // Re-registered at the renewal, or re-stamped 48 h before the lab's build: after AS_OF.
+            assert!(got("record_timestamp") > lab("LAB_AS_OF"), "{fqdn}: {row:?}");
+        }
+        match (e["status"].as_str().unwrap(), !c["restamp_h"].is_null()) {
+            ("ok", _) => assert_eq!(remediation, "", "{fqdn}"),
+            // Issue #20: refreshed two days ago, but its DHCP server (the record's owner) no
+            // longer updates on renewal: at risk before it freezes, and the cause is the setting.
+            (_, true) => {
+                assert!(remediation.starts_with(&format!("{fqdn}'s A record was last refreshed ")), "{remediation}");
+                assert!(remediation.contains("but cannot be refreshed again"), "{remediation}");
+                assert!(
+                    remediation.contains("owned by CORP\\STATIC-01$, the DHCP server's account that registers it, and the DHCP server now has update-on-renew=false for this lease")
+                        && remediation.contains("Kea's ddns-update-on-renew"),
+                    "{remediation}"
+                );
             }
             _ => {
                 assert_eq!(got("record_timestamp"), s(&e["record_timestamp"]), "{fqdn}");
@@ -113,8 +124,8 @@ fn kea_api_with_ad_flags_exactly_the_frozen_clients() {
             }
         }
     }
-    assert!(r.stderr.contains("kea: http://10.77.0.2:8000/: 5 v4 lease(s); no dhcp6 (the control agent has no dhcp6 socket)"), "{}", r.stderr);
-    assert!(r.stderr.contains("status: missing 1, stale 0, at-risk 2, unknown 0, ok 2"), "{}", r.stderr);
+    assert!(r.stderr.contains("kea: http://10.77.0.2:8000/: 6 v4 lease(s); no dhcp6 (the control agent has no dhcp6 socket)"), "{}", r.stderr);
+    assert!(r.stderr.contains("status: missing 1, stale 0, at-risk 3, unknown 0, ok 2"), "{}", r.stderr);
 }
 
 #[test]
@@ -130,6 +141,7 @@ fn default_report_and_fail_on() {
         ("kea-frozen-01.corp.example.test".to_string(), "at-risk".to_string()),
         ("kea-frozen-02.corp.example.test".to_string(), "at-risk".to_string()),
         ("kea-gone-01.corp.example.test".to_string(), "missing".to_string()),
+        ("kea-stopped-01.corp.example.test".to_string(), "at-risk".to_string()),
     ]);
 }
 
@@ -157,7 +169,7 @@ fn https_agent_with_basic_auth() {
     a.extend(["--kea-password-file", &pw, "--ca-file", &ca]);
     let r = ddns_audit(&a, &root());
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("https://10.77.0.2:8443/: 5 v4 lease(s)"), "{}", r.stderr);
+    assert!(r.stderr.contains("https://10.77.0.2:8443/: 6 v4 lease(s)"), "{}", r.stderr);
 
     // The password from the environment works too; a wrong one is a 401 about credentials.
     let password = std::fs::read_to_string(&pw).unwrap();
@@ -235,18 +247,40 @@ fn forecast_marks_every_kea_registered_record_live_by_its_lease() {
         .filter(|row| row[2].starts_with("kea-") || row[4].starts_with("kea-"))
         .map(|row| {
             let host = if row[3] == "PTR" { &row[4] } else { &row[2] };
-            format!("{} {} {} {} {}", host, row[3], row[8], row[10], row[11])
+            format!("{} {} {} {} {} {}", host, row[3], row[8], row[9], row[10], row[11])
         })
         .collect();
     let mut got = kea_rows.clone();
     got.sort();
     let mut want = Vec::new();
-    for (host, ip) in [("kea-fresh-01", "10.77.2.11"), ("kea-fresh-02", "10.77.2.12"), ("kea-frozen-01", "10.77.2.131"), ("kea-frozen-02", "10.77.2.132")] {
+    for (host, ip, refresh) in [
+        ("kea-fresh-01", "10.77.2.11", "refreshing"),
+        ("kea-fresh-02", "10.77.2.12", "refreshing"),
+        ("kea-frozen-01", "10.77.2.131", "frozen"),
+        ("kea-frozen-02", "10.77.2.132", "frozen"),
+        // Issue #20: refreshed two days ago; its owner, the DHCP server, no longer updates on renewal.
+        ("kea-stopped-01", "10.77.2.134", "cannot-refresh"),
+    ] {
         for t in ["A", "PTR"] {
-            want.push(format!("{host}.corp.example.test {t} live lease {ip}"));
+            want.push(format!("{host}.corp.example.test {t} live {refresh} lease {ip}"));
         }
     }
     assert_eq!(got, want, "{}", r.stdout);
+    // Without --all the refreshing records are counted, not listed: the frozen and the
+    // cannot-refresh ones are what scavenging would take.
+    let listed = ddns_audit(&args[..args.len() - 1], &root());
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let hosts: std::collections::BTreeSet<String> = csv_rows(&listed.stdout)
+        .iter()
+        .skip(1)
+        .filter(|row| row[2].starts_with("kea-") || row[4].starts_with("kea-"))
+        .map(|row| format!("{} {}", if row[3] == "PTR" { &row[4] } else { &row[2] }, row[9]))
+        .collect();
+    let want: std::collections::BTreeSet<String> = ["kea-frozen-01 frozen", "kea-frozen-02 frozen", "kea-stopped-01 cannot-refresh"]
+        .iter()
+        .map(|h| h.replacen(' ', ".corp.example.test ", 1))
+        .collect();
+    assert_eq!(hosts, want, "{}", listed.stdout);
     // The frozen clients' records come first: overdue since 2026-11-14T12:00:00Z.
     let frozen: Vec<&Vec<String>> = rows.iter().skip(1).filter(|row| row[2].starts_with("kea-frozen") || row[4].starts_with("kea-frozen")).collect();
     assert!(frozen.iter().all(|row| row[0] == "2026-11-14T12:00:00Z"), "{frozen:?}");

@@ -118,7 +118,7 @@ ensure_nonsecure_updates() {
 
 write_configs() {
     local n host mac ip group o81 gone res21="" res22="" r
-    while read -r n host mac ip group o81 gone; do
+    while read -r n host mac ip group o81 gone restamp; do
         r="{\"hw-address\": \"$mac\", \"ip-address\": \"$ip\"}"
         if [[ $group == renew ]]; then res21+="${res21:+, }$r"; else res22+="${res22:+, }$r"; fi
     done < <(clients)
@@ -163,7 +163,7 @@ EOF
   "ip-address": "127.0.0.1", "port": 53001, "dns-server-timeout": 2000,
   "tsig-keys": [],
   "forward-ddns": { "ddns-domains": [ { "name": "$LAB_DNS_DOMAIN.", "dns-servers": [ { "ip-address": "127.0.0.1", "port": 53053 } ] } ] },
-  "reverse-ddns": { "ddns-domains": [ { "name": "77.10.in-addr.arpa.", "dns-servers": [ { "ip-address": "127.0.0.1", "port": 53053 } ] } ] },
+  "reverse-ddns": { "ddns-domains": [ { "name": "2.77.10.in-addr.arpa.", "dns-servers": [ { "ip-address": "127.0.0.1", "port": 53053 } ] } ] },
   "loggers": [ { "name": "kea-dhcp-ddns", "severity": "INFO",
                  "output_options": [ { "output": "$KEA_DIR/d2.log" } ] } ]
 } }
@@ -244,7 +244,7 @@ sys.exit(0 if ok else 1)' "$hosts" "$old"; do
 }
 
 kea_up() {
-    local t0=$SECONDS n host mac ip group o81 gone all="" renew="" norenew="" gone_hosts=""
+    local t0=$SECONDS n host mac ip group o81 gone restamp all="" renew="" norenew="" gone_hosts="" restamped=""
     [[ -f "$LAB_DIR/samba.pid" && -f "$LAB_DIR/admin.pass" ]] || lab_die "no Samba lab in $LAB_DIR: run tests/lab/up.sh"
     ip netns list | grep -qw "^$LAB_NS" || lab_die "namespace $LAB_NS missing: run tests/lab/up.sh"
 
@@ -273,7 +273,7 @@ kea_up() {
     in_ns ip link add "$KEA_BR" type bridge
     in_ns ip addr add "$KEA_BR_IP/24" dev "$KEA_BR"
     in_ns ip link set "$KEA_BR" up
-    while read -r n host mac ip group o81 gone; do
+    while read -r n host mac ip group o81 gone restamp; do
         ip netns add "$KEA_NS_PREFIX$n"
         ip link add "kc$n" netns "$LAB_NS" type veth peer name eth0 netns "$KEA_NS_PREFIX$n"
         in_ns ip link set "kc$n" master "$KEA_BR" up
@@ -292,6 +292,7 @@ kea_up() {
         all+=" $host"
         if [[ $group == renew ]]; then renew+=" $host"; else norenew+=" $host"; fi
         [[ $gone == 1 ]] && gone_hosts+=" $host"
+        [[ $restamp != 0 ]] && restamped+=" $host:$restamp"
     done < <(clients)
 
     write_configs
@@ -310,34 +311,52 @@ kea_up() {
     lab_log "kea up: agent $KEA_URL, lease_cmds loaded"
 
     # 1. Every client leases; kea-dhcp-ddns registers A + PTR.
-    while read -r n host mac ip group o81 gone; do client_run "$n" "$host" "$o81"; done < <(clients)
+    while read -r n host mac ip group o81 gone restamp; do client_run "$n" "$host" "$o81"; done < <(clients)
     wait_registered "$all" -1
     lab_log "registered:$all"
+    # The DHCP server's account owns what it registered (on Windows: its computer account or
+    # DNS credentials; here planted over LDAP, kea-dhcp-ddns's unsigned updates make SYSTEM the
+    # owner). Later updates keep the owner: the check at the end reads it back.
+    # shellcheck disable=SC2086
+    "$LAB_PY" "$here/kea_dns.py" --server "$LAB_DC_IP" --password-file "$LAB_DIR/admin.pass" own $all >/dev/null
 
     # 2. Twenty days pass (records aged over LDAP), 3. every client renews.
     local aged
     aged=$("$LAB_PY" -c "import sys; sys.path.insert(0, '$here'); import plant; print(plant.AS_OF_HOURS - plant.KEA_AGE_H)")
     # shellcheck disable=SC2086
     "$LAB_PY" "$here/kea_dns.py" --server "$LAB_DC_IP" --password-file "$LAB_DIR/admin.pass" age $all >/dev/null
-    while read -r n host mac ip group o81 gone; do client_run "$n" "$host" "$o81"; done < <(clients)
+    while read -r n host mac ip group o81 gone restamp; do client_run "$n" "$host" "$o81"; done < <(clients)
     wait_registered "$renew" "$aged"
     sleep 2 # give a (wrong) update for the no-renew group time to show up before checking it did not
+    # A no-renew client refreshed recently (issue #20): its records re-stamped to the real now
+    # minus restamp_h hours, a refresh its DHCP server will not repeat.
+    local hr
+    for hr in $restamped; do
+        "$LAB_PY" "$here/kea_dns.py" --server "$LAB_DC_IP" --password-file "$LAB_DIR/admin.pass" stamp "${hr#*:}" "${hr%%:*}" >/dev/null
+    done
     # 4. Scavenging takes the first frozen records (deleted by an unsigned update, as kea-dhcp-ddns would).
     for host in $gone_hosts; do
         ip=$(clients | awk -v h="$host" '$2 == h {print $4}')
         IFS=. read -r o1 o2 o3 o4 <<<"$ip"
-        printf 'server %s\nzone %s\nupdate delete %s.%s. A\nsend\nzone 77.10.in-addr.arpa\nupdate delete %s.%s.%s.%s.in-addr.arpa. PTR\nsend\n' \
+        printf 'server %s\nzone %s\nupdate delete %s.%s. A\nsend\nzone 2.77.10.in-addr.arpa\nupdate delete %s.%s.%s.%s.in-addr.arpa. PTR\nsend\n' \
             "$LAB_DC_IP" "$LAB_DNS_DOMAIN" "$host" "$LAB_DNS_DOMAIN" "$o4" "$o3" "$o2" "$o1" | nsupdate \
             || lab_die "could not delete $host's records"
     done
 
     # Check the world is as world.md says.
     records_json >"$KEA_DIR/records.json"
-    "$LAB_PY" - "$KEA_DIR/records.json" "$aged" "$renew" "$norenew" "$gone_hosts" <<'PY' || lab_die "the Kea world is not as expected (see $KEA_DIR/records.json)"
+    "$LAB_PY" - "$KEA_DIR/records.json" "$aged" "$renew" "$norenew" "$gone_hosts" "$restamped" "$here" <<'PY' || lab_die "the Kea world is not as expected (see $KEA_DIR/records.json)"
 import json, sys
+sys.path.insert(0, sys.argv[7])
 d = json.load(open(sys.argv[1])); aged = int(sys.argv[2])
-renew, norenew, gone = (sys.argv[i].split() for i in (3, 4, 5))
+renew, norenew, gone, restamped = (sys.argv[i].split() for i in (3, 4, 5, 6))
+restamped = [r.split(":")[0] for r in restamped]
+from plant import KEA_OWNER
 bad = []
+for h in d:
+    for k in ("A", "PTR"):
+        if d[h][k]["exists"] and h not in gone and d[h][k]["owner"] != KEA_OWNER:
+            bad.append(f"{h} {k}: owner {d[h][k]['owner']} (want {KEA_OWNER})")
 for h in renew:
     for k in ("A", "PTR"):
         ts = [r["timestamp"] for r in d[h][k]["records"]]
@@ -349,6 +368,9 @@ for h in norenew:
         if h in gone:
             if ts:
                 bad.append(f"{h} {k}: {ts} (want deleted)")
+        elif h in restamped:
+            if not ts or any(t <= aged for t in ts):
+                bad.append(f"{h} {k}: {ts} (want re-stamped to a recent refresh)")
         elif ts != [aged]:
             bad.append(f"{h} {k}: {ts} (want [{aged}]: not refreshed by the renewal)")
 print("\n".join(bad) or "kea world ok", file=sys.stderr)
@@ -367,7 +389,7 @@ PY
         } >>"$LAB_DIR/env"
     fi
     echo "kea $((SECONDS - t0))s" >>"$LAB_DIR/timings.txt"
-    lab_log "kea world ready in $((SECONDS - t0)) s: renew group$renew refreshed; no-renew group$norenew kept AS_OF-20d; deleted:$gone_hosts"
+    lab_log "kea world ready in $((SECONDS - t0)) s: renew group$renew refreshed; no-renew group$norenew kept AS_OF-20d (but${restamped:- none} re-stamped); deleted:$gone_hosts"
 }
 
 case "${1:-}" in

@@ -73,15 +73,36 @@ ldaps_up() { # anonymous RootDSE read over ldaps (no cert check: only "is it lis
 dns_up() {
     [[ -n "$(dig +time=1 +tries=1 +short "@$LAB_DC_IP" "$LAB_DC_FQDN" A 2>/dev/null | grep -E '^[0-9.]+$')" ]]
 }
-lab_samba_stop() { # the DC by its saved PID (and its process group when started with setsid)
-    local pid
-    pid=$(cat "$LAB_DIR/samba.pid" 2>/dev/null) || return 0
-    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == samba* ]] || return 0
-    kill -TERM -- "-$pid" 2>/dev/null || true
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-    kill -KILL "$pid" 2>/dev/null || true
+lab_samba_pids() { # the DC's processes in its namespace: samba and its children (smbd,
+    # winbindd, the samba_* Python tools), not Kea's daemons which live there too
+    # (their workers rename themselves: ldap(0), kdc[master], tfork(N); the executable tells)
+    local p
+    for p in $(ip netns pids "$LAB_NS" 2>/dev/null); do
+        case "$(readlink "/proc/$p/exe" 2>/dev/null)" in
+            */samba | */smbd | */winbindd | */nmbd) echo "$p" ;;
+            *python3*) tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '/samba_' && echo "$p" ;;
+        esac
+    done
+}
+lab_samba_stop() { # the DC by its saved PID (and its process group when started with setsid),
+    # then every DC process left in the namespace: a prefork worker that outlives its master
+    # would go on serving LDAP (with the old clock, after timewarp.sh) beside the next samba.
+    local pid p
+    pid=$(cat "$LAB_DIR/samba.pid" 2>/dev/null) || pid=""
+    if [[ -n "$pid" && "$(cat "/proc/$pid/comm" 2>/dev/null)" == samba* ]]; then
+        kill -TERM -- "-$pid" 2>/dev/null || true
+        kill -TERM "$pid" 2>/dev/null || true
+    fi
+    for _ in $(seq 1 100); do
+        [[ -z "$(lab_samba_pids)" ]] && return 0
+        sleep 0.1
+    done
+    for p in $(lab_samba_pids); do kill -KILL "$p" 2>/dev/null || true; done
+    for _ in $(seq 1 50); do
+        [[ -z "$(lab_samba_pids)" ]] && return 0
+        sleep 0.1
+    done
+    lab_die "samba processes left in $LAB_NS after SIGKILL: $(lab_samba_pids | tr '\n' ' ')"
 }
 lab_samba_wait() { # until LDAPS and DNS answer, or die after 60 s
     local deadline=$((SECONDS + 60)) pid

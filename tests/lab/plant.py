@@ -39,6 +39,9 @@ ZONES = [
     dict(name="77.10.in-addr.arpa",         partition="domain", aging=True,  no_refresh_h=168, refresh_h=168,
          updates="none"),
     dict(name="78.10.in-addr.arpa",         partition="domain", aging=False, no_refresh_h=168, refresh_h=168),
+    # The Kea clients' subnet (kea.sh): their PTRs go to this most specific zone, secure like the
+    # forward zone, where a DHCP server registers for its clients (issue #20).
+    dict(name="2.77.10.in-addr.arpa",       partition="domain", aging=True,  no_refresh_h=168, refresh_h=168),
     dict(name="7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa", partition="domain", aging=True, no_refresh_h=168, refresh_h=168),
     dict(name="forest.example.test",        partition="forest", aging=True,  no_refresh_h=168, refresh_h=168,
          updates="nonsecure"),
@@ -148,8 +151,19 @@ KEA_CLIENTS = [
                        record_ts_h=-480, scavenge_after_h=-480 + 336)),
     dict(host="kea-gone-01",   mac="02:77:02:f0:00:03", ip="10.77.2.133", group="no-renew", option81=True, gone=True,
          expected=dict(status="missing", a_status="missing", ptr_status="missing", record_kind=None, scavenging_risk=None)),
+    # Issue #20: refreshed two days ago (kea.sh re-stamps its records to the real now - 48 h
+    # after the renewals), owned by the DHCP server, in the subnet that no longer updates on
+    # renewal: fine today, but nothing will refresh it again (forecast refresh cannot-refresh).
+    dict(host="kea-stopped-01", mac="02:77:02:f0:00:04", ip="10.77.2.134", group="no-renew", option81=True,
+         restamp_h=48,
+         expected=dict(status="at-risk", a_status="ok", ptr_status="ok", record_kind="dynamic", scavenging_risk="medium",
+                       refreshed=True)),
 ]
 KEA_AGE_H = 480  # kea.sh sets every client's records to AS_OF-20d before the renewals
+# The account that owns every Kea client's dnsNodes (kea.sh plants it after the first
+# registration, as if the DHCP server registered with its computer account): an authorized DHCP
+# server (DHCP_SERVERS), so owner_kind dhcp-server and the scope's DNS setting decides.
+KEA_OWNER = "STATIC-01$"
 
 # Issue #10: who owns which dnsNode (forward node of the host), planted by rewriting the node's
 # security descriptor owner over LDAP as Administrator (nTSecurityDescriptor "O:<sid>" with the
@@ -335,8 +349,9 @@ def emit(outdir):
                  "no-renew": "10.77.2.128/25 (id 22, ddns-update-on-renew false)"},
         valid_lifetime_s=KEA_LEASE_S, aged_timestamp_hours=AS_OF_HOURS - KEA_AGE_H,
         clients=[dict(host=c["host"], fqdn=f"{c['host']}.{DOMAIN}", mac=c["mac"], ip=c["ip"], group=c["group"],
-                      option81=c["option81"], gone=bool(c.get("gone")),
+                      option81=c["option81"], gone=bool(c.get("gone")), restamp_h=c.get("restamp_h"),
                       expected=dict(status=c["expected"]["status"], a_status=c["expected"]["a_status"],
+                                    refreshed=bool(c["expected"].get("refreshed")),
                                     ptr_status=c["expected"]["ptr_status"], record_kind=c["expected"]["record_kind"],
                                     scavenging_risk=c["expected"]["scavenging_risk"],
                                     record_timestamp=at(c["expected"].get("record_ts_h")),
@@ -417,7 +432,7 @@ def emit(outdir):
     md.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for c in KEA_CLIENTS:
         e = c["expected"]
-        ts = "the renewal's time (after AS_OF)" if e.get("refreshed") else (at(e.get("record_ts_h")) or "")
+        ts = (f"the real now − {c['restamp_h']} h" if c.get("restamp_h") else "the renewal's time (after AS_OF)") if e.get("refreshed") else (at(e.get("record_ts_h")) or "")
         md.append(f"| {c['host']}.{DOMAIN} | {c['ip']} | {c['mac']} | {'21' if c['group'] == 'renew' else '22'} | "
                   f"{'yes' if c['option81'] else 'host-name only'} | **{e['status']}** | {e['a_status']} / {e['ptr_status']} | "
                   f"{e['record_kind'] or ''} | {ts} | {at(e.get('scavenge_after_h')) or ''} | {e['scavenging_risk'] or ''} |")
@@ -695,14 +710,14 @@ def main():
     ap.add_argument("--auditor-password-file", help="the password of the user(s) in USERS (auditor)")
     ap.add_argument("--base-dn", default="DC=corp,DC=example,DC=test")
     ap.add_argument("--dns-domain", default=DOMAIN)
-    ap.add_argument("--kea-table", action="store_true", help="print the Kea clients for kea.sh: n host mac ip group option81 gone")
+    ap.add_argument("--kea-table", action="store_true", help="print the Kea clients for kea.sh: n host mac ip group option81 gone restamp_h")
     ap.add_argument("--emit", metavar="DIR", help="write world.md, world.json, leases.csv, leases-v6.csv")
     a = ap.parse_args()
     if a.dns_domain != DOMAIN:
         raise SystemExit(f"the world is written for {DOMAIN}")
     if a.kea_table:
         for i, c in enumerate(KEA_CLIENTS, 1):
-            print(i, c["host"], c["mac"], c["ip"], c["group"], int(c["option81"]), int(bool(c.get("gone"))))
+            print(i, c["host"], c["mac"], c["ip"], c["group"], int(c["option81"]), int(bool(c.get("gone"))), c.get("restamp_h", 0))
         return 0
     if a.emit:
         emit(a.emit)

@@ -67,6 +67,12 @@ ip netns exec "$LAB_NS" setsid samba -s "$conf" -F --debug-stdout -d 1 </dev/nul
 echo $! >"$LAB_DIR/samba.pid"
 lab_samba_wait
 
+# Nothing of the warped DC may serve the tests: its clock would expire passwords and tickets.
+for p in $(lab_samba_pids); do
+    if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -q '^FAKETIME='; then
+        lab_die "timewarp: process $p ($(cat "/proc/$p/comm")) still runs on the warped clock"
+    fi
+done
 $LAB_PY "$here/dns_snapshot.py" "$LAB_DIR" >"$after"
 if ! diff -u "$before" "$after" >&2; then
     lab_die "timewarp: Samba's own tasks with the clock $offset ahead changed the planted world (diff above, - before, + after); see tests/lab/README.md, \"Samba's own timers\""
