@@ -79,7 +79,7 @@ fn pacing_is_the_engines_own_with_its_defaults_written_once() {
     assert!(e.starts_with("--timeout: "), "{e}");
     assert_eq!(pacing(|a| (a.qps, a.timeout) = (Some(0), Some("0s".into()))), Err("--qps: must be at least 1".into()));
     // The help shows the same defaults.
-    let mut cli = <Cli as clap::CommandFactory>::command();
+    let mut cli = Cli::command();
     let help = cli.find_subcommand_mut("audit").map(|c| c.render_long_help().to_string()).unwrap_or_default();
     for line in [
         "Queries in flight at once [default: 32]",
