@@ -34,7 +34,7 @@
 # with/without nTSecurityDescriptor 50.6 s / 50.7 s (ratio 1.00, target 1.25); ddns-audit 50.0 s.
 # Both are bound by the DC (~4,400 objects/s over one connection); ddns-audit's own CPU is small
 # (0.2 s user for 28k objects in a trial run; not measured at 200k).
-# Issue #13: see README, "Benchmarks" (the machine is shared by other builds: figures vary).
+# Issue #13: see BENCHMARKS.md "Benchmarks" (the machine is shared by other builds: figures vary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100000}

@@ -6,13 +6,28 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use ddns_audit::run::ExitStatus;
-use ddns_audit::settings::{Cli, Command};
+use ddns_audit::settings::{self, Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: anyhow::Result<ddns_audit::run::Outcome> = match cli.command {
         Command::Audit(args) => ddns_audit::run::audit(args, chrono::Utc::now()).map_err(Into::into),
         Command::Forecast(args) => ddns_audit::run::forecast(args, chrono::Utc::now()).map_err(Into::into),
+        Command::Completions { shell } => {
+            settings::write_completions(shell, &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        Command::Man => {
+            return match settings::write_man(&mut std::io::stdout()) {
+                // A pager or `head` that stopped reading is no failure.
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("ddns-audit: error: cannot write the man page: {e}");
+                    ExitStatus::Failed.into()
+                }
+            };
+        }
     };
     match result {
         Ok(outcome) => {

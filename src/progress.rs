@@ -1,7 +1,7 @@
 //! Progress on a terminal, for the phases that can take more than a second (Kea paging, live
 //! DNS; LDAP enumeration). A thin wrapper over indicatif that draws on stderr only when stderr
 //! is a terminal, and is a no-op otherwise: a scheduled task's log, a pipe or a CI job gets
-//! the summary and nothing else (README "Progress").
+//! the summary and nothing else (docs/scheduled.md "Progress").
 //!
 //! Every phase shows one line and clears it when done; the summary then says what was read.
 

@@ -22,6 +22,10 @@ pub(crate) const MAX_DURATION: TimeDelta = TimeDelta::days(3650);
 /// [`MAX_DURATION`] (the error says so).
 pub(crate) fn parse_duration(s: &str) -> Result<TimeDelta, String> {
     let s = s.trim();
+    // `-7d` reaches here (the options take values that start with `-`) to be told plainly.
+    if s.starts_with('-') && s.len() > 1 && !s.contains(':') {
+        return Err(format!("'{s}' is negative: a duration is positive (7d, 36h)"));
+    }
     let d = if s.contains(':') {
         match parse_timespan(s) {
             Some(d) if d < TimeDelta::zero() => return Err(format!("'{s}' is negative")),
@@ -35,6 +39,23 @@ pub(crate) fn parse_duration(s: &str) -> Result<TimeDelta, String> {
         return Err(format!("'{s}' is longer than ten years (3650d)"));
     }
     Ok(d)
+}
+
+/// `--as-of`: an RFC 3339 time, a date (`2026-11-20`: its midnight UTC, the same moment on
+/// every machine, as a scheduled report's date should be) or `now` (the clock, `now`).
+pub(crate) fn parse_as_of(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("now") {
+        return Ok(now);
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        // A date of four-digit year only: `%Y` also takes `+12345-01-01`.
+        Ok(d) if s.len() == 10 => Ok(d.and_time(NaiveTime::MIN).and_utc()),
+        _ => Err(format!("'{s}' is not a time: give an RFC 3339 time (2026-11-24T06:00:00Z), a date (2026-11-24, midnight UTC) or now")),
+    }
 }
 
 /// `7d`, `36h`, `90m`, `2s`, `500ms`, `1w`: a number and a unit.
@@ -551,6 +572,32 @@ impl DateOrderScan {
 fn local(t: NaiveDateTime) -> Option<DateTime<Utc>> {
     // An ambiguous local time (the hour repeated when DST ends) takes the earlier instant.
     Local.from_local_datetime(&t).earliest().map(|t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod as_of_tests {
+    use super::*;
+
+    #[test]
+    fn as_of_takes_a_time_a_date_or_now() {
+        let now = DateTime::parse_from_rfc3339("2026-11-20T12:34:56Z").unwrap().with_timezone(&Utc);
+        assert_eq!(parse_as_of("2026-11-24T06:00:00+01:00", now).unwrap().to_rfc3339(), "2026-11-24T05:00:00+00:00");
+        assert_eq!(parse_as_of("2026-11-24", now).unwrap().to_rfc3339(), "2026-11-24T00:00:00+00:00");
+        assert_eq!(parse_as_of(" now ", now).unwrap(), now);
+        assert_eq!(parse_as_of("NOW", now).unwrap(), now);
+        for bad in ["2026-02-30", "24.11.2026", "yesterday", "", "+2026-11-24"] {
+            assert_eq!(
+                parse_as_of(bad, now).unwrap_err(),
+                format!("'{}' is not a time: give an RFC 3339 time (2026-11-24T06:00:00Z), a date (2026-11-24, midnight UTC) or now", bad.trim())
+            );
+        }
+    }
+
+    #[test]
+    fn a_negative_duration_is_said_to_be_negative() {
+        assert_eq!(parse_duration("-7d").unwrap_err(), "'-7d' is negative: a duration is positive (7d, 36h)");
+        assert_eq!(parse_duration("-1.00:00:00").unwrap_err(), "'-1.00:00:00' is negative");
+    }
 }
 
 #[cfg(test)]

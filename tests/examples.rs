@@ -55,7 +55,7 @@ fn as_of_forecast_moves_records_into_risk() {
 }
 
 /// The example site shows every owner_kind, the zone policies and the DHCP settings, and the
-/// zone findings once per zone (README "Why, not only what").
+/// zone findings once per zone (docs/report.md "Columns").
 #[test]
 fn example_site_shows_the_causes() {
     let r = ddns_audit(&["audit", "--config", "examples/offline/audit.toml", "--output", "-"], &root());
@@ -77,7 +77,7 @@ fn example_site_shows_the_causes() {
 }
 
 /// `ddns-audit forecast` on the example site, with the audit's own config: every row reviewed
-/// by hand (README "Before enabling scavenging"): only the records scavenging deletes are rows,
+/// by hand (docs/forecast.md "Before enabling scavenging"): only the records scavenging deletes are rows,
 /// the `frozen` ones (refreshed before 2026-11-11T12:00:00Z, 7d + 24 h before the as-of; not
 /// kea-br-01, whose 8-day Kea lease gives it 4 days of slack) and the two `cannot-refresh` ones
 /// refreshed on the 18th: pc-wh-01's PTR (20.0.10.in-addr.arpa accepts no dynamic updates) and

@@ -52,20 +52,20 @@ fn forecast_writes_its_rows_and_summary() {
     let pc1 = ["2026-12-04T12:00:00Z", "corp.example.test", "pc1.corp.example.test", "A", "10.0.16.21", "2026-11-20T12:00:00Z", "", "", "live", "refreshing", "lease", "10.0.16.21", "pc1.corp.example.test", "2026-11-30T00:00:00Z", "", "", ""];
     assert_eq!(rows[1..], [cmd]);
     for line in [
-        "ddns-audit: forecast as of 2026-11-20T12:00:00Z to 2026-12-18T12:00:00Z (horizon 28d): scavenging deletes 1 records: live 0 (frozen 0, cannot-refresh 0), stale 1\n",
-        "  refreshing: 1 more due records are refreshed in time by their updaters, so scavenging does not delete them (not listed; --all lists them)\n",
+        "ddns-audit: forecast as of 2026-11-20T12:00:00Z to 2026-12-18T12:00:00Z (horizon 28d): scavenging deletes 1 record: live 0 (frozen 0, cannot-refresh 0), stale 1\n",
+        "  refreshing: 1 more due record is refreshed in time by their updaters, so scavenging does not delete them (not listed; --all lists them)\n",
         "  week 1 (2026-11-20T12:00:00Z to 2026-11-27T12:00:00Z): live 0 (frozen 0, cannot-refresh 0), stale 1, refreshing 0\n    corp.example.test: live 0 (frozen 0, cannot-refresh 0), stale 1, refreshing 0\n",
         "  week 2 (2026-11-27T12:00:00Z to 2026-12-04T12:00:00Z): live 0 (frozen 0, cannot-refresh 0), stale 0, refreshing 0\n  week 3 (2026-12-04T12:00:00Z to 2026-12-11T12:00:00Z): live 0 (frozen 0, cannot-refresh 0), stale 0, refreshing 1\n    corp.example.test: live 0 (frozen 0, cannot-refresh 0), stale 0, refreshing 1\n",
         "  week 4 (2026-12-11T12:00:00Z to 2026-12-18T12:00:00Z inclusive): live 0 (frozen 0, cannot-refresh 0), stale 0, refreshing 0\n",
-        "  not forecast: 1 A/AAAA/PTR records (static 1, aging off 0, unknown age 0, due after the horizon 0)\n",
-        "  report: stdout (1 rows)\n",
+        "  not forecast: 1 A/AAAA/PTR record (static 1, aging off 0, unknown age 0, due after the horizon 0)\n",
+        "  report: stdout (1 row)\n",
     ] {
         assert!(r.stderr.contains(line), "{line} not in\n{}", r.stderr);
     }
     // --all lists the refreshing record too; the counts are the same.
     let r = run(&args, &["--output", "-", "--all"], d.path());
     assert_eq!(csv_rows(&r.stdout)[1..], [cmd, pc1]);
-    assert!(r.stderr.contains("scavenging deletes 1 records: live 0 (frozen 0, cannot-refresh 0), stale 1\n"), "{}", r.stderr);
+    assert!(r.stderr.contains("scavenging deletes 1 record: live 0 (frozen 0, cannot-refresh 0), stale 1\n"), "{}", r.stderr);
     // A healthy site forecasts no live deletion: --fail-on live does not trip, even with --all.
     assert_eq!(run(&args, &["--output", "-", "--fail-on", "live"], d.path()).code, 0);
     assert_eq!(run(&args, &["--output", "-", "--fail-on", "live", "--all"], d.path()).code, 0);
@@ -127,5 +127,5 @@ fn bad_forecast_options_exit_two_naming_the_option() {
     // The forecast reads the horizon from it (pc1, due on 2026-12-04, is beyond 7d).
     let r = run(&args, &["--config", &config, "--output", "-", "--fail-on", "never"], d.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("(horizon 7d): scavenging deletes 1 records: live 0 (frozen 0, cannot-refresh 0), stale 1"), "{}", r.stderr);
+    assert!(r.stderr.contains("(horizon 7d): scavenging deletes 1 record: live 0 (frozen 0, cannot-refresh 0), stale 1"), "{}", r.stderr);
 }

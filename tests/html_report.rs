@@ -1,4 +1,4 @@
-//! `--html PATH` (README "Reading the HTML report"): the page holds the summary's counts, its
+//! `--html PATH` (docs/html-report.md "Reading the HTML report"): the page holds the summary's counts, its
 //! charts their bars, and hostile host names stay text. `example_site_html_in_a_browser` opens
 //! the example site's page in headless Chromium (driven over the DevTools protocol by
 //! `tests/browser/cdp.py`) and checks what a person sees; it is `#[ignore]`d like the lab tests

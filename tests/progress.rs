@@ -1,6 +1,6 @@
 //! Progress through the binary: a Kea endpoint on loopback that pages slowly; the run shows
 //! "leases read" on a terminal (a pseudo-terminal made by `script`, util-linux/bsdutils) and
-//! nothing when stderr is a pipe (README "Progress").
+//! nothing when stderr is a pipe (docs/scheduled.md "Progress").
 #![cfg(unix)] // script(1) makes the pseudo-terminal
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns unwrap too
 

@@ -1,4 +1,4 @@
-//! The report folder's guarantees (README "What the tool guarantees", issue 19), with the real
+//! The report folder's guarantees (docs/guarantees.md "What the tool guarantees", issue 19), with the real
 //! binary: nothing in the folder changes unless the run succeeds; `--keep` never removes the
 //! report just written nor anything not named exactly as the tool names its reports;
 //! `--html` and `--output` cannot be one file; `--previous` reads only a bounded regular file.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's test command (README "Tests"; .ci/run calls it). As root on Debian: installs
+# The project's test command (CONTRIBUTING.md "Tests"; .ci/run calls it). As root on Debian: installs
 # what the lab needs, starts it (a Samba AD DC in a network namespace, NSD on loopback; see
 # tests/lab/README.md), runs every test including the lab tests (#[ignore]d in a plain
 # `cargo test`), and tears the lab down, whatever happens. A lab test that cannot reach its

@@ -1,4 +1,4 @@
-//! Run over run (README "Run over run"), JSON Lines and `--keep`, with the real binary: three
+//! Run over run (docs/report.md "Run over run"), JSON Lines and `--keep`, with the real binary: three
 //! runs of the example site with its exports edited between them, each run finding the one
 //! before in the reports folder (`--previous auto`).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns unwrap too

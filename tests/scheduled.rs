@@ -1,4 +1,4 @@
-//! The scheduled-task kits in `examples/scheduled/` (README "Running it on a schedule"): the
+//! The scheduled-task kits in `examples/scheduled/` (docs/scheduled.md "Running it on a schedule"): the
 //! Task Scheduler XML is well-formed (xmllint) and says what the README says; the systemd
 //! units pass `systemd-analyze verify` without a warning and its offline security check; the
 //! Linux TOML is read by the tool; every option the kits pass is one the tool has.

@@ -23,7 +23,7 @@
 # Example:
 #   ./export-computers.sh -H ldaps://dc1.corp.example.test -D svc-audit@corp.example.test \
 #       -y ~/.ddns-audit.pw -o computers.ldif
-#   ddns-audit --leases leases.csv --computers computers.ldif ...
+#   ddns-audit audit --leases leases.csv --computers computers.ldif ...
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)

@@ -14,7 +14,7 @@
     -Server      a domain controller or domain to query (default: the local domain)
   Example:
     .\export-computers.ps1 -OutFile C:\temp\computers.csv
-    ddns-audit --leases leases.csv --computers computers.csv --dns-records dns-records.csv
+    ddns-audit audit --leases leases.csv --computers computers.csv --dns-records dns-records.csv --zones zones.csv
 #>
 [CmdletBinding()]
 param(

@@ -19,7 +19,7 @@
     -OutFile       where to write the CSV (default .\dhcp-dns-settings.csv)
   Example:
     .\export-dhcp-dns-settings.ps1 -ComputerName dhcp1,dhcp2 -OutFile C:\temp\dhcp-dns-settings.csv
-    ddns-audit ... --dhcp-settings C:\temp\dhcp-dns-settings.csv
+    ddns-audit audit ... --dhcp-settings C:\temp\dhcp-dns-settings.csv
 #>
 [CmdletBinding()]
 param(

@@ -22,7 +22,7 @@
     -OutFile       where to write the CSV (default .\zones.csv)
   Example:
     .\export-zone-settings.ps1 -ComputerName dc1 -OutFile C:\temp\zones.csv
-    ddns-audit ... --zones C:\temp\zones.csv
+    ddns-audit audit ... --zones C:\temp\zones.csv
 #>
 [CmdletBinding()]
 param(

@@ -19,7 +19,7 @@
     -OutDir        where to put the zone files (default .\zones)
   Example:
     .\export-zones.ps1 -ComputerName dc1 -OutDir C:\temp\zones
-    ddns-audit ... --dns-records C:\temp\zones\corp.example.test.dns --dns-records C:\temp\zones\16.0.10.in-addr.arpa.dns
+    ddns-audit audit ... --dns-records C:\temp\zones\corp.example.test.dns --dns-records C:\temp\zones\16.0.10.in-addr.arpa.dns
   Zone aging settings are not in the zone files: give them to ddns-audit with --no-refresh and
   --refresh (Get-DnsServerZoneAging shows them).
 #>

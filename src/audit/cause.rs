@@ -1,4 +1,4 @@
-//! The cause columns' rules (README "Why, not only what"): which kind of account owns a
+//! The cause columns' rules (docs/report.md "Columns"): which kind of account owns a
 //! lease's record (`owner_kind`).
 
 use crate::directory::Computer;

@@ -300,7 +300,7 @@ pub(crate) fn audit<'a>(leases: &'a [Lease], directory: &'a Directory, dns: &dns
     Auditor::new(leases, directory, &evidence, settings).findings().collect()
 }
 
-/// The report's `fqdn` (README "The report"): lowercase, without trailing dot, `.<domain>` appended when it has no dot.
+/// The report's `fqdn` (docs/report.md "The report"): lowercase, without trailing dot, `.<domain>` appended when it has no dot.
 pub(crate) fn fqdn(hostname: Option<&str>, domain: Option<&str>) -> Option<String> {
     let name = dns::normalize_name(hostname?);
     if name.is_empty() {
@@ -381,7 +381,7 @@ fn compare<T: PartialEq>(found: &[T], expected: &T, also_legit: impl Fn(&T) -> b
     }
 }
 
-/// The report's `status` (README "The report"): the first that applies.
+/// The report's `status` (docs/report.md "The report"): the first that applies.
 pub(crate) fn status_of(a: RecordStatus, ptr: RecordStatus, risk: Option<Risk>) -> Status {
     use RecordStatus as R;
     if a == R::Missing || ptr == R::Missing {

@@ -1,6 +1,6 @@
 //! Whether a record's updater will refresh it before scavenging deletes it: the one rule behind
 //! the forecast's `refresh` column and the audit's "not being refreshed" / "cannot be refreshed"
-//! (README "Scavenging risk" and "Before enabling scavenging"). Both commands call
+//! (docs/report.md "Scavenging risk" and "Before enabling scavenging"). Both commands call
 //! [`refresh_of`]; neither has a copy of the rule.
 
 use chrono::{DateTime, TimeDelta, Utc};

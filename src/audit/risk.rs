@@ -1,4 +1,4 @@
-//! Scavenging risk of one record: README "Scavenging risk" (not being refreshed, or cannot be
+//! Scavenging risk of one record: docs/report.md "Scavenging risk" (not being refreshed, or cannot be
 //! refreshed, by [`super::refresh`]'s rule), and the scavenging date from the zone's aging intervals.
 
 use std::sync::Arc;
@@ -69,7 +69,7 @@ fn age(record: &DnsRecord, zone: &Zone, lease: &Lease, settings: &AuditSettings,
     RecordAge { kind: RecordKind::Dynamic, timestamp: Some(ts), scavenge_after: Some(scavenge_after), risk, is_ptr, owner: None, refresh: Some(state), blocker }
 }
 
-/// README "Scavenging risk": a record not being refreshed (`frozen`) or that cannot be
+/// docs/report.md "Scavenging risk": a record not being refreshed (`frozen`) or that cannot be
 /// refreshed is `high` when `scavenge_after ≤ as_of + scavenging_interval`, else `medium`; one
 /// refreshed normally is `low`. A sum that overflows saturates: a limit beyond chrono's range
 /// is never reached.

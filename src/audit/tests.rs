@@ -1,4 +1,4 @@
-//! Rule tests: every status, record status and risk boundary of README "The report" and
+//! Rule tests: every status, record status and risk boundary of docs/report.md "The report" and
 //! "Scavenging risk", without any server.
 
 use std::sync::Arc;
@@ -610,7 +610,7 @@ fn causes_row(owner: Option<&str>, policy: Option<DynamicUpdates>, dhcp: Option<
 }
 
 /// A record refreshed two days ago (fine by its timestamp) whose updater can no longer refresh
-/// it is at risk now (README "Scavenging risk": cannot be refreshed), and the remediation names
+/// it is at risk now (docs/report.md "Scavenging risk": cannot be refreshed), and the remediation names
 /// the cause, not the client. scavenge_after 2026-12-06T12:00:00Z > as_of + 7d: medium.
 #[test]
 fn a_fresh_record_whose_updater_stopped_is_at_risk_with_its_cause() {

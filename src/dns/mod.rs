@@ -149,7 +149,7 @@ impl DnsData {
         }
     }
 
-    /// The zones whose policy is a finding (README "Why, not only what"), once per zone,
+    /// The zones whose policy is a finding (docs/report.md "Columns"), once per zone,
     /// sorted by name: `nonsecure`, and `none` with aging on (or `--assume-aging`).
     pub(crate) fn zone_findings(&self, assume_aging: bool) -> Vec<(String, ZoneFinding)> {
         let mut all: HashMap<&str, (Option<DynamicUpdates>, Option<bool>)> = HashMap::new();

@@ -1,6 +1,6 @@
 //! Which records scavenging deletes and when: `scavenge_after = timestamp + no-refresh +
 //! refresh` of the record's zone, for dynamic A, AAAA and PTR records in zones that age
-//! (README "Before enabling scavenging"), sorted in the order they go.
+//! (docs/forecast.md "Before enabling scavenging"), sorted in the order they go.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -49,7 +49,7 @@ pub(crate) struct Plan {
 
 /// When scavenging may delete `record`: its timestamp plus its zone's no-refresh and refresh
 /// intervals (the data's, else `--no-refresh`/`--refresh`). Aging as the data says (offline
-/// zones count as aging: README "Aging in offline data"), or on everywhere with `--assume-aging`.
+/// zones count as aging: docs/inputs.md "Aging in offline data"), or on everywhere with `--assume-aging`.
 pub(crate) fn scavenge_after(record: &DnsRecord, zone: &Zone, s: &AuditSettings) -> Result<DateTime<Utc>, NotForecast> {
     let ts = record.timestamp.ok_or(NotForecast::Static)?;
     if !(s.assume_aging || zone.aging.enabled.unwrap_or(true)) {

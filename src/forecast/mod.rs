@@ -1,4 +1,4 @@
-//! Stage 4b, forecast (`ddns-audit forecast`, README "Before enabling scavenging"): every
+//! Stage 4b, forecast (`ddns-audit forecast`, docs/forecast.md "Before enabling scavenging"): every
 //! dynamic A, AAAA and PTR record that scavenging deletes within the horizon, in the order it
 //! goes, each with whether its host is `live` (a lease or a recent AD logon says it is in use)
 //! or `stale`, and whether its updater refreshes it in time (`refresh`, the audit's own rule:

@@ -1,4 +1,4 @@
-//! Rule tests: every boundary of README "Before enabling scavenging" (horizon, logon window,
+//! Rule tests: every boundary of docs/forecast.md "Before enabling scavenging" (horizon, logon window,
 //! aging off / on / assumed, static vs dynamic, unknown ages, the PTR's lease, AD-only hosts,
 //! zone intervals from the data), asserted on the cells a user reads.
 
@@ -338,7 +338,7 @@ impl World {
     }
 }
 
-/// README "Before enabling scavenging", `refresh`: frozen by the audit's rule, the slack 24 h
+/// docs/forecast.md "Before enabling scavenging", `refresh`: frozen by the audit's rule, the slack 24 h
 /// without a lease duration and half of it with one (the lease on the name; on the address for
 /// a PTR), the boundary itself still refreshing.
 #[test]

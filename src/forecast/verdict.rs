@@ -1,4 +1,4 @@
-//! Whether a record's host is in use (README "Before enabling scavenging", `verdict`): an
+//! Whether a record's host is in use (docs/forecast.md "Before enabling scavenging", `verdict`): an
 //! audited lease whose fqdn is the host (for a PTR, a lease on its address whose fqdn is its
 //! target), or an enabled AD computer whose `dNSHostName` is the host with a last logon within
 //! the logon window before the as-of.

@@ -5,7 +5,7 @@
 //! UpdateDnsRRForOlderClients,DisableDnsPtrRRUpdate,NameProtection`), and the DNS settings
 //! inside an `Export-DhcpServer` XML: the DWORD value of option 81 (IPv4) or 39 (IPv6) at the
 //! server, scope and reservation levels, decoded here by [`decode_dns_flags`] (`windows_xml`
-//! finds the values; README "Cause inputs" says where the shape comes from). Live: `kea_api`
+//! finds the values; docs/inputs.md "Cause inputs" says where the shape comes from). Live: `kea_api`
 //! adds the effective
 //! `config-get` values per subnet with [`DhcpDnsSettings::add`] at [`Level::Scope`] (the subnet
 //! id, which is a Kea lease's `scope`) and its URL as the server.

@@ -110,7 +110,7 @@ impl Lease {
         self.origin.server.as_deref()
     }
 
-    /// README "Inputs": a lease is audited when it is active or a reservation and not expired at `as_of`.
+    /// docs/inputs.md "Inputs and formats": a lease is audited when it is active or a reservation and not expired at `as_of`.
     pub(crate) fn is_audited(&self, as_of: DateTime<Utc>) -> bool {
         self.state.is_held() && self.expires.is_none_or(|e| e > as_of)
     }

@@ -15,7 +15,7 @@
 //! 39 (IPv6), and the export writes that like any option value, `<OptionValues><OptionValue>
 //! <OptionId>81</OptionId><Value>21</Value><VendorClass /><UserClass /></OptionValue>`, as a
 //! direct child of `<IPv4>`/`<IPv6>` (server level), of a `<Scope>` or of a `<Reservation>`
-//! (README "Cause inputs" cites the real exports and the documentation this comes from). They
+//! (docs/inputs.md "Cause inputs" cites the real exports and the documentation this comes from). They
 //! go into the [`DhcpDnsSettings`] table under the server key [`server_key`] of this file and
 //! family, which is also every lease's `server`: an export's settings apply to its own
 //! leases only. A value with a vendor or user class, or under a `<Policy>`, is not the

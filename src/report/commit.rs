@@ -1,4 +1,4 @@
-//! A run's output files (the report, the HTML page) put in place together (README "What the
+//! A run's output files (the report, the HTML page) put in place together (docs/guarantees.md "What the
 //! tool guarantees"): each is written in full to a temporary `.ddns-audit-*.tmp` file in its
 //! own directory ([`Outputs::stage`]); only when every one is written are they renamed into
 //! place ([`Outputs::commit`]), and only then does `--keep` prune. A failure before that point

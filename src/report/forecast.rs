@@ -1,4 +1,4 @@
-//! The forecast's report (README "Before enabling scavenging"): its columns, one row per record
+//! The forecast's report (docs/forecast.md "Before enabling scavenging"): its columns, one row per record
 //! scavenging deletes, and its stderr summary (per week, live and stale, per zone). Written
 //! through the same CSV writer as the audit's ([`super::write`]).
 
@@ -9,13 +9,13 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::summary::{render_problems, render_pruned};
+use super::summary::{count, render_problems, render_pruned};
 use crate::dns::RecordData;
 use crate::forecast::{Counts, MANY_HOSTS, NotForecast, Row, Tally};
 use crate::input::Problems;
 use crate::timefmt::{rfc3339, rfc3339_bytes};
 
-/// The forecast's columns, in the order of README "Before enabling scavenging".
+/// The forecast's columns, in the order of docs/forecast.md "Before enabling scavenging".
 pub(crate) const FORECAST_COLUMNS: [&str; 17] = [
     "scavenge_after",
     "zone",
@@ -154,11 +154,11 @@ impl ForecastSummary<'_> {
         let end = t.as_of.checked_add_signed(self.horizon).unwrap_or(DateTime::<Utc>::MAX_UTC);
         let _ = writeln!(
             o,
-            "ddns-audit: forecast as of {} to {} (horizon {}): scavenging deletes {} records: live {} (frozen {}, cannot-refresh {}), stale {}",
+            "ddns-audit: forecast as of {} to {} (horizon {}): scavenging deletes {}: live {} (frozen {}, cannot-refresh {}), stale {}",
             rfc3339(t.as_of),
             rfc3339(end),
             duration_text(self.horizon),
-            t.total.deleted(),
+            count(t.total.deleted(), "record", "records"),
             t.total.live(),
             t.total.frozen,
             t.total.cannot_refresh,
@@ -166,14 +166,19 @@ impl ForecastSummary<'_> {
         );
         let _ = writeln!(
             o,
-            "  refreshing: {} more due records are refreshed in time by their updaters, so scavenging does not delete them ({})",
-            t.total.refreshing,
+            "  refreshing: {} {} refreshed in time by their updaters, so scavenging does not delete them ({})",
+            count(t.total.refreshing, "more due record", "more due records"),
+            if t.total.refreshing == 1 { "is" } else { "are" },
             if self.all { "listed with --all" } else { "not listed; --all lists them" }
         );
         let _ = writeln!(
             o,
-            "  inputs: {} leases audited ({} read), {} computers, {} DNS records in {} zones",
-            self.leases_audited, self.leases_read, self.computers_read, self.dns_records_read, self.zones_read
+            "  inputs: {} audited ({} read), {}, {} in {}",
+            count(self.leases_audited, "lease", "leases"),
+            self.leases_read,
+            count(self.computers_read, "computer", "computers"),
+            count(self.dns_records_read, "DNS record", "DNS records"),
+            count(self.zones_read, "zone", "zones")
         );
         let week = TimeDelta::days(7);
         for w in 0..=t.weeks {
@@ -211,9 +216,9 @@ impl ForecastSummary<'_> {
         }
         let total: usize = self.not_forecast.values().sum();
         let parts: Vec<String> = NotForecast::ALL.iter().map(|r| format!("{r} {}", self.not_forecast.get(r).unwrap_or(&0))).collect();
-        let _ = writeln!(o, "  not forecast: {total} A/AAAA/PTR records ({})", parts.join(", "));
+        let _ = writeln!(o, "  not forecast: {} ({})", count(total, "A/AAAA/PTR record", "A/AAAA/PTR records"), parts.join(", "));
         render_problems(&mut o, problems);
-        let _ = writeln!(o, "  report: {} ({} rows)", self.destination, self.rows_written);
+        let _ = writeln!(o, "  report: {} ({})", self.destination, count(self.rows_written, "row", "rows"));
         if self.stale_temp_removed > 0 {
             let _ = writeln!(o, "  removed {} temporary report file(s) left by interrupted runs (.ddns-audit-*.tmp unchanged for 24 h)", self.stale_temp_removed);
         }

@@ -1,4 +1,4 @@
-//! `--format jsonl`: the report as JSON Lines (README "The report", "JSON Lines"), one object
+//! `--format jsonl`: the report as JSON Lines (docs/report.md "The report", "JSON Lines"), one object
 //! per row with the column names as keys in column order, the list columns as arrays of
 //! strings, an empty cell as `null`, every other value the CSV's text (times RFC 3339). No
 //! formula escaping: it is not a spreadsheet. LF line ends.

@@ -1,4 +1,4 @@
-//! Stage 5, report: renders findings as the CSV of README "The report" (column order, RFC 3339 UTC, `;` lists,
+//! Stage 5, report: renders findings as the CSV of docs/report.md "The report" (column order, RFC 3339 UTC, `;` lists,
 //! formula escaping) or as JSON Lines, judges them against the previous report (run over run),
 //! writes it atomically, prunes old reports (`--keep`), and renders the stderr summary. Only
 //! this layer and `main` write output.
@@ -40,7 +40,7 @@ impl Format {
     }
 }
 
-/// The report's columns, in the order of README "The report".
+/// The report's columns, in the order of docs/report.md "The report".
 pub(crate) const COLUMNS: [&str; 28] = [
     "status",
     "ip",

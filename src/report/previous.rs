@@ -1,4 +1,4 @@
-//! Run over run (README "Run over run"): reads the previous report (`--previous`), and judges
+//! Run over run (docs/report.md "Run over run"): reads the previous report (`--previous`), and judges
 //! each finding against it: `first_seen` (when the lease, same `ip` and `fqdn`, was first
 //! reported non-`ok` in an unbroken series) and `change` (`new`, `worse`, `better`, `same`,
 //! `resolved`). Only the previous report's non-`ok` rows are kept: an `ok` row there and no row

@@ -124,7 +124,7 @@ impl Summary {
     pub(crate) fn render(&self, problems: &Problems) -> String {
         let mut o = String::new();
         let as_of = self.as_of.map(rfc3339).unwrap_or_default();
-        let _ = writeln!(o, "ddns-audit: {} leases audited as of {as_of} ({} read", self.audited, self.leases_read);
+        let _ = writeln!(o, "ddns-audit: {} audited as of {as_of} ({} read", count(self.audited, "lease", "leases"), self.leases_read);
         o.pop();
         if !self.not_audited.is_empty() {
             let parts: Vec<String> = self.not_audited.iter().map(|(k, v)| format!("{v} {k}")).collect();
@@ -133,8 +133,10 @@ impl Summary {
         let _ = writeln!(o, ")");
         let _ = writeln!(
             o,
-            "  inputs: {} computers, {} DNS records in {} zones",
-            self.computers_read, self.dns_records_read, self.zones_read
+            "  inputs: {}, {} in {}",
+            count(self.computers_read, "computer", "computers"),
+            count(self.dns_records_read, "DNS record", "DNS records"),
+            count(self.zones_read, "zone", "zones")
         );
         if let Some(live) = &self.live {
             live.render(&mut o);
@@ -152,7 +154,7 @@ impl Summary {
         }
 
         render_problems(&mut o, problems);
-        let _ = writeln!(o, "  report: {} ({} rows)", self.destination, self.rows_written);
+        let _ = writeln!(o, "  report: {} ({})", self.destination, count(self.rows_written, "row", "rows"));
         if self.stale_temp_removed > 0 {
             let _ = writeln!(o, "  removed {} temporary report file(s) left by interrupted runs (.ddns-audit-*.tmp unchanged for 24 h)", self.stale_temp_removed);
         }
@@ -188,4 +190,9 @@ pub(crate) fn render_problems(o: &mut String, problems: &Problems) {
             let _ = writeln!(o, "    ... and {} more", defects.len() - LISTED_PROBLEMS);
         }
     }
+}
+
+/// `1 lease`, `2 leases`: a count with its noun in the right number.
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

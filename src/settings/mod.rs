@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use serde::Deserialize;
 
 use crate::audit::{AuditSettings, DhcpAccount, FailOn};
@@ -27,6 +27,9 @@ pub enum SettingsError {
     ConfigParse { path: PathBuf, message: String },
     #[error("{option}: {message}")]
     Invalid { option: &'static str, message: String },
+    /// An audit option on the forecast's command line.
+    #[error("{option} is an audit option, not the forecast's: {why}")]
+    NotForecast { option: String, why: &'static str },
     /// `--ldap-url` and its companions, validated by the LDAP stage (its password read here).
     #[error(transparent)]
     Ldap(#[from] LdapError),
@@ -39,8 +42,43 @@ fn invalid(option: &'static str, message: impl Into<String>) -> SettingsError {
     SettingsError::Invalid { option, message: message.into() }
 }
 
+/// `-h`'s last lines: where the examples are, and the exit codes.
+const AFTER_HELP: &str = "Exit codes: 0 done, 1 a row reached --fail-on, 2 could not complete.\n'--help' shows every option, with examples; docs/options.md has them all.";
+
+const AUDIT_EXAMPLES: &str = "Examples:
+  The example site, from the repository root (the report goes to reports/):
+    ddns-audit audit --config examples/offline/audit.toml --html reports/example.html
+  Your exports, failing the run when a leased host has no record:
+    ddns-audit audit --leases leases-v4.csv --computers computers.csv \\
+      --dns-records dns-records.csv --zones zones.csv --domain corp.example.com --fail-on missing
+  Live AD and DNS (the password from a file, never the command line):
+    ddns-audit audit --leases leases-v4.csv --ldap-url ldaps://dc1.corp.example.com \\
+      --bind-dn audit@corp.example.com --password-file ldap.pass --dns-server 10.0.0.10
+
+Exit codes:
+  0  the audit completed and no row reached --fail-on
+  1  a row at or above --fail-on exists (missing > stale > at-risk)
+  2  the audit could not complete (bad option or config, unreadable input, unreachable server)";
+
+const FORECAST_EXAMPLES: &str = "Examples:
+  The example site, from the repository root:
+    ddns-audit forecast --config examples/offline/audit.toml --output -
+  The day scavenging will be switched on, failing when a host in use would lose a record:
+    ddns-audit forecast --config site.toml --as-of 2026-12-01 --fail-on live
+  What enabling aging everywhere would delete within 8 weeks, from live AD:
+    ddns-audit forecast --leases leases-v4.csv --ldap-url ldaps://dc1.corp.example.com \\
+      --bind-dn audit@corp.example.com --password-file ldap.pass --assume-aging --horizon 56d
+
+A config file shared with the audit works: forecast ignores the audit's own keys there.
+
+Exit codes:
+  0  the forecast completed and no live record is deleted (or --fail-on never)
+  1  --fail-on live and a record of a live host is deleted
+  2  the forecast could not complete (bad option or config, unreadable input, unreachable server)";
+
 #[derive(Debug, Parser)]
 #[command(name = "ddns-audit", version, about = "Finds leased hosts whose DNS records are missing, wrong, or about to be scavenged.")]
+#[command(after_help = "Start with `ddns-audit audit --help`; the README and docs/ say more.")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -48,29 +86,87 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Audit DHCP leases against DNS records and AD computers; write the CSV report.
+    /// Audit DHCP leases against DNS records and AD computers; write the report.
+    #[command(after_help = AFTER_HELP, after_long_help = AUDIT_EXAMPLES)]
     Audit(AuditArgs),
-    /// Before enabling scavenging: every dynamic A, AAAA and PTR record scavenging deletes
-    /// within --horizon, and whether its host is live.
+    /// Before enabling scavenging: the dynamic records it deletes, and whether their hosts are live.
+    ///
+    /// Every dynamic A, AAAA and PTR record scavenging deletes within --horizon, and whether
+    /// its host is live (a lease, or a recent AD logon).
+    #[command(after_help = AFTER_HELP, after_long_help = FORECAST_EXAMPLES)]
     Forecast(ForecastArgs),
+    /// Print a shell completion script: bash, zsh, fish or powershell.
+    ///
+    /// bash: `ddns-audit completions bash > /etc/bash_completion.d/ddns-audit`; PowerShell:
+    /// `ddns-audit completions powershell | Out-String | Invoke-Expression` in $PROFILE.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout: `ddns-audit man > ddns-audit.1`.
+    Man,
 }
 
+/// The audit's options that the forecast does not use, with why: on its command line they are
+/// refused (naming the option); in a config file shared with the audit they are ignored.
+const AUDIT_ONLY: [(&str, &str); 8] = [
+    ("scavenging_interval", "the forecast dates when each record becomes deletable, whichever scavenging run deletes it"),
+    ("previous", "a forecast has no run-over-run columns"),
+    ("dns_server", "the forecast does not ask live DNS: its records are dated by their timestamps, which live answers lack"),
+    ("compare_servers", "the forecast does not ask live DNS"),
+    ("concurrency", "the forecast does not ask live DNS"),
+    ("qps", "the forecast does not ask live DNS"),
+    ("timeout", "the forecast does not ask live DNS"),
+    ("retries", "the forecast does not ask live DNS"),
+];
+
 /// `ddns-audit forecast` options: the audit's inputs and options, plus the horizon and the
-/// logon window (both also read from `--config`, where the audit ignores them).
+/// logon window (both also read from `--config`, where the audit ignores them). The audit's
+/// own options ([`AUDIT_ONLY`]) are hidden, and refused when given.
 #[derive(Debug, Args)]
-#[command(mut_arg("fail_on", |a| a.help("Exit 1 when a live row exists: live, never [default: never]")))]
-#[command(mut_arg("output", |a| a.help("The report; `-` is stdout [default: reports/ddns-audit-forecast-<UTC timestamp>.csv, or .jsonl]")))]
-#[command(mut_arg("keep", |a| a.help("After a successful run, remove all but the newest N forecasts in the output's folder (ddns-audit-forecast-<UTC timestamp> .csv/.jsonl/.html) [default: keep all]")))]
+#[command(mut_arg("fail_on", |a| a.help("Exit 1 when a live record is deleted: live, never [default: never]").long_help(None::<&str>)))]
+#[command(mut_arg("output", |a| a.help("The report; `-` is stdout [default: reports/ddns-audit-forecast-<time>.csv]").long_help(None::<&str>)))]
+#[command(mut_arg("keep", |a| a.help("Keep the newest N forecasts in the output's folder [default: all]").long_help(None::<&str>)))]
+#[command(mut_arg("all", |a| a.help("Also list the due records that are refreshed in time (not deleted)")))]
 #[command(mut_arg("previous", |a| a.hide(true)))]
+#[command(mut_arg("scavenging_interval", |a| a.hide(true)))]
+#[command(mut_arg("dns_server", |a| a.hide(true)))]
+#[command(mut_arg("compare_servers", |a| a.hide(true)))]
+#[command(mut_arg("concurrency", |a| a.hide(true)))]
+#[command(mut_arg("qps", |a| a.hide(true)))]
+#[command(mut_arg("timeout", |a| a.hide(true)))]
+#[command(mut_arg("retries", |a| a.hide(true)))]
 pub struct ForecastArgs {
     #[command(flatten)]
     pub common: AuditArgs,
-    /// Forecast the records scavenging deletes up to this long after --as-of [default: 28d].
-    #[arg(long, value_name = "DUR")]
+    /// Forecast deletions up to this long after --as-of [default: 28d]
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true, help_heading = "Aging and time")]
     pub(crate) horizon: Option<String>,
-    /// An enabled AD computer that logged on within this long before --as-of is live [default: 30d].
-    #[arg(long, value_name = "DUR")]
+    /// A computer logged on this long before --as-of is live [default: 30d]
+    ///
+    /// An enabled AD computer whose lastLogonTimestamp is at or after --as-of minus this.
+    /// lastLogonTimestamp replicates up to 14 days late: keep it at 30 days or more.
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true, help_heading = "Aging and time")]
     pub(crate) logon_window: Option<String>,
+}
+
+impl ForecastArgs {
+    /// The first audit-only option given on the command line, as `--name`, with why.
+    fn audit_only_given(&self) -> Option<(String, &'static str)> {
+        let c = &self.common;
+        let given = |field: &str| match field {
+            "scavenging_interval" => c.scavenging_interval.is_some(),
+            "previous" => c.previous.is_some(),
+            "dns_server" => !c.dns_server.is_empty(),
+            "compare_servers" => c.compare_servers,
+            "concurrency" => c.concurrency.is_some(),
+            "qps" => c.qps.is_some(),
+            "timeout" => c.timeout.is_some(),
+            "retries" => c.retries.is_some(),
+            _ => false,
+        };
+        AUDIT_ONLY.iter().find(|(f, _)| given(f)).map(|(f, why)| (format!("--{}", f.replace('_', "-")), *why))
+    }
 }
 
 /// `ddns-audit audit` options. All optional here so that the config file can supply them.
@@ -78,155 +174,196 @@ pub struct ForecastArgs {
 #[derive(Debug, Args, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct AuditArgs {
-    /// TOML file with any of these options (same names, `-` or `_`); the command line wins.
-    #[arg(long, value_name = "FILE")]
+    /// TOML file with any of these options; the command line wins
+    ///
+    /// Keys are the long option names, with `-` or `_`; lists for the repeatable ones. Relative
+    /// paths are taken from the config file's folder. Write Windows paths in single quotes. One
+    /// file may serve audit and forecast: each ignores the other's own keys.
+    #[arg(long, value_name = "FILE", help_heading = "Inputs")]
     #[serde(skip)]
     pub(crate) config: Option<PathBuf>,
 
-    /// DHCP lease export (repeatable); format detected from content.
-    #[arg(long, value_name = "PATH")]
+    /// DHCP lease export (repeatable); format detected
+    ///
+    /// Windows Export-Csv (Get-DhcpServerv4Lease/v6), Export-DhcpServer XML, ISC dhcpd.leases,
+    /// Kea memfile CSV or dnsmasq.leases.
+    #[arg(long, value_name = "PATH", help_heading = "Inputs")]
     #[serde(default, deserialize_with = "one_or_many")]
     pub leases: Vec<PathBuf>,
-    /// Force the lease format: windows-csv, windows-xml, dhcpd, kea-csv, dnsmasq.
-    #[arg(long, value_name = "FORMAT")]
+    /// Force the lease format: windows-csv, windows-xml, dhcpd, kea-csv, dnsmasq
+    #[arg(long, hide_short_help = true, value_name = "FORMAT", help_heading = "Inputs")]
     pub(crate) leases_format: Option<String>,
-    /// Kea control endpoint (repeatable): the Kea 2.x control agent or a Kea 3 daemon's HTTP socket.
-    #[arg(long, value_name = "URL")]
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub(crate) kea_url: Vec<String>,
-    /// User for HTTP basic authentication to Kea (a user in the URL wins); the password comes from --kea-password-file or DDNS_AUDIT_KEA_PASSWORD.
-    #[arg(long, value_name = "USER")]
-    pub(crate) kea_user: Option<String>,
-    /// File holding the Kea password (first line).
-    #[arg(long, value_name = "FILE")]
-    pub(crate) kea_password_file: Option<PathBuf>,
-
-    /// Offline AD computers: LDIF or CSV.
-    #[arg(long, value_name = "PATH")]
+    /// Offline AD computers: LDIF or CSV
+    #[arg(long, value_name = "PATH", help_heading = "Inputs")]
     pub(crate) computers: Option<PathBuf>,
-    /// Live AD over LDAP (ldaps://, or ldap:// with StartTLS).
-    #[arg(long, value_name = "URL")]
-    pub(crate) ldap_url: Option<String>,
-    /// Base DN (default: from the RootDSE).
-    #[arg(long, value_name = "DN")]
-    pub(crate) base_dn: Option<String>,
-    /// DN (or user@domain) for a simple bind; the password comes from --password-file or DDNS_AUDIT_LDAP_PASSWORD.
-    #[arg(long, value_name = "DN")]
-    pub(crate) bind_dn: Option<String>,
-    /// File holding the LDAP password (first line).
-    #[arg(long, value_name = "FILE")]
-    pub(crate) password_file: Option<PathBuf>,
-    /// Bind with Kerberos (GSSAPI) using the caller's ticket cache.
-    #[arg(long)]
-    #[serde(default)]
-    pub(crate) kerberos: bool,
-    /// CA certificate (PEM) to trust for LDAPS/StartTLS and Kea TLS.
-    #[arg(long, value_name = "FILE")]
-    pub(crate) ca_file: Option<PathBuf>,
-    /// The domain controller's FQDN for TLS name checks and the Kerberos SPN (ldap/NAME), when
-    /// --ldap-url names it by address [default: the URL's host].
-    #[arg(long, value_name = "FQDN")]
-    pub(crate) ldap_server_name: Option<String>,
-    #[arg(long, value_name = "N", help = format!("Live AD: connections read side by side, 1 to {} [default: {}]", ldap::MAX_CONNECTIONS, ldap::DEFAULT_CONNECTIONS))]
-    pub(crate) ldap_connections: Option<usize>,
-
-    /// Offline DNS data with aging timestamps: dnscmd zone export or records CSV (repeatable).
-    #[arg(long, value_name = "PATH")]
+    /// DNS records with aging: zone export or CSV (repeatable)
+    ///
+    /// `dnscmd /ZoneExport` files (queries/windows/export-zones.ps1) or the records CSV of
+    /// queries/windows/export-dns-records.ps1.
+    #[arg(long, value_name = "PATH", help_heading = "Inputs")]
     #[serde(default, deserialize_with = "one_or_many")]
     pub(crate) dns_records: Vec<PathBuf>,
-    /// Zones listing CSV (Get-DnsServerZone + Get-DnsServerZoneAging): each listed zone's
-    /// dynamic-update policy and aging (repeatable).
-    #[arg(long, value_name = "PATH")]
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub(crate) zones: Vec<PathBuf>,
-    /// DHCP servers' DNS settings CSV (Get-DhcpServerv4DnsSetting / v6 per server and scope; repeatable).
-    #[arg(long, value_name = "PATH")]
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub(crate) dhcp_settings: Vec<PathBuf>,
-    /// An account DHCP servers register DNS records with, DOMAIN\name or name (repeatable):
-    /// records it owns are `dhcp-server`.
-    #[arg(long, value_name = "NAME")]
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub(crate) dhcp_account: Vec<String>,
-    /// DNS server for live A/AAAA/PTR resolution (repeatable).
-    #[arg(long, value_name = "ADDR[:PORT]")]
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub(crate) dns_server: Vec<String>,
-    /// Ask every --dns-server every question and report the names whose answers differ.
-    #[arg(long)]
-    #[serde(default)]
-    pub(crate) compare_servers: bool,
-    /// Audit without any DNS data (no --dns-records, --dns-server or --ldap-url): every row's
-    /// DNS columns are then unknown. Without it, a run with no DNS source is refused.
-    #[arg(long)]
+    /// Audit without DNS data (DNS statuses unknown)
+    ///
+    /// Without it, a run with no --dns-records, --dns-server or --ldap-url is refused.
+    #[arg(long, help_heading = "Inputs")]
     #[serde(default)]
     pub(crate) no_dns: bool,
-    /// DNS suffix for lease host names without a dot.
-    #[arg(long, value_name = "SUFFIX")]
+    /// DNS suffix for lease host names without a dot
+    #[arg(long, value_name = "SUFFIX", help_heading = "Inputs")]
     pub(crate) domain: Option<String>,
 
-    /// Zone no-refresh interval where the data does not carry it [default: 7d].
-    #[arg(long, value_name = "DUR")]
+    /// Zones' update policy and aging, CSV (repeatable)
+    ///
+    /// Get-DnsServerZone + Get-DnsServerZoneAging, as queries/windows/export-zone-settings.ps1
+    /// writes it. Without it every zone in offline data counts as aging with --no-refresh and
+    /// --refresh.
+    #[arg(long, value_name = "PATH", help_heading = "Cause inputs")]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub(crate) zones: Vec<PathBuf>,
+    /// DHCP servers' DNS settings, CSV (repeatable)
+    ///
+    /// Get-DhcpServerv4DnsSetting / v6, as queries/windows/export-dhcp-dns-settings.ps1
+    /// writes it.
+    #[arg(long, value_name = "PATH", help_heading = "Cause inputs")]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub(crate) dhcp_settings: Vec<PathBuf>,
+    /// Account DHCP servers register DNS with (repeatable)
+    ///
+    /// DOMAIN\name or name (Set-DhcpServerDnsCredential): records it owns are `dhcp-server`.
+    #[arg(long, value_name = "NAME", help_heading = "Cause inputs")]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub(crate) dhcp_account: Vec<String>,
+
+    /// The moment audited: RFC 3339 time, date or now [default: now]
+    ///
+    /// A date (2026-11-20) is its midnight UTC.
+    #[arg(long, value_name = "TIME", help_heading = "Aging and time")]
+    pub(crate) as_of: Option<String>,
+    /// No-refresh interval where the data lacks it [default: 7d]
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true, help_heading = "Aging and time")]
     pub(crate) no_refresh: Option<String>,
-    /// Zone refresh interval where the data does not carry it [default: 7d].
-    #[arg(long, value_name = "DUR")]
+    /// Refresh interval where the data lacks it [default: 7d]
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true, help_heading = "Aging and time")]
     pub(crate) refresh: Option<String>,
-    /// How often scavenging runs [default: 7d].
-    #[arg(long, value_name = "DUR")]
+    /// How often scavenging runs [default: 7d]
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true, help_heading = "Aging and time")]
     pub(crate) scavenging_interval: Option<String>,
-    /// Evaluate risk as if aging were enabled on every zone.
-    #[arg(long)]
+    /// Evaluate risk as if every zone aged its records
+    #[arg(long, help_heading = "Aging and time")]
     #[serde(default)]
     pub(crate) assume_aging: bool,
-    /// Day/month order of culture-formatted dates in Export-Csv files (leases, computers, DNS
-    /// records) and Export-DhcpServer XML (both write the exporting server's culture): dmy, mdy
-    /// or ymd [default: decided per file from its dates].
-    #[arg(long, value_name = "ORDER")]
+    /// Day/month order of culture dates: dmy, mdy, ymd [default: per file]
+    ///
+    /// For Export-Csv files (leases, computers, DNS records) and Export-DhcpServer XML, which
+    /// write the exporting server's culture; decided per file from its dates unless given.
+    #[arg(long, hide_short_help = true, value_name = "ORDER", help_heading = "Aging and time")]
     pub(crate) date_order: Option<String>,
-    /// IANA time zone (e.g. Europe/Berlin) of input times written without a zone: the exporting
-    /// server's [default: this machine's zone].
-    #[arg(long, value_name = "ZONE")]
+    /// IANA zone of input times without one [default: this machine's]
+    ///
+    /// The exporting server's zone, e.g. Europe/Berlin.
+    #[arg(long, hide_short_help = true, value_name = "ZONE", help_heading = "Aging and time")]
     pub(crate) input_time_zone: Option<String>,
-    /// The moment audited, RFC 3339 [default: now].
-    #[arg(long, value_name = "TIME")]
-    pub(crate) as_of: Option<String>,
 
-    /// The report; `-` is stdout [default: reports/ddns-audit-<UTC timestamp>.csv, or .jsonl].
-    #[arg(long, value_name = "PATH")]
+    /// Live AD: ldaps://dc, or ldap://dc with StartTLS
+    #[arg(long, value_name = "URL", help_heading = "Live AD")]
+    pub(crate) ldap_url: Option<String>,
+    /// Base DN [default: from the RootDSE]
+    #[arg(long, hide_short_help = true, value_name = "DN", help_heading = "Live AD")]
+    pub(crate) base_dn: Option<String>,
+    /// DN or user@domain for a simple bind
+    ///
+    /// The password comes from --password-file or DDNS_AUDIT_LDAP_PASSWORD.
+    #[arg(long, value_name = "DN", help_heading = "Live AD")]
+    pub(crate) bind_dn: Option<String>,
+    /// File holding the LDAP password (first line)
+    #[arg(long, value_name = "FILE", help_heading = "Live AD")]
+    pub(crate) password_file: Option<PathBuf>,
+    /// Bind with Kerberos (the caller's ticket)
+    #[arg(long, help_heading = "Live AD")]
+    #[serde(default)]
+    pub(crate) kerberos: bool,
+    /// CA certificate (PEM) to trust for LDAP and Kea TLS
+    #[arg(long, value_name = "FILE", help_heading = "Live AD")]
+    pub(crate) ca_file: Option<PathBuf>,
+    /// The DC's FQDN when --ldap-url names an address
+    ///
+    /// Used for the certificate's name check and the Kerberos SPN (ldap/NAME) [default: the
+    /// URL's host].
+    #[arg(long, hide_short_help = true, value_name = "FQDN", help_heading = "Live AD")]
+    pub(crate) ldap_server_name: Option<String>,
+    #[arg(long, hide_short_help = true, value_name = "N", help_heading = "Live AD", help = format!("Connections read side by side, 1 to {} [default: {}]", ldap::MAX_CONNECTIONS, ldap::DEFAULT_CONNECTIONS))]
+    pub(crate) ldap_connections: Option<usize>,
+
+    /// DNS server to ask A/AAAA/PTR (repeatable)
+    #[arg(long, value_name = "ADDR[:PORT]", help_heading = "Live DNS")]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub(crate) dns_server: Vec<String>,
+    /// Ask every --dns-server; report names whose answers differ
+    #[arg(long, hide_short_help = true, help_heading = "Live DNS")]
+    #[serde(default)]
+    pub(crate) compare_servers: bool,
+    // The pacing defaults are `Pacing`'s; the help shows them from there.
+    #[arg(long, hide_short_help = true, value_name = "N", help_heading = "Live DNS", help = format!("Queries in flight at once [default: {}]", Pacing::DEFAULT_CONCURRENCY))]
+    pub(crate) concurrency: Option<usize>,
+    #[arg(long, hide_short_help = true, value_name = "N", help_heading = "Live DNS", help = format!("Queries per second, at most [default: {}]", Pacing::DEFAULT_QPS))]
+    pub(crate) qps: Option<u32>,
+    #[arg(long, hide_short_help = true, value_name = "DUR", allow_hyphen_values = true, help_heading = "Live DNS", help = format!("Per-query timeout [default: {}s]", Pacing::DEFAULT_TIMEOUT.as_secs()))]
+    pub(crate) timeout: Option<String>,
+    #[arg(long, hide_short_help = true, value_name = "N", help_heading = "Live DNS", help = format!("Retries after a failed query [default: {}]", Pacing::DEFAULT_RETRIES))]
+    pub(crate) retries: Option<u32>,
+
+    /// Kea control endpoint (repeatable)
+    ///
+    /// The Kea 2.x control agent or a Kea 3 daemon's HTTP socket.
+    #[arg(long, value_name = "URL", help_heading = "Kea")]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub(crate) kea_url: Vec<String>,
+    /// User for HTTP basic authentication to Kea
+    ///
+    /// A user in the URL wins; the password comes from --kea-password-file or
+    /// DDNS_AUDIT_KEA_PASSWORD.
+    #[arg(long, value_name = "USER", help_heading = "Kea")]
+    pub(crate) kea_user: Option<String>,
+    /// File holding the Kea password (first line)
+    #[arg(long, value_name = "FILE", help_heading = "Kea")]
+    pub(crate) kea_password_file: Option<PathBuf>,
+
+    /// The report; `-` is stdout [default: reports/ddns-audit-<time>.csv]
+    ///
+    /// The default ends in .jsonl with --format jsonl.
+    #[arg(long, value_name = "PATH", help_heading = "Report")]
     pub(crate) output: Option<PathBuf>,
-    /// The report's format: csv or jsonl (JSON Lines) [default: csv].
-    #[arg(long, value_name = "FORMAT")]
+    /// The report's format: csv or jsonl (JSON Lines) [default: csv]
+    #[arg(long, hide_short_help = true, value_name = "FORMAT", help_heading = "Report")]
     pub(crate) format: Option<String>,
-    /// The previous report to compare with (first_seen, change): a path, auto (the latest
-    /// ddns-audit-<UTC timestamp>.csv or .jsonl before this one in the output's folder) or none
-    /// [default: auto].
-    #[arg(long, value_name = "PATH|auto|none")]
-    pub(crate) previous: Option<String>,
-    /// After a successful run, remove all but the newest N reports of this kind in the output's
-    /// folder (ddns-audit-<UTC timestamp> .csv/.jsonl/.html) [default: keep all].
-    #[arg(long, value_name = "N")]
-    pub(crate) keep: Option<usize>,
-    /// Also write an HTML report here: one self-contained page with the summary, charts and
-    /// the rows in a table that sorts and filters.
-    #[arg(long, value_name = "PATH")]
+    /// Also write an HTML page: summary, charts, rows
+    ///
+    /// One self-contained page with the summary, charts and the rows in a table that sorts and
+    /// filters.
+    #[arg(long, value_name = "PATH", help_heading = "Report")]
     pub(crate) html: Option<PathBuf>,
-    /// Also write ok rows and leases without a host name.
-    #[arg(long)]
+    /// Also write ok rows and leases without a host name
+    #[arg(long, help_heading = "Report")]
     #[serde(default)]
     pub(crate) all: bool,
-    /// Exit 1 when a row at or above this level exists: missing, stale, at-risk, never [default: never].
-    #[arg(long, value_name = "LEVEL")]
+    /// Exit 1 when a row reaches: missing, stale, at-risk, never
+    ///
+    /// missing > stale > at-risk; unknown rows never count [default: never].
+    #[arg(long, value_name = "LEVEL", help_heading = "Report")]
     pub(crate) fail_on: Option<String>,
-
-    // The pacing defaults are `Pacing`'s; the help shows them from there.
-    #[arg(long, value_name = "N", help = format!("Live DNS: queries in flight at once [default: {}]", Pacing::DEFAULT_CONCURRENCY))]
-    pub(crate) concurrency: Option<usize>,
-    #[arg(long, value_name = "N", help = format!("Live DNS: queries per second, at most [default: {}]", Pacing::DEFAULT_QPS))]
-    pub(crate) qps: Option<u32>,
-    #[arg(long, value_name = "DUR", help = format!("Live DNS: per-query timeout [default: {}s]", Pacing::DEFAULT_TIMEOUT.as_secs()))]
-    pub(crate) timeout: Option<String>,
-    #[arg(long, value_name = "N", help = format!("Live DNS: retries after a failed query [default: {}]", Pacing::DEFAULT_RETRIES))]
-    pub(crate) retries: Option<u32>,
+    /// The previous report to compare with: PATH, auto, none [default: auto]
+    ///
+    /// auto: the latest ddns-audit-<UTC time>.csv or .jsonl before this one in the output's
+    /// folder. It fills the first_seen and change columns.
+    #[arg(long, hide_short_help = true, value_name = "PATH|auto|none", help_heading = "Report")]
+    pub(crate) previous: Option<String>,
+    /// Keep the newest N reports in the output's folder [default: all]
+    ///
+    /// After a successful run, removes all but the newest N reports of this kind
+    /// (ddns-audit-<UTC time> .csv/.jsonl/.html), never the one just written.
+    #[arg(long, hide_short_help = true, value_name = "N", help_heading = "Report")]
+    pub(crate) keep: Option<usize>,
 
     // `forecast`'s own options, here so that one config file serves both commands; on the
     // command line only `forecast` takes them (`ForecastArgs`).
@@ -269,8 +406,17 @@ impl ForecastArgs {
     /// Reads the config file, then validates into [`ForecastSettings`]. `--fail-on` takes
     /// forecast's levels (`live`, `never`); the audit's are refused, naming the valid ones.
     pub fn into_settings(self, now: DateTime<Utc>) -> Result<ForecastSettings, SettingsError> {
+        if let Some((option, why)) = self.audit_only_given() {
+            return Err(SettingsError::NotForecast { option, why });
+        }
         let all = self.common.all;
         let mut common = self.common.merge_config()?;
+        // A config file shared with the audit: its audit-only keys are the audit's, ignored here.
+        common.scavenging_interval = None;
+        common.previous = None;
+        common.dns_server.clear();
+        common.compare_servers = false;
+        (common.concurrency, common.qps, common.timeout, common.retries) = (None, None, None, None);
         let fail_on = common
             .fail_on
             .take()
@@ -386,9 +532,7 @@ impl AuditArgs {
         let duration = |option: &'static str, v: &Option<String>, default: TimeDelta| duration_option(option, v.as_ref(), default);
         let week = TimeDelta::days(7);
         let as_of = match &self.as_of {
-            Some(s) => DateTime::parse_from_rfc3339(s.trim())
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|e| invalid("--as-of", format!("'{s}' is not an RFC 3339 time such as 2026-11-24T06:00:00Z ({e})")))?,
+            Some(s) => crate::timefmt::parse_as_of(s, now).map_err(|m| invalid("--as-of", m))?,
             None => now,
         };
         let domain = self.domain.as_deref().map(|d| crate::dns::normalize_name(d).trim_start_matches('.').to_string()).filter(|d| !d.is_empty());
@@ -553,7 +697,16 @@ pub fn parse_config(text: &str) -> Result<AuditArgs, String> {
         format!("line {line}, column {column}")
     };
     let value: toml::Table = toml::from_str(text).map_err(|e| {
-        let kind = format!("not valid TOML ({})", toml_syntax_kind(e.message()));
+        let mut kind = format!("not valid TOML ({})", toml_syntax_kind(e.message()));
+        // `"C:\exports\x.csv"`: the backslash starts an escape in a basic string. The line is
+        // looked at, not shown (it may be a password file's).
+        let line = e.span().map(|span| {
+            let start = text.get(..span.start).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
+            text.get(start..).and_then(|l| l.lines().next()).unwrap_or("")
+        });
+        if line.is_some_and(|l| l.contains('\\') && l.contains('"')) {
+            kind.push_str(": a backslash in double quotes starts an escape; write Windows paths in single quotes ('C:\\exports\\leases.csv')");
+        }
         match e.span() {
             Some(span) => format!("{}: {kind}", at(span.start)),
             None => kind,
@@ -570,7 +723,13 @@ pub fn parse_config(text: &str) -> Result<AuditArgs, String> {
         if let Err(e) = AuditArgs::deserialize(toml::Value::Table(one)) {
             let msg = e.message();
             return Err(if msg.starts_with("unknown field") {
-                format!("{}not an option (the keys are the long option names, `ddns-audit audit --help`)", key_at(&k))
+                // The key is echoed only beside the option it is close to: a key far from every
+                // option may be a secret (`--config` given the password file).
+                let plain = name.len() <= 40 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+                match nearest_option(&name).filter(|_| plain) {
+                    Some(near) => format!("{}{name} is not an option; did you mean {near}?", key_at(&k)),
+                    None => format!("{}not an option (the keys are the long option names, `ddns-audit audit --help`)", key_at(&k)),
+                }
             } else {
                 // serde's message quotes the value; only the expected type is kept.
                 let expected = msg.rsplit_once(", expected ").map(|(_, x)| format!(", expected {x}")).unwrap_or_default();
@@ -583,11 +742,61 @@ pub fn parse_config(text: &str) -> Result<AuditArgs, String> {
     AuditArgs::deserialize(toml::Value::Table(normalised)).map_err(|e| e.message().to_string())
 }
 
+/// The config key nearest to a mistyped one (the options' long names, the forecast's included),
+/// when it is close: at most a third of its letters edited, as the command line suggests.
+fn nearest_option(key: &str) -> Option<String> {
+    let cmd = Cli::command();
+    let names: Vec<String> = cmd
+        .find_subcommand("forecast")
+        .into_iter()
+        .flat_map(|f| f.get_arguments())
+        .filter_map(|a| a.get_long())
+        .filter(|l| !matches!(*l, "help" | "config"))
+        .map(str::to_string)
+        .collect();
+    let (d, best) = names.into_iter().map(|n| (edit_distance(key, &n), n)).min()?;
+    (d > 0 && d <= key.chars().count().div_ceil(3)).then_some(best)
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 /// The kind of a TOML syntax error. toml's parser messages are fixed phrases with the expected
 /// tokens in backticks; one holding a quote might quote the input, so it is not shown.
 fn toml_syntax_kind(message: &str) -> &str {
     let first = message.lines().next().unwrap_or("");
     if first.is_empty() || first.contains(['"', '\'']) { "syntax error" } else { first }
+}
+
+/// `ddns-audit completions SHELL`: the completion script, generated from the clap definition.
+pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    clap_complete::generate(shell, &mut Cli::command(), "ddns-audit", out);
+}
+
+/// `ddns-audit man`: the man page (roff), from the clap definition, with each subcommand's
+/// options (its long help) after the main page.
+pub fn write_man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let cmd = Cli::command();
+    clap_mangen::Man::new(cmd.clone()).render(out)?;
+    for (name, title) in [("audit", "ddns-audit-audit"), ("forecast", "ddns-audit-forecast")] {
+        if let Some(sub) = cmd.find_subcommand(name) {
+            clap_mangen::Man::new(sub.clone().name(title)).render(out)?;
+        }
+    }
+    Ok(())
 }
 
 /// `ADDR` or `ADDR:PORT` (IPv6 as `[ADDR]:PORT`); port 53 by default.

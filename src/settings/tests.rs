@@ -79,13 +79,13 @@ fn pacing_is_the_engines_own_with_its_defaults_written_once() {
     assert!(e.starts_with("--timeout: "), "{e}");
     assert_eq!(pacing(|a| (a.qps, a.timeout) = (Some(0), Some("0s".into()))), Err("--qps: must be at least 1".into()));
     // The help shows the same defaults.
-    let mut cli = <Cli as clap::CommandFactory>::command();
-    let help = cli.find_subcommand_mut("audit").map(|c| c.render_help().to_string()).unwrap_or_default();
+    let mut cli = Cli::command();
+    let help = cli.find_subcommand_mut("audit").map(|c| c.render_long_help().to_string()).unwrap_or_default();
     for line in [
-        "queries in flight at once [default: 32]",
-        "queries per second, at most [default: 500]",
-        "per-query timeout [default: 2s]",
-        "retries after a failed query [default: 2]",
+        "Queries in flight at once [default: 32]",
+        "Queries per second, at most [default: 500]",
+        "Per-query timeout [default: 2s]",
+        "Retries after a failed query [default: 2]",
     ] {
         assert!(help.contains(line), "{line} not in\n{help}");
     }
@@ -128,8 +128,10 @@ fn previous_format_and_keep() {
     assert_eq!(s.previous, PreviousChoice::None);
     assert_eq!(AuditArgs { keep: Some(0), ..base() }.into_settings(now()).unwrap_err().to_string(), "--keep: must be at least 1 (the report just written is one of them)");
     assert_eq!(AuditArgs { format: Some("JSON".into()), ..base() }.into_settings(now()).unwrap_err().to_string(), "--format: 'JSON' is not one of csv, jsonl");
-    // The forecast: its own default name, no previous report.
+    // The forecast: its own default name, no previous report (`--previous` is the audit's).
     let f = ForecastArgs { common: AuditArgs { format: Some("jsonl".into()), previous: Some("last.csv".into()), ..base() }, horizon: None, logon_window: None };
+    assert_eq!(f.into_settings(now()).unwrap_err().to_string(), "--previous is an audit option, not the forecast's: a forecast has no run-over-run columns");
+    let f = ForecastArgs { common: AuditArgs { format: Some("jsonl".into()), ..base() }, horizon: None, logon_window: None };
     let f = f.into_settings(now()).unwrap();
     assert_eq!(f.base.output, Destination::File(PathBuf::from("reports/ddns-audit-forecast-20261124T060000Z.jsonl")));
     assert_eq!(f.base.previous, PreviousChoice::None);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Opens a page in headless Chromium and drives it over the DevTools protocol, as a person
-would: tests/html_report.rs uses it (README "Reading the HTML report").
+would: tests/html_report.rs uses it (docs/html-report.md "Reading the HTML report").
 
     cdp.py PAGE.html [--screenshot OUT.png] < steps.json > results.json
 

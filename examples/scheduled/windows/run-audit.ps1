@@ -96,7 +96,7 @@ $ErrorActionPreference = 'Stop'
 
 $Source = 'ddns-audit'
 $LogName = 'Application'
-# Event IDs, one per outcome (README.md "Event IDs").
+# Event IDs, one per outcome (docs/scheduled.md "The Windows events").
 $EventOk = 1000
 $EventFindings = 1001
 $EventFailed = 1002

@@ -1,5 +1,5 @@
 //! The DHCP servers' DNS-update settings from the Kea control API (`config-get`), for the
-//! `dhcp_dns_setting` column (SPEC "Why, not only what"; issue #10).
+//! `dhcp_dns_setting` column (docs/report.md "Columns"; issue #10).
 //!
 //! For each `--kea-url`, `config-get` is sent for `dhcp4` and `dhcp6` through the same client as
 //! the lease paging (authentication, TLS, timeouts, bounded body). A Kea 2.x control agent

@@ -1,4 +1,4 @@
-//! `--html PATH` (README "Reading the HTML report"): one self-contained page (styles, script
+//! `--html PATH` (docs/html-report.md "Reading the HTML report"): one self-contained page (styles, script
 //! and SVG charts inline; no network resource at all) with the summary's counts, the charts and
 //! the rows in a table that sorts, filters and pages.
 //!
