@@ -263,6 +263,12 @@ impl DnsData {
 /// audit says `unknown`).
 pub(crate) const UNREADABLE_TIMESTAMP: DateTime<Utc> = DateTime::<Utc>::MIN_UTC;
 
+/// A zone's own structure, its SOA and name servers: in every zone export, read for
+/// completeness and delegations, never counted as a skipped input record.
+pub(crate) fn is_zone_structure(rtype: &str) -> bool {
+    rtype.eq_ignore_ascii_case("SOA") || rtype.eq_ignore_ascii_case("NS")
+}
+
 /// The earliest record timestamp taken as real: Windows DNS aging dates from 2000, and the
 /// MS-DNSP hour count makes anything before 1990 a corrupted or crafted value.
 pub(crate) fn earliest_timestamp() -> DateTime<Utc> {

@@ -226,7 +226,11 @@ pub(crate) fn read<R: Read>(
             owner: None,
         };
         let Some(kind) = RecordType::from_name(rtype) else {
-            problems.push(source, line_no, SkipReason::UnusedType, format!("{} record", input::name_shown(&rtype.to_ascii_uppercase())));
+            // The zone's own structure (SOA, its name servers) is read above for completeness and
+            // delegations: every zone export has it, so it is not skipped input.
+            if !super::is_zone_structure(rtype) {
+                problems.push(source, line_no, SkipReason::UnusedType, format!("{} record", input::name_shown(&rtype.to_ascii_uppercase())));
+            }
             continue;
         };
         let value = match rdata {

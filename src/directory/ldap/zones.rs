@@ -175,6 +175,8 @@ fn add_node(node: Entry, zone_name: &str, zone: crate::dns::ZoneId, records: &mu
                 problems.push(source, 0, SkipReason::UnusedType, format!("{owner}: tombstone record (deleted)"));
                 continue;
             }
+            // SOA (6) and NS (2): the zone's own structure, in every zone, not skipped input.
+            RecordValue::Other if matches!(r.rtype, 2 | 6) => continue,
             RecordValue::Other => {
                 problems.push(source, 0, SkipReason::UnusedType, format!("{owner}: type {} record", r.rtype));
                 continue;
