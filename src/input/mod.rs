@@ -133,6 +133,11 @@ impl Problems {
         self.list.push(Problem { source: Arc::clone(source), line, reason, detail: detail.into() });
     }
 
+    /// Moves `other`'s problems to the end of these, in their order.
+    pub(crate) fn append(&mut self, mut other: Problems) {
+        self.list.append(&mut other.list);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }

@@ -260,12 +260,12 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
                     Some(Part::LeaseFile(l, table, pr)) => {
                         // The first part is moved, not copied: a million leases are 190 MB.
                         if all.is_empty() { all = l } else { all.extend(l) }
-                        problems.list.extend(pr.list);
+                        problems.append(pr);
                         xml_settings.absorb(table);
                     }
                     Some(Part::Kea(l, kea, pr)) => {
                         if all.is_empty() { all = l } else { all.extend(l) }
-                        problems.list.extend(pr.list);
+                        problems.append(pr);
                         *p = Some(Part::Kea(Vec::new(), kea, crate::input::Problems::default()));
                     }
                     other => *p = other,
@@ -273,7 +273,7 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
             }
             let mut dedupe_problems = crate::input::Problems::default();
             let all = leases::dedupe_across_sources(all, &mut dedupe_problems);
-            problems.list.extend(dedupe_problems.list);
+            problems.append(dedupe_problems);
             leases = Some((all, problems));
         }
         if !told && domain_known && let Some((l, _)) = &leases {
@@ -312,7 +312,7 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
     // The problems in the order of a one-after-another read.
     let mut problems = d.ad_problems;
     for list in [lease_problems, computer_problems, d.dns_problems, kea_dns_problems] {
-        problems.list.extend(list.list);
+        problems.append(list);
     }
     // AD's computers, then the file's; moved, not copied, when one of them is empty.
     let mut all_computers = d.computers;

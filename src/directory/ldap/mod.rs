@@ -271,9 +271,9 @@ async fn read_all(config: &LdapConfig, on_domain: impl FnOnce(Option<&str>)) -> 
         match output {
             Output::Computers(computers, problems) => {
                 out.computers = computers;
-                out.problems.list.extend(problems.list);
+                out.problems.append(problems);
             }
-            Output::Listing(problems) => out.problems.list.extend(problems.list),
+            Output::Listing(problems) => out.problems.append(problems),
             Output::Zone(zone, part) => zones::merge_zone(zone, part, &mut out.dns, &mut out.problems, &mut out.owners, &source),
             Output::Sid(..) | Output::Dhcp(..) => {}
         }
@@ -295,7 +295,7 @@ async fn read_all(config: &LdapConfig, on_domain: impl FnOnce(Option<&str>)) -> 
             Output::Sid(sid, resolved) => owners::record_sid(&mut out.owners, sid, resolved, &mut out.problems, &source),
             Output::Dhcp(found, problems) => {
                 servers = found;
-                out.problems.list.extend(problems.list);
+                out.problems.append(problems);
             }
             Output::Computers(..) | Output::Listing(..) | Output::Zone(..) => {}
         }
