@@ -21,6 +21,7 @@ pub(crate) mod progress;
 pub(crate) mod report;
 pub mod run;
 pub(crate) mod secret;
+pub(crate) mod slots;
 pub mod settings;
 pub mod text;
 pub mod timefmt;

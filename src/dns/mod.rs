@@ -4,6 +4,7 @@
 //! normal form, which names DNS can carry, and [`DnsName`], a name checked at its birth).
 
 pub(crate) mod answers;
+pub(crate) mod index;
 pub mod csv;
 pub(crate) mod live;
 mod name;
@@ -12,6 +13,7 @@ pub mod zones_csv;
 pub(crate) mod rtype;
 pub mod zone_file;
 
+pub(crate) use index::RecordIndex;
 pub(crate) use name::{DnsName, address_of_reverse, invalid_name, normalize_name, reverse_name};
 pub(crate) use owner::{AccountKind, DynamicUpdates, RecordOwner};
 

@@ -203,7 +203,7 @@ pub(crate) fn forecast<'a>(
     settings: &AuditSettings,
     options: ForecastOptions,
 ) -> (Vec<Row<'a>>, std::collections::BTreeMap<NotForecast, usize>) {
-    let plan = plan(dns, crate::audit::DataEvidence::new(dns, settings.as_of).record_ids(), settings, options);
+    let plan = plan(dns, crate::dns::RecordIndex::new(dns, settings.as_of).record_ids(), settings, options);
     let f = Forecaster::new(dns, plan, leases, directory, dhcp, settings, options);
     (f.rows().collect(), f.not_forecast().clone())
 }

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::input::{self, InputError, Problems, ReadError, SkipReason, TextFile};
+use crate::slots::Slots;
 use crate::text::Text;
 use crate::vocab::vocabulary;
 use crate::timefmt::{DateOrder, InputTimes};
@@ -296,35 +297,21 @@ pub(crate) fn keep_last_per_address(leases: &mut Vec<Lease>, start: usize, probl
 /// latest), then the later file. The others are counted as superseded.
 pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec<Lease> {
     let rank = |l: &Lease| (l.state.is_held(), l.expires.is_none(), l.expires);
-    // An open-addressing table of lease indices, at most half full: 4 bytes a slot, where a
-    // map from address to index took 32 (64 MB at a million leases, at the run's peak).
-    const EMPTY: u32 = u32::MAX;
+    // The shared probing table of lease indices: 4 bytes a slot, where a map from address to
+    // index took 32 (64 MB at a million leases, at the run's peak).
     let Ok(n) = u32::try_from(leases.len()) else { return leases };
-    let bits = (u64::from(n) * 2).max(16).next_power_of_two().trailing_zeros();
-    let mask = (1usize << bits) - 1;
-    let mut slots = vec![EMPTY; 1 << bits];
-    let start = |ip: &IpAddr| {
-        use std::hash::BuildHasher;
-        // Fx spread by a Fibonacci multiplication, top bits taken: addresses differ in few bits.
-        (rustc_hash::FxBuildHasher.hash_one(ip).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
-    };
+    let mut slots = Slots::with_room_for(leases.len());
     let mut distinct = 0usize;
     for (i, l) in (0..n).zip(&leases) {
-        let mut s = start(&l.ip);
-        loop {
-            match slots[s] {
-                EMPTY => {
-                    slots[s] = i;
-                    distinct += 1;
-                    break;
+        match slots.find(&l.ip, |j| leases[j as usize].ip == l.ip) {
+            Err(empty) => {
+                slots.set(empty, i);
+                distinct += 1;
+            }
+            Ok(s) => {
+                if rank(&leases[slots.get(s) as usize]) <= rank(l) {
+                    slots.set(s, i);
                 }
-                j if leases[j as usize].ip == l.ip => {
-                    if rank(&leases[j as usize]) <= rank(l) {
-                        slots[s] = i;
-                    }
-                    break;
-                }
-                _ => s = (s + 1) & mask,
             }
         }
     }
@@ -332,7 +319,7 @@ pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec
         return leases;
     }
     let mut best = vec![false; leases.len()];
-    for &i in slots.iter().filter(|&&i| i != EMPTY) {
+    for i in slots.ids() {
         best[i as usize] = true;
     }
     drop(slots);

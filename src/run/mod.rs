@@ -408,12 +408,9 @@ pub fn forecast(args: ForecastArgs, now: DateTime<Utc>) -> Result<Outcome, RunEr
 pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> {
     let settings = &fs.base;
     let Gathered { leases, directory, dns: dns_data, problems, kea, audit: audit_settings, notes, dhcp_settings, .. } = gather(settings, &mut |_, _| {})?;
-    // The records through the audit's de-duplicated view (one copy of a record read twice);
-    // its index is dropped once the plan is made.
-    let plan = {
-        let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of);
-        forecast::plan(&dns_data, data.record_ids(), &audit_settings, fs.forecast)
-    };
+    // The records de-duplicated as the audit sees them (one copy of a record read twice);
+    // the index is dropped once the plan is made.
+    let plan = forecast::plan(&dns_data, dns::RecordIndex::new(&dns_data, audit_settings.as_of).record_ids(), &audit_settings, fs.forecast);
     let forecaster = forecast::Forecaster::new(&dns_data, plan, &leases, &directory, &dhcp_settings, &audit_settings, fs.forecast);
 
     let mut tally = forecast::Tally::new(audit_settings.as_of, fs.forecast.horizon);
