@@ -155,8 +155,8 @@ mod tests {
     /// the lines of a file with CRLF, `#TYPE`, a quoted line break and blank lines.
     #[test]
     fn streamed_in_any_block_size_and_encoding() {
-        use crate::input::text::tests::FailAfter;
-        use crate::input::text::{Decoder, Encoding};
+        use crate::input::stream::tests::FailAfter;
+        use crate::input::stream::{Decoder, Encoding};
         let text = "#TYPE Selected.Microsoft.ActiveDirectory.Management.ADComputer\r\n\
                     Name,Enabled,LastLogonDate,Description\r\n\
                     PC1,True,28/11/2026 09:12:40,\"two\r\nlines\"\r\n\

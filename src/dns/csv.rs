@@ -253,7 +253,7 @@ mod tests {
     /// problem lines of the text read whole.
     #[test]
     fn streamed_in_any_block_size() {
-        use crate::input::text::{Decoder, Encoding};
+        use crate::input::stream::{Decoder, Encoding};
         let crlf = FIXTURE.replace('\n', "\r\n");
         let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(crlf.encode_utf16().flat_map(u16::to_le_bytes)).collect();
         let (whole, whole_problems) = read(FIXTURE);

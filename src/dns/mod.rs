@@ -1,7 +1,8 @@
 //! Stage 3, DNS: records with their aging timestamps and the zones' aging settings, from
-//! offline exports (dnscmd zone files, the records CSV) here, and from AD or live resolution
-//! later. Names are stored lowercase, absolute, without the trailing dot (`name.rs`: the
-//! normal form, which names DNS can carry, and [`DnsName`], a name checked at its birth).
+//! offline exports (dnscmd zone files, the records CSV) here and from AD (`directory::ldap`);
+//! live resolution ([`live`]); record de-duplication ([`index`]). Names are stored lowercase,
+//! absolute, without the trailing dot (`name.rs`: the normal form, which names DNS can carry,
+//! and [`DnsName`], a name checked at its birth).
 
 pub(crate) mod answers;
 pub(crate) mod index;

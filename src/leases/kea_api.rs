@@ -164,7 +164,7 @@ pub(crate) struct Endpoint {
 impl Endpoint {
     /// Parses `http[s]://[user@]host[:port][/path]`. A password in the URL is refused.
     pub(crate) fn parse(raw: &str) -> Result<Endpoint, KeaError> {
-        let bad = |reason: &str| KeaError::BadUrl { url: crate::input::redact_url(raw), reason: reason.to_string() };
+        let bad = |reason: &str| KeaError::BadUrl { url: crate::secret::redact_url(raw), reason: reason.to_string() };
         let raw_t = raw.trim();
         let (scheme, rest) = raw_t.split_once("://").ok_or_else(|| bad("expected http://host:port/ or https://host:port/"))?;
         let https = match scheme.to_ascii_lowercase().as_str() {

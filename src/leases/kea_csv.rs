@@ -31,7 +31,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta};
 
 use super::{Lease, LeaseState};
-use crate::input::text::{Lines, ReadError};
+use crate::input::stream::{Lines, ReadError};
 use crate::input::{Header, Problems, SkipReason};
 
 /// Kea's value for an infinite lifetime.
@@ -371,7 +371,7 @@ mod tests {
 
     #[test]
     fn streamed_in_any_block_size_and_encoding_the_same_leases_and_lines() {
-        use crate::input::text::{Decoder, Encoding};
+        use crate::input::stream::{Decoder, Encoding};
         // The fixture with CRLF, a blank line, a bad row, a later row for an address, and a
         // non-ASCII host name at the end.
         let text = V4.replace('\n', "\r\n") + "\r\n10.0.0.x,,,3600,1700000000,1,0,0,bad,0,\r\n192.0.2.200,00:11:22:33:44:55,,3600,1700000000,1,0,0,café,0,\r\n";
@@ -393,7 +393,7 @@ mod tests {
 
     #[test]
     fn a_read_error_part_way_is_the_files_error() {
-        use crate::input::text::tests::FailAfter;
+        use crate::input::stream::tests::FailAfter;
         let text = H4.to_string() + &"192.0.2.10,00:11:22:33:44:55,,3600,1700000000,1,0,0,pc,0,\n".repeat(100);
         let (mut out, mut problems) = (Vec::new(), Problems::default());
         let e = read(FailAfter(text.as_bytes(), 1000), &Arc::from("kea-leases.csv"), &mut out, &mut problems).unwrap_err();

@@ -1,8 +1,10 @@
 //! Stage 1, leases: reads DHCP lease exports into typed [`Lease`] records.
 //!
-//! One file per format, all behind one contract: `parse(text, source, &mut leases, &mut problems)`
-//! appends the good records and records every skipped one with its line and reason. The format
-//! is detected from content ([`detect`]) unless forced.
+//! One file per format, all behind one contract: each format's `parse(text, source, .., out,
+//! problems)` appends the good records to `out` and records every skipped one in `problems`
+//! with its line and reason (the Windows formats also take the `InputTimes`, and the XML the
+//! DNS settings it carries); [`parse_with_settings`] dispatches on the [`Format`], detected from
+//! content ([`detect`]) unless forced. The Kea API client is [`kea_api`].
 
 pub(crate) mod dnsmasq;
 pub(crate) mod isc;

@@ -293,7 +293,7 @@ fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report:
 fn nothing_audited(settings: &Settings, summary: &Summary, leases: &[leases::Lease]) -> String {
     if leases.is_empty() {
         // Files that give no lease stop the run as they are read: only Kea is left.
-        let urls: Vec<String> = settings.kea_urls.iter().map(|u| crate::input::redact_url(u)).collect();
+        let urls: Vec<String> = settings.kea_urls.iter().map(|u| crate::secret::redact_url(u)).collect();
         return format!("no lease read: the Kea endpoint(s) {} hold no lease; nothing would be audited and the report would look all clear", urls.join(", "));
     }
     let mut sources: Vec<&str> = Vec::new();
