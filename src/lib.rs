@@ -23,6 +23,8 @@ pub mod run;
 pub(crate) mod secret;
 pub(crate) mod slots;
 pub mod settings;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod text;
 pub mod timefmt;
 pub(crate) mod tls;

@@ -274,9 +274,7 @@ use crate::dns::answers::LiveAnswers;
 
     const AS_OF: &str = "2026-11-24T12:00:00Z";
 
-    fn t(s: &str) -> DateTime<Utc> {
-        crate::timefmt::parse_time_utc(s).unwrap()
-    }
+    use crate::test_support::t;
 
     /// `corp.test` and `0.10.in-addr.arpa` with: pc1 (dynamic A), alias CNAME to pc1,
     /// a PTR of 10.0.0.1 to pc1 (static).
@@ -302,9 +300,7 @@ use crate::dns::answers::LiveAnswers;
         l.found.iter().map(|f| (f.value.clone(), f.record.map(|r| (r.record.timestamp, r.zone.name.clone())))).collect()
     }
 
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
+    use crate::test_support::ip;
 
     #[test]
     fn data_evidence_follows_cnames_and_gives_ages() {

@@ -11,23 +11,11 @@ use crate::dns::{DnsData, DnsRecord, RecordData, ZoneId};
 use crate::leases::dns_settings::{DhcpDnsSettings, Level, Updates};
 use crate::leases::{Lease, LeaseOrigin, LeaseState};
 
-fn t(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
+use crate::test_support::t;
 
 const AS_OF: &str = "2026-11-24T12:00:00Z";
 
-fn settings() -> AuditSettings {
-    AuditSettings {
-        as_of: t(AS_OF),
-        domain: Some("corp.example.test".into()),
-        no_refresh: TimeDelta::days(7),
-        refresh: TimeDelta::days(7),
-        scavenging_interval: TimeDelta::days(7),
-        assume_aging: false,
-        dhcp_accounts: Vec::new(),
-    }
-}
+use crate::test_support::audit_settings as settings;
 
 fn lease(ip: &str, host: Option<&str>) -> Lease {
     Lease {

@@ -200,7 +200,7 @@ fn owner_name(host: &str, zone: &str) -> String {
 mod tests {
     use super::*;
     use crate::dns::RecordData;
-    use crate::input::test_support::reasons;
+    use crate::test_support::reasons;
     use crate::input::Problem;
     use chrono::{DateTime, Utc};
 
@@ -237,9 +237,7 @@ mod tests {
         assert!(e.starts_with("records.csv: the dates in Timestamp disagree on the day/month order: line 2 (\"13/01/2026 18:00:00\") is day-first"), "{e}");
     }
 
-    fn utc(s: &str) -> Option<DateTime<Utc>> {
-        Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc))
-    }
+    use crate::test_support::some_t as utc;
 
     fn rec(name: &str, data: RecordData, ts: Option<DateTime<Utc>>, ttl: u32, zone: usize) -> DnsRecord {
         DnsRecord { name: name.into(), data, timestamp: ts, ttl: Some(ttl), zone: crate::dns::ZoneId::new(zone), owner: None }

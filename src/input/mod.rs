@@ -268,17 +268,6 @@ pub(crate) fn name_shown(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Helpers the readers' unit tests share.
-#[cfg(test)]
-pub(crate) mod test_support {
-    use super::{Problem, SkipReason};
-
-    /// (line, reason) of each problem: what the readers' tests assert.
-    pub(crate) fn reasons(p: &[Problem]) -> Vec<(usize, SkipReason)> {
-        p.iter().map(|p| (p.line, p.reason)).collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -405,19 +405,15 @@ mod tests {
         DateTime::from_timestamp(secs, 0)
     }
 
-    fn reasons(p: &Problems) -> Vec<(usize, SkipReason)> {
-        p.list.iter().map(|p| (p.line, p.reason)).collect()
-    }
+    use crate::test_support::reasons;
 
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
+    use crate::test_support::ip;
 
     #[test]
     fn lease4_file() {
         let (leases, problems) = run(V4);
         // The first row for 192.0.2.10 is replaced by the last one.
-        assert_eq!(reasons(&problems), vec![(2, SkipReason::Superseded)]);
+        assert_eq!(reasons(&problems.list), vec![(2, SkipReason::Superseded)]);
         assert_eq!(leases.len(), 5);
         let pi = &leases[0];
         assert_eq!(pi.ip, ip("192.0.2.11"));
@@ -470,7 +466,7 @@ mod tests {
     #[test]
     fn lease6_file() {
         let (leases, problems) = run(V6);
-        assert_eq!(reasons(&problems), vec![(4, SkipReason::UnusedType)]);
+        assert_eq!(reasons(&problems.list), vec![(4, SkipReason::UnusedType)]);
         assert_eq!(leases.len(), 3);
         let a = &leases[0];
         assert_eq!(a.ip, ip("2001:db8:1::10"));
@@ -503,7 +499,7 @@ mod tests {
         let (leases, problems) = run(&text);
         assert_eq!(leases.len(), 1);
         assert_eq!(
-            reasons(&problems),
+            reasons(&problems.list),
             vec![
                 (3, SkipReason::Truncated),
                 (4, SkipReason::BadAddress),
@@ -577,9 +573,9 @@ mod tests {
     fn header_without_address() {
         let (leases, problems) = run("addr,hwaddr\n1.2.3.4,aa:bb\n");
         assert!(leases.is_empty());
-        assert_eq!(reasons(&problems), vec![(1, SkipReason::MissingField), (2, SkipReason::MissingField)]);
+        assert_eq!(reasons(&problems.list), vec![(1, SkipReason::MissingField), (2, SkipReason::MissingField)]);
         let (_, problems) = run("address,hwaddr\n1.2.3.4,aa:bb\n");
-        assert_eq!(reasons(&problems), vec![(2, SkipReason::MissingField)]);
+        assert_eq!(reasons(&problems.list), vec![(2, SkipReason::MissingField)]);
     }
 
     #[test]
@@ -595,7 +591,7 @@ mod tests {
         let text = format!("\u{feff}{}", V4.replace('\n', "\r\n"));
         let (leases, problems) = run(&text);
         assert_eq!(leases, run(V4).0);
-        assert_eq!(reasons(&problems), vec![(2, SkipReason::Superseded)]);
+        assert_eq!(reasons(&problems.list), vec![(2, SkipReason::Superseded)]);
         // CRLF does not leak into the last column.
         let (leases, _) = run(&V6.replace('\n', "\r\n"));
         assert_eq!(leases[0].duration, Some(TimeDelta::seconds(7200)));
@@ -611,7 +607,7 @@ mod tests {
         assert_eq!(leases.len(), 1);
         assert_eq!(leases[0].hostname.as_deref(), Some("second"));
         assert_eq!(leases[0].line, 4);
-        assert_eq!(reasons(&problems), vec![(2, SkipReason::Superseded)]);
+        assert_eq!(reasons(&problems.list), vec![(2, SkipReason::Superseded)]);
     }
 
     #[test]

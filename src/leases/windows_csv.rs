@@ -294,7 +294,6 @@ mod tests {
     use std::net::IpAddr;
     use crate::input::Problem;
     use crate::timefmt::{self, InputZone};
-    use chrono::{DateTime, Utc};
 
     fn src() -> Arc<str> {
         Arc::from("leases.csv")
@@ -472,9 +471,7 @@ mod tests {
         assert!(InputZone::from_name("Mars/Olympus").is_err());
     }
 
-    fn utc(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
+    use crate::test_support::t as utc;
 
     const V4: &str = include_str!("../../tests/fixtures/leases/windows-v4.csv");
     const V6: &str = include_str!("../../tests/fixtures/leases/windows-v6.csv");

@@ -184,7 +184,6 @@ fn describe(a: &Answer) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::net::IpAddr;
 
     use rustc_hash::FxHashMap;
 
@@ -207,9 +206,7 @@ mod tests {
         Ask::Address(ip.parse().unwrap())
     }
 
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
+    use crate::test_support::ip;
 
     fn addrs(v: &[&str]) -> Answer {
         Answer::Records(v.iter().map(|a| RecordData::Addr(a.parse().unwrap())).collect())

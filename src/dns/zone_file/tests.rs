@@ -1,7 +1,7 @@
 //! Unit tests of the `zone_file` reader.
 
 use super::*;
-use crate::input::test_support::reasons;
+use crate::test_support::reasons;
 use crate::input::Problem;
 
 const CORP: &str = include_str!("../../../tests/fixtures/dns/corp.example.test.dns");
