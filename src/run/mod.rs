@@ -166,22 +166,17 @@ fn live_audit(
     previous: report::RunOverRun,
     clock: &mut PhaseClock,
 ) -> Result<(Option<Audited>, Option<report::LiveSummary>), RunError> {
-    // `--compare-servers` with one server is refused before anything is read.
-    dns::live::Store::new(Vec::new(), &settings.dns_servers, settings.compare_servers)?;
     let resolver = make_resolver(&settings.pacing);
-    // Set by this thread once the questions are known: `None` when the store could not be made.
-    let store_cell: std::sync::OnceLock<Option<dns::live::Store>> = std::sync::OnceLock::new();
+    // Set by this thread once the questions are known.
+    let store_cell: std::sync::OnceLock<dns::live::Store> = std::sync::OnceLock::new();
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::channel::<Vec<dns::live::Ask>>();
         let store_cell = &store_cell;
         let gathering = scope.spawn(move || -> Result<Option<Audited>, RunError> {
             let mut tx = Some(tx);
+            // `domain` is already `--domain`, else AD's ([`gather::OnLeases`]).
             let questions = |leases: &[leases::Lease], domain: Option<&str>| {
-                let mut audit_settings = settings.audit.clone();
-                if audit_settings.domain.is_none() {
-                    audit_settings.domain = domain.map(str::to_string);
-                }
-                audit::questions(leases, &audit_settings)
+                audit::questions(leases, &audit::AuditSettings { domain: domain.map(str::to_string), ..settings.audit.clone() })
             };
             let gathered = gather(settings, &mut |leases, domain| {
                 if let Some(tx) = tx.take() {
@@ -192,10 +187,8 @@ fn live_audit(
                 Ok(g) => g,
                 Err(e) => {
                     // Resolving started for nothing: stop it.
-                    if tx.is_none()
-                        && let Some(store) = store_cell.wait()
-                    {
-                        store.abandon();
+                    if tx.is_none() {
+                        store_cell.wait().abandon();
                     }
                     return Err(e);
                 }
@@ -203,7 +196,7 @@ fn live_audit(
             if let Some(tx) = tx.take() {
                 let _ = tx.send(audit::questions(&gathered.leases, &gathered.audit));
             }
-            let Some(store) = store_cell.wait() else { return Ok(None) };
+            let store = store_cell.wait();
             let audited = audit_gathered(settings, gathered, previous, Some(store));
             if audited.is_err() {
                 // No report: the answers are no longer wanted.
@@ -217,15 +210,7 @@ fn live_audit(
             return join(gathering).map(|a| (a, None));
         };
         clock.lap("gather: leases and domain");
-        let store = match dns::live::Store::new(asks, &settings.dns_servers, settings.compare_servers) {
-            Ok(s) => s,
-            Err(e) => {
-                let _ = store_cell.set(None);
-                return Err(e.into());
-            }
-        };
-        let store = store_cell.get_or_init(|| Some(store));
-        let Some(store) = store else { return Err(RunError::SourceLost) };
+        let store = store_cell.get_or_init(|| dns::live::Store::new(asks, &settings.dns_servers, settings.compare_servers));
         let resolved = dns::live::resolve_into(resolver.as_ref(), store);
         clock.lap("resolve (gather, audit+write alongside)");
         let audited = join(gathering);
