@@ -170,18 +170,11 @@ fn read_directory(s: &Settings, as_of: DateTime<Utc>, send: &dyn Fn(Body)) -> Re
     Ok(DirectoryPart { ad_problems: ad.problems, computers: ad.computers, domain: ad.domain, dhcp_accounts, dns: ad.dns, dns_problems })
 }
 
-/// Reads every input, each source on a thread of its own ([`sources`]), and merges them in
-/// the order they were read one after another: the same data, problems and report.
-///
-/// A failing source ends the gathering at once (exit 2): the other file sources are waited
-/// for (local files, bounded: of two failing files the message is the same as when read in
-/// turn), the network sources still running (LDAP, Kea) get a second (a refused connection
-/// fails within it), then are abandoned on their threads. Of the errors known then, the first
-/// in [`Rank`] order is returned.
-pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Result<Gathered, RunError> {
-    use std::sync::mpsc;
+/// Starts every source's thread ([`sources`]); their messages, tagged with the source's
+/// position, and whether each source reads over the network.
+fn spawn(settings: &Settings) -> (std::sync::mpsc::Receiver<(usize, Body)>, Vec<bool>) {
     let shared = std::sync::Arc::new(settings.clone());
-    let (tx, rx) = mpsc::channel::<(usize, Body)>();
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Body)>();
     let mut network = Vec::new();
     for (id, (is_network, body)) in sources(settings).into_iter().enumerate() {
         network.push(is_network);
@@ -196,8 +189,20 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
             }
         });
     }
-    drop(tx);
+    (rx, network)
+}
 
+/// Reads every input, each source on a thread of its own ([`sources`]), and merges them in
+/// the order they were read one after another: the same data, problems and report.
+///
+/// A failing source ends the gathering at once (exit 2): the other file sources are waited
+/// for (local files, bounded: of two failing files the message is the same as when read in
+/// turn), the network sources still running (LDAP, Kea) get a second (a refused connection
+/// fails within it), then are abandoned on their threads. Of the errors known then, the first
+/// in [`Rank`] order is returned.
+pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Result<Gathered, RunError> {
+    use std::sync::mpsc;
+    let (rx, network) = spawn(settings);
     let mut done = vec![false; network.len()];
     let mut parts: Vec<Option<Part>> = (0..network.len()).map(|_| None).collect();
     let mut errors: Vec<(Rank, RunError)> = Vec::new();
@@ -252,29 +257,7 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
             }
         }
         if errors.is_empty() && leases.is_none() && lease_ids.clone().all(|i| done.get(i) == Some(&true)) {
-            // The lease files in order, then Kea, de-duplicated across them.
-            let mut all = Vec::new();
-            let mut problems = crate::input::Problems::default();
-            for p in parts.get_mut(lease_ids.clone()).into_iter().flatten() {
-                match p.take() {
-                    Some(Part::LeaseFile(l, table, pr)) => {
-                        // The first part is moved, not copied: a million leases are 190 MB.
-                        if all.is_empty() { all = l } else { all.extend(l) }
-                        problems.append(pr);
-                        xml_settings.absorb(table);
-                    }
-                    Some(Part::Kea(l, kea, pr)) => {
-                        if all.is_empty() { all = l } else { all.extend(l) }
-                        problems.append(pr);
-                        *p = Some(Part::Kea(Vec::new(), kea, crate::input::Problems::default()));
-                    }
-                    other => *p = other,
-                }
-            }
-            let mut dedupe_problems = crate::input::Problems::default();
-            let all = leases::dedupe_across_sources(all, &mut dedupe_problems);
-            problems.append(dedupe_problems);
-            leases = Some((all, problems));
+            leases = Some(merge_leases(parts.get_mut(lease_ids.clone()).unwrap_or_default(), &mut xml_settings));
         }
         if !told && domain_known && let Some((l, _)) = &leases {
             told = true;
@@ -285,6 +268,48 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
         return Err(e);
     }
     let (leases, lease_problems) = leases.unwrap_or_default();
+    assemble(settings, parts, leases, lease_problems, xml_settings)
+}
+
+/// The lease files' parts in order, then Kea's, de-duplicated across them: the leases and
+/// their problems. The files' DNS settings (Export-DhcpServer XML) go into `xml_settings`, in
+/// the files' order; Kea's part keeps its report.
+fn merge_leases(parts: &mut [Option<Part>], xml_settings: &mut leases::dns_settings::DhcpDnsSettings) -> (Vec<leases::Lease>, crate::input::Problems) {
+    let mut all = Vec::new();
+    let mut problems = crate::input::Problems::default();
+    for p in parts {
+        match p.take() {
+            Some(Part::LeaseFile(l, table, pr)) => {
+                // The first part is moved, not copied: a million leases are 190 MB.
+                if all.is_empty() { all = l } else { all.extend(l) }
+                problems.append(pr);
+                xml_settings.absorb(table);
+            }
+            Some(Part::Kea(l, kea, pr)) => {
+                if all.is_empty() { all = l } else { all.extend(l) }
+                problems.append(pr);
+                *p = Some(Part::Kea(Vec::new(), kea, crate::input::Problems::default()));
+            }
+            other => *p = other,
+        }
+    }
+    let mut dedupe_problems = crate::input::Problems::default();
+    let all = leases::dedupe_across_sources(all, &mut dedupe_problems);
+    problems.append(dedupe_problems);
+    (all, problems)
+}
+
+/// The gathered inputs from the sources' parts, once every source has ended well: the
+/// problems in the order of a one-after-another read, AD's computers then the file's, the
+/// DHCP servers' DNS settings, the notes, and the audit's settings with AD's domain and
+/// authorized DHCP servers.
+fn assemble(
+    settings: &Settings,
+    parts: Vec<Option<Part>>,
+    leases: Vec<leases::Lease>,
+    lease_problems: crate::input::Problems,
+    xml_settings: leases::dns_settings::DhcpDnsSettings,
+) -> Result<Gathered, RunError> {
     let mut kea = leases::kea_api::KeaReport::default();
     let (mut computers, mut computer_problems) = (Vec::new(), crate::input::Problems::default());
     let mut kea_dns = None;
