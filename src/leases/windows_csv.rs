@@ -58,6 +58,9 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut
 /// is read as `Export-Csv` wrote it, in the exporting machine's culture: the file's date order
 /// is decided from all its dates first ([`DateOrderScan`]); a file that cannot say is an error,
 /// as is a read error part-way.
+// One pass that reads the rows and decides the date order at once: the rows, the deferred
+// culture dates, the scan and the problems found are state the whole loop shares.
+#[allow(clippy::too_many_lines, reason = "one pass sharing the rows, the deferred dates and the scan")]
 pub(crate) fn read(text: impl Read, source: &Arc<str>, times: &InputTimes, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<(), ReadError> {
     let mut tap = Tap::new(SkipBom::new(text));
     // `Export-Csv` without -NoTypeInformation (Windows PowerShell) writes `#TYPE <class>` first.
