@@ -129,7 +129,7 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     };
     clock.report();
     // A live run whose resolution failed has returned its error: every run here audited.
-    let Some(Audited { mut summary, problems, kea, notes, html, scopes, previous, tripped, mut outputs }) = audited else {
+    let Some(Audited { mut summary, problems, kea, notes, html, scopes, previous, tripped, outputs }) = audited else {
         return Err(RunError::SourceLost);
     };
     summary.live = live;
@@ -138,14 +138,64 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     let cleanup = report::Cleanup::plan(&settings.output, settings.html.as_deref(), report::Kind::Audit, settings.keep);
     let planned = cleanup.planned();
     (summary.pruned, summary.stale_temp_removed) = planned;
-    let text = kea.render() + &render_notes(&notes) + &summary.render(&problems);
-    let html_path = match html {
-        Some(h) => Some(h.finish(report::html::audit_page(&summary, &problems, &text), scopes, &mut outputs)?),
-        None => None,
-    };
-    let render = |(pruned, stale)| {
-        (summary.pruned, summary.stale_temp_removed) = (pruned, stale);
-        kea.render() + &render_notes(&notes) + &summary.render(&problems)
+    let ending = Ending { kea: &kea, notes: &notes, problems: &problems, cleanup, planned, tripped };
+    finish(&mut summary, ending, outputs, |summary, text, outputs| match html {
+        Some(h) => Ok(Some(h.finish(report::html::audit_page(summary, &problems, text), scopes, outputs)?)),
+        None => Ok(None),
+    })
+}
+
+/// What a run ends with besides its summary: the text before the summary (Kea's report, the
+/// notes), the problems, the planned cleanup and whether a row reached `--fail-on`.
+struct Ending<'e> {
+    kea: &'e leases::kea_api::KeaReport,
+    notes: &'e [String],
+    problems: &'e crate::input::Problems,
+    cleanup: report::Cleanup,
+    planned: (report::Pruned, usize),
+    tripped: bool,
+}
+
+/// A command's summary, as [`finish`] renders it.
+trait RunSummary {
+    fn render(&self, problems: &crate::input::Problems) -> String;
+    /// What the cleanup removed (`--keep`, stale temporary files).
+    fn set_removed(&mut self, removed: (report::Pruned, usize));
+}
+
+impl RunSummary for Summary {
+    fn render(&self, problems: &crate::input::Problems) -> String {
+        Summary::render(self, problems)
+    }
+    fn set_removed(&mut self, (pruned, stale): (report::Pruned, usize)) {
+        (self.pruned, self.stale_temp_removed) = (pruned, stale);
+    }
+}
+
+impl RunSummary for report::ForecastSummary<'_> {
+    fn render(&self, problems: &crate::input::Problems) -> String {
+        report::ForecastSummary::render(self, problems)
+    }
+    fn set_removed(&mut self, (pruned, stale): (report::Pruned, usize)) {
+        (self.pruned, self.stale_temp_removed) = (pruned, stale);
+    }
+}
+
+/// The end of both commands: the summary text, the HTML page finished with it (`page`, given
+/// the summary, the text and the outputs; the page's path when there is one), the outputs put in place and
+/// the planned cleanup done (the text rendered again if it did otherwise than planned).
+fn finish<S: RunSummary>(
+    summary: &mut S,
+    ending: Ending<'_>,
+    mut outputs: report::Outputs,
+    page: impl FnOnce(&S, &str, &mut report::Outputs) -> Result<Option<std::path::PathBuf>, RunError>,
+) -> Result<Outcome, RunError> {
+    let Ending { kea, notes, problems, cleanup, planned, tripped } = ending;
+    let text = kea.render() + &render_notes(notes) + &summary.render(problems);
+    let html_path = page(summary, &text, &mut outputs)?;
+    let render = |done| {
+        summary.set_removed(done);
+        kea.render() + &render_notes(notes) + &summary.render(problems)
     };
     let mut text = commit(outputs, cleanup, planned, render, text)?;
     if let Some(path) = html_path {
@@ -452,20 +502,11 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
         pruned,
         tally,
     };
-    let text = kea.render() + &render_notes(&notes) + &summary.render(&problems);
-    let html_path = match html {
-        Some(h) => Some(h.finish(report::html::forecast_page(&summary, &problems, &text), None, &mut outputs)?),
-        None => None,
-    };
-    let render = |(pruned, stale)| {
-        (summary.pruned, summary.stale_temp_removed) = (pruned, stale);
-        kea.render() + &render_notes(&notes) + &summary.render(&problems)
-    };
-    let mut text = commit(outputs, cleanup, planned, render, text)?;
-    if let Some(path) = html_path {
-        text.push_str(&format!("  HTML report: {}\n", path.display()));
-    }
-    Ok(Outcome { summary: text, tripped })
+    let ending = Ending { kea: &kea, notes: &notes, problems: &problems, cleanup, planned, tripped };
+    finish(&mut summary, ending, outputs, |summary, text, outputs| match html {
+        Some(h) => Ok(Some(h.finish(report::html::forecast_page(summary, &problems, text), None, outputs)?)),
+        None => Ok(None),
+    })
 }
 
 #[cfg(test)]
