@@ -128,7 +128,7 @@ pub(crate) struct ForecastSummary<'a> {
     pub(crate) computers_read: usize,
     pub(crate) dns_records_read: usize,
     pub(crate) zones_read: usize,
-    pub(crate) destination: String,
+    pub(crate) destination: super::Destination,
     pub(crate) rows_written: usize,
     pub(crate) stale_temp_removed: usize,
     /// Old forecasts removed by `--keep`.

@@ -8,7 +8,7 @@ use crate::directory::{self, Directory};
 use crate::dns;
 use crate::input::InputError;
 use crate::leases;
-use crate::report::{self, Destination, ReportError, Summary};
+use crate::report::{self, ReportError, Summary};
 use crate::forecast;
 use crate::settings::{AuditArgs, ForecastArgs, ForecastSettings, Settings, SettingsError};
 
@@ -103,13 +103,6 @@ fn commit(outputs: report::Outputs, cleanup: report::Cleanup, planned: (report::
 /// The inputs' notes ([`Gathered::notes`]) as summary lines.
 fn render_notes(notes: &[String]) -> String {
     notes.iter().map(|n| format!("ddns-audit: {n}\n")).collect()
-}
-
-fn destination_text(d: &Destination) -> String {
-    match d {
-        Destination::Stdout => "stdout".to_string(),
-        Destination::File(p) => p.display().to_string(),
-    }
 }
 
 /// Runs the audit from validated settings: every input (files, AD), live DNS when
@@ -384,7 +377,7 @@ fn write_report(
         }
     });
     summary.rows_written = report::write(&settings.output, settings.format, &report::COLUMNS, rows, outputs)?;
-    summary.destination = destination_text(&settings.output);
+    summary.destination = settings.output.clone();
     Ok(tripped)
 }
 
@@ -496,7 +489,7 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
         computers_read: directory.computers.len(),
         dns_records_read: dns_data.records.len(),
         zones_read: dns_data.zones.len(),
-        destination: destination_text(&settings.output),
+        destination: settings.output.clone(),
         rows_written: written,
         stale_temp_removed,
         pruned,
