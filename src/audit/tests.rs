@@ -208,7 +208,7 @@ fn pending_registration_points_at_the_dhcp_server() {
     let mut w = World::new();
     w.ptr(IP, FQDN, None);
     let mut l = lease(IP, Some("pc1"));
-    l.origin = LeaseOrigin::new(l.source(), l.scope(), Some("Pending"), None);
+    l.origin = LeaseOrigin::new(l.source(), l.scope(), Some(crate::leases::DnsRegistration::Windows("Pending".into())), None);
     let (status, a, p, _, rem) = w.audit_one(l);
     assert_eq!((status, a, p), (Status::Missing, RecordStatus::Missing, RecordStatus::Ok));
     assert!(rem.unwrap().contains("Set-DhcpServerDnsCredential"));
@@ -708,7 +708,7 @@ fn missing_record_names_the_frozen_dhcp_setting() {
     table.add(None, Level::Scope("10.0.16.0".into()), DhcpDnsSetting { updates: Some(Updates::Never), ..Default::default() });
     let s = settings();
     let mut l = lease(IP, Some("pc1"));
-    l.origin = LeaseOrigin::new(l.source(), l.scope(), Some("Complete"), None);
+    l.origin = LeaseOrigin::new(l.source(), l.scope(), Some(crate::leases::DnsRegistration::Windows("Complete".into())), None);
     let leases = vec![l];
     let dir = Directory::default();
     let evidence = DataEvidence::new(&w.dns, s.as_of).with_dhcp_settings(&table);

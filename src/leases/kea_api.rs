@@ -568,7 +568,7 @@ impl Client {
             (Some(end), TimeDelta::try_seconds(lifetime as i64))
         };
         let flag = |k: &str| l.get(k).is_some_and(|v| v.as_bool().unwrap_or(false) || v.as_u64() == Some(1));
-        let registration = super::ddns_updates(flag("fqdn-fwd"), flag("fqdn-rev")).map_or("", |u| u.as_str());
+        let registration = super::Registration::Ddns(super::ddns_updates(flag("fqdn-fwd"), flag("fqdn-rev")));
         let scope = match l.get("subnet-id") {
             Some(Value::Number(n)) => n.to_string(),
             Some(Value::String(s)) => s.trim().to_string(),

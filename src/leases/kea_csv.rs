@@ -305,7 +305,7 @@ fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, interner: &mut s
         state,
         expires,
         duration,
-        origin: interner.origin(source, scope, super::ddns_updates(fwd, rev).map_or("", |u| u.as_str()), ""),
+        origin: interner.origin(source, scope, super::Registration::Ddns(super::ddns_updates(fwd, rev)), ""),
         line,
     };
     Some(if lifetime == 0 { Row::Erase(lease) } else { Row::Lease(lease) })

@@ -264,7 +264,7 @@ fn row(
         state,
         expires,
         duration: None,
-        origin: interner.origin(source, scope, dns_registration, field(record, columns.server)?.trim()),
+        origin: interner.origin(source, scope, super::Registration::Windows(dns_registration), field(record, columns.server)?.trim()),
         line,
     };
     Ok((lease, culture))

@@ -352,7 +352,7 @@ impl<'a> Parser<'a, '_> {
             None if f.abandoned => LeaseState::Abandoned,
             None => LeaseState::Active,
         };
-        let dns_registration = super::ddns_updates(f.fwd_name.is_some(), f.rev).map_or("", |u| u.as_str());
+        let dns_registration = super::Registration::Ddns(super::ddns_updates(f.fwd_name.is_some(), f.rev));
         let origin = self.interner.origin(self.source, "", dns_registration, "");
         self.out.push(Lease {
             ip,
