@@ -43,3 +43,8 @@ pub(crate) fn audit_settings() -> AuditSettings {
         dhcp_accounts: Vec::new(),
     }
 }
+
+/// (line, reason, detail) of each problem: what the readers' tests of bad rows assert.
+pub(crate) fn details(p: &[Problem]) -> Vec<(usize, SkipReason, &str)> {
+    p.iter().map(|p| (p.line, p.reason, p.detail.as_str())).collect()
+}

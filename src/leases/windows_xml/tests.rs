@@ -200,8 +200,7 @@ fn bad_address_time_state() {
     assert_eq!(leases.len(), 1);
     assert_eq!(leases[0].hostname.as_deref(), Some("ok"));
     assert_eq!(leases[0].line, 16);
-    let got: Vec<(usize, SkipReason, &str)> =
-        problems.iter().map(|p| (p.line, p.reason, p.detail.as_str())).collect();
+    let got = crate::test_support::details(&problems);
     assert_eq!(
         got,
         vec![
