@@ -21,7 +21,10 @@ pub(crate) mod progress;
 pub(crate) mod report;
 pub mod run;
 pub(crate) mod secret;
+pub(crate) mod slots;
 pub mod settings;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod text;
 pub mod timefmt;
 pub(crate) mod tls;

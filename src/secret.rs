@@ -1,6 +1,6 @@
 //! The passwords (LDAP bind, Kea): read here only, from a file's first line or an environment
 //! variable, by the settings as they build each stage's configuration, and held in a type that
-//! never prints its content.
+//! never prints its content; and URLs made safe to print ([`redact_url`]).
 
 use std::path::{Path, PathBuf};
 
@@ -46,8 +46,34 @@ pub(crate) fn read(file: Option<&Path>, env: &str) -> Result<Option<Secret>, Sec
 
 fn read_with(file: Option<&Path>, env_value: Option<String>) -> Result<Option<Secret>, SecretError> {
     match file {
-        Some(path) => crate::input::read_secret_line(path).map(|s| Some(Secret(s))).map_err(|error| SecretError { path: path.to_path_buf(), error }),
+        Some(path) => read_secret_line(path).map(|s| Some(Secret(s))).map_err(|error| SecretError { path: path.to_path_buf(), error }),
         None => Ok(env_value.filter(|v| !v.is_empty()).map(Secret)),
+    }
+}
+
+/// The first line of a secret file (`--password-file`, `--kea-password-file`), without its
+/// line ending; the rest of the file is ignored. Decoded like an export ([`crate::input::decode`]): Windows
+/// PowerShell 5.1 writes a UTF-8 byte-order mark (`Set-Content -Encoding UTF8`) or UTF-16
+/// (`Out-File`, `>`), and the mark is never part of the password.
+fn read_secret_line(path: &Path) -> std::io::Result<String> {
+    let text = crate::input::decode(std::fs::read(path)?);
+    Ok(text.lines().next().unwrap_or("").trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// A URL as the user typed it, made safe to print: everything between the scheme's `://` (or
+/// the start, when there is no scheme) and the last `@` is dropped, so neither a user name nor a
+/// password reaches a message, even when the URL is malformed (`user:secret@host` without a
+/// scheme, a password with an unescaped `/` or `@`).
+pub(crate) fn redact_url(raw: &str) -> String {
+    let raw = raw.trim();
+    let (scheme, rest) = match raw.split_once("://") {
+        Some((s, rest)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) => (Some(s), rest),
+        _ => (None, raw),
+    };
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
+    match scheme {
+        Some(s) => format!("{s}://{rest}"),
+        None => rest.to_string(),
     }
 }
 
@@ -71,5 +97,28 @@ mod tests {
         let e = read_with(Some(&dir.path().join("absent")), None).unwrap_err();
         assert_eq!(e.path, dir.path().join("absent"));
         assert_eq!(e.error.kind(), std::io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn secret_files_written_by_windows_powershell_read_as_the_password() {
+        let d = tempfile::tempdir().unwrap();
+        let read = |bytes: &[u8]| {
+            let p = d.path().join("pw");
+            std::fs::write(&p, bytes).unwrap();
+            read_secret_line(&p).unwrap()
+        };
+        assert_eq!(read(b"\xEF\xBB\xBFS3cret!\r\n"), "S3cret!");
+        assert_eq!(read(&[0xFF, 0xFE, b'p', 0, b'w', 0, b'\r', 0, b'\n', 0]), "pw");
+        assert_eq!(read(b"pw \nsecond line"), "pw ");
+    }
+
+    #[test]
+    fn redacted_urls_keep_no_user_or_password() {
+        assert_eq!(redact_url("user:secret@host"), "host");
+        assert_eq!(redact_url("ldaps://admin:pa/ss@dc1:636"), "ldaps://dc1:636");
+        assert_eq!(redact_url("http://u:p@ss@kea:8000/"), "http://kea:8000/");
+        assert_eq!(redact_url(" https://kea:8000/ "), "https://kea:8000/");
+        assert_eq!(redact_url("ldaps:admin:secret@dc1"), "dc1");
+        assert_eq!(redact_url("dc1.corp.example.test"), "dc1.corp.example.test");
     }
 }

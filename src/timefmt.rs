@@ -604,9 +604,7 @@ mod as_of_tests {
 mod tests {
     use super::*;
 
-    fn utc(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
+    use crate::test_support::t as utc;
 
     /// Found by the fuzzer: a wide whitespace character (U+0085, U+00A0) between the date and
     /// the time made the reader slice inside it and panic.

@@ -4,16 +4,10 @@
 
 mod util;
 
-use std::fs;
 use std::time::{Duration, Instant};
 
-use util::{csv_rows, ddns_audit, scratch};
+use util::{csv_rows, ddns_audit, scratch, write};
 
-fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> String {
-    let p = dir.join(name);
-    fs::write(&p, bytes).unwrap();
-    p.display().to_string()
-}
 
 const AS_OF: &str = "2026-11-20T12:00:00Z";
 

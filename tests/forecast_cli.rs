@@ -6,15 +6,10 @@ mod util;
 
 use std::fs;
 
-use util::{csv_rows, ddns_audit, scratch};
+use util::{csv_rows, ddns_audit, scratch, write};
 
 const HEADER: &str = "scavenge_after,zone,name,type,data,record_timestamp,record_owner,owner_kind,verdict,refresh,evidence,lease_ip,lease_hostname,lease_expires,ad_computer,ad_enabled,ad_last_logon";
 
-fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
-    let p = dir.join(name);
-    fs::write(&p, text).unwrap();
-    p.display().to_string()
-}
 
 const LEASES: &str = "\"IPAddress\",\"ScopeId\",\"AddressState\",\"ClientId\",\"HostName\",\"LeaseExpiryTime\",\"DnsRegistration\"\r\n\
 \"10.0.16.21\",\"10.0.16.0\",\"Active\",\"00-15-5d-01-02-03\",\"pc1.corp.example.test\",\"2026-11-30T00:00:00Z\",\"Complete\"\r\n";

@@ -5,7 +5,7 @@
 
 mod util;
 
-use util::{ddns_audit, root, scratch};
+use util::{ddns_audit, root, scratch, write};
 
 const AS_OF: &str = "2026-11-20T00:00:00Z";
 
@@ -13,11 +13,6 @@ fn fixture(name: &str) -> String {
     root().join("tests/fixtures/leases").join(name).display().to_string()
 }
 
-fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p.display().to_string()
-}
 
 #[test]
 fn a_lease_source_that_gives_no_lease_exits_two_naming_the_file() {

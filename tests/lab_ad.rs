@@ -7,11 +7,8 @@
 mod lab_readonly;
 mod util;
 
-use util::{csv_rows, ddns_audit, root};
+use util::{csv_rows, ddns_audit, lab, root};
 
-fn lab(var: &str) -> String {
-    std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: the lab is not up (run tests/run.sh, or tests/lab/up.sh and . tests/lab/env.sh)"))
-}
 
 /// Runs the audit of the lab leases and checks every row against the fixture (all columns)
 /// and the status counts; returns the run for the caller's checks of the summary.

@@ -11,11 +11,8 @@ mod lab_readonly;
 mod util;
 
 use serde_json::Value;
-use util::{csv_rows, ddns_audit, root};
+use util::{csv_rows, ddns_audit, lab, root};
 
-fn lab(var: &str) -> String {
-    std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: the lab is not up with its Kea part (run tests/run.sh, or tests/lab/up.sh and . tests/lab/env.sh)"))
-}
 
 const COLUMNS: [&str; 28] = [
     "status", "ip", "hostname", "fqdn", "mac", "lease_state", "lease_expires", "scope", "a_status", "a_records", "ptr_status", "ptr_records",

@@ -9,7 +9,8 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 
 use crate::dns::answers::{Answer, Failure, LiveLookup};
-use crate::dns::{self, DnsData, DnsRecord, DynamicUpdates, RecordData, Zone};
+use crate::dns::index::Forward;
+use crate::dns::{self, DnsData, DnsRecord, DynamicUpdates, RecordData, RecordIndex, Zone};
 use crate::leases::Lease;
 use crate::leases::dns_settings::{DhcpDnsSetting, DhcpDnsSettings};
 
@@ -133,19 +134,6 @@ impl<'d> DataEvidence<'d> {
 
     fn ptr_records(&self, rname: &str) -> Vec<&'d DnsRecord> {
         self.index.get(rname).filter(|r| matches!(r.data, RecordData::Ptr(_))).collect()
-    }
-
-    /// Every record once, as its index in [`DnsData::records`]: of duplicate copies (the same
-    /// zone from two sources), the one the audit uses. In no particular order.
-    pub(crate) fn record_ids(&self) -> impl Iterator<Item = u32> + '_ {
-        self.index.heads().flat_map(move |first| {
-            let mut cur = first;
-            std::iter::from_fn(move || {
-                let id = (cur != END).then_some(cur)?;
-                cur = self.index.next.get(cur as usize).copied().unwrap_or(END);
-                Some(id)
-            })
-        })
     }
 
     /// The data's copy of a record of `records` with this value, if it holds one.
@@ -277,166 +265,6 @@ fn ptr_of(d: &RecordData) -> Option<&str> {
     }
 }
 
-/// The records of each owner name, de-duplicated (the same zone exported twice, or from two
-/// DCs, keeps the most recently refreshed copy). An open-addressing table of each name's first
-/// record and a chain through the rest: 4 bytes a slot and no allocation per name (a map of
-/// `&str` keys took 24 bytes a bucket, ~100 MB at 1.9 M records, and a cache miss more per probe).
-struct RecordIndex<'d> {
-    /// Linear probing, at most half full: each slot holds the first record of one name, or [`END`].
-    slots: Vec<u32>,
-    /// For each record, the next record of the same name (`u32::MAX` ends the chain);
-    /// a record replaced by a newer duplicate is unlinked.
-    next: Vec<u32>,
-    records: &'d [DnsRecord],
-}
-
-const END: u32 = u32::MAX;
-
-struct Forward<'d> {
-    records: Vec<&'d DnsRecord>,
-    /// The target of the name's own CNAME, when the name is an alias.
-    cname: Option<String>,
-    /// Whether any zone in the data holds the name (or the CNAME chain's last name).
-    covered: bool,
-}
-
-/// The slot a name starts probing at, in a table of `1 << bits` slots: the Fx hash spread by a
-/// Fibonacci multiplication, its top bits taken (Fx's low bits vary little between names that
-/// differ in a few digits, and linear probing would cluster on them).
-fn name_slot(name: &[u8], bits: u32) -> usize {
-    use std::hash::BuildHasher;
-    let h = rustc_hash::FxBuildHasher.hash_one(name).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    // `bits` is at least 4 (16 slots) and below 64; truncation keeps the top `bits` bits.
-    (h >> (64 - bits)) as usize
-}
-
-impl<'d> RecordIndex<'d> {
-    fn new(dns: &'d DnsData, as_of: DateTime<Utc>) -> RecordIndex<'d> {
-        // More records than u32 ids can name are not indexed (four billion records would not
-        // fit in memory anyway); `END` is never an id.
-        let records = dns.records.get(..dns.records.len().min(END as usize)).unwrap_or_default();
-        let size = records.len().saturating_mul(2).max(16).checked_next_power_of_two().unwrap_or(usize::MAX / 2 + 1);
-        let mut index = RecordIndex { slots: vec![END; size], next: vec![END; records.len()], records };
-        for (i, r) in records.iter().enumerate() {
-            let i = i as u32;
-            let slot = match index.slot(r.name.as_bytes()) {
-                Err(empty) => {
-                    index.slots[empty] = i;
-                    continue;
-                }
-                Ok(slot) => slot,
-            };
-            let first = index.slots[slot];
-            // A duplicate of a record already indexed: keep the better copy in its place.
-            let mut prev = END;
-            let mut cur = first;
-            let mut duplicate = false;
-            while cur != END {
-                let o = &records[cur as usize];
-                if o.data == r.data {
-                    duplicate = true;
-                    // Of equal copies (a zone file and a records CSV of the same zone), the one
-                    // that knows its node's owner.
-                    let knows_owner = o.owner.is_none() && r.owner.is_some() && !newer(o, r, as_of);
-                    if newer(r, o, as_of) || knows_owner {
-                        index.next[i as usize] = index.next[cur as usize];
-                        if prev == END {
-                            index.slots[slot] = i;
-                        } else {
-                            index.next[prev as usize] = i;
-                        }
-                    }
-                    break;
-                }
-                prev = cur;
-                cur = index.next[cur as usize];
-            }
-            if !duplicate {
-                index.next[i as usize] = first;
-                index.slots[slot] = i;
-            }
-        }
-        index
-    }
-
-    /// The slot holding `name`'s first record (`Ok`), or the empty slot where it would go.
-    fn slot(&self, name: &[u8]) -> Result<usize, usize> {
-        // `slots.len()` is a power of two and never full, so the probe ends.
-        let mask = self.slots.len() - 1;
-        let mut s = name_slot(name, self.slots.len().trailing_zeros()) & mask;
-        loop {
-            let id = self.slots[s];
-            if id == END {
-                return Err(s);
-            }
-            if self.records.get(id as usize).is_some_and(|r| r.name.as_bytes() == name) {
-                return Ok(s);
-            }
-            s = (s + 1) & mask;
-        }
-    }
-
-    /// Every name's first record.
-    fn heads(&self) -> impl Iterator<Item = u32> + '_ {
-        self.slots.iter().copied().filter(|&id| id != END)
-    }
-
-    fn get<'s>(&'s self, name: &str) -> impl Iterator<Item = &'d DnsRecord> + 's {
-        let mut cur = self.slot(name.as_bytes()).map_or(END, |s| self.slots[s]);
-        std::iter::from_fn(move || {
-            if cur == END {
-                return None;
-            }
-            let r = &self.records[cur as usize];
-            cur = self.next[cur as usize];
-            Some(r)
-        })
-    }
-
-    /// A/AAAA records of `name`, following up to 8 CNAMEs as a resolver would. One walk of
-    /// each name's records: its CNAME, else its addresses.
-    fn addresses(&self, name: &str, dns: &DnsData) -> Forward<'d> {
-        let mut current = name;
-        let mut cname = None;
-        let mut records = Vec::new();
-        for _ in 0..8 {
-            let mut target = None;
-            for r in self.get(current) {
-                match &r.data {
-                    RecordData::Cname(t) => {
-                        target = Some(t.as_str());
-                        break;
-                    }
-                    RecordData::Addr(_) => records.push(r),
-                    RecordData::Ptr(_) => {}
-                }
-            }
-            let Some(target) = target else {
-                return Forward { records, cname, covered: dns.holds(current) };
-            };
-            records.clear();
-            cname.get_or_insert_with(|| target.to_string());
-            current = target;
-        }
-        // A CNAME loop or an absurd chain: what a resolver would fail on.
-        Forward { records: Vec::new(), cname, covered: false }
-    }
-}
-
-/// Static records (no timestamp) are kept over dynamic copies; a plausible timestamp over an
-/// implausible one (a crafted copy must not hide the real one); otherwise the later timestamp.
-fn newer(candidate: &DnsRecord, current: &DnsRecord, as_of: DateTime<Utc>) -> bool {
-    match (candidate.timestamp, current.timestamp) {
-        (None, Some(_)) => true,
-        (Some(c), Some(o)) => match (dns::plausible_timestamp(c, as_of), dns::plausible_timestamp(o, as_of)) {
-            (true, false) => true,
-            (false, true) => false,
-            _ => c > o,
-        },
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -446,9 +274,7 @@ use crate::dns::answers::LiveAnswers;
 
     const AS_OF: &str = "2026-11-24T12:00:00Z";
 
-    fn t(s: &str) -> DateTime<Utc> {
-        crate::timefmt::parse_time_utc(s).unwrap()
-    }
+    use crate::test_support::t;
 
     /// `corp.test` and `0.10.in-addr.arpa` with: pc1 (dynamic A), alias CNAME to pc1,
     /// a PTR of 10.0.0.1 to pc1 (static).
@@ -474,9 +300,7 @@ use crate::dns::answers::LiveAnswers;
         l.found.iter().map(|f| (f.value.clone(), f.record.map(|r| (r.record.timestamp, r.zone.name.clone())))).collect()
     }
 
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
+    use crate::test_support::ip;
 
     #[test]
     fn data_evidence_follows_cnames_and_gives_ages() {
@@ -508,7 +332,7 @@ use crate::dns::answers::LiveAnswers;
             let ip = IpAddr::from([10, 1, (i / 256) as u8, (i % 256) as u8]);
             assert_eq!(found(&l), vec![(ip, Some((Some(t("2026-11-10T00:00:00Z")), "corp.test".to_string())))]);
         }
-        assert_eq!(e.record_ids().count(), 3 + 2000);
+        assert_eq!(RecordIndex::new(&d, t(AS_OF)).record_ids().count(), 3 + 2000);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 mod cause;
 mod evidence;
-mod findings;
+mod words;
 mod refresh;
 mod remediation;
 mod risk;
@@ -17,7 +17,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 pub(crate) use cause::{DhcpAccount, OwnerKind, owner_kind};
 pub(crate) use evidence::{DataEvidence, DataRecord, Evidence, Family, Found, LiveEvidence, Lookup, Said};
-pub(crate) use findings::{FailOn, RecordKind, RecordStatus, Risk, Status};
+pub(crate) use words::{FailOn, RecordKind, RecordStatus, Risk, Status};
 pub(crate) use refresh::{Blocker, RefreshState, Updater, not_refreshed, refresh_of, slack};
 pub(crate) use risk::RecordAge;
 

@@ -5,6 +5,7 @@ use std::net::IpAddr;
 
 use super::{AuditSettings, Blocker, Finding, OwnerKind, RecordAge, RecordStatus, RefreshState, Risk, Status};
 use crate::dns::DynamicUpdates;
+use crate::leases::{DdnsUpdates, DnsRegistration};
 use crate::dns::answers::Failure;
 use crate::timefmt::rfc3339;
 
@@ -50,15 +51,23 @@ pub(crate) fn sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) ->
     }
 }
 
+// One match over the row's status, each arm the sentence for one case read top to bottom
+// against the README's table; split by status, each part would take the same inputs.
+#[allow(clippy::too_many_lines, reason = "one arm per status, each a sentence")]
 fn main_sentence(f: &Finding<'_>, ctx: &Context<'_>, s: &AuditSettings) -> Option<String> {
     let fqdn = f.fqdn.as_deref()?;
     let ip = f.lease.ip;
     let rr = if ip.is_ipv4() { "A" } else { "AAAA" };
-    let registration = f.lease.dns_registration().map(str::to_ascii_lowercase);
-    let pending = registration.as_deref() == Some("pending");
+    let registration = f.lease.origin.dns_registration.as_ref();
+    let pending = matches!(registration, Some(DnsRegistration::Windows(r)) if r.eq_ignore_ascii_case("pending"));
     // Windows `Complete`, or Kea/ISC having done the forward update: the server, not the
-    // client, owns the record (the Option 81 arrangement).
-    let server_registers = matches!(registration.as_deref(), Some(r) if r == "complete" || r.starts_with("forward"));
+    // client, owns the record (the Option 81 arrangement). A Windows text that begins with
+    // "forward" counts as the forward update, as it always has.
+    let server_registers = match registration {
+        Some(DnsRegistration::Windows(r)) => r.eq_ignore_ascii_case("complete") || r.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("forward")),
+        Some(DnsRegistration::Ddns(u)) => matches!(u, DdnsUpdates::Forward | DdnsUpdates::ForwardReverse),
+        None => false,
+    };
     let text = match f.status {
         Status::Ok => return None,
         Status::Missing => {

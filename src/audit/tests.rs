@@ -11,23 +11,11 @@ use crate::dns::{DnsData, DnsRecord, RecordData, ZoneId};
 use crate::leases::dns_settings::{DhcpDnsSettings, Level, Updates};
 use crate::leases::{Lease, LeaseOrigin, LeaseState};
 
-fn t(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
+use crate::test_support::t;
 
 const AS_OF: &str = "2026-11-24T12:00:00Z";
 
-fn settings() -> AuditSettings {
-    AuditSettings {
-        as_of: t(AS_OF),
-        domain: Some("corp.example.test".into()),
-        no_refresh: TimeDelta::days(7),
-        refresh: TimeDelta::days(7),
-        scavenging_interval: TimeDelta::days(7),
-        assume_aging: false,
-        dhcp_accounts: Vec::new(),
-    }
-}
+use crate::test_support::audit_settings as settings;
 
 fn lease(ip: &str, host: Option<&str>) -> Lease {
     Lease {
@@ -220,7 +208,7 @@ fn pending_registration_points_at_the_dhcp_server() {
     let mut w = World::new();
     w.ptr(IP, FQDN, None);
     let mut l = lease(IP, Some("pc1"));
-    l.origin = LeaseOrigin::new(l.source(), l.scope(), Some("Pending"), None);
+    l.origin = LeaseOrigin::new(l.source(), l.scope(), Some(crate::leases::DnsRegistration::Windows("Pending".into())), None);
     let (status, a, p, _, rem) = w.audit_one(l);
     assert_eq!((status, a, p), (Status::Missing, RecordStatus::Missing, RecordStatus::Ok));
     assert!(rem.unwrap().contains("Set-DhcpServerDnsCredential"));
@@ -720,7 +708,7 @@ fn missing_record_names_the_frozen_dhcp_setting() {
     table.add(None, Level::Scope("10.0.16.0".into()), DhcpDnsSetting { updates: Some(Updates::Never), ..Default::default() });
     let s = settings();
     let mut l = lease(IP, Some("pc1"));
-    l.origin = LeaseOrigin::new(l.source(), l.scope(), Some("Complete"), None);
+    l.origin = LeaseOrigin::new(l.source(), l.scope(), Some(crate::leases::DnsRegistration::Windows("Complete".into())), None);
     let leases = vec![l];
     let dir = Directory::default();
     let evidence = DataEvidence::new(&w.dns, s.as_of).with_dhcp_settings(&table);

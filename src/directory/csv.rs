@@ -134,7 +134,7 @@ fn last_logon(v: &str, times: &InputTimes, order: Option<DateOrder>) -> Result<O
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::test_support::reasons;
+    use crate::test_support::reasons;
     use crate::input::Problem;
 
     const FIXTURE: &str = include_str!("../../tests/fixtures/computers/computers.csv");
@@ -155,8 +155,8 @@ mod tests {
     /// the lines of a file with CRLF, `#TYPE`, a quoted line break and blank lines.
     #[test]
     fn streamed_in_any_block_size_and_encoding() {
-        use crate::input::text::tests::FailAfter;
-        use crate::input::text::{Decoder, Encoding};
+        use crate::input::stream::tests::FailAfter;
+        use crate::input::stream::{Decoder, Encoding};
         let text = "#TYPE Selected.Microsoft.ActiveDirectory.Management.ADComputer\r\n\
                     Name,Enabled,LastLogonDate,Description\r\n\
                     PC1,True,28/11/2026 09:12:40,\"two\r\nlines\"\r\n\
@@ -212,9 +212,7 @@ PC3,28/11/2026 09:12:40
         );
     }
 
-    fn utc(s: &str) -> Option<DateTime<Utc>> {
-        Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc))
-    }
+    use crate::test_support::some_t as utc;
 
     fn pc(name: &str, fqdn: Option<&str>, enabled: Option<bool>, last: Option<DateTime<Utc>>, os: Option<&str>, line: usize) -> Computer {
         Computer {

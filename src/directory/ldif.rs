@@ -250,9 +250,8 @@ fn first_rdn_value(dn: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::test_support::reasons;
+    use crate::test_support::reasons;
     use crate::input::Problem;
-    use chrono::{DateTime, Utc};
 
     const FIXTURE: &str = include_str!("../../tests/fixtures/computers/computers.ldif");
 
@@ -263,9 +262,7 @@ mod tests {
         (out, problems.list)
     }
 
-    fn utc(s: &str) -> Option<DateTime<Utc>> {
-        Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc))
-    }
+    use crate::test_support::some_t as utc;
 
     #[test]
     fn ldapsearch_export() {

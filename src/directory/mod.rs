@@ -1,5 +1,6 @@
-//! Stage 2, directory: AD computer objects, from offline exports (LDIF, CSV) here and from
-//! live LDAP later. Produces typed [`Computer`] records and the lookups the audit joins on.
+//! Stage 2, directory: AD computer objects, from offline exports (LDIF, CSV) and from live
+//! LDAP ([`ldap`], which also reads the AD-integrated DNS zones). Produces typed [`Computer`]
+//! records and the lookups the audit joins on.
 
 pub mod csv;
 pub mod dnsp;

@@ -204,7 +204,7 @@ fn owner_name(host: &str, zone: &str) -> String {
 mod tests {
     use super::*;
     use crate::dns::RecordData;
-    use crate::input::test_support::reasons;
+    use crate::test_support::reasons;
     use crate::input::Problem;
     use chrono::{DateTime, Utc};
 
@@ -241,9 +241,7 @@ mod tests {
         assert!(e.starts_with("records.csv: the dates in Timestamp disagree on the day/month order: line 2 (\"13/01/2026 18:00:00\") is day-first"), "{e}");
     }
 
-    fn utc(s: &str) -> Option<DateTime<Utc>> {
-        Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc))
-    }
+    use crate::test_support::some_t as utc;
 
     fn rec(name: &str, data: RecordData, ts: Option<DateTime<Utc>>, ttl: u32, zone: usize) -> DnsRecord {
         DnsRecord { name: name.into(), data, timestamp: ts, ttl: Some(ttl), zone: crate::dns::ZoneId::new(zone), owner: None }
@@ -257,7 +255,7 @@ mod tests {
     /// problem lines of the text read whole.
     #[test]
     fn streamed_in_any_block_size() {
-        use crate::input::text::{Decoder, Encoding};
+        use crate::input::stream::{Decoder, Encoding};
         let crlf = FIXTURE.replace('\n', "\r\n");
         let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(crlf.encode_utf16().flat_map(u16::to_le_bytes)).collect();
         let (whole, whole_problems) = read(FIXTURE);

@@ -1,9 +1,11 @@
 //! Stage 3, DNS: records with their aging timestamps and the zones' aging settings, from
-//! offline exports (dnscmd zone files, the records CSV) here, and from AD or live resolution
-//! later. Names are stored lowercase, absolute, without the trailing dot (`name.rs`: the
-//! normal form, which names DNS can carry, and [`DnsName`], a name checked at its birth).
+//! offline exports (dnscmd zone files, the records CSV) here and from AD (`directory::ldap`);
+//! live resolution ([`live`]); record de-duplication ([`index`]). Names are stored lowercase,
+//! absolute, without the trailing dot (`name.rs`: the normal form, which names DNS can carry,
+//! and [`DnsName`], a name checked at its birth).
 
 pub(crate) mod answers;
+pub(crate) mod index;
 pub mod csv;
 pub(crate) mod live;
 mod name;
@@ -12,6 +14,7 @@ pub mod zones_csv;
 pub(crate) mod rtype;
 pub mod zone_file;
 
+pub(crate) use index::RecordIndex;
 pub(crate) use name::{DnsName, address_of_reverse, invalid_name, normalize_name, reverse_name};
 pub(crate) use owner::{AccountKind, DynamicUpdates, RecordOwner};
 

@@ -40,6 +40,9 @@ pub fn parse(text: &str, source: &Arc<str>, file_stem: Option<&str>, data: &mut 
 /// the first record for the origin, then the records. `file_stem` is the file name without
 /// `.dns`, the origin of last resort. Errs when no origin can be determined, when the file
 /// holds no SOA at the apex, or on a read error.
+// One pass over the stream with the state every line kind updates (origin, $TTL, the last
+// owner, parentheses, delegations); the per-record work is in helpers below.
+#[allow(clippy::too_many_lines, reason = "one pass with the zone file's line state")]
 pub(crate) fn read<R: Read>(
     open: impl Fn() -> io::Result<R>,
     source: &Arc<str>,

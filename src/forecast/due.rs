@@ -114,7 +114,8 @@ fn order(dns: &DnsData, a: &Due, b: &Due) -> Ordering {
     let (ra, rb) = (da.record, db.record);
     ra.name
         .cmp(&rb.name)
-        .then_with(|| record_type(ra).cmp(record_type(rb)))
+        // By the type's name, as the report has always sorted (`CNAME` before `PTR`).
+        .then_with(|| record_type(ra).as_str().cmp(record_type(rb).as_str()))
         .then_with(|| match (&ra.data, &rb.data) {
             (RecordData::Addr(x), RecordData::Addr(y)) => x.cmp(y),
             (RecordData::Ptr(x), RecordData::Ptr(y)) => x.cmp(y),

@@ -19,6 +19,7 @@ pub(crate) use verdict::Liveness;
 
 use crate::audit::{AuditSettings, DhcpAccount, OwnerKind, RefreshState, Updater, not_refreshed, owner_kind, refresh_of, slack};
 use crate::directory::{Computer, Directory};
+use crate::dns::rtype::RecordType;
 use crate::dns::{DnsData, DnsRecord, RecordData, Zone};
 use crate::leases::Lease;
 use crate::leases::dns_settings::DhcpDnsSettings;
@@ -39,6 +40,15 @@ vocabulary! {
     pub(crate) Verdict {
         Live => "live",
         Stale => "stale",
+    }
+}
+
+vocabulary! {
+    /// `evidence`: what says the host is live (none for a `stale` row).
+    pub(crate) Evidence {
+        LeaseAndLogon => "lease;ad-logon",
+        Lease => "lease",
+        AdLogon => "ad-logon",
     }
 }
 
@@ -73,13 +83,13 @@ impl<'a> Row<'a> {
         if self.lease.is_some() || self.ad_logon { Verdict::Live } else { Verdict::Stale }
     }
 
-    /// `evidence`: `lease`, `ad-logon`, `lease;ad-logon`, or empty for `stale`.
-    pub(crate) fn evidence(&self) -> &'static str {
+    /// `evidence`: `lease`, `ad-logon`, `lease;ad-logon`, or none for `stale`.
+    pub(crate) fn evidence(&self) -> Option<Evidence> {
         match (self.lease.is_some(), self.ad_logon) {
-            (true, true) => "lease;ad-logon",
-            (true, false) => "lease",
-            (false, true) => "ad-logon",
-            (false, false) => "",
+            (true, true) => Some(Evidence::LeaseAndLogon),
+            (true, false) => Some(Evidence::Lease),
+            (false, true) => Some(Evidence::AdLogon),
+            (false, false) => None,
         }
     }
 
@@ -97,18 +107,18 @@ impl<'a> Row<'a> {
     }
 
     /// `type`: `A`, `AAAA` or `PTR`.
-    pub(crate) fn rtype(&self) -> &'static str {
+    pub(crate) fn rtype(&self) -> RecordType {
         record_type(self.record)
     }
 }
 
 /// `A`, `AAAA`, `PTR` (`CNAME` for the records the forecast leaves out).
-pub(crate) fn record_type(r: &DnsRecord) -> &'static str {
+pub(crate) fn record_type(r: &DnsRecord) -> RecordType {
     match &r.data {
-        RecordData::Addr(a) if a.is_ipv4() => "A",
-        RecordData::Addr(_) => "AAAA",
-        RecordData::Ptr(_) => "PTR",
-        RecordData::Cname(_) => "CNAME",
+        RecordData::Addr(a) if a.is_ipv4() => RecordType::A,
+        RecordData::Addr(_) => RecordType::Aaaa,
+        RecordData::Ptr(_) => RecordType::Ptr,
+        RecordData::Cname(_) => RecordType::Cname,
     }
 }
 
@@ -203,7 +213,7 @@ pub(crate) fn forecast<'a>(
     settings: &AuditSettings,
     options: ForecastOptions,
 ) -> (Vec<Row<'a>>, std::collections::BTreeMap<NotForecast, usize>) {
-    let plan = plan(dns, crate::audit::DataEvidence::new(dns, settings.as_of).record_ids(), settings, options);
+    let plan = plan(dns, crate::dns::RecordIndex::new(dns, settings.as_of).record_ids(), settings, options);
     let f = Forecaster::new(dns, plan, leases, directory, dhcp, settings, options);
     (f.rows().collect(), f.not_forecast().clone())
 }

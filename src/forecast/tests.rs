@@ -10,25 +10,13 @@ use super::*;
 use crate::dns::{DnsData, DnsRecord, RecordData, ZoneAging};
 use crate::leases::LeaseState;
 
-fn t(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
+use crate::test_support::t;
 
 const AS_OF: &str = "2026-11-24T12:00:00Z";
 const FWD: &str = "corp.example.test";
 const REV: &str = "16.0.10.in-addr.arpa";
 
-fn settings() -> AuditSettings {
-    AuditSettings {
-        as_of: t(AS_OF),
-        domain: Some(FWD.into()),
-        no_refresh: TimeDelta::days(7),
-        refresh: TimeDelta::days(7),
-        scavenging_interval: TimeDelta::days(7),
-        assume_aging: false,
-        dhcp_accounts: Vec::new(),
-    }
-}
+use crate::test_support::audit_settings as settings;
 
 fn options() -> ForecastOptions {
     ForecastOptions { horizon: TimeDelta::days(28), logon_window: TimeDelta::days(30) }

@@ -1,5 +1,5 @@
 //! What every reader shares: turning an export file into text (BOM, UTF-16, CRLF tolerant),
-//! whole or streamed ([`text`]), CSV rows with their lines ([`rows`]), and the record of input
+//! whole or streamed ([`stream`]), CSV rows with their lines ([`rows`]), and the record of input
 //! problems (file, line, reason) that the summary counts.
 
 use std::fmt;
@@ -9,11 +9,11 @@ use std::sync::Arc;
 use crate::vocab::vocabulary;
 
 mod rows;
-pub(crate) mod text;
+pub(crate) mod stream;
 
 pub(crate) use rows::{CsvStream, Tap, csv_column_order, read_csv_rows, read_strict_csv};
-pub use text::ReadError;
-pub(crate) use text::{Lines, SkipBom, TextFile};
+pub use stream::ReadError;
+pub(crate) use stream::{Lines, SkipBom, TextFile};
 
 /// A file that could not be read at all. Stops the run (exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -133,38 +133,17 @@ impl Problems {
         self.list.push(Problem { source: Arc::clone(source), line, reason, detail: detail.into() });
     }
 
+    /// Moves `other`'s problems to the end of these, in their order.
+    pub(crate) fn append(&mut self, mut other: Problems) {
+        self.list.append(&mut other.list);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 
     pub fn len(&self) -> usize {
         self.list.len()
-    }
-}
-
-/// The first line of a secret file (`--password-file`, `--kea-password-file`), without its
-/// line ending; the rest of the file is ignored. Decoded like an export ([`decode`]): Windows
-/// PowerShell 5.1 writes a UTF-8 byte-order mark (`Set-Content -Encoding UTF8`) or UTF-16
-/// (`Out-File`, `>`), and the mark is never part of the password.
-pub(crate) fn read_secret_line(path: &Path) -> std::io::Result<String> {
-    let text = decode(std::fs::read(path)?);
-    Ok(text.lines().next().unwrap_or("").trim_end_matches(['\r', '\n']).to_string())
-}
-
-/// A URL as the user typed it, made safe to print: everything between the scheme's `://` (or
-/// the start, when there is no scheme) and the last `@` is dropped, so neither a user name nor a
-/// password reaches a message, even when the URL is malformed (`user:secret@host` without a
-/// scheme, a password with an unescaped `/` or `@`).
-pub(crate) fn redact_url(raw: &str) -> String {
-    let raw = raw.trim();
-    let (scheme, rest) = match raw.split_once("://") {
-        Some((s, rest)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) => (Some(s), rest),
-        _ => (None, raw),
-    };
-    let rest = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
-    match scheme {
-        Some(s) => format!("{s}://{rest}"),
-        None => rest.to_string(),
     }
 }
 
@@ -289,17 +268,6 @@ pub(crate) fn name_shown(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Helpers the readers' unit tests share.
-#[cfg(test)]
-pub(crate) mod test_support {
-    use super::{Problem, SkipReason};
-
-    /// (line, reason) of each problem: what the readers' tests assert.
-    pub(crate) fn reasons(p: &[Problem]) -> Vec<(usize, SkipReason)> {
-        p.iter().map(|p| (p.line, p.reason)).collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,29 +278,6 @@ mod tests {
         assert_eq!(decode(vec![0xFF, 0xFE, b'h', 0, b'i', 0]), "hi");
         assert_eq!(decode(vec![0xFE, 0xFF, 0, b'h', 0, b'i']), "hi");
         assert_eq!(decode(b"caf\xE9".to_vec()), "café");
-    }
-
-    #[test]
-    fn secret_files_written_by_windows_powershell_read_as_the_password() {
-        let d = tempfile::tempdir().unwrap();
-        let read = |bytes: &[u8]| {
-            let p = d.path().join("pw");
-            std::fs::write(&p, bytes).unwrap();
-            read_secret_line(&p).unwrap()
-        };
-        assert_eq!(read(b"\xEF\xBB\xBFS3cret!\r\n"), "S3cret!");
-        assert_eq!(read(&[0xFF, 0xFE, b'p', 0, b'w', 0, b'\r', 0, b'\n', 0]), "pw");
-        assert_eq!(read(b"pw \nsecond line"), "pw ");
-    }
-
-    #[test]
-    fn redacted_urls_keep_no_user_or_password() {
-        assert_eq!(redact_url("user:secret@host"), "host");
-        assert_eq!(redact_url("ldaps://admin:pa/ss@dc1:636"), "ldaps://dc1:636");
-        assert_eq!(redact_url("http://u:p@ss@kea:8000/"), "http://kea:8000/");
-        assert_eq!(redact_url(" https://kea:8000/ "), "https://kea:8000/");
-        assert_eq!(redact_url("ldaps:admin:secret@dc1"), "dc1");
-        assert_eq!(redact_url("dc1.corp.example.test"), "dc1.corp.example.test");
     }
 
     #[test]

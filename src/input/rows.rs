@@ -6,7 +6,7 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 
-use super::text::{ReadError, SkipBom, read_some};
+use super::stream::{ReadError, SkipBom, read_some};
 use super::{Header, Problems, SkipReason};
 use crate::timefmt::{DateOrder, DateOrderScan, InputTimes};
 

@@ -164,7 +164,7 @@ pub(crate) struct Endpoint {
 impl Endpoint {
     /// Parses `http[s]://[user@]host[:port][/path]`. A password in the URL is refused.
     pub(crate) fn parse(raw: &str) -> Result<Endpoint, KeaError> {
-        let bad = |reason: &str| KeaError::BadUrl { url: crate::input::redact_url(raw), reason: reason.to_string() };
+        let bad = |reason: &str| KeaError::BadUrl { url: crate::secret::redact_url(raw), reason: reason.to_string() };
         let raw_t = raw.trim();
         let (scheme, rest) = raw_t.split_once("://").ok_or_else(|| bad("expected http://host:port/ or https://host:port/"))?;
         let https = match scheme.to_ascii_lowercase().as_str() {
@@ -568,7 +568,7 @@ impl Client {
             (Some(end), TimeDelta::try_seconds(lifetime as i64))
         };
         let flag = |k: &str| l.get(k).is_some_and(|v| v.as_bool().unwrap_or(false) || v.as_u64() == Some(1));
-        let registration = super::ddns_updates(flag("fqdn-fwd"), flag("fqdn-rev")).map_or("", |u| u.as_str());
+        let registration = super::Registration::Ddns(super::ddns_updates(flag("fqdn-fwd"), flag("fqdn-rev")));
         let scope = match l.get("subnet-id") {
             Some(Value::Number(n)) => n.to_string(),
             Some(Value::String(s)) => s.trim().to_string(),

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta};
 
 use super::{Lease, LeaseState};
-use crate::input::text::{Lines, ReadError};
+use crate::input::stream::{Lines, ReadError};
 use crate::input::{Header, Problems, SkipReason};
 
 /// Kea's value for an infinite lifetime.
@@ -305,7 +305,7 @@ fn row(f: &[&str], c: &Columns, source: &Arc<str>, line: usize, interner: &mut s
         state,
         expires,
         duration,
-        origin: interner.origin(source, scope, super::ddns_updates(fwd, rev).map_or("", |u| u.as_str()), ""),
+        origin: interner.origin(source, scope, super::Registration::Ddns(super::ddns_updates(fwd, rev)), ""),
         line,
     };
     Some(if lifetime == 0 { Row::Erase(lease) } else { Row::Lease(lease) })
@@ -371,7 +371,7 @@ mod tests {
 
     #[test]
     fn streamed_in_any_block_size_and_encoding_the_same_leases_and_lines() {
-        use crate::input::text::{Decoder, Encoding};
+        use crate::input::stream::{Decoder, Encoding};
         // The fixture with CRLF, a blank line, a bad row, a later row for an address, and a
         // non-ASCII host name at the end.
         let text = V4.replace('\n', "\r\n") + "\r\n10.0.0.x,,,3600,1700000000,1,0,0,bad,0,\r\n192.0.2.200,00:11:22:33:44:55,,3600,1700000000,1,0,0,café,0,\r\n";
@@ -393,7 +393,7 @@ mod tests {
 
     #[test]
     fn a_read_error_part_way_is_the_files_error() {
-        use crate::input::text::tests::FailAfter;
+        use crate::input::stream::tests::FailAfter;
         let text = H4.to_string() + &"192.0.2.10,00:11:22:33:44:55,,3600,1700000000,1,0,0,pc,0,\n".repeat(100);
         let (mut out, mut problems) = (Vec::new(), Problems::default());
         let e = read(FailAfter(text.as_bytes(), 1000), &Arc::from("kea-leases.csv"), &mut out, &mut problems).unwrap_err();
@@ -405,19 +405,15 @@ mod tests {
         DateTime::from_timestamp(secs, 0)
     }
 
-    fn reasons(p: &Problems) -> Vec<(usize, SkipReason)> {
-        p.list.iter().map(|p| (p.line, p.reason)).collect()
-    }
+    use crate::test_support::reasons;
 
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
+    use crate::test_support::ip;
 
     #[test]
     fn lease4_file() {
         let (leases, problems) = run(V4);
         // The first row for 192.0.2.10 is replaced by the last one.
-        assert_eq!(reasons(&problems), vec![(2, SkipReason::Superseded)]);
+        assert_eq!(reasons(&problems.list), vec![(2, SkipReason::Superseded)]);
         assert_eq!(leases.len(), 5);
         let pi = &leases[0];
         assert_eq!(pi.ip, ip("192.0.2.11"));
@@ -470,7 +466,7 @@ mod tests {
     #[test]
     fn lease6_file() {
         let (leases, problems) = run(V6);
-        assert_eq!(reasons(&problems), vec![(4, SkipReason::UnusedType)]);
+        assert_eq!(reasons(&problems.list), vec![(4, SkipReason::UnusedType)]);
         assert_eq!(leases.len(), 3);
         let a = &leases[0];
         assert_eq!(a.ip, ip("2001:db8:1::10"));
@@ -503,7 +499,7 @@ mod tests {
         let (leases, problems) = run(&text);
         assert_eq!(leases.len(), 1);
         assert_eq!(
-            reasons(&problems),
+            reasons(&problems.list),
             vec![
                 (3, SkipReason::Truncated),
                 (4, SkipReason::BadAddress),
@@ -577,9 +573,9 @@ mod tests {
     fn header_without_address() {
         let (leases, problems) = run("addr,hwaddr\n1.2.3.4,aa:bb\n");
         assert!(leases.is_empty());
-        assert_eq!(reasons(&problems), vec![(1, SkipReason::MissingField), (2, SkipReason::MissingField)]);
+        assert_eq!(reasons(&problems.list), vec![(1, SkipReason::MissingField), (2, SkipReason::MissingField)]);
         let (_, problems) = run("address,hwaddr\n1.2.3.4,aa:bb\n");
-        assert_eq!(reasons(&problems), vec![(2, SkipReason::MissingField)]);
+        assert_eq!(reasons(&problems.list), vec![(2, SkipReason::MissingField)]);
     }
 
     #[test]
@@ -595,7 +591,7 @@ mod tests {
         let text = format!("\u{feff}{}", V4.replace('\n', "\r\n"));
         let (leases, problems) = run(&text);
         assert_eq!(leases, run(V4).0);
-        assert_eq!(reasons(&problems), vec![(2, SkipReason::Superseded)]);
+        assert_eq!(reasons(&problems.list), vec![(2, SkipReason::Superseded)]);
         // CRLF does not leak into the last column.
         let (leases, _) = run(&V6.replace('\n', "\r\n"));
         assert_eq!(leases[0].duration, Some(TimeDelta::seconds(7200)));
@@ -611,7 +607,7 @@ mod tests {
         assert_eq!(leases.len(), 1);
         assert_eq!(leases[0].hostname.as_deref(), Some("second"));
         assert_eq!(leases[0].line, 4);
-        assert_eq!(reasons(&problems), vec![(2, SkipReason::Superseded)]);
+        assert_eq!(reasons(&problems.list), vec![(2, SkipReason::Superseded)]);
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Stage 1, leases: reads DHCP lease exports into typed [`Lease`] records.
 //!
-//! One file per format, all behind one contract: `parse(text, source, &mut leases, &mut problems)`
-//! appends the good records and records every skipped one with its line and reason. The format
-//! is detected from content ([`detect`]) unless forced.
+//! One file per format, all behind one contract: each format's `parse(text, source, .., out,
+//! problems)` appends the good records to `out` and records every skipped one in `problems`
+//! with its line and reason (the Windows formats also take the `InputTimes`, and the XML the
+//! DNS settings it carries); [`parse_with_settings`] dispatches on the [`Format`], detected from
+//! content ([`detect`]) unless forced. The Kea API client is [`kea_api`].
 
 pub(crate) mod dnsmasq;
 pub(crate) mod isc;
@@ -19,6 +21,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::input::{self, InputError, Problems, ReadError, SkipReason, TextFile};
+use crate::slots::Slots;
 use crate::text::Text;
 use crate::vocab::vocabulary;
 use crate::timefmt::{DateOrder, InputTimes};
@@ -52,9 +55,8 @@ pub struct LeaseOrigin {
     pub(crate) source: Arc<str>,
     /// Windows ScopeId / prefix, Kea subnet id; `None` where the format has none.
     pub(crate) scope: Option<Arc<str>>,
-    /// What the DHCP server says of its DNS registration for this lease
-    /// (Windows `DnsRegistration`: `Complete`, `Pending`, `NotApplicable`; Kea/ISC: see README).
-    pub(crate) dns_registration: Option<Arc<str>>,
+    /// What the DHCP server says of its DNS registration for this lease.
+    pub(crate) dns_registration: Option<DnsRegistration>,
     /// The DHCP server that holds the lease, as the export names it (Windows CSV `ServerIP`;
     /// `kea_api` may set its URL): which server's DNS settings apply. `None` when not known.
     pub(crate) server: Option<Arc<str>>,
@@ -62,9 +64,37 @@ pub struct LeaseOrigin {
 
 impl LeaseOrigin {
     /// An origin of its own (not shared): for the few leases built outside a reader.
-    pub(crate) fn new(source: &Arc<str>, scope: Option<&str>, dns_registration: Option<&str>, server: Option<&str>) -> Arc<LeaseOrigin> {
-        Arc::new(LeaseOrigin { source: Arc::clone(source), scope: scope.map(Arc::from), dns_registration: dns_registration.map(Arc::from), server: server.map(Arc::from) })
+    pub(crate) fn new(source: &Arc<str>, scope: Option<&str>, dns_registration: Option<DnsRegistration>, server: Option<&str>) -> Arc<LeaseOrigin> {
+        Arc::new(LeaseOrigin { source: Arc::clone(source), scope: scope.map(Arc::from), dns_registration, server: server.map(Arc::from) })
     }
+}
+
+/// What a DHCP server says of its DNS registration for a lease (the report's
+/// `dhcp_dns_registration`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum DnsRegistration {
+    /// Windows `DnsRegistration` as exported: `Complete`, `Pending`, `NotApplicable`.
+    Windows(Arc<str>),
+    /// The DNS updates a Kea or ISC server made.
+    Ddns(DdnsUpdates),
+}
+
+impl DnsRegistration {
+    /// As the export says it (Windows), or the update's word (Kea, ISC).
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            DnsRegistration::Windows(s) => s,
+            DnsRegistration::Ddns(u) => u.as_str(),
+        }
+    }
+}
+
+/// A lease's registration as a reader finds it, before [`Interner::origin`] shares it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Registration<'a> {
+    /// Windows `DnsRegistration` text (empty: none).
+    Windows(&'a str),
+    Ddns(Option<DdnsUpdates>),
 }
 
 vocabulary! {
@@ -103,7 +133,7 @@ impl Lease {
     }
 
     pub fn dns_registration(&self) -> Option<&str> {
-        self.origin.dns_registration.as_deref()
+        self.origin.dns_registration.as_ref().map(DnsRegistration::as_str)
     }
 
     pub(crate) fn server(&self) -> Option<&str> {
@@ -296,35 +326,21 @@ pub(crate) fn keep_last_per_address(leases: &mut Vec<Lease>, start: usize, probl
 /// latest), then the later file. The others are counted as superseded.
 pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec<Lease> {
     let rank = |l: &Lease| (l.state.is_held(), l.expires.is_none(), l.expires);
-    // An open-addressing table of lease indices, at most half full: 4 bytes a slot, where a
-    // map from address to index took 32 (64 MB at a million leases, at the run's peak).
-    const EMPTY: u32 = u32::MAX;
+    // The shared probing table of lease indices: 4 bytes a slot, where a map from address to
+    // index took 32 (64 MB at a million leases, at the run's peak).
     let Ok(n) = u32::try_from(leases.len()) else { return leases };
-    let bits = (u64::from(n) * 2).max(16).next_power_of_two().trailing_zeros();
-    let mask = (1usize << bits) - 1;
-    let mut slots = vec![EMPTY; 1 << bits];
-    let start = |ip: &IpAddr| {
-        use std::hash::BuildHasher;
-        // Fx spread by a Fibonacci multiplication, top bits taken: addresses differ in few bits.
-        (rustc_hash::FxBuildHasher.hash_one(ip).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
-    };
+    let mut slots = Slots::with_room_for(leases.len());
     let mut distinct = 0usize;
     for (i, l) in (0..n).zip(&leases) {
-        let mut s = start(&l.ip);
-        loop {
-            match slots[s] {
-                EMPTY => {
-                    slots[s] = i;
-                    distinct += 1;
-                    break;
+        match slots.find(&l.ip, |j| leases[j as usize].ip == l.ip) {
+            Err(empty) => {
+                slots.set(empty, i);
+                distinct += 1;
+            }
+            Ok(s) => {
+                if rank(&leases[slots.get(s) as usize]) <= rank(l) {
+                    slots.set(s, i);
                 }
-                j if leases[j as usize].ip == l.ip => {
-                    if rank(&leases[j as usize]) <= rank(l) {
-                        slots[s] = i;
-                    }
-                    break;
-                }
-                _ => s = (s + 1) & mask,
             }
         }
     }
@@ -332,7 +348,7 @@ pub fn dedupe_across_sources(leases: Vec<Lease>, problems: &mut Problems) -> Vec
         return leases;
     }
     let mut best = vec![false; leases.len()];
-    for &i in slots.iter().filter(|&&i| i != EMPTY) {
+    for i in slots.ids() {
         best[i as usize] = true;
     }
     drop(slots);
@@ -375,14 +391,24 @@ pub(crate) struct Interner {
 
 impl Interner {
     /// The shared origin of a lease from `source` with these values (empty text: none).
-    pub(crate) fn origin(&mut self, source: &Arc<str>, scope: &str, dns_registration: &str, server: &str) -> Arc<LeaseOrigin> {
+    pub(crate) fn origin(&mut self, source: &Arc<str>, scope: &str, dns_registration: Registration<'_>, server: &str) -> Arc<LeaseOrigin> {
         if let Some(last) = &self.last {
             let same = |a: &Option<Arc<str>>, b: &str| a.as_deref().unwrap_or("") == b;
-            if Arc::ptr_eq(&last.source, source) && same(&last.scope, scope) && same(&last.dns_registration, dns_registration) && same(&last.server, server) {
+            let same_registration = match (&last.dns_registration, dns_registration) {
+                (None, Registration::Windows("") | Registration::Ddns(None)) => true,
+                (Some(DnsRegistration::Windows(a)), Registration::Windows(b)) => **a == *b,
+                (Some(DnsRegistration::Ddns(a)), Registration::Ddns(Some(b))) => *a == b,
+                _ => false,
+            };
+            if Arc::ptr_eq(&last.source, source) && same(&last.scope, scope) && same_registration && same(&last.server, server) {
                 return Arc::clone(last);
             }
         }
-        let origin = LeaseOrigin { source: Arc::clone(source), scope: self.get(scope), dns_registration: self.get(dns_registration), server: self.get(server) };
+        let dns_registration = match dns_registration {
+            Registration::Windows(s) => self.get(s).map(DnsRegistration::Windows),
+            Registration::Ddns(u) => u.map(DnsRegistration::Ddns),
+        };
+        let origin = LeaseOrigin { source: Arc::clone(source), scope: self.get(scope), dns_registration, server: self.get(server) };
         self.share(origin)
     }
 
@@ -554,17 +580,17 @@ mod tests {
     fn leases_with_the_same_file_scope_server_and_registration_share_one_origin() {
         let (a, b): (Arc<str>, Arc<str>) = (Arc::from("a.csv"), Arc::from("b.csv"));
         let mut i = Interner::default();
-        let first = i.origin(&a, "10.0.16.0", "Complete", "");
-        let other_scope = i.origin(&a, "10.0.17.0", "Complete", "");
-        let again = i.origin(&a, "10.0.16.0", "Complete", "");
+        let first = i.origin(&a, "10.0.16.0", Registration::Windows("Complete"), "");
+        let other_scope = i.origin(&a, "10.0.17.0", Registration::Windows("Complete"), "");
+        let again = i.origin(&a, "10.0.16.0", Registration::Windows("Complete"), "");
         assert!(Arc::ptr_eq(&first, &again) && !Arc::ptr_eq(&first, &other_scope));
-        assert_eq!((again.scope.as_deref(), again.dns_registration.as_deref(), again.server.as_deref()), (Some("10.0.16.0"), Some("Complete"), None));
+        assert_eq!((again.scope.as_deref(), again.dns_registration.as_ref().map(DnsRegistration::as_str), again.server.as_deref()), (Some("10.0.16.0"), Some("Complete"), None));
         // Another file is another origin, whatever its values.
-        let from_b = i.origin(&b, "10.0.16.0", "Complete", "");
+        let from_b = i.origin(&b, "10.0.16.0", Registration::Windows("Complete"), "");
         assert!(!Arc::ptr_eq(&first, &from_b));
         assert_eq!(&*from_b.source, "b.csv");
-        assert!(!Arc::ptr_eq(&i.origin(&a, "10.0.16.0", "Pending", ""), &first));
-        assert!(Arc::ptr_eq(&i.origin(&a, "10.0.16.0", "Complete", ""), &first));
+        assert!(!Arc::ptr_eq(&i.origin(&a, "10.0.16.0", Registration::Windows("Pending"), ""), &first));
+        assert!(Arc::ptr_eq(&i.origin(&a, "10.0.16.0", Registration::Windows("Complete"), ""), &first));
     }
 
     #[test]

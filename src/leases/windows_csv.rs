@@ -58,6 +58,9 @@ pub(crate) fn parse(text: &str, source: &Arc<str>, times: &InputTimes, out: &mut
 /// is read as `Export-Csv` wrote it, in the exporting machine's culture: the file's date order
 /// is decided from all its dates first ([`DateOrderScan`]); a file that cannot say is an error,
 /// as is a read error part-way.
+// One pass that reads the rows and decides the date order at once: the rows, the deferred
+// culture dates, the scan and the problems found are state the whole loop shares.
+#[allow(clippy::too_many_lines, reason = "one pass sharing the rows, the deferred dates and the scan")]
 pub(crate) fn read(text: impl Read, source: &Arc<str>, times: &InputTimes, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<(), ReadError> {
     let mut tap = Tap::new(SkipBom::new(text));
     // `Export-Csv` without -NoTypeInformation (Windows PowerShell) writes `#TYPE <class>` first.
@@ -261,7 +264,7 @@ fn row(
         state,
         expires,
         duration: None,
-        origin: interner.origin(source, scope, dns_registration, field(record, columns.server)?.trim()),
+        origin: interner.origin(source, scope, super::Registration::Windows(dns_registration), field(record, columns.server)?.trim()),
         line,
     };
     Ok((lease, culture))
@@ -294,7 +297,6 @@ mod tests {
     use std::net::IpAddr;
     use crate::input::Problem;
     use crate::timefmt::{self, InputZone};
-    use chrono::{DateTime, Utc};
 
     fn src() -> Arc<str> {
         Arc::from("leases.csv")
@@ -472,9 +474,7 @@ mod tests {
         assert!(InputZone::from_name("Mars/Olympus").is_err());
     }
 
-    fn utc(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
+    use crate::test_support::t as utc;
 
     const V4: &str = include_str!("../../tests/fixtures/leases/windows-v4.csv");
     const V6: &str = include_str!("../../tests/fixtures/leases/windows-v6.csv");
@@ -580,8 +580,7 @@ mod tests {
         assert_eq!(leases.len(), 1);
         assert_eq!(leases[0].hostname.as_deref(), Some("ok"));
         assert_eq!(leases[0].line, 8);
-        let got: Vec<(usize, SkipReason, &str)> =
-            problems.iter().map(|p| (p.line, p.reason, p.detail.as_str())).collect();
+        let got = crate::test_support::details(&problems);
         assert_eq!(
             got,
             vec![

@@ -624,7 +624,7 @@ impl State<'_> {
                 state: LeaseState::Reservation,
                 expires: None,
                 duration: None,
-                origin: self.interner.origin(self.source, scope, "", &server),
+                origin: self.interner.origin(self.source, scope, super::Registration::Windows(""), &server),
                 line,
             });
         }
@@ -643,7 +643,7 @@ impl State<'_> {
             state,
             expires,
             duration: None,
-            origin: self.interner.origin(self.source, scope, trimmed(&v.dns_registration).unwrap_or(""), &server),
+            origin: self.interner.origin(self.source, scope, super::Registration::Windows(trimmed(&v.dns_registration).unwrap_or("")), &server),
             line,
         })
     }

@@ -236,9 +236,7 @@ pub(crate) fn prune(dir: &Path, kind: Kind, keep: usize, own: &[PathBuf]) -> Pru
 mod tests {
     use super::*;
 
-    fn t(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
+    use crate::test_support::t;
 
     #[test]
     fn names() {

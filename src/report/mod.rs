@@ -189,10 +189,21 @@ fn into_io(e: csv::Error) -> std::io::Error {
 }
 
 /// Where the report goes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) enum Destination {
+    #[default]
     Stdout,
     File(PathBuf),
+}
+
+/// As the summary and the HTML page name it: `stdout`, or the path.
+impl std::fmt::Display for Destination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Destination::Stdout => f.write_str("stdout"),
+            Destination::File(p) => write!(f, "{}", p.display()),
+        }
+    }
 }
 
 /// The default report path: `reports/ddns-audit-<UTC timestamp>.<csv|jsonl>` (no colons: Windows-safe).

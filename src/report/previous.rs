@@ -458,9 +458,7 @@ fn parse_row(cells: &[&str], as_of: DateTime<Utc>) -> Result<Option<(Key, Was)>,
 mod tests {
     use super::*;
 
-    fn t(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
+    use crate::test_support::t;
 
     const AS_OF: &str = "2026-11-27T12:00:00Z";
     const SEEN: &str = "2026-11-13T12:00:00Z";
@@ -556,9 +554,7 @@ mod tests {
 mod file_tests {
     use super::*;
 
-    fn t(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
+    use crate::test_support::t;
 
     fn header() -> String {
         COLUMNS.join(",")

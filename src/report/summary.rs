@@ -29,7 +29,7 @@ pub(crate) struct Summary {
     pub(crate) zones_read: usize,
     pub(crate) dns_records_read: usize,
     pub(crate) rows_written: usize,
-    pub(crate) destination: String,
+    pub(crate) destination: super::Destination,
     /// `.ddns-audit-*.tmp` files of killed runs removed from the report's directory.
     pub(crate) stale_temp_removed: usize,
     /// Live DNS (`--dns-server`), when used.

@@ -75,24 +75,42 @@ enum Rank {
 /// known, while the other sources may still be read: the DNS phase can start from them.
 pub(crate) type OnLeases<'a> = dyn FnMut(&[leases::Lease], Option<&str>) + 'a;
 
-/// One source's thread: whether it reads over the network (LDAP, Kea), and what it does.
-type Source = (bool, Box<dyn FnOnce(&Settings, &dyn Fn(Body)) + Send>);
+/// Where a source reads: local files (waited for after another source failed) or a server
+/// (LDAP, Kea: given a short grace, then abandoned).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    Files,
+    Network,
+}
+
+/// What a source's thread does: reads, and sends its part (or its failure) through `send`.
+type Read = Box<dyn FnOnce(&Settings, &dyn Fn(Body)) + Send>;
+
+/// One source: where it reads, whether its part holds leases (merged, in the sources' order,
+/// as soon as every such part is in), and what its thread does.
+struct Source {
+    reach: Reach,
+    leases: bool,
+    read: Read,
+}
 
 /// The sources' threads, in the order of their parts in the merge.
 fn sources(settings: &Settings) -> Vec<Source> {
     let mut out: Vec<Source> = Vec::new();
     let as_of = settings.audit.as_of;
-    out.push((
-        settings.ldap.is_some(),
-        Box::new(move |s, send| match read_directory(s, as_of, send) {
+    out.push(Source {
+        reach: if settings.ldap.is_some() { Reach::Network } else { Reach::Files },
+        leases: false,
+        read: Box::new(move |s, send| match read_directory(s, as_of, send) {
             Ok(d) => send(Body::Part(Part::Directory(Box::new(d)))),
             Err((rank, e)) => send(Body::Failed(rank, e)),
         }),
-    ));
+    });
     for i in 0..settings.leases.len() {
-        out.push((
-            false,
-            Box::new(move |s, send| {
+        out.push(Source {
+            reach: Reach::Files,
+            leases: true,
+            read: Box::new(move |s, send| {
                 let Some(path) = s.leases.get(i) else { return };
                 let (mut leases, mut problems) = (Vec::new(), crate::input::Problems::default());
                 let mut table = leases::dns_settings::DhcpDnsSettings::default();
@@ -101,21 +119,23 @@ fn sources(settings: &Settings) -> Vec<Source> {
                     Err(e) => Body::Failed(Rank::LeaseFile(i), e.into()),
                 });
             }),
-        ));
+        });
     }
-    out.push((
-        true,
-        Box::new(|s, send| {
+    out.push(Source {
+        reach: Reach::Network,
+        leases: true,
+        read: Box::new(|s, send| {
             let (mut leases, mut problems) = (Vec::new(), crate::input::Problems::default());
             send(match leases::kea_api::read_urls(&s.kea_urls, &s.kea, &mut leases, &mut problems) {
                 Ok(kea) => Body::Part(Part::Kea(leases, kea, problems)),
                 Err(e) => Body::Failed(Rank::Kea, e.into()),
             });
         }),
-    ));
-    out.push((
-        false,
-        Box::new(|s, send| {
+    });
+    out.push(Source {
+        reach: Reach::Files,
+        leases: false,
+        read: Box::new(|s, send| {
             let (mut computers, mut problems) = (Vec::new(), crate::input::Problems::default());
             let read = match &s.computers {
                 Some(path) => directory::read_file(path, &s.input_times, &mut computers, &mut problems),
@@ -126,26 +146,28 @@ fn sources(settings: &Settings) -> Vec<Source> {
                 Err(e) => Body::Failed(Rank::Computers, e.into()),
             });
         }),
-    ));
+    });
     // Kea's effective DNS-update settings per subnet (`config-get`); what cannot be read is a
     // counted problem, never a failed run.
-    out.push((
-        true,
-        Box::new(|s, send| {
+    out.push(Source {
+        reach: Reach::Network,
+        leases: false,
+        read: Box::new(|s, send| {
             let mut problems = crate::input::Problems::default();
             let kea = leases::kea_api::config::read_ddns_settings(&s.kea_urls, &s.kea, &mut problems);
             send(Body::Part(Part::KeaConfig(kea, problems)));
         }),
-    ));
-    out.push((
-        false,
-        Box::new(|s, send| {
+    });
+    out.push(Source {
+        reach: Reach::Files,
+        leases: false,
+        read: Box::new(|s, send| {
             send(match leases::dns_settings::read_files(&s.dhcp_settings) {
                 Ok(files) => Body::Part(Part::DhcpSettings(files)),
                 Err(e) => Body::Failed(Rank::DhcpSettings, e.into()),
             });
         }),
-    ));
+    });
     out
 }
 
@@ -170,6 +192,32 @@ fn read_directory(s: &Settings, as_of: DateTime<Utc>, send: &dyn Fn(Body)) -> Re
     Ok(DirectoryPart { ad_problems: ad.problems, computers: ad.computers, domain: ad.domain, dhcp_accounts, dns: ad.dns, dns_problems })
 }
 
+/// Starts every source's thread ([`sources`]); their messages, tagged with the source's
+/// position, whether each source reads over the network, and the positions of the sources
+/// that give leases.
+fn spawn(settings: &Settings) -> (std::sync::mpsc::Receiver<(usize, Body)>, Vec<bool>, Vec<usize>) {
+    let shared = std::sync::Arc::new(settings.clone());
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Body)>();
+    let (mut network, mut lease_ids) = (Vec::new(), Vec::new());
+    for (id, Source { reach, leases, read }) in sources(settings).into_iter().enumerate() {
+        network.push(reach == Reach::Network);
+        if leases {
+            lease_ids.push(id);
+        }
+        let (s, tx) = (std::sync::Arc::clone(&shared), tx.clone());
+        // Detached: an abandoned source does not hold the run, and leaving the process ends it.
+        std::thread::spawn(move || {
+            let send = |b: Body| {
+                let _ = tx.send((id, b));
+            };
+            if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(&s, &send))) {
+                send(Body::Panicked(panic));
+            }
+        });
+    }
+    (rx, network, lease_ids)
+}
+
 /// Reads every input, each source on a thread of its own ([`sources`]), and merges them in
 /// the order they were read one after another: the same data, problems and report.
 ///
@@ -180,30 +228,12 @@ fn read_directory(s: &Settings, as_of: DateTime<Utc>, send: &dyn Fn(Body)) -> Re
 /// in [`Rank`] order is returned.
 pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Result<Gathered, RunError> {
     use std::sync::mpsc;
-    let shared = std::sync::Arc::new(settings.clone());
-    let (tx, rx) = mpsc::channel::<(usize, Body)>();
-    let mut network = Vec::new();
-    for (id, (is_network, body)) in sources(settings).into_iter().enumerate() {
-        network.push(is_network);
-        let (s, tx) = (std::sync::Arc::clone(&shared), tx.clone());
-        // Detached: an abandoned source does not hold the run, and leaving the process ends it.
-        std::thread::spawn(move || {
-            let send = |b: Body| {
-                let _ = tx.send((id, b));
-            };
-            if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(&s, &send))) {
-                send(Body::Panicked(panic));
-            }
-        });
-    }
-    drop(tx);
-
+    let (rx, network, lease_ids) = spawn(settings);
     let mut done = vec![false; network.len()];
     let mut parts: Vec<Option<Part>> = (0..network.len()).map(|_| None).collect();
     let mut errors: Vec<(Rank, RunError)> = Vec::new();
     let mut domain = settings.audit.domain.clone();
     let mut domain_known = domain.is_some() || settings.ldap.is_none();
-    let lease_ids = 1..settings.leases.len() + 2;
     let mut leases: Option<(Vec<leases::Lease>, crate::input::Problems)> = None;
     // The DNS settings inside the lease files (Export-DhcpServer XML), in the files' order.
     let mut xml_settings = leases::dns_settings::DhcpDnsSettings::default();
@@ -251,30 +281,8 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
                 done[id] = true;
             }
         }
-        if errors.is_empty() && leases.is_none() && lease_ids.clone().all(|i| done.get(i) == Some(&true)) {
-            // The lease files in order, then Kea, de-duplicated across them.
-            let mut all = Vec::new();
-            let mut problems = crate::input::Problems::default();
-            for p in parts.get_mut(lease_ids.clone()).into_iter().flatten() {
-                match p.take() {
-                    Some(Part::LeaseFile(l, table, pr)) => {
-                        // The first part is moved, not copied: a million leases are 190 MB.
-                        if all.is_empty() { all = l } else { all.extend(l) }
-                        problems.list.extend(pr.list);
-                        xml_settings.absorb(table);
-                    }
-                    Some(Part::Kea(l, kea, pr)) => {
-                        if all.is_empty() { all = l } else { all.extend(l) }
-                        problems.list.extend(pr.list);
-                        *p = Some(Part::Kea(Vec::new(), kea, crate::input::Problems::default()));
-                    }
-                    other => *p = other,
-                }
-            }
-            let mut dedupe_problems = crate::input::Problems::default();
-            let all = leases::dedupe_across_sources(all, &mut dedupe_problems);
-            problems.list.extend(dedupe_problems.list);
-            leases = Some((all, problems));
+        if errors.is_empty() && leases.is_none() && lease_ids.iter().all(|&i| done.get(i) == Some(&true)) {
+            leases = Some(merge_leases(&mut parts, &lease_ids, &mut xml_settings));
         }
         if !told && domain_known && let Some((l, _)) = &leases {
             told = true;
@@ -285,6 +293,49 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
         return Err(e);
     }
     let (leases, lease_problems) = leases.unwrap_or_default();
+    assemble(settings, parts, leases, lease_problems, xml_settings)
+}
+
+/// The parts at `ids` (the lease files in order, then Kea), de-duplicated across them: the
+/// leases and their problems. The files' DNS settings (Export-DhcpServer XML) go into
+/// `xml_settings`, in the files' order; Kea's part keeps its report.
+fn merge_leases(parts: &mut [Option<Part>], ids: &[usize], xml_settings: &mut leases::dns_settings::DhcpDnsSettings) -> (Vec<leases::Lease>, crate::input::Problems) {
+    let mut all = Vec::new();
+    let mut problems = crate::input::Problems::default();
+    for &i in ids {
+        let Some(p) = parts.get_mut(i) else { continue };
+        match p.take() {
+            Some(Part::LeaseFile(l, table, pr)) => {
+                // The first part is moved, not copied: a million leases are 190 MB.
+                if all.is_empty() { all = l } else { all.extend(l) }
+                problems.append(pr);
+                xml_settings.absorb(table);
+            }
+            Some(Part::Kea(l, kea, pr)) => {
+                if all.is_empty() { all = l } else { all.extend(l) }
+                problems.append(pr);
+                *p = Some(Part::Kea(Vec::new(), kea, crate::input::Problems::default()));
+            }
+            other => *p = other,
+        }
+    }
+    let mut dedupe_problems = crate::input::Problems::default();
+    let all = leases::dedupe_across_sources(all, &mut dedupe_problems);
+    problems.append(dedupe_problems);
+    (all, problems)
+}
+
+/// The gathered inputs from the sources' parts, once every source has ended well: the
+/// problems in the order of a one-after-another read, AD's computers then the file's, the
+/// DHCP servers' DNS settings, the notes, and the audit's settings with AD's domain and
+/// authorized DHCP servers.
+fn assemble(
+    settings: &Settings,
+    parts: Vec<Option<Part>>,
+    leases: Vec<leases::Lease>,
+    lease_problems: crate::input::Problems,
+    xml_settings: leases::dns_settings::DhcpDnsSettings,
+) -> Result<Gathered, RunError> {
     let mut kea = leases::kea_api::KeaReport::default();
     let (mut computers, mut computer_problems) = (Vec::new(), crate::input::Problems::default());
     let mut kea_dns = None;
@@ -312,7 +363,7 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
     // The problems in the order of a one-after-another read.
     let mut problems = d.ad_problems;
     for list in [lease_problems, computer_problems, d.dns_problems, kea_dns_problems] {
-        problems.list.extend(list.list);
+        problems.append(list);
     }
     // AD's computers, then the file's; moved, not copied, when one of them is empty.
     let mut all_computers = d.computers;

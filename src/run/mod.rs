@@ -8,7 +8,7 @@ use crate::directory::{self, Directory};
 use crate::dns;
 use crate::input::InputError;
 use crate::leases;
-use crate::report::{self, Destination, ReportError, Summary};
+use crate::report::{self, ReportError, Summary};
 use crate::forecast;
 use crate::settings::{AuditArgs, ForecastArgs, ForecastSettings, Settings, SettingsError};
 
@@ -105,13 +105,6 @@ fn render_notes(notes: &[String]) -> String {
     notes.iter().map(|n| format!("ddns-audit: {n}\n")).collect()
 }
 
-fn destination_text(d: &Destination) -> String {
-    match d {
-        Destination::Stdout => "stdout".to_string(),
-        Destination::File(p) => p.display().to_string(),
-    }
-}
-
 /// Runs the audit from validated settings: every input (files, AD), live DNS when
 /// `--dns-server` is given, then the report.
 pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
@@ -129,7 +122,7 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     };
     clock.report();
     // A live run whose resolution failed has returned its error: every run here audited.
-    let Some(Audited { mut summary, problems, kea, notes, html, scopes, previous, tripped, mut outputs }) = audited else {
+    let Some(Audited { mut summary, problems, kea, notes, html, scopes, previous, tripped, outputs }) = audited else {
         return Err(RunError::SourceLost);
     };
     summary.live = live;
@@ -138,14 +131,64 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
     let cleanup = report::Cleanup::plan(&settings.output, settings.html.as_deref(), report::Kind::Audit, settings.keep);
     let planned = cleanup.planned();
     (summary.pruned, summary.stale_temp_removed) = planned;
-    let text = kea.render() + &render_notes(&notes) + &summary.render(&problems);
-    let html_path = match html {
-        Some(h) => Some(h.finish(report::html::audit_page(&summary, &problems, &text), scopes, &mut outputs)?),
-        None => None,
-    };
-    let render = |(pruned, stale)| {
-        (summary.pruned, summary.stale_temp_removed) = (pruned, stale);
-        kea.render() + &render_notes(&notes) + &summary.render(&problems)
+    let ending = Ending { kea: &kea, notes: &notes, problems: &problems, cleanup, planned, tripped };
+    finish(&mut summary, ending, outputs, |summary, text, outputs| match html {
+        Some(h) => Ok(Some(h.finish(report::html::audit_page(summary, &problems, text), scopes, outputs)?)),
+        None => Ok(None),
+    })
+}
+
+/// What a run ends with besides its summary: the text before the summary (Kea's report, the
+/// notes), the problems, the planned cleanup and whether a row reached `--fail-on`.
+struct Ending<'e> {
+    kea: &'e leases::kea_api::KeaReport,
+    notes: &'e [String],
+    problems: &'e crate::input::Problems,
+    cleanup: report::Cleanup,
+    planned: (report::Pruned, usize),
+    tripped: bool,
+}
+
+/// A command's summary, as [`finish`] renders it.
+trait RunSummary {
+    fn render(&self, problems: &crate::input::Problems) -> String;
+    /// What the cleanup removed (`--keep`, stale temporary files).
+    fn set_removed(&mut self, removed: (report::Pruned, usize));
+}
+
+impl RunSummary for Summary {
+    fn render(&self, problems: &crate::input::Problems) -> String {
+        Summary::render(self, problems)
+    }
+    fn set_removed(&mut self, (pruned, stale): (report::Pruned, usize)) {
+        (self.pruned, self.stale_temp_removed) = (pruned, stale);
+    }
+}
+
+impl RunSummary for report::ForecastSummary<'_> {
+    fn render(&self, problems: &crate::input::Problems) -> String {
+        report::ForecastSummary::render(self, problems)
+    }
+    fn set_removed(&mut self, (pruned, stale): (report::Pruned, usize)) {
+        (self.pruned, self.stale_temp_removed) = (pruned, stale);
+    }
+}
+
+/// The end of both commands: the summary text, the HTML page finished with it (`page`, given
+/// the summary, the text and the outputs; the page's path when there is one), the outputs put in place and
+/// the planned cleanup done (the text rendered again if it did otherwise than planned).
+fn finish<S: RunSummary>(
+    summary: &mut S,
+    ending: Ending<'_>,
+    mut outputs: report::Outputs,
+    page: impl FnOnce(&S, &str, &mut report::Outputs) -> Result<Option<std::path::PathBuf>, RunError>,
+) -> Result<Outcome, RunError> {
+    let Ending { kea, notes, problems, cleanup, planned, tripped } = ending;
+    let text = kea.render() + &render_notes(notes) + &summary.render(problems);
+    let html_path = page(summary, &text, &mut outputs)?;
+    let render = |done| {
+        summary.set_removed(done);
+        kea.render() + &render_notes(notes) + &summary.render(problems)
     };
     let mut text = commit(outputs, cleanup, planned, render, text)?;
     if let Some(path) = html_path {
@@ -166,22 +209,17 @@ fn live_audit(
     previous: report::RunOverRun,
     clock: &mut PhaseClock,
 ) -> Result<(Option<Audited>, Option<report::LiveSummary>), RunError> {
-    // `--compare-servers` with one server is refused before anything is read.
-    dns::live::Store::new(Vec::new(), &settings.dns_servers, settings.compare_servers)?;
     let resolver = make_resolver(&settings.pacing);
-    // Set by this thread once the questions are known: `None` when the store could not be made.
-    let store_cell: std::sync::OnceLock<Option<dns::live::Store>> = std::sync::OnceLock::new();
+    // Set by this thread once the questions are known.
+    let store_cell: std::sync::OnceLock<dns::live::Store> = std::sync::OnceLock::new();
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::channel::<Vec<dns::live::Ask>>();
         let store_cell = &store_cell;
         let gathering = scope.spawn(move || -> Result<Option<Audited>, RunError> {
             let mut tx = Some(tx);
+            // `domain` is already `--domain`, else AD's ([`gather::OnLeases`]).
             let questions = |leases: &[leases::Lease], domain: Option<&str>| {
-                let mut audit_settings = settings.audit.clone();
-                if audit_settings.domain.is_none() {
-                    audit_settings.domain = domain.map(str::to_string);
-                }
-                audit::questions(leases, &audit_settings)
+                audit::questions(leases, &audit::AuditSettings { domain: domain.map(str::to_string), ..settings.audit.clone() })
             };
             let gathered = gather(settings, &mut |leases, domain| {
                 if let Some(tx) = tx.take() {
@@ -192,10 +230,8 @@ fn live_audit(
                 Ok(g) => g,
                 Err(e) => {
                     // Resolving started for nothing: stop it.
-                    if tx.is_none()
-                        && let Some(store) = store_cell.wait()
-                    {
-                        store.abandon();
+                    if tx.is_none() {
+                        store_cell.wait().abandon();
                     }
                     return Err(e);
                 }
@@ -203,7 +239,7 @@ fn live_audit(
             if let Some(tx) = tx.take() {
                 let _ = tx.send(audit::questions(&gathered.leases, &gathered.audit));
             }
-            let Some(store) = store_cell.wait() else { return Ok(None) };
+            let store = store_cell.wait();
             let audited = audit_gathered(settings, gathered, previous, Some(store));
             if audited.is_err() {
                 // No report: the answers are no longer wanted.
@@ -217,15 +253,7 @@ fn live_audit(
             return join(gathering).map(|a| (a, None));
         };
         clock.lap("gather: leases and domain");
-        let store = match dns::live::Store::new(asks, &settings.dns_servers, settings.compare_servers) {
-            Ok(s) => s,
-            Err(e) => {
-                let _ = store_cell.set(None);
-                return Err(e.into());
-            }
-        };
-        let store = store_cell.get_or_init(|| Some(store));
-        let Some(store) = store else { return Err(RunError::SourceLost) };
+        let store = store_cell.get_or_init(|| dns::live::Store::new(asks, &settings.dns_servers, settings.compare_servers));
         let resolved = dns::live::resolve_into(resolver.as_ref(), store);
         clock.lap("resolve (gather, audit+write alongside)");
         let audited = join(gathering);
@@ -293,7 +321,7 @@ fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report:
 fn nothing_audited(settings: &Settings, summary: &Summary, leases: &[leases::Lease]) -> String {
     if leases.is_empty() {
         // Files that give no lease stop the run as they are read: only Kea is left.
-        let urls: Vec<String> = settings.kea_urls.iter().map(|u| crate::input::redact_url(u)).collect();
+        let urls: Vec<String> = settings.kea_urls.iter().map(|u| crate::secret::redact_url(u)).collect();
         return format!("no lease read: the Kea endpoint(s) {} hold no lease; nothing would be audited and the report would look all clear", urls.join(", "));
     }
     let mut sources: Vec<&str> = Vec::new();
@@ -349,7 +377,7 @@ fn write_report(
         }
     });
     summary.rows_written = report::write(&settings.output, settings.format, &report::COLUMNS, rows, outputs)?;
-    summary.destination = destination_text(&settings.output);
+    summary.destination = settings.output.clone();
     Ok(tripped)
 }
 
@@ -408,12 +436,9 @@ pub fn forecast(args: ForecastArgs, now: DateTime<Utc>) -> Result<Outcome, RunEr
 pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> {
     let settings = &fs.base;
     let Gathered { leases, directory, dns: dns_data, problems, kea, audit: audit_settings, notes, dhcp_settings, .. } = gather(settings, &mut |_, _| {})?;
-    // The records through the audit's de-duplicated view (one copy of a record read twice);
-    // its index is dropped once the plan is made.
-    let plan = {
-        let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of);
-        forecast::plan(&dns_data, data.record_ids(), &audit_settings, fs.forecast)
-    };
+    // The records de-duplicated as the audit sees them (one copy of a record read twice);
+    // the index is dropped once the plan is made.
+    let plan = forecast::plan(&dns_data, dns::RecordIndex::new(&dns_data, audit_settings.as_of).record_ids(), &audit_settings, fs.forecast);
     let forecaster = forecast::Forecaster::new(&dns_data, plan, &leases, &directory, &dhcp_settings, &audit_settings, fs.forecast);
 
     let mut tally = forecast::Tally::new(audit_settings.as_of, fs.forecast.horizon);
@@ -464,26 +489,17 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
         computers_read: directory.computers.len(),
         dns_records_read: dns_data.records.len(),
         zones_read: dns_data.zones.len(),
-        destination: destination_text(&settings.output),
+        destination: settings.output.clone(),
         rows_written: written,
         stale_temp_removed,
         pruned,
         tally,
     };
-    let text = kea.render() + &render_notes(&notes) + &summary.render(&problems);
-    let html_path = match html {
-        Some(h) => Some(h.finish(report::html::forecast_page(&summary, &problems, &text), None, &mut outputs)?),
-        None => None,
-    };
-    let render = |(pruned, stale)| {
-        (summary.pruned, summary.stale_temp_removed) = (pruned, stale);
-        kea.render() + &render_notes(&notes) + &summary.render(&problems)
-    };
-    let mut text = commit(outputs, cleanup, planned, render, text)?;
-    if let Some(path) = html_path {
-        text.push_str(&format!("  HTML report: {}\n", path.display()));
-    }
-    Ok(Outcome { summary: text, tripped })
+    let ending = Ending { kea: &kea, notes: &notes, problems: &problems, cleanup, planned, tripped };
+    finish(&mut summary, ending, outputs, |summary, text, outputs| match html {
+        Some(h) => Ok(Some(h.finish(report::html::forecast_page(summary, &problems, text), None, outputs)?)),
+        None => Ok(None),
+    })
 }
 
 #[cfg(test)]

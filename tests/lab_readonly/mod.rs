@@ -20,9 +20,7 @@ use std::process::Command;
 
 const ATTEMPTS: usize = 3;
 
-fn lab(var: &str) -> String {
-    std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: the lab is not up"))
-}
+use crate::util::lab;
 
 /// `ldapsearch` over LDAPS as the lab's Administrator (OpenSSL's LDAP client, verifying with
 /// the lab's CA file: independent of the tool under test); the LDIF output.

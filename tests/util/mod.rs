@@ -46,3 +46,15 @@ pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
 pub fn scratch() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
+
+/// Writes `bytes` to `dir/name`; the path as an argument.
+pub fn write<B: AsRef<[u8]> + ?Sized>(dir: &Path, name: &str, bytes: &B) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes.as_ref()).expect("write a test input");
+    p.display().to_string()
+}
+
+/// A lab setting from the environment (`tests/lab/env.sh`); panics when the lab is not up.
+pub fn lab(var: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: the lab is not up (run tests/run.sh, or tests/lab/up.sh and . tests/lab/env.sh)"))
+}

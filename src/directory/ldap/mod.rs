@@ -1,6 +1,6 @@
-//! The live Active Directory source: one LDAP connection (LDAPS, or LDAP with StartTLS; never a
-//! password in clear), one bind (simple, or Kerberos with the `kerberos` cargo feature), the
-//! RootDSE, then paged searches for computer objects and for the AD-integrated DNS zones
+//! The live Active Directory source: a small pool of LDAP connections (`pool.rs`; LDAPS, or
+//! LDAP with StartTLS; never a password in clear), each bound (simple, or Kerberos with the
+//! `kerberos` cargo feature), the RootDSE, then paged searches for computer objects and for the AD-integrated DNS zones
 //! (`dnsZone` with aging from `dNSProperty`) and their records (`dnsNode`/`dnsRecord`, decoded
 //! by [`super::dnsp`]). Produces the same [`Computer`] and [`DnsData`] values as the offline
 //! readers. Errors are [`LdapError`], each saying what to do; a zone the account may not read
@@ -148,7 +148,7 @@ impl LdapConfig {
     /// simple bind, after the URL and the choice of bind are found valid, so that a Kerberos
     /// bind reads no password and a wrong URL is said first.
     pub(crate) fn from_settings(s: &LdapSettings, password: impl FnOnce() -> Result<Option<Secret>, SecretError>) -> Result<LdapConfig, LdapError> {
-        let bad = |reason: &str| LdapError::BadUrl { url: crate::input::redact_url(&s.url), reason: reason.to_string() };
+        let bad = |reason: &str| LdapError::BadUrl { url: crate::secret::redact_url(&s.url), reason: reason.to_string() };
         // Without `://`, `user:secret@host` parses as scheme `user`: say what is expected
         // instead of naming a "scheme" that is really the start of the credentials.
         if !s.url.contains("://") {
@@ -271,9 +271,9 @@ async fn read_all(config: &LdapConfig, on_domain: impl FnOnce(Option<&str>)) -> 
         match output {
             Output::Computers(computers, problems) => {
                 out.computers = computers;
-                out.problems.list.extend(problems.list);
+                out.problems.append(problems);
             }
-            Output::Listing(problems) => out.problems.list.extend(problems.list),
+            Output::Listing(problems) => out.problems.append(problems),
             Output::Zone(zone, part) => zones::merge_zone(zone, part, &mut out.dns, &mut out.problems, &mut out.owners, &source),
             Output::Sid(..) | Output::Dhcp(..) => {}
         }
@@ -295,7 +295,7 @@ async fn read_all(config: &LdapConfig, on_domain: impl FnOnce(Option<&str>)) -> 
             Output::Sid(sid, resolved) => owners::record_sid(&mut out.owners, sid, resolved, &mut out.problems, &source),
             Output::Dhcp(found, problems) => {
                 servers = found;
-                out.problems.list.extend(problems.list);
+                out.problems.append(problems);
             }
             Output::Computers(..) | Output::Listing(..) | Output::Zone(..) => {}
         }

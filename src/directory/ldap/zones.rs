@@ -145,7 +145,7 @@ pub(super) fn merge_zone(zone: ListedZone, part: ZoneRead, data: &mut DnsData, p
         z.aging = aging;
     }
     data.records.extend(part.records.into_iter().map(|r| DnsRecord { zone: id, ..r }));
-    problems.list.extend(part.problems.list);
+    problems.append(part.problems);
     owners.node_owner.extend(part.owners.node_owner);
 }
 

@@ -17,7 +17,7 @@ use std::time::Duration;
 use hickory_proto::rr::RecordType;
 use rustc_hash::FxHashMap;
 
-use super::{LiveError, Mode, Question, chosen, disagreement};
+use super::{Mode, Question, chosen, disagreement};
 use crate::dns::DnsName;
 use crate::dns::answers::{Answer, ForwardAnswers, LiveLookup, ReverseAnswers};
 
@@ -83,11 +83,9 @@ struct State {
 
 impl Store {
     /// The questions of `asks` (A and AAAA of each name, PTR of each address), each once, in
-    /// the order given; `servers` answer them, each of them every question when `compare`.
-    pub(crate) fn new(asks: Vec<Ask>, servers: &[SocketAddr], compare: bool) -> Result<Store, LiveError> {
-        if compare && servers.len() < 2 {
-            return Err(LiveError::CompareNeedsTwo);
-        }
+    /// the order given; `servers` answer them, each of them every question when `compare` (the
+    /// settings have checked that there are two servers then: `--compare-servers`).
+    pub(crate) fn new(asks: Vec<Ask>, servers: &[SocketAddr], compare: bool) -> Store {
         let mut questions = Vec::with_capacity(asks.len() * 2);
         let mut names = FxHashMap::with_capacity_and_hasher(asks.len() / 2, Default::default());
         let mut addresses = FxHashMap::with_capacity_and_hasher(asks.len() / 2, Default::default());
@@ -112,7 +110,7 @@ impl Store {
         }
         let n = questions.len();
         let per_question = |on: bool| if on { (0..n).map(|_| OnceLock::new()).collect() } else { Vec::new() };
-        Ok(Store {
+        Store {
             answers: (0..n).map(|_| OnceLock::new()).collect(),
             notes: per_question(compare),
             name_notes: per_question(compare),
@@ -125,7 +123,7 @@ impl Store {
             state: Mutex::default(),
             changed: Condvar::new(),
             cancel: AtomicBool::new(false),
-        })
+        }
     }
 
     pub(crate) fn questions(&self) -> &[Question] {

@@ -1,7 +1,7 @@
 //! Unit tests of the `zone_file` reader.
 
 use super::*;
-use crate::input::test_support::reasons;
+use crate::test_support::reasons;
 use crate::input::Problem;
 
 const CORP: &str = include_str!("../../../tests/fixtures/dns/corp.example.test.dns");
@@ -277,7 +277,7 @@ const STREAMED: &str = ";  Database file z.dns for z.test zone.\r\n\
 
 #[test]
 fn streamed_in_any_block_size_and_encoding_reads_the_same_records_and_lines() {
-    use crate::input::text::{Decoder, Encoding};
+    use crate::input::stream::{Decoder, Encoding};
     let latin1: Vec<u8> = STREAMED.chars().map(|c| u8::try_from(u32::from(c)).unwrap()).collect();
     let utf16: Vec<u8> = [0xFE, 0xFF].into_iter().chain(STREAMED.encode_utf16().flat_map(u16::to_be_bytes)).collect();
     for bytes in [STREAMED.as_bytes(), &latin1, &utf16] {
@@ -298,7 +298,7 @@ fn streamed_in_any_block_size_and_encoding_reads_the_same_records_and_lines() {
 
 #[test]
 fn a_read_error_part_way_is_the_files_error() {
-    use crate::input::text::tests::FailAfter;
+    use crate::input::stream::tests::FailAfter;
     let text = STREAMED.to_string() + &"pc A 10.0.0.9\n".repeat(100);
     for n in [20, 300] {
         let (mut data, mut problems) = (DnsData::default(), Problems::default());

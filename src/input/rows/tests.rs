@@ -1,6 +1,6 @@
 use super::*;
-use crate::input::text::{Decoder, Encoding};
-use crate::input::text::tests::FailAfter;
+use crate::input::stream::{Decoder, Encoding};
+use crate::input::stream::tests::FailAfter;
 
 /// The rows' (line, first field) of `text` streamed in `block`-byte reads.
 fn rows(text: &str, block: usize) -> Vec<(usize, String)> {

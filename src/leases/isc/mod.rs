@@ -352,7 +352,7 @@ impl<'a> Parser<'a, '_> {
             None if f.abandoned => LeaseState::Abandoned,
             None => LeaseState::Active,
         };
-        let dns_registration = super::ddns_updates(f.fwd_name.is_some(), f.rev).map_or("", |u| u.as_str());
+        let dns_registration = super::Registration::Ddns(super::ddns_updates(f.fwd_name.is_some(), f.rev));
         let origin = self.interner.origin(self.source, "", dns_registration, "");
         self.out.push(Lease {
             ip,
@@ -427,22 +427,16 @@ mod tests {
         (out, problems)
     }
 
-    fn utc(s: &str) -> Option<DateTime<Utc>> {
-        Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc))
-    }
+    use crate::test_support::some_t as utc;
 
-    fn reasons(p: &Problems) -> Vec<(usize, SkipReason)> {
-        p.list.iter().map(|p| (p.line, p.reason)).collect()
-    }
+    use crate::test_support::reasons;
 
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
+    use crate::test_support::ip;
 
     #[test]
     fn v4_file() {
         let (leases, problems) = run(V4);
-        assert_eq!(reasons(&problems), vec![(55, SkipReason::UnusedType), (14, SkipReason::Superseded)]);
+        assert_eq!(reasons(&problems.list), vec![(55, SkipReason::UnusedType), (14, SkipReason::Superseded)]);
         assert_eq!(leases.len(), 4);
 
         let quoted = &leases[0];
@@ -480,7 +474,7 @@ mod tests {
     #[test]
     fn v6_file() {
         let (leases, problems) = run(V6);
-        assert_eq!(reasons(&problems), vec![(34, SkipReason::UnusedType)]);
+        assert_eq!(reasons(&problems.list), vec![(34, SkipReason::UnusedType)]);
         assert_eq!(leases.len(), 4);
         let a = &leases[0];
         assert_eq!(a.ip, ip("2001:db8:1::10"));
@@ -505,16 +499,16 @@ mod tests {
         let text = "lease 10.0.0.5 {\n  starts 2 2026/11/24 06:00:00;\n  ends 3 2026/11/25 06:00:00;\n}\nlease 10.0.0.6 {\n  starts 2 2026/11/24 06:00:00;\n  ends 3 2026/";
         let (leases, problems) = run(text);
         assert_eq!(leases.len(), 1);
-        assert_eq!(reasons(&problems), vec![(5, SkipReason::Truncated)]);
+        assert_eq!(reasons(&problems.list), vec![(5, SkipReason::Truncated)]);
         // Cut inside a quoted string, or inside a nested block.
         let (_, problems) = run("lease 10.0.0.6 {\n  client-hostname \"pc");
-        assert_eq!(reasons(&problems), vec![(1, SkipReason::Truncated)]);
+        assert_eq!(reasons(&problems.list), vec![(1, SkipReason::Truncated)]);
         let (_, problems) = run("\nlease 10.0.0.6 {\n  on expiry {\n");
-        assert_eq!(reasons(&problems), vec![(2, SkipReason::Truncated)]);
+        assert_eq!(reasons(&problems.list), vec![(2, SkipReason::Truncated)]);
         let (_, problems) = run("ia-na \"x\" {\n  iaaddr 2001:db8::1 {\n    binding state active;\n  }\n");
-        assert_eq!(reasons(&problems), vec![(1, SkipReason::Truncated)]);
+        assert_eq!(reasons(&problems.list), vec![(1, SkipReason::Truncated)]);
         let (_, problems) = run("lease 10.0.0.6");
-        assert_eq!(reasons(&problems), vec![(1, SkipReason::Truncated)]);
+        assert_eq!(reasons(&problems.list), vec![(1, SkipReason::Truncated)]);
     }
 
     #[test]
@@ -522,7 +516,7 @@ mod tests {
         // A crash mid-write, then dhcpd appended again.
         let text = "lease 10.0.0.5 {\n  starts 2 2026/11/24 06:00:00;\n  ends 3 20\nlease 10.0.0.6 {\n  binding state active;\n}\n";
         let (leases, problems) = run(text);
-        assert_eq!(reasons(&problems), vec![(1, SkipReason::Truncated)]);
+        assert_eq!(reasons(&problems.list), vec![(1, SkipReason::Truncated)]);
         assert_eq!(leases.len(), 1);
         assert_eq!((leases[0].ip, leases[0].line), (ip("10.0.0.6"), 4));
     }
@@ -537,7 +531,7 @@ mod tests {
                     lease 10.0.0.9 {\n}\n";
         let (leases, problems) = run(text);
         assert_eq!(
-            reasons(&problems),
+            reasons(&problems.list),
             vec![
                 (1, SkipReason::BadAddress),
                 (4, SkipReason::BadTime),
@@ -555,7 +549,7 @@ mod tests {
     #[test]
     fn stray_brace_and_unknown_statement() {
         let (leases, problems) = run("}\nsubclass \"x\" 1:2:3;\nlease 10.0.0.5 {\n abandoned;\n}\n");
-        assert_eq!(reasons(&problems), vec![(1, SkipReason::Malformed), (2, SkipReason::UnusedType)]);
+        assert_eq!(reasons(&problems.list), vec![(1, SkipReason::Malformed), (2, SkipReason::UnusedType)]);
         assert_eq!(leases[0].state, LeaseState::Abandoned);
     }
 
@@ -571,7 +565,7 @@ mod tests {
     fn bom_and_crlf() {
         let (leases, problems) = run(&format!("\u{feff}{}", V4.replace('\n', "\r\n")));
         assert_eq!(leases, run(V4).0);
-        assert_eq!(reasons(&problems), vec![(55, SkipReason::UnusedType), (14, SkipReason::Superseded)]);
+        assert_eq!(reasons(&problems.list), vec![(55, SkipReason::UnusedType), (14, SkipReason::Superseded)]);
         let (leases, _) = run(&V6.replace('\n', "\r\n"));
         assert_eq!(leases, run(V6).0);
     }
@@ -581,7 +575,7 @@ mod tests {
         let block = |ends: &str| format!("ia-na \"a\" {{\n  iaaddr 2001:db8::1 {{\n    binding state active;\n    ends {ends};\n  }}\n}}\n");
         let text = format!("{}{}", block("2 2026/11/24 06:00:00"), block("2 2026/11/24 07:00:00"));
         let (leases, problems) = run(&text);
-        assert_eq!(reasons(&problems), vec![(2, SkipReason::Superseded)]);
+        assert_eq!(reasons(&problems.list), vec![(2, SkipReason::Superseded)]);
         assert_eq!((leases[0].line, leases[0].expires), (8, utc("2026-11-24T07:00:00Z")));
     }
 

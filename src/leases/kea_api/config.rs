@@ -156,7 +156,7 @@ pub(crate) fn read_ddns_settings(urls: &[String], access: &KeaAccess, problems: 
         Ok(r) => r,
         Err(e) => {
             for raw in urls {
-                problems.push(&Arc::from(crate::input::redact_url(raw)), 0, SkipReason::NoAnswer, format!("config-get: {e}; this endpoint's DHCP DNS settings are not known"));
+                problems.push(&Arc::from(crate::secret::redact_url(raw)), 0, SkipReason::NoAnswer, format!("config-get: {e}; this endpoint's DHCP DNS settings are not known"));
             }
             return out;
         }
@@ -169,7 +169,7 @@ pub(crate) fn read_ddns_settings(urls: &[String], access: &KeaAccess, problems: 
             .map(|raw| {
                 let roots = roots.clone();
                 scope.spawn(move || {
-                    let endpoint = Endpoint::parse(raw).map_err(|e| (Arc::<str>::from(crate::input::redact_url(raw)), SkipReason::Malformed, format!("config-get: {e}")))?;
+                    let endpoint = Endpoint::parse(raw).map_err(|e| (Arc::<str>::from(crate::secret::redact_url(raw)), SkipReason::Malformed, format!("config-get: {e}")))?;
                     let client = Client::new(endpoint, access, roots);
                     match client.read_ddns() {
                         Ok((found, note)) => Ok((client.endpoint.url.clone(), found, note)),
@@ -200,7 +200,7 @@ pub fn ddns_settings_of(url: &str, user: Option<String>, password_file: Option<&
     let settings = match crate::secret::read(password_file, super::PASSWORD_ENV) {
         Ok(password) => read_ddns_settings(&[url.to_string()], &KeaAccess::new(user, password, ca_file), &mut problems),
         Err(e) => {
-            problems.push(&Arc::from(crate::input::redact_url(url)), 0, SkipReason::NoAnswer, format!("config-get: --kea-password-file {e}"));
+            problems.push(&Arc::from(crate::secret::redact_url(url)), 0, SkipReason::NoAnswer, format!("config-get: --kea-password-file {e}"));
             KeaDdnsSettings::default()
         }
     };

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use super::*;
-use crate::input::text::tests::FailAfter;
-use crate::input::text::{Decoder, Encoding};
+use crate::input::stream::tests::FailAfter;
+use crate::input::stream::{Decoder, Encoding};
 
 /// `#TYPE`, CRLF, a quoted line break, a blank line, and a non-ASCII host name late in the file.
 const TEXT: &str = "#TYPE Microsoft.Management.Infrastructure.CimInstance\r\n\

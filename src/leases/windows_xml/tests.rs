@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::input::Problem;
-use crate::input::test_support::reasons;
+use crate::test_support::reasons;
 use crate::timefmt::{self, InputZone};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::TimeDelta;
 
 const EXPORT: &str = include_str!("../../../tests/fixtures/leases/windows-export.xml");
 
@@ -96,13 +96,9 @@ fn an_ambiguous_export_is_an_error_unless_the_order_is_given() {
     );
 }
 
-fn utc(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
+use crate::test_support::t as utc;
 
-fn ip(s: &str) -> IpAddr {
-    s.parse().unwrap()
-}
+use crate::test_support::ip;
 
 #[test]
 fn export_fixture() {
@@ -204,8 +200,7 @@ fn bad_address_time_state() {
     assert_eq!(leases.len(), 1);
     assert_eq!(leases[0].hostname.as_deref(), Some("ok"));
     assert_eq!(leases[0].line, 16);
-    let got: Vec<(usize, SkipReason, &str)> =
-        problems.iter().map(|p| (p.line, p.reason, p.detail.as_str())).collect();
+    let got = crate::test_support::details(&problems);
     assert_eq!(
         got,
         vec![

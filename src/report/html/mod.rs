@@ -482,7 +482,7 @@ pub(crate) fn audit_page<'a>(s: &Summary, problems: &Problems, summary_text: &'a
         sections.push(l);
     }
     sections.push(Section::new("report", "Report").figure("CSV", &s.destination).figure("rows", s.rows_written));
-    Page { title: format!("ddns-audit: audit as of {as_of}"), sections, summary_text, csv: s.destination.clone() }
+    Page { title: format!("ddns-audit: audit as of {as_of}"), sections, summary_text, csv: s.destination.to_string() }
 }
 
 /// The forecast's page: the same counts as its stderr summary ([`ForecastSummary::render`]).
@@ -513,7 +513,7 @@ pub(crate) fn forecast_page<'a>(s: &ForecastSummary<'_>, problems: &Problems, su
         title: format!("ddns-audit: forecast as of {}", rfc3339(t.as_of)),
         sections: vec![deleted, not, inputs, skipped_section(problems), report],
         summary_text,
-        csv: s.destination.clone(),
+        csv: s.destination.to_string(),
     }
 }
 

@@ -1,8 +1,6 @@
 use super::*;
 
-fn t(s: &str) -> DateTime<Utc> {
-    s.parse().unwrap()
-}
+use crate::test_support::t;
 
 #[test]
 fn days_bin_from_the_as_of_with_overdue_and_the_horizon_inclusive() {
