@@ -80,7 +80,7 @@ lab_samba_pids() { # the DC's processes in its namespace: samba and its children
     for p in $(ip netns pids "$LAB_NS" 2>/dev/null); do
         case "$(readlink "/proc/$p/exe" 2>/dev/null)" in
             */samba | */smbd | */winbindd | */nmbd) echo "$p" ;;
-            *python3*) tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '/samba_' && echo "$p" ;;
+            *python3*) { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | grep -q '/samba_' && echo "$p" ;;
         esac
     done
 }
