@@ -77,7 +77,7 @@ Exit codes:
   2  the forecast could not complete (bad option or config, unreadable input, unreachable server)";
 
 #[derive(Debug, Parser)]
-#[command(name = "ddns-audit", version, about = "Finds leased hosts whose DNS records are missing, wrong, or about to be scavenged.")]
+#[command(name = "ddns-audit", version = env!("DDNS_AUDIT_VERSION"), about = "Finds leased hosts whose DNS records are missing, wrong, or about to be scavenged.")]
 #[command(after_help = "Start with `ddns-audit audit --help`; the README and docs/ say more.")]
 pub struct Cli {
     #[command(subcommand)]
