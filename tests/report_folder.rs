@@ -241,3 +241,47 @@ fn previous_refuses_what_is_not_a_bounded_report_file() {
     let r = audit(d.path(), AS_OF, &["--output", "-", "--previous", "big.csv"]);
     assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: --previous big.csv: line 2: a line longer than 1 MiB: not a report of this tool\n"));
 }
+
+/// Windows: a report another program holds open (Excel opens a CSV without FILE_SHARE_DELETE)
+/// cannot be replaced nor removed. The run that would replace it fails and says why and what
+/// to do, the old file intact; `--keep` names each file it could not remove, and counts only
+/// what it removed.
+#[cfg(windows)]
+#[test]
+fn a_report_held_open_in_another_program_is_named() {
+    use std::os::windows::fs::OpenOptionsExt;
+    const FILE_SHARE_READ: u32 = 1;
+    let d = scratch();
+    inputs(d.path());
+    fs::create_dir(d.path().join("reports")).unwrap();
+    fs::write(d.path().join("reports/r.csv"), "old").unwrap();
+    let excel = fs::OpenOptions::new().read(true).share_mode(FILE_SHARE_READ).open(d.path().join("reports/r.csv")).unwrap();
+    let r = audit(d.path(), AS_OF, &["--output", "reports/r.csv"]);
+    let denied = std::io::Error::from_raw_os_error(5);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (2, format!("ddns-audit: error: cannot put reports\\r.csv in place: {denied}; the folder is as it was before the run; another program may have it open (a report open in Excel): close it there and run again, or leave out --output so that the run writes a new timestamped report\n").as_str())
+    );
+    drop(excel);
+    assert_eq!(fs::read_to_string(d.path().join("reports/r.csv")).unwrap(), "old");
+
+    for old in ["ddns-audit-20261101T000000Z.csv", "ddns-audit-20261102T000000Z.csv"] {
+        fs::write(d.path().join("reports").join(old), "x").unwrap();
+    }
+    let held = d.path().join("reports/ddns-audit-20261101T000000Z.csv");
+    // Removing a file open without FILE_SHARE_DELETE: ERROR_SHARING_VIOLATION.
+    let sharing = std::io::Error::from_raw_os_error(32);
+    let excel = fs::OpenOptions::new().read(true).share_mode(FILE_SHARE_READ).open(&held).unwrap();
+    let r = audit(d.path(), AS_OF, &["--output", "reports/ddns-audit-20261120T120000Z.csv", "--keep", "1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.ends_with(&format!(
+            "  --keep: removed 1 older report(s) (1 file(s))\n  --keep: cannot remove reports\\ddns-audit-20261101T000000Z.csv: {sharing}; it stays (another program may have it open: close it there; the next run removes it)\n"
+        )),
+        "{}",
+        r.stderr
+    );
+    drop(excel);
+    assert!(held.exists());
+    assert!(!d.path().join("reports/ddns-audit-20261102T000000Z.csv").exists());
+}
