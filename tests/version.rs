@@ -2,8 +2,6 @@
 //! fallback when the source is not a git work tree (a release tarball).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
-
 include!("../build/commit.rs");
 
 fn repo() -> std::path::PathBuf {
@@ -12,7 +10,7 @@ fn repo() -> std::path::PathBuf {
 
 #[test]
 fn version_names_the_commit_built_from() {
-    let out = Command::new(env!("CARGO_BIN_EXE_ddns-audit")).arg("--version").output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ddns-audit")).arg("--version").output().unwrap();
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
     let expected = match std::env::var("DDNS_AUDIT_COMMIT").ok().filter(|c| !c.is_empty()).or_else(|| git_commit(&repo())) {
@@ -33,7 +31,7 @@ fn outside_a_git_work_tree_the_version_stands_alone() {
 #[test]
 fn in_the_work_tree_the_commit_is_head() {
     // Where the tests run from a git checkout with git installed (CI), the hash is HEAD's.
-    let Ok(out) = Command::new("git").args(["rev-parse", "--short=10", "HEAD"]).current_dir(repo()).output() else {
+    let Ok(out) = std::process::Command::new("git").args(["rev-parse", "--short=10", "HEAD"]).current_dir(repo()).output() else {
         return;
     };
     if out.status.success() {
