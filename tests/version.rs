@@ -13,6 +13,14 @@ fn version_names_the_commit_built_from() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ddns-audit")).arg("--version").output().unwrap();
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
+    let git_runs = std::process::Command::new("git").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !git_runs && cfg!(windows) {
+        // Built on Linux, run under Wine (tests/windows.sh), where Linux's git cannot be started:
+        // the commit is the build machine's, 10 hex digits.
+        let rest = stdout.strip_prefix(&format!("ddns-audit {} (commit ", env!("CARGO_PKG_VERSION"))).unwrap_or_default();
+        assert!(rest.len() == 12 && rest.ends_with(")\n") && rest[..10].bytes().all(|b| b.is_ascii_hexdigit()), "{stdout}");
+        return;
+    }
     let expected = match std::env::var("DDNS_AUDIT_COMMIT").ok().filter(|c| !c.is_empty()).or_else(|| git_commit(&repo())) {
         Some(c) => format!("ddns-audit {} (commit {c})\n", env!("CARGO_PKG_VERSION")),
         None => format!("ddns-audit {}\n", env!("CARGO_PKG_VERSION")),

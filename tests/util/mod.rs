@@ -46,3 +46,9 @@ pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
 pub fn scratch() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
+
+/// A path as the tool prints it on this platform: on Windows every `/` is `\` (the tool prints
+/// paths in the platform's separator); elsewhere as written.
+pub fn native(path: &str) -> String {
+    if cfg!(windows) { path.replace('/', "\\") } else { path.to_string() }
+}
