@@ -364,7 +364,7 @@ fn stale_temporary_files_of_killed_runs_are_removed() {
     assert_eq!(files, [".ddns-audit-live99.tmp", ".ddns-audit-old.csv", "notes.tmp", "r.csv"]);
     // Nothing removed, nothing said.
     let r = ddns_audit(&["audit", "--no-dns", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "reports/r.csv"], d.path());
-    assert!(r.stderr.ends_with("  report: reports/r.csv (2 rows)\n"), "{}", r.stderr);
+    assert!(r.stderr.ends_with(&util::native("  report: reports/r.csv (2 rows)\n")), "{}", r.stderr);
 }
 
 /// OS errors are printed once (`Is a directory (os error 21)`, not twice), and a failed

@@ -76,7 +76,8 @@ LAB_TLS=samba LAB_KEA=0 LAB_REBUILD=1 tests/lab/up.sh
 # --- the releases and Windows (docs/install.md "Building the release artifacts"): the three
 # archives built and checked (the .deb installed, verified and removed), then the Windows build
 # and every non-lab test under Wine, and the example site compared with Linux's. The Windows
-# step costs ~10-14 min on 2 cores from a cold target/windows (CONTRIBUTING.md "Tests").
+# step costs 25 min from a cold target/windows on a busy 2-core machine, 8-9 min after a src/
+# change (CONTRIBUTING.md "Releases and Windows").
 dist/build.sh
 dist/check.sh
 tests/windows.sh

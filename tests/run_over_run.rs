@@ -128,7 +128,7 @@ fn three_runs_of_the_example_site() {
     edit(&leases, |t| t.replace(NEW_LEASE, ""));
     let (r, rows) = run(d.path(), T3, &[]);
     assert!(
-        r.stderr.contains("\n  previous report: reports/ddns-audit-20261120T130000Z.csv: new 1, worse 0, better 1, same 16, resolved 0, no longer leased 1\n"),
+        r.stderr.contains(&util::native("\n  previous report: reports/ddns-audit-20261120T130000Z.csv: new 1, worse 0, better 1, same 16, resolved 0, no longer leased 1\n")),
         "{}",
         r.stderr
     );
@@ -153,7 +153,7 @@ fn three_runs_of_the_example_site() {
         edit(&leases, |t| t.replace(NEW_LEASE, ""));
         run_to(d.path(), T3, "reports/third.csv", &["--previous", "reports/ddns-audit-20261120T130000Z.jsonl"])
     };
-    assert!(r.stderr.contains("previous report: reports/ddns-audit-20261120T130000Z.jsonl: new 1, worse 0, better 1, same 16, resolved 0, no longer leased 1\n"), "{}", r.stderr);
+    assert!(r.stderr.contains(&util::native("previous report: reports/ddns-audit-20261120T130000Z.jsonl: new 1, worse 0, better 1, same 16, resolved 0, no longer leased 1\n")), "{}", r.stderr);
     assert_eq!(jsonl_rows, rows);
 
     // `--previous none`: no comparison.
@@ -179,7 +179,7 @@ fn a_previous_report_with_other_columns_is_ignored_and_an_unreadable_one_named_i
     // Named but unreadable: exit 2, naming it. With auto: a note, and the run goes on.
     let r = ddns_audit(&["audit", "--config", "site/audit.toml", "--output", "-", "--previous", "reports/absent.csv"], d.path());
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("--previous reports/absent.csv: cannot read the previous report: "), "{}", r.stderr);
+    assert!(r.stderr.contains(&util::native("--previous reports/absent.csv: cannot read the previous report: ")), "{}", r.stderr);
     let broken = "reports/ddns-audit-20261120T120000Z.csv";
     let mut text = std::fs::read_to_string(d.path().join(broken)).unwrap();
     let mut bad = vec![""; 28];
