@@ -353,13 +353,13 @@ fn stale_temporary_files_of_killed_runs_are_removed() {
     fs::write(reports.join(".ddns-audit-live99.tmp"), "a run writing now").unwrap();
     let r = ddns_audit(&["audit", "--no-dns", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "reports/r.csv"], d.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.ends_with("  report: reports/r.csv (2 rows)\n  removed 1 temporary report file(s) left by interrupted runs (.ddns-audit-*.tmp unchanged for 24 h)\n"), "{}", r.stderr);
+    assert!(r.stderr.ends_with(&format!("  report: {} (2 rows)\n  removed 1 temporary report file(s) left by interrupted runs (.ddns-audit-*.tmp unchanged for 24 h)\n", util::native("reports/r.csv"))), "{}", r.stderr);
     let mut files: Vec<String> = fs::read_dir(&reports).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     files.sort();
     assert_eq!(files, [".ddns-audit-live99.tmp", ".ddns-audit-old.csv", "notes.tmp", "r.csv"]);
     // Nothing removed, nothing said.
     let r = ddns_audit(&["audit", "--no-dns", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "reports/r.csv"], d.path());
-    assert!(r.stderr.ends_with("  report: reports/r.csv (2 rows)\n"), "{}", r.stderr);
+    assert!(r.stderr.ends_with(&util::native("  report: reports/r.csv (2 rows)\n")), "{}", r.stderr);
 }
 
 /// OS errors are printed once (`Is a directory (os error 21)`, not twice), and a failed
@@ -515,7 +515,7 @@ fn xml_export_dns_settings_fill_dhcp_dns_setting() {
     assert!(!row("10.0.17.21")[20].contains("updates="), "{:?}", row("10.0.17.21"));
     assert!(!row("10.0.18.21")[20].contains("updates="), "{:?}", row("10.0.18.21"));
     assert!(
-        r.stderr.contains(&format!("{leases}:201: malformed record: scope 10.0.18.0: option 81 (the DNS settings) value \"Always\" is not a number; the DHCP DNS setting there is unknown")),
+        r.stderr.contains(&format!("{}:201: malformed record: scope 10.0.18.0: option 81 (the DNS settings) value \"Always\" is not a number; the DHCP DNS setting there is unknown", util::native(&leases))),
         "{}",
         r.stderr
     );

@@ -373,7 +373,7 @@ fn html_path_in_the_config_file_is_relative_to_it() {
     let r = ddns_audit(&["audit", "--config", dir.path().join("c.toml").to_str().unwrap()], &root());
     assert_eq!(r.code, 0, "{}", r.stderr);
     let page = dir.path().join("out/page.html");
-    assert!(r.stderr.ends_with(&format!("  HTML report: {}\n", page.display())), "{}", r.stderr);
+    assert!(r.stderr.ends_with(&format!("  HTML report: {}\n", util::native(&page.display().to_string()))), "{}", r.stderr);
     assert!(std::fs::read_to_string(&page).unwrap().starts_with("<!DOCTYPE html>"));
     // Nothing left behind but the two reports.
     let mut left: Vec<String> = std::fs::read_dir(dir.path().join("out")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();

@@ -10,7 +10,8 @@ use util::{ddns_audit, root, scratch, write};
 const AS_OF: &str = "2026-11-20T00:00:00Z";
 
 fn fixture(name: &str) -> String {
-    root().join("tests/fixtures/leases").join(name).display().to_string()
+    // As the tool prints it: in the platform's separator.
+    util::native(&root().join("tests/fixtures/leases").join(name).display().to_string())
 }
 
 

@@ -34,6 +34,7 @@ fn audit(dir: &Path, as_of: &str, extra: &[&str]) -> util::Run {
 }
 
 /// Every file and directory under `dir`, with each file's content: what "as it was" compares.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))] // its tests are Linux's
 fn snapshot(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
     let mut out = Vec::new();
     for e in fs::read_dir(dir).unwrap() {
@@ -75,7 +76,7 @@ fn keep_never_removes_the_report_just_written() {
     // The next scheduled run finds this one (--previous auto), keeps itself and the newest other.
     let r = audit(d.path(), "2026-11-20T13:00:00Z", &["--output", "reports/ddns-audit-20261120T130000Z.csv", "--keep", "2"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("\n  previous report: reports/ddns-audit-20261120T120000Z.csv: "), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("\n  previous report: {}: ", util::native("reports/ddns-audit-20261120T120000Z.csv"))), "{}", r.stderr);
     assert_eq!(names(&reports), ["ddns-audit-20261120T130000Z.csv", "ddns-audit-20991231T000000Z.csv"]);
     // --keep 1: this run's report (and its page) only.
     let r = audit(d.path(), "2026-11-20T14:00:00Z", &["--output", "reports/ddns-audit-20261120T140000Z.csv", "--html", "reports/ddns-audit-20261120T140000Z.html", "--keep", "1"]);
@@ -177,6 +178,7 @@ fn html_and_output_naming_one_file_are_refused() {
     fs::create_dir(d.path().join("g")).unwrap();
     fs::write(d.path().join("g/r.csv"), "keep me").unwrap();
     let abs = d.path().join("g/r.csv").display().to_string();
+    #[cfg_attr(not(unix), allow(unused_mut))] // a symbolic link is added on Unix
     let mut pairs = vec![
         ("g/r.csv", "./g/r.csv".to_string()),
         ("g/r.csv", abs.clone()),
@@ -191,6 +193,7 @@ fn html_and_output_naming_one_file_are_refused() {
     }
     for (output, html) in &pairs {
         let r = audit(d.path(), AS_OF, &["--output", output, "--html", html]);
+        let (html, output) = (util::native(html), util::native(output));
         let expected = format!("ddns-audit: error: --html: '{html}' is the --output file ('{output}'); give the HTML report a path of its own\n");
         assert_eq!((r.code, r.stderr.as_str()), (2, expected.as_str()), "{output} {html}");
     }
@@ -240,4 +243,48 @@ fn previous_refuses_what_is_not_a_bounded_report_file() {
     fs::write(d.path().join("big.csv"), big).unwrap();
     let r = audit(d.path(), AS_OF, &["--output", "-", "--previous", "big.csv"]);
     assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: --previous big.csv: line 2: a line longer than 1 MiB: not a report of this tool\n"));
+}
+
+/// Windows: a report another program holds open (Excel opens a CSV without FILE_SHARE_DELETE)
+/// cannot be replaced nor removed. The run that would replace it fails and says why and what
+/// to do, the old file intact; `--keep` names each file it could not remove, and counts only
+/// what it removed.
+#[cfg(windows)]
+#[test]
+fn a_report_held_open_in_another_program_is_named() {
+    use std::os::windows::fs::OpenOptionsExt;
+    const FILE_SHARE_READ: u32 = 1;
+    let d = scratch();
+    inputs(d.path());
+    fs::create_dir(d.path().join("reports")).unwrap();
+    fs::write(d.path().join("reports/r.csv"), "old").unwrap();
+    let excel = fs::OpenOptions::new().read(true).share_mode(FILE_SHARE_READ).open(d.path().join("reports/r.csv")).unwrap();
+    let r = audit(d.path(), AS_OF, &["--output", "reports/r.csv"]);
+    let denied = std::io::Error::from_raw_os_error(5);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (2, format!("ddns-audit: error: cannot put reports\\r.csv in place: {denied}; the folder is as it was before the run; another program may have it open (a report open in Excel): close it there and run again, or leave out --output so that the run writes a new timestamped report\n").as_str())
+    );
+    drop(excel);
+    assert_eq!(fs::read_to_string(d.path().join("reports/r.csv")).unwrap(), "old");
+
+    for old in ["ddns-audit-20261101T000000Z.csv", "ddns-audit-20261102T000000Z.csv"] {
+        fs::write(d.path().join("reports").join(old), "x").unwrap();
+    }
+    let held = d.path().join("reports/ddns-audit-20261101T000000Z.csv");
+    // Removing a file open without FILE_SHARE_DELETE: ERROR_SHARING_VIOLATION.
+    let sharing = std::io::Error::from_raw_os_error(32);
+    let excel = fs::OpenOptions::new().read(true).share_mode(FILE_SHARE_READ).open(&held).unwrap();
+    let r = audit(d.path(), AS_OF, &["--output", "reports/ddns-audit-20261120T120000Z.csv", "--keep", "1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.ends_with(&format!(
+            "  --keep: removed 1 older report(s) (1 file(s))\n  --keep: cannot remove reports\\ddns-audit-20261101T000000Z.csv: {sharing}; it stays (another program may have it open: close it there; the next run removes it)\n"
+        )),
+        "{}",
+        r.stderr
+    );
+    drop(excel);
+    assert!(held.exists());
+    assert!(!d.path().join("reports/ddns-audit-20261102T000000Z.csv").exists());
 }

@@ -99,7 +99,7 @@ fn three_runs_of_the_example_site() {
     edit(&site.join("dns/corp-owners.csv"), |t| t.replace("\"pc-hr-05\",\"A\",\"2026-11-10T12:00:00Z\"", "\"pc-hr-05\",\"A\",\"2026-10-31T12:00:00Z\""));
     let (r, rows) = run(d.path(), T2, &["--html", "reports/run2.html"]);
     assert!(
-        r.stderr.contains("\n  previous report: reports/ddns-audit-20261120T120000Z.csv: new 1, worse 1, better 0, same 16, resolved 1, no longer leased 0\n"),
+        r.stderr.contains(&util::native("\n  previous report: reports/ddns-audit-20261120T120000Z.csv: new 1, worse 1, better 0, same 16, resolved 1, no longer leased 0\n")),
         "{}",
         r.stderr
     );
@@ -128,7 +128,7 @@ fn three_runs_of_the_example_site() {
     edit(&leases, |t| t.replace(NEW_LEASE, ""));
     let (r, rows) = run(d.path(), T3, &[]);
     assert!(
-        r.stderr.contains("\n  previous report: reports/ddns-audit-20261120T130000Z.csv: new 1, worse 0, better 1, same 16, resolved 0, no longer leased 1\n"),
+        r.stderr.contains(&util::native("\n  previous report: reports/ddns-audit-20261120T130000Z.csv: new 1, worse 0, better 1, same 16, resolved 0, no longer leased 1\n")),
         "{}",
         r.stderr
     );
@@ -153,7 +153,7 @@ fn three_runs_of_the_example_site() {
         edit(&leases, |t| t.replace(NEW_LEASE, ""));
         run_to(d.path(), T3, "reports/third.csv", &["--previous", "reports/ddns-audit-20261120T130000Z.jsonl"])
     };
-    assert!(r.stderr.contains("previous report: reports/ddns-audit-20261120T130000Z.jsonl: new 1, worse 0, better 1, same 16, resolved 0, no longer leased 1\n"), "{}", r.stderr);
+    assert!(r.stderr.contains(&util::native("previous report: reports/ddns-audit-20261120T130000Z.jsonl: new 1, worse 0, better 1, same 16, resolved 0, no longer leased 1\n")), "{}", r.stderr);
     assert_eq!(jsonl_rows, rows);
 
     // `--previous none`: no comparison.
@@ -170,16 +170,16 @@ fn a_previous_report_with_other_columns_is_ignored_and_an_unreadable_one_named_i
     // An older version's 26 columns, found by auto and named by path: ignored with a note.
     let old = "status,ip,hostname,fqdn,mac,lease_state,lease_expires,scope,a_status,a_records,ptr_status,ptr_records,record_kind,record_timestamp,scavenge_after,scavenging_risk,ad_computer,ad_enabled,ad_last_logon,dhcp_dns_registration,remediation,source,record_owner,owner_kind,zone_dynamic_updates,dhcp_dns_setting\r\n";
     std::fs::write(d.path().join("reports/ddns-audit-20261113T120000Z.csv"), old).unwrap();
-    let note = "\n  previous report: none (reports/ddns-audit-20261113T120000Z.csv ignored: its columns are not this version's 28 (26 columns: an older ddns-audit's report, a forecast or another file))\n";
+    let note = util::native("\n  previous report: none (reports/ddns-audit-20261113T120000Z.csv ignored: its columns are not this version's 28 (26 columns: an older ddns-audit's report, a forecast or another file))\n");
     for extra in [&[][..], &["--previous", "reports/ddns-audit-20261113T120000Z.csv"][..]] {
         let (r, rows) = run(d.path(), T1, extra);
-        assert!(r.stderr.contains(note), "{}", r.stderr);
+        assert!(r.stderr.contains(&note), "{}", r.stderr);
         assert_eq!(row_of(&rows, "10.0.16.24"), expect("missing", T1, ""));
     }
     // Named but unreadable: exit 2, naming it. With auto: a note, and the run goes on.
     let r = ddns_audit(&["audit", "--config", "site/audit.toml", "--output", "-", "--previous", "reports/absent.csv"], d.path());
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("--previous reports/absent.csv: cannot read the previous report: "), "{}", r.stderr);
+    assert!(r.stderr.contains(&util::native("--previous reports/absent.csv: cannot read the previous report: ")), "{}", r.stderr);
     let broken = "reports/ddns-audit-20261120T120000Z.csv";
     let mut text = std::fs::read_to_string(d.path().join(broken)).unwrap();
     let mut bad = vec![""; 28];
@@ -188,9 +188,10 @@ fn a_previous_report_with_other_columns_is_ignored_and_an_unreadable_one_named_i
     std::fs::write(d.path().join(broken), &text).unwrap();
     let r = ddns_audit(&["audit", "--config", "site/audit.toml", "--output", "-", "--previous", broken], d.path());
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains(&format!("--previous {broken}: line 20: ip '10.0.16.999' is not an address")), "{}", r.stderr);
+    let shown = util::native(broken);
+    assert!(r.stderr.contains(&format!("--previous {shown}: line 20: ip '10.0.16.999' is not an address")), "{}", r.stderr);
     let (r, _) = run(d.path(), T2, &[]);
-    assert!(r.stderr.contains(&format!("\n  previous report: none (ignored {broken}: line 20: ip '10.0.16.999' is not an address)\n")), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("\n  previous report: none (ignored {shown}: line 20: ip '10.0.16.999' is not an address)\n")), "{}", r.stderr);
 }
 
 /// `--format jsonl`: every line parses, its keys are the CSV's columns in order, and its values

@@ -666,6 +666,8 @@ mod tests {
         let missing = d.path().join("none.csv");
         let (mut out, mut problems) = (Vec::new(), Problems::default());
         let e = read_file(&missing, None, &InputTimes::default(), &mut out, &mut Default::default(), &mut problems).unwrap_err();
-        assert_eq!(e.to_string(), format!("cannot read {}: No such file or directory (os error 2)", missing.display()));
+        // The OS's own wording ("No such file or directory" on Linux, "File not found." on Windows).
+        let os = std::fs::File::open(&missing).unwrap_err();
+        assert_eq!(e.to_string(), format!("cannot read {}: {os}", missing.display()));
     }
 }

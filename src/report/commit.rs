@@ -16,10 +16,22 @@ use super::{TEMP_PREFIX, TEMP_SUFFIX, dir_of, is_device};
 #[derive(Debug, thiserror::Error)]
 pub enum CommitError {
     // The I/O errors are in the messages, not `source`s: `{:#}` would print them twice.
-    #[error("cannot put {path} in place: {error}; the folder is as it was before the run")]
+    #[error("cannot put {path} in place: {error}; the folder is as it was before the run{}", held_open_hint(error))]
     Rename { path: PathBuf, error: std::io::Error },
     #[error("cannot put {path} in place: {error}; and restoring the previous {restore} failed: {restore_error}")]
     Restore { path: PathBuf, error: std::io::Error, restore: PathBuf, restore_error: std::io::Error },
+}
+
+/// On Windows a file another program holds open (a report open in Excel) cannot be replaced:
+/// the error then says so, and what to do. Elsewhere such a file is replaced; nothing to add.
+pub(crate) fn held_open_hint(error: &std::io::Error) -> &'static str {
+    // ERROR_ACCESS_DENIED (5, what Excel's lock gives a rename), ERROR_SHARING_VIOLATION (32),
+    // ERROR_LOCK_VIOLATION (33).
+    if cfg!(windows) && matches!(error.raw_os_error(), Some(5 | 32 | 33)) {
+        "; another program may have it open (a report open in Excel): close it there and run again, or leave out --output so that the run writes a new timestamped report"
+    } else {
+        ""
+    }
 }
 
 /// Where [`Outputs::stage`] failed.

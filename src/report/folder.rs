@@ -206,30 +206,39 @@ impl PrunePlan {
         Pruned { reports: stamps.len(), files: self.files.len() }
     }
 
-    /// Removes the files; a failed removal (another run removed it, Windows holds it open) is
-    /// ignored, and not counted.
-    pub(crate) fn execute(self) -> Pruned {
+    /// Removes the files; what was removed is counted. A file gone meanwhile (another run
+    /// removed it) or no longer a regular file is passed over; a file that could not be removed
+    /// (on Windows, another program holds it open) is not counted and is returned with the error.
+    pub(crate) fn execute(self) -> (Pruned, Vec<(PathBuf, std::io::Error)>) {
         let mut pruned = Pruned::default();
         let mut removed: Vec<DateTime<Utc>> = Vec::new();
+        let mut failed = Vec::new();
         for (t, path) in self.files {
             // Still a regular file, not a link put there since the plan.
             let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
-            if regular && std::fs::remove_file(&path).is_ok() {
-                pruned.files += 1;
-                if !removed.contains(&t) {
-                    removed.push(t);
+            if !regular {
+                continue;
+            }
+            match std::fs::remove_file(&path) {
+                Ok(()) => {
+                    pruned.files += 1;
+                    if !removed.contains(&t) {
+                        removed.push(t);
+                    }
                 }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => failed.push((path, e)),
             }
         }
         pruned.reports = removed.len();
-        pruned
+        (pruned, failed)
     }
 }
 
 /// `--keep N` at once: [`prune_plan`], executed.
 #[cfg(test)]
 pub(crate) fn prune(dir: &Path, kind: Kind, keep: usize, own: &[PathBuf]) -> Pruned {
-    prune_plan(dir, kind, keep, own).execute()
+    prune_plan(dir, kind, keep, own).execute().0
 }
 
 #[cfg(test)]

@@ -278,11 +278,22 @@ impl Cleanup {
         (self.prune.planned(), self.stale.len())
     }
 
-    /// Removes them, once the outputs are in place; what was removed (failures are ignored).
-    pub(crate) fn execute(self) -> (Pruned, usize) {
+    /// Removes them, once the outputs are in place; what was removed, and a line for each
+    /// report file `--keep` could not remove (a stale temporary file that stays is no news).
+    pub(crate) fn execute(self) -> ((Pruned, usize), String) {
         let stale = self.stale.iter().filter(|p| std::fs::remove_file(p).is_ok()).count();
-        (self.prune.execute(), stale)
+        let (pruned, failed) = self.prune.execute();
+        let mut lines = String::new();
+        for (path, error) in failed {
+            lines.push_str(&format!("  --keep: cannot remove {}: {error}; it stays{}\n", path.display(), keep_hint(&error)));
+        }
+        ((pruned, stale), lines)
     }
+}
+
+/// Why `--keep` could not remove a file, when the error tells (Windows: another program has it open).
+fn keep_hint(error: &std::io::Error) -> &'static str {
+    if commit::held_open_hint(error).is_empty() { "" } else { " (another program may have it open: close it there; the next run removes it)" }
 }
 
 /// The `.ddns-audit-*.tmp` files in `dir` that a killed run left: regular files (not links)

@@ -96,8 +96,10 @@ pub(crate) type MakeResolver<'r> = dyn Fn(&dns::live::Pacing) -> Box<dyn dns::li
 /// holds that text); it is rendered again in the rare case the removals did otherwise.
 fn commit(outputs: report::Outputs, cleanup: report::Cleanup, planned: (report::Pruned, usize), render: impl FnOnce((report::Pruned, usize)) -> String, text: String) -> Result<String, RunError> {
     outputs.commit().map_err(ReportError::from)?;
-    let done = cleanup.execute();
-    Ok(if done == planned { text } else { render(done) })
+    let (done, failures) = cleanup.execute();
+    let mut text = if done == planned { text } else { render(done) };
+    text.push_str(&failures);
+    Ok(text)
 }
 
 /// The inputs' notes ([`Gathered::notes`]) as summary lines.

@@ -27,7 +27,7 @@ fn gathered_in_the_reading_order() {
     for _ in 0..3 {
         let mut early = None;
         let g = gather(&settings, &mut |l, domain| early = Some((l.len(), domain.map(str::to_string)))).unwrap();
-        let sources: Vec<String> = g.problems.list.iter().map(|p| p.source.rsplit('/').next().unwrap_or_default().to_string()).collect();
+        let sources: Vec<String> = g.problems.list.iter().map(|p| p.source.rsplit(['/', '\\']).next().unwrap_or_default().to_string()).collect();
         assert_eq!(sources, ["a.leases", "b.leases", "c.csv"]);
         assert_eq!(g.leases.len(), 20_001);
         assert_eq!((g.leases[0].hostname.as_deref(), g.leases[20_000].hostname.as_deref()), (Some("h0"), Some("b1")));

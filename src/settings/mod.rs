@@ -77,7 +77,7 @@ Exit codes:
   2  the forecast could not complete (bad option or config, unreadable input, unreachable server)";
 
 #[derive(Debug, Parser)]
-#[command(name = "ddns-audit", version, about = "Finds leased hosts whose DNS records are missing, wrong, or about to be scavenged.")]
+#[command(name = "ddns-audit", version = env!("DDNS_AUDIT_VERSION"), about = "Finds leased hosts whose DNS records are missing, wrong, or about to be scavenged.")]
 #[command(after_help = "Start with `ddns-audit audit --help`; the README and docs/ say more.")]
 pub struct Cli {
     #[command(subcommand)]
@@ -449,6 +449,22 @@ fn duration_option(option: &'static str, v: Option<&String>, default: TimeDelta)
     }
 }
 
+/// `path` with the platform's separator throughout, as the tool prints it (the `source` column,
+/// messages, the HTML). On Windows `/` separates too, so `examples/offline/audit.toml` and its
+/// config-relative `leases/dhcp1-v4.csv` would print mixed (`examples/offline\leases/...`):
+/// there every `/` becomes `\` (but in `\\?\` paths, where `/` is a name's character).
+/// Elsewhere the path is returned as given (`\` is a name's character there).
+pub(crate) fn native_path(path: PathBuf) -> PathBuf {
+    #[cfg(windows)]
+    if let Some(s) = path.to_str()
+        && s.contains('/')
+        && !s.starts_with(r"\\?\")
+    {
+        return PathBuf::from(s.replace('/', "\\"));
+    }
+    path
+}
+
 /// Everything the run needs, validated.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -483,12 +499,14 @@ pub struct Settings {
 impl AuditArgs {
     /// Reads the config file (if any) and fills every option the command line left unset.
     /// Relative paths in the config file are taken from the config file's directory.
+    /// Every path, from the command line or the config file, is made [`native_path`].
     pub(crate) fn merge_config(mut self) -> Result<AuditArgs, SettingsError> {
+        self.native_paths();
         let Some(path) = self.config.clone() else { return Ok(self) };
         let text = std::fs::read_to_string(&path).map_err(|error| SettingsError::ConfigRead { path: path.clone(), error })?;
         let file = parse_config(&text).map_err(|message| SettingsError::ConfigParse { path: path.clone(), message })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let rel = |p: PathBuf| if p.is_absolute() || p == Path::new("-") { p } else { base.join(p) };
+        let rel = |p: PathBuf| native_path(if p.is_absolute() || p == Path::new("-") { p } else { base.join(p) });
 
         macro_rules! fill {
             ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = file.$f; } )* };
@@ -525,6 +543,21 @@ impl AuditArgs {
         self.compare_servers |= file.compare_servers;
         self.no_dns |= file.no_dns;
         Ok(self)
+    }
+
+    /// The command line's paths with the platform's separator ([`native_path`]).
+    fn native_paths(&mut self) {
+        for p in [&mut self.config, &mut self.computers, &mut self.password_file, &mut self.ca_file, &mut self.kea_password_file, &mut self.output, &mut self.html] {
+            *p = p.take().map(native_path);
+        }
+        for list in [&mut self.leases, &mut self.dns_records, &mut self.zones, &mut self.dhcp_settings] {
+            for p in list.iter_mut() {
+                *p = native_path(std::mem::take(p));
+            }
+        }
+        if let Some(p) = self.previous.take() {
+            self.previous = Some(if matches!(p.trim(), "auto" | "none") { p } else { native_path(PathBuf::from(p)).to_string_lossy().into_owned() });
+        }
     }
 
     /// Validates into [`Settings`]. `now` is the clock value (the default `--as-of`).

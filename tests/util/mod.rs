@@ -58,3 +58,9 @@ pub fn write<B: AsRef<[u8]> + ?Sized>(dir: &Path, name: &str, bytes: &B) -> Stri
 pub fn lab(var: &str) -> String {
     std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: the lab is not up (run tests/run.sh, or tests/lab/up.sh and . tests/lab/env.sh)"))
 }
+
+/// A path as the tool prints it on this platform: on Windows every `/` is `\` (the tool prints
+/// paths in the platform's separator); elsewhere as written.
+pub fn native(path: &str) -> String {
+    if cfg!(windows) { path.replace('/', "\\") } else { path.to_string() }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Cargo for the Windows target (x86_64-pc-windows-gnu) with Debian 12's own Rust packages, since
+# `rustup target add` needs a download this machine cannot make (docs/install.md "Building for
+# Windows"; /work notes). Debian's rustc 1.96 builds std from its source (-Z build-std, hence
+# RUSTC_BOOTSTRAP); rustup's toolchain does not match that source, so the compiler must be
+# Debian's. Its own target folder: target/windows. Installs the packages when run as root.
+#
+#   dist/windows-cargo.sh build --release      (any cargo subcommand that takes --target)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pkgs=(rustc-web cargo-web rust-web-src gcc-mingw-w64-x86-64)
+need=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need+=("$p")
+done
+if ((${#need[@]})); then
+    [[ $EUID -eq 0 ]] || { echo "dist/windows-cargo.sh: needs ${need[*]} (apt-get install, as root)" >&2; exit 2; }
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    # One command: the three Rust packages' versions must match.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+fi
+
+export RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR_WINDOWS:-target/windows}"
+sub="$1"
+shift
+exec /usr/bin/cargo "$sub" --locked -Z build-std --target x86_64-pc-windows-gnu "$@"
