@@ -1,3 +1,4 @@
+#![cfg(test)]
 //! Helpers the unit tests share (compiled for tests only): times and addresses from literals,
 //! the audit settings the audit's and the forecast's tests start from, and what the readers'
 //! tests assert of their problems.

@@ -141,7 +141,8 @@ pub enum SidKind {
 }
 
 /// A well-known SID outside any domain: its display name and whether it counts as an
-/// administrator (SPEC: SYSTEM, Administrators, the domain controllers).
+/// administrator (docs/report.md "Columns", `owner_kind` `admin`: SYSTEM, Administrators, the
+/// domain controllers).
 pub fn well_known(sid: &Sid) -> Option<(&'static str, bool)> {
     let t = match (sid.authority, sid.subs.as_slice()) {
         (0, [0]) => ("NULL SID", false),

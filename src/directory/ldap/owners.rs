@@ -44,7 +44,7 @@ pub(crate) struct SidInfo {
     pub(crate) display: String,
     pub(crate) sid: Sid,
     pub(crate) kind: SidKind,
-    /// Administrator per SPEC `owner_kind` `admin`.
+    /// Administrator per `owner_kind` `admin` (docs/report.md "Columns").
     pub(crate) admin: bool,
     /// `sAMAccountName` (a computer's ends in `$`).
     pub(crate) sam: Option<String>,

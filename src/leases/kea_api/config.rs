@@ -25,7 +25,7 @@ use super::{Client, Endpoint, Family, KeaAccess, KeaError, RESULT_SUCCESS, snipp
 use crate::input::{Problems, SkipReason};
 use crate::leases::dns_settings::{self, DhcpDnsSetting, DhcpDnsSettings};
 
-/// The four keys read, in the order of the SPEC's tokens.
+/// The four keys read, in the order of `dhcp_dns_setting`'s tokens (docs/report.md "Columns").
 const KEYS: [&str; 4] = ["ddns-send-updates", "ddns-override-client-update", "ddns-override-no-update", "ddns-update-on-renew"];
 
 /// One subnet's effective DNS-update setting: every value known (inheritance and Kea's defaults

@@ -1,3 +1,4 @@
+#![cfg(test)]
 //! The Windows lease CSV read as a stream: the same leases and problem lines in any block
 //! size and encoding, and a read error part-way is the file's error.
 
