@@ -12,11 +12,16 @@ use serde::Deserialize;
 use crate::audit::{AuditSettings, DhcpAccount, FailOn};
 use crate::directory::ldap::{self, LdapConfig, LdapError, LdapSettings};
 use crate::dns::live::Pacing;
-use crate::forecast::{ForecastFailOn, ForecastOptions};
 use crate::leases::{self, kea_api::{self, KeaAccess, KeaError}};
 use crate::secret;
 use crate::report::{self, Destination, Format, PreviousChoice};
 use crate::timefmt::{DateOrder, InputTimes, InputZone, parse_duration};
+
+mod config;
+mod forecast;
+
+pub use config::parse_config;
+pub use forecast::{ForecastArgs, ForecastSettings};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
@@ -105,68 +110,6 @@ pub enum Command {
     },
     /// Print the man page (roff) to stdout: `ddns-audit man > ddns-audit.1`.
     Man,
-}
-
-/// The audit's options that the forecast does not use, with why: on its command line they are
-/// refused (naming the option); in a config file shared with the audit they are ignored.
-const AUDIT_ONLY: [(&str, &str); 8] = [
-    ("scavenging_interval", "the forecast dates when each record becomes deletable, whichever scavenging run deletes it"),
-    ("previous", "a forecast has no run-over-run columns"),
-    ("dns_server", "the forecast does not ask live DNS: its records are dated by their timestamps, which live answers lack"),
-    ("compare_servers", "the forecast does not ask live DNS"),
-    ("concurrency", "the forecast does not ask live DNS"),
-    ("qps", "the forecast does not ask live DNS"),
-    ("timeout", "the forecast does not ask live DNS"),
-    ("retries", "the forecast does not ask live DNS"),
-];
-
-/// `ddns-audit forecast` options: the audit's inputs and options, plus the horizon and the
-/// logon window (both also read from `--config`, where the audit ignores them). The audit's
-/// own options ([`AUDIT_ONLY`]) are hidden, and refused when given.
-#[derive(Debug, Args)]
-#[command(mut_arg("fail_on", |a| a.help("Exit 1 when a live record is deleted: live, never [default: never]").long_help(None::<&str>)))]
-#[command(mut_arg("output", |a| a.help("The report; `-` is stdout [default: reports/ddns-audit-forecast-<time>.csv]").long_help(None::<&str>)))]
-#[command(mut_arg("keep", |a| a.help("Keep the newest N forecasts in the output's folder [default: all]").long_help(None::<&str>)))]
-#[command(mut_arg("all", |a| a.help("Also list the due records that are refreshed in time (not deleted)")))]
-#[command(mut_arg("previous", |a| a.hide(true)))]
-#[command(mut_arg("scavenging_interval", |a| a.hide(true)))]
-#[command(mut_arg("dns_server", |a| a.hide(true)))]
-#[command(mut_arg("compare_servers", |a| a.hide(true)))]
-#[command(mut_arg("concurrency", |a| a.hide(true)))]
-#[command(mut_arg("qps", |a| a.hide(true)))]
-#[command(mut_arg("timeout", |a| a.hide(true)))]
-#[command(mut_arg("retries", |a| a.hide(true)))]
-pub struct ForecastArgs {
-    #[command(flatten)]
-    pub common: AuditArgs,
-    /// Forecast deletions up to this long after --as-of [default: 28d]
-    #[arg(long, value_name = "DUR", allow_hyphen_values = true, help_heading = "Aging and time")]
-    pub(crate) horizon: Option<String>,
-    /// A computer logged on this long before --as-of is live [default: 30d]
-    ///
-    /// An enabled AD computer whose lastLogonTimestamp is at or after --as-of minus this.
-    /// lastLogonTimestamp replicates up to 14 days late: keep it at 30 days or more.
-    #[arg(long, value_name = "DUR", allow_hyphen_values = true, help_heading = "Aging and time")]
-    pub(crate) logon_window: Option<String>,
-}
-
-impl ForecastArgs {
-    /// The first audit-only option given on the command line, as `--name`, with why.
-    fn audit_only_given(&self) -> Option<(String, &'static str)> {
-        let c = &self.common;
-        let given = |field: &str| match field {
-            "scavenging_interval" => c.scavenging_interval.is_some(),
-            "previous" => c.previous.is_some(),
-            "dns_server" => !c.dns_server.is_empty(),
-            "compare_servers" => c.compare_servers,
-            "concurrency" => c.concurrency.is_some(),
-            "qps" => c.qps.is_some(),
-            "timeout" => c.timeout.is_some(),
-            "retries" => c.retries.is_some(),
-            _ => false,
-        };
-        AUDIT_ONLY.iter().find(|(f, _)| given(f)).map(|(f, why)| (format!("--{}", f.replace('_', "-")), *why))
-    }
 }
 
 /// `ddns-audit audit` options. All optional here so that the config file can supply them.
@@ -388,56 +331,6 @@ where
         OneOrMany::One(v) => vec![v],
         OneOrMany::Many(v) => v,
     })
-}
-
-/// `forecast`'s validated settings: the audit's (inputs, aging, output) and its own.
-#[derive(Debug, Clone)]
-pub struct ForecastSettings {
-    pub(crate) base: Settings,
-    pub(crate) forecast: ForecastOptions,
-    pub(crate) fail_on: ForecastFailOn,
-    /// `--all` on the forecast's command line: the `refreshing` records are rows too. A config
-    /// file's `all` is the audit's ("also the ok rows") and does not apply: a shared config
-    /// would otherwise list every healthy record as a deletion.
-    pub(crate) all: bool,
-}
-
-impl ForecastArgs {
-    /// Reads the config file, then validates into [`ForecastSettings`]. `--fail-on` takes
-    /// forecast's levels (`live`, `never`); the audit's are refused, naming the valid ones.
-    pub fn into_settings(self, now: DateTime<Utc>) -> Result<ForecastSettings, SettingsError> {
-        if let Some((option, why)) = self.audit_only_given() {
-            return Err(SettingsError::NotForecast { option, why });
-        }
-        let all = self.common.all;
-        let mut common = self.common.merge_config()?;
-        // A config file shared with the audit: its audit-only keys are the audit's, ignored here.
-        common.scavenging_interval = None;
-        common.previous = None;
-        common.dns_server.clear();
-        common.compare_servers = false;
-        (common.concurrency, common.qps, common.timeout, common.retries) = (None, None, None, None);
-        let fail_on = common
-            .fail_on
-            .take()
-            .map(|s| s.parse::<ForecastFailOn>())
-            .transpose()
-            .map_err(|m| invalid("--fail-on", format!("{m} (forecast's levels; missing, stale and at-risk are the audit's)")))?
-            .unwrap_or(ForecastFailOn::Never);
-        let horizon = duration_option("--horizon", self.horizon.as_ref().or(common.horizon.as_ref()), TimeDelta::days(28))?;
-        let logon_window = duration_option("--logon-window", self.logon_window.as_ref().or(common.logon_window.as_ref()), TimeDelta::days(30))?;
-        if logon_window <= TimeDelta::zero() {
-            return Err(invalid("--logon-window", "must be longer than zero"));
-        }
-        let default_output = common.output.is_none();
-        let mut base = common.into_settings(now)?;
-        if default_output {
-            base.output = Destination::File(report::default_path_of(report::Kind::Forecast, now, base.format));
-        }
-        // The forecast has no run-over-run columns.
-        base.previous = PreviousChoice::None;
-        Ok(ForecastSettings { base, forecast: ForecastOptions { horizon, logon_window }, fail_on, all })
-    }
 }
 
 /// A duration option (`--no-refresh` and the others, also from the config file): the one
@@ -719,102 +612,6 @@ impl AuditArgs {
             input_times: InputTimes { date_order, zone },
         })
     }
-}
-
-/// Parses the TOML config; keys may use `-` or `_`. An error says where (line, column) and
-/// what kind of mistake, never the file's text: toml's own message quotes the offending line,
-/// and `--config` given the password file by mistake would print the password. Public for
-/// the fuzz target `config`.
-pub fn parse_config(text: &str) -> Result<AuditArgs, String> {
-    let at = |offset: usize| {
-        let before = text.get(..offset).unwrap_or(text);
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        format!("line {line}, column {column}")
-    };
-    let value: toml::Table = toml::from_str(text).map_err(|e| {
-        let mut kind = format!("not valid TOML ({})", toml_syntax_kind(e.message()));
-        // `"C:\exports\x.csv"`: the backslash starts an escape in a basic string. The line is
-        // looked at, not shown (it may be a password file's).
-        let line = e.span().map(|span| {
-            let start = text.get(..span.start).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
-            text.get(start..).and_then(|l| l.lines().next()).unwrap_or("")
-        });
-        if line.is_some_and(|l| l.contains('\\') && l.contains('"')) {
-            kind.push_str(": a backslash in double quotes starts an escape; write Windows paths in single quotes ('C:\\exports\\leases.csv')");
-        }
-        match e.span() {
-            Some(span) => format!("{}: {kind}", at(span.start)),
-            None => kind,
-        }
-    })?;
-    // The keys' positions, to place a key's error (deserializing a `Table` loses the spans).
-    let spans: std::collections::BTreeMap<toml::Spanned<String>, serde::de::IgnoredAny> = toml::from_str(text).unwrap_or_default();
-    let key_at = |key: &str| spans.keys().find(|k| k.get_ref() == key).map(|k| format!("{}: ", at(k.span().start))).unwrap_or_default();
-    let mut normalised = toml::Table::new();
-    for (k, v) in value {
-        let name = k.replace('_', "-");
-        // Each key alone, so that an error is placed at its key and worded without its value.
-        let one: toml::Table = [(name.clone(), v.clone())].into_iter().collect();
-        if let Err(e) = AuditArgs::deserialize(toml::Value::Table(one)) {
-            let msg = e.message();
-            return Err(if msg.starts_with("unknown field") {
-                // The key is echoed only beside the option it is close to: a key far from every
-                // option may be a secret (`--config` given the password file).
-                let plain = name.len() <= 40 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-                match nearest_option(&name).filter(|_| plain) {
-                    Some(near) => format!("{}{name} is not an option; did you mean {near}?", key_at(&k)),
-                    None => format!("{}not an option (the keys are the long option names, `ddns-audit audit --help`)", key_at(&k)),
-                }
-            } else {
-                // serde's message quotes the value; only the expected type is kept.
-                let expected = msg.rsplit_once(", expected ").map(|(_, x)| format!(", expected {x}")).unwrap_or_default();
-                let what = if msg.starts_with("invalid type") || msg.contains("did not match any variant") { "has the wrong type" } else { "is not valid" };
-                format!("{}the value of {name} {what}{expected}", key_at(&k))
-            });
-        }
-        normalised.insert(name, v);
-    }
-    AuditArgs::deserialize(toml::Value::Table(normalised)).map_err(|e| e.message().to_string())
-}
-
-/// The config key nearest to a mistyped one (the options' long names, the forecast's included),
-/// when it is close: at most a third of its letters edited, as the command line suggests.
-fn nearest_option(key: &str) -> Option<String> {
-    let cmd = Cli::command();
-    let names: Vec<String> = cmd
-        .find_subcommand("forecast")
-        .into_iter()
-        .flat_map(|f| f.get_arguments())
-        .filter_map(|a| a.get_long())
-        .filter(|l| !matches!(*l, "help" | "config"))
-        .map(str::to_string)
-        .collect();
-    let (d, best) = names.into_iter().map(|n| (edit_distance(key, &n), n)).min()?;
-    (d > 0 && d <= key.chars().count().div_ceil(3)).then_some(best)
-}
-
-/// Levenshtein distance over chars.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
-/// The kind of a TOML syntax error. toml's parser messages are fixed phrases with the expected
-/// tokens in backticks; one holding a quote might quote the input, so it is not shown.
-fn toml_syntax_kind(message: &str) -> &str {
-    let first = message.lines().next().unwrap_or("");
-    if first.is_empty() || first.contains(['"', '\'']) { "syntax error" } else { first }
 }
 
 /// `ddns-audit completions SHELL`: the completion script, generated from the clap definition.

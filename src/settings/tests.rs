@@ -1,4 +1,5 @@
 use super::*;
+use crate::forecast::{ForecastFailOn, ForecastOptions};
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-24T06:00:00Z").unwrap().with_timezone(&Utc)
