@@ -5,7 +5,7 @@ mod util;
 
 use std::fs;
 
-use util::{csv_rows, ddns_audit, scratch, write};
+use util::{ZONE, csv_rows, ddns_audit, scratch, write};
 
 const HEADER: &str = "status,ip,hostname,fqdn,mac,lease_state,lease_expires,scope,a_status,a_records,ptr_status,ptr_records,record_kind,record_timestamp,scavenge_after,scavenging_risk,ad_computer,ad_enabled,ad_last_logon,dhcp_dns_registration,remediation,source,record_owner,owner_kind,zone_dynamic_updates,dhcp_dns_setting,first_seen,change";
 
@@ -13,8 +13,6 @@ const HEADER: &str = "status,ip,hostname,fqdn,mac,lease_state,lease_expires,scop
 const LEASES: &str = "\"IPAddress\",\"ScopeId\",\"AddressState\",\"ClientId\",\"HostName\",\"LeaseExpiryTime\",\"DnsRegistration\"\r\n\
 \"10.0.16.21\",\"10.0.16.0\",\"Active\",\"00-15-5d-01-02-03\",\"pc1.corp.example.test\",\"2026-11-30T00:00:00Z\",\"Complete\"\r\n\
 \"10.0.16.22\",\"10.0.16.0\",\"Active\",\"00-15-5d-01-02-04\",\"-2+3\",\"2026-11-30T00:00:00Z\",\"Complete\"\r\n";
-
-const ZONE: &str = "$ORIGIN corp.example.test.\r\n@ 3600 SOA dc1 hostmaster 1 900 600 86400 3600\r\npc1 [AGE:3733236] 1200 A 10.0.16.21\r\n";
 
 #[test]
 fn writes_the_header_and_escapes_formulas() {

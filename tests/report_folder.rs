@@ -9,15 +9,13 @@ mod util;
 use std::fs;
 use std::path::Path;
 
-use util::{ddns_audit, scratch};
+use util::{ZONE, ddns_audit, scratch};
 
 const AS_OF: &str = "2026-11-20T12:00:00Z";
 
 const LEASES: &str = "\"IPAddress\",\"ScopeId\",\"AddressState\",\"ClientId\",\"HostName\",\"LeaseExpiryTime\",\"DnsRegistration\"\r\n\
 \"10.0.16.21\",\"10.0.16.0\",\"Active\",\"00-15-5d-01-02-03\",\"pc1.corp.example.test\",\"2026-11-30T00:00:00Z\",\"Complete\"\r\n\
 \"10.0.16.22\",\"10.0.16.0\",\"Active\",\"00-15-5d-01-02-04\",\"pc2.corp.example.test\",\"2026-11-30T00:00:00Z\",\"Complete\"\r\n";
-
-const ZONE: &str = "$ORIGIN corp.example.test.\r\n@ 3600 SOA dc1 hostmaster 1 900 600 86400 3600\r\npc1 [AGE:3733236] 1200 A 10.0.16.21\r\n";
 
 /// The inputs (a lease file, a zone export) in `dir/in`.
 fn inputs(dir: &Path) {

@@ -5,6 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// A dnscmd zone export of corp.example.test holding pc1's aged A record (10.0.16.21), the
+/// zone several CLI tests audit their leases against.
+pub const ZONE: &str = "$ORIGIN corp.example.test.\r\n@ 3600 SOA dc1 hostmaster 1 900 600 86400 3600\r\npc1 [AGE:3733236] 1200 A 10.0.16.21\r\n";
+
 pub struct Run {
     pub code: i32,
     pub stdout: String,
