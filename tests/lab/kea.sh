@@ -92,28 +92,14 @@ kea_down() {
 }
 
 ensure_nonsecure_updates() {
-    local conf="$LAB_DIR/dc/etc/smb.conf" pid
+    local conf="$LAB_DIR/dc/etc/smb.conf"
     if grep -qE '^[[:space:]]*allow dns updates[[:space:]]*=[[:space:]]*nonsecure[[:space:]]*$' "$conf"; then
         return 0
     fi
     lab_log "smb.conf: allow dns updates = nonsecure (Kea 2.2 sends unsigned updates); restarting samba"
     sed -i '/^[[:space:]]*allow dns updates/d; s/^\[global\]$/[global]\n\tallow dns updates = nonsecure/' "$conf"
-    pid=$(cat "$LAB_DIR/samba.pid")
-    if [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == samba* ]]; then
-        kill -TERM -- "-$pid" 2>/dev/null || true
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    fi
-    # setsid: its own process group, which down.sh signals as a whole. Not through in_ns: $!
-    # must be samba's own PID (down.sh checks /proc/PID/comm).
-    ip netns exec "$LAB_NS" setsid samba -s "$conf" -F --debug-stdout -d 1 </dev/null >>"$LAB_DIR/samba.log" 2>&1 &
-    echo $! >"$LAB_DIR/samba.pid"
-    local deadline=$((SECONDS + 60))
-    until LDAPTLS_REQCERT=never timeout 5 ldapsearch -LLL -x -H "ldaps://$LAB_DC_IP" -s base -b "" defaultNamingContext >/dev/null 2>&1 \
-        && [[ -n "$(dig +time=1 +tries=1 +short "@$LAB_DC_IP" "$LAB_DC_FQDN" A 2>/dev/null)" ]]; do
-        ((SECONDS < deadline)) || lab_die "samba did not come back after the restart"
-        sleep 0.5
-    done
+    lab_samba_stop
+    lab_samba_start
 }
 
 write_configs() {

@@ -113,3 +113,11 @@ lab_samba_wait() { # until LDAPS and DNS answer, or die after 60 s
         sleep 0.5
     done
 }
+lab_samba_start() { # the DC on the real clock, its log appended; returns once it answers
+    # setsid: its own process group, which lab_samba_stop and down.sh signal as a whole. Not
+    # through a wrapper: $! must be samba's own PID (checked through /proc/PID/comm).
+    ip netns exec "$LAB_NS" setsid samba -s "$LAB_DIR/dc/etc/smb.conf" -F --debug-stdout -d 1 \
+        </dev/null >>"$LAB_DIR/samba.log" 2>&1 &
+    echo $! >"$LAB_DIR/samba.pid"
+    lab_samba_wait
+}

@@ -180,16 +180,8 @@ if ((fresh)); then
     # 4. start samba inside the namespace. -F (foreground) rather than -i: "-i" exits as soon as
     # its stdin reaches EOF, which it does at once when backgrounded from a script.
     phase_start "start samba"
-    ip netns exec "$LAB_NS" samba -s "$LAB_DIR/dc/etc/smb.conf" -F --debug-stdout -d 1 \
-        </dev/null >"$LAB_DIR/samba.log" 2>&1 &
-    echo $! >"$LAB_DIR/samba.pid"
+    lab_samba_start
     lab_log "samba pid $(cat "$LAB_DIR/samba.pid")"
-    deadline=$((SECONDS + 60))
-    until ldaps_up && dns_up; do
-        kill -0 "$(cat "$LAB_DIR/samba.pid")" 2>/dev/null || lab_die "samba exited during start"
-        ((SECONDS < deadline)) || lab_die "samba not answering LDAPS+DNS on $LAB_DC_IP after 60 s"
-        sleep 1
-    done
     phase_end start
 fi
 
