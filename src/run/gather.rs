@@ -65,8 +65,9 @@ enum Rank {
     DhcpSettings,
 }
 
-/// Called once the leases (de-duplicated) and the domain (`--domain`, else AD's RootDSE) are
-/// known, while the other sources may still be read: the DNS phase can start from them.
+/// Called once the leases (de-duplicated) and the domain are known (`--domain`, else AD's, given
+/// here when read: [`Settings::audit_with_ad`]), while the other sources may still be read: the
+/// DNS phase can start from them.
 pub(crate) type OnLeases<'a> = dyn FnMut(&[leases::Lease], Option<&str>) + 'a;
 
 /// Where a source reads: local files (waited for after another source failed) or a server
@@ -240,8 +241,9 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
     let mut done = vec![false; network.len()];
     let mut merged = Merged::default();
     let mut errors: Vec<(Rank, RunError)> = Vec::new();
-    let mut domain = settings.audit.domain.clone();
-    let mut domain_known = domain.is_some() || settings.ldap.is_none();
+    // AD's domain, known once its RootDSE is read; not waited for when `--domain` is given.
+    let mut ad_domain: Option<String> = None;
+    let mut domain_known = settings.audit.domain.is_some() || settings.ldap.is_none();
     let mut leases_merged = false;
     let mut told = false;
     // After the first error, the network sources still running get a short grace: one that
@@ -269,11 +271,7 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
         };
         let Ok((id, event)) = received else { break };
         match event {
-            Event::Domain(d) => {
-                if !domain_known {
-                    (domain, domain_known) = (d, true);
-                }
-            }
+            Event::Domain(d) => (ad_domain, domain_known) = (d, true),
             Event::Ended => done[id] = true,
             Event::Failed => {
                 done[id] = true;
@@ -290,7 +288,7 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
         }
         if !told && domain_known && leases_merged {
             told = true;
-            on_leases(&merged.leases, domain.as_deref());
+            on_leases(&merged.leases, ad_domain.as_deref());
         }
     }
     if let Some((_, e)) = errors.into_iter().min_by_key(|(rank, _)| *rank) {
@@ -323,11 +321,7 @@ fn merge_leases(joins: &mut [Option<Join>], ids: &[usize], merged: &mut Merged) 
 /// authorized DHCP servers.
 fn assemble(settings: &Settings, merged: Merged) -> Gathered {
     let Merged { leases, lease_problems, xml_settings, directory: d, kea, computers, computer_problems, kea_dns, kea_dns_problems, dhcp_files } = merged;
-    let mut audit_settings = settings.audit.clone();
-    audit_settings.dhcp_accounts.extend(d.dhcp_accounts.iter().filter_map(|a| audit::DhcpAccount::parse(a)));
-    if audit_settings.domain.is_none() {
-        audit_settings.domain = d.domain;
-    }
+    let audit_settings = settings.audit_with_ad(d.domain.as_deref(), &d.dhcp_accounts);
     // The problems in the order of a one-after-another read.
     let mut problems = d.ad_problems;
     for list in [lease_problems, computer_problems, d.dns_problems, kea_dns_problems] {

@@ -211,11 +211,10 @@ fn live_audit(
             (store, scope.spawn(move || dns::live::resolve_into(resolver, store)))
         };
         let mut resolving = None;
-        // `domain` is already `--domain`, else AD's ([`gather::OnLeases`]).
-        let gathered = gather(settings, &mut |leases, domain| {
+        let gathered = gather(settings, &mut |leases, ad_domain| {
             if resolving.is_none() {
                 clock.lap("gather: leases and domain");
-                resolving = Some(start(audit::questions(leases, &audit::AuditSettings { domain: domain.map(str::to_string), ..settings.audit.clone() })));
+                resolving = Some(start(audit::questions(leases, &settings.audit_with_ad(ad_domain, &[]))));
             }
         });
         let gathered = match gathered {
