@@ -28,7 +28,8 @@
 //! password from `DDNS_AUDIT_KEA_PASSWORD` or `--kea-password-file` (first line); a password in
 //! the URL is refused, so it never sits on a command line. TLS (`https://`) verifies against the
 //! system's certificate store plus the `--ca-file` certificates (as LDAPS does); the bundled web
-//! PKI roots only when the system has no store.
+//! PKI roots only when the system has no store. The commands go through the [`Control`] edge
+//! (`http.rs`: over HTTP(S) live; `fixture.rs`: a control agent from tables, for tests).
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -44,6 +45,10 @@ use crate::progress::Progress;
 use crate::secret::Secret;
 
 pub(crate) mod config;
+#[cfg(test)]
+pub(crate) mod fixture;
+mod http;
+pub(crate) use http::{Connect, Control, Live};
 pub use config::{KeaDdnsSetting, KeaDdnsSettings, ddns_settings_of};
 
 /// Kea's value for an infinite lifetime.
@@ -59,8 +64,6 @@ pub(crate) const MAX_REPLY_BYTES: u64 = 16 * 1024 * 1024;
 /// The most leases read per family from one endpoint: far above any site's DHCP scope, and a
 /// bound on memory should an endpoint page on forever with ever-new addresses.
 pub(crate) const MAX_LEASES: usize = 5_000_000;
-/// The longest wait for a connection (the request's timeout if shorter).
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Kea's control results.
 const RESULT_SUCCESS: i64 = 0;
 const RESULT_UNSUPPORTED: i64 = 2;
@@ -235,34 +238,18 @@ impl KeaReport {
 }
 
 /// Reads every lease from every `--kea-url`.
-pub(crate) fn read_urls(urls: &[String], access: &KeaAccess, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<KeaReport, KeaError> {
+pub(crate) fn read_urls(urls: &[String], access: &KeaAccess, connect: &dyn Connect, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<KeaReport, KeaError> {
     let mut report = KeaReport::default();
     if urls.is_empty() {
         return Ok(report);
     }
-    let roots = trust_roots(urls, access)?;
+    let control = connect.connect(urls, access)?;
     for raw in urls {
         let endpoint = Endpoint::parse(raw)?;
-        let client = Client::new(endpoint, access, roots.clone());
+        let client = Client::new(endpoint, control.as_ref(), access.page_size);
         report.notes.push(client.read_all(out, problems)?);
     }
     Ok(report)
-}
-
-/// Certificates trusted for `https://` (none asked for plain `http://` URLs): the system's
-/// store plus `--ca-file`, as for LDAPS; `None` lets ureq use the bundled web PKI roots.
-type Roots = Option<Arc<Vec<ureq::tls::Certificate<'static>>>>;
-
-fn trust_roots(urls: &[String], access: &KeaAccess) -> Result<Roots, KeaError> {
-    if !urls.iter().any(|u| u.trim_start().to_ascii_lowercase().starts_with("https:")) {
-        return Ok(None);
-    }
-    let mut ders = crate::tls::system_roots();
-    if let Some(path) = &access.ca_file {
-        ders.extend(crate::tls::ca_file_certificates(path).map_err(|reason| KeaError::CaFile { path: path.clone(), reason })?);
-    }
-    let certs: Vec<ureq::tls::Certificate<'static>> = ders.iter().map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned()).collect();
-    Ok(if certs.is_empty() { None } else { Some(Arc::new(certs)) })
 }
 
 /// What one family's paging ended with.
@@ -278,46 +265,30 @@ enum Page {
     Leases { count: usize, last: Option<IpAddr> },
 }
 
-struct Client {
+/// One endpoint's reader: its commands go through `control`.
+struct Client<'c> {
     endpoint: Endpoint,
-    agent: ureq::Agent,
-    authorization: Option<String>,
+    control: &'c dyn Control,
     page_size: usize,
     source: Arc<str>,
-    timeout: Duration,
     /// The leases' shared origins (one per subnet and registration state).
     interner: std::cell::RefCell<super::Interner>,
 }
 
-impl Client {
-    fn new(endpoint: Endpoint, access: &KeaAccess, roots: Roots) -> Client {
-        use base64::Engine;
-        let mut tls = ureq::tls::TlsConfig::builder();
-        if let Some(certs) = roots {
-            tls = tls.root_certs(ureq::tls::RootCerts::Specific(certs));
-        }
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(access.timeout))
-            .timeout_connect(Some(access.timeout.min(CONNECT_TIMEOUT)))
-            .max_redirects(0)
-            .tls_config(tls.build())
-            .build()
-            .into();
-        let user = endpoint.user.clone().or_else(|| access.user.clone());
-        let authorization = user.map(|u| {
-            let pair = format!("{u}:{}", access.password.as_ref().map_or("", Secret::expose));
-            format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
-        });
+impl<'c> Client<'c> {
+    fn new(endpoint: Endpoint, control: &'c dyn Control, page_size: usize) -> Client<'c> {
         let source: Arc<str> = Arc::from(endpoint.url.as_str());
-        Client { endpoint, agent, authorization, page_size: access.page_size.max(1), source, timeout: access.timeout, interner: Default::default() }
+        Client { endpoint, control, page_size: page_size.max(1), source, interner: Default::default() }
     }
 
     /// A client that sends nothing: for mapping replies without HTTP (fuzzing, tests).
-    fn offline() -> Result<Client, KeaError> {
-        let endpoint = Endpoint::parse("http://fuzz/")?;
-        let source: Arc<str> = Arc::from(endpoint.url.as_str());
-        Ok(Client { endpoint, agent: ureq::Agent::new_with_defaults(), authorization: None, page_size: PAGE_SIZE, source, timeout: Duration::from_secs(1), interner: Default::default() })
+    fn offline() -> Result<Client<'static>, KeaError> {
+        Ok(Client::new(Endpoint::parse("http://fuzz/")?, &http::Offline, PAGE_SIZE))
+    }
+
+    /// Sends one command; the (first) reply object and whether an agent answered (an array).
+    fn post(&self, body: &Value) -> Result<(Map<String, Value>, bool), KeaError> {
+        self.control.post(&self.endpoint, body)
     }
 
     /// Reads both families; returns the note for the summary.
@@ -442,77 +413,6 @@ impl Client {
 
     fn bad_reply(&self, detail: &str) -> KeaError {
         KeaError::BadReply { url: self.endpoint.url.clone(), detail: detail.to_string() }
-    }
-
-    /// POSTs a command; returns the (first) reply object and whether it came from an agent (array).
-    fn post(&self, body: &Value) -> Result<(Map<String, Value>, bool), KeaError> {
-        let url = &self.endpoint.url;
-        let mut req = self.agent.post(url.as_str()).header("Content-Type", "application/json");
-        if let Some(a) = &self.authorization {
-            req = req.header("Authorization", a.as_str());
-        }
-        let mut resp = req.send(body.to_string()).map_err(|e| self.transport_error(e))?;
-        let status = resp.status().as_u16();
-        let text = resp.body_mut().with_config().limit(MAX_REPLY_BYTES).read_to_string().map_err(|e| self.transport_error(e))?;
-        if status == 401 || status == 403 {
-            let hint = if self.authorization.is_some() {
-                " (check the user and the password in DDNS_AUDIT_KEA_PASSWORD or --kea-password-file)"
-            } else {
-                " (it wants HTTP basic authentication: give a user in the URL or --kea-user, the password in DDNS_AUDIT_KEA_PASSWORD or --kea-password-file)"
-            };
-            return Err(KeaError::Auth { url: url.clone(), status, hint });
-        }
-        let parsed: Result<Value, _> = serde_json::from_str(&text);
-        if !(200..300).contains(&status) {
-            // Kea answers some errors with a JSON body ({"result": 1, "text": ...}); show its text.
-            let detail = parsed
-                .ok()
-                .and_then(|v| first_object(v).ok().map(|o| o.0))
-                .and_then(|o| o.get("text").and_then(Value::as_str).map(snippet))
-                .unwrap_or_else(|| snippet(&text));
-            return Err(KeaError::Status { url: url.clone(), status, detail });
-        }
-        let value = parsed.map_err(|e| self.bad_reply(&format!("not JSON ({e}): {}", if text.trim().is_empty() { "an empty body".to_string() } else { snippet(&text) })))?;
-        first_object(value).map_err(|d| self.bad_reply(&d))
-    }
-
-    /// A transport error in words: no connection ("cannot reach"), connected but too slow
-    /// ("timed out"), an answer that is not HTTP or too big ("answered garbage"), TLS.
-    fn transport_error(&self, e: ureq::Error) -> KeaError {
-        use std::io::ErrorKind as K;
-        let url = self.endpoint.url.clone();
-        let host_port = self.endpoint.host_port.clone();
-        let tls = |detail: String| KeaError::Tls { url: url.clone(), host_port: host_port.clone(), detail };
-        let unreachable = |detail: String| KeaError::Unreachable { url: url.clone(), host_port: host_port.clone(), detail };
-        match e {
-            ureq::Error::Rustls(ref r) => tls(crate::tls::describe(r)),
-            ureq::Error::Tls(_) | ureq::Error::Pem(_) => tls(e.to_string()),
-            ureq::Error::Io(ref io) => {
-                // rustls reports a failed handshake as an I/O error carrying its error.
-                if let Some(r) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
-                    return tls(crate::tls::describe(r));
-                }
-                match io.kind() {
-                    K::TimedOut | K::WouldBlock => KeaError::TimedOut { url, host_port, secs: self.timeout.as_secs().max(1) },
-                    // What a connected peer does: close, reset, cut off the reply.
-                    K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => KeaError::Closed { url, host_port, detail: io.to_string() },
-                    K::InvalidData => KeaError::BadReply { url, detail: format!("an unreadable reply ({io})") },
-                    // Refused, unreachable, the name does not resolve (an uncategorized error).
-                    _ => unreachable(io.to_string()),
-                }
-            }
-            ureq::Error::HostNotFound => unreachable("the host name does not resolve".into()),
-            ureq::Error::ConnectionFailed => unreachable("no connection could be made".into()),
-            ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => {
-                unreachable(format!("no connection within {} s", self.timeout.min(CONNECT_TIMEOUT).as_secs().max(1)))
-            }
-            ureq::Error::Timeout(_) => KeaError::TimedOut { url, host_port, secs: self.timeout.as_secs().max(1) },
-            ureq::Error::BodyExceedsLimit(_) => KeaError::BadReply { url, detail: format!("a reply larger than {} MiB", MAX_REPLY_BYTES / (1024 * 1024)) },
-            ureq::Error::Protocol(_) | ureq::Error::Http(_) | ureq::Error::LargeResponseHeader(..) => {
-                KeaError::BadReply { url, detail: format!("not an HTTP reply ({e})") }
-            }
-            other => KeaError::Closed { url, host_port, detail: other.to_string() },
-        }
     }
 
     fn map_lease(&self, family: Family, l: &Value, problems: &mut Problems) -> Option<Lease> {

@@ -1,6 +1,8 @@
 //! Gathering: every source the settings name read side by side, each on a thread of its own,
 //! and merged in the order of a one-after-another read (issue #13).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use super::RunError;
@@ -65,6 +67,21 @@ enum Rank {
     DhcpSettings,
 }
 
+/// The servers the gathering reads: the live ones in the binary ([`Servers::live`]), fixtures
+/// in the tests (`directory::ldap::fixture::Ad`, `leases::kea_api::fixture::Agent`).
+#[derive(Clone)]
+pub(crate) struct Servers {
+    pub(crate) ad: Arc<dyn directory::ldap::ReadAd>,
+    pub(crate) kea: Arc<dyn leases::kea_api::Connect>,
+}
+
+impl Servers {
+    /// AD over LDAP, Kea over HTTP.
+    pub(crate) fn live() -> Servers {
+        Servers { ad: Arc::new(directory::ldap::Live), kea: Arc::new(leases::kea_api::Live) }
+    }
+}
+
 /// Called once the leases (de-duplicated) and the domain are known (`--domain`, else AD's, given
 /// here when read: [`Settings::audit_with_ad`]), while the other sources may still be read: the
 /// DNS phase can start from them.
@@ -117,7 +134,7 @@ struct Source {
 /// The table of sources being built: each added is started on a thread of its own, its
 /// messages tagged with its position.
 struct Table {
-    settings: std::sync::Arc<Settings>,
+    settings: Arc<Settings>,
     tx: std::sync::mpsc::Sender<(usize, Event)>,
     sources: Vec<Source>,
 }
@@ -133,7 +150,7 @@ impl Table {
         merge: impl FnOnce(T, &mut Merged) + 'static,
     ) {
         let id = self.sources.len();
-        let (s, tx) = (std::sync::Arc::clone(&self.settings), self.tx.clone());
+        let (s, tx) = (Arc::clone(&self.settings), self.tx.clone());
         // Detached unless joined: an abandoned source does not hold the run, and leaving the
         // process ends it. It sends before it ends, even on a panic.
         let handle = std::thread::spawn(move || {
@@ -153,11 +170,12 @@ impl Table {
 }
 
 /// Starts the sources' threads, in the order of their parts in the merge; their messages go to `tx`.
-fn sources(settings: &Settings, tx: std::sync::mpsc::Sender<(usize, Event)>) -> Vec<Source> {
-    let mut t = Table { settings: std::sync::Arc::new(settings.clone()), tx, sources: Vec::new() };
+fn sources(settings: &Settings, servers: &Servers, tx: std::sync::mpsc::Sender<(usize, Event)>) -> Vec<Source> {
+    let mut t = Table { settings: Arc::new(settings.clone()), tx, sources: Vec::new() };
     let as_of = settings.audit.as_of;
     let reach = if settings.ldap.is_some() { Reach::Network } else { Reach::Files };
-    t.add(reach, false, move |s, send| read_directory(s, as_of, send), |d, m| m.directory = d);
+    let ad = Arc::clone(&servers.ad);
+    t.add(reach, false, move |s, send| read_directory(s, ad.as_ref(), as_of, send), |d, m| m.directory = d);
     for (i, path) in settings.leases.iter().enumerate() {
         let path = path.clone();
         let read = move |s: &Settings, _: &dyn Fn(Event)| {
@@ -171,9 +189,10 @@ fn sources(settings: &Settings, tx: std::sync::mpsc::Sender<(usize, Event)>) -> 
             m.xml_settings.absorb(table);
         });
     }
-    let read = |s: &Settings, _: &dyn Fn(Event)| {
+    let kea = Arc::clone(&servers.kea);
+    let read = move |s: &Settings, _: &dyn Fn(Event)| {
         let (mut leases, mut problems) = (Vec::new(), crate::input::Problems::default());
-        let kea = leases::kea_api::read_urls(&s.kea_urls, &s.kea, &mut leases, &mut problems).map_err(|e| (Rank::Kea, e.into()))?;
+        let kea = leases::kea_api::read_urls(&s.kea_urls, &s.kea, kea.as_ref(), &mut leases, &mut problems).map_err(|e| (Rank::Kea, e.into()))?;
         Ok((leases, kea, problems))
     };
     t.add(Reach::Network, true, read, |(leases, kea, problems), m| {
@@ -190,9 +209,10 @@ fn sources(settings: &Settings, tx: std::sync::mpsc::Sender<(usize, Event)>) -> 
     t.add(Reach::Files, false, read, |(c, p), m| (m.computers, m.computer_problems) = (c, p));
     // Kea's effective DNS-update settings per subnet (`config-get`); what cannot be read is a
     // counted problem, never a failed run.
-    let read = |s: &Settings, _: &dyn Fn(Event)| {
+    let kea = Arc::clone(&servers.kea);
+    let read = move |s: &Settings, _: &dyn Fn(Event)| {
         let mut problems = crate::input::Problems::default();
-        Ok((leases::kea_api::config::read_ddns_settings(&s.kea_urls, &s.kea, &mut problems), problems))
+        Ok((leases::kea_api::config::read_ddns_settings(&s.kea_urls, &s.kea, kea.as_ref(), &mut problems), problems))
     };
     t.add(Reach::Network, false, read, |(k, p), m| (m.kea_dns, m.kea_dns_problems) = (k, p));
     let read = |s: &Settings, _: &dyn Fn(Event)| leases::dns_settings::read_files(&s.dhcp_settings).map_err(|e| (Rank::DhcpSettings, e.into()));
@@ -202,9 +222,9 @@ fn sources(settings: &Settings, tx: std::sync::mpsc::Sender<(usize, Event)>) -> 
 
 /// AD (with `--ldap-url`; its domain sent as soon as the RootDSE is read), then the DNS
 /// exports and zones listings, which add to AD's DNS data.
-fn read_directory(s: &Settings, as_of: DateTime<Utc>, send: &dyn Fn(Event)) -> Outcome<DirectoryPart> {
+fn read_directory(s: &Settings, ad: &dyn directory::ldap::ReadAd, as_of: DateTime<Utc>, send: &dyn Fn(Event)) -> Outcome<DirectoryPart> {
     let mut ad = match &s.ldap {
-        Some(ldap) => directory::ldap::read_ad(ldap, |d| send(Event::Domain(d.map(str::to_string)))).map_err(|e| (Rank::Ldap, e.into()))?,
+        Some(ldap) => ad.read_ad(ldap, &mut |d| send(Event::Domain(d.map(str::to_string)))).map_err(|e| (Rank::Ldap, e.into()))?,
         None => directory::ldap::AdData::default(),
     };
     // Live AD's causes (owners, zone policies) go into its own DNS data, before the exports
@@ -229,10 +249,10 @@ fn read_directory(s: &Settings, as_of: DateTime<Utc>, send: &dyn Fn(Event)) -> O
 /// turn), the network sources still running (LDAP, Kea) get a second (a refused connection
 /// fails within it), then are abandoned on their threads. Of the errors known then, the first
 /// in [`Rank`] order is returned.
-pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Result<Gathered, RunError> {
+pub(super) fn gather(settings: &Settings, servers: &Servers, on_leases: &mut OnLeases<'_>) -> Result<Gathered, RunError> {
     use std::sync::mpsc;
     let (tx, rx) = mpsc::channel::<(usize, Event)>();
-    let sources = sources(settings, tx);
+    let sources = sources(settings, servers, tx);
     let network: Vec<bool> = sources.iter().map(|s| s.reach == Reach::Network).collect();
     let lease_ids: Vec<usize> = sources.iter().enumerate().filter(|(_, s)| s.leases).map(|(i, _)| i).collect();
     // Each taken when joined: a failed source at once, the lease sources once all are in, the
@@ -345,3 +365,6 @@ fn assemble(settings: &Settings, merged: Merged) -> Gathered {
     dhcp_settings.absorb(dhcp_files.table);
     Gathered { leases, directory: Directory::new(all_computers), dns: d.dns, dhcp_settings, problems, kea, audit: audit_settings, notes }
 }
+
+#[cfg(test)]
+pub(super) mod tests;

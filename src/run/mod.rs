@@ -14,6 +14,7 @@ use crate::settings::{AuditArgs, ForecastArgs, ForecastSettings, Settings, Setti
 
 mod gather;
 
+pub(crate) use gather::Servers;
 use gather::{Gathered, gather};
 
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +78,7 @@ impl From<ExitStatus> for std::process::ExitCode {
 /// Runs `ddns-audit audit`. `now` is the clock value; nothing below reads the clock.
 pub fn audit(args: AuditArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
     let settings = args.merge_config()?.into_settings(now)?;
-    run_with(&settings, &|p| Box::new(dns::live::Engine::new(p)))
+    run_with(&settings, &|p| Box::new(dns::live::Engine::new(p)), &Servers::live())
 }
 
 /// Builds the live resolver from the pacing (the engine in the binary; tests may pass a fixture).
@@ -101,18 +102,18 @@ fn render_notes(notes: &[String]) -> String {
 
 /// Runs the audit from validated settings: every input (files, AD), live DNS when
 /// `--dns-server` is given, then the report.
-pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) -> Result<Outcome, RunError> {
+pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>, servers: &Servers) -> Result<Outcome, RunError> {
     let mut clock = PhaseClock::from_env();
     // The previous report first: a bad `--previous PATH` fails before a long enumeration.
     let previous = report::RunOverRun::load(&settings.previous, settings.audit.as_of)?;
     let (audited, live) = if settings.dns_servers.is_empty() {
-        let gathered = gather(settings, &mut |_, _| {})?;
+        let gathered = gather(settings, servers, &mut |_, _| {})?;
         clock.lap("gather");
         let audited = audit_gathered(settings, gathered, previous, None)?;
         clock.lap("audit+write");
         (audited, None)
     } else {
-        let (audited, live) = live_audit(settings, make_resolver, previous, &mut clock)?;
+        let (audited, live) = live_audit(settings, make_resolver, servers, previous, &mut clock)?;
         (audited, Some(live))
     };
     clock.report();
@@ -198,6 +199,7 @@ fn finish<S: RunSummary>(
 fn live_audit(
     settings: &Settings,
     make_resolver: &MakeResolver<'_>,
+    servers: &Servers,
     previous: report::RunOverRun,
     clock: &mut PhaseClock,
 ) -> Result<(Audited, report::LiveSummary), RunError> {
@@ -211,7 +213,7 @@ fn live_audit(
             (store, scope.spawn(move || dns::live::resolve_into(resolver, store)))
         };
         let mut resolving = None;
-        let gathered = gather(settings, &mut |leases, ad_domain| {
+        let gathered = gather(settings, servers, &mut |leases, ad_domain| {
             if resolving.is_none() {
                 clock.lap("gather: leases and domain");
                 resolving = Some(start(audit::questions(leases, &settings.audit_with_ad(ad_domain, &[]))));
@@ -403,15 +405,15 @@ impl PhaseClock {
 
 /// Runs `ddns-audit forecast`. `now` is the clock value; nothing below reads the clock.
 pub fn forecast(args: ForecastArgs, now: DateTime<Utc>) -> Result<Outcome, RunError> {
-    forecast_with(&args.into_settings(now)?)
+    forecast_with(&args.into_settings(now)?, &Servers::live())
 }
 
 /// Runs the forecast from validated settings: the same inputs as the audit, then the records
 /// scavenging deletes within the horizon, judged one at a time as they stream into the report.
 /// Live DNS is not asked: it carries no record timestamps, which are all a forecast dates by.
-pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> {
+pub(crate) fn forecast_with(fs: &ForecastSettings, servers: &Servers) -> Result<Outcome, RunError> {
     let settings = &fs.base;
-    let Gathered { leases, directory, dns: dns_data, problems, kea, audit: audit_settings, notes, dhcp_settings, .. } = gather(settings, &mut |_, _| {})?;
+    let Gathered { leases, directory, dns: dns_data, problems, kea, audit: audit_settings, notes, dhcp_settings, .. } = gather(settings, servers, &mut |_, _| {})?;
     // The records de-duplicated as the audit sees them (one copy of a record read twice);
     // the index is dropped once the plan is made.
     let plan = forecast::plan(&dns_data, dns::RecordIndex::new(&dns_data, audit_settings.as_of).record_ids(), &audit_settings, fs.forecast);

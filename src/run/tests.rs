@@ -27,13 +27,42 @@ fn gathered_in_the_reading_order() {
     for _ in 0..3 {
         let mut early = None;
         // The domain as the audit takes it: `--domain` (no AD here).
-        let g = gather(&settings, &mut |l, ad_domain| early = Some((l.len(), settings.audit_with_ad(ad_domain, &[]).domain))).unwrap();
+        let g = gather(&settings, &Servers::live(), &mut |l, ad_domain| early = Some((l.len(), settings.audit_with_ad(ad_domain, &[]).domain))).unwrap();
         let sources: Vec<String> = g.problems.list.iter().map(|p| p.source.rsplit(['/', '\\']).next().unwrap_or_default().to_string()).collect();
         assert_eq!(sources, ["a.leases", "b.leases", "c.csv"]);
         assert_eq!(g.leases.len(), 20_001);
         assert_eq!((g.leases[0].hostname.as_deref(), g.leases[20_000].hostname.as_deref()), (Some("h0"), Some("b1")));
         assert_eq!(early, Some((20_001, Some("corp.test".to_string()))));
     }
+}
+
+/// A whole audit without a server: AD and Kea through their fixtures (the gathering's, in
+/// `gather/tests.rs`), the DNS data AD's; the rows and the summary's source lines a user sees.
+#[test]
+fn a_whole_run_through_the_ad_and_kea_fixtures() {
+    use super::gather::tests::{ad, agent, args, servers};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.csv");
+    let args = AuditArgs { output: Some(out.clone()), all: true, ..args(dir.path(), None) };
+    let settings = args.into_settings(Utc::now()).unwrap();
+    let outcome = run_with(&settings, &|_| Box::new(dns::live::Fixture::default()), &servers(Ok(ad()), agent())).unwrap();
+    let report = std::fs::read_to_string(&out).unwrap();
+    let mut csv = csv::Reader::from_reader(report.as_bytes());
+    let header = csv.headers().unwrap().clone();
+    let shown = ["status", "ip", "fqdn", "a_status", "source", "dhcp_dns_setting"].map(|c| header.iter().position(|h| h == c).unwrap());
+    let rows: Vec<Vec<String>> = csv.records().map(|r| shown.iter().map(|&i| r.as_ref().unwrap()[i].to_string()).collect()).collect();
+    let kea = "http://kea1.corp.example.test:8000/";
+    let off = "send-updates=false;override-client-update=false;override-no-update=false;update-on-renew=false";
+    assert_eq!(
+        rows,
+        [
+            // No reverse zone read: its PTR is unknown.
+            ["unknown", "10.0.16.21", "pc1.corp.example.test", "ok", &format!("{}:1", settings.leases[0].display()), ""],
+            ["missing", "10.0.17.1", "kea1.corp.example.test", "missing", kea, off],
+            ["missing", "10.0.17.2", "kea2.corp.example.test", "missing", kea, off],
+        ]
+    );
+    assert!(outcome.summary.starts_with(&format!("ddns-audit: kea: {kea}: 3 v4 lease(s); no dhcp6 (the control agent has no dhcp6 socket)\nddns-audit: kea: {kea}: config-get: DNS settings of 1 v4 and 0 v6 subnet(s); no dhcp6 (the control agent has no dhcp6 socket)\n")), "{}", outcome.summary);
 }
 
 /// The codes scripts branch on (README, "Exit codes") never move.
@@ -65,7 +94,7 @@ mod live {
         let argv = ["ddns-audit", "audit", "--leases", &path, "--domain", "corp.test", "--dns-server", "127.0.0.1", "--as-of", "2026-11-24T00:00:00Z", "--all", "--output", &out];
         let Command::Audit(args) = Cli::try_parse_from(argv).unwrap().command else { panic!("not an audit") };
         let settings = args.merge_config().unwrap().into_settings(Utc::now()).unwrap();
-        run_with(&settings, &|_| Box::new(fx.clone())).map_err(|e| e.to_string())
+        run_with(&settings, &|_| Box::new(fx.clone()), &Servers::live()).map_err(|e| e.to_string())
     }
 
     fn q(name: &str, rtype: RecordType) -> Question {

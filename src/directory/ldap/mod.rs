@@ -11,11 +11,14 @@
 //! build time) and bases are DNs the server itself returned.
 //!
 //! Here: the configuration ([`LdapSettings`] as given, [`LdapConfig`] validated, the password
-//! handed in by the settings) and [`read_ad`]; `connect` opens, secures and binds the
+//! handed in by the settings), [`read_ad`] and the [`ReadAd`] trait the gathering reads it
+//! through (`fixture.rs`: a DC from a table, for tests); `connect` opens, secures and binds the
 //! connection, `search` runs the paged searches and parses entries and computers, `zones`
 //! reads the DNS zones and their records.
 
 mod connect;
+#[cfg(test)]
+pub(crate) mod fixture;
 pub(crate) mod owners;
 mod pool;
 mod search;
@@ -235,6 +238,26 @@ pub(crate) struct AdData {
     pub(crate) domain: Option<String>,
     /// Record owners, authorized DHCP servers and zone update policies (issue #10).
     pub(crate) owners: owners::AdOwners,
+}
+
+/// The edge at the domain controllers, as [`crate::dns::live::Resolve`] is at the DNS
+/// servers: everything the gathering reads of live AD (computers, zones and their records,
+/// owners, authorized DHCP servers, the RootDSE's domain). [`Live`] reads over LDAP
+/// ([`read_ad`]); `fixture::Ad` gives what it holds, so that the gathering and a whole run are
+/// tested without a DC.
+pub(crate) trait ReadAd: Send + Sync {
+    /// AD as [`read_ad`] reads it; `on_domain` is called with the domain before the rest.
+    fn read_ad(&self, config: &LdapConfig, on_domain: &mut dyn FnMut(Option<&str>)) -> Result<AdData, LdapError>;
+}
+
+/// The domain controller itself, over LDAP.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Live;
+
+impl ReadAd for Live {
+    fn read_ad(&self, config: &LdapConfig, on_domain: &mut dyn FnMut(Option<&str>)) -> Result<AdData, LdapError> {
+        read_ad(config, on_domain)
+    }
 }
 
 /// Connects, binds, reads everything over `config.connections` connections, unbinds. Runs its

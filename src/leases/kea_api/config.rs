@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use super::{Client, Endpoint, Family, KeaAccess, KeaError, RESULT_SUCCESS, snippet};
+use super::{Client, Connect, Endpoint, Family, KeaAccess, KeaError, RESULT_SUCCESS, snippet};
 use crate::input::{Problems, SkipReason};
 use crate::leases::dns_settings::{self, DhcpDnsSetting, DhcpDnsSettings};
 
@@ -150,10 +150,13 @@ pub(crate) fn server_key(url: &str, v6: bool) -> String {
 /// Reads the settings of every `--kea-url`; what cannot be read is a problem, never an error.
 /// `run.rs` puts the result into the audit's table ([`KeaDdnsSettings::fill`]), where it
 /// becomes the `dhcp_dns_setting` column of Kea leases.
-pub(crate) fn read_ddns_settings(urls: &[String], access: &KeaAccess, problems: &mut Problems) -> KeaDdnsSettings {
+pub(crate) fn read_ddns_settings(urls: &[String], access: &KeaAccess, connect: &dyn Connect, problems: &mut Problems) -> KeaDdnsSettings {
     let mut out = KeaDdnsSettings::default();
-    let roots = match super::trust_roots(urls, access) {
-        Ok(r) => r,
+    if urls.is_empty() {
+        return out;
+    }
+    let control = match connect.connect(urls, access) {
+        Ok(c) => c,
         Err(e) => {
             for raw in urls {
                 problems.push(&Arc::from(crate::secret::redact_url(raw)), 0, SkipReason::NoAnswer, format!("config-get: {e}; this endpoint's DHCP DNS settings are not known"));
@@ -167,10 +170,10 @@ pub(crate) fn read_ddns_settings(urls: &[String], access: &KeaAccess, problems: 
         let handles: Vec<_> = urls
             .iter()
             .map(|raw| {
-                let roots = roots.clone();
+                let control = control.as_ref();
                 scope.spawn(move || {
                     let endpoint = Endpoint::parse(raw).map_err(|e| (Arc::<str>::from(crate::secret::redact_url(raw)), SkipReason::Malformed, format!("config-get: {e}")))?;
-                    let client = Client::new(endpoint, access, roots);
+                    let client = Client::new(endpoint, control, access.page_size);
                     match client.read_ddns() {
                         Ok((found, note)) => Ok((client.endpoint.url.clone(), found, note)),
                         Err((reason, detail)) => Err((Arc::clone(&client.source), reason, format!("{detail}; this endpoint's DHCP DNS settings are not known"))),
@@ -198,7 +201,7 @@ pub(crate) fn read_ddns_settings(urls: &[String], access: &KeaAccess, problems: 
 pub fn ddns_settings_of(url: &str, user: Option<String>, password_file: Option<&Path>, ca_file: Option<PathBuf>) -> (KeaDdnsSettings, Vec<String>) {
     let mut problems = Problems::default();
     let settings = match crate::secret::read(password_file, super::PASSWORD_ENV) {
-        Ok(password) => read_ddns_settings(&[url.to_string()], &KeaAccess::new(user, password, ca_file), &mut problems),
+        Ok(password) => read_ddns_settings(&[url.to_string()], &KeaAccess::new(user, password, ca_file), &super::Live, &mut problems),
         Err(e) => {
             problems.push(&Arc::from(crate::secret::redact_url(url)), 0, SkipReason::NoAnswer, format!("config-get: --kea-password-file {e}"));
             KeaDdnsSettings::default()
@@ -218,7 +221,7 @@ enum ConfigReply {
     Absent(String),
 }
 
-impl Client {
+impl Client<'_> {
     /// `config-get` for both families; the settings found and the note for the summary.
     fn read_ddns(&self) -> Result<(EndpointDdns, String), Unread> {
         let mut found = EndpointDdns::default();
