@@ -1,10 +1,15 @@
 #![cfg(test)]
 //! Helpers the unit tests share (compiled for tests only): times and addresses from literals,
-//! the audit settings the audit's and the forecast's tests start from, and what the readers'
-//! tests assert of their problems.
+//! the audit settings the audit's and the forecast's tests start from, what the readers'
+//! tests assert of their problems, and the fake HTTP server of the Kea tests (`http`).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests panic on a bad literal
 
 use std::net::IpAddr;
+
+/// The tests' one fake HTTP server, shared with the end-to-end tests (`tests/util/http.rs`).
+#[path = "../tests/util/http.rs"]
+#[allow(dead_code, reason = "the end-to-end tests use what the unit tests do not")]
+pub(crate) mod http;
 
 use chrono::{DateTime, TimeDelta, Utc};
 

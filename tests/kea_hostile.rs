@@ -5,45 +5,14 @@
 
 mod util;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
+use util::http::reply as http;
 use util::{ddns_audit, scratch};
 
-/// Serves every connection with `reply(request body)`: the raw bytes written back.
+/// Serves every request with `reply(request body)`: the raw bytes written back.
 fn serve(reply: fn(&str) -> Vec<u8>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            std::thread::spawn(move || handle(stream, reply));
-        }
-    });
-    format!("http://{addr}/")
-}
-
-fn handle(mut stream: TcpStream, reply: fn(&str) -> Vec<u8>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut len = 0usize;
-    let mut line = String::new();
-    while reader.read_line(&mut line).unwrap_or(0) > 0 {
-        if line == "\r\n" {
-            break;
-        }
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            len = v.trim().parse().unwrap_or(0);
-        }
-        line.clear();
-    }
-    let mut body = vec![0; len];
-    let _ = reader.read_exact(&mut body);
-    let _ = stream.write_all(&reply(&String::from_utf8_lossy(&body)));
-}
-
-fn http(status: u16, body: &str) -> Vec<u8> {
-    format!("HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).into_bytes()
+    util::http::serve(move |request| reply(&request.body)).0
 }
 
 fn run(url: &str, extra: &[&str]) -> util::Run {
@@ -119,19 +88,14 @@ fn tls_server(cert: &str, key: &str) -> String {
         .with_single_cert(certs, key)
         .unwrap();
     let config = std::sync::Arc::new(config);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let Ok(conn) = rustls::ServerConnection::new(std::sync::Arc::clone(&config)) else { continue };
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-            let mut tls = rustls::StreamOwned::new(conn, stream);
-            let mut buf = [0u8; 1024];
-            let _ = tls.read(&mut buf);
-        }
-    });
-    format!("https://{addr}/")
+    util::http::serve_raw(move |stream| {
+        let Ok(conn) = rustls::ServerConnection::new(std::sync::Arc::clone(&config)) else { return };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let mut tls = rustls::StreamOwned::new(conn, stream);
+        let mut buf = [0u8; 1024];
+        let _ = std::io::Read::read(&mut tls, &mut buf);
+    })
+    .replace("http://", "https://")
 }
 
 #[test]

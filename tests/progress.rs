@@ -6,8 +6,6 @@
 
 mod util;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::process::Command;
 use std::time::Duration;
 
@@ -16,48 +14,11 @@ use util::{ddns_audit, scratch};
 /// A Kea control agent on loopback: 1000 v4 leases on the first page, 500 on the second, no
 /// v6 leases, no `config-get`; every reply 300 ms late (a spinner ticks every 100 ms).
 fn slow_kea() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            std::thread::spawn(move || handle(stream));
-        }
-    });
-    format!("http://{addr}/")
-}
-
-fn handle(mut stream: TcpStream) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    // ureq keeps the connection alive: answer every request on it.
-    loop {
-        let mut len = 0usize;
-        let mut line = String::new();
-        let mut any = false;
-        while reader.read_line(&mut line).unwrap_or(0) > 0 {
-            any = true;
-            if line == "\r\n" {
-                break;
-            }
-            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                len = v.trim().parse().unwrap_or(0);
-            }
-            line.clear();
-        }
-        if !any {
-            return;
-        }
-        let mut body = vec![0; len];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
+    let (url, _) = util::http::serve(|request| {
         std::thread::sleep(Duration::from_millis(300));
-        let reply = answer(&String::from_utf8_lossy(&body));
-        let http = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{reply}", reply.len());
-        if stream.write_all(http.as_bytes()).is_err() {
-            return;
-        }
-    }
+        util::http::reply(200, &answer(&request.body))
+    });
+    url
 }
 
 fn answer(request: &str) -> String {

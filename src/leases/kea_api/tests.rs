@@ -1,66 +1,21 @@
-//! Canned Kea replies from a tiny local HTTP server: paging, agent vs direct replies, errors.
+//! Canned Kea replies from the tests' one HTTP server (`test_support::http`): paging, agent vs
+//! direct replies, errors.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
 use super::*;
+use crate::test_support::http::{Log, read_request, reply, serve_raw};
 
-/// One request the server saw: the JSON body and the Authorization header.
-#[derive(Debug, Clone)]
-pub(super) struct Seen {
-    pub(super) body: Value,
-    auth: Option<String>,
-}
-
-type Log = Arc<Mutex<Vec<Seen>>>;
-
-/// Serves every request with `respond(body) -> (status, reply text)`, one request per
-/// connection (`Connection: close`). Returns the base URL and the request log.
-pub(super) fn serve(respond: impl Fn(&Value) -> (u16, String) + Send + 'static) -> (String, Log) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let log: Log = Arc::default();
-    let log2 = Arc::clone(&log);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-            let mut len = 0usize;
-            let mut auth = None;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    break;
-                }
-                let l = line.trim_end();
-                if l.is_empty() {
-                    break;
-                }
-                if let Some((k, v)) = l.split_once(':') {
-                    if k.eq_ignore_ascii_case("content-length") {
-                        len = v.trim().parse().unwrap_or(0);
-                    }
-                    if k.eq_ignore_ascii_case("authorization") {
-                        auth = Some(v.trim().to_string());
-                    }
-                }
-            }
-            let mut body = vec![0; len];
-            let _ = reader.read_exact(&mut body);
-            let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-            let (status, text) = respond(&body);
-            log2.lock().expect("log").push(Seen { body, auth });
-            let reply = format!(
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
-                text.len()
-            );
-            let _ = stream.write_all(reply.as_bytes());
-        }
-    });
-    (format!("http://{addr}/"), log)
+/// Serves every request with `respond(body) -> (status, reply text)` (`Connection: close`), on
+/// the tests' one HTTP server. Returns the base URL and the request log.
+pub(super) fn serve(respond: impl Fn(&Value) -> (u16, String) + Send + Sync + 'static) -> (String, Log) {
+    crate::test_support::http::serve(move |request| {
+        let (status, text) = respond(&request.json());
+        reply(status, &text)
+    })
 }
 
 fn v4_lease(i: u32) -> Value {
@@ -125,13 +80,13 @@ fn pages_through_the_agent_until_a_short_page() {
     let seen = log.lock().expect("log").clone();
     // 10 + 10 + 5 (short page ends it), then one lease6 request.
     assert_eq!(seen.len(), 4, "{seen:?}");
-    assert_eq!(seen[0].body["arguments"]["from"], "start");
-    assert_eq!(seen[0].body["service"], json!(["dhcp4"]));
-    assert_eq!(seen[1].body["arguments"]["from"], "10.0.0.10");
-    assert_eq!(seen[2].body["arguments"]["from"], "10.0.0.20");
-    assert_eq!(seen[3].body["command"], "lease6-get-page");
-    assert_eq!(seen[3].body["service"], json!(["dhcp6"]));
-    assert!(seen.iter().all(|s| s.auth.is_none()));
+    assert_eq!(seen[0].json()["arguments"]["from"], "start");
+    assert_eq!(seen[0].json()["service"], json!(["dhcp4"]));
+    assert_eq!(seen[1].json()["arguments"]["from"], "10.0.0.10");
+    assert_eq!(seen[2].json()["arguments"]["from"], "10.0.0.20");
+    assert_eq!(seen[3].json()["command"], "lease6-get-page");
+    assert_eq!(seen[3].json()["service"], json!(["dhcp6"]));
+    assert!(seen.iter().all(|s| s.authorization.is_none()));
     let note = report.render();
     assert!(note.contains("25 v4 lease(s)") && note.contains("no dhcp6 (the control agent has no dhcp6 socket)"), "{note}");
 
@@ -272,7 +227,7 @@ fn http_401_talks_about_credentials_and_basic_auth_is_sent() {
     assert!(!e.contains("kea-reader@"), "credentials leak into the message: {e}");
     let seen = log.lock().expect("log").clone();
     // "kea-reader:s3cret"
-    assert_eq!(seen[1].auth.as_deref(), Some("Basic a2VhLXJlYWRlcjpzM2NyZXQ="));
+    assert_eq!(seen[1].authorization.as_deref(), Some("Basic a2VhLXJlYWRlcjpzM2NyZXQ="));
 }
 
 #[test]
@@ -287,7 +242,7 @@ fn password_file_and_kea_user() {
     let (leases, _, _) = read(&url, &a, None).expect("read");
     assert_eq!(leases.len(), 1);
     // "admin:fromfile"
-    assert_eq!(log.lock().expect("log")[0].auth.as_deref(), Some("Basic YWRtaW46ZnJvbWZpbGU="));
+    assert_eq!(log.lock().expect("log")[0].authorization.as_deref(), Some("Basic YWRtaW46ZnJvbWZpbGU="));
 }
 
 #[test]
@@ -393,39 +348,12 @@ fn a_full_page_without_addresses_or_larger_than_asked_stops() {
     assert_eq!(e, format!("{url}: the Kea control endpoint answered garbage: lease4-get-page returned 3 leases, more than the 2 asked"));
 }
 
-/// Runs `handle` on every connection, in a thread each.
-fn serve_raw(handle: impl Fn(std::net::TcpStream) + Send + Sync + 'static) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let handle = Arc::new(handle);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let h = Arc::clone(&handle);
-            std::thread::spawn(move || h(stream));
-        }
-    });
-    format!("http://{addr}/")
-}
-
-/// Reads the request head (up to the blank line).
-fn read_head(stream: &std::net::TcpStream) {
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    while reader.read_line(&mut line).unwrap_or(0) > 0 {
-        if line == "\r\n" {
-            break;
-        }
-        line.clear();
-    }
-}
-
 #[test]
 fn silent_closed_non_http_and_huge_replies_are_named() {
     let a = KeaAccess { timeout: Duration::from_secs(1), ..access(1000) };
     // Connected, never answers.
     let url = serve_raw(|s| {
-        read_head(&s);
+        read_request(&mut BufReader::new(&s));
         std::thread::sleep(Duration::from_secs(3));
     });
     let e = read(&url, &a, None).expect_err("must fail").to_string();
@@ -433,14 +361,14 @@ fn silent_closed_non_http_and_huge_replies_are_named() {
     assert_eq!(e, format!("{url}: the Kea control endpoint at {host_port} timed out: no complete answer within 1 s"));
     // Not HTTP at all.
     let url = serve_raw(|mut s| {
-        read_head(&s);
+        read_request(&mut BufReader::new(&s));
         let _ = s.write_all(b"SSH-2.0-OpenSSH_9.6\r\n");
     });
     let e = read(&url, &a, None).expect_err("must fail").to_string();
     assert!(e.starts_with(&format!("{url}: the Kea control endpoint answered garbage: not an HTTP reply (")), "{e}");
     // Closes the connection without a word.
     let url = serve_raw(|s| {
-        read_head(&s);
+        read_request(&mut BufReader::new(&s));
         drop(s);
     });
     let e = read(&url, &a, None).expect_err("must fail").to_string();
@@ -448,7 +376,7 @@ fn silent_closed_non_http_and_huge_replies_are_named() {
     assert!(e.starts_with(&format!("{url}: the Kea control endpoint at {host_port} closed the connection before a complete answer (")), "{e}");
     // A reply bigger than the bound: stopped after MAX_REPLY_BYTES, not read to the end.
     let url = serve_raw(|mut s| {
-        read_head(&s);
+        read_request(&mut BufReader::new(&s));
         let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n[");
         let chunk = vec![b' '; 1 << 20];
         for _ in 0..1000 {

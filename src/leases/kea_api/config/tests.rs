@@ -110,7 +110,7 @@ fn inheritance_at_every_level_through_a_kea2_agent() {
     assert_eq!(s.get(&url, true, 2), None);
     assert_eq!(s.get("http://elsewhere/", false, 2), None);
     assert_eq!(s.notes, vec![format!("{url}: config-get: DNS settings of 4 v4 and 2 v6 subnet(s)")]);
-    let seen: Vec<Value> = log.lock().expect("log").iter().map(|r| r.body.clone()).collect();
+    let seen: Vec<Value> = log.lock().expect("log").iter().map(|r| r.json()).collect();
     assert_eq!(seen, vec![json!({"command": "config-get", "service": ["dhcp4"]}), json!({"command": "config-get", "service": ["dhcp6"]})]);
 }
 
