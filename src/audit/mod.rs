@@ -86,8 +86,14 @@ pub(crate) struct Auditor<'a, 'e> {
 }
 
 impl<'a, 'e> Auditor<'a, 'e> {
+    #[cfg(test)]
     pub(crate) fn new(leases: &'a [Lease], directory: &'a Directory, evidence: &'e dyn Evidence, settings: &'e AuditSettings) -> Auditor<'a, 'e> {
-        Auditor { leases: audited(leases, settings.as_of), directory, evidence, settings }
+        Auditor::in_order(leases, &AuditOrder::new(leases, settings.as_of), directory, evidence, settings)
+    }
+
+    /// [`Auditor::new`] with the leases' order found already (for the live questions).
+    pub(crate) fn in_order(leases: &'a [Lease], order: &AuditOrder, directory: &'a Directory, evidence: &'e dyn Evidence, settings: &'e AuditSettings) -> Auditor<'a, 'e> {
+        Auditor { leases: order.of(leases), directory, evidence, settings }
     }
 
     /// The findings, in address order. Audited in chunks; when the evidence can be shared
@@ -263,19 +269,34 @@ impl<'a, E: Evidence + ?Sized> Judge<'_, 'a, E> {
     }
 }
 
-/// The leases audited at `as_of` (active or reserved, unexpired), sorted by address.
-fn audited(leases: &[Lease], as_of: DateTime<Utc>) -> Vec<&Lease> {
-    let mut audited: Vec<&Lease> = leases.iter().filter(|l| l.is_audited(as_of)).collect();
-    audited.sort_by(|a, b| a.ip.cmp(&b.ip).then_with(|| a.hostname.cmp(&b.hostname)));
-    audited
+/// The leases audited at `as_of` (active or reserved, unexpired), sorted by address: their
+/// positions, found once per run for the live questions and the auditor alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AuditOrder(Vec<usize>);
+
+impl AuditOrder {
+    pub(crate) fn new(leases: &[Lease], as_of: DateTime<Utc>) -> AuditOrder {
+        let mut order: Vec<usize> = leases.iter().enumerate().filter(|(_, l)| l.is_audited(as_of)).map(|(i, _)| i).collect();
+        // Stable: leases with the same address and name keep the order they were read in.
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&leases[a], &leases[b]);
+            a.ip.cmp(&b.ip).then_with(|| a.hostname.cmp(&b.hostname))
+        });
+        AuditOrder(order)
+    }
+
+    /// The leases at these positions, in this order.
+    fn of<'a>(&self, leases: &'a [Lease]) -> Vec<&'a Lease> {
+        self.0.iter().filter_map(|&i| leases.get(i)).collect()
+    }
 }
 
 /// What live DNS must answer for these leases, in the order the audit reads it (so that the
 /// findings can follow the answers as they arrive): for each audited lease in address order,
 /// the fqdn of its host name (A and AAAA), then its address (PTR). Each address once; a name
 /// as often as it is leased (the live store asks it once).
-pub(crate) fn questions(leases: &[Lease], settings: &AuditSettings) -> Vec<Ask> {
-    let audited = audited(leases, settings.as_of);
+pub(crate) fn questions(leases: &[Lease], order: &AuditOrder, settings: &AuditSettings) -> Vec<Ask> {
+    let audited = order.of(leases);
     let mut asks = Vec::with_capacity(audited.len() * 2);
     let mut last_ip = None;
     for lease in audited {

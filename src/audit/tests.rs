@@ -556,7 +556,7 @@ fn questions_are_the_audited_leases_names_and_addresses_once_each() {
         expired,
     ];
     // In the audit's order (by address), so that findings follow the answers as they arrive.
-    let asks: Vec<String> = questions(&leases, &settings())
+    let asks: Vec<String> = questions(&leases, &AuditOrder::new(&leases, settings().as_of), &settings())
         .into_iter()
         .map(|a| match a {
             Ask::Name(n) => n.to_string(),

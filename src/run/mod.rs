@@ -212,11 +212,14 @@ fn live_audit(
             let store = store_cell.get_or_init(|| dns::live::Store::new(asks, &settings.dns_servers, settings.compare_servers));
             (store, scope.spawn(move || dns::live::resolve_into(resolver, store)))
         };
-        let mut resolving = None;
+        let (mut resolving, mut order) = (None, None);
         let gathered = gather(settings, servers, &mut |leases, ad_domain| {
             if resolving.is_none() {
                 clock.lap("gather: leases and domain");
-                resolving = Some(start(audit::questions(leases, &settings.audit_with_ad(ad_domain, &[]))));
+                let audit_settings = settings.audit_with_ad(ad_domain, &[]);
+                let audited = audit::AuditOrder::new(leases, audit_settings.as_of);
+                resolving = Some(start(audit::questions(leases, &audited, &audit_settings)));
+                order = Some(audited);
             }
         });
         let gathered = match gathered {
@@ -230,8 +233,9 @@ fn live_audit(
             }
         };
         // Known only now when the domain came last: resolving starts here.
-        let (store, resolving) = resolving.unwrap_or_else(|| start(audit::questions(&gathered.leases, &gathered.audit)));
-        let audited = audit_gathered(settings, gathered, previous, Some(store));
+        let order = order.unwrap_or_else(|| audit::AuditOrder::new(&gathered.leases, gathered.audit.as_of));
+        let (store, resolving) = resolving.unwrap_or_else(|| start(audit::questions(&gathered.leases, &order, &gathered.audit)));
+        let audited = audit_gathered(settings, gathered, previous, Some((store, order)));
         if audited.is_err() {
             // No report: the answers are no longer wanted.
             store.abandon();
@@ -263,9 +267,9 @@ struct Audited {
 }
 
 /// Audits the gathered data against the DNS data, or against the live answers in `live` (with
-/// the data's ages), and writes the report; nothing is written when the live resolution failed
-/// before any server answered (its error is returned).
-fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report::RunOverRun, live: Option<&dns::live::Store>) -> Result<Audited, RunError> {
+/// the data's ages; the leases' order found for its questions), and writes the report; nothing
+/// is written when the live resolution failed before any server answered (its error is returned).
+fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report::RunOverRun, live: Option<(&dns::live::Store, audit::AuditOrder)>) -> Result<Audited, RunError> {
     let Gathered { leases, directory, dns: dns_data, dhcp_settings, problems, kea, audit: audit_settings, notes } = gathered;
     let mut summary = Summary::new(&leases, audit_settings.as_of);
     if summary.leases_read == summary.not_audited.values().sum::<usize>() {
@@ -285,11 +289,14 @@ fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report:
     let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of).with_dhcp_settings(&dhcp_settings);
     let mut out = ReportOut { summary: &mut summary, previous: &mut previous, html: &mut html, scopes: &mut scopes, outputs: &mut outputs };
     let tripped = match live {
-        None => write_report(settings, &leases, &directory, &data, &audit_settings, &mut out)?,
-        Some(store) => {
+        None => {
+            let order = audit::AuditOrder::new(&leases, audit_settings.as_of);
+            write_report(settings, (&leases, &order), &directory, &data, &audit_settings, &mut out)?
+        }
+        Some((store, order)) => {
             store.wait_open().map_err(RunError::Live)?;
             let evidence = audit::LiveEvidence::new(store, data);
-            write_report(settings, &leases, &directory, &evidence, &audit_settings, &mut out)?
+            write_report(settings, (&leases, &order), &directory, &evidence, &audit_settings, &mut out)?
         }
     };
     Ok(Audited { summary, problems, kea, notes, html, scopes, previous, tripped, outputs })
@@ -328,18 +335,18 @@ struct ReportOut<'o> {
     outputs: &'o mut report::Outputs,
 }
 
-/// Audits every lease against `evidence` and writes the report; the findings stream from the
-/// audit into the report, only the counts are kept (in `out.summary`). Whether a row reached
-/// `--fail-on`.
+/// Audits every lease audited (in their `order`) against `evidence` and writes the report; the
+/// findings stream from the audit into the report, only the counts are kept (in
+/// `out.summary`). Whether a row reached `--fail-on`.
 fn write_report(
     settings: &Settings,
-    leases: &[leases::Lease],
+    (leases, order): (&[leases::Lease], &audit::AuditOrder),
     directory: &Directory,
     evidence: &dyn audit::Evidence,
     audit_settings: &audit::AuditSettings,
     out: &mut ReportOut<'_>,
 ) -> Result<bool, ReportError> {
-    let auditor = audit::Auditor::new(leases, directory, evidence, audit_settings);
+    let auditor = audit::Auditor::in_order(leases, order, directory, evidence, audit_settings);
     let mut tripped = false;
     let ReportOut { summary, previous, html, scopes, outputs } = out;
     let rows = report::audit_rows(auditor.findings(), settings.all, previous, |f| {
