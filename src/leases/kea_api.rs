@@ -48,7 +48,7 @@ pub(crate) mod config;
 #[cfg(test)]
 pub(crate) mod fixture;
 mod http;
-pub(crate) use http::{Connect, Control, Live};
+pub(crate) use http::{Connect, Control, Link, Live};
 pub use config::{KeaDdnsSetting, KeaDdnsSettings, ddns_settings_of};
 
 /// Kea's value for an infinite lifetime.
@@ -238,12 +238,12 @@ impl KeaReport {
 }
 
 /// Reads every lease from every `--kea-url`.
-pub(crate) fn read_urls(urls: &[String], access: &KeaAccess, connect: &dyn Connect, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<KeaReport, KeaError> {
+pub(crate) fn read_urls(urls: &[String], access: &KeaAccess, link: &Link, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<KeaReport, KeaError> {
     let mut report = KeaReport::default();
     if urls.is_empty() {
         return Ok(report);
     }
-    let control = connect.connect(urls, access)?;
+    let control = link.control(urls, access)?;
     for raw in urls {
         let endpoint = Endpoint::parse(raw)?;
         let client = Client::new(endpoint, control.as_ref(), access.page_size);

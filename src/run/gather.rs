@@ -189,10 +189,12 @@ fn sources(settings: &Settings, servers: &Servers, tx: std::sync::mpsc::Sender<(
             m.xml_settings.absorb(table);
         });
     }
-    let kea = Arc::clone(&servers.kea);
+    // Kea's control, made once for its two sources (the trust roots loaded once per run).
+    let link = Arc::new(leases::kea_api::Link::new(Arc::clone(&servers.kea)));
+    let kea = Arc::clone(&link);
     let read = move |s: &Settings, _: &dyn Fn(Event)| {
         let (mut leases, mut problems) = (Vec::new(), crate::input::Problems::default());
-        let kea = leases::kea_api::read_urls(&s.kea_urls, &s.kea, kea.as_ref(), &mut leases, &mut problems).map_err(|e| (Rank::Kea, e.into()))?;
+        let kea = leases::kea_api::read_urls(&s.kea_urls, &s.kea, &kea, &mut leases, &mut problems).map_err(|e| (Rank::Kea, e.into()))?;
         Ok((leases, kea, problems))
     };
     t.add(Reach::Network, true, read, |(leases, kea, problems), m| {
@@ -209,10 +211,9 @@ fn sources(settings: &Settings, servers: &Servers, tx: std::sync::mpsc::Sender<(
     t.add(Reach::Files, false, read, |(c, p), m| (m.computers, m.computer_problems) = (c, p));
     // Kea's effective DNS-update settings per subnet (`config-get`); what cannot be read is a
     // counted problem, never a failed run.
-    let kea = Arc::clone(&servers.kea);
     let read = move |s: &Settings, _: &dyn Fn(Event)| {
         let mut problems = crate::input::Problems::default();
-        Ok((leases::kea_api::config::read_ddns_settings(&s.kea_urls, &s.kea, kea.as_ref(), &mut problems), problems))
+        Ok((leases::kea_api::config::read_ddns_settings(&s.kea_urls, &s.kea, &link, &mut problems), problems))
     };
     t.add(Reach::Network, false, read, |(k, p), m| (m.kea_dns, m.kea_dns_problems) = (k, p));
     let read = |s: &Settings, _: &dyn Fn(Event)| leases::dns_settings::read_files(&s.dhcp_settings).map_err(|e| (Rank::DhcpSettings, e.into()));

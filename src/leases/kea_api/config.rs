@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use super::{Client, Connect, Endpoint, Family, KeaAccess, KeaError, RESULT_SUCCESS, snippet};
+use super::{Client, Endpoint, Family, KeaAccess, KeaError, Link, RESULT_SUCCESS, snippet};
 use crate::input::{Problems, SkipReason};
 use crate::leases::dns_settings::{self, DhcpDnsSetting, DhcpDnsSettings};
 
@@ -150,14 +150,15 @@ pub(crate) fn server_key(url: &str, v6: bool) -> String {
 /// Reads the settings of every `--kea-url`; what cannot be read is a problem, never an error.
 /// `run.rs` puts the result into the audit's table ([`KeaDdnsSettings::fill`]), where it
 /// becomes the `dhcp_dns_setting` column of Kea leases.
-pub(crate) fn read_ddns_settings(urls: &[String], access: &KeaAccess, connect: &dyn Connect, problems: &mut Problems) -> KeaDdnsSettings {
+pub(crate) fn read_ddns_settings(urls: &[String], access: &KeaAccess, link: &Link, problems: &mut Problems) -> KeaDdnsSettings {
     let mut out = KeaDdnsSettings::default();
     if urls.is_empty() {
         return out;
     }
-    let control = match connect.connect(urls, access) {
+    let control = match link.control(urls, access) {
         Ok(c) => c,
         Err(e) => {
+            let e = KeaError::from(e);
             for raw in urls {
                 problems.push(&Arc::from(crate::secret::redact_url(raw)), 0, SkipReason::NoAnswer, format!("config-get: {e}; this endpoint's DHCP DNS settings are not known"));
             }
@@ -201,7 +202,7 @@ pub(crate) fn read_ddns_settings(urls: &[String], access: &KeaAccess, connect: &
 pub fn ddns_settings_of(url: &str, user: Option<String>, password_file: Option<&Path>, ca_file: Option<PathBuf>) -> (KeaDdnsSettings, Vec<String>) {
     let mut problems = Problems::default();
     let settings = match crate::secret::read(password_file, super::PASSWORD_ENV) {
-        Ok(password) => read_ddns_settings(&[url.to_string()], &KeaAccess::new(user, password, ca_file), &super::Live, &mut problems),
+        Ok(password) => read_ddns_settings(&[url.to_string()], &KeaAccess::new(user, password, ca_file), &Link::new(Arc::new(super::Live)), &mut problems),
         Err(e) => {
             problems.push(&Arc::from(crate::secret::redact_url(url)), 0, SkipReason::NoAnswer, format!("config-get: --kea-password-file {e}"));
             KeaDdnsSettings::default()

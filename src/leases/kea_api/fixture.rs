@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value, json};
 
+use super::http::CaFileError;
 use super::{Connect, Control, Endpoint, KeaAccess, KeaError};
 
 /// The endpoints by URL (as the `source` column shows it, `http://host:port/`); an endpoint
@@ -18,6 +19,8 @@ pub(crate) struct Agent {
     pub(crate) endpoints: BTreeMap<String, Served>,
     /// (URL, command, service) of every command, in the order sent.
     pub(crate) sent: Arc<Mutex<Vec<(String, String, String)>>>,
+    /// How many times a control was made (a run makes one: [`super::Link`]).
+    pub(crate) connects: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// What one control agent serves, per family; `None`: it has no socket for that family.
@@ -32,7 +35,8 @@ pub(crate) struct Served {
 }
 
 impl Connect for Agent {
-    fn connect(&self, _: &[String], _: &KeaAccess) -> Result<Box<dyn Control>, KeaError> {
+    fn connect(&self, _: &[String], _: &KeaAccess) -> Result<Box<dyn Control>, CaFileError> {
+        self.connects.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(Box::new(self.clone()))
     }
 }
@@ -54,7 +58,7 @@ impl Control for Agent {
                 let config = if config.is_null() { json!({}) } else { config.clone() };
                 json!({"result": 0, "arguments": { if service == "dhcp6" { "Dhcp6" } else { "Dhcp4" }: config }})
             }
-            (Some(leases), _) => page(leases, &body["arguments"]),
+            (Some(leases), _) => page(leases, &body["arguments"], if service == "dhcp6" { "IPv6" } else { "IPv4" }),
         };
         match reply {
             Value::Object(o) => Ok((o, true)),
@@ -64,7 +68,7 @@ impl Control for Agent {
 }
 
 /// One page: the leases after `from` (by address), at most `limit`; result 3 when none is left.
-fn page(leases: &[Value], args: &Value) -> Value {
+fn page(leases: &[Value], args: &Value, family: &str) -> Value {
     let addr = |l: &Value| l["ip-address"].as_str().and_then(|a| a.parse::<IpAddr>().ok());
     let from = args["from"].as_str().and_then(|a| a.parse::<IpAddr>().ok());
     let limit = args["limit"].as_u64().and_then(|n| usize::try_from(n).ok()).unwrap_or(usize::MAX);
@@ -72,7 +76,7 @@ fn page(leases: &[Value], args: &Value) -> Value {
     after.sort_by_key(|l| addr(l));
     after.truncate(limit);
     if after.is_empty() {
-        return json!({"result": 3, "text": "0 IPv4 lease(s) found."});
+        return json!({"result": 3, "text": format!("0 {family} lease(s) found.")});
     }
-    json!({"result": 0, "text": format!("{} IPv4 lease(s) found.", after.len()), "arguments": {"leases": after, "count": after.len()}})
+    json!({"result": 0, "text": format!("{} {family} lease(s) found.", after.len()), "arguments": {"leases": after, "count": after.len()}})
 }

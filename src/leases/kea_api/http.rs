@@ -1,6 +1,6 @@
 //! The edge at the Kea control endpoints, as [`crate::dns::live::Resolve`] is at the DNS
 //! servers': [`Control`] sends one command to one endpoint, [`Connect`] makes the control for a
-//! run's URLs. [`Live`] connects over HTTP(S) ([`Http`]: authentication, TLS, timeouts, a
+//! run's URLs, [`Link`] makes it once per run for both readers. [`Live`] connects over HTTP(S) ([`Http`]: authentication, TLS, timeouts, a
 //! bounded body, transport errors in words); `fixture::Agent` answers from tables, so that the
 //! readers, the gathering and a whole run are tested without a server.
 
@@ -24,8 +24,40 @@ pub(crate) trait Control: Send + Sync {
 
 /// Makes the control the readers send through.
 pub(crate) trait Connect: Send + Sync {
-    /// The control for `urls` (the live one loads the trust roots when one is `https://`).
-    fn connect(&self, urls: &[String], access: &KeaAccess) -> Result<Box<dyn Control>, KeaError>;
+    /// The control for `urls` (the live one loads the trust roots when one is `https://`: the
+    /// CA file is all that can fail).
+    fn connect(&self, urls: &[String], access: &KeaAccess) -> Result<Box<dyn Control>, CaFileError>;
+}
+
+/// `--ca-file` could not be read: the one way making the control fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CaFileError {
+    path: std::path::PathBuf,
+    reason: String,
+}
+
+impl From<CaFileError> for KeaError {
+    fn from(e: CaFileError) -> KeaError {
+        KeaError::CaFile { path: e.path, reason: e.reason }
+    }
+}
+
+/// A run's control, made once by whichever reader asks first (the leases' and `config-get`'s
+/// read side by side): the trust roots are loaded once per run and shared.
+pub(crate) struct Link {
+    connect: Arc<dyn Connect>,
+    made: std::sync::OnceLock<Result<Arc<dyn Control>, CaFileError>>,
+}
+
+impl Link {
+    pub(crate) fn new(connect: Arc<dyn Connect>) -> Link {
+        Link { connect, made: std::sync::OnceLock::new() }
+    }
+
+    /// The control for `urls` (the same for every call: the run's URLs and access).
+    pub(crate) fn control(&self, urls: &[String], access: &KeaAccess) -> Result<Arc<dyn Control>, CaFileError> {
+        self.made.get_or_init(|| self.connect.connect(urls, access).map(Arc::from)).clone()
+    }
 }
 
 /// The endpoints themselves, over HTTP(S).
@@ -33,7 +65,7 @@ pub(crate) trait Connect: Send + Sync {
 pub(crate) struct Live;
 
 impl Connect for Live {
-    fn connect(&self, urls: &[String], access: &KeaAccess) -> Result<Box<dyn Control>, KeaError> {
+    fn connect(&self, urls: &[String], access: &KeaAccess) -> Result<Box<dyn Control>, CaFileError> {
         Ok(Box::new(Http::new(access, trust_roots(urls, access)?)))
     }
 }
@@ -163,13 +195,13 @@ impl Http {
 /// store plus `--ca-file`, as for LDAPS; `None` lets ureq use the bundled web PKI roots.
 type Roots = Option<Arc<Vec<ureq::tls::Certificate<'static>>>>;
 
-pub(super) fn trust_roots(urls: &[String], access: &KeaAccess) -> Result<Roots, KeaError> {
+fn trust_roots(urls: &[String], access: &KeaAccess) -> Result<Roots, CaFileError> {
     if !urls.iter().any(|u| u.trim_start().to_ascii_lowercase().starts_with("https:")) {
         return Ok(None);
     }
     let mut ders = crate::tls::system_roots();
     if let Some(path) = &access.ca_file {
-        ders.extend(crate::tls::ca_file_certificates(path).map_err(|reason| KeaError::CaFile { path: path.clone(), reason })?);
+        ders.extend(crate::tls::ca_file_certificates(path).map_err(|reason| CaFileError { path: path.clone(), reason })?);
     }
     let certs: Vec<ureq::tls::Certificate<'static>> = ders.iter().map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned()).collect();
     Ok(if certs.is_empty() { None } else { Some(Arc::new(certs)) })

@@ -67,7 +67,7 @@ fn read(url: &str, a: &KeaAccess, password: Option<&str>) -> Result<(Vec<Lease>,
     let mut out = Vec::new();
     let mut problems = Problems::default();
     let a = KeaAccess { password: password.map(Secret::new).or_else(|| a.password.clone()), ..a.clone() };
-    let report = read_urls(&[url.to_string()], &a, &Live, &mut out, &mut problems)?;
+    let report = read_urls(&[url.to_string()], &a, &Link::new(Arc::new(Live)), &mut out, &mut problems)?;
     Ok((out, problems, report))
 }
 

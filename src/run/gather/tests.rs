@@ -103,7 +103,9 @@ fn ad_kea_and_a_file_gathered_in_the_reading_order() {
     assert_eq!(g.notes, [format!("kea: {KEA}: config-get: DNS settings of 1 v4 and 0 v6 subnet(s); no dhcp6 (the control agent has no dhcp6 socket)")]);
     let kea1 = &g.leases[1];
     assert_eq!(g.dhcp_settings.effective(kea1).map(|s| s.render()).as_deref(), Some("send-updates=false;override-client-update=false;override-no-update=false;update-on-renew=false"));
-    // Each family's lease pages and its config-get, once each.
+    // One control for both Kea sources (the trust roots loaded once); each family's lease
+    // pages and its config-get, once each.
+    assert_eq!(agent.connects.load(std::sync::atomic::Ordering::Relaxed), 1);
     let sent = agent.sent.lock().unwrap().clone();
     let commands = |c: &str| sent.iter().filter(|(_, cmd, _)| cmd == c).map(|(_, _, svc)| svc.as_str()).collect::<Vec<_>>();
     assert_eq!((commands("lease4-get-page"), commands("lease6-get-page"), commands("config-get")), (vec!["dhcp4"], vec!["dhcp6"], vec!["dhcp4", "dhcp6"]));
