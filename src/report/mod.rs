@@ -10,6 +10,7 @@ mod jsonl;
 mod previous;
 pub(crate) mod html;
 mod summary;
+pub(crate) mod xlsx;
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -159,17 +160,22 @@ pub(crate) fn write_csv<W: Write, C: AsRef<str>, R: AsRef<[C]>>(w: W, columns: &
 }
 
 /// The audit's rows: every finding is shown to `observe` (the summary counts them) and judged
-/// against the previous report, the written ones ([`is_written`]) rendered.
+/// against the previous report, the written ones ([`is_written`]) shown to `written` (the
+/// spreadsheet takes them typed) and rendered.
 pub(crate) fn audit_rows<'a, 'r>(
     findings: impl Iterator<Item = Finding<'a>> + 'r,
     all: bool,
     previous: &'r mut RunOverRun,
     mut observe: impl FnMut(&Finding<'a>) + 'r,
+    mut written: impl FnMut(&Finding<'a>, &Judged) + 'r,
 ) -> impl Iterator<Item = [String; COLUMNS.len()]> + 'r {
     findings.filter_map(move |f| {
         observe(&f);
         let judged = previous.judge(&f);
-        is_written(&f, &judged, all).then(|| row(&f, &judged))
+        is_written(&f, &judged, all).then(|| {
+            written(&f, &judged);
+            row(&f, &judged)
+        })
     })
 }
 
@@ -251,13 +257,15 @@ pub(crate) struct Cleanup {
 }
 
 impl Cleanup {
-    /// The plan for the report at `output` (of `kind`, `--keep` as given) and the page at `html`.
-    pub(crate) fn plan(output: &Destination, html: Option<&Path>, kind: Kind, keep: Option<usize>) -> Cleanup {
+    /// The plan for the report at `output` (of `kind`, `--keep` as given), the page at `html`
+    /// and the spreadsheet at `xlsx`.
+    pub(crate) fn plan(output: &Destination, html: Option<&Path>, xlsx: Option<&Path>, kind: Kind, keep: Option<usize>) -> Cleanup {
         let mut own: Vec<PathBuf> = Vec::new();
         if let Destination::File(p) = output {
             own.push(p.clone());
         }
         own.extend(html.map(Path::to_path_buf));
+        own.extend(xlsx.map(Path::to_path_buf));
         let prune = match (output, keep) {
             (Destination::File(path), Some(keep)) => folder::prune_plan(&dir_of(path), kind, keep, &own),
             _ => folder::PrunePlan::default(),
