@@ -415,6 +415,9 @@ fn write_header(sheet: &mut Worksheet, header: &[String], formats: &Formats) -> 
         sheet.write_string_with_format(0, col, &title, &formats.header)?;
     }
     sheet.set_freeze_panes(1, 0)?;
+    // Printed: landscape, the header on every page.
+    sheet.set_landscape();
+    sheet.set_repeat_rows(0, 0)?;
     Ok(())
 }
 

@@ -58,6 +58,9 @@ fn header(sheet: &mut Worksheet, names: &[(&str, f64)], formats: &Formats) -> Re
         sheet.write_string_with_format(0, col(i), *name, &formats.header)?;
     }
     sheet.set_freeze_panes(1, 0)?;
+    // Printed: landscape, one page wide.
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
@@ -96,7 +99,7 @@ pub(super) fn fix_list(sheet: &mut Worksheet, groups: &[FixGroup], formats: &For
         let c = words.len() + 1;
         sheet.write_number(r, col(c), g.hosts.len() as f64)?;
         sheet.write_string_with_format(r, col(c + 1), &g.action, &formats.wrap)?;
-        sheet.write_string_with_format(r, col(c + 2), &hosts_text(&g.hosts), &formats.wrap)?;
+        sheet.write_string_with_format(r, col(c + 2), hosts_text(&g.hosts), &formats.wrap)?;
     }
     sheet.autofilter(0, 0, row(groups.len()), col(names.len() - 1))?;
     Ok(())
@@ -153,6 +156,7 @@ pub(super) fn zones(sheet: &mut Worksheet, tally: &ZoneTally, kind: Kind, format
 pub(super) fn summary(sheet: &mut Worksheet, info: &SummaryInfo, rows: &RowCounts<'_>, formats: &Formats) -> Result<(), XlsxError> {
     sheet.set_column_width(0, 34.0)?;
     sheet.set_column_width(1, 60.0)?;
+    sheet.set_print_fit_to_pages(1, 0);
     sheet.write_string_with_format(0, 0, &info.title, &formats.bold)?;
     let mut r = 2;
     for (label, t) in [("as of (UTC)", info.as_of), ("run at (UTC)", info.ran_at)] {
