@@ -223,6 +223,9 @@ impl XlsxReport {
         let dir = super::dir_of(path);
         outputs.create_dir(&dir).map_err(|error| XlsxReportError::CreateDir { path: dir.clone(), error })?;
         let mut workbook = Workbook::new();
+        // The fastest compression: a million rows compress in a second instead of several, for
+        // a file about a third larger.
+        workbook.set_zip_compression_level(1);
         // The rows' temporary file beside the output, as the HTML page's rows.
         workbook.set_tempdir(&dir).map_err(|e| write_err(e.to_string()))?;
         let columns: &[&str] = match kind {

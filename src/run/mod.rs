@@ -163,7 +163,11 @@ fn xlsx_info(settings: &Settings, page: report::html::Page<'_>, as_of: Option<Da
     inputs.extend(settings.ldap.as_ref().map(|l| ("LDAP".to_string(), format!("{}:{}", l.host, l.port))));
     inputs.extend(settings.dns_servers.iter().map(|s| ("DNS server".to_string(), s.to_string())));
     let mut sections = vec![("Inputs given".to_string(), inputs)];
-    sections.extend(page.sections.into_iter().map(|s| (s.title.to_string(), s.figures.into_iter().map(|f| (f.label, f.value)).collect())));
+    for s in page.sections {
+        let mut lines: Vec<(String, String)> = s.figures.into_iter().map(|f| (f.label, f.value)).collect();
+        lines.extend(s.notes.into_iter().map(|n| (String::new(), n)));
+        sections.push((s.title.to_string(), lines));
+    }
     report::xlsx::SummaryInfo { title: page.title, as_of, ran_at: Some(chrono::SubsecRound::trunc_subsecs(settings.now, 0)), version: env!("DDNS_AUDIT_VERSION").to_string(), sections }
 }
 
