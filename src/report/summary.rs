@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 
-use crate::audit::{Finding, Risk, Status};
+use crate::audit::{FailOn, Finding, Risk, Status};
 use crate::dns::live::Stats;
 use crate::input::{Problems, SkipReason};
 use crate::leases::Lease;
@@ -118,6 +118,12 @@ impl Summary {
         if let Some(a) = &f.age {
             *self.by_risk.entry(a.risk).or_default() += 1;
         }
+    }
+
+    /// The audit's exit-code policy, from the counts of every finding (written or not):
+    /// whether a finding reached `--fail-on`.
+    pub(crate) fn trips(&self, fail_on: FailOn) -> bool {
+        self.by_status.iter().any(|(s, n)| *n > 0 && fail_on.trips(*s))
     }
 
     /// The text for stderr.
