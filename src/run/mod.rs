@@ -338,23 +338,18 @@ fn write_report(
     out: &mut ReportOut<'_>,
 ) -> Result<bool, ReportError> {
     let auditor = audit::Auditor::new(leases, directory, evidence, audit_settings);
-    let mut tripped = false;
     let ReportOut { summary, previous, html, scopes, outputs } = out;
     let rows = report::audit_rows(auditor.findings(), settings.all, previous, |f| {
         summary.add(f);
-        tripped |= settings.fail_on.trips(f.status);
         if let Some(s) = scopes.as_mut() {
             s.add_finding(f);
         }
-    })
-    .inspect(|r| {
-        if let Some(h) = html.as_mut() {
-            h.add(r);
-        }
     });
-    summary.rows_written = report::write(&settings.output, settings.format, &report::COLUMNS, rows, outputs)?;
+    let mut also: Vec<&mut dyn report::Sink<'_>> = html.iter_mut().map(|h| -> &mut dyn report::Sink<'_> { h }).collect();
+    summary.rows_written = report::write(&settings.output, settings.format, &report::COLUMNS, rows, &mut also, outputs)?;
     summary.destination = settings.output.clone();
-    Ok(tripped)
+    // The exit-code policy: a function of the counts, once every finding is counted.
+    Ok(summary.trips(settings.fail_on))
 }
 
 /// The HTML report's writer when `--html` is given.
@@ -440,22 +435,16 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
         // Every due record is counted; a `refreshing` one is written only with `--all`.
         let rows = rx.into_iter().flatten().filter_map(|r| {
             tally.add(&r);
-            if !(fs.all || r.listed()) {
-                return None;
-            }
-            let row = report::forecast_row(&r);
-            if let Some(h) = &mut html {
-                h.add(&row);
-            }
-            Some(row)
+            (fs.all || r.listed()).then_some(report::Row::Forecast(r))
         });
-        report::write(&settings.output, settings.format, &report::FORECAST_COLUMNS, rows, &mut outputs)
+        let mut also: Vec<&mut dyn report::Sink<'_>> = html.iter_mut().map(|h| -> &mut dyn report::Sink<'_> { h }).collect();
+        report::write(&settings.output, settings.format, &report::FORECAST_COLUMNS, rows, &mut also, &mut outputs)
     })?;
     let cleanup = report::Cleanup::plan(&settings.output, settings.html.as_deref(), report::Kind::Forecast, settings.keep);
     let planned = cleanup.planned();
     let (pruned, stale_temp_removed) = planned;
     // Only a live record scavenging deletes trips it: a refreshing one is not deleted.
-    let tripped = fs.fail_on == forecast::ForecastFailOn::Live && tally.total.live() > 0;
+    let tripped = fs.fail_on.trips(&tally.total);
     let mut summary = report::ForecastSummary {
         horizon: fs.forecast.horizon,
         all: fs.all,
