@@ -171,8 +171,24 @@ fn example_site_spreadsheet_equals_the_csv() {
     assert_eq!((value("missing"), value("stale"), value("at-risk"), value("unknown"), value("ok")), ("6".into(), "3".into(), "7".into(), "2".into(), "13".into()));
     assert_eq!((value("rows"), value("rows left out (sheet full)")), ("31".into(), "0".into()));
     assert_eq!(value("leases"), "examples/offline/leases/dhcp1-v4.csv");
-    // The fix list is not wired in yet: the sheet says so.
-    assert_eq!(as_csv(&sheet(&book, "Fix list")["rows"][1])[0], "No fix list in this report.");
+    // The fix list: the summary's groups, in its order, with the same titles, host counts and
+    // actions (stderr shows the first five; the sheet has every group).
+    let fixes: Vec<Vec<String>> = sheet(&book, "Fix list")["rows"].as_array().unwrap().iter().map(as_csv).collect();
+    assert_eq!(fixes[0], ["cause", "hosts", "missing", "stale", "at-risk", "unknown", "at-risk high", "action", "host names"]);
+    let groups: usize = r.stderr.split_once("  fix list: ").unwrap().1.split(' ').next().unwrap().parse().unwrap();
+    assert_eq!(fixes.len() - 1, groups);
+    let lines: Vec<&str> = r.stderr.lines().skip_while(|l| !l.starts_with("  fix list: ")).skip(1).take(10).collect();
+    for (i, pair) in lines.chunks(2).enumerate() {
+        let numbered = pair[0].trim_start().strip_prefix(&format!("{}. ", i + 1)).unwrap_or_else(|| panic!("{pair:?}"));
+        let mut parts = numbered.rsplitn(3, ": ");
+        let (_, hosts, title) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        let row = &fixes[i + 1];
+        assert_eq!(row[0], title);
+        assert_eq!(format!("{} {}", row[1], if row[1] == "1" { "host" } else { "hosts" }), hosts);
+        assert_eq!(pair[1].trim_start().strip_prefix("fix: ").unwrap(), row[7]);
+        let counted: u64 = row[2..6].iter().map(|n| n.parse::<u64>().unwrap()).sum();
+        assert_eq!(counted.to_string(), row[1]);
+    }
 }
 
 #[test]

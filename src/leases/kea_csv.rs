@@ -215,9 +215,24 @@ fn kea_identifier(text: &str, min: usize, max: usize) -> Result<Vec<u8>, String>
     Ok(octets)
 }
 
+/// Whether `text` is a hardware address Kea's `HWAddr::fromText` reads
+/// (`util::str::decodeColonSeparatedHexString`): octets of one or two hex digits separated by
+/// `:`, at most `HWAddr::MAX_HWADDR_LEN` (20) of them. Unlike the identifiers, no other
+/// separator and no bare run of digits.
+fn kea_hwaddr(text: &str) -> Result<(), String> {
+    if text.split(':').any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_hexdigit())) {
+        return Err(format!("'{text}' is not colon-separated hexadecimal octets"));
+    }
+    let octets = text.split(':').count();
+    if octets > 20 {
+        return Err(format!("'{text}' is {octets} octets, more than 20"));
+    }
+    Ok(())
+}
+
 /// The rows Kea's own loader rejects (`csv_lease_file4.cc`, `csv_lease_file6.cc`): a v4
 /// lease with neither hwaddr nor client_id that is not declined; a v6 lease whose DUID is not
-/// 3 to 130 hex octets, or is the empty DUID (`00:00:00`) and not declined. `None` when Kea
+/// 3 to 130 hex octets, or is the empty DUID (`00:00:00`) and not declined; a v4 hwaddr that is not colon-separated hex octets. `None` when Kea
 /// takes the row.
 fn kea_rejects(f: &[&str], c: &Columns, ip: IpAddr, declined: bool) -> Option<String> {
     let get = |col: Option<usize>| col.and_then(|i| f.get(i)).map_or("", |s| s.trim());
@@ -229,6 +244,9 @@ fn kea_rejects(f: &[&str], c: &Columns, ip: IpAddr, declined: bool) -> Option<St
         };
     }
     let (hw, id) = (get(c.hwaddr), get(c.client_id));
+    if let Some(e) = (!hw.is_empty()).then(|| kea_hwaddr(hw).err()).flatten() {
+        return Some(format!("{ip}: hwaddr {e} (Kea's loader rejects the row)"));
+    }
     if let Some(e) = (!id.is_empty()).then(|| kea_identifier(id, 2, 255).err()).flatten() {
         return Some(format!("{ip}: client_id {e} (Kea's loader rejects the row)"));
     }
@@ -653,12 +671,19 @@ mod loader_rules {
             10.0.0.5,aa:bb:cc:dd:ee:ff,,3600,4102444800,1,0,0,e,0,\n\
             10.0.0.5,aa:bb:cc:dd:ee:ff,,0,4102444800,1,0,0,e,0,\n\
             10.0.0.6,aa:bb:cc:dd:ee:01,,0,4102444800,1,0,0,f,0,\n\
-            10.0.0.6,aa:bb:cc:dd:ee:01,,3600,4102444800,1,0,0,f,0,\n";
+            10.0.0.6,aa:bb:cc:dd:ee:01,,3600,4102444800,1,0,0,f,0,\n\
+            10.0.0.7,aa:bb:cc:dd:ee:zz,,3600,4102444800,1,0,0,g,0,\n\
+            10.0.0.8,aabbccddeeff,,3600,4102444800,1,0,0,h,0,\n\
+            10.0.0.9,0:1:2:3:4:5:6:7:8:9:a:b:c:d:e:f:10:11:12:13:14,,3600,4102444800,1,0,0,i,0,\n\
+            10.0.0.10,0:1:2:3:4:5:6:7:8:9:a:b:c:d:e:f:10:11:12:13,,3600,4102444800,1,0,0,j,0,\n";
         let (leases, problems) = run(text);
-        assert_eq!(leases, ["10.0.0.2 3", "10.0.0.3 4", "10.0.0.6 9"]);
+        assert_eq!(leases, ["10.0.0.2 3", "10.0.0.3 4", "10.0.0.6 9", "10.0.0.10 13"]);
         assert_eq!(problems, [
             "leases.csv:2: malformed record: 10.0.0.1: neither hwaddr nor client_id, and not declined (Kea's loader rejects the row)",
             "leases.csv:5: malformed record: 10.0.0.4: client_id 'zz' is not hexadecimal octets (Kea's loader rejects the row)",
+            "leases.csv:10: malformed record: 10.0.0.7: hwaddr 'aa:bb:cc:dd:ee:zz' is not colon-separated hexadecimal octets (Kea's loader rejects the row)",
+            "leases.csv:11: malformed record: 10.0.0.8: hwaddr 'aabbccddeeff' is not colon-separated hexadecimal octets (Kea's loader rejects the row)",
+            "leases.csv:12: malformed record: 10.0.0.9: hwaddr '0:1:2:3:4:5:6:7:8:9:a:b:c:d:e:f:10:11:12:13:14' is 21 octets, more than 20 (Kea's loader rejects the row)",
             "leases.csv:6: superseded by a later record: lease for 10.0.0.5 replaced by a later record",
             "leases.csv:8: superseded by a later record: lease for 10.0.0.6 replaced by a later record",
             "leases.csv:7: superseded by a later record: lease for 10.0.0.5 removed: valid_lifetime 0 is how Kea records a deleted lease",

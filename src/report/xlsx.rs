@@ -11,19 +11,20 @@ use std::collections::BTreeMap;
 use std::io::Seek;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 use rustc_hash::FxHashMap;
 
-use super::{COLUMNS, FORECAST_COLUMNS, Judged, Kind, Outputs, StageError};
-use crate::audit::{Finding, Status};
+use super::row::{Cell, Row, Sink};
+use super::{COLUMNS, FORECAST_COLUMNS, Kind, Outputs, StageError};
+use crate::audit::Status;
 use crate::dns::Zone;
 
 mod sheets;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use sheets::{FixGroup, SummaryInfo};
+pub(crate) use sheets::SummaryInfo;
+use super::fixes::FixGroup;
 
 /// Excel's rows per sheet.
 const EXCEL_ROWS: u32 = 1_048_576;
@@ -83,12 +84,6 @@ impl Formats {
     pub(super) fn status(&self, word: &str) -> Option<&Format> {
         self.status.iter().find(|(w, _)| *w == word).map(|(_, f)| f)
     }
-}
-
-/// One cell of the rows sheet.
-enum Cell<'a> {
-    Text(&'a str),
-    Time(Option<DateTime<Utc>>),
 }
 
 /// Per zone: the rows by status (verdict, for the forecast), and the zone's settings.
@@ -188,6 +183,11 @@ impl std::fmt::Debug for XlsxReport {
     }
 }
 
+/// The audit columns the rows sheet repeats: `remediation` as `action`, after `hostname`.
+const HOSTNAME: usize = 2;
+const REMEDIATION: usize = 20;
+const _: () = assert!(matches!(COLUMNS[HOSTNAME].as_bytes(), b"hostname") && matches!(COLUMNS[REMEDIATION].as_bytes(), b"remediation"));
+
 /// The sheets, in the order the workbook shows them.
 const FIX_SHEET: usize = 0;
 const ROWS_SHEET: usize = 1;
@@ -268,96 +268,29 @@ impl XlsxReport {
         row
     }
 
-    /// One written audit row: the CSV's cells from the typed finding, with `action` (the
-    /// remediation) after `hostname`.
-    pub(crate) fn row(&mut self, f: &Finding<'_>, judged: &Judged) {
-        self.zones.add(f.fqdn.as_deref(), f.status.as_str());
-        let Some(row) = self.next_row() else { return };
-        let l = f.lease;
-        let age = f.age.as_ref();
-        let list = |v: &mut dyn Iterator<Item = String>| v.collect::<Vec<_>>().join(";");
-        let ip = l.ip.to_string();
-        let a_records = list(&mut f.a_records.iter().map(ToString::to_string));
-        let ptr_records = f.ptr_records.join(";");
-        let source = if l.line > 0 { format!("{}:{}", l.source(), l.line) } else { l.source().to_string() };
-        let enabled = f.computer.and_then(|c| c.enabled).map(|e| if e { "true" } else { "false" }).unwrap_or_default();
-        let setting = f.dhcp_dns_setting.map(|d| d.render()).unwrap_or_default();
-        let remediation = f.remediation.as_deref().unwrap_or_default();
-        let cells = [
-            Cell::Text(f.status.as_str()),
-            Cell::Text(&ip),
-            Cell::Text(l.hostname.as_deref().unwrap_or_default()),
-            Cell::Text(remediation),
-            Cell::Text(f.fqdn.as_deref().unwrap_or_default()),
-            Cell::Text(l.mac.as_deref().unwrap_or_default()),
-            Cell::Text(l.state.as_str()),
-            Cell::Time(l.expires),
-            Cell::Text(l.scope().unwrap_or_default()),
-            Cell::Text(f.a_status.as_str()),
-            Cell::Text(&a_records),
-            Cell::Text(f.ptr_status.as_str()),
-            Cell::Text(&ptr_records),
-            Cell::Text(age.map(|a| a.kind.as_str()).unwrap_or_default()),
-            Cell::Time(age.and_then(|a| a.timestamp)),
-            Cell::Time(age.and_then(|a| a.scavenge_after)),
-            Cell::Text(age.map(|a| a.risk.as_str()).unwrap_or_default()),
-            Cell::Text(f.computer.map(|c| c.name.as_str()).unwrap_or_default()),
-            Cell::Text(enabled),
-            Cell::Time(f.computer.and_then(|c| c.last_logon)),
-            Cell::Text(l.dns_registration().unwrap_or_default()),
-            Cell::Text(remediation),
-            Cell::Text(&source),
-            Cell::Text(f.owner.as_ref().map(|o| o.display.as_str()).unwrap_or_default()),
-            Cell::Text(f.owner_kind.map(|k| k.as_str()).unwrap_or_default()),
-            Cell::Text(f.zone_dynamic_updates.map(|z| z.as_str()).unwrap_or_default()),
-            Cell::Text(&setting),
-            Cell::Time(judged.first_seen),
-            Cell::Text(judged.change.map(|c| c.as_str()).unwrap_or_default()),
-        ];
-        self.write_cells(row, &cells, 0);
-    }
-
-    /// One written forecast row: the CSV's cells ([`super::forecast_row`]), the dates typed.
-    pub(crate) fn forecast_row(&mut self, r: &crate::forecast::Row<'_>) {
-        self.zones.add(Some(r.zone.name.as_str()), r.verdict().as_str());
-        let Some(row) = self.next_row() else { return };
-        let text = super::forecast_row(r);
-        let lease = r.lease;
-        let computer = r.computer;
-        // The columns whose cells are dates, by position in FORECAST_COLUMNS.
-        let times = [
-            (0, Some(r.scavenge_after)),
-            (5, r.record.timestamp),
-            (13, lease.and_then(|l| l.expires)),
-            (16, computer.and_then(|c| c.last_logon)),
-        ];
-        let cells: Vec<Cell<'_>> = text
-            .iter()
-            .enumerate()
-            .map(|(i, c)| match times.iter().find(|(at, _)| *at == i) {
-                Some((_, t)) => Cell::Time(*t),
-                None => Cell::Text(c.as_ref()),
-            })
-            .collect();
-        self.write_cells(row, &cells, 8);
-    }
-
-    /// Writes one row's cells; the cell at `status_col` coloured by its word.
+    /// Writes one row's cells; the cell at `status_col` coloured by its word. Text is always
+    /// written as a string (a host name `=cmd|...` is never a formula); times as dates.
     fn write_cells(&mut self, row: u32, cells: &[Cell<'_>], status_col: usize) {
         if self.error.is_some() {
             return;
         }
         let Ok(sheet) = self.workbook.worksheet_from_index(ROWS_SHEET) else { return };
+        let mut text = String::new();
         for (i, cell) in cells.iter().enumerate() {
             let Ok(col) = u16::try_from(i) else { continue };
+            if cell.is_empty() {
+                continue;
+            }
             let written = match cell {
-                Cell::Text("") | Cell::Time(None) => Ok(()),
-                Cell::Text(s) if i == status_col => match self.formats.status(s) {
-                    Some(fmt) => sheet.write_string_with_format(row, col, *s, fmt).map(|_| ()),
-                    None => sheet.write_string(row, col, *s).map(|_| ()),
-                },
-                Cell::Text(s) => sheet.write_string(row, col, *s).map(|_| ()),
                 Cell::Time(Some(t)) => sheet.write_datetime_with_format(row, col, t.naive_utc(), &self.formats.date).map(|_| ()),
+                other => {
+                    text.clear();
+                    other.write_text(&mut text);
+                    match self.formats.status(&text).filter(|_| i == status_col) {
+                        Some(fmt) => sheet.write_string_with_format(row, col, &text, fmt).map(|_| ()),
+                        None => sheet.write_string(row, col, &text).map(|_| ()),
+                    }
+                }
             };
             if let Err(e) = written {
                 self.error = Some(e);
@@ -429,5 +362,27 @@ pub(super) fn categories(kind: Kind) -> Vec<&'static str> {
     match kind {
         Kind::Audit => Status::ALL.iter().map(|s| s.as_str()).collect(),
         Kind::Forecast => crate::forecast::Verdict::ALL.iter().map(|v| v.as_str()).collect(),
+    }
+}
+
+impl<'a> Sink<'a> for XlsxReport {
+    /// One written row: the report's cells, typed ([`Row::cells`]); the audit's with `action`
+    /// (the remediation) again after `hostname`, next to the host. Its errors are kept for
+    /// [`XlsxReport::finish`].
+    fn row(&mut self, row: &Row<'a>) -> std::io::Result<()> {
+        let (zone, word, status_col) = match row {
+            Row::Audit(f, _) => (f.fqdn.as_deref(), f.status.as_str(), 0),
+            Row::Forecast(r) => (Some(r.zone.name.as_str()), r.verdict().as_str(), 8),
+        };
+        self.zones.add(zone, word);
+        let Some(at) = self.next_row() else { return Ok(()) };
+        let mut cells = row.cells();
+        if let Row::Audit(..) = row
+            && let Some(remediation) = cells.get(REMEDIATION).cloned()
+        {
+            cells.insert(HOSTNAME + 1, remediation);
+        }
+        self.write_cells(at, &cells, status_col);
+        Ok(())
     }
 }

@@ -28,6 +28,7 @@ pub(super) struct Gathered {
 
 /// The live AD's part and the DNS data built on it: AD, then the DNS exports and the zones
 /// listings added to AD's zones (a zone read twice is one zone), on one thread.
+#[derive(Default)]
 struct DirectoryPart {
     ad_problems: crate::input::Problems,
     computers: Vec<directory::Computer>,
@@ -37,26 +38,19 @@ struct DirectoryPart {
     dns_problems: crate::input::Problems,
 }
 
-/// What one source's thread hands back.
-enum Part {
+/// What a source's thread tells the gathering; its part (or its error) is the thread's result,
+/// joined in the table's order.
+enum Event {
     /// The AD domain from the RootDSE, before the enumeration.
     Domain(Option<String>),
-    Directory(Box<DirectoryPart>),
-    /// A lease file's leases, the DHCP DNS settings inside it (an `Export-DhcpServer` XML's),
-    /// its problems.
-    LeaseFile(Vec<leases::Lease>, leases::dns_settings::DhcpDnsSettings, crate::input::Problems),
-    Kea(Vec<leases::Lease>, leases::kea_api::KeaReport, crate::input::Problems),
-    Computers(Vec<directory::Computer>, crate::input::Problems),
-    KeaConfig(leases::kea_api::KeaDdnsSettings, crate::input::Problems),
-    DhcpSettings(leases::dns_settings::SettingsFiles),
+    /// The source ended with its part.
+    Ended,
+    /// The source ended with its error (or panicked): joined at once, for the error (or the panic).
+    Failed,
 }
 
-/// A source thread's message: a part, its error ranked by [`Rank`], or its panic.
-enum Body {
-    Part(Part),
-    Failed(Rank, RunError),
-    Panicked(Box<dyn std::any::Any + Send>),
-}
+/// A source's thread's result: its part, or its error ranked by [`Rank`].
+type Outcome<T> = Result<T, (Rank, RunError)>;
 
 /// Which error wins when several sources have failed: the order the sources were read in one
 /// after another, so that the message is the same as then.
@@ -71,8 +65,9 @@ enum Rank {
     DhcpSettings,
 }
 
-/// Called once the leases (de-duplicated) and the domain (`--domain`, else AD's RootDSE) are
-/// known, while the other sources may still be read: the DNS phase can start from them.
+/// Called once the leases (de-duplicated) and the domain are known (`--domain`, else AD's, given
+/// here when read: [`Settings::audit_with_ad`]), while the other sources may still be read: the
+/// DNS phase can start from them.
 pub(crate) type OnLeases<'a> = dyn FnMut(&[leases::Lease], Option<&str>) + 'a;
 
 /// Where a source reads: local files (waited for after another source failed) or a server
@@ -83,99 +78,133 @@ enum Reach {
     Network,
 }
 
-/// What a source's thread does: reads, and sends its part (or its failure) through `send`.
-type Read = Box<dyn FnOnce(&Settings, &dyn Fn(Body)) + Send>;
+/// Every source's part, each merged in as its thread is joined, in the table's order.
+#[derive(Default)]
+struct Merged {
+    /// The lease files' and Kea's leases, de-duplicated across them once all are in.
+    leases: Vec<leases::Lease>,
+    lease_problems: crate::input::Problems,
+    /// The DNS settings inside the lease files (Export-DhcpServer XML), in the files' order.
+    xml_settings: leases::dns_settings::DhcpDnsSettings,
+    directory: DirectoryPart,
+    kea: leases::kea_api::KeaReport,
+    computers: Vec<directory::Computer>,
+    computer_problems: crate::input::Problems,
+    kea_dns: leases::kea_api::KeaDdnsSettings,
+    kea_dns_problems: crate::input::Problems,
+    dhcp_files: leases::dns_settings::SettingsFiles,
+}
 
-/// One source: where it reads, whether its part holds leases (merged, in the sources' order,
-/// as soon as every such part is in), and what its thread does.
+impl Merged {
+    /// The first part is moved, not copied: a million leases are 190 MB.
+    fn add_leases(&mut self, leases: Vec<leases::Lease>, problems: crate::input::Problems) {
+        if self.leases.is_empty() { self.leases = leases } else { self.leases.extend(leases) }
+        self.lease_problems.append(problems);
+    }
+}
+
+/// Joins a source's thread (resuming its panic) and merges its part, or returns its error.
+type Join = Box<dyn FnOnce(&mut Merged) -> Outcome<()>>;
+
+/// One source, its thread started: where it reads, whether its part holds leases (merged, in
+/// the sources' order, as soon as every such part is in), and its join.
 struct Source {
     reach: Reach,
     leases: bool,
-    read: Read,
+    join: Join,
 }
 
-/// The sources' threads, in the order of their parts in the merge.
-fn sources(settings: &Settings) -> Vec<Source> {
-    let mut out: Vec<Source> = Vec::new();
+/// The table of sources being built: each added is started on a thread of its own, its
+/// messages tagged with its position.
+struct Table {
+    settings: std::sync::Arc<Settings>,
+    tx: std::sync::mpsc::Sender<(usize, Event)>,
+    sources: Vec<Source>,
+}
+
+impl Table {
+    /// Starts `read` (given the settings and where to send the domain) on a thread; its part
+    /// goes into [`Merged`] through `merge` when joined.
+    fn add<T: Send + 'static>(
+        &mut self,
+        reach: Reach,
+        leases: bool,
+        read: impl FnOnce(&Settings, &dyn Fn(Event)) -> Outcome<T> + Send + 'static,
+        merge: impl FnOnce(T, &mut Merged) + 'static,
+    ) {
+        let id = self.sources.len();
+        let (s, tx) = (std::sync::Arc::clone(&self.settings), self.tx.clone());
+        // Detached unless joined: an abandoned source does not hold the run, and leaving the
+        // process ends it. It sends before it ends, even on a panic.
+        let handle = std::thread::spawn(move || {
+            let send = |e: Event| {
+                let _ = tx.send((id, e));
+            };
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(&s, &send)));
+            send(if matches!(out, Ok(Ok(_))) { Event::Ended } else { Event::Failed });
+            out.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        let join: Join = Box::new(move |m| {
+            merge(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?, m);
+            Ok(())
+        });
+        self.sources.push(Source { reach, leases, join });
+    }
+}
+
+/// Starts the sources' threads, in the order of their parts in the merge; their messages go to `tx`.
+fn sources(settings: &Settings, tx: std::sync::mpsc::Sender<(usize, Event)>) -> Vec<Source> {
+    let mut t = Table { settings: std::sync::Arc::new(settings.clone()), tx, sources: Vec::new() };
     let as_of = settings.audit.as_of;
-    out.push(Source {
-        reach: if settings.ldap.is_some() { Reach::Network } else { Reach::Files },
-        leases: false,
-        read: Box::new(move |s, send| match read_directory(s, as_of, send) {
-            Ok(d) => send(Body::Part(Part::Directory(Box::new(d)))),
-            Err((rank, e)) => send(Body::Failed(rank, e)),
-        }),
-    });
-    for i in 0..settings.leases.len() {
-        out.push(Source {
-            reach: Reach::Files,
-            leases: true,
-            read: Box::new(move |s, send| {
-                let Some(path) = s.leases.get(i) else { return };
-                let (mut leases, mut problems) = (Vec::new(), crate::input::Problems::default());
-                let mut table = leases::dns_settings::DhcpDnsSettings::default();
-                send(match leases::read_file(path, s.leases_format, &s.input_times, &mut leases, &mut table, &mut problems) {
-                    Ok(_) => Body::Part(Part::LeaseFile(leases, table, problems)),
-                    Err(e) => Body::Failed(Rank::LeaseFile(i), e.into()),
-                });
-            }),
+    let reach = if settings.ldap.is_some() { Reach::Network } else { Reach::Files };
+    t.add(reach, false, move |s, send| read_directory(s, as_of, send), |d, m| m.directory = d);
+    for (i, path) in settings.leases.iter().enumerate() {
+        let path = path.clone();
+        let read = move |s: &Settings, _: &dyn Fn(Event)| {
+            let (mut leases, mut problems) = (Vec::new(), crate::input::Problems::default());
+            let mut table = leases::dns_settings::DhcpDnsSettings::default();
+            leases::read_file(&path, s.leases_format, &s.input_times, &mut leases, &mut table, &mut problems).map_err(|e| (Rank::LeaseFile(i), e.into()))?;
+            Ok((leases, table, problems))
+        };
+        t.add(Reach::Files, true, read, |(leases, table, problems), m| {
+            m.add_leases(leases, problems);
+            m.xml_settings.absorb(table);
         });
     }
-    out.push(Source {
-        reach: Reach::Network,
-        leases: true,
-        read: Box::new(|s, send| {
-            let (mut leases, mut problems) = (Vec::new(), crate::input::Problems::default());
-            send(match leases::kea_api::read_urls(&s.kea_urls, &s.kea, &mut leases, &mut problems) {
-                Ok(kea) => Body::Part(Part::Kea(leases, kea, problems)),
-                Err(e) => Body::Failed(Rank::Kea, e.into()),
-            });
-        }),
+    let read = |s: &Settings, _: &dyn Fn(Event)| {
+        let (mut leases, mut problems) = (Vec::new(), crate::input::Problems::default());
+        let kea = leases::kea_api::read_urls(&s.kea_urls, &s.kea, &mut leases, &mut problems).map_err(|e| (Rank::Kea, e.into()))?;
+        Ok((leases, kea, problems))
+    };
+    t.add(Reach::Network, true, read, |(leases, kea, problems), m| {
+        m.add_leases(leases, problems);
+        m.kea = kea;
     });
-    out.push(Source {
-        reach: Reach::Files,
-        leases: false,
-        read: Box::new(|s, send| {
-            let (mut computers, mut problems) = (Vec::new(), crate::input::Problems::default());
-            let read = match &s.computers {
-                Some(path) => directory::read_file(path, &s.input_times, &mut computers, &mut problems),
-                None => Ok(()),
-            };
-            send(match read {
-                Ok(()) => Body::Part(Part::Computers(computers, problems)),
-                Err(e) => Body::Failed(Rank::Computers, e.into()),
-            });
-        }),
-    });
+    let read = |s: &Settings, _: &dyn Fn(Event)| {
+        let (mut computers, mut problems) = (Vec::new(), crate::input::Problems::default());
+        if let Some(path) = &s.computers {
+            directory::read_file(path, &s.input_times, &mut computers, &mut problems).map_err(|e| (Rank::Computers, e.into()))?;
+        }
+        Ok((computers, problems))
+    };
+    t.add(Reach::Files, false, read, |(c, p), m| (m.computers, m.computer_problems) = (c, p));
     // Kea's effective DNS-update settings per subnet (`config-get`); what cannot be read is a
     // counted problem, never a failed run.
-    out.push(Source {
-        reach: Reach::Network,
-        leases: false,
-        read: Box::new(|s, send| {
-            let mut problems = crate::input::Problems::default();
-            let kea = leases::kea_api::config::read_ddns_settings(&s.kea_urls, &s.kea, &mut problems);
-            send(Body::Part(Part::KeaConfig(kea, problems)));
-        }),
-    });
-    out.push(Source {
-        reach: Reach::Files,
-        leases: false,
-        read: Box::new(|s, send| {
-            send(match leases::dns_settings::read_files(&s.dhcp_settings) {
-                Ok(files) => Body::Part(Part::DhcpSettings(files)),
-                Err(e) => Body::Failed(Rank::DhcpSettings, e.into()),
-            });
-        }),
-    });
-    out
+    let read = |s: &Settings, _: &dyn Fn(Event)| {
+        let mut problems = crate::input::Problems::default();
+        Ok((leases::kea_api::config::read_ddns_settings(&s.kea_urls, &s.kea, &mut problems), problems))
+    };
+    t.add(Reach::Network, false, read, |(k, p), m| (m.kea_dns, m.kea_dns_problems) = (k, p));
+    let read = |s: &Settings, _: &dyn Fn(Event)| leases::dns_settings::read_files(&s.dhcp_settings).map_err(|e| (Rank::DhcpSettings, e.into()));
+    t.add(Reach::Files, false, read, |files, m| m.dhcp_files = files);
+    t.sources
 }
 
 /// AD (with `--ldap-url`; its domain sent as soon as the RootDSE is read), then the DNS
 /// exports and zones listings, which add to AD's DNS data.
-fn read_directory(s: &Settings, as_of: DateTime<Utc>, send: &dyn Fn(Body)) -> Result<DirectoryPart, (Rank, RunError)> {
+fn read_directory(s: &Settings, as_of: DateTime<Utc>, send: &dyn Fn(Event)) -> Outcome<DirectoryPart> {
     let mut ad = match &s.ldap {
-        Some(ldap) => directory::ldap::read_ad(ldap, |d| send(Body::Part(Part::Domain(d.map(str::to_string))))).map_err(|e| (Rank::Ldap, e.into()))?,
+        Some(ldap) => directory::ldap::read_ad(ldap, |d| send(Event::Domain(d.map(str::to_string)))).map_err(|e| (Rank::Ldap, e.into()))?,
         None => directory::ldap::AdData::default(),
     };
     // Live AD's causes (owners, zone policies) go into its own DNS data, before the exports
@@ -192,32 +221,6 @@ fn read_directory(s: &Settings, as_of: DateTime<Utc>, send: &dyn Fn(Body)) -> Re
     Ok(DirectoryPart { ad_problems: ad.problems, computers: ad.computers, domain: ad.domain, dhcp_accounts, dns: ad.dns, dns_problems })
 }
 
-/// Starts every source's thread ([`sources`]); their messages, tagged with the source's
-/// position, whether each source reads over the network, and the positions of the sources
-/// that give leases.
-fn spawn(settings: &Settings) -> (std::sync::mpsc::Receiver<(usize, Body)>, Vec<bool>, Vec<usize>) {
-    let shared = std::sync::Arc::new(settings.clone());
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, Body)>();
-    let (mut network, mut lease_ids) = (Vec::new(), Vec::new());
-    for (id, Source { reach, leases, read }) in sources(settings).into_iter().enumerate() {
-        network.push(reach == Reach::Network);
-        if leases {
-            lease_ids.push(id);
-        }
-        let (s, tx) = (std::sync::Arc::clone(&shared), tx.clone());
-        // Detached: an abandoned source does not hold the run, and leaving the process ends it.
-        std::thread::spawn(move || {
-            let send = |b: Body| {
-                let _ = tx.send((id, b));
-            };
-            if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(&s, &send))) {
-                send(Body::Panicked(panic));
-            }
-        });
-    }
-    (rx, network, lease_ids)
-}
-
 /// Reads every input, each source on a thread of its own ([`sources`]), and merges them in
 /// the order they were read one after another: the same data, problems and report.
 ///
@@ -228,15 +231,20 @@ fn spawn(settings: &Settings) -> (std::sync::mpsc::Receiver<(usize, Body)>, Vec<
 /// in [`Rank`] order is returned.
 pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Result<Gathered, RunError> {
     use std::sync::mpsc;
-    let (rx, network, lease_ids) = spawn(settings);
+    let (tx, rx) = mpsc::channel::<(usize, Event)>();
+    let sources = sources(settings, tx);
+    let network: Vec<bool> = sources.iter().map(|s| s.reach == Reach::Network).collect();
+    let lease_ids: Vec<usize> = sources.iter().enumerate().filter(|(_, s)| s.leases).map(|(i, _)| i).collect();
+    // Each taken when joined: a failed source at once, the lease sources once all are in, the
+    // rest at the end.
+    let mut joins: Vec<Option<Join>> = sources.into_iter().map(|s| Some(s.join)).collect();
     let mut done = vec![false; network.len()];
-    let mut parts: Vec<Option<Part>> = (0..network.len()).map(|_| None).collect();
+    let mut merged = Merged::default();
     let mut errors: Vec<(Rank, RunError)> = Vec::new();
-    let mut domain = settings.audit.domain.clone();
-    let mut domain_known = domain.is_some() || settings.ldap.is_none();
-    let mut leases: Option<(Vec<leases::Lease>, crate::input::Problems)> = None;
-    // The DNS settings inside the lease files (Export-DhcpServer XML), in the files' order.
-    let mut xml_settings = leases::dns_settings::DhcpDnsSettings::default();
+    // AD's domain, known once its RootDSE is read; not waited for when `--domain` is given.
+    let mut ad_domain: Option<String> = None;
+    let mut domain_known = settings.audit.domain.is_some() || settings.ldap.is_none();
+    let mut leases_merged = false;
     let mut told = false;
     // After the first error, the network sources still running get a short grace: one that
     // fails at once too (a refused connection) is among the errors ranked, so the message does
@@ -261,105 +269,59 @@ pub(super) fn gather(settings: &Settings, on_leases: &mut OnLeases<'_>) -> Resul
             },
             _ => rx.recv().map_err(|_| ()),
         };
-        let Ok((id, body)) = received else { break };
-        match body {
-            Body::Panicked(panic) => std::panic::resume_unwind(panic),
-            Body::Failed(rank, e) => {
-                errors.push((rank, e));
+        let Ok((id, event)) = received else { break };
+        match event {
+            Event::Domain(d) => (ad_domain, domain_known) = (d, true),
+            Event::Ended => done[id] = true,
+            Event::Failed => {
                 done[id] = true;
+                // Its error; a panic is resumed here.
+                if let Some(Err(e)) = joins.get_mut(id).and_then(Option::take).map(|join| join(&mut merged)) {
+                    errors.push(e);
+                }
                 failed_at.get_or_insert_with(std::time::Instant::now);
             }
-            Body::Part(Part::Domain(d)) => {
-                if !domain_known {
-                    (domain, domain_known) = (d, true);
-                }
-            }
-            Body::Part(p) => {
-                if let Some(slot) = parts.get_mut(id) {
-                    *slot = Some(p);
-                }
-                done[id] = true;
-            }
         }
-        if errors.is_empty() && leases.is_none() && lease_ids.iter().all(|&i| done.get(i) == Some(&true)) {
-            leases = Some(merge_leases(&mut parts, &lease_ids, &mut xml_settings));
+        if errors.is_empty() && !leases_merged && lease_ids.iter().all(|&i| done.get(i) == Some(&true)) {
+            leases_merged = true;
+            errors.extend(merge_leases(&mut joins, &lease_ids, &mut merged).err());
         }
-        if !told && domain_known && let Some((l, _)) = &leases {
+        if !told && domain_known && leases_merged {
             told = true;
-            on_leases(l, domain.as_deref());
+            on_leases(&merged.leases, ad_domain.as_deref());
         }
     }
     if let Some((_, e)) = errors.into_iter().min_by_key(|(rank, _)| *rank) {
         return Err(e);
     }
-    let (leases, lease_problems) = leases.unwrap_or_default();
-    assemble(settings, parts, leases, lease_problems, xml_settings)
+    // Every source ended with its part: the others merged, in the table's order.
+    for join in joins.into_iter().flatten() {
+        join(&mut merged).map_err(|(_, e)| e)?;
+    }
+    Ok(assemble(settings, merged))
 }
 
-/// The parts at `ids` (the lease files in order, then Kea), de-duplicated across them: the
-/// leases and their problems. The files' DNS settings (Export-DhcpServer XML) go into
-/// `xml_settings`, in the files' order; Kea's part keeps its report.
-fn merge_leases(parts: &mut [Option<Part>], ids: &[usize], xml_settings: &mut leases::dns_settings::DhcpDnsSettings) -> (Vec<leases::Lease>, crate::input::Problems) {
-    let mut all = Vec::new();
-    let mut problems = crate::input::Problems::default();
+/// The lease sources' parts (at `ids`: the lease files in order, then Kea) merged, then
+/// de-duplicated across them.
+fn merge_leases(joins: &mut [Option<Join>], ids: &[usize], merged: &mut Merged) -> Outcome<()> {
     for &i in ids {
-        let Some(p) = parts.get_mut(i) else { continue };
-        match p.take() {
-            Some(Part::LeaseFile(l, table, pr)) => {
-                // The first part is moved, not copied: a million leases are 190 MB.
-                if all.is_empty() { all = l } else { all.extend(l) }
-                problems.append(pr);
-                xml_settings.absorb(table);
-            }
-            Some(Part::Kea(l, kea, pr)) => {
-                if all.is_empty() { all = l } else { all.extend(l) }
-                problems.append(pr);
-                *p = Some(Part::Kea(Vec::new(), kea, crate::input::Problems::default()));
-            }
-            other => *p = other,
+        if let Some(join) = joins.get_mut(i).and_then(Option::take) {
+            join(merged)?;
         }
     }
     let mut dedupe_problems = crate::input::Problems::default();
-    let all = leases::dedupe_across_sources(all, &mut dedupe_problems);
-    problems.append(dedupe_problems);
-    (all, problems)
+    merged.leases = leases::dedupe_across_sources(std::mem::take(&mut merged.leases), &mut dedupe_problems);
+    merged.lease_problems.append(dedupe_problems);
+    Ok(())
 }
 
 /// The gathered inputs from the sources' parts, once every source has ended well: the
 /// problems in the order of a one-after-another read, AD's computers then the file's, the
 /// DHCP servers' DNS settings, the notes, and the audit's settings with AD's domain and
 /// authorized DHCP servers.
-fn assemble(
-    settings: &Settings,
-    parts: Vec<Option<Part>>,
-    leases: Vec<leases::Lease>,
-    lease_problems: crate::input::Problems,
-    xml_settings: leases::dns_settings::DhcpDnsSettings,
-) -> Result<Gathered, RunError> {
-    let mut kea = leases::kea_api::KeaReport::default();
-    let (mut computers, mut computer_problems) = (Vec::new(), crate::input::Problems::default());
-    let mut kea_dns = None;
-    let mut dhcp_files = None;
-    let mut directory_part = None;
-    for p in parts.into_iter().flatten() {
-        match p {
-            Part::Directory(d) => directory_part = Some(d),
-            Part::Kea(_, report, _) => kea = report,
-            Part::Computers(c, pr) => (computers, computer_problems) = (c, pr),
-            Part::KeaConfig(k, pr) => kea_dns = Some((k, pr)),
-            Part::DhcpSettings(files) => dhcp_files = Some(files),
-            Part::Domain(_) | Part::LeaseFile(..) => {}
-        }
-    }
-    let d = *directory_part.ok_or(RunError::SourceLost)?;
-    let (kea_dns, kea_dns_problems) = kea_dns.ok_or(RunError::SourceLost)?;
-    let dhcp_files = dhcp_files.ok_or(RunError::SourceLost)?;
-
-    let mut audit_settings = settings.audit.clone();
-    audit_settings.dhcp_accounts.extend(d.dhcp_accounts.iter().filter_map(|a| audit::DhcpAccount::parse(a)));
-    if audit_settings.domain.is_none() {
-        audit_settings.domain = d.domain;
-    }
+fn assemble(settings: &Settings, merged: Merged) -> Gathered {
+    let Merged { leases, lease_problems, xml_settings, directory: d, kea, computers, computer_problems, kea_dns, kea_dns_problems, dhcp_files } = merged;
+    let audit_settings = settings.audit_with_ad(d.domain.as_deref(), &d.dhcp_accounts);
     // The problems in the order of a one-after-another read.
     let mut problems = d.ad_problems;
     for list in [lease_problems, computer_problems, d.dns_problems, kea_dns_problems] {
@@ -381,5 +343,5 @@ fn assemble(
     let mut notes: Vec<String> = kea_dns.notes.iter().map(|n| format!("kea: {n}")).collect();
     notes.extend(dhcp_files.unmatched_scope_notes(&leases, &dhcp_settings));
     dhcp_settings.absorb(dhcp_files.table);
-    Ok(Gathered { leases, directory: Directory::new(all_computers), dns: d.dns, dhcp_settings, problems, kea, audit: audit_settings, notes })
+    Gathered { leases, directory: Directory::new(all_computers), dns: d.dns, dhcp_settings, problems, kea, audit: audit_settings, notes }
 }

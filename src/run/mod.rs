@@ -28,9 +28,10 @@ pub enum RunError {
     Previous(#[from] report::PreviousError),
     #[error(transparent)]
     Ldap(#[from] directory::ldap::LdapError),
-    // Not `#[from]` (a source): `{:#}` would print the message twice.
+    // Not `#[from]` (a source): `{:#}` would print the message twice. Shared: the resolver
+    // and the audit waiting on it both hold it.
     #[error("live DNS: {0}")]
-    Live(dns::live::LiveError),
+    Live(std::sync::Arc<dns::live::LiveError>),
     #[error(transparent)]
     Kea(#[from] leases::kea_api::KeaError),
     #[error(transparent)]
@@ -41,15 +42,6 @@ pub enum RunError {
     /// read as "nothing wrong". The sentence says what was read.
     #[error("{0}")]
     NothingAudited(String),
-    /// A source's thread ended without a word (cannot happen: each sends before it ends).
-    #[error("an input source ended without its data")]
-    SourceLost,
-}
-
-impl From<dns::live::LiveError> for RunError {
-    fn from(e: dns::live::LiveError) -> RunError {
-        RunError::Live(e)
-    }
 }
 
 /// How the audit ended: [`ExitStatus::Done`], or [`ExitStatus::Findings`] when a row reached
@@ -122,13 +114,11 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
         clock.lap("audit+write");
         (audited, None)
     } else {
-        live_audit(settings, make_resolver, previous, &mut clock)?
+        let (audited, live) = live_audit(settings, make_resolver, previous, &mut clock)?;
+        (audited, Some(live))
     };
     clock.report();
-    // A live run whose resolution failed has returned its error: every run here audited.
-    let Some(Audited { mut summary, problems, kea, notes, html, scopes, xlsx, previous, tripped, outputs }) = audited else {
-        return Err(RunError::SourceLost);
-    };
+    let Audited { mut summary, problems, kea, notes, html, scopes, xlsx, previous, tripped, outputs } = audited;
     summary.live = live;
     summary.previous = previous.summary();
     // Nothing is removed before the outputs are in place: what will be, for the summary.
@@ -140,7 +130,7 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>) ->
         let mut written = Vec::new();
         if let Some(x) = xlsx {
             let info = xlsx_info(settings, report::html::audit_page(summary, &problems, text), summary.as_of);
-            written.push(("Spreadsheet", x.finish(&info, &[], outputs)?));
+            written.push(("Spreadsheet", x.finish(&info, &summary.fixes.list(), outputs)?));
         }
         if let Some(h) = html {
             written.insert(0, ("HTML report", h.finish(report::html::audit_page(summary, &problems, text), scopes, outputs)?));
@@ -231,9 +221,9 @@ fn finish<S: RunSummary>(
 }
 
 /// The audit with live DNS (`--dns-server`): the audit's de-duplicated questions, each asked
-/// once, in the audit's order, resolved on this thread as soon as the leases and the domain
-/// are known ([`gather::OnLeases`]), while the other sources are still read (an LDAP enumeration,
-/// the DNS exports) on another thread, which then audits and writes the report, each finding
+/// once, in the audit's order, resolved on a thread of their own as soon as the leases and the
+/// domain are known ([`gather::OnLeases`]), while the other sources are still read (an LDAP
+/// enumeration, the DNS exports); this thread then audits and writes the report, each finding
 /// waiting only for its own lease's answers (issue #13). Nothing is written until the run can
 /// no longer fail: a failed run leaves no partial report, in a file or on stdout.
 fn live_audit(
@@ -241,62 +231,48 @@ fn live_audit(
     make_resolver: &MakeResolver<'_>,
     previous: report::RunOverRun,
     clock: &mut PhaseClock,
-) -> Result<(Option<Audited>, Option<report::LiveSummary>), RunError> {
+) -> Result<(Audited, report::LiveSummary), RunError> {
     let resolver = make_resolver(&settings.pacing);
-    // Set by this thread once the questions are known.
+    let resolver = resolver.as_ref();
+    // Set once the questions are known.
     let store_cell: std::sync::OnceLock<dns::live::Store> = std::sync::OnceLock::new();
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::channel::<Vec<dns::live::Ask>>();
-        let store_cell = &store_cell;
-        let gathering = scope.spawn(move || -> Result<Option<Audited>, RunError> {
-            let mut tx = Some(tx);
-            // `domain` is already `--domain`, else AD's ([`gather::OnLeases`]).
-            let questions = |leases: &[leases::Lease], domain: Option<&str>| {
-                audit::questions(leases, &audit::AuditSettings { domain: domain.map(str::to_string), ..settings.audit.clone() })
-            };
-            let gathered = gather(settings, &mut |leases, domain| {
-                if let Some(tx) = tx.take() {
-                    let _ = tx.send(questions(leases, domain));
-                }
-            });
-            let gathered = match gathered {
-                Ok(g) => g,
-                Err(e) => {
-                    // Resolving started for nothing: stop it.
-                    if tx.is_none() {
-                        store_cell.wait().abandon();
-                    }
-                    return Err(e);
-                }
-            };
-            if let Some(tx) = tx.take() {
-                let _ = tx.send(audit::questions(&gathered.leases, &gathered.audit));
-            }
-            let store = store_cell.wait();
-            let audited = audit_gathered(settings, gathered, previous, Some(store));
-            if audited.is_err() {
-                // No report: the answers are no longer wanted.
-                store.abandon();
-            }
-            audited
-        });
-        let join = |h: std::thread::ScopedJoinHandle<'_, Result<Option<Audited>, RunError>>| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        // The questions; none when the gathering failed before the leases were known.
-        let Ok(asks) = rx.recv() else {
-            return join(gathering).map(|a| (a, None));
+        let start = |asks: Vec<dns::live::Ask>| {
+            let store = store_cell.get_or_init(|| dns::live::Store::new(asks, &settings.dns_servers, settings.compare_servers));
+            (store, scope.spawn(move || dns::live::resolve_into(resolver, store)))
         };
-        clock.lap("gather: leases and domain");
-        let store = store_cell.get_or_init(|| dns::live::Store::new(asks, &settings.dns_servers, settings.compare_servers));
-        let resolved = dns::live::resolve_into(resolver.as_ref(), store);
-        clock.lap("resolve (gather, audit+write alongside)");
-        let audited = join(gathering);
-        clock.lap("rest of gather, audit+write");
+        let mut resolving = None;
+        let gathered = gather(settings, &mut |leases, ad_domain| {
+            if resolving.is_none() {
+                clock.lap("gather: leases and domain");
+                resolving = Some(start(audit::questions(leases, &settings.audit_with_ad(ad_domain, &[]))));
+            }
+        });
+        let gathered = match gathered {
+            Ok(g) => g,
+            Err(e) => {
+                // Resolving started for nothing: stop it.
+                if let Some((store, _)) = &resolving {
+                    store.abandon();
+                }
+                return Err(e);
+            }
+        };
+        // Known only now when the domain came last: resolving starts here.
+        let (store, resolving) = resolving.unwrap_or_else(|| start(audit::questions(&gathered.leases, &gathered.audit)));
+        let audited = audit_gathered(settings, gathered, previous, Some(store));
+        if audited.is_err() {
+            // No report: the answers are no longer wanted.
+            store.abandon();
+        }
+        clock.lap("rest of gather, audit+write (resolve alongside)");
+        let resolved = resolving.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        clock.lap("rest of resolve");
         // A source that failed, or a report that could not be written, wins: either stopped
         // the resolution.
         let audited = audited?;
-        let stats = resolved?;
-        let live = report::LiveSummary::new(&stats, &store.disagreements(), settings.compare_servers);
-        Ok((audited, Some(live)))
+        let stats = resolved.map_err(RunError::Live)?;
+        Ok((audited, report::LiveSummary::new(&stats, &store.disagreements(), settings.compare_servers)))
     })
 }
 
@@ -317,9 +293,9 @@ struct Audited {
 }
 
 /// Audits the gathered data against the DNS data, or against the live answers in `live` (with
-/// the data's ages), and writes the report. `None` when the live resolution failed before any
-/// server answered: nothing is written then.
-fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report::RunOverRun, live: Option<&dns::live::Store>) -> Result<Option<Audited>, RunError> {
+/// the data's ages), and writes the report; nothing is written when the live resolution failed
+/// before any server answered (its error is returned).
+fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report::RunOverRun, live: Option<&dns::live::Store>) -> Result<Audited, RunError> {
     let Gathered { leases, directory, dns: dns_data, dhcp_settings, problems, kea, audit: audit_settings, notes } = gathered;
     let mut summary = Summary::new(&leases, audit_settings.as_of);
     if summary.leases_read == summary.not_audited.values().sum::<usize>() {
@@ -342,14 +318,12 @@ fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report:
     let tripped = match live {
         None => write_report(settings, &leases, &directory, &data, &audit_settings, &mut out)?,
         Some(store) => {
-            if !store.wait_open() {
-                return Ok(None);
-            }
+            store.wait_open().map_err(RunError::Live)?;
             let evidence = audit::LiveEvidence::new(store, data);
             write_report(settings, &leases, &directory, &evidence, &audit_settings, &mut out)?
         }
     };
-    Ok(Some(Audited { summary, problems, kea, notes, html, scopes, xlsx, previous, tripped, outputs }))
+    Ok(Audited { summary, problems, kea, notes, html, scopes, xlsx, previous, tripped, outputs })
 }
 
 /// The sentence for a run whose leases are all expired or not held at `--as-of`.
@@ -398,27 +372,18 @@ fn write_report(
     out: &mut ReportOut<'_>,
 ) -> Result<bool, ReportError> {
     let auditor = audit::Auditor::new(leases, directory, evidence, audit_settings);
-    let mut tripped = false;
     let ReportOut { summary, previous, html, scopes, xlsx, outputs } = out;
     let rows = report::audit_rows(auditor.findings(), settings.all, previous, |f| {
         summary.add(f);
-        tripped |= settings.fail_on.trips(f.status);
         if let Some(s) = scopes.as_mut() {
             s.add_finding(f);
         }
-    }, |f, judged| {
-        if let Some(x) = xlsx.as_mut() {
-            x.row(f, judged);
-        }
-    })
-    .inspect(|r| {
-        if let Some(h) = html.as_mut() {
-            h.add(r);
-        }
     });
-    summary.rows_written = report::write(&settings.output, settings.format, &report::COLUMNS, rows, outputs)?;
+    let mut also = report::sinks(html.as_mut(), xlsx.as_mut());
+    summary.rows_written = report::write(&settings.output, settings.format, &report::COLUMNS, rows, &mut also, outputs)?;
     summary.destination = settings.output.clone();
-    Ok(tripped)
+    // The exit-code policy: a function of the counts, once every finding is counted.
+    Ok(summary.trips(settings.fail_on))
 }
 
 /// The HTML report's writer when `--html` is given.
@@ -510,25 +475,16 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
         // Every due record is counted; a `refreshing` one is written only with `--all`.
         let rows = rx.into_iter().flatten().filter_map(|r| {
             tally.add(&r);
-            if !(fs.all || r.listed()) {
-                return None;
-            }
-            if let Some(x) = &mut xlsx {
-                x.forecast_row(&r);
-            }
-            let row = report::forecast_row(&r);
-            if let Some(h) = &mut html {
-                h.add(&row);
-            }
-            Some(row)
+            (fs.all || r.listed()).then_some(report::Row::Forecast(r))
         });
-        report::write(&settings.output, settings.format, &report::FORECAST_COLUMNS, rows, &mut outputs)
+        let mut also = report::sinks(html.as_mut(), xlsx.as_mut());
+        report::write(&settings.output, settings.format, &report::FORECAST_COLUMNS, rows, &mut also, &mut outputs)
     })?;
     let cleanup = report::Cleanup::plan(&settings.output, settings.html.as_deref(), settings.xlsx.as_deref(), report::Kind::Forecast, settings.keep);
     let planned = cleanup.planned();
     let (pruned, stale_temp_removed) = planned;
     // Only a live record scavenging deletes trips it: a refreshing one is not deleted.
-    let tripped = fs.fail_on == forecast::ForecastFailOn::Live && tally.total.live() > 0;
+    let tripped = fs.fail_on.trips(&tally.total);
     let mut summary = report::ForecastSummary {
         horizon: fs.forecast.horizon,
         all: fs.all,

@@ -26,7 +26,8 @@ fn gathered_in_the_reading_order() {
     let settings = args.into_settings(Utc::now()).unwrap();
     for _ in 0..3 {
         let mut early = None;
-        let g = gather(&settings, &mut |l, domain| early = Some((l.len(), domain.map(str::to_string)))).unwrap();
+        // The domain as the audit takes it: `--domain` (no AD here).
+        let g = gather(&settings, &mut |l, ad_domain| early = Some((l.len(), settings.audit_with_ad(ad_domain, &[]).domain))).unwrap();
         let sources: Vec<String> = g.problems.list.iter().map(|p| p.source.rsplit(['/', '\\']).next().unwrap_or_default().to_string()).collect();
         assert_eq!(sources, ["a.leases", "b.leases", "c.csv"]);
         assert_eq!(g.leases.len(), 20_001);

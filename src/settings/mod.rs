@@ -399,6 +399,20 @@ pub struct Settings {
     pub(crate) input_times: InputTimes,
 }
 
+impl Settings {
+    /// The audit's settings once AD is read: `--domain`, else AD's domain (the one place of
+    /// that rule, for the live questions and the audit alike), and after the `--dhcp-account`
+    /// names, AD's authorized DHCP servers' accounts.
+    pub(crate) fn audit_with_ad(&self, ad_domain: Option<&str>, ad_dhcp_accounts: &[String]) -> AuditSettings {
+        let mut audit = self.audit.clone();
+        audit.dhcp_accounts.extend(ad_dhcp_accounts.iter().filter_map(|a| DhcpAccount::parse(a)));
+        if audit.domain.is_none() {
+            audit.domain = ad_domain.map(str::to_string);
+        }
+        audit
+    }
+}
+
 impl AuditArgs {
     /// Reads the config file (if any) and fills every option the command line left unset.
     /// Relative paths in the config file are taken from the config file's directory.

@@ -23,6 +23,7 @@ mod store;
 mod wire;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_proto::rr::RecordType;
@@ -98,8 +99,8 @@ pub(crate) enum Mode {
     Compare,
 }
 
-/// The boundary: anything that answers questions.
-pub(crate) trait Resolve {
+/// The boundary: anything that answers questions (on a thread of its own: `Sync`).
+pub(crate) trait Resolve: Sync {
     /// Answers `questions` from `servers` in `mode` into `sink`, one answer per job, as each
     /// completes, in any order. A job is a question in [`Mode::Failover`] (job `q`), a
     /// (question, server) pair in [`Mode::Compare`] (job `q * servers + s`). Calls
@@ -114,10 +115,17 @@ pub(crate) trait Resolve {
 /// mode, the answer of the first server that gave a definitive answer (records, NXDOMAIN,
 /// NODATA), in `--dns-server` order, and every difference between the servers' definitive
 /// answers as a note ([`Store::disagreements`]). Failures are not disagreements (they are
-/// counted as errors). The store is closed when this returns (or panics), as a success only
-/// when a server answered.
-pub(crate) fn resolve_into(resolver: &dyn Resolve, store: &Store) -> Result<Stats, LiveError> {
+/// counted as errors). The store is closed with the outcome when this returns (its reader
+/// gets the error too: [`Store::wait_open`]), as panicked when the resolver panics.
+pub(crate) fn resolve_into(resolver: &dyn Resolve, store: &Store) -> Result<Stats, Arc<LiveError>> {
     let closing = store::CloseOnDrop(store);
+    let outcome = resolve_checked(resolver, store).map_err(Arc::new);
+    closing.ended(&outcome);
+    outcome
+}
+
+/// The resolver's outcome; a run in which no server answered a question is an error.
+fn resolve_checked(resolver: &dyn Resolve, store: &Store) -> Result<Stats, LiveError> {
     let stats = resolver.resolve(store.questions(), store.servers(), store.mode(), store)?;
     if stats.responses == 0 && stats.questions > 0 {
         return Err(LiveError::NoServerAnswered {
@@ -125,7 +133,6 @@ pub(crate) fn resolve_into(resolver: &dyn Resolve, store: &Store) -> Result<Stat
             servers: store.servers().iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
         });
     }
-    closing.succeeded();
     Ok(stats)
 }
 
@@ -215,7 +222,7 @@ mod tests {
     }
 
     /// Resolves `asks` with `fx` (on this thread, before anything is read).
-    fn resolve(fx: &Fixture, asks: Vec<Ask>, servers: &[SocketAddr], compare: bool) -> (Store, Result<Stats, LiveError>) {
+    fn resolve(fx: &Fixture, asks: Vec<Ask>, servers: &[SocketAddr], compare: bool) -> (Store, Result<Stats, Arc<LiveError>>) {
         let store = Store::new(asks, servers, compare);
         let stats = resolve_into(fx, &store);
         (store, stats)
@@ -302,7 +309,7 @@ mod tests {
         let store = Store::new(asks, &[srv("127.0.0.1:53")], false);
         let (stats, read) = std::thread::scope(|scope| {
             let reader = scope.spawn(|| {
-                assert!(store.wait_open());
+                assert!(store.wait_open().is_ok());
                 (0..n)
                     .map(|i| {
                         let (host, addr) = (format!("h{i:04}.t"), format!("10.1.{}.{}", i / 256, i % 256));
@@ -341,8 +348,9 @@ mod tests {
         });
     }
 
-    /// A run that fails part-way (no server answered) opens nothing to the writer, and a
-    /// reader waiting for an answer that never comes gets none instead of waiting forever.
+    /// A run that fails part-way (no server answered) opens nothing to the writer (it gets the
+    /// resolver's error), and a reader waiting for an answer that never comes gets none
+    /// instead of waiting forever.
     #[test]
     fn an_error_mid_way_releases_the_reader_without_answers() {
         let (mut fx, asks) = hosts(10);
@@ -351,13 +359,14 @@ mod tests {
         let (stats, seen) = std::thread::scope(|scope| {
             let reader = scope.spawn(|| {
                 let waiting = store.forward("h0009.t").a.cloned();
-                (store.wait_open(), waiting, store.forward("h0000.t").a.cloned())
+                (store.wait_open().map_err(|e| e.to_string()), waiting, store.forward("h0000.t").a.cloned())
             });
             (resolve_into(&fx, &store), reader.join().unwrap())
         });
-        assert_eq!(stats.unwrap_err().to_string(), "no DNS server answered any of 30 queries (): check --dns-server, the port and the firewall");
+        let lost = "no DNS server answered any of 30 queries (): check --dns-server, the port and the firewall".to_string();
+        assert_eq!(stats.unwrap_err().to_string(), lost);
         // The first answers arrived before the failure; the last never did.
-        assert_eq!(seen, (false, None, Some(addrs(&["10.1.0.0"]))));
+        assert_eq!(seen, (Err(lost), None, Some(addrs(&["10.1.0.0"]))));
     }
 
     /// A name or an address asked by an earlier lease is asked once: a later lease whose

@@ -11,13 +11,13 @@
 use std::collections::hash_map::Entry;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use hickory_proto::rr::RecordType;
 use rustc_hash::FxHashMap;
 
-use super::{Mode, Question, chosen, disagreement};
+use super::{LiveError, Mode, Question, chosen, disagreement};
 use crate::dns::DnsName;
 use crate::dns::answers::{Answer, ForwardAnswers, LiveLookup, ReverseAnswers};
 
@@ -77,8 +77,18 @@ struct State {
     /// The reader sleeps until `settled` reaches this.
     wanted: usize,
     responded: bool,
-    /// Set when the resolution ended: whether it succeeded.
-    closed: Option<bool>,
+    /// Set when the resolution ended: how.
+    closed: Option<Closed>,
+}
+
+/// How the resolution ended, as its reader learns it.
+#[derive(Debug, Clone)]
+enum Closed {
+    Succeeded,
+    /// With the resolver's error (the run's too, unless a server had answered before).
+    Failed(Arc<LiveError>),
+    /// The resolver panicked; its panic, on the resolving thread, is the run's end.
+    Panicked,
 }
 
 impl Store {
@@ -147,12 +157,12 @@ impl Store {
         self.changed.wait(guard).unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Ends the resolution: `ok` when it succeeded. Readers waiting for an answer that never
+    /// Ends the resolution (the first ending stands). Readers waiting for an answer that never
     /// came get none.
-    pub(crate) fn close(&self, ok: bool) {
+    fn close(&self, how: Closed) {
         let mut st = self.state();
         if st.closed.is_none() {
-            st.closed = Some(ok);
+            st.closed = Some(how);
         }
         self.changed.notify_all();
     }
@@ -162,18 +172,21 @@ impl Store {
         self.cancel.store(true, Ordering::Relaxed);
     }
 
-    /// Until the run can no longer fail (a server answered, or the resolution succeeded):
-    /// `true`; `false` when it ended in failure, or was closed without an answer.
-    pub(crate) fn wait_open(&self) -> bool {
+    /// Waits until the run can no longer fail (a server answered, or the resolution succeeded),
+    /// or returns the resolver's error when it failed before any answer. A panicked resolver
+    /// leaves the reader nothing to write: it panics too.
+    pub(crate) fn wait_open(&self) -> Result<(), Arc<LiveError>> {
         let mut st = self.state();
         loop {
             if st.responded {
-                return true;
+                return Ok(());
             }
-            if let Some(ok) = st.closed {
-                return ok;
+            match &st.closed {
+                Some(Closed::Succeeded) => return Ok(()),
+                Some(Closed::Failed(e)) => return Err(Arc::clone(e)),
+                Some(Closed::Panicked) => panic!("the DNS resolution panicked"),
+                None => st = self.wait(st),
             }
-            st = self.wait(st);
         }
     }
 
@@ -300,18 +313,21 @@ impl LiveLookup for Store {
     }
 }
 
-/// Closes the store when dropped (the resolver returned or panicked), so that no reader
-/// waits forever; [`CloseOnDrop::succeeded`] closes it as a success.
+/// Closes the store with the resolution's outcome ([`CloseOnDrop::ended`]), or as panicked
+/// when dropped before (the resolver panicked), so that no reader waits forever.
 pub(crate) struct CloseOnDrop<'s>(pub(crate) &'s Store);
 
 impl CloseOnDrop<'_> {
-    pub(crate) fn succeeded(self) {
-        self.0.close(true);
+    pub(crate) fn ended<T>(self, outcome: &Result<T, Arc<LiveError>>) {
+        self.0.close(match outcome {
+            Ok(_) => Closed::Succeeded,
+            Err(e) => Closed::Failed(Arc::clone(e)),
+        });
     }
 }
 
 impl Drop for CloseOnDrop<'_> {
     fn drop(&mut self) {
-        self.0.close(false);
+        self.0.close(Closed::Panicked);
     }
 }

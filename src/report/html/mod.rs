@@ -2,8 +2,7 @@
 //! and SVG charts inline; no network resource at all) with the summary's counts, the charts and
 //! the rows in a table that sorts, filters and pages.
 //!
-//! It streams: [`HtmlReport::add`] sees each row as the CSV writer takes it (the same
-//! iterator), writes it as compact JSON to an anonymous temporary file and keeps only counters
+//! It streams: as a [`Sink`], it sees each row as the report's writer takes it, writes it as compact JSON to an anonymous temporary file and keeps only counters
 //! (per group and category, per day, per change); [`HtmlReport::finish`] assembles the page
 //! around those rows and renames it into place, as the CSV is ([`super::write`]).
 
@@ -20,7 +19,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use self::escape::{html, write_json_string};
 use self::svg::Series;
-use super::{ForecastSummary, Summary};
+use super::{ForecastSummary, Row, Sink, Summary};
 use crate::audit::{Finding, Risk, Status};
 use crate::input::{Problems, SkipReason};
 use crate::timefmt::rfc3339;
@@ -62,16 +61,6 @@ const FORECAST_SERIES: [Series; 4] = [
     svg::SKY.named("stale"),
     svg::GREEN.named("refreshing"),
 ];
-
-/// A forecast row's chart series, from its `verdict` and `refresh` cells.
-fn forecast_series(verdict: &str, refresh: &str) -> &'static str {
-    match (verdict, refresh) {
-        (_, "refreshing") => "refreshing",
-        ("stale", _) => "stale",
-        (_, "cannot-refresh") => "live cannot-refresh",
-        _ => "live frozen",
-    }
-}
 
 impl Kind {
     /// The column the status select filters by, and the series the per-group chart stacks.
@@ -218,18 +207,14 @@ pub(crate) struct HtmlReport {
     path: PathBuf,
     kind: Kind,
     columns: &'static [&'static str],
-    category_col: Option<usize>,
-    /// Forecast: the `refresh` column, which splits the chart's `live`.
-    refresh_col: Option<usize>,
-    group_col: Option<usize>,
-    scavenge_col: Option<usize>,
-    change_col: Option<usize>,
     /// Forecast: the per-zone counts come from the rows (every forecast row is written).
     groups: Option<GroupTally>,
     series: Vec<Series>,
     days: Days,
-    changes: BTreeMap<String, usize>,
+    changes: BTreeMap<&'static str, usize>,
     rows: BufWriter<File>,
+    /// A cell's text, reused from row to row.
+    cell: String,
     rows_dir: PathBuf,
     table_rows: usize,
     left_out: usize,
@@ -257,8 +242,7 @@ impl HtmlReport {
         outputs.create_dir(&dir).map_err(|error| HtmlError::CreateDir { path: dir.clone(), error })?;
         // Anonymous: no name to clean up after a crash.
         let file = tempfile::tempfile_in(&dir).map_err(|error| HtmlError::Rows { dir: dir.clone(), error })?;
-        let col = |name: &str| columns.iter().position(|c| *c == name);
-        let (category, series) = kind.category();
+        let series = kind.category().1;
         let day_series = match kind {
             Kind::Audit => 1,
             Kind::Forecast => series.len(),
@@ -267,62 +251,17 @@ impl HtmlReport {
             path: path.to_path_buf(),
             kind,
             columns,
-            category_col: col(category),
-            refresh_col: col("refresh"),
-            group_col: col(kind.group_column()),
-            scavenge_col: col("scavenge_after"),
-            // Looked up by name: the column exists once run-over-run comparison is in.
-            change_col: col("change"),
             groups: (kind == Kind::Forecast).then(|| GroupTally::new(kind)),
             series,
             days: Days::new(as_of, horizon, day_series),
             changes: BTreeMap::new(),
             rows: BufWriter::with_capacity(1 << 16, file),
+            cell: String::new(),
             rows_dir: dir,
             table_rows: 0,
             left_out: 0,
             error: None,
         })
-    }
-
-    /// Takes one written row (as the CSV writer takes it): counted, and kept for the table.
-    pub(crate) fn add<C: AsRef<str>>(&mut self, row: &[C]) {
-        let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map_or("", AsRef::as_ref);
-        let category = match self.kind {
-            Kind::Audit => cell(self.category_col),
-            Kind::Forecast => forecast_series(cell(self.category_col), cell(self.refresh_col)),
-        };
-        if let Some(g) = &mut self.groups {
-            g.add(cell(self.group_col), category);
-        }
-        if let Ok(t) = DateTime::parse_from_rfc3339(cell(self.scavenge_col)) {
-            let series = match self.kind {
-                Kind::Audit => Some(0),
-                Kind::Forecast => self.series.iter().position(|s| s.name == category),
-            };
-            if let Some(s) = series {
-                self.days.add(t.with_timezone(&Utc), s);
-            }
-        }
-        let change = cell(self.change_col);
-        if !change.is_empty() {
-            match self.changes.get_mut(change) {
-                Some(n) => *n += 1,
-                None => {
-                    self.changes.insert(change.to_string(), 1);
-                }
-            }
-        }
-        if self.table_rows >= TABLE_ROWS {
-            self.left_out += 1;
-            return;
-        }
-        if self.error.is_none()
-            && let Err(e) = write_row(&mut self.rows, row, self.table_rows == 0)
-        {
-            self.error = Some(e);
-        }
-        self.table_rows += 1;
     }
 
     /// Assembles the page around the rows, staged in `outputs` to be put in place with the
@@ -337,7 +276,7 @@ impl HtmlReport {
         let mut rows = self.rows.into_inner().map_err(|e| HtmlError::Rows { dir: self.rows_dir.clone(), error: e.into_error() })?;
         rows.rewind().map_err(|error| HtmlError::Rows { dir: self.rows_dir.clone(), error })?;
         let groups = groups.or(self.groups.take()).unwrap_or_else(|| GroupTally::new(self.kind));
-        let charts = charts(self.kind, &groups, &self.days, &self.series, &self.changes, self.change_col.is_some());
+        let charts = charts(self.kind, &groups, &self.days, &self.series, &self.changes, self.kind == Kind::Audit);
         let (head, tail) = page_text(&page, &charts, self.kind, self.table_rows, self.left_out);
         let columns = self.columns;
         let category = self.kind.category().0;
@@ -361,6 +300,41 @@ impl HtmlReport {
     }
 }
 
+/// Takes each written row as the report's writer does: counted, and kept for the table.
+/// An error writing the table's temporary file is kept for [`HtmlReport::finish`] (it names
+/// the page, not the report the row loop writes).
+impl<'a> Sink<'a> for HtmlReport {
+    fn row(&mut self, row: &Row<'a>) -> std::io::Result<()> {
+        let category = row.category();
+        if let Some(g) = &mut self.groups {
+            g.add(row.group(), category);
+        }
+        if let Some(t) = row.scavenge_after() {
+            let series = match self.kind {
+                Kind::Audit => Some(0),
+                Kind::Forecast => self.series.iter().position(|s| s.name == category),
+            };
+            if let Some(s) = series {
+                self.days.add(t, s);
+            }
+        }
+        if let Some(change) = row.change() {
+            *self.changes.entry(change.as_str()).or_default() += 1;
+        }
+        if self.table_rows >= TABLE_ROWS {
+            self.left_out += 1;
+            return Ok(());
+        }
+        if self.error.is_none()
+            && let Err(e) = write_row(&mut self.rows, row, &mut self.cell, self.table_rows == 0)
+        {
+            self.error = Some(e);
+        }
+        self.table_rows += 1;
+        Ok(())
+    }
+}
+
 /// Writes the page as the CSV is written ([`super::Outputs::stage`]: a device in place, else a
 /// temporary file beside it, renamed with the report's), so that nobody opens half a page.
 fn stage(outputs: &mut super::Outputs, path: &Path, body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), HtmlError> {
@@ -370,14 +344,16 @@ fn stage(outputs: &mut super::Outputs, path: &Path, body: impl FnOnce(&mut dyn W
     })
 }
 
-/// One row as a compact JSON array of strings, a line of its own.
-fn write_row<W: Write, C: AsRef<str>>(w: &mut W, row: &[C], first: bool) -> std::io::Result<()> {
+/// One row as a compact JSON array of its cells' texts (the CSV's, unescaped), a line of its own.
+fn write_row<W: Write>(w: &mut W, row: &Row<'_>, text: &mut String, first: bool) -> std::io::Result<()> {
     w.write_all(if first { b"[" } else { b",\n[" })?;
-    for (i, c) in row.iter().enumerate() {
+    for (i, c) in row.cells().iter().enumerate() {
         if i > 0 {
             w.write_all(b",")?;
         }
-        write_json_string(w, c.as_ref())?;
+        text.clear();
+        c.write_text(text);
+        write_json_string(w, text)?;
     }
     w.write_all(b"]")
 }
@@ -518,7 +494,7 @@ pub(crate) fn forecast_page<'a>(s: &ForecastSummary<'_>, problems: &Problems, su
 }
 
 /// The charts' section: per group, per day, changes; with a table of the per-group counts.
-fn charts(kind: Kind, groups: &GroupTally, days: &Days, series: &[Series], changes: &BTreeMap<String, usize>, has_change: bool) -> String {
+fn charts(kind: Kind, groups: &GroupTally, days: &Days, series: &[Series], changes: &BTreeMap<&'static str, usize>, has_change: bool) -> String {
     let mut o = String::new();
     let (drawn, left_out) = groups.drawn();
     let (group_title, day_title) = match kind {

@@ -1,5 +1,6 @@
 use super::*;
 
+use crate::report::{Change, Judged};
 use crate::test_support::t;
 
 #[test]
@@ -52,22 +53,17 @@ fn many_groups_draw_the_largest_by_name() {
     assert_eq!(g.groups["zone00"], vec![1, 0, 0, 0]);
 }
 
-/// A forecast row's series: live split by its `refresh`, stale, and the refreshing (any verdict).
-#[test]
-fn forecast_rows_chart_by_verdict_and_refresh() {
-    let cases = [("live", "frozen"), ("live", "cannot-refresh"), ("live", "refreshing"), ("stale", "frozen"), ("stale", "cannot-refresh"), ("stale", "refreshing")];
-    let got: Vec<&str> = cases.iter().map(|(v, r)| forecast_series(v, r)).collect();
-    assert_eq!(got, ["live frozen", "live cannot-refresh", "refreshing", "stale", "stale", "refreshing"]);
-}
-
-/// A page of rows with these columns, as the run makes it; its text.
-fn page_of(columns: &'static [&'static str], rows: &[[&str; 4]]) -> String {
+/// A page of the audit's rows (status, scope, `scavenge_after`, change), as the run makes
+/// it; its text.
+fn page_of(rows: &[(Status, &str, Option<&str>, Option<Change>)]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.html");
     let mut outputs = crate::report::Outputs::default();
-    let mut h = HtmlReport::new(&path, Kind::Audit, columns, t("2026-11-20T12:00:00Z"), TimeDelta::days(28), &mut outputs).unwrap();
-    for r in rows {
-        h.add(r);
+    let mut h = HtmlReport::new(&path, Kind::Audit, &crate::report::COLUMNS, t("2026-11-20T12:00:00Z"), TimeDelta::days(28), &mut outputs).unwrap();
+    let leases: Vec<crate::leases::Lease> = rows.iter().enumerate().map(|(i, (_, scope, _, _))| crate::test_support::lease(&format!("10.0.16.{i}"), Some("pc"), Some(scope))).collect();
+    for (l, (status, _, scavenge, change)) in leases.iter().zip(rows) {
+        let f = crate::test_support::finding(l, *status, *scavenge);
+        h.row(&Row::Audit(f, Judged { first_seen: None, change: *change })).unwrap();
     }
     let page = Page { title: "t".into(), sections: vec![], summary_text: "", csv: "r.csv".into() };
     assert_eq!(h.finish(page, None, &mut outputs).unwrap(), path);
@@ -77,27 +73,23 @@ fn page_of(columns: &'static [&'static str], rows: &[[&str; 4]]) -> String {
 
 #[test]
 fn changes_are_counted_from_the_change_column_when_there_is_one() {
-    const WITH: [&str; 4] = ["status", "scope", "scavenge_after", "change"];
     let rows = [
-        ["missing", "s1", "2026-11-21T00:00:00Z", "new"],
-        ["missing", "s1", "", "new"],
-        ["stale", "s2", "", "worse"],
-        ["ok", "s2", "", "resolved"],
-        ["ok", "s2", "", ""],
+        (Status::Missing, "s1", Some("2026-11-21T00:00:00Z"), Some(Change::New)),
+        (Status::Missing, "s1", None, Some(Change::New)),
+        (Status::Stale, "s2", None, Some(Change::Worse)),
+        (Status::Ok, "s2", None, Some(Change::Resolved)),
+        (Status::Ok, "s2", None, None),
     ];
-    let page = page_of(&WITH, &rows);
+    let page = page_of(&rows);
     let chart = page.split(r#"<svg id="chart-changes""#).nth(1).unwrap().split("</svg>").next().unwrap();
     assert_eq!(chart.matches(r#"<rect class="bar""#).count(), 3);
     assert!(chart.contains(r#"data-group="new" data-series="new" data-value="2""#), "{chart}");
     assert!(chart.contains(r#"data-group="worse" data-series="worse" data-value="1""#));
     assert!(chart.contains(r#"data-group="resolved" data-series="resolved" data-value="1""#));
     assert!(!page.contains("no previous report"));
-    // The column there but empty everywhere (no previous report found), or not there at all.
-    let empty = rows.map(|[a, b, c, _]| [a, b, c, ""]);
-    assert!(page_of(&WITH, &empty).contains(r#"<p class="empty" id="no-previous">no previous report</p>"#));
-    const WITHOUT: [&str; 4] = ["status", "scope", "scavenge_after", "other"];
-    let without = page_of(&WITHOUT, &rows);
-    assert!(without.contains("no previous report") && !without.contains("chart-changes"));
+    // No change anywhere (no previous report found).
+    let empty = rows.map(|(a, b, c, _)| (a, b, c, None));
+    assert!(page_of(&empty).contains(r#"<p class="empty" id="no-previous">no previous report</p>"#));
 }
 
 /// The live DNS figures, when any, are the summary's (the counters it prints).
@@ -144,8 +136,12 @@ fn live_dns_figures_are_the_summarys() {
 
 #[test]
 fn rows_are_compact_json_lines() {
+    let l = crate::test_support::lease("10.0.16.5", Some("<b>"), None);
+    let row = Row::Audit(crate::test_support::finding(&l, Status::Missing, None), Judged::default());
     let mut v = Vec::new();
-    write_row(&mut v, &["a", "<b>"], true).unwrap();
-    write_row(&mut v, &["", "c\"d"], false).unwrap();
-    assert_eq!(String::from_utf8(v).unwrap(), "[\"a\",\"\\u003cb\\u003e\"],\n[\"\",\"c\\\"d\"]");
+    let mut text = String::new();
+    write_row(&mut v, &row, &mut text, true).unwrap();
+    write_row(&mut v, &row, &mut text, false).unwrap();
+    let line = "[\"missing\",\"10.0.16.5\",\"\\u003cb\\u003e\",\"\\u003cb\\u003e.corp.example.test\",\"00:15:5d:01:02:03\",\"active\",\"2026-11-30T00:00:00Z\",\"\",\"ok\",\"\",\"ok\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"leases.csv:2\",\"\",\"\",\"\",\"\",\"\",\"\"]";
+    assert_eq!(String::from_utf8(v).unwrap(), format!("{line},\n{line}"));
 }

@@ -4,17 +4,7 @@ use chrono::{DateTime, Utc};
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::{Formats, Kind, ZoneTally, categories};
-
-/// One group of the fix list, as the Fix list sheet shows it: the cause, the hosts affected
-/// by status, the one action, and the hosts. The fix list by cause fills these.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct FixGroup {
-    pub(crate) title: String,
-    /// By status word, in the order to show them.
-    pub(crate) counts: Vec<(String, usize)>,
-    pub(crate) action: String,
-    pub(crate) hosts: Vec<String>,
-}
+use crate::report::fixes::FixGroup;
 
 /// What the Summary sheet says: the title, the as-of and run time, the version, then
 /// sections of labelled values (the inputs, the counts), as the stderr summary has them.
@@ -64,22 +54,13 @@ fn header(sheet: &mut Worksheet, names: &[(&str, f64)], formats: &Formats) -> Re
     Ok(())
 }
 
-/// The Fix list: one row per group, a column per status word seen, the action (wrapped) and
-/// the hosts. Empty groups: a line saying so.
+/// The Fix list ([`FixGroup`]s, in the fix list's order): one row per group, its counts by
+/// status (coloured), the action (wrapped) and the hosts. No group: a line saying so.
 pub(super) fn fix_list(sheet: &mut Worksheet, groups: &[FixGroup], formats: &Formats) -> Result<(), XlsxError> {
-    let mut words: Vec<&str> = Vec::new();
-    for g in groups {
-        for (w, _) in &g.counts {
-            if !words.contains(&w.as_str()) {
-                words.push(w);
-            }
-        }
-    }
-    let mut names: Vec<(&str, f64)> = vec![("cause", 50.0)];
-    names.extend(words.iter().map(|w| (*w, 10.0)));
-    names.push(("hosts", 8.0));
-    names.push(("action", 80.0));
-    names.push(("host names", 60.0));
+    const WORDS: [&str; 4] = ["missing", "stale", "at-risk", "unknown"];
+    let mut names: Vec<(&str, f64)> = vec![("cause", 50.0), ("hosts", 8.0)];
+    names.extend(WORDS.iter().map(|w| (*w, 10.0)));
+    names.extend([("at-risk high", 12.0), ("action", 80.0), ("host names", 60.0)]);
     header(sheet, &names, formats)?;
     if groups.is_empty() {
         sheet.write_string(1, 0, "No fix list in this report.")?;
@@ -88,36 +69,40 @@ pub(super) fn fix_list(sheet: &mut Worksheet, groups: &[FixGroup], formats: &For
     for (r, g) in groups.iter().enumerate() {
         let r = row(r + 1);
         sheet.write_string_with_format(r, 0, &g.title, &formats.wrap)?;
-        for (i, w) in words.iter().enumerate() {
-            let n = g.counts.iter().find(|(x, _)| x == w).map_or(0, |(_, n)| *n);
-            let c = col(i + 1);
+        sheet.write_number(r, 1, g.total() as f64)?;
+        for (i, (w, n)) in WORDS.iter().zip([g.missing, g.stale, g.at_risk, g.unknown]).enumerate() {
+            let c = col(i + 2);
             match formats.status(w) {
                 Some(fmt) if n > 0 => sheet.write_number_with_format(r, c, n as f64, fmt)?,
                 _ => sheet.write_number(r, c, n as f64)?,
             };
         }
-        let c = words.len() + 1;
-        sheet.write_number(r, col(c), g.hosts.len() as f64)?;
-        sheet.write_string_with_format(r, col(c + 1), &g.action, &formats.wrap)?;
-        sheet.write_string_with_format(r, col(c + 2), hosts_text(&g.hosts), &formats.wrap)?;
+        sheet.write_number(r, 6, g.at_risk_high as f64)?;
+        sheet.write_string_with_format(r, 7, &g.action, &formats.wrap)?;
+        let hosts: Vec<String> = g.hosts.iter().map(|h| format!("{} ({}, {})", h.name, h.ip, h.status)).collect();
+        sheet.write_string_with_format(r, 8, hosts_text(&hosts, g.total()), &formats.wrap)?;
     }
     sheet.autofilter(0, 0, row(groups.len()), col(names.len() - 1))?;
     Ok(())
 }
 
-/// The hosts, `; `-separated, cut to what a cell holds with how many more.
-fn hosts_text(hosts: &[String]) -> String {
+/// The hosts, `; `-separated, cut to what a cell holds, with how many more of `total` (the
+/// fix list keeps the first hosts of a large group; its counts cover every host).
+fn hosts_text(hosts: &[String], total: usize) -> String {
     let mut text = String::new();
     for (i, h) in hosts.iter().enumerate() {
-        let more = format!(" ... and {} more", hosts.len() - i);
+        let more = format!(" ... and {} more", total - i);
         if text.len() + h.len() + 2 + more.len() > CELL_CHARS {
             text.push_str(&more);
-            break;
+            return text;
         }
         if i > 0 {
             text.push_str("; ");
         }
         text.push_str(h);
+    }
+    if total > hosts.len() {
+        text.push_str(&format!(" ... and {} more", total - hosts.len()));
     }
     text
 }
