@@ -12,6 +12,7 @@ mod previous;
 pub(crate) mod html;
 mod row;
 mod summary;
+pub(crate) mod xlsx;
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -236,6 +237,19 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// within seconds of creating it, so its modification time is always recent.
 pub(crate) const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
+/// The pages and files beside the report that take its rows ([`write`]'s `also`): the HTML
+/// page and the spreadsheet, when asked for.
+pub(crate) fn sinks<'s, 'a>(html: Option<&'s mut html::HtmlReport>, xlsx: Option<&'s mut xlsx::XlsxReport>) -> Vec<&'s mut dyn Sink<'a>> {
+    let mut also: Vec<&'s mut dyn Sink<'a>> = Vec::new();
+    if let Some(h) = html {
+        also.push(h);
+    }
+    if let Some(x) = xlsx {
+        also.push(x);
+    }
+    also
+}
+
 /// Writes the report: to stdout, or staged in `outputs` ([`Outputs::stage`]) to be put in
 /// place with the run's other outputs, so a scheduled consumer never sees half a report and a
 /// failed run changes no file. Each row is also given to the sinks in `also` (the HTML page),
@@ -270,13 +284,15 @@ pub(crate) struct Cleanup {
 }
 
 impl Cleanup {
-    /// The plan for the report at `output` (of `kind`, `--keep` as given) and the page at `html`.
-    pub(crate) fn plan(output: &Destination, html: Option<&Path>, kind: Kind, keep: Option<usize>) -> Cleanup {
+    /// The plan for the report at `output` (of `kind`, `--keep` as given), the page at `html`
+    /// and the spreadsheet at `xlsx`.
+    pub(crate) fn plan(output: &Destination, html: Option<&Path>, xlsx: Option<&Path>, kind: Kind, keep: Option<usize>) -> Cleanup {
         let mut own: Vec<PathBuf> = Vec::new();
         if let Destination::File(p) = output {
             own.push(p.clone());
         }
         own.extend(html.map(Path::to_path_buf));
+        own.extend(xlsx.map(Path::to_path_buf));
         let prune = match (output, keep) {
             (Destination::File(path), Some(keep)) => folder::prune_plan(&dir_of(path), kind, keep, &own),
             _ => folder::PrunePlan::default(),

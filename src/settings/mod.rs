@@ -286,6 +286,12 @@ pub struct AuditArgs {
     /// filters.
     #[arg(long, value_name = "PATH", help_heading = "Report")]
     pub(crate) html: Option<PathBuf>,
+    /// Also write an Excel workbook (.xlsx): fix list, rows, zones, summary
+    ///
+    /// Dates are Excel dates (UTC), status cells coloured, the header frozen and filtered;
+    /// docs/report.md "The spreadsheet".
+    #[arg(long, value_name = "PATH", help_heading = "Report")]
+    pub(crate) xlsx: Option<PathBuf>,
     /// Also write ok rows and leases without a host name
     #[arg(long, help_heading = "Report")]
     #[serde(default)]
@@ -304,7 +310,7 @@ pub struct AuditArgs {
     /// Keep the newest N reports in the output's folder [default: all]
     ///
     /// After a successful run, removes all but the newest N reports of this kind
-    /// (ddns-audit-<UTC time> .csv/.jsonl/.html), never the one just written.
+    /// (ddns-audit-<UTC time> .csv/.jsonl/.html/.xlsx), never the one just written.
     #[arg(long, hide_short_help = true, value_name = "N", help_heading = "Report")]
     pub(crate) keep: Option<usize>,
 
@@ -382,6 +388,10 @@ pub struct Settings {
     pub(crate) keep: Option<usize>,
     /// `--html PATH`: the HTML report, besides the CSV.
     pub(crate) html: Option<PathBuf>,
+    /// `--xlsx PATH`: the spreadsheet, besides the CSV.
+    pub(crate) xlsx: Option<PathBuf>,
+    /// When the run started (the clock's value given to the settings): the spreadsheet's "run at".
+    pub(crate) now: DateTime<Utc>,
     pub(crate) all: bool,
     pub(crate) fail_on: FailOn,
     pub(crate) pacing: Pacing,
@@ -429,7 +439,7 @@ impl AuditArgs {
         if self.previous.is_none() {
             self.previous = file.previous.map(|p| if matches!(p.trim(), "auto" | "none") { p } else { rel(PathBuf::from(p)).to_string_lossy().into_owned() });
         }
-        fill_path!(computers, kea_password_file, password_file, ca_file, output, html);
+        fill_path!(computers, kea_password_file, password_file, ca_file, output, html, xlsx);
         fill_list!(kea_url, dns_server);
         if self.leases.is_empty() {
             self.leases = file.leases.into_iter().map(rel).collect();
@@ -454,7 +464,7 @@ impl AuditArgs {
 
     /// The command line's paths with the platform's separator ([`native_path`]).
     fn native_paths(&mut self) {
-        for p in [&mut self.config, &mut self.computers, &mut self.password_file, &mut self.ca_file, &mut self.kea_password_file, &mut self.output, &mut self.html] {
+        for p in [&mut self.config, &mut self.computers, &mut self.password_file, &mut self.ca_file, &mut self.kea_password_file, &mut self.output, &mut self.html, &mut self.xlsx] {
             *p = p.take().map(native_path);
         }
         for list in [&mut self.leases, &mut self.dns_records, &mut self.zones, &mut self.dhcp_settings] {
@@ -576,6 +586,14 @@ impl AuditArgs {
             let other = if html == csv { String::new() } else { format!(" ('{}')", csv.display()) };
             return Err(invalid("--html", format!("'{}' is the --output file{other}; give the HTML report a path of its own", html.display())));
         }
+        // The same for the spreadsheet, against the report and the page.
+        if let Some(xlsx) = &self.xlsx {
+            let others = [("--output", if let Destination::File(csv) = &output { Some(csv) } else { None }), ("--html", self.html.as_ref())];
+            if let Some((option, other)) = others.into_iter().find_map(|(o, p)| p.filter(|p| report::same_file(xlsx, p)).map(|p| (o, p))) {
+                let spelled = if xlsx == other { String::new() } else { format!(" ('{}')", other.display()) };
+                return Err(invalid("--xlsx", format!("'{}' is the {option} file{spelled}; give the spreadsheet a path of its own", xlsx.display())));
+            }
+        }
         // The stages' own configurations, with the passwords: the one place a secret is read,
         // last, so that every other mistake is said first, in the order the run used to meet them
         // (LDAP, then Kea), and only where the secret is used.
@@ -620,6 +638,8 @@ impl AuditArgs {
             previous,
             keep: self.keep,
             html: self.html,
+            xlsx: self.xlsx,
+            now,
             all: self.all,
             fail_on,
             pacing,
