@@ -156,3 +156,38 @@ fn example_site_fix_list_on_stderr() {
         )
     );
 }
+
+/// docs/inputs.md "Folders and wildcards": the example site's lease and DNS folders given as
+/// folders read each file in them, each file's format detected on its own, and give the
+/// reviewed report (the rows do not depend on the files' order); the files that are no export
+/// (an Excel lock file, a subfolder's) are not read.
+#[test]
+fn example_site_from_its_folders() {
+    let dir = util::scratch();
+    for sub in ["leases", "dns"] {
+        let to = dir.path().join("examples/offline").join(sub);
+        std::fs::create_dir_all(to.join("old")).unwrap();
+        for entry in std::fs::read_dir(root().join("examples/offline").join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // The zones listing is no DNS records file: --zones, below.
+            if sub == "dns" && name == "zones.csv" {
+                continue;
+            }
+            std::fs::copy(entry.path(), to.join(&name)).unwrap();
+        }
+        std::fs::write(to.join("~$dhcp1-v4.csv"), "not an export").unwrap();
+        std::fs::write(to.join("old").join("broken.csv"), "not an export").unwrap();
+    }
+    let o = root().join("examples/offline");
+    let (computers, zones, settings) = (o.join("computers.ldif"), o.join("dns/zones.csv"), o.join("dhcp-dns-settings.csv"));
+    let args = [
+        "audit", "--leases", "examples/offline/leases", "--dns-records", "examples/offline/dns", "--computers", computers.to_str().unwrap(), "--zones", zones.to_str().unwrap(),
+        "--dhcp-settings", settings.to_str().unwrap(), "--dhcp-account", r"CORP\svc-dhcpdns", "--domain", "corp.example.test", "--no-refresh", "7d", "--refresh", "7d",
+        "--scavenging-interval", "1d", "--as-of", "2026-11-20T12:00:00Z", "--all", "--output", "-",
+    ];
+    let r = ddns_audit(&args, dir.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected = std::fs::read_to_string(root().join("tests/fixtures/expected/example-offline.csv")).unwrap().replace("examples/offline/leases/", &util::native("examples/offline/leases/"));
+    assert_eq!(csv_rows(&r.stdout), csv_rows(&expected));
+}

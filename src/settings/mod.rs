@@ -13,6 +13,7 @@ use crate::audit::{AuditSettings, DhcpAccount, FailOn};
 use crate::directory::ldap::{self, LdapConfig, LdapError, LdapSettings};
 use crate::dns::live::Pacing;
 use crate::leases::{self, kea_api::{self, KeaAccess, KeaError}};
+use crate::input;
 use crate::secret;
 use crate::report::{self, Destination, Format, PreviousChoice};
 use crate::timefmt::{DateOrder, InputTimes, InputZone, parse_duration};
@@ -594,6 +595,11 @@ impl AuditArgs {
                 return Err(invalid("--xlsx", format!("'{}' is the {option} file{spelled}; give the spreadsheet a path of its own", xlsx.display())));
             }
         }
+        // A folder given as an input reads each file in it (crate::input::paths).
+        let files = |option: &'static str, paths: Vec<PathBuf>| input::paths::expand(paths).map_err(|e| invalid(option, e.to_string()));
+        let (leases, dns_records, zones, dhcp_settings) =
+            (files("--leases", self.leases)?, files("--dns-records", self.dns_records)?, files("--zones", self.zones)?, files("--dhcp-settings", self.dhcp_settings)?);
+        let computers = self.computers.map(input::paths::expand_one).transpose().map_err(|e| invalid("--computers", e.to_string()))?;
         // The stages' own configurations, with the passwords: the one place a secret is read,
         // last, so that every other mistake is said first, in the order the run used to meet them
         // (LDAP, then Kea), and only where the secret is used.
@@ -621,15 +627,15 @@ impl AuditArgs {
         };
         let kea = KeaAccess::new(self.kea_user, kea_password, self.ca_file);
         Ok(Settings {
-            leases: self.leases,
+            leases,
             leases_format,
             kea,
             kea_urls: self.kea_url,
-            computers: self.computers,
+            computers,
             ldap,
-            dns_records: self.dns_records,
-            zones: self.zones,
-            dhcp_settings: self.dhcp_settings,
+            dns_records,
+            zones,
+            dhcp_settings,
             dns_servers,
             compare_servers: self.compare_servers,
             audit,
