@@ -7,6 +7,7 @@ mod commit;
 mod folder;
 mod forecast;
 mod jsonl;
+pub(crate) mod palette;
 mod previous;
 pub(crate) mod html;
 mod row;
@@ -16,7 +17,7 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub(crate) use forecast::{FORECAST_COLUMNS, ForecastSummary};
+pub(crate) use forecast::{FORECAST_COLUMNS, ForecastSummary, duration_text};
 pub(crate) use row::{Row, Sink};
 #[cfg(test)]
 pub(crate) use row::texts;

@@ -387,6 +387,8 @@ pub struct Settings {
     pub(crate) pacing: Pacing,
     /// How to read input times without a zone, and culture-formatted dates.
     pub(crate) input_times: InputTimes,
+    /// When the run started (the clock value): the HTML page's header says it.
+    pub(crate) now: DateTime<Utc>,
 }
 
 impl AuditArgs {
@@ -610,6 +612,7 @@ impl AuditArgs {
             fail_on,
             pacing,
             input_times: InputTimes { date_order, zone },
+            now,
         })
     }
 }

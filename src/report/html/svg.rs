@@ -20,11 +20,11 @@ const BLACK: &str = "#000000";
 const WHITE: &str = "#ffffff";
 pub(crate) const VERMILLION: Series = Series { name: "", fill: "#D55E00", ink: BLACK };
 pub(crate) const ORANGE: Series = Series { name: "", fill: "#E69F00", ink: BLACK };
-pub(crate) const PURPLE: Series = Series { name: "", fill: "#CC79A7", ink: BLACK };
 pub(crate) const GREY: Series = Series { name: "", fill: "#BBBBBB", ink: BLACK };
 pub(crate) const GREEN: Series = Series { name: "", fill: "#009E73", ink: BLACK };
 pub(crate) const BLUE: Series = Series { name: "", fill: "#0072B2", ink: WHITE };
 pub(crate) const SKY: Series = Series { name: "", fill: "#56B4E9", ink: BLACK };
+pub(crate) const YELLOW: Series = Series { name: "", fill: "#F0E442", ink: BLACK };
 
 impl Series {
     pub(crate) const fn named(self, name: &'static str) -> Series {
@@ -239,7 +239,7 @@ mod tests {
 
     #[test]
     fn bar_labels_have_text_contrast_on_their_fill() {
-        for s in [VERMILLION, ORANGE, PURPLE, GREY, GREEN, BLUE, SKY] {
+        for s in [VERMILLION, ORANGE, GREY, GREEN, BLUE, SKY, YELLOW] {
             let c = contrast(s.ink, s.fill);
             assert!(c >= 4.5, "{} on {}: {c:.2}", s.ink, s.fill);
         }
