@@ -79,6 +79,8 @@ pub(crate) fn finding<'a>(lease: &'a crate::leases::Lease, status: crate::audit:
         age: scavenge_after.map(|s| RecordAge { kind: RecordKind::Dynamic, timestamp: None, scavenge_after: some_t(s), risk: Risk::High, is_ptr: false, owner: None, refresh: None, blocker: None }),
         computer: None,
         remediation: None,
+        cause: None,
+        cause_zone: None,
         owner: None,
         owner_kind: None,
         zone_dynamic_updates: None,

@@ -130,3 +130,29 @@ fn example_site_forecast_gives_the_reviewed_report() {
     assert_eq!(csv_rows(&r.stdout).len(), 1 + 14 + 3);
     assert!(r.stderr.contains("due after the horizon 28)"), "{}", r.stderr);
 }
+
+/// The summary's fix list (docs/report.md "Fix list"): the first five groups of the example
+/// site's findings by cause, most hosts at risk first, each with its counts and its action.
+#[test]
+fn example_site_fix_list_on_stderr() {
+    let r = ddns_audit(&["audit", "--config", "examples/offline/audit.toml", "--output", "-"], &root());
+    let start = r.stderr.find("  fix list:").expect("a fix list");
+    let end = r.stderr.find("  zone findings:").expect("zone findings after it");
+    assert_eq!(
+        &r.stderr[start..end],
+        concat!(
+            "  fix list: 15 groups by cause, most hosts at risk first\n",
+            "    1. host names DNS cannot carry: 2 hosts: missing 2\n",
+            "       fix: rename the devices: a DNS name is letters, digits and hyphens\n",
+            "    2. DHCP server not named in the leases: clients stopped registering (the server no longer updates for a cached Option 81): 2 hosts: at-risk 2 (1 high)\n",
+            "       fix: Set-DhcpServerv4DnsSetting -DynamicUpdates Always, then renew the leases (ipconfig /release then ipconfig /renew)\n",
+            "    3. DHCP server 10.0.0.11: registrations Pending (its DNS credentials or settings): 1 host: missing 1\n",
+            "       fix: Set-DhcpServerDnsCredential -ComputerName 10.0.0.11 -Credential (Get-Credential), check its DNS dynamic-update settings, then renew the leases\n",
+            "    4. records owned by the DHCP server account CORP\\svc-dhcpdns: 1 host: at-risk 1 (1 high)\n",
+            "       fix: add the DHCP servers to DnsUpdateProxy (Add-ADGroupMember DnsUpdateProxy -Members <server>$), give them dedicated DNS credentials (Set-DhcpServerDnsCredential), then delete the records so they are registered again\n",
+            "    5. scope 10.0.16.0 on 10.0.0.11: PTR records not registered: 1 host: missing 1\n",
+            "       fix: Set-DhcpServerv4DnsSetting -ComputerName 10.0.0.11 -ScopeId 10.0.16.0 -DynamicUpdates Always (A and PTR records), or ipconfig /registerdns on each host\n",
+            "    ... and 10 more groups\n",
+        )
+    );
+}

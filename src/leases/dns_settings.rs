@@ -120,14 +120,6 @@ impl DhcpDnsSetting {
         tokens.iter().filter_map(|(k, v)| v.map(|v| format!("{k}={v}"))).collect()
     }
 
-    /// The setting that stops the server from registering or refreshing the lease's records,
-    /// as the report writes it (`updates=never`), with where it is set; `None` when none does.
-    /// For the audit's inferred cause of a frozen record; `ptr=off` is not one (the A record
-    /// is still updated).
-    pub(crate) fn freeze(&self) -> Option<(&'static str, &'static str)> {
-        self.server_stop(false).map(|s| (s.as_str(), s.place()))
-    }
-
     /// The first setting, in the README's order, that stops the DHCP server from refreshing
     /// the lease's A/AAAA record (`is_ptr` false) or its PTR record (`ptr=off` stops only that).
     pub(crate) fn server_stop(&self, is_ptr: bool) -> Option<ServerStop> {

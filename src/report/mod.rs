@@ -4,6 +4,7 @@
 //! this layer and `main` write output.
 
 mod commit;
+pub(crate) mod fixes;
 mod folder;
 mod forecast;
 mod jsonl;
