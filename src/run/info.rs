@@ -2,7 +2,7 @@
 //! them, so that the report layer takes facts, never the settings.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 
 use crate::directory::Directory;
 use crate::dns::DnsData;
@@ -10,7 +10,7 @@ use crate::leases::Lease;
 use crate::report::html::{Input, RunInfo};
 use crate::settings::Settings;
 
-fn shown(p: &PathBuf) -> String {
+fn shown(p: &Path) -> String {
     p.display().to_string()
 }
 
@@ -25,7 +25,7 @@ pub(super) fn run_info(settings: &Settings, leases: &[Lease], directory: &Direct
     let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut inputs = Vec::new();
     // The lease files in the order given, then the Kea endpoints (a source that gave no lease says 0).
-    let mut sources: Vec<String> = settings.leases.iter().map(shown).collect();
+    let mut sources: Vec<String> = settings.leases.iter().map(|p| shown(p)).collect();
     sources.extend(settings.kea_urls.iter().map(|u| crate::secret::redact_url(u)));
     for s in &sources {
         let n = per_source.get(s.as_str()).copied().unwrap_or(0);
@@ -39,7 +39,7 @@ pub(super) fn run_info(settings: &Settings, leases: &[Lease], directory: &Direct
         inputs.push(Input { what: "Active Directory", from: format!("{}://{}:{}", if matches!(l.scheme, crate::directory::ldap::Scheme::Ldaps) { "ldaps" } else { "ldap" }, l.host, l.port), gave: computers });
     }
     if !settings.dns_records.is_empty() || settings.ldap.is_some() {
-        let from: Vec<String> = settings.dns_records.iter().map(shown).collect();
+        let from: Vec<String> = settings.dns_records.iter().map(|p| shown(p)).collect();
         let from = if from.is_empty() { "Active Directory".to_string() } else { from.join(", ") };
         let gave = format!("{} in {}", count(dns.records.len(), "record", "records"), count(dns.zones.len(), "zone", "zones"));
         inputs.push(Input { what: "DNS records", from, gave });

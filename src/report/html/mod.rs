@@ -7,6 +7,7 @@
 //! around those rows and renames it into place, as the CSV is ([`super::write`]).
 
 mod escape;
+mod fixes;
 mod page;
 mod svg;
 mod tally;

@@ -32,7 +32,7 @@
     var k = [];
     if (lead.indexOf(i) < 0) k.push("extra");
     if (cols[i] === "remediation") k.push("action");
-    if (i === cat && value) k.push("st-" + value.replace(/[^A-Za-z0-9]/g, "-"));
+    if (i === cat && value) k.push((data.category === "verdict" ? "vd-" : "st-") + value.replace(/[^A-Za-z0-9]/g, "-"));
     return k.join(" ");
   }
   var head = document.createElement("tr");

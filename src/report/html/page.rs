@@ -92,6 +92,8 @@ pub(crate) struct Page<'a> {
     pub(crate) verdict: String,
     /// The forecast's live records deleted by zone and week, as a table (the audit: none).
     pub(crate) by_week: Option<String>,
+    /// The audit's fix list, in its order (the forecast: none).
+    pub(crate) fixes: Vec<crate::report::fixes::FixGroup>,
 }
 
 /// The skipped input records: the total, per reason, and the defects listed (as on stderr).
@@ -155,7 +157,7 @@ pub(crate) fn audit_page<'a>(s: &Summary, problems: &Problems, summary_text: &'a
         sections.push(l);
     }
     sections.push(Section::new("report", "Report").figure("CSV", &s.destination).figure("rows", s.rows_written));
-    Page { title: format!("ddns-audit: audit as of {as_of}"), sections, summary_text, csv: s.destination.to_string(), verdict: audit_verdict(s), by_week: None }
+    Page { title: format!("ddns-audit: audit as of {as_of}"), sections, summary_text, csv: s.destination.to_string(), verdict: audit_verdict(s), by_week: None, fixes: s.fixes.list() }
 }
 
 /// The forecast's page: the same counts as its stderr summary ([`ForecastSummary::render`]).
@@ -189,6 +191,7 @@ pub(crate) fn forecast_page<'a>(s: &ForecastSummary<'_>, problems: &Problems, su
         csv: s.destination.to_string(),
         verdict: forecast_verdict(s),
         by_week: Some(by_zone_and_week(s)),
+        fixes: Vec::new(),
     }
 }
 
@@ -371,7 +374,7 @@ fn charts(o: &mut String, kind: Kind, days: &Days, changes: &BTreeMap<&'static s
 
 /// The CSS class of a status (verdict) word's cell: `st-at-risk`, `st-live`; the words are a
 /// closed vocabulary of letters and hyphens.
-fn cell_class(word: &str) -> String {
+pub(super) fn cell_class(word: &str) -> String {
     let w: String = word.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
     format!("st-{w}")
 }
@@ -384,8 +387,9 @@ fn status_css() -> String {
     for s in Status::ALL {
         let _ = write!(o, ".{}{{background:{};color:{ink}}}", cell_class(s.as_str()), palette::css(palette::status_fill(*s)));
     }
+    // A class of its own: the verdict `stale` is not the status `stale`.
     for v in crate::forecast::Verdict::ALL {
-        let _ = write!(o, ".{}{{background:{};color:{ink}}}", cell_class(v.as_str()), palette::css(palette::verdict_fill(*v)));
+        let _ = write!(o, ".vd-{}{{background:{};color:{ink}}}", v.as_str(), palette::css(palette::verdict_fill(*v)));
     }
     o
 }
@@ -401,7 +405,7 @@ fn header(h: &mut String, page: &Page<'_>, info: &RunInfo, kind: Kind) {
     if !info.inputs.is_empty() {
         h.push_str(r#"<table class="inputs" id="inputs"><caption>Inputs</caption><tbody>"#);
         for i in &info.inputs {
-            let _ = write!(h, r#"<tr><th scope="row">{}</th><td><code>{}</code></td><td class="gave">{}</td></tr>"#, html(i.what), html(&i.from), html(&i.gave));
+            let _ = write!(h, r#"<tr><th scope="row">{}</th><td class="gave">{}</td><td><code>{}</code></td></tr>"#, html(i.what), html(&i.gave), html(&i.from));
         }
         h.push_str("</tbody></table>");
     }
@@ -437,6 +441,7 @@ pub(super) fn page_text(page: &Page<'_>, info: &RunInfo, kind: Kind, counters: &
     if let Some(t) = page.by_week.as_deref().filter(|t| !t.is_empty()) {
         h.push_str(t);
     }
+    super::fixes::section(&mut h, &page.fixes);
     h.push_str("<section id=\"summary\"><h2>Summary</h2><div class=\"figures\">");
     for s in &page.sections {
         let _ = write!(h, r#"<div class="block" id="fig-{}"><h3>{}</h3><table class="figures">"#, s.id, html(s.title));

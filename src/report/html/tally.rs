@@ -55,15 +55,19 @@ impl GroupTally {
 /// A lease's scope as a person names it: a Windows scope or v6 prefix with the server that
 /// holds it, a Kea subnet id said to be one, and a lease whose export has no scope by its file.
 pub(crate) fn scope_label(l: &Lease) -> String {
-    let on = l.server().map(|s| format!(" on {s}")).unwrap_or_default();
+    let file = || std::path::Path::new(&**l.source()).file_name().map_or_else(|| l.source().to_string(), |f| f.to_string_lossy().into_owned());
+    // An export that does not name its server (Export-DhcpServer's XML) is keyed by its file
+    // and family: said as the file, not as a server called "dhcp2-export.xml IPv4".
+    let on = match l.server() {
+        Some(s) if s.starts_with(&**l.source()) => format!(" ({})", file()),
+        Some(s) => format!(" on {s}"),
+        None => String::new(),
+    };
     match l.scope() {
         // Kea's memfile and API give the subnet id, a number; Windows a network address.
         Some(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => format!("Kea subnet {s}{on}"),
         Some(s) if !s.is_empty() => format!("scope {s}{on}"),
-        _ => {
-            let file = std::path::Path::new(&**l.source()).file_name().map_or_else(|| l.source().to_string(), |f| f.to_string_lossy().into_owned());
-            format!("no scope ({file})")
-        }
+        _ => format!("no scope ({})", file()),
     }
 }
 
