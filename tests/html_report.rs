@@ -215,6 +215,20 @@ fn forecast_html_report_has_its_columns_and_zones() {
     for series in ["live frozen", "live cannot-refresh", "stale"] {
         assert!(day_chart.contains(&format!(r#"data-series="{series}""#)), "{series}");
     }
+    // Its own verdict, then the live records by zone and week.
+    assert!(page.contains(concat!(
+        r#"<p id="verdict" class="verdict">Scavenging deletes 16 live hosts&#39; records by 2026-12-18 (11 already overdue): "#,
+        "14 frozen (nothing refreshes them), 2 whose host cannot refresh them; most in corp.example.test (9). ",
+        "It also deletes 3 stale records (hosts no longer in use: as intended).</p>"
+    )));
+    assert!(page.contains(concat!(
+        r#"<tr><th scope="row">corp.example.test</th><td title="frozen 6, cannot-refresh 0">6</td><td title="frozen 2, cannot-refresh 0">2</td>"#,
+        r#"<td title="frozen 0, cannot-refresh 1">1</td><td title="frozen 0, cannot-refresh 0">0</td><td title="frozen 0, cannot-refresh 0">0</td><td>9</td></tr>"#
+    )));
+    // The forecast's options: its horizon, not the audit's --scavenging-interval (it dates by whichever run deletes a record).
+    assert!(page.contains(r#"<code>--refresh 7d</code>, <code>--horizon 28d</code>, <code>--logon-window 30d</code></p>"#));
+    // No fix list (the audit's), and no "changes since the previous report" (no such column).
+    assert!(!page.contains("fix-list"));
     // A forecast has no run-over-run column: no "changes since the previous report" at all.
     assert!(!page.contains("no-previous") && !page.contains("Changes since the previous report") && !page.contains("chart-changes"));
 }
@@ -244,6 +258,7 @@ fn in_browser(page: &Path, steps: &[&str], screenshot: Option<&str>) -> serde_js
 /// The page's header, verdict and fix list as shown.
 const HEADER_AND_FIXES: &str = "({ran: document.getElementById('ran-at').textContent, version: document.getElementById('version').textContent, \
     inputs: [...document.querySelectorAll('#inputs tr')].map(tr => [...tr.children].map(c => c.textContent)), \
+    input_paths: [...document.querySelectorAll('#inputs .input')].map(i => i.title), \
     options: [...document.querySelectorAll('#options code')].map(c => c.textContent), verdict: document.getElementById('verdict').textContent, \
     fixes: [...document.querySelectorAll('#fix-list li.fix')].map(li => [li.querySelector('.fix-title').textContent, li.querySelector('.fix-total').textContent, \
         [...li.querySelectorAll('.count')].map(c => c.textContent).join(', '), li.querySelector('code.action').textContent, li.querySelector('.fix-hosts').textContent])})";
@@ -267,27 +282,19 @@ fn header_verdict_and_fixes(h: &serde_json::Value, stderr: &str) {
     let version = ddns_audit(&["--version"], &root()).stdout;
     assert_eq!(h["version"].as_str(), Some(version.trim()));
     assert!(version.starts_with("ddns-audit 0.1.0 (commit "), "{version}");
-    let leases = |f: &str, n: &str| serde_json::json!(["leases", n, format!("examples/offline/leases/{f}")]);
-    let dns: Vec<String> = ["corp.example.test.dns", "16.0.10.in-addr.arpa.dns", "17.0.10.in-addr.arpa.dns", "18.0.10.in-addr.arpa.dns", "20.0.10.in-addr.arpa.dns", "records-v6.csv", "corp-owners.csv"]
-        .iter()
-        .map(|f| format!("examples/offline/dns/{f}"))
-        .collect();
+    // Each source by its file name (the path in its title), with what it gave.
     assert_eq!(
         h["inputs"],
         serde_json::json!([
-            leases("dhcp1-v4.csv", "18 leases"),
-            leases("dhcp1-v6.csv", "2 leases"),
-            leases("dhcp2-export.xml", "3 leases"),
-            leases("lab-dhcpd.leases", "4 leases"),
-            leases("kea-leases4.csv", "5 leases"),
-            leases("guest-dnsmasq.leases", "2 leases"),
-            ["computers", "17 computers", "examples/offline/computers.ldif"],
-            ["DNS records", "62 records in 7 zones", dns.join(", ")],
-            ["zone settings", "6 zones", "examples/offline/dns/zones.csv"],
-            ["DHCP DNS settings", "the servers' and scopes' DNS settings", "examples/offline/dhcp-dns-settings.csv"],
+            ["leases", "dhcp1-v4.csv: 18 leases; dhcp1-v6.csv: 2 leases; dhcp2-export.xml: 3 leases; lab-dhcpd.leases: 4 leases; kea-leases4.csv: 5 leases; guest-dnsmasq.leases: 2 leases"],
+            ["computers", "computers.ldif: 17 computers"],
+            ["DNS records", "corp.example.test.dns, 16.0.10.in-addr.arpa.dns, 17.0.10.in-addr.arpa.dns, 18.0.10.in-addr.arpa.dns, 20.0.10.in-addr.arpa.dns, records-v6.csv, corp-owners.csv: 62 records in 7 zones"],
+            ["zone settings", "zones.csv: 6 zones"],
+            ["DHCP DNS settings", "dhcp-dns-settings.csv: the servers' and scopes' DNS settings"],
         ])
     );
-    assert_eq!(h["options"], serde_json::json!(["--domain corp.example.test", "--no-refresh 7d --refresh 7d --scavenging-interval 1d", "--all"]));
+    assert_eq!(h["input_paths"][0].as_str(), Some("examples/offline/leases/dhcp1-v4.csv"));
+    assert_eq!(h["options"], serde_json::json!(["--domain corp.example.test", "--no-refresh 7d", "--refresh 7d", "--scavenging-interval 1d", "--all"]));
     assert_eq!(h["verdict"].as_str(), Some("16 hosts need action: 6 missing from DNS, 3 with a stale record, 7 at risk of scavenging; 13 ok, 2 not checked (no DNS data for them)."));
 
     // The fix list: every group, in the fix list's order (the summary's first five are the same, word for word).

@@ -15,9 +15,9 @@ fn shown(p: &Path) -> String {
 }
 
 /// The inputs, each with what it gave, and the options that change the report's findings.
-/// `all`: the command's `--all` (the forecast's is its own); `extra`: the command's own options
-/// (the forecast's horizon).
-pub(super) fn run_info(settings: &Settings, leases: &[Lease], directory: &Directory, dns: &DnsData, all: bool, extra: &[String]) -> RunInfo {
+/// `all`: the command's `--all` (the forecast's is its own); `scavenging`: whether
+/// `--scavenging-interval` applies (the audit's); `extra`: the command's own options (the forecast's horizon).
+pub(super) fn run_info(settings: &Settings, leases: &[Lease], directory: &Directory, dns: &DnsData, (all, scavenging): (bool, bool), extra: &[String]) -> RunInfo {
     let mut per_source: BTreeMap<&str, usize> = BTreeMap::new();
     for l in leases {
         *per_source.entry(l.source()).or_default() += 1;
@@ -63,7 +63,12 @@ pub(super) fn run_info(settings: &Settings, leases: &[Lease], directory: &Direct
     if let Some(d) = &a.domain {
         options.push(format!("--domain {d}"));
     }
-    options.push(format!("--no-refresh {} --refresh {} --scavenging-interval {}", crate::report::duration_text(a.no_refresh), crate::report::duration_text(a.refresh), crate::report::duration_text(a.scavenging_interval)));
+    options.push(format!("--no-refresh {}", crate::report::duration_text(a.no_refresh)));
+    options.push(format!("--refresh {}", crate::report::duration_text(a.refresh)));
+    // The forecast dates by whichever scavenging run deletes a record: not its option.
+    if scavenging {
+        options.push(format!("--scavenging-interval {}", crate::report::duration_text(a.scavenging_interval)));
+    }
     if a.assume_aging {
         options.push("--assume-aging".to_string());
     }

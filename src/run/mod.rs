@@ -302,7 +302,7 @@ fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report:
     // The HTML report (`--html`) takes the same rows as the report's writer, and counts every
     // finding per scope.
     let mut outputs = report::Outputs::default();
-    let info = || info::run_info(settings, &leases, &directory, &dns_data, settings.all, &[]);
+    let info = || info::run_info(settings, &leases, &directory, &dns_data, (settings.all, true), &[]);
     let mut html = html_report(settings, report::html::Kind::Audit, &report::COLUMNS, audit_settings.as_of, chrono::TimeDelta::days(28), info, &mut outputs)?;
     let mut scopes = html.is_some().then(|| report::html::Breakdown::new(dns_data.zones.iter().map(|z| z.name.clone())));
 
@@ -444,7 +444,7 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
     let mut tally = forecast::Tally::new(audit_settings.as_of, fs.forecast.horizon);
     let mut outputs = report::Outputs::default();
     let extra = [format!("--horizon {}", report::duration_text(fs.forecast.horizon)), format!("--logon-window {}", report::duration_text(fs.forecast.logon_window))];
-    let info = || info::run_info(settings, &leases, &directory, &dns_data, fs.all, &extra);
+    let info = || info::run_info(settings, &leases, &directory, &dns_data, (fs.all, false), &extra);
     let mut html = html_report(settings, report::html::Kind::Forecast, &report::FORECAST_COLUMNS, audit_settings.as_of, fs.forecast.horizon, info, &mut outputs)?;
     // The verdicts are judged on a second core, in batches, while this one renders and writes
     // the rows: the two halves cost about the same. Bounded, so memory stays flat.

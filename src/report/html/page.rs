@@ -245,9 +245,10 @@ pub(crate) fn forecast_verdict(s: &ForecastSummary<'_>) -> String {
         *weeks.entry(*week).or_default() += c.live();
     }
     let most = zones.iter().max_by_key(|(z, n)| (**n, std::cmp::Reverse(**z))).map(|(z, n)| format!("; most in {z} ({n})")).unwrap_or_default();
-    let first = weeks.iter().find(|(_, n)| **n > 0).map(|(w, n)| if *w == 0 { format!(", {n} already overdue") } else { format!(", {n} in week {w}") }).unwrap_or_default();
+    // The earliest: what is already overdue, else the first week with any.
+    let first = weeks.iter().find(|(_, n)| **n > 0).map(|(w, n)| if *w == 0 { format!(" ({n} already overdue)") } else { format!(" (the first {n} in week {w})") }).unwrap_or_default();
     let records = if live == 1 { "record" } else { "records" };
-    format!("Scavenging deletes {live} live hosts' {records} by {by}: {}{most}{first}.{stale}", why.join(", "))
+    format!("Scavenging deletes {live} live hosts' {records} by {by}{first}: {}{most}.{stale}", why.join(", "))
 }
 
 /// The live records scavenging deletes, per zone (rows) and week (columns: overdue, week 1,
@@ -338,7 +339,7 @@ fn charts(o: &mut String, kind: Kind, days: &Days, changes: &BTreeMap<&'static s
     if !any && !has_changes {
         return;
     }
-    o.push_str(r#"<section id="charts"><h2>When</h2>"#);
+    o.push_str(r#"<section id="charts"><h2>When records become scavengeable</h2>"#);
     if any {
         let _ = write!(o, r#"<figure><figcaption>{}</figcaption>"#, html(&day_title));
         // Only the series that have a record: a legend of empty series says nothing.
@@ -403,9 +404,22 @@ fn header(h: &mut String, page: &Page<'_>, info: &RunInfo, kind: Kind) {
     let what = if kind == Kind::Audit { "audit" } else { "forecast" };
     let _ = write!(h, "<span id=\"version\">ddns-audit {}</span> · {what} · the CSV: <code>{}</code></p>", html(&info.version), html(&page.csv));
     if !info.inputs.is_empty() {
+        // One line per kind of input; each source by its file name (the whole path in its
+        // title), then what it gave.
         h.push_str(r#"<table class="inputs" id="inputs"><caption>Inputs</caption><tbody>"#);
+        let mut kinds: Vec<&str> = Vec::new();
         for i in &info.inputs {
-            let _ = write!(h, r#"<tr><th scope="row">{}</th><td class="gave">{}</td><td><code>{}</code></td></tr>"#, html(i.what), html(&i.gave), html(&i.from));
+            if !kinds.contains(&i.what) {
+                kinds.push(i.what);
+            }
+        }
+        for what in kinds {
+            let _ = write!(h, r#"<tr><th scope="row">{}</th><td>"#, html(what));
+            for (k, i) in info.inputs.iter().filter(|i| i.what == what).enumerate() {
+                let short: Vec<&str> = i.from.split(", ").map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f)).collect();
+                let _ = write!(h, r#"{}<span class="input" title="{}"><code>{}</code>: {}</span>"#, if k > 0 { "; " } else { "" }, html(&i.from), html(&short.join(", ")), html(&i.gave));
+            }
+            h.push_str("</td></tr>");
         }
         h.push_str("</tbody></table>");
     }
