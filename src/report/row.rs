@@ -11,7 +11,8 @@ use std::net::IpAddr;
 use chrono::{DateTime, SubsecRound, Utc};
 
 use super::previous::{Change, Judged};
-use crate::audit::Finding;
+use crate::audit::{Finding, RefreshState};
+use crate::forecast::Verdict;
 use crate::dns::RecordData;
 use crate::timefmt::rfc3339_bytes;
 
@@ -108,12 +109,7 @@ impl<'a> Row<'a> {
     pub(crate) fn category(&self) -> &'static str {
         match self {
             Row::Audit(f, _) => f.status.as_str(),
-            Row::Forecast(r) => match (r.verdict(), r.refresh) {
-                (_, crate::audit::RefreshState::Refreshing) => "refreshing",
-                (crate::forecast::Verdict::Stale, _) => "stale",
-                (_, crate::audit::RefreshState::CannotRefresh) => "live cannot-refresh",
-                _ => "live frozen",
-            },
+            Row::Forecast(r) => forecast_series(r.verdict(), r.refresh),
         }
     }
 
@@ -140,6 +136,17 @@ impl<'a> Row<'a> {
             Row::Audit(_, j) => j.change,
             Row::Forecast(_) => None,
         }
+    }
+}
+
+/// A forecast row's chart series: `live` split by why scavenging deletes it, `stale`, and the
+/// `refreshing` records (any verdict: not deleted).
+fn forecast_series(verdict: Verdict, refresh: RefreshState) -> &'static str {
+    match (verdict, refresh) {
+        (_, RefreshState::Refreshing) => "refreshing",
+        (Verdict::Stale, _) => "stale",
+        (_, RefreshState::CannotRefresh) => "live cannot-refresh",
+        (Verdict::Live, RefreshState::Frozen) => "live frozen",
     }
 }
 
@@ -259,6 +266,15 @@ mod tests {
         assert_eq!(shown(&Cell::Time(Some(DateTime::<Utc>::MAX_UTC))), "9999-12-31T23:59:59Z");
         assert_eq!(shown(&Cell::Time(Some(DateTime::<Utc>::MIN_UTC))), "0000-01-01T00:00:00Z");
         assert_eq!(shown(&Cell::Time(None)), "");
+    }
+
+    /// A forecast row's series: live split by its `refresh`, stale, and the refreshing (any verdict).
+    #[test]
+    fn forecast_rows_chart_by_verdict_and_refresh() {
+        use RefreshState::{CannotRefresh, Frozen, Refreshing};
+        let cases = [(Verdict::Live, Frozen), (Verdict::Live, CannotRefresh), (Verdict::Live, Refreshing), (Verdict::Stale, Frozen), (Verdict::Stale, CannotRefresh), (Verdict::Stale, Refreshing)];
+        let got: Vec<&str> = cases.iter().map(|(v, r)| forecast_series(*v, *r)).collect();
+        assert_eq!(got, ["live frozen", "live cannot-refresh", "refreshing", "stale", "stale", "refreshing"]);
     }
 
     #[test]
