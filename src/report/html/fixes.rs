@@ -1,4 +1,4 @@
-//! The fix list on the page (docs/html-report.md "The fix list"): the report's groups
+//! The fix list on the page (docs/html-report.md "Reading the HTML report"): the report's groups
 //! ([`FixGroup`], computed once for every output by `report::fixes`) rendered in their order,
 //! each with its cause, its hosts by status (coloured, with the word), the one action as a
 //! command to copy, and the hosts it names, the first [`HOSTS_SHOWN`] and "and N more".

@@ -307,7 +307,9 @@ fn breakdown(o: &mut String, kind: Kind, groups: &[(&'static str, GroupTally)]) 
         o.push_str("</figure>");
         let _ = write!(o, r#"<table class="counts" id="{word}-counts"><caption>{}</caption><thead><tr><th scope="col">{word}</th>"#, html(title));
         for s in &tally.series {
-            let _ = write!(o, r#"<th scope="col" class="{}">{}</th>"#, cell_class(s.name), html(s.name));
+            // The audit's statuses in their colours; the forecast's series are not verdict words.
+            let class = if kind == Kind::Audit { format!(r#" class="{}""#, cell_class(s.name)) } else { String::new() };
+            let _ = write!(o, r#"<th scope="col"{class}>{}</th>"#, html(s.name));
         }
         o.push_str(r#"<th scope="col">total</th></tr></thead><tbody>"#);
         for (name, counts) in &tally.groups {
