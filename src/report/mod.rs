@@ -8,6 +8,7 @@ pub(crate) mod fixes;
 mod folder;
 mod forecast;
 mod jsonl;
+pub(crate) mod palette;
 mod previous;
 pub(crate) mod html;
 mod row;
@@ -18,7 +19,7 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub(crate) use forecast::{FORECAST_COLUMNS, ForecastSummary};
+pub(crate) use forecast::{FORECAST_COLUMNS, ForecastSummary, duration_text};
 pub(crate) use row::{Row, Sink};
 #[cfg(test)]
 pub(crate) use row::texts;

@@ -16,7 +16,9 @@ use rustc_hash::FxHashMap;
 
 use super::row::{Cell, Row, Sink};
 use super::{COLUMNS, FORECAST_COLUMNS, Kind, Outputs, StageError};
+use super::palette;
 use crate::audit::Status;
+use crate::forecast::Verdict;
 use crate::dns::Zone;
 
 mod sheets;
@@ -31,20 +33,6 @@ const EXCEL_ROWS: u32 = 1_048_576;
 
 /// The date format every date cell shows (the value is an Excel date, in UTC).
 const DATE_FORMAT: &str = "yyyy-mm-dd hh:mm:ss";
-
-/// The status colours, defined once (cell fills, RGB).
-const GREEN: u32 = 0x00C6_EFCE;
-const RED: u32 = 0x00FF_C7CE;
-const ORANGE: u32 = 0x00F8_CBAD;
-const AMBER: u32 = 0x00FF_E699;
-const GREY: u32 = 0x00D9_D9D9;
-
-/// The audit's `status` words and their colours.
-const PALETTE: [(&str, u32); 5] = [("ok", GREEN), ("missing", RED), ("stale", ORANGE), ("at-risk", AMBER), ("unknown", GREY)];
-
-/// The forecast colours its `verdict`: a live host's record deleted is what to act on (red), a
-/// stale one's is what scavenging is for (green).
-const FORECAST_PALETTE: [(&str, u32); 2] = [("live", RED), ("stale", GREEN)];
 
 #[derive(Debug, thiserror::Error)]
 pub enum XlsxReportError {
@@ -62,15 +50,16 @@ pub(super) struct Formats {
     pub(super) date: Format,
     pub(super) bold: Format,
     pub(super) wrap: Format,
-    /// By status word ([`PALETTE`]).
+    /// By status word (the audit's `status`, the forecast's `verdict`), in the colours of
+    /// [`super::palette`].
     status: Vec<(&'static str, Format)>,
 }
 
 impl Formats {
     fn new(kind: Kind) -> Formats {
-        let palette: &[(&'static str, u32)] = match kind {
-            Kind::Audit => &PALETTE,
-            Kind::Forecast => &FORECAST_PALETTE,
+        let palette: Vec<(&'static str, u32)> = match kind {
+            Kind::Audit => Status::ALL.iter().map(|s| (s.as_str(), palette::status_fill(*s))).collect(),
+            Kind::Forecast => Verdict::ALL.iter().map(|v| (v.as_str(), palette::verdict_fill(*v))).collect(),
         };
         Formats {
             header: Format::new().set_bold().set_background_color(Color::RGB(0x00DD_EBF7)).set_border_bottom(FormatBorder::Thin),
@@ -361,7 +350,7 @@ fn write_header(sheet: &mut Worksheet, header: &[String], formats: &Formats) -> 
 pub(super) fn categories(kind: Kind) -> Vec<&'static str> {
     match kind {
         Kind::Audit => Status::ALL.iter().map(|s| s.as_str()).collect(),
-        Kind::Forecast => crate::forecast::Verdict::ALL.iter().map(|v| v.as_str()).collect(),
+        Kind::Forecast => Verdict::ALL.iter().map(|v| v.as_str()).collect(),
     }
 }
 

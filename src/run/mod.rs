@@ -13,6 +13,7 @@ use crate::forecast;
 use crate::settings::{AuditArgs, ForecastArgs, ForecastSettings, Settings, SettingsError};
 
 mod gather;
+mod info;
 
 use gather::{Gathered, gather};
 
@@ -284,7 +285,7 @@ struct Audited {
     /// [`Gathered::notes`].
     notes: Vec<String>,
     html: Option<report::html::HtmlReport>,
-    scopes: Option<report::html::GroupTally>,
+    scopes: Option<report::html::Breakdown>,
     xlsx: Option<report::xlsx::XlsxReport>,
     previous: report::RunOverRun,
     tripped: bool,
@@ -309,8 +310,9 @@ fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report:
     // The HTML report (`--html`) takes the same rows as the report's writer, and counts every
     // finding per scope.
     let mut outputs = report::Outputs::default();
-    let mut html = html_report(settings, report::html::Kind::Audit, &report::COLUMNS, audit_settings.as_of, chrono::TimeDelta::days(28), &mut outputs)?;
-    let mut scopes = html.is_some().then(|| report::html::GroupTally::new(report::html::Kind::Audit));
+    let info = || info::run_info(settings, &leases, &directory, &dns_data, (settings.all, true), &[]);
+    let mut html = html_report(settings, report::html::Kind::Audit, &report::COLUMNS, audit_settings.as_of, chrono::TimeDelta::days(28), info, &mut outputs)?;
+    let mut scopes = html.is_some().then(|| report::html::Breakdown::new(dns_data.zones.iter().map(|z| z.name.clone())));
     let mut xlsx = xlsx_report(settings, report::Kind::Audit, &dns_data.zones, &mut outputs)?;
 
     let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of).with_dhcp_settings(&dhcp_settings);
@@ -355,7 +357,7 @@ struct ReportOut<'o> {
     summary: &'o mut Summary,
     previous: &'o mut report::RunOverRun,
     html: &'o mut Option<report::html::HtmlReport>,
-    scopes: &'o mut Option<report::html::GroupTally>,
+    scopes: &'o mut Option<report::html::Breakdown>,
     xlsx: &'o mut Option<report::xlsx::XlsxReport>,
     outputs: &'o mut report::Outputs,
 }
@@ -393,9 +395,10 @@ fn html_report(
     columns: &'static [&'static str],
     as_of: DateTime<Utc>,
     horizon: chrono::TimeDelta,
+    info: impl FnOnce() -> report::html::RunInfo,
     outputs: &mut report::Outputs,
 ) -> Result<Option<report::html::HtmlReport>, RunError> {
-    Ok(settings.html.as_deref().map(|p| report::html::HtmlReport::new(p, kind, columns, as_of, horizon, outputs)).transpose()?)
+    Ok(settings.html.as_deref().map(|p| report::html::HtmlReport::new(p, kind, columns, as_of, horizon, info(), outputs)).transpose()?)
 }
 
 /// The spreadsheet's writer when `--xlsx` is given.
@@ -453,7 +456,9 @@ pub(crate) fn forecast_with(fs: &ForecastSettings) -> Result<Outcome, RunError> 
 
     let mut tally = forecast::Tally::new(audit_settings.as_of, fs.forecast.horizon);
     let mut outputs = report::Outputs::default();
-    let mut html = html_report(settings, report::html::Kind::Forecast, &report::FORECAST_COLUMNS, audit_settings.as_of, fs.forecast.horizon, &mut outputs)?;
+    let extra = [format!("--horizon {}", report::duration_text(fs.forecast.horizon)), format!("--logon-window {}", report::duration_text(fs.forecast.logon_window))];
+    let info = || info::run_info(settings, &leases, &directory, &dns_data, (fs.all, false), &extra);
+    let mut html = html_report(settings, report::html::Kind::Forecast, &report::FORECAST_COLUMNS, audit_settings.as_of, fs.forecast.horizon, info, &mut outputs)?;
     let mut xlsx = xlsx_report(settings, report::Kind::Forecast, &dns_data.zones, &mut outputs)?;
     // The verdicts are judged on a second core, in batches, while this one renders and writes
     // the rows: the two halves cost about the same. Bounded, so memory stays flat.

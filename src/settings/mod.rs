@@ -391,13 +391,14 @@ pub struct Settings {
     pub(crate) html: Option<PathBuf>,
     /// `--xlsx PATH`: the spreadsheet, besides the CSV.
     pub(crate) xlsx: Option<PathBuf>,
-    /// When the run started (the clock's value given to the settings): the spreadsheet's "run at".
-    pub(crate) now: DateTime<Utc>,
     pub(crate) all: bool,
     pub(crate) fail_on: FailOn,
     pub(crate) pacing: Pacing,
     /// How to read input times without a zone, and culture-formatted dates.
     pub(crate) input_times: InputTimes,
+    /// When the run started (the clock value): the HTML page's header and the spreadsheet's
+    /// Summary say it.
+    pub(crate) now: DateTime<Utc>,
 }
 
 impl Settings {
@@ -645,11 +646,11 @@ impl AuditArgs {
             keep: self.keep,
             html: self.html,
             xlsx: self.xlsx,
-            now,
             all: self.all,
             fail_on,
             pacing,
             input_times: InputTimes { date_order, zone },
+            now,
         })
     }
 }
