@@ -145,13 +145,13 @@ fn example_site_fix_list_on_stderr() {
             "    1. host names DNS cannot carry: 2 hosts: missing 2\n",
             "       fix: rename the devices: a DNS name is letters, digits and hyphens\n",
             "    2. DHCP server not named in the leases: clients stopped registering (the server no longer updates for a cached Option 81): 2 hosts: at-risk 2 (1 high)\n",
-            "       fix: Set-DhcpServerv4DnsSetting -DynamicUpdates Always, then renew the leases (ipconfig /release then ipconfig /renew)\n",
+            "       fix: have the DHCP server update DNS for these clients (ISC dhcpd: ddns-update-style standard with ignore client-updates; dnsmasq cannot) or have each client register itself (ipconfig /registerdns), then check the records' timestamps move\n",
             "    3. DHCP server 10.0.0.11: registrations Pending (its DNS credentials or settings): 1 host: missing 1\n",
             "       fix: Set-DhcpServerDnsCredential -ComputerName 10.0.0.11 -Credential (Get-Credential), check its DNS dynamic-update settings, then renew the leases\n",
-            "    4. records owned by the DHCP server account CORP\\svc-dhcpdns: 1 host: at-risk 1 (1 high)\n",
+            "    4. Kea subnet 3: clients stopped registering (the server no longer updates for a cached Option 81): 1 host: at-risk 1 (1 high)\n",
+            "       fix: in kea-dhcp4.conf, set \"ddns-send-updates\": true and \"ddns-override-client-update\": true in subnet 3 (or where it is set: its shared network or the global level), reload the configuration (config-reload), then renew the leases\n",
+            "    5. records owned by the DHCP server account CORP\\svc-dhcpdns: 1 host: at-risk 1 (1 high)\n",
             "       fix: add the DHCP servers to DnsUpdateProxy (Add-ADGroupMember DnsUpdateProxy -Members <server>$), give them dedicated DNS credentials (Set-DhcpServerDnsCredential), then delete the records so they are registered again\n",
-            "    5. scope 10.0.16.0 on 10.0.0.11: PTR records not registered: 1 host: missing 1\n",
-            "       fix: Set-DhcpServerv4DnsSetting -ComputerName 10.0.0.11 -ScopeId 10.0.16.0 -DynamicUpdates Always (A and PTR records), or ipconfig /registerdns on each host\n",
             "    ... and 10 more groups\n",
         )
     );

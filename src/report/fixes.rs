@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
+use crate::leases::DnsRegistration;
 use crate::audit::{Cause, Finding, Risk, Status};
 use crate::leases::dns_settings::ServerStop;
 
@@ -76,6 +77,30 @@ impl FixGroup {
 struct Key {
     cause: Cause,
     on: Vec<String>,
+    dhcp: Dhcp,
+}
+
+/// Which DHCP server's setting an action changes: Windows (PowerShell), Kea (its config), or
+/// another (ISC dhcpd, dnsmasq: said in words). For causes not about the DHCP server, `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Dhcp {
+    Windows,
+    Kea,
+    Other,
+}
+
+impl Dhcp {
+    /// The lease's server: Windows exports carry its `DnsRegistration` text; Kea gives a subnet
+    /// id (a number) for a scope.
+    fn of(f: &Finding<'_>, cause: Cause) -> Dhcp {
+        let about_dhcp = matches!(cause, Cause::DhcpSetting(_) | Cause::CachedOption81 | Cause::NoPtrRegistration | Cause::StaleRecords | Cause::Pending);
+        match (&f.lease.origin.dns_registration, f.lease.scope()) {
+            _ if !about_dhcp => Dhcp::Other,
+            (Some(DnsRegistration::Windows(_)), _) => Dhcp::Windows,
+            (_, Some(id)) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => Dhcp::Kea,
+            _ => Dhcp::Other,
+        }
+    }
 }
 
 /// The groups as the findings stream past.
@@ -93,7 +118,8 @@ impl FixTally {
         }
         // Values from the inputs reach the terminal in the title and the action: made safe once.
         let on: Vec<String> = subject(f, cause).iter().map(|s| safe(s)).collect();
-        let group = self.groups.entry(Key { cause, on }).or_insert_with_key(|k| FixGroup {
+        let dhcp = Dhcp::of(f, cause);
+        let group = self.groups.entry(Key { cause, on, dhcp }).or_insert_with_key(|k| FixGroup {
             cause,
             title: title(cause, &k.on),
             missing: 0,
@@ -102,7 +128,7 @@ impl FixTally {
             unknown: 0,
             at_risk_high: 0,
             hosts: Vec::new(),
-            action: action(cause, &k.on, f.lease.ip),
+            action: action(cause, &k.on, k.dhcp, f.lease.ip),
         });
         match f.status {
             Status::Missing => group.missing += 1,
@@ -134,7 +160,12 @@ impl FixTally {
 /// What the group is on, for this finding's cause.
 fn subject(f: &Finding<'_>, cause: Cause) -> Vec<String> {
     let l = f.lease;
-    let server = || l.server().unwrap_or("").to_string();
+    // An export that does not name its server: a placeholder the admin fills in, naming the file.
+    let server = || match (l.server_name(), l.server()) {
+        (Some(s), _) => s.to_string(),
+        (None, Some(_)) => format!("<the server {} was exported from>", l.source_file_name()),
+        (None, None) => String::new(),
+    };
     let scope = || l.scope().unwrap_or("").to_string();
     match cause {
         Cause::DhcpSetting(_) | Cause::CachedOption81 | Cause::NoPtrRegistration | Cause::StaleRecords => vec![server(), scope()],
@@ -168,15 +199,21 @@ fn safe(s: &str) -> String {
     if s.chars().any(char::is_control) { crate::input::quote(s) } else { s.to_string() }
 }
 
-/// `scope 10.0.16.0 on 10.0.0.5`, `server 10.0.0.5`, or what is known of it.
+/// `scope 10.0.16.0 on 10.0.0.5`, `Kea subnet 3`, `server 10.0.0.5`, or what is known of it.
 fn scope_text(on: &[String]) -> String {
     let server = on.first().map(String::as_str).unwrap_or("");
     let scope = on.get(1).map(String::as_str).unwrap_or("");
-    match (scope.is_empty(), server.is_empty()) {
-        (false, false) => format!("scope {scope} on {server}"),
-        (false, true) => format!("scope {scope}"),
-        (true, false) => format!("server {server}"),
-        (true, true) => "DHCP server not named in the leases".to_string(),
+    // Kea's memfile and API give the subnet id, a number; Windows a network address.
+    let scope = match scope {
+        "" => None,
+        id if id.bytes().all(|b| b.is_ascii_digit()) => Some(format!("Kea subnet {id}")),
+        net => Some(format!("scope {net}")),
+    };
+    match (scope, server.is_empty()) {
+        (Some(scope), false) => format!("{scope} on {server}"),
+        (Some(scope), true) => scope,
+        (None, false) => format!("server {server}"),
+        (None, true) => "DHCP server not named in the leases".to_string(),
     }
 }
 
@@ -233,9 +270,28 @@ fn dns_setting_cmd(on: &[String]) -> String {
 }
 
 /// The group's one action.
-fn action(cause: Cause, on: &[String], ip: IpAddr) -> String {
+fn action(cause: Cause, on: &[String], dhcp: Dhcp, ip: IpAddr) -> String {
     let kea_file = if ip.is_ipv4() { "kea-dhcp4.conf" } else { "kea-dhcp6.conf" };
     let subnet = on.get(1).filter(|s| !s.is_empty()).map_or_else(|| "the subnet".to_string(), |s| format!("subnet {s}"));
+    match (cause, dhcp) {
+        // Kea's counterpart of `-DynamicUpdates Always`: the server updates DNS whatever the
+        // client's FQDN option asks.
+        (Cause::CachedOption81, Dhcp::Kea) => {
+            return format!(
+                "in {kea_file}, set \"ddns-send-updates\": true and \"ddns-override-client-update\": true in {subnet} (or where it is set: its shared network or the global level), reload the configuration (config-reload), then renew the leases"
+            );
+        }
+        (Cause::NoPtrRegistration, Dhcp::Kea) => {
+            return format!("have Kea update PTR records for {subnet}: its reverse zone in kea-dhcp-ddns.conf (reverse-ddns), \"ddns-send-updates\": true in {kea_file}, then renew the leases");
+        }
+        (Cause::StaleRecords, Dhcp::Kea) => {
+            return "delete the stale records (Remove-DnsServerResourceRecord); Kea removes the records of the leases it releases or reclaims when it updates DNS (ddns-send-updates)".to_string();
+        }
+        (Cause::CachedOption81 | Cause::NoPtrRegistration | Cause::StaleRecords | Cause::Pending, Dhcp::Other) => {
+            return "have the DHCP server update DNS for these clients (ISC dhcpd: ddns-update-style standard with ignore client-updates; dnsmasq cannot) or have each client register itself (ipconfig /registerdns), then check the records' timestamps move".to_string();
+        }
+        _ => {}
+    }
     match cause {
         // `Always`, not `OnClientRequest`: these records were registered by the server (or the
         // clients rely on it through Option 81), so the server must refresh them whatever the
@@ -364,17 +420,23 @@ mod tests {
     fn kea_v6_and_unnamed_actions() {
         let on = |a: &str, b: &str| vec![a.to_string(), b.to_string()];
         assert_eq!(
-            action(Cause::DhcpSetting(ServerStop::SendUpdatesFalse), &on("http://kea:8000/", "3"), "10.0.18.5".parse().unwrap()),
+            action(Cause::DhcpSetting(ServerStop::SendUpdatesFalse), &on("http://kea:8000/", "3"), Dhcp::Kea, "10.0.18.5".parse().unwrap()),
             "in kea-dhcp4.conf, set \"ddns-send-updates\": true in subnet 3 (or where it is set: its shared network or the global level), reload the configuration (config-reload), then renew the leases"
         );
-        assert_eq!(title(Cause::DhcpSetting(ServerStop::SendUpdatesFalse), &on("", "3")), "scope 3: Kea does not send DNS updates (send-updates=false)");
+        assert_eq!(title(Cause::DhcpSetting(ServerStop::SendUpdatesFalse), &on("", "3")), "Kea subnet 3: Kea does not send DNS updates (send-updates=false)");
         assert_eq!(
-            action(Cause::CachedOption81, &on("", "2001:db8:1::"), "2001:db8:1::5".parse().unwrap()),
+            action(Cause::CachedOption81, &on("", "2001:db8:1::"), Dhcp::Windows, "2001:db8:1::5".parse().unwrap()),
             "Set-DhcpServerv6DnsSetting -Prefix 2001:db8:1:: -DynamicUpdates Always, then renew the leases (ipconfig /release then ipconfig /renew)"
         );
+        // The same cause on Kea's subnet is Kea's setting; on a server the tool cannot name, words.
+        assert_eq!(
+            action(Cause::CachedOption81, &on("", "3"), Dhcp::Kea, "10.0.18.5".parse().unwrap()),
+            "in kea-dhcp4.conf, set \"ddns-send-updates\": true and \"ddns-override-client-update\": true in subnet 3 (or where it is set: its shared network or the global level), reload the configuration (config-reload), then renew the leases"
+        );
+        assert!(action(Cause::CachedOption81, &on("", ""), Dhcp::Other, "10.0.17.5".parse().unwrap()).starts_with("have the DHCP server update DNS for these clients (ISC dhcpd: "));
         assert_eq!(network("2001:db8:1:2:3:4:5:6".parse().unwrap()), "2001:db8:1:2::/64");
         assert_eq!(title(Cause::ZoneNoUpdates { reverse: true }, &["20.0.10.in-addr.arpa".to_string()]), "reverse zone 20.0.10.in-addr.arpa accepts no dynamic updates");
-        assert_eq!(action(Cause::ZoneNoUpdates { reverse: false }, &[String::new()], "10.0.0.1".parse().unwrap()), "Set-DnsServerPrimaryZone -Name <zone> -DynamicUpdate Secure (or make the records static)");
+        assert_eq!(action(Cause::ZoneNoUpdates { reverse: false }, &[String::new()], Dhcp::Other, "10.0.0.1".parse().unwrap()), "Set-DnsServerPrimaryZone -Name <zone> -DynamicUpdate Secure (or make the records static)");
         assert_eq!(safe("a\u{1b}[2Jb"), "\"a\\u{1b}[2Jb\"");
     }
 }

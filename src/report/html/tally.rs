@@ -55,13 +55,13 @@ impl GroupTally {
 /// A lease's scope as a person names it: a Windows scope or v6 prefix with the server that
 /// holds it, a Kea subnet id said to be one, and a lease whose export has no scope by its file.
 pub(crate) fn scope_label(l: &Lease) -> String {
-    let file = || std::path::Path::new(&**l.source()).file_name().map_or_else(|| l.source().to_string(), |f| f.to_string_lossy().into_owned());
+    let file = || l.source_file_name();
     // An export that does not name its server (Export-DhcpServer's XML) is keyed by its file
     // and family: said as the file, not as a server called "dhcp2-export.xml IPv4".
-    let on = match l.server() {
-        Some(s) if s.starts_with(&**l.source()) => format!(" ({})", file()),
-        Some(s) => format!(" on {s}"),
-        None => String::new(),
+    let on = match (l.server_name(), l.server()) {
+        (Some(s), _) => format!(" on {s}"),
+        (None, Some(_)) => format!(" ({})", file()),
+        (None, None) => String::new(),
     };
     match l.scope() {
         // Kea's memfile and API give the subnet id, a number; Windows a network address.
