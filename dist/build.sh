@@ -106,7 +106,8 @@ dpkg-deb --root-owner-group -Zxz --build "$p" "$out/ddns-audit_${deb_version}_am
 
 # --- Windows: the zip ---
 if ((windows)); then
-    dist/windows-cargo.sh build --release
+    # tests/windows.sh's own build command: one build serves the zip and the tests.
+    dist/windows-cargo.sh exe-and-tests >/dev/null
     win="ddns-audit-$version-x86_64-pc-windows-gnu"
     w="$stage/$win"
     mkdir -p "$w/examples/scheduled"

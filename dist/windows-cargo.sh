@@ -6,6 +6,7 @@
 # Debian's. Its own target folder: target/windows. Installs the packages when run as root.
 #
 #   dist/windows-cargo.sh build --release      (any cargo subcommand that takes --target)
+#   dist/windows-cargo.sh exe-and-tests        (the release exe and the test executables: below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +27,15 @@ export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR_WINDOWS:-target/windows}"
 sub="$1"
 shift
+# exe-and-tests: the release exe and every test executable in one command, the one both
+# dist/build.sh (the zip) and tests/windows.sh run. A `build --release` beside it would build
+# every crate a second time (measured: cfg-if, memchr, bytes... each twice, under new hashes):
+# -Z build-std adds libtest to the std it builds only when a test is built, and every crate
+# depends on all of that std, so each one's hash changes; the dev-dependencies' features would
+# too. The exe the integration tests run (CARGO_BIN_EXE) is the one this command leaves in
+# release/: the zip ships the exe that was tested.
+if [[ $sub == exe-and-tests ]]; then
+    set -- --release --lib --bins --tests --no-run "$@"
+    sub=test
+fi
 exec /usr/bin/cargo "$sub" --locked -Z build-std --target x86_64-pc-windows-gnu "$@"

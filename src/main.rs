@@ -9,6 +9,13 @@ use ddns_audit::run::ExitStatus;
 use ddns_audit::settings::{self, Cli, Command};
 
 fn main() -> ExitCode {
+    // cmd and PowerShell hand `--leases exports\*.csv` over as written: on Windows the program
+    // expands its arguments' wildcards (a pattern that matches nothing stays as written and is
+    // named by the input's check, crate::input::paths). On Unix the shell did, and a `*` left
+    // in an argument is a name's character.
+    #[cfg(windows)]
+    let cli = Cli::parse_from(wild::args_os());
+    #[cfg(not(windows))]
     let cli = Cli::parse();
     let result: anyhow::Result<ddns_audit::run::Outcome> = match cli.command {
         Command::Audit(args) => ddns_audit::run::audit(args, chrono::Utc::now()).map_err(Into::into),

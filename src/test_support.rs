@@ -54,3 +54,41 @@ pub(crate) fn audit_settings() -> AuditSettings {
 pub(crate) fn details(p: &[Problem]) -> Vec<(usize, SkipReason, &str)> {
     p.iter().map(|p| (p.line, p.reason, p.detail.as_str())).collect()
 }
+
+/// A lease of `ip` named `host` in `scope`, active until 2026-11-30, from `leases.csv` line 2.
+pub(crate) fn lease(ip_text: &str, host: Option<&str>, scope: Option<&str>) -> crate::leases::Lease {
+    crate::leases::Lease {
+        ip: ip(ip_text),
+        hostname: host.map(Into::into),
+        mac: Some("00:15:5d:01:02:03".into()),
+        state: crate::leases::LeaseState::Active,
+        expires: some_t("2026-11-30T00:00:00Z"),
+        duration: None,
+        origin: crate::leases::LeaseOrigin::new(&std::sync::Arc::from("leases.csv"), scope, None, None),
+        line: 2,
+    }
+}
+
+/// A finding of `status` for `lease`, nothing else known; a record age when `scavenge_after`
+/// is given (risk high).
+pub(crate) fn finding<'a>(lease: &'a crate::leases::Lease, status: crate::audit::Status, scavenge_after: Option<&str>) -> crate::audit::Finding<'a> {
+    use crate::audit::{RecordAge, RecordKind, RecordStatus, Risk};
+    crate::audit::Finding {
+        status,
+        lease,
+        fqdn: lease.hostname.as_deref().map(|h| format!("{h}.corp.example.test")),
+        a_status: RecordStatus::Ok,
+        a_records: Vec::new(),
+        ptr_status: RecordStatus::Ok,
+        ptr_records: Vec::new(),
+        age: scavenge_after.map(|s| RecordAge { kind: RecordKind::Dynamic, timestamp: None, scavenge_after: some_t(s), risk: Risk::High, is_ptr: false, owner: None, refresh: None, blocker: None }),
+        computer: None,
+        remediation: None,
+        cause: None,
+        cause_zone: None,
+        owner: None,
+        owner_kind: None,
+        zone_dynamic_updates: None,
+        dhcp_dns_setting: None,
+    }
+}

@@ -331,7 +331,8 @@ fn report_mode_is_the_usual_one_and_an_existing_files_mode_is_kept() {
         let r = ddns_audit(&["audit", "--no-dns", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "existing.csv"], d.path());
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert_eq!(fs::metadata(&existing).unwrap().permissions().mode() & 0o777, mode, "mode {mode:o}");
-        assert!(fs::read_to_string(&existing).unwrap().starts_with(HEADER));
+        // A report file starts with the UTF-8 BOM (docs/report.md "Opening the CSV in a spreadsheet").
+        assert!(fs::read(&existing).unwrap().starts_with(format!("\u{feff}{HEADER}").as_bytes()));
     }
 }
 
@@ -369,7 +370,9 @@ fn os_errors_are_printed_once_and_a_failed_write_leaves_no_temp_file() {
     let leases = write(d.path(), "leases.csv", LEASES);
     fs::create_dir(d.path().join("out")).unwrap();
     let r = ddns_audit(&["audit", "--no-dns", "--leases", "out"], d.path());
-    assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: cannot read out: Is a directory (os error 21)\n"));
+    // A folder given as an input is read file by file (docs/inputs.md "Folders and wildcards"):
+    // an empty one is said so, not an OS error.
+    assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: --leases: out: the folder holds no input file\n"));
     let r = ddns_audit(&["audit", "--no-dns", "--leases", &leases, "--as-of", "2026-11-20T12:00:00Z", "--output", "out"], d.path());
     assert_eq!((r.code, r.stderr.as_str()), (2, "ddns-audit: error: cannot write the report out: a directory is there\n"));
     let r = ddns_audit(&["audit", "--config", "out"], d.path());

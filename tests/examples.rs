@@ -130,3 +130,64 @@ fn example_site_forecast_gives_the_reviewed_report() {
     assert_eq!(csv_rows(&r.stdout).len(), 1 + 14 + 3);
     assert!(r.stderr.contains("due after the horizon 28)"), "{}", r.stderr);
 }
+
+/// The summary's fix list (docs/report.md "Fix list"): the first five groups of the example
+/// site's findings by cause, most hosts at risk first, each with its counts and its action.
+#[test]
+fn example_site_fix_list_on_stderr() {
+    let r = ddns_audit(&["audit", "--config", "examples/offline/audit.toml", "--output", "-"], &root());
+    let start = r.stderr.find("  fix list:").expect("a fix list");
+    let end = r.stderr.find("  zone findings:").expect("zone findings after it");
+    assert_eq!(
+        &r.stderr[start..end],
+        concat!(
+            "  fix list: 15 groups by cause, most hosts at risk first\n",
+            "    1. host names DNS cannot carry: 2 hosts: missing 2\n",
+            "       fix: rename the devices: a DNS name is letters, digits and hyphens\n",
+            "    2. DHCP server not named in the leases: clients stopped registering (the server no longer updates for a cached Option 81): 2 hosts: at-risk 2 (1 high)\n",
+            "       fix: have the DHCP server update DNS for these clients (ISC dhcpd: ddns-update-style standard with ignore client-updates; dnsmasq cannot) or have each client register itself (ipconfig /registerdns), then check the records' timestamps move\n",
+            "    3. DHCP server 10.0.0.11: registrations Pending (its DNS credentials or settings): 1 host: missing 1\n",
+            "       fix: Set-DhcpServerDnsCredential -ComputerName 10.0.0.11 -Credential (Get-Credential), check its DNS dynamic-update settings, then renew the leases\n",
+            "    4. Kea subnet 3: clients stopped registering (the server no longer updates for a cached Option 81): 1 host: at-risk 1 (1 high)\n",
+            "       fix: in kea-dhcp4.conf, set \"ddns-send-updates\": true and \"ddns-override-client-update\": true in subnet 3 (or where it is set: its shared network or the global level), reload the configuration (config-reload), then renew the leases\n",
+            "    5. records owned by the DHCP server account CORP\\svc-dhcpdns: 1 host: at-risk 1 (1 high)\n",
+            "       fix: add the DHCP servers to DnsUpdateProxy (Add-ADGroupMember DnsUpdateProxy -Members <server>$), give them dedicated DNS credentials (Set-DhcpServerDnsCredential), then delete the records so they are registered again\n",
+            "    ... and 10 more groups\n",
+        )
+    );
+}
+
+/// docs/inputs.md "Folders and wildcards": the example site's lease and DNS folders given as
+/// folders read each file in them, each file's format detected on its own, and give the
+/// reviewed report (the rows do not depend on the files' order); the files that are no export
+/// (an Excel lock file, a subfolder's) are not read.
+#[test]
+fn example_site_from_its_folders() {
+    let dir = util::scratch();
+    for sub in ["leases", "dns"] {
+        let to = dir.path().join("examples/offline").join(sub);
+        std::fs::create_dir_all(to.join("old")).unwrap();
+        for entry in std::fs::read_dir(root().join("examples/offline").join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // The zones listing is no DNS records file: --zones, below.
+            if sub == "dns" && name == "zones.csv" {
+                continue;
+            }
+            std::fs::copy(entry.path(), to.join(&name)).unwrap();
+        }
+        std::fs::write(to.join("~$dhcp1-v4.csv"), "not an export").unwrap();
+        std::fs::write(to.join("old").join("broken.csv"), "not an export").unwrap();
+    }
+    let o = root().join("examples/offline");
+    let (computers, zones, settings) = (o.join("computers.ldif"), o.join("dns/zones.csv"), o.join("dhcp-dns-settings.csv"));
+    let args = [
+        "audit", "--leases", "examples/offline/leases", "--dns-records", "examples/offline/dns", "--computers", computers.to_str().unwrap(), "--zones", zones.to_str().unwrap(),
+        "--dhcp-settings", settings.to_str().unwrap(), "--dhcp-account", r"CORP\svc-dhcpdns", "--domain", "corp.example.test", "--no-refresh", "7d", "--refresh", "7d",
+        "--scavenging-interval", "1d", "--as-of", "2026-11-20T12:00:00Z", "--all", "--output", "-",
+    ];
+    let r = ddns_audit(&args, dir.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected = std::fs::read_to_string(root().join("tests/fixtures/expected/example-offline.csv")).unwrap().replace("examples/offline/leases/", &util::native("examples/offline/leases/"));
+    assert_eq!(csv_rows(&r.stdout), csv_rows(&expected));
+}

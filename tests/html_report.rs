@@ -87,21 +87,34 @@ fn page_figures(page: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// (scope, status) cells, bars per day, counts per change value.
-type Charts = (BTreeSet<(String, String)>, BTreeMap<String, usize>, Option<BTreeMap<String, usize>>);
+/// (scope, status) cells, bars per (day, status), counts per change value.
+type Charts = (BTreeSet<(String, String)>, BTreeMap<(String, String), usize>, Option<BTreeMap<String, usize>>);
+
+/// The example site's scopes as the page names them: the Windows scope with its server, the
+/// Kea subnet id said to be one, the XML export (which names no server) by its file, and the
+/// exports without scopes by their files.
+fn scope_label(scope: &str, source: &str) -> String {
+    let file = source.split(':').next().unwrap().rsplit('/').next().unwrap();
+    match scope {
+        "" => format!("no scope ({file})"),
+        "10.0.16.0" => "scope 10.0.16.0 on 10.0.0.11".to_string(),
+        "10.0.20.0" => "scope 10.0.20.0 (dhcp2-export.xml)".to_string(),
+        "3" => "Kea subnet 3".to_string(),
+        other => format!("scope {other}"),
+    }
+}
 
 /// What the charts must show, from the CSV (the example writes every row, `all = true`):
 /// (scope, status) cells and per-day bins of `scavenge_after` over 28 days from the as-of.
 fn expected_charts(rows: &[Vec<String>]) -> Charts {
     let col = |name: &str| rows[0].iter().position(|c| c == name);
-    let (status, scope, scav) = (col("status").unwrap(), col("scope").unwrap(), col("scavenge_after").unwrap());
+    let (status, scope, scav, source) = (col("status").unwrap(), col("scope").unwrap(), col("scavenge_after").unwrap(), col("source").unwrap());
     let as_of: DateTime<Utc> = AS_OF.parse().unwrap();
     let mut cells = BTreeSet::new();
     let mut days = BTreeMap::new();
     let mut changes: BTreeMap<String, usize> = BTreeMap::new();
     for r in &rows[1..] {
-        let g = if r[scope].is_empty() { "(none)" } else { &r[scope] };
-        cells.insert((g.to_string(), r[status].clone()));
+        cells.insert((scope_label(&r[scope], &r[source]), r[status].clone()));
         if let Ok(t) = r[scav].parse::<DateTime<Utc>>() {
             let secs = (t - as_of).num_seconds();
             let bin = if secs < 0 {
@@ -111,7 +124,7 @@ fn expected_charts(rows: &[Vec<String>]) -> Charts {
             } else {
                 continue;
             };
-            *days.entry(bin).or_default() += 1;
+            *days.entry((bin, r[status].clone())).or_default() += 1;
         }
         if let Some(c) = col("change").filter(|&c| !r[c].is_empty()) {
             *changes.entry(r[c].clone()).or_default() += 1;
@@ -140,15 +153,15 @@ fn html_report_holds_the_summary_and_nothing_from_the_network() {
     assert!(page.contains("@page{size:A4") && page.contains("@media print"));
     // Every (scope, status) cell is one labelled bar; the rows' JSON holds every row.
     let (cells, days, _) = expected_charts(&rows);
-    let groups = page.split(r#"<svg id="chart-groups""#).nth(1).unwrap().split("</svg>").next().unwrap();
+    let groups = page.split(r#"<svg id="chart-scopes""#).nth(1).unwrap().split("</svg>").next().unwrap();
     assert_eq!(groups.matches(r#"<rect class="bar""#).count(), cells.len());
     for (scope, status) in &cells {
         assert!(groups.contains(&format!(r#"data-group="{scope}" data-series="{status}""#)), "{scope} {status}");
     }
     let day_chart = page.split(r#"<svg id="chart-days""#).nth(1).unwrap().split("</svg>").next().unwrap();
     assert_eq!(day_chart.matches(r#"<rect class="bar""#).count(), days.len());
-    for (bin, n) in &days {
-        assert!(day_chart.contains(&format!(r#"data-group="{bin}" data-series="records" data-value="{n}""#)), "{bin} {n}: {day_chart}");
+    for ((bin, status), n) in &days {
+        assert!(day_chart.contains(&format!(r#"data-group="{bin}" data-series="{status}" data-value="{n}""#)), "{bin} {status} {n}: {day_chart}");
     }
     let json = page.split(r#"<script type="application/json" id="rows-data">"#).nth(1).unwrap().split("</script>").next().unwrap();
     let data: serde_json::Value = serde_json::from_str(json).unwrap();
@@ -202,6 +215,20 @@ fn forecast_html_report_has_its_columns_and_zones() {
     for series in ["live frozen", "live cannot-refresh", "stale"] {
         assert!(day_chart.contains(&format!(r#"data-series="{series}""#)), "{series}");
     }
+    // Its own verdict, then the live records by zone and week.
+    assert!(page.contains(concat!(
+        r#"<p id="verdict" class="verdict">Scavenging deletes 16 live hosts&#39; records by 2026-12-18 (11 already overdue): "#,
+        "14 frozen (nothing refreshes them), 2 whose host cannot refresh them; most in corp.example.test (9). ",
+        "It also deletes 3 stale records (hosts no longer in use: as intended).</p>"
+    )));
+    assert!(page.contains(concat!(
+        r#"<tr><th scope="row">corp.example.test</th><td title="frozen 6, cannot-refresh 0">6</td><td title="frozen 2, cannot-refresh 0">2</td>"#,
+        r#"<td title="frozen 0, cannot-refresh 1">1</td><td title="frozen 0, cannot-refresh 0">0</td><td title="frozen 0, cannot-refresh 0">0</td><td>9</td></tr>"#
+    )));
+    // The forecast's options: its horizon, not the audit's --scavenging-interval (it dates by whichever run deletes a record).
+    assert!(page.contains(r#"<code>--refresh 7d</code>, <code>--horizon 28d</code>, <code>--logon-window 30d</code></p>"#));
+    // No fix list (the audit's), and no "changes since the previous report" (no such column).
+    assert!(!page.contains("fix-list"));
     // A forecast has no run-over-run column: no "changes since the previous report" at all.
     assert!(!page.contains("no-previous") && !page.contains("Changes since the previous report") && !page.contains("chart-changes"));
 }
@@ -228,9 +255,99 @@ fn in_browser(page: &Path, steps: &[&str], screenshot: Option<&str>) -> serde_js
     v
 }
 
+/// The page's header, verdict and fix list as shown.
+const HEADER_AND_FIXES: &str = "({ran: document.getElementById('ran-at').textContent, version: document.getElementById('version').textContent, \
+    inputs: [...document.querySelectorAll('#inputs tr')].map(tr => [...tr.children].map(c => c.textContent)), \
+    input_paths: [...document.querySelectorAll('#inputs .input')].map(i => i.title), \
+    options: [...document.querySelectorAll('#options code')].map(c => c.textContent), verdict: document.getElementById('verdict').textContent, \
+    fixes: [...document.querySelectorAll('#fix-list li.fix')].map(li => [li.querySelector('.fix-title').textContent, li.querySelector('.fix-total').textContent, \
+        [...li.querySelectorAll('.count')].map(c => c.textContent).join(', '), li.querySelector('code.action').textContent, li.querySelector('.fix-hosts').textContent])})";
+
+/// The table's visible columns, where the action starts and whether it wraps; then "show all columns" clicked.
+const TOGGLE: &str = "{ const vis = () => [...document.querySelectorAll('#table thead th')].filter(th => getComputedStyle(th).display !== 'none').map(th => th.textContent); \
+    const before = {cols: vis(), action_x: Math.round(document.querySelector('#table thead th.action').getBoundingClientRect().left), \
+        table_w: Math.round(document.getElementById('table').getBoundingClientRect().width), wrap: getComputedStyle(document.querySelector('#table tbody td.action')).whiteSpace}; \
+    document.getElementById('toggle-columns').click(); \
+    ({before, after: vis(), pressed: document.getElementById('toggle-columns').getAttribute('aria-pressed')}) }";
+
 /// The visible table: the pager's text and the cells of every shown row.
 const TABLE: &str = "window.t = () => ({info: document.getElementById('page-info').textContent, \
     rows: [...document.querySelectorAll('#table tbody tr')].map(tr => [...tr.cells].map(c => c.textContent))}); t()";
+
+/// The example site's header, verdict and fix list as the browser shows them (`HEADER_AND_FIXES`).
+fn header_verdict_and_fixes(h: &serde_json::Value, stderr: &str) {
+    // When it ran (this run: within the test's minute), by which build (as --version says), from what.
+    let ran: DateTime<Utc> = h["ran"].as_str().unwrap().parse().unwrap();
+    assert!((Utc::now() - ran).num_seconds().abs() < 600, "{ran}");
+    let version = ddns_audit(&["--version"], &root()).stdout;
+    assert_eq!(h["version"].as_str(), Some(version.trim()));
+    assert!(version.starts_with("ddns-audit 0.1.0 (commit "), "{version}");
+    // Each source by its file name (the path in its title), with what it gave.
+    assert_eq!(
+        h["inputs"],
+        serde_json::json!([
+            ["leases", "dhcp1-v4.csv: 18 leases; dhcp1-v6.csv: 2 leases; dhcp2-export.xml: 3 leases; lab-dhcpd.leases: 4 leases; kea-leases4.csv: 5 leases; guest-dnsmasq.leases: 2 leases"],
+            ["computers", "computers.ldif: 17 computers"],
+            ["DNS records", "corp.example.test.dns, 16.0.10.in-addr.arpa.dns, 17.0.10.in-addr.arpa.dns, 18.0.10.in-addr.arpa.dns, 20.0.10.in-addr.arpa.dns, records-v6.csv, corp-owners.csv: 62 records in 7 zones"],
+            ["zone settings", "zones.csv: 6 zones"],
+            ["DHCP DNS settings", "dhcp-dns-settings.csv: the servers' and scopes' DNS settings"],
+        ])
+    );
+    assert_eq!(h["input_paths"][0].as_str(), Some("examples/offline/leases/dhcp1-v4.csv"));
+    assert_eq!(h["options"], serde_json::json!(["--domain corp.example.test", "--no-refresh 7d", "--refresh 7d", "--scavenging-interval 1d", "--all"]));
+    assert_eq!(h["verdict"].as_str(), Some("16 hosts need action: 6 missing from DNS, 3 with a stale record, 7 at risk of scavenging; 13 ok, 2 not checked (no DNS data for them)."));
+
+    // The fix list: every group, in the fix list's order (the summary's first five are the same, word for word).
+    let fixes = h["fixes"].as_array().unwrap();
+    let titles: Vec<&str> = fixes.iter().map(|f| f[0].as_str().unwrap()).collect();
+    assert_eq!(
+        titles,
+        [
+            "host names DNS cannot carry",
+            "DHCP server not named in the leases: clients stopped registering (the server no longer updates for a cached Option 81)",
+            "DHCP server 10.0.0.11: registrations Pending (its DNS credentials or settings)",
+            "Kea subnet 3: clients stopped registering (the server no longer updates for a cached Option 81)",
+            "records owned by the DHCP server account CORP\\svc-dhcpdns",
+            "scope 10.0.16.0 on 10.0.0.11: PTR records not registered",
+            "scope 10.0.16.0 on 10.0.0.11: clients stopped registering (the server no longer updates for a cached Option 81)",
+            "scope 10.0.20.0 on <the server dhcp2-export.xml was exported from>: DNS dynamic updates set to Never (updates=never)",
+            "scope 2001:db8:16::: PTR records not registered",
+            "scope 10.0.16.0 on 10.0.0.11: stale records (wrong or extra addresses)",
+            "no DNS data covers partner.example",
+            "no reverse zone for 10.0.19.0/24 (19.0.10.in-addr.arpa)",
+            "records owned by CORP\\PC-OLD-07$ (other-computer), which the hosts cannot update",
+            "records owned by CORP\\jdoe (user), which the hosts cannot update",
+            "reverse zone 20.0.10.in-addr.arpa accepts no dynamic updates",
+        ]
+    );
+    assert!(stderr.contains("  fix list: 15 groups by cause, most hosts at risk first\n"), "{stderr}");
+    for (i, f) in fixes.iter().take(5).enumerate() {
+        let [title, total, counts, action] = [0, 1, 2, 3].map(|k| f[k].as_str().unwrap());
+        let listed = format!("    {}. {title}: {total}: {counts}\n       fix: {action}\n", i + 1);
+        assert!(stderr.contains(&listed), "{listed} not in {stderr}");
+    }
+    assert_eq!(
+        fixes[2],
+        serde_json::json!([
+            "DHCP server 10.0.0.11: registrations Pending (its DNS credentials or settings)",
+            "1 host",
+            "missing 1",
+            "Set-DhcpServerDnsCredential -ComputerName 10.0.0.11 -Credential (Get-Credential), check its DNS dynamic-update settings, then renew the leases",
+            "Hosts: pc-fin-05.corp.example.test (10.0.16.25, missing)",
+        ])
+    );
+    assert_eq!(
+        fixes[9],
+        serde_json::json!([
+            "scope 10.0.16.0 on 10.0.0.11: stale records (wrong or extra addresses)",
+            "2 hosts",
+            "stale 2",
+            "delete the stale records (Remove-DnsServerResourceRecord), then Set-DhcpServerv4DnsSetting -ComputerName 10.0.0.11 -ScopeId 10.0.16.0 -DeleteDnsRROnLeaseExpiry $true so that records go with their leases",
+            "Hosts: pc-hr-02.corp.example.test (10.0.16.27, stale), pc-hr-03.corp.example.test (10.0.16.28, stale)",
+        ])
+    );
+    assert_eq!(fixes[1][2].as_str(), Some("at-risk 2 (1 high)"));
+}
 
 #[test]
 #[ignore = "needs headless Chromium and python3-websocket (tests/run.sh installs them)"]
@@ -249,9 +366,9 @@ fn example_site_html_in_a_browser() {
             "(document.getElementById('no-previous') || {}).textContent || null",
             TABLE,
             "[...document.querySelectorAll('#table thead button')].find(b => b.textContent === 'hostname').click(); \
-                Object.assign(t(), {sort: document.querySelectorAll('#table thead th')[2].getAttribute('aria-sort')})",
+                Object.assign(t(), {sort: document.querySelectorAll('#table thead th')[1].getAttribute('aria-sort')})",
             "[...document.querySelectorAll('#table thead button')].find(b => b.textContent === 'hostname').click(); \
-                Object.assign(t(), {sort: document.querySelectorAll('#table thead th')[2].getAttribute('aria-sort')})",
+                Object.assign(t(), {sort: document.querySelectorAll('#table thead th')[1].getAttribute('aria-sort')})",
             "{ const i = document.getElementById('filter-text'); i.value = 'FIN'; i.dispatchEvent(new Event('input')); t() }",
             "{ const i = document.getElementById('filter-text'); i.value = ''; i.dispatchEvent(new Event('input')); \
                 const s = document.getElementById('filter-category'); s.value = 'missing'; s.dispatchEvent(new Event('change')); t() }",
@@ -259,7 +376,15 @@ fn example_site_html_in_a_browser() {
             // Printed: A4 pages (595 x 842 points), without the controls.
             r#"cdp:{"method": "Page.printToPDF", "params": {"preferCSSPageSize": true}}"#,
             r#"cdp:{"method": "Emulation.setEmulatedMedia", "params": {"media": "print"}}"#,
-            "[getComputedStyle(document.querySelector('.controls')).display, getComputedStyle(document.getElementById('chart-groups')).display]",
+            "[getComputedStyle(document.querySelector('.controls')).display, getComputedStyle(document.getElementById('chart-scopes')).display]",
+            r#"cdp:{"method": "Emulation.setEmulatedMedia", "params": {"media": ""}}"#,
+            HEADER_AND_FIXES,
+            // Every filter off again; a cell of each status, as the browser paints it.
+            "{ const i = document.getElementById('filter-text'); i.value = ''; i.dispatchEvent(new Event('input')); \
+                const s = document.getElementById('filter-category'); s.value = ''; s.dispatchEvent(new Event('change')); \
+                Object.fromEntries(['ok', 'missing', 'stale', 'at-risk', 'unknown'].map(s => { const td = document.querySelector('#table tbody td.st-' + s); \
+                const c = getComputedStyle(td); return [s, [c.backgroundColor, c.color, td.textContent]]; })) }",
+            TOGGLE,
         ],
         std::env::var("DDNS_AUDIT_SCREENSHOT").ok().as_deref(),
     );
@@ -274,23 +399,29 @@ fn example_site_html_in_a_browser() {
     // Every chart has its bars, each with its title; the counts are written on them.
     let (cells, days, changes) = expected_charts(&rows);
     let charts: BTreeMap<String, &serde_json::Value> = res[1].as_array().unwrap().iter().map(|c| (c["id"].as_str().unwrap().to_string(), c)).collect();
-    let g = charts["chart-groups"];
+    let g = charts["chart-scopes"];
     assert_eq!((g["bars"].as_u64(), g["titled"].as_u64(), g["sum"].as_u64(), g["shown"].as_bool()), (Some(cells.len() as u64), Some(cells.len() as u64), Some(31), Some(true)));
-    // A total at the end of every scope's bar: (none) 6, 10.0.16.0 17, 10.0.20.0 3, 2001:db8:16:: 2, 3 3.
-    let labels: Vec<&str> = g["labels"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
-    assert!(labels.iter().filter(|l| ["6", "17", "3", "2"].contains(l)).count() >= 5, "{labels:?}");
+    // A total at the end of every scope's bar, by name: Kea subnet 3, no scope (guest-dnsmasq.leases),
+    // no scope (lab-dhcpd.leases), scope 10.0.16.0 on 10.0.0.11, scope 10.0.20.0 (dhcp2-export.xml), scope 2001:db8:16::.
+    // Each bar's segments with their counts (missing, stale, at-risk, unknown, ok), then its total.
+    let labels = ["1", "2", "3", "1", "1", "2", "2", "2", "4", "5", "3", "2", "1", "6", "17", "2", "1", "3", "1", "1", "2"];
+    assert_eq!(g["labels"], serde_json::json!(labels));
     let d = charts["chart-days"];
     assert_eq!((d["bars"].as_u64(), d["titled"].as_u64()), (Some(days.len() as u64), Some(days.len() as u64)));
     assert_eq!(d["sum"].as_u64(), Some(days.values().sum::<usize>() as u64));
     let mut day_labels: Vec<String> = d["labels"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect();
-    let mut want_labels: Vec<String> = days.values().map(ToString::to_string).collect();
+    let mut per_bin: BTreeMap<&str, usize> = BTreeMap::new();
+    for ((bin, _), n) in &days {
+        *per_bin.entry(bin).or_default() += n;
+    }
+    let mut want_labels: Vec<String> = per_bin.values().map(ToString::to_string).collect();
     day_labels.sort();
     want_labels.sort();
     assert_eq!(day_labels, want_labels);
     match changes {
-        // Before run-over-run comparison (or without a previous report): said in words.
+        // Without a previous report (or no change): no such section at all.
         None => {
-            assert_eq!(res[2].as_str(), Some("no previous report"));
+            assert_eq!(res[2], serde_json::Value::Null);
             assert!(!charts.contains_key("chart-changes"));
         }
         Some(changes) => {
@@ -302,12 +433,13 @@ fn example_site_html_in_a_browser() {
     // The table: all 31 rows; sorted by host name, up then down.
     let table_col = |t: &serde_json::Value, i: usize| -> Vec<String> { t["rows"].as_array().unwrap().iter().map(|r| r[i].as_str().unwrap().to_string()).collect() };
     assert_eq!(res[3]["info"].as_str(), Some("rows 1–31 of 31"));
-    assert_eq!(table_col(&res[3], 1), rows[1..].iter().map(|r| r[1].clone()).collect::<Vec<_>>(), "the CSV's order");
+    // Shown first: status, host, address, action.
+    assert_eq!(table_col(&res[3], 2), rows[1..].iter().map(|r| r[1].clone()).collect::<Vec<_>>(), "the CSV's order");
     assert_eq!(res[4]["sort"].as_str(), Some("ascending"));
-    let up = table_col(&res[4], 2);
+    let up = table_col(&res[4], 1);
     assert_eq!(&up[..8], ["", "", "=HYPERLINK(\"http://evil.example/x\",\"click\")", "guest-laptop", "John's iPhone", "kea-br-01.corp.example.test.", "kea-br-02.corp.example.test.", "lab-01"]);
     assert_eq!(res[5]["sort"].as_str(), Some("descending"));
-    let down = table_col(&res[5], 2);
+    let down = table_col(&res[5], 1);
     assert_eq!(down.len(), 31);
     assert_eq!(&down[..3], ["tablet-07.partner.example", "scan-wh-01.corp.example.test", "prn-fin-01.corp.example.test"]);
 
@@ -319,18 +451,41 @@ fn example_site_html_in_a_browser() {
     };
     let holding: Vec<String> = rows[1..].iter().filter(|r| r.iter().any(|c| c.to_lowercase().contains("fin"))).map(|r| r[1].clone()).collect();
     assert_eq!(res[6]["info"].as_str().unwrap(), format!("rows 1–{n} of {n} (filtered from 31)", n = holding.len()));
-    assert_eq!(sorted(table_col(&res[6], 1)), sorted(holding));
+    assert_eq!(sorted(table_col(&res[6], 2)), sorted(holding));
     // By status: the 6 missing rows of the summary.
     assert_eq!(res[7]["info"].as_str(), Some("rows 1–6 of 6 (filtered from 31)"));
     assert!(table_col(&res[7], 0).iter().all(|s| s == "missing"));
     // Both.
     let both: Vec<String> = rows[1..].iter().filter(|r| r[0] == "missing" && r.iter().any(|c| c.to_lowercase().contains("fin"))).map(|r| r[1].clone()).collect();
-    assert_eq!(sorted(table_col(&res[8], 1)), sorted(both.clone()));
+    assert_eq!(sorted(table_col(&res[8], 2)), sorted(both.clone()));
     assert!(!both.is_empty());
 
     let pages = res[9]["pages"].as_array().unwrap();
     assert!(!pages.is_empty() && pages.iter().all(|p| *p == serde_json::json!([595, 842])), "{pages:?}");
     assert_eq!(res[11], serde_json::json!(["none", "inline"]));
+    header_verdict_and_fixes(&res[13], &r.stderr);
+
+    // Each status's cell in its colour (the palette's: ok green, missing red, stale orange,
+    // at-risk amber, unknown grey), near-black text, and the word itself.
+    let ink = "rgb(17, 17, 17)";
+    assert_eq!(
+        res[14],
+        serde_json::json!({
+            "ok": ["rgb(198, 239, 206)", ink, "ok"],
+            "missing": ["rgb(255, 199, 206)", ink, "missing"],
+            "stale": ["rgb(248, 203, 173)", ink, "stale"],
+            "at-risk": ["rgb(255, 230, 153)", ink, "at-risk"],
+            "unknown": ["rgb(217, 217, 217)", ink, "unknown"],
+        })
+    );
+    // Four columns first, the action among them and wrapped; all 28 one click away.
+    let t = &res[15];
+    assert_eq!(t["before"]["cols"], serde_json::json!(["status", "hostname", "ip", "remediation"]));
+    assert_eq!(t["before"]["wrap"].as_str(), Some("normal"));
+    assert!(t["before"]["action_x"].as_u64().unwrap() < 600 && t["before"]["table_w"].as_u64().unwrap() <= 1000, "{t}");
+    assert_eq!(t["after"].as_array().unwrap().len(), 28);
+    assert_eq!(t["after"].as_array().unwrap()[..4], t["before"]["cols"].as_array().unwrap()[..]);
+    assert_eq!(t["pressed"].as_str(), Some("true"));
 }
 
 #[test]
@@ -345,7 +500,7 @@ fn hostile_host_names_are_text_in_the_browser() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = in_browser(&html, &["document.scripts.length", TABLE], None);
     assert_eq!(v["results"][0].as_u64(), Some(2), "no script of the data's");
-    let names: Vec<&str> = v["results"][1]["rows"].as_array().unwrap().iter().map(|r| r[2].as_str().unwrap()).collect();
+    let names: Vec<&str> = v["results"][1]["rows"].as_array().unwrap().iter().map(|r| r[1].as_str().unwrap()).collect();
     assert_eq!(names, ["</script><script>alert(\"x\")</script>", "O'Brien\"&<b>-->"]);
 }
 
@@ -433,11 +588,11 @@ fn a_page_of_100000_rows_pages_sorts_and_filters_in_the_browser() {
     let res = &v["results"];
     let first = |i: usize, col: usize| res[i]["rows"][0][col].as_str().unwrap().to_string();
     assert_eq!((res[0]["info"].as_str(), res[0]["rows"].as_array().unwrap().len()), (Some("rows 1–100 of 100000"), 100));
-    assert_eq!((res[1]["info"].as_str(), first(1, 2)), (Some("rows 101–200 of 100000"), "host-000100".to_string()));
+    assert_eq!((res[1]["info"].as_str(), first(1, 1)), (Some("rows 101–200 of 100000"), "host-000100".to_string()));
     // Sorted down by host name, back to the first page; quick enough to click (two sorts).
-    assert_eq!((res[2]["info"].as_str(), first(2, 2)), (Some("rows 1–100 of 100000"), "host-099999".to_string()));
+    assert_eq!((res[2]["info"].as_str(), first(2, 1)), (Some("rows 1–100 of 100000"), "host-099999".to_string()));
     assert!(res[2]["ms"].as_f64().unwrap() < 5000.0, "{}", res[2]["ms"]);
-    assert_eq!((res[3]["info"].as_str(), first(3, 2)), (Some("rows 1–100 of 100 (filtered from 100000)"), "host-099999".to_string()));
+    assert_eq!((res[3]["info"].as_str(), first(3, 1)), (Some("rows 1–100 of 100 (filtered from 100000)"), "host-099999".to_string()));
     assert!(res[3]["ms"].as_f64().unwrap() < 5000.0, "{}", res[3]["ms"]);
 }
 

@@ -26,9 +26,10 @@ on_exit() {
 trap on_exit EXIT
 
 # Build dependencies of the kerberos feature (GSSAPI bind); headless Chromium and
-# python3-websocket for the HTML report's browser tests (tests/html_report.rs, tests/browser/).
+# python3-websocket for the HTML report's browser tests (tests/html_report.rs, tests/browser/);
+# python3-openpyxl to read the spreadsheet back (tests/xlsx_report.rs, tests/xlsx/read.py).
 need=()
-for p in libkrb5-dev libclang-dev pkg-config chromium python3-websocket; do
+for p in libkrb5-dev libclang-dev pkg-config chromium python3-websocket python3-openpyxl; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need+=("$p")
 done
 if ((${#need[@]})); then

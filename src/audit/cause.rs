@@ -1,10 +1,51 @@
 //! The cause columns' rules (docs/report.md "Columns"): which kind of account owns a
-//! lease's record (`owner_kind`).
+//! lease's record (`owner_kind`); and [`Cause`], why a row is not `ok`, as the remediation
+//! decides it (`remediation::decide`) and the fix list groups it (docs/report.md "Fix list").
 
 use crate::directory::Computer;
 use crate::dns::owner::split_account;
 use crate::dns::{AccountKind, RecordOwner};
+use crate::leases::dns_settings::ServerStop;
 use crate::vocab::vocabulary;
+
+/// Why a row is not `ok`: the one decision its remediation sentence is rendered from, typed so
+/// that the fix list groups rows by it without reading the sentence. A row whose sentence has
+/// several parts (a stale A and PTR, an unknown forward and reverse) has the first part's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Cause {
+    /// The DHCP server's DNS setting for the lease stops its updates (its scope or Kea
+    /// subnet, on its server: the lease's).
+    DhcpSetting(ServerStop),
+    /// The zone holding the record accepts no dynamic updates (`reverse`: the PTR's zone).
+    ZoneNoUpdates { reverse: bool },
+    /// A DHCP server's account owns the record, so no other updater can refresh it.
+    DhcpServerOwner,
+    /// Another computer, a user or an admin owns the record in a secure zone.
+    OtherOwner(OwnerKind),
+    /// The DHCP server's registration is `Pending`: its DNS settings or credentials.
+    Pending,
+    /// The server registered the record once (or the client relies on it): the client holds a
+    /// cached Option 81 and no longer registers; a full DORA or the scope always updating fixes it.
+    CachedOption81,
+    /// The client does not register its A/AAAA record (`ipconfig /registerdns`).
+    NotRegistering,
+    /// The A/AAAA record is there, the PTR is not: the DHCP server does not register PTRs.
+    NoPtrRegistration,
+    /// A CNAME owns the lease's name.
+    CnameConflict,
+    /// The host name is not a valid DNS name.
+    InvalidName,
+    /// A record points elsewhere or there are records besides the right one.
+    StaleRecords,
+    /// A single-label host name and no `--domain`.
+    NoSuffix,
+    /// No DNS data covers the name.
+    NoDnsData,
+    /// No reverse zone holds the address.
+    NoReverseZone,
+    /// Live DNS lookups failed: not a verdict on the records.
+    LookupFailed,
+}
 
 vocabulary! {
     /// The report's `owner_kind`.

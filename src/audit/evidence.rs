@@ -27,6 +27,10 @@ pub(crate) trait Evidence {
     fn pointers(&self, ip: IpAddr) -> Lookup<'_, String>;
     /// The dynamic-update policy of the zone holding `name`, when known.
     fn dynamic_updates(&self, name: &str) -> Option<DynamicUpdates>;
+    /// The name of that zone (the fix list's title for a zone's policy), when known.
+    fn policy_zone(&self, _name: &str) -> Option<String> {
+        None
+    }
     /// The DHCP server's effective DNS setting for `lease`, when known.
     fn dhcp_setting(&self, lease: &Lease) -> Option<DhcpDnsSetting>;
     /// This evidence, when it can be read from several threads at once (the auditor then
@@ -160,6 +164,10 @@ impl Evidence for DataEvidence<'_> {
         self.dns.dynamic_updates(name)
     }
 
+    fn policy_zone(&self, name: &str) -> Option<String> {
+        self.dns.policy_zone(name).map(|(z, _)| z.to_string())
+    }
+
     fn dhcp_setting(&self, lease: &Lease) -> Option<DhcpDnsSetting> {
         self.dhcp?.effective(lease)
     }
@@ -226,6 +234,10 @@ impl Evidence for LiveEvidence<'_> {
 
     fn dynamic_updates(&self, name: &str) -> Option<DynamicUpdates> {
         self.data.dynamic_updates(name)
+    }
+
+    fn policy_zone(&self, name: &str) -> Option<String> {
+        self.data.policy_zone(name)
     }
 
     fn dhcp_setting(&self, lease: &Lease) -> Option<DhcpDnsSetting> {

@@ -15,10 +15,11 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-pub(crate) use cause::{DhcpAccount, OwnerKind, owner_kind};
+pub(crate) use cause::{Cause, DhcpAccount, OwnerKind, owner_kind};
 pub(crate) use evidence::{DataEvidence, DataRecord, Evidence, Family, Found, LiveEvidence, Lookup, Said};
 pub(crate) use words::{FailOn, RecordKind, RecordStatus, Risk, Status};
 pub(crate) use refresh::{Blocker, RefreshState, Updater, not_refreshed, refresh_of, slack};
+pub(crate) use remediation::reverse_zone_hint;
 pub(crate) use risk::RecordAge;
 
 use crate::directory::{Computer, Directory};
@@ -64,6 +65,11 @@ pub(crate) struct Finding<'a> {
     pub(crate) computer: Option<&'a Computer>,
     /// One sentence for every row that is not `ok`.
     pub(crate) remediation: Option<String>,
+    /// Why the row is not `ok`, as the remediation decides it: what the fix list groups by.
+    pub(crate) cause: Option<Cause>,
+    /// The zone whose policy is the cause ([`Cause::ZoneNoUpdates`]: the name's zone, or the
+    /// address's reverse zone), when the data names it; `None` for every other cause.
+    pub(crate) cause_zone: Option<String>,
     /// The owner of the record that decides `age` (else of the name's, else of the address's
     /// PTR node): the report's `record_owner`, and its `owner_kind`.
     pub(crate) owner: Option<Arc<RecordOwner>>,
@@ -171,6 +177,8 @@ impl<'a, E: Evidence + ?Sized> Judge<'_, 'a, E> {
                 age: None,
                 computer: None,
                 remediation: None,
+                cause: None,
+                cause_zone: None,
                 owner: None,
                 owner_kind: None,
                 zone_dynamic_updates: None,
@@ -248,6 +256,8 @@ impl<'a, E: Evidence + ?Sized> Judge<'_, 'a, E> {
             age,
             computer,
             remediation: None,
+            cause: None,
+            cause_zone: None,
             owner,
             owner_kind,
             zone_dynamic_updates,
@@ -264,7 +274,12 @@ impl<'a, E: Evidence + ?Sized> Judge<'_, 'a, E> {
             ptr_age: ptr.age.as_ref(),
             not_leased: &a.not_leased,
         };
-        finding.remediation = remediation::sentence(&finding, &ctx, settings);
+        finding.cause = remediation::decide(&finding, &ctx);
+        if let Some(Cause::ZoneNoUpdates { reverse }) = finding.cause {
+            let on = if reverse { dns::reverse_name(lease.ip) } else { finding.fqdn.clone().unwrap_or_default() };
+            finding.cause_zone = self.evidence.policy_zone(&on);
+        }
+        finding.remediation = remediation::sentence(&finding, finding.cause, &ctx, settings);
         finding
     }
 }

@@ -594,7 +594,7 @@ fn causes_row(owner: Option<&str>, policy: Option<DynamicUpdates>, dhcp: Option<
     let dir = Directory::default();
     let evidence = DataEvidence::new(&w.dns, s.as_of).with_dhcp_settings(&settings_table);
     let f = Auditor::new(&leases, &dir, &evidence, &s).findings().next().unwrap();
-    crate::report::row(&f, &crate::report::Judged::default()).to_vec()
+    crate::report::texts(&crate::report::Row::Audit(f, crate::report::Judged::default()))
 }
 
 /// A record refreshed two days ago (fine by its timestamp) whose updater can no longer refresh

@@ -177,6 +177,12 @@ impl DnsData {
 
     /// The dynamic-update policy of the most specific zone (read or listed) holding `name`.
     pub(crate) fn dynamic_updates(&self, name: &str) -> Option<DynamicUpdates> {
+        self.policy_zone(name).and_then(|(_, p)| p)
+    }
+
+    /// The most specific zone (read or listed) holding `name`: its name and its dynamic-update
+    /// policy (a listing's over the data's), the zone [`DnsData::dynamic_updates`] reads.
+    pub(crate) fn policy_zone<'n>(&self, name: &'n str) -> Option<(&'n str, Option<DynamicUpdates>)> {
         if invalid_name(name).is_some() {
             return None;
         }
@@ -185,7 +191,7 @@ impl DnsData {
             let read = self.zone_ids.get(rest).and_then(|&i| self.zones.get(i)).map(|z| z.dynamic_updates);
             let listed = self.zone_settings.get(rest).map(|s| s.dynamic_updates);
             if read.is_some() || listed.is_some() {
-                return listed.flatten().or(read.flatten());
+                return Some((rest, listed.flatten().or(read.flatten())));
             }
             rest = rest.split_once('.')?.1;
         }

@@ -60,6 +60,14 @@ vocabulary! {
     }
 }
 
+impl ForecastFailOn {
+    /// The forecast's exit-code policy, from its counts: only a live record scavenging deletes
+    /// trips it (a refreshing one is not deleted).
+    pub(crate) fn trips(self, total: &Counts) -> bool {
+        self == ForecastFailOn::Live && total.live() > 0
+    }
+}
+
 /// One row of the forecast: a record scavenging deletes, when, and what says its host is live.
 #[derive(Debug, Clone)]
 pub(crate) struct Row<'a> {

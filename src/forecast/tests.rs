@@ -89,7 +89,7 @@ impl World {
     fn run_with(&self, s: &AuditSettings, o: ForecastOptions) -> (Vec<[String; 17]>, Vec<(NotForecast, usize)>) {
         let directory = Directory::new(self.computers.clone());
         let (rows, not) = forecast(&self.leases, &directory, &self.dns, &self.dhcp, s, o);
-        (rows.iter().map(|r| crate::report::forecast_row(r).map(|c| c.as_ref().to_string())).collect(), not.into_iter().collect())
+        (rows.into_iter().map(|r| crate::report::texts(&crate::report::Row::Forecast(r)).try_into().unwrap()).collect(), not.into_iter().collect())
     }
 
     fn rows(&self) -> Vec<[String; 17]> {

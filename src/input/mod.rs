@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::vocab::vocabulary;
 
+pub(crate) mod paths;
 mod rows;
 pub(crate) mod stream;
 

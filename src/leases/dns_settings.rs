@@ -95,9 +95,15 @@ impl DhcpDnsSetting {
         *self == DhcpDnsSetting::default()
     }
 
-    /// The report's `dhcp_dns_setting`: `;`-separated `key=value` tokens in the README's
-    /// order, only the known keys.
+    /// The report's `dhcp_dns_setting` as the CSV writes it: `;`-separated [`DhcpDnsSetting::tokens`].
+    #[cfg(test)]
     pub(crate) fn render(&self) -> String {
+        self.tokens().join(";")
+    }
+
+    /// The `key=value` tokens in the README's order, only the known keys (a list in the
+    /// report: `;`-separated in the CSV, an array in JSON Lines).
+    pub(crate) fn tokens(&self) -> Vec<String> {
         let on = |b: bool| if b { "on" } else { "off" };
         let tf = |b: bool| if b { "true" } else { "false" };
         let tokens: [(&str, Option<&str>); 9] = [
@@ -111,15 +117,7 @@ impl DhcpDnsSetting {
             ("override-no-update", self.override_no_update.map(tf)),
             ("update-on-renew", self.update_on_renew.map(tf)),
         ];
-        tokens.iter().filter_map(|(k, v)| v.map(|v| format!("{k}={v}"))).collect::<Vec<_>>().join(";")
-    }
-
-    /// The setting that stops the server from registering or refreshing the lease's records,
-    /// as the report writes it (`updates=never`), with where it is set; `None` when none does.
-    /// For the audit's inferred cause of a frozen record; `ptr=off` is not one (the A record
-    /// is still updated).
-    pub(crate) fn freeze(&self) -> Option<(&'static str, &'static str)> {
-        self.server_stop(false).map(|s| (s.as_str(), s.place()))
+        tokens.iter().filter_map(|(k, v)| v.map(|v| format!("{k}={v}"))).collect()
     }
 
     /// The first setting, in the README's order, that stops the DHCP server from refreshing

@@ -136,8 +136,20 @@ impl Lease {
         self.origin.dns_registration.as_ref().map(DnsRegistration::as_str)
     }
 
+    /// The key of the lease's DHCP server: its name, or for an export that does not name its
+    /// server (Export-DhcpServer's XML) the file and family ([`windows_xml::server_key`]).
     pub(crate) fn server(&self) -> Option<&str> {
         self.origin.server.as_deref()
+    }
+
+    /// The DHCP server's name, when the export gives one (not an XML export's file key).
+    pub(crate) fn server_name(&self) -> Option<&str> {
+        self.server().filter(|s| !s.starts_with(&**self.source()))
+    }
+
+    /// The file name of the lease's source (for an export that does not name its server).
+    pub(crate) fn source_file_name(&self) -> String {
+        Path::new(&**self.source()).file_name().map_or_else(|| self.source().to_string(), |f| f.to_string_lossy().into_owned())
     }
 
     /// docs/inputs.md "Inputs and formats": a lease is audited when it is active or a reservation and not expired at `as_of`.

@@ -1,5 +1,5 @@
 //! The reports folder: the names the default output gives (`ddns-audit-<UTC timestamp>.csv`,
-//! `ddns-audit-forecast-<UTC timestamp>.csv`, with `.jsonl`/`.html` siblings of the same stem),
+//! `ddns-audit-forecast-<UTC timestamp>.csv`, with `.jsonl`/`.html`/`.xlsx` siblings of the same stem),
 //! finding the previous report there (`--previous auto`) and pruning old ones (`--keep N`).
 //! Only names of exactly that form are ever read or removed, and never the report a run has
 //! just written. Also where a path names a file ([`same_file`]): `--html` and `--output` must
@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 pub(crate) const STAMP: &str = "%Y%m%dT%H%M%SZ";
 
 /// The extensions a report and its siblings have.
-const EXTENSIONS: [&str; 3] = ["csv", "jsonl", "html"];
+const EXTENSIONS: [&str; 4] = ["csv", "jsonl", "html", "xlsx"];
 
 /// Which report series a name belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +32,7 @@ impl Kind {
 }
 
 /// The timestamp and extension of a file named `<kind prefix><timestamp>.<ext>` (ext one of
-/// csv, jsonl, html); `None` for any other name. `ddns-audit-forecast-…` is not an audit name:
+/// csv, jsonl, html, xlsx); `None` for any other name. `ddns-audit-forecast-…` is not an audit name:
 /// `forecast-…` is no timestamp.
 pub(crate) fn parse_name(name: &str, kind: Kind) -> Option<(DateTime<Utc>, &str)> {
     let rest = name.strip_prefix(kind.prefix())?;
@@ -147,7 +147,7 @@ fn reports_in(dir: &Path, kind: Kind) -> Vec<(DateTime<Utc>, String, PathBuf)> {
 pub(crate) fn latest_before(dir: &Path, before: DateTime<Utc>) -> Option<PathBuf> {
     reports_in(dir, Kind::Audit)
         .into_iter()
-        .filter(|(t, ext, _)| *t < before && ext != "html")
+        .filter(|(t, ext, _)| *t < before && matches!(ext.as_str(), "csv" | "jsonl"))
         // Latest first; at one timestamp the CSV ("csv" < "jsonl").
         .min_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)))
         .map(|(_, _, p)| p)
@@ -164,7 +164,7 @@ pub(crate) struct Pruned {
 
 /// `--keep N`: the files to remove so that the reports of `kind` in `dir` are those of the
 /// newest `keep` timestamps, with their same-stem siblings. `own` are the files this run writes,
-/// the report first (then the HTML page): they, and every sibling of the report (its timestamp,
+/// the report first (then the HTML page and the spreadsheet): they, and every sibling of the report (its timestamp,
 /// when its name has one), always stay and the report counts as one of the `keep`, whatever
 /// other names are there (a report named for 2099 must not make every run remove its own).
 /// Only regular files named exactly so are candidates.

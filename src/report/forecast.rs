@@ -1,19 +1,16 @@
 //! The forecast's report (docs/forecast.md "Before enabling scavenging"): its columns, one row per record
-//! scavenging deletes, and its stderr summary (per week, live and stale, per zone). Written
-//! through the same CSV writer as the audit's ([`super::write`]).
+//! scavenging deletes (its cells are [`super::Row`]'s), and its stderr summary (per week, live
+//! and stale, per zone). Written through the same writers as the audit's ([`super::write`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::net::IpAddr;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::summary::{count, render_problems, render_pruned};
-use crate::dns::RecordData;
-use crate::forecast::{Counts, MANY_HOSTS, NotForecast, Row, Tally};
+use crate::forecast::{Counts, MANY_HOSTS, NotForecast, Tally};
 use crate::input::Problems;
-use crate::timefmt::{rfc3339, rfc3339_bytes};
+use crate::timefmt::rfc3339;
 
 /// The forecast's columns, in the order of docs/forecast.md "Before enabling scavenging".
 pub(crate) const FORECAST_COLUMNS: [&str; 17] = [
@@ -35,85 +32,6 @@ pub(crate) const FORECAST_COLUMNS: [&str; 17] = [
     "ad_enabled",
     "ad_last_logon",
 ];
-
-/// One cell of a forecast row: text the data holds, or a short text (a time, an address)
-/// rendered into the cell itself, so that millions of rows cost no allocation per cell.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Cell<'a> {
-    Text(&'a str),
-    Short { buf: [u8; SHORT], len: u8 },
-}
-
-/// Room for any time (20 bytes) or address (an IPv6 address is at most 45 characters).
-const SHORT: usize = 46;
-
-impl<'a> Cell<'a> {
-    fn time(t: DateTime<Utc>) -> Cell<'a> {
-        let mut buf = [0u8; SHORT];
-        let text = rfc3339_bytes(t);
-        for (b, c) in buf.iter_mut().zip(text) {
-            *b = c;
-        }
-        Cell::Short { buf, len: 20 }
-    }
-
-    fn opt_time(t: Option<DateTime<Utc>>) -> Cell<'a> {
-        t.map_or(Cell::Text(""), Cell::time)
-    }
-
-    fn ip(ip: IpAddr) -> Cell<'a> {
-        let mut buf = [0u8; SHORT];
-        let mut rest: &mut [u8] = &mut buf;
-        // Cannot fail: the longest address fits.
-        let _ = write!(rest, "{ip}");
-        let len = SHORT.saturating_sub(rest.len());
-        Cell::Short { buf, len: u8::try_from(len).unwrap_or(0) }
-    }
-}
-
-impl AsRef<str> for Cell<'_> {
-    fn as_ref(&self) -> &str {
-        match self {
-            Cell::Text(s) => s,
-            Cell::Short { buf, len } => buf.get(..usize::from(*len)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or(""),
-        }
-    }
-}
-
-/// The cells of one row, unescaped, in [`FORECAST_COLUMNS`] order; borrowed where the data
-/// holds the text (millions of rows: no copy of every name).
-pub(crate) fn forecast_row<'a>(r: &Row<'a>) -> [Cell<'a>; 17] {
-    let record = r.record;
-    let data = match &record.data {
-        RecordData::Addr(a) => Cell::ip(*a),
-        RecordData::Ptr(t) | RecordData::Cname(t) => Cell::Text(t.as_str()),
-    };
-    let lease = r.lease;
-    let computer = r.computer;
-    [
-        Cell::time(r.scavenge_after),
-        Cell::Text(r.zone.name.as_str()),
-        Cell::Text(record.name.as_str()),
-        Cell::Text(r.rtype().as_str()),
-        data,
-        Cell::opt_time(record.timestamp),
-        Cell::Text(record.owner.as_deref().map_or("", |o| o.display.as_str())),
-        Cell::Text(r.owner_kind.map_or("", |k| k.as_str())),
-        Cell::Text(r.verdict().as_str()),
-        Cell::Text(r.refresh.as_str()),
-        Cell::Text(r.evidence().map_or("", crate::forecast::Evidence::as_str)),
-        lease.map_or(Cell::Text(""), |l| Cell::ip(l.ip)),
-        Cell::Text(lease.and_then(|l| l.hostname.as_deref()).unwrap_or("")),
-        Cell::opt_time(lease.and_then(|l| l.expires)),
-        Cell::Text(computer.map_or("", |c| c.name.as_str())),
-        Cell::Text(match computer.and_then(|c| c.enabled) {
-            Some(true) => "true",
-            Some(false) => "false",
-            None => "",
-        }),
-        Cell::opt_time(computer.and_then(|c| c.last_logon)),
-    ]
-}
 
 /// What the forecast read and found, for stderr.
 #[derive(Debug)]
@@ -236,20 +154,6 @@ mod tests {
         let text = include_str!("../../reports/templates/forecast-columns.csv");
         let names: Vec<&str> = text.lines().skip(1).filter_map(|l| l.split(',').next()).collect();
         assert_eq!(names, FORECAST_COLUMNS);
-    }
-
-    #[test]
-    fn short_cells_hold_any_address_and_time() {
-        let texts: Vec<String> = ["10.1.2.3", "::ffff:255.255.255.255", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fd00::1:2"]
-            .into_iter()
-            .map(|a| Cell::ip(a.parse().unwrap()).as_ref().to_string())
-            .collect();
-        assert_eq!(texts, ["10.1.2.3", "::ffff:255.255.255.255", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fd00::1:2"]);
-        let t = DateTime::parse_from_rfc3339("2026-02-03T04:05:06.9Z").unwrap().with_timezone(&Utc);
-        assert_eq!(Cell::time(t).as_ref(), "2026-02-03T04:05:06Z");
-        assert_eq!(Cell::time(DateTime::<Utc>::MAX_UTC).as_ref(), "9999-12-31T23:59:59Z");
-        assert_eq!(Cell::time(DateTime::<Utc>::MIN_UTC).as_ref(), "0000-01-01T00:00:00Z");
-        assert_eq!(Cell::opt_time(None).as_ref(), "");
     }
 
     #[test]

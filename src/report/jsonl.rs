@@ -5,46 +5,70 @@
 
 use std::io::Write;
 
-/// The columns, of either report kind, whose cells are `;`-separated lists.
-pub(crate) const LIST_COLUMNS: [&str; 4] = ["a_records", "ptr_records", "dhcp_dns_setting", "evidence"];
+use super::row::{Cell, Row, Sink};
 
-/// Writes one object per row to `w`; returns the number of rows.
-pub(crate) fn write_jsonl<W: Write, C: AsRef<str>, R: AsRef<[C]>>(mut w: W, columns: &[&str], rows: impl Iterator<Item = R>) -> std::io::Result<usize> {
-    // The keys, quoted once.
-    let keys: Vec<(String, bool)> = columns.iter().map(|c| (quote(c), LIST_COLUMNS.contains(c))).collect();
-    let mut line = Vec::with_capacity(1024);
-    let mut n = 0;
-    for cells in rows {
+/// Writes one object per row to `w` (given to its `row`), lists as arrays from the typed cells.
+pub(crate) struct JsonlWriter<W: Write> {
+    w: W,
+    /// The keys, quoted once.
+    keys: Vec<String>,
+    line: Vec<u8>,
+    text: String,
+    rows: usize,
+}
+
+impl<W: Write> JsonlWriter<W> {
+    pub(crate) fn new(w: W, columns: &[&str]) -> JsonlWriter<W> {
+        JsonlWriter { w, keys: columns.iter().map(|c| quote(c)).collect(), line: Vec::with_capacity(1024), text: String::with_capacity(256), rows: 0 }
+    }
+
+    /// Flushes; the number of rows written.
+    pub(crate) fn finish(mut self) -> std::io::Result<usize> {
+        self.w.flush()?;
+        Ok(self.rows)
+    }
+}
+
+impl<'a, W: Write> Sink<'a> for JsonlWriter<W> {
+    fn row(&mut self, row: &Row<'a>) -> std::io::Result<()> {
+        self.object(&row.cells())
+    }
+}
+
+impl<W: Write> JsonlWriter<W> {
+    /// Writes one row's cells as an object, a line of its own.
+    fn object(&mut self, cells: &[Cell<'_>]) -> std::io::Result<()> {
+        let line = &mut self.line;
         line.clear();
         line.push(b'{');
-        for (i, ((key, list), cell)) in keys.iter().zip(cells.as_ref()).enumerate() {
+        for (i, (key, cell)) in self.keys.iter().zip(cells).enumerate() {
             if i > 0 {
                 line.push(b',');
             }
             line.extend_from_slice(key.as_bytes());
             line.push(b':');
-            let cell = cell.as_ref();
             if cell.is_empty() {
                 line.extend_from_slice(b"null");
-            } else if *list {
+            } else if let Some(items) = cell.items() {
                 line.push(b'[');
-                for (j, item) in cell.split(';').enumerate() {
+                for (j, item) in items.iter().enumerate() {
                     if j > 0 {
                         line.push(b',');
                     }
-                    serde_json::to_writer(&mut line, item).map_err(std::io::Error::other)?;
+                    serde_json::to_writer(&mut *line, item).map_err(std::io::Error::other)?;
                 }
                 line.push(b']');
             } else {
-                serde_json::to_writer(&mut line, cell).map_err(std::io::Error::other)?;
+                self.text.clear();
+                cell.write_text(&mut self.text);
+                serde_json::to_writer(&mut *line, &self.text).map_err(std::io::Error::other)?;
             }
         }
         line.extend_from_slice(b"}\n");
-        w.write_all(&line)?;
-        n += 1;
+        self.w.write_all(line)?;
+        self.rows += 1;
+        Ok(())
     }
-    w.flush()?;
-    Ok(n)
 }
 
 fn quote(s: &str) -> String {
@@ -86,10 +110,12 @@ mod tests {
 
     #[test]
     fn lists_nulls_and_no_formula_escaping() {
+        use std::borrow::Cow::Borrowed;
         let mut out = Vec::new();
-        let rows = [["missing", "=cmd|' /C calc'!A0", "10.0.16.21;2001:db8::1", ""], ["ok", "a\"b\\c", "", "send-updates=true"]];
-        let n = write_jsonl(&mut out, &["status", "hostname", "a_records", "dhcp_dns_setting"], rows.iter()).unwrap();
-        assert_eq!(n, 2);
+        let mut w = JsonlWriter::new(&mut out, &["status", "hostname", "a_records", "dhcp_dns_setting"]);
+        w.object(&[Cell::Text(Borrowed("missing")), Cell::Text(Borrowed("=cmd|' /C calc'!A0")), Cell::List(vec![Borrowed("10.0.16.21"), Borrowed("2001:db8::1")]), Cell::List(Vec::new())]).unwrap();
+        w.object(&[Cell::Text(Borrowed("ok")), Cell::Text(Borrowed("a\"b\\c")), Cell::Time(None), Cell::Words("send-updates=true")]).unwrap();
+        assert_eq!(w.finish().unwrap(), 2);
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"status\":\"missing\",\"hostname\":\"=cmd|' /C calc'!A0\",\"a_records\":[\"10.0.16.21\",\"2001:db8::1\"],\"dhcp_dns_setting\":null}\n\

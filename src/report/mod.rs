@@ -4,25 +4,31 @@
 //! this layer and `main` write output.
 
 mod commit;
+pub(crate) mod fixes;
 mod folder;
 mod forecast;
 mod jsonl;
+pub(crate) mod palette;
 mod previous;
 pub(crate) mod html;
+mod row;
 mod summary;
+pub(crate) mod xlsx;
 
 use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub(crate) use forecast::{FORECAST_COLUMNS, ForecastSummary, forecast_row};
+pub(crate) use forecast::{FORECAST_COLUMNS, ForecastSummary, duration_text};
+pub(crate) use row::{Row, Sink};
+#[cfg(test)]
+pub(crate) use row::texts;
 pub(crate) use commit::{CommitError, Outputs, StageError};
 pub(crate) use folder::{Kind, Pruned, STAMP, dir_of, parse_name, same_file};
 pub(crate) use previous::{Change, Judged, PreviousChoice, PreviousError, RunOverRun};
 pub(crate) use summary::{LiveSummary, Summary};
 
 use crate::audit::{Finding, RecordStatus, Status};
-use crate::timefmt::rfc3339;
 use crate::vocab::vocabulary;
 
 vocabulary! {
@@ -101,83 +107,90 @@ pub(crate) fn escape_cell(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// The row for one finding, unescaped, in [`COLUMNS`] order.
-pub(crate) fn row(f: &Finding<'_>, judged: &Judged) -> [String; COLUMNS.len()] {
-    let l = f.lease;
-    let opt_time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(rfc3339).unwrap_or_default();
-    let age = f.age.as_ref();
-    let list = |v: Vec<String>| v.join(";");
-    [
-        f.status.to_string(),
-        l.ip.to_string(),
-        l.hostname.as_deref().unwrap_or_default().to_string(),
-        f.fqdn.clone().unwrap_or_default(),
-        l.mac.as_deref().unwrap_or_default().to_string(),
-        l.state.to_string(),
-        opt_time(l.expires),
-        l.scope().unwrap_or_default().to_string(),
-        f.a_status.to_string(),
-        list(f.a_records.iter().map(ToString::to_string).collect()),
-        f.ptr_status.to_string(),
-        list(f.ptr_records.clone()),
-        age.map(|a| a.kind.to_string()).unwrap_or_default(),
-        opt_time(age.and_then(|a| a.timestamp)),
-        opt_time(age.and_then(|a| a.scavenge_after)),
-        age.map(|a| a.risk.to_string()).unwrap_or_default(),
-        f.computer.map(|c| c.name.to_string()).unwrap_or_default(),
-        f.computer.and_then(|c| c.enabled).map(|e| e.to_string()).unwrap_or_default(),
-        opt_time(f.computer.and_then(|c| c.last_logon)),
-        l.dns_registration().unwrap_or_default().to_string(),
-        f.remediation.clone().unwrap_or_default(),
-        if l.line > 0 { format!("{}:{}", l.source(), l.line) } else { l.source().to_string() },
-        f.owner.as_ref().map(|o| o.display.clone()).unwrap_or_default(),
-        f.owner_kind.map(|k| k.to_string()).unwrap_or_default(),
-        f.zone_dynamic_updates.map(|z| z.to_string()).unwrap_or_default(),
-        f.dhcp_dns_setting.map(|d| d.render()).unwrap_or_default(),
-        opt_time(judged.first_seen),
-        judged.change.map(|c| c.to_string()).unwrap_or_default(),
-    ]
+/// Writes the CSV to `w`: the header, then each row given to [`CsvWriter`]'s `row`. Every cell
+/// is formula-escaped. Lines end in CRLF (RFC 4180), which every spreadsheet and `Import-Csv`
+/// read. Shared by every report kind (the audit's, the forecast's).
+pub(crate) struct CsvWriter<W: Write> {
+    out: csv::Writer<W>,
+    cell: String,
+    rows: usize,
 }
 
-/// Writes the CSV (header, then the rows) to `w`; returns the number of rows. Every cell is
-/// formula-escaped. Lines end in CRLF (RFC 4180), which every spreadsheet and `Import-Csv` read.
-/// Shared by every report kind (the audit's, the forecast's): the caller renders its rows.
-pub(crate) fn write_csv<W: Write, C: AsRef<str>, R: AsRef<[C]>>(w: W, columns: &[&str], rows: impl Iterator<Item = R>) -> std::io::Result<usize> {
-    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(w);
-    out.write_record(columns).map_err(into_io)?;
-    let mut n = 0;
-    for cells in rows {
-        out.write_record(cells.as_ref().iter().map(|c| match escape_cell(c.as_ref()) {
-            Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
-            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
-        }))
-        .map_err(into_io)?;
-        n += 1;
+impl<W: Write> CsvWriter<W> {
+    pub(crate) fn new(w: W, columns: &[&str]) -> std::io::Result<CsvWriter<W>> {
+        let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(w);
+        out.write_record(columns).map_err(into_io)?;
+        Ok(CsvWriter { out, cell: String::with_capacity(256), rows: 0 })
     }
-    out.flush()?;
-    Ok(n)
+
+    /// Flushes; the number of rows written.
+    pub(crate) fn finish(mut self) -> std::io::Result<usize> {
+        self.out.flush()?;
+        Ok(self.rows)
+    }
+}
+
+impl<'a, W: Write> Sink<'a> for CsvWriter<W> {
+    fn row(&mut self, row: &Row<'a>) -> std::io::Result<()> {
+        for c in row.cells() {
+            self.cell.clear();
+            c.write_text(&mut self.cell);
+            let field = escape_cell(&self.cell);
+            self.out.write_field(field.as_bytes()).map_err(into_io)?;
+        }
+        self.out.write_record(None::<&[u8]>).map_err(into_io)?;
+        self.rows += 1;
+        Ok(())
+    }
 }
 
 /// The audit's rows: every finding is shown to `observe` (the summary counts them) and judged
-/// against the previous report, the written ones ([`is_written`]) rendered.
+/// against the previous report, the written ones ([`is_written`]) kept.
 pub(crate) fn audit_rows<'a, 'r>(
     findings: impl Iterator<Item = Finding<'a>> + 'r,
     all: bool,
     previous: &'r mut RunOverRun,
     mut observe: impl FnMut(&Finding<'a>) + 'r,
-) -> impl Iterator<Item = [String; COLUMNS.len()]> + 'r {
+) -> impl Iterator<Item = Row<'a>> + 'r {
     findings.filter_map(move |f| {
         observe(&f);
         let judged = previous.judge(&f);
-        is_written(&f, &judged, all).then(|| row(&f, &judged))
+        is_written(&f, &judged, all).then_some(Row::Audit(f, judged))
     })
 }
 
-/// Writes the rows in `format`: the CSV, or JSON Lines.
-fn write_as<W: Write, C: AsRef<str>, R: AsRef<[C]>>(w: W, format: Format, columns: &[&str], rows: impl Iterator<Item = R>) -> std::io::Result<usize> {
+/// The UTF-8 byte order mark a CSV report file starts with (docs/report.md "Opening the CSV in
+/// a spreadsheet": Excel, double-clicked, and Windows PowerShell's `Import-Csv` read a file
+/// without it in the ANSI code page).
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Writes the rows in `format` (the CSV, or JSON Lines), each also given to every sink in
+/// `also` (the HTML page, a spreadsheet), in the same order; the number of rows. `file`: the
+/// destination is a file (a CSV there starts with [`BOM`]), not stdout.
+fn write_as<'a, W: Write>(mut w: W, format: Format, columns: &[&str], rows: impl Iterator<Item = Row<'a>>, also: &mut [&mut dyn Sink<'a>], file: bool) -> std::io::Result<usize> {
+    fn each<'a>(main: &mut dyn Sink<'a>, rows: impl Iterator<Item = Row<'a>>, also: &mut [&mut dyn Sink<'a>]) -> std::io::Result<()> {
+        for r in rows {
+            main.row(&r)?;
+            for s in also.iter_mut() {
+                s.row(&r)?;
+            }
+        }
+        Ok(())
+    }
     match format {
-        Format::Csv => write_csv(w, columns, rows),
-        Format::Jsonl => jsonl::write_jsonl(w, columns, rows),
+        Format::Csv => {
+            if file {
+                w.write_all(BOM)?;
+            }
+            let mut csv = CsvWriter::new(w, columns)?;
+            each(&mut csv, rows, also)?;
+            csv.finish()
+        }
+        Format::Jsonl => {
+            let mut jsonl = jsonl::JsonlWriter::new(w, columns);
+            each(&mut jsonl, rows, also)?;
+            jsonl.finish()
+        }
     }
 }
 
@@ -225,16 +238,37 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// within seconds of creating it, so its modification time is always recent.
 pub(crate) const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
+/// The pages and files beside the report that take its rows ([`write`]'s `also`): the HTML
+/// page and the spreadsheet, when asked for.
+pub(crate) fn sinks<'s, 'a>(html: Option<&'s mut html::HtmlReport>, xlsx: Option<&'s mut xlsx::XlsxReport>) -> Vec<&'s mut dyn Sink<'a>> {
+    let mut also: Vec<&'s mut dyn Sink<'a>> = Vec::new();
+    if let Some(h) = html {
+        also.push(h);
+    }
+    if let Some(x) = xlsx {
+        also.push(x);
+    }
+    also
+}
+
 /// Writes the report: to stdout, or staged in `outputs` ([`Outputs::stage`]) to be put in
 /// place with the run's other outputs, so a scheduled consumer never sees half a report and a
-/// failed run changes no file. Returns the rows written.
-pub(crate) fn write<C: AsRef<str>, R: AsRef<[C]>>(dest: &Destination, format: Format, columns: &[&str], rows: impl Iterator<Item = R>, outputs: &mut Outputs) -> Result<usize, ReportError> {
+/// failed run changes no file. Each row is also given to the sinks in `also` (the HTML page),
+/// finished by the caller with the summary. Returns the rows written.
+pub(crate) fn write<'a>(
+    dest: &Destination,
+    format: Format,
+    columns: &[&str],
+    rows: impl Iterator<Item = Row<'a>>,
+    also: &mut [&mut dyn Sink<'a>],
+    outputs: &mut Outputs,
+) -> Result<usize, ReportError> {
     match dest {
         Destination::Stdout => {
             let stdout = std::io::stdout();
-            write_as(std::io::BufWriter::new(stdout.lock()), format, columns, rows).map_err(ReportError::Stdout)
+            write_as(std::io::BufWriter::new(stdout.lock()), format, columns, rows, also, false).map_err(ReportError::Stdout)
         }
-        Destination::File(path) => outputs.stage(path, |w| write_as(w, format, columns, rows)).map_err(|e| match e {
+        Destination::File(path) => outputs.stage(path, |w| write_as(w, format, columns, rows, also, true)).map_err(|e| match e {
             StageError::CreateDir(path, error) => ReportError::CreateDir { path, error },
             StageError::Write(error) => ReportError::Write { path: path.clone(), error },
         }),
@@ -251,13 +285,15 @@ pub(crate) struct Cleanup {
 }
 
 impl Cleanup {
-    /// The plan for the report at `output` (of `kind`, `--keep` as given) and the page at `html`.
-    pub(crate) fn plan(output: &Destination, html: Option<&Path>, kind: Kind, keep: Option<usize>) -> Cleanup {
+    /// The plan for the report at `output` (of `kind`, `--keep` as given), the page at `html`
+    /// and the spreadsheet at `xlsx`.
+    pub(crate) fn plan(output: &Destination, html: Option<&Path>, xlsx: Option<&Path>, kind: Kind, keep: Option<usize>) -> Cleanup {
         let mut own: Vec<PathBuf> = Vec::new();
         if let Destination::File(p) = output {
             own.push(p.clone());
         }
         own.extend(html.map(Path::to_path_buf));
+        own.extend(xlsx.map(Path::to_path_buf));
         let prune = match (output, keep) {
             (Destination::File(path), Some(keep)) => folder::prune_plan(&dir_of(path), kind, keep, &own),
             _ => folder::PrunePlan::default(),
@@ -380,6 +416,19 @@ mod tests {
         }
         assert_eq!(left, expected);
         assert_eq!(remove_stale_temp_files(&d.path().join("absent"), now), 0);
+    }
+
+    #[test]
+    fn a_csv_file_starts_with_a_bom_stdout_and_json_lines_do_not() {
+        let written = |format, file| {
+            let mut out = Vec::new();
+            let n = write_as(&mut out, format, &["status", "ip"], std::iter::empty(), &mut [], file).unwrap();
+            assert_eq!(n, 0);
+            out
+        };
+        assert_eq!(written(Format::Csv, true), b"\xEF\xBB\xBFstatus,ip\r\n");
+        assert_eq!(written(Format::Csv, false), b"status,ip\r\n");
+        assert_eq!(written(Format::Jsonl, true), b"");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 
-use crate::audit::{Finding, Risk, Status};
+use crate::audit::{FailOn, Finding, Risk, Status};
 use crate::dns::live::Stats;
 use crate::input::{Problems, SkipReason};
 use crate::leases::Lease;
@@ -40,7 +40,13 @@ pub(crate) struct Summary {
     pub(crate) previous: super::previous::PreviousSummary,
     /// Old reports removed by `--keep`.
     pub(crate) pruned: super::Pruned,
+    /// The fix list: every finding that is not `ok`, by cause (docs/report.md "Fix list").
+    pub(crate) fixes: super::fixes::FixTally,
 }
+
+/// How many groups of the fix list the stderr summary shows (the HTML page and the
+/// spreadsheet show them all).
+const LISTED_FIXES: usize = 5;
 
 /// How many names with disagreeing answers are listed before the rest are only counted.
 const LISTED_DISAGREEMENTS: usize = 5;
@@ -118,6 +124,13 @@ impl Summary {
         if let Some(a) = &f.age {
             *self.by_risk.entry(a.risk).or_default() += 1;
         }
+        self.fixes.add(f);
+    }
+
+    /// The audit's exit-code policy, from the counts of every finding (written or not):
+    /// whether a finding reached `--fail-on`.
+    pub(crate) fn trips(&self, fail_on: FailOn) -> bool {
+        self.by_status.iter().any(|(s, n)| *n > 0 && fail_on.trips(*s))
     }
 
     /// The text for stderr.
@@ -146,6 +159,7 @@ impl Summary {
         let risks: Vec<String> = Risk::ALL.iter().rev().map(|r| format!("{r} {}", self.by_risk.get(r).unwrap_or(&0))).collect();
         let _ = writeln!(o, "  scavenging risk: {}", risks.join(", "));
         self.previous.render(&mut o);
+        render_fixes(&mut o, &self.fixes.list());
         if !self.zone_findings.is_empty() {
             let _ = writeln!(o, "  zone findings: {}", self.zone_findings.len());
             for (zone, finding) in &self.zone_findings {
@@ -160,6 +174,23 @@ impl Summary {
         }
         render_pruned(&mut o, self.pruned);
         o
+    }
+}
+
+/// The fix list's first [`LISTED_FIXES`] groups: title and counts, then the action; nothing
+/// when every finding is `ok`.
+fn render_fixes(o: &mut String, groups: &[super::fixes::FixGroup]) {
+    if groups.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "  fix list: {} by cause, most hosts at risk first", count(groups.len(), "group", "groups"));
+    for (i, g) in groups.iter().take(LISTED_FIXES).enumerate() {
+        let _ = writeln!(o, "    {}. {}: {}", i + 1, g.title, g.counts_text());
+        let _ = writeln!(o, "       fix: {}", g.action);
+    }
+    if groups.len() > LISTED_FIXES {
+        let more = groups.len() - LISTED_FIXES;
+        let _ = writeln!(o, "    ... and {more} more {}", if more == 1 { "group" } else { "groups" });
     }
 }
 

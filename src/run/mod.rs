@@ -13,6 +13,7 @@ use crate::forecast;
 use crate::settings::{AuditArgs, ForecastArgs, ForecastSettings, Settings, SettingsError};
 
 mod gather;
+mod info;
 
 pub(crate) use gather::Servers;
 use gather::{Gathered, gather};
@@ -37,6 +38,8 @@ pub enum RunError {
     Kea(#[from] leases::kea_api::KeaError),
     #[error(transparent)]
     Html(#[from] report::html::HtmlError),
+    #[error(transparent)]
+    Xlsx(#[from] report::xlsx::XlsxReportError),
     /// Issue #19: leases were read but none is audited at `--as-of`; a report of no rows would
     /// read as "nothing wrong". The sentence says what was read.
     #[error("{0}")]
@@ -117,18 +120,47 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>, se
         (audited, Some(live))
     };
     clock.report();
-    let Audited { mut summary, problems, kea, notes, html, scopes, previous, tripped, outputs } = audited;
+    let Audited { mut summary, problems, kea, notes, html, scopes, xlsx, previous, tripped, outputs } = audited;
     summary.live = live;
     summary.previous = previous.summary();
     // Nothing is removed before the outputs are in place: what will be, for the summary.
-    let cleanup = report::Cleanup::plan(&settings.output, settings.html.as_deref(), report::Kind::Audit, settings.keep);
+    let cleanup = report::Cleanup::plan(&settings.output, settings.html.as_deref(), settings.xlsx.as_deref(), report::Kind::Audit, settings.keep);
     let planned = cleanup.planned();
     (summary.pruned, summary.stale_temp_removed) = planned;
     let ending = Ending { kea: &kea, notes: &notes, problems: &problems, cleanup, planned, tripped };
-    finish(&mut summary, ending, outputs, |summary, text, outputs| match html {
-        Some(h) => Ok(Some(h.finish(report::html::audit_page(summary, &problems, text), scopes, outputs)?)),
-        None => Ok(None),
+    finish(&mut summary, ending, outputs, |summary, text, outputs| {
+        let mut written = Vec::new();
+        if let Some(x) = xlsx {
+            let info = xlsx_info(settings, report::html::audit_page(summary, &problems, text), summary.as_of);
+            written.push(("Spreadsheet", x.finish(&info, &summary.fixes.list(), outputs)?));
+        }
+        if let Some(h) = html {
+            written.insert(0, ("HTML report", h.finish(report::html::audit_page(summary, &problems, text), scopes, outputs)?));
+        }
+        Ok(written)
     })
+}
+
+/// The spreadsheet's Summary sheet: the page's sections (the stderr summary's counts), with
+/// the run's time, the version and the inputs given.
+fn xlsx_info(settings: &Settings, page: report::html::Page<'_>, as_of: Option<DateTime<Utc>>) -> report::xlsx::SummaryInfo {
+    let mut inputs: Vec<(String, String)> = Vec::new();
+    let mut add = |label: &str, paths: &[std::path::PathBuf]| inputs.extend(paths.iter().map(|p| (label.to_string(), p.display().to_string())));
+    add("leases", &settings.leases);
+    add("computers", settings.computers.as_slice());
+    add("DNS records", &settings.dns_records);
+    add("zones", &settings.zones);
+    add("DHCP DNS settings", &settings.dhcp_settings);
+    inputs.extend(settings.kea_urls.iter().map(|u| ("Kea".to_string(), crate::secret::redact_url(u))));
+    inputs.extend(settings.ldap.as_ref().map(|l| ("LDAP".to_string(), format!("{}:{}", l.host, l.port))));
+    inputs.extend(settings.dns_servers.iter().map(|s| ("DNS server".to_string(), s.to_string())));
+    let mut sections = vec![("Inputs given".to_string(), inputs)];
+    for s in page.sections {
+        let mut lines: Vec<(String, String)> = s.figures.into_iter().map(|f| (f.label, f.value)).collect();
+        lines.extend(s.notes.into_iter().map(|n| (String::new(), n)));
+        sections.push((s.title.to_string(), lines));
+    }
+    report::xlsx::SummaryInfo { title: page.title, as_of, ran_at: Some(chrono::SubsecRound::trunc_subsecs(settings.now, 0)), version: env!("DDNS_AUDIT_VERSION").to_string(), sections }
 }
 
 /// What a run ends with besides its summary: the text before the summary (Kea's report, the
@@ -174,18 +206,18 @@ fn finish<S: RunSummary>(
     summary: &mut S,
     ending: Ending<'_>,
     mut outputs: report::Outputs,
-    page: impl FnOnce(&S, &str, &mut report::Outputs) -> Result<Option<std::path::PathBuf>, RunError>,
+    page: impl FnOnce(&S, &str, &mut report::Outputs) -> Result<Vec<(&'static str, std::path::PathBuf)>, RunError>,
 ) -> Result<Outcome, RunError> {
     let Ending { kea, notes, problems, cleanup, planned, tripped } = ending;
     let text = kea.render() + &render_notes(notes) + &summary.render(problems);
-    let html_path = page(summary, &text, &mut outputs)?;
+    let written = page(summary, &text, &mut outputs)?;
     let render = |done| {
         summary.set_removed(done);
         kea.render() + &render_notes(notes) + &summary.render(problems)
     };
     let mut text = commit(outputs, cleanup, planned, render, text)?;
-    if let Some(path) = html_path {
-        text.push_str(&format!("  HTML report: {}\n", path.display()));
+    for (what, path) in written {
+        text.push_str(&format!("  {what}: {}\n", path.display()));
     }
     Ok(Outcome { summary: text, tripped })
 }
@@ -259,7 +291,8 @@ struct Audited {
     /// [`Gathered::notes`].
     notes: Vec<String>,
     html: Option<report::html::HtmlReport>,
-    scopes: Option<report::html::GroupTally>,
+    scopes: Option<report::html::Breakdown>,
+    xlsx: Option<report::xlsx::XlsxReport>,
     previous: report::RunOverRun,
     tripped: bool,
     /// The report (and later the page) staged, not yet in place.
@@ -283,11 +316,13 @@ fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report:
     // The HTML report (`--html`) takes the same rows as the report's writer, and counts every
     // finding per scope.
     let mut outputs = report::Outputs::default();
-    let mut html = html_report(settings, report::html::Kind::Audit, &report::COLUMNS, audit_settings.as_of, chrono::TimeDelta::days(28), &mut outputs)?;
-    let mut scopes = html.is_some().then(|| report::html::GroupTally::new(report::html::Kind::Audit));
+    let info = || info::run_info(settings, &leases, &directory, &dns_data, (settings.all, true), &[]);
+    let mut html = html_report(settings, report::html::Kind::Audit, &report::COLUMNS, audit_settings.as_of, chrono::TimeDelta::days(28), info, &mut outputs)?;
+    let mut scopes = html.is_some().then(|| report::html::Breakdown::new(dns_data.zones.iter().map(|z| z.name.clone())));
+    let mut xlsx = xlsx_report(settings, report::Kind::Audit, &dns_data.zones, &mut outputs)?;
 
     let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of).with_dhcp_settings(&dhcp_settings);
-    let mut out = ReportOut { summary: &mut summary, previous: &mut previous, html: &mut html, scopes: &mut scopes, outputs: &mut outputs };
+    let mut out = ReportOut { summary: &mut summary, previous: &mut previous, html: &mut html, scopes: &mut scopes, xlsx: &mut xlsx, outputs: &mut outputs };
     let tripped = match live {
         None => {
             let order = audit::AuditOrder::new(&leases, audit_settings.as_of);
@@ -299,7 +334,7 @@ fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report:
             write_report(settings, (&leases, &order), &directory, &evidence, &audit_settings, &mut out)?
         }
     };
-    Ok(Audited { summary, problems, kea, notes, html, scopes, previous, tripped, outputs })
+    Ok(Audited { summary, problems, kea, notes, html, scopes, xlsx, previous, tripped, outputs })
 }
 
 /// The sentence for a run whose leases are all expired or not held at `--as-of`.
@@ -331,7 +366,8 @@ struct ReportOut<'o> {
     summary: &'o mut Summary,
     previous: &'o mut report::RunOverRun,
     html: &'o mut Option<report::html::HtmlReport>,
-    scopes: &'o mut Option<report::html::GroupTally>,
+    scopes: &'o mut Option<report::html::Breakdown>,
+    xlsx: &'o mut Option<report::xlsx::XlsxReport>,
     outputs: &'o mut report::Outputs,
 }
 
@@ -347,23 +383,18 @@ fn write_report(
     out: &mut ReportOut<'_>,
 ) -> Result<bool, ReportError> {
     let auditor = audit::Auditor::in_order(leases, order, directory, evidence, audit_settings);
-    let mut tripped = false;
-    let ReportOut { summary, previous, html, scopes, outputs } = out;
+    let ReportOut { summary, previous, html, scopes, xlsx, outputs } = out;
     let rows = report::audit_rows(auditor.findings(), settings.all, previous, |f| {
         summary.add(f);
-        tripped |= settings.fail_on.trips(f.status);
         if let Some(s) = scopes.as_mut() {
             s.add_finding(f);
         }
-    })
-    .inspect(|r| {
-        if let Some(h) = html.as_mut() {
-            h.add(r);
-        }
     });
-    summary.rows_written = report::write(&settings.output, settings.format, &report::COLUMNS, rows, outputs)?;
+    let mut also = report::sinks(html.as_mut(), xlsx.as_mut());
+    summary.rows_written = report::write(&settings.output, settings.format, &report::COLUMNS, rows, &mut also, outputs)?;
     summary.destination = settings.output.clone();
-    Ok(tripped)
+    // The exit-code policy: a function of the counts, once every finding is counted.
+    Ok(summary.trips(settings.fail_on))
 }
 
 /// The HTML report's writer when `--html` is given.
@@ -373,9 +404,15 @@ fn html_report(
     columns: &'static [&'static str],
     as_of: DateTime<Utc>,
     horizon: chrono::TimeDelta,
+    info: impl FnOnce() -> report::html::RunInfo,
     outputs: &mut report::Outputs,
 ) -> Result<Option<report::html::HtmlReport>, RunError> {
-    Ok(settings.html.as_deref().map(|p| report::html::HtmlReport::new(p, kind, columns, as_of, horizon, outputs)).transpose()?)
+    Ok(settings.html.as_deref().map(|p| report::html::HtmlReport::new(p, kind, columns, as_of, horizon, info(), outputs)).transpose()?)
+}
+
+/// The spreadsheet's writer when `--xlsx` is given.
+fn xlsx_report(settings: &Settings, kind: report::Kind, zones: &[dns::Zone], outputs: &mut report::Outputs) -> Result<Option<report::xlsx::XlsxReport>, RunError> {
+    Ok(settings.xlsx.as_deref().map(|p| report::xlsx::XlsxReport::new(p, kind, zones, outputs)).transpose()?)
 }
 
 /// With `DDNS_AUDIT_TIMINGS` set, the wall time of each phase of a run on stderr (for the
@@ -428,7 +465,10 @@ pub(crate) fn forecast_with(fs: &ForecastSettings, servers: &Servers) -> Result<
 
     let mut tally = forecast::Tally::new(audit_settings.as_of, fs.forecast.horizon);
     let mut outputs = report::Outputs::default();
-    let mut html = html_report(settings, report::html::Kind::Forecast, &report::FORECAST_COLUMNS, audit_settings.as_of, fs.forecast.horizon, &mut outputs)?;
+    let extra = [format!("--horizon {}", report::duration_text(fs.forecast.horizon)), format!("--logon-window {}", report::duration_text(fs.forecast.logon_window))];
+    let info = || info::run_info(settings, &leases, &directory, &dns_data, (fs.all, false), &extra);
+    let mut html = html_report(settings, report::html::Kind::Forecast, &report::FORECAST_COLUMNS, audit_settings.as_of, fs.forecast.horizon, info, &mut outputs)?;
+    let mut xlsx = xlsx_report(settings, report::Kind::Forecast, &dns_data.zones, &mut outputs)?;
     // The verdicts are judged on a second core, in batches, while this one renders and writes
     // the rows: the two halves cost about the same. Bounded, so memory stays flat.
     const BATCH: usize = 4096;
@@ -449,22 +489,16 @@ pub(crate) fn forecast_with(fs: &ForecastSettings, servers: &Servers) -> Result<
         // Every due record is counted; a `refreshing` one is written only with `--all`.
         let rows = rx.into_iter().flatten().filter_map(|r| {
             tally.add(&r);
-            if !(fs.all || r.listed()) {
-                return None;
-            }
-            let row = report::forecast_row(&r);
-            if let Some(h) = &mut html {
-                h.add(&row);
-            }
-            Some(row)
+            (fs.all || r.listed()).then_some(report::Row::Forecast(r))
         });
-        report::write(&settings.output, settings.format, &report::FORECAST_COLUMNS, rows, &mut outputs)
+        let mut also = report::sinks(html.as_mut(), xlsx.as_mut());
+        report::write(&settings.output, settings.format, &report::FORECAST_COLUMNS, rows, &mut also, &mut outputs)
     })?;
-    let cleanup = report::Cleanup::plan(&settings.output, settings.html.as_deref(), report::Kind::Forecast, settings.keep);
+    let cleanup = report::Cleanup::plan(&settings.output, settings.html.as_deref(), settings.xlsx.as_deref(), report::Kind::Forecast, settings.keep);
     let planned = cleanup.planned();
     let (pruned, stale_temp_removed) = planned;
     // Only a live record scavenging deletes trips it: a refreshing one is not deleted.
-    let tripped = fs.fail_on == forecast::ForecastFailOn::Live && tally.total.live() > 0;
+    let tripped = fs.fail_on.trips(&tally.total);
     let mut summary = report::ForecastSummary {
         horizon: fs.forecast.horizon,
         all: fs.all,
@@ -481,9 +515,16 @@ pub(crate) fn forecast_with(fs: &ForecastSettings, servers: &Servers) -> Result<
         tally,
     };
     let ending = Ending { kea: &kea, notes: &notes, problems: &problems, cleanup, planned, tripped };
-    finish(&mut summary, ending, outputs, |summary, text, outputs| match html {
-        Some(h) => Ok(Some(h.finish(report::html::forecast_page(summary, &problems, text), None, outputs)?)),
-        None => Ok(None),
+    finish(&mut summary, ending, outputs, |summary, text, outputs| {
+        let mut written = Vec::new();
+        if let Some(x) = xlsx {
+            let info = xlsx_info(settings, report::html::forecast_page(summary, &problems, text), Some(summary.tally.as_of));
+            written.push(("Spreadsheet", x.finish(&info, &[], outputs)?));
+        }
+        if let Some(h) = html {
+            written.insert(0, ("HTML report", h.finish(report::html::forecast_page(summary, &problems, text), None, outputs)?));
+        }
+        Ok(written)
     })
 }
 

@@ -13,6 +13,7 @@ use crate::audit::{AuditSettings, DhcpAccount, FailOn};
 use crate::directory::ldap::{self, LdapConfig, LdapError, LdapSettings};
 use crate::dns::live::Pacing;
 use crate::leases::{self, kea_api::{self, KeaAccess, KeaError}};
+use crate::input;
 use crate::secret;
 use crate::report::{self, Destination, Format, PreviousChoice};
 use crate::timefmt::{DateOrder, InputTimes, InputZone, parse_duration};
@@ -286,6 +287,12 @@ pub struct AuditArgs {
     /// filters.
     #[arg(long, value_name = "PATH", help_heading = "Report")]
     pub(crate) html: Option<PathBuf>,
+    /// Also write an Excel workbook (.xlsx): fix list, rows, zones, summary
+    ///
+    /// Dates are Excel dates (UTC), status cells coloured, the header frozen and filtered;
+    /// docs/report.md "The spreadsheet".
+    #[arg(long, value_name = "PATH", help_heading = "Report")]
+    pub(crate) xlsx: Option<PathBuf>,
     /// Also write ok rows and leases without a host name
     #[arg(long, help_heading = "Report")]
     #[serde(default)]
@@ -304,7 +311,7 @@ pub struct AuditArgs {
     /// Keep the newest N reports in the output's folder [default: all]
     ///
     /// After a successful run, removes all but the newest N reports of this kind
-    /// (ddns-audit-<UTC time> .csv/.jsonl/.html), never the one just written.
+    /// (ddns-audit-<UTC time> .csv/.jsonl/.html/.xlsx), never the one just written.
     #[arg(long, hide_short_help = true, value_name = "N", help_heading = "Report")]
     pub(crate) keep: Option<usize>,
 
@@ -382,11 +389,16 @@ pub struct Settings {
     pub(crate) keep: Option<usize>,
     /// `--html PATH`: the HTML report, besides the CSV.
     pub(crate) html: Option<PathBuf>,
+    /// `--xlsx PATH`: the spreadsheet, besides the CSV.
+    pub(crate) xlsx: Option<PathBuf>,
     pub(crate) all: bool,
     pub(crate) fail_on: FailOn,
     pub(crate) pacing: Pacing,
     /// How to read input times without a zone, and culture-formatted dates.
     pub(crate) input_times: InputTimes,
+    /// When the run started (the clock value): the HTML page's header and the spreadsheet's
+    /// Summary say it.
+    pub(crate) now: DateTime<Utc>,
 }
 
 impl Settings {
@@ -429,7 +441,7 @@ impl AuditArgs {
         if self.previous.is_none() {
             self.previous = file.previous.map(|p| if matches!(p.trim(), "auto" | "none") { p } else { rel(PathBuf::from(p)).to_string_lossy().into_owned() });
         }
-        fill_path!(computers, kea_password_file, password_file, ca_file, output, html);
+        fill_path!(computers, kea_password_file, password_file, ca_file, output, html, xlsx);
         fill_list!(kea_url, dns_server);
         if self.leases.is_empty() {
             self.leases = file.leases.into_iter().map(rel).collect();
@@ -454,7 +466,7 @@ impl AuditArgs {
 
     /// The command line's paths with the platform's separator ([`native_path`]).
     fn native_paths(&mut self) {
-        for p in [&mut self.config, &mut self.computers, &mut self.password_file, &mut self.ca_file, &mut self.kea_password_file, &mut self.output, &mut self.html] {
+        for p in [&mut self.config, &mut self.computers, &mut self.password_file, &mut self.ca_file, &mut self.kea_password_file, &mut self.output, &mut self.html, &mut self.xlsx] {
             *p = p.take().map(native_path);
         }
         for list in [&mut self.leases, &mut self.dns_records, &mut self.zones, &mut self.dhcp_settings] {
@@ -576,6 +588,19 @@ impl AuditArgs {
             let other = if html == csv { String::new() } else { format!(" ('{}')", csv.display()) };
             return Err(invalid("--html", format!("'{}' is the --output file{other}; give the HTML report a path of its own", html.display())));
         }
+        // The same for the spreadsheet, against the report and the page.
+        if let Some(xlsx) = &self.xlsx {
+            let others = [("--output", if let Destination::File(csv) = &output { Some(csv) } else { None }), ("--html", self.html.as_ref())];
+            if let Some((option, other)) = others.into_iter().find_map(|(o, p)| p.filter(|p| report::same_file(xlsx, p)).map(|p| (o, p))) {
+                let spelled = if xlsx == other { String::new() } else { format!(" ('{}')", other.display()) };
+                return Err(invalid("--xlsx", format!("'{}' is the {option} file{spelled}; give the spreadsheet a path of its own", xlsx.display())));
+            }
+        }
+        // A folder given as an input reads each file in it (crate::input::paths).
+        let files = |option: &'static str, paths: Vec<PathBuf>| input::paths::expand(paths).map_err(|e| invalid(option, e.to_string()));
+        let (leases, dns_records, zones, dhcp_settings) =
+            (files("--leases", self.leases)?, files("--dns-records", self.dns_records)?, files("--zones", self.zones)?, files("--dhcp-settings", self.dhcp_settings)?);
+        let computers = self.computers.map(input::paths::expand_one).transpose().map_err(|e| invalid("--computers", e.to_string()))?;
         // The stages' own configurations, with the passwords: the one place a secret is read,
         // last, so that every other mistake is said first, in the order the run used to meet them
         // (LDAP, then Kea), and only where the secret is used.
@@ -603,15 +628,15 @@ impl AuditArgs {
         };
         let kea = KeaAccess::new(self.kea_user, kea_password, self.ca_file);
         Ok(Settings {
-            leases: self.leases,
+            leases,
             leases_format,
             kea,
             kea_urls: self.kea_url,
-            computers: self.computers,
+            computers,
             ldap,
-            dns_records: self.dns_records,
-            zones: self.zones,
-            dhcp_settings: self.dhcp_settings,
+            dns_records,
+            zones,
+            dhcp_settings,
             dns_servers,
             compare_servers: self.compare_servers,
             audit,
@@ -620,10 +645,12 @@ impl AuditArgs {
             previous,
             keep: self.keep,
             html: self.html,
+            xlsx: self.xlsx,
             all: self.all,
             fail_on,
             pacing,
             input_times: InputTimes { date_order, zone },
+            now,
         })
     }
 }

@@ -253,7 +253,7 @@ fn freeze_causes() {
     let s = |f: fn(&mut DhcpDnsSetting)| {
         let mut s = DhcpDnsSetting::default();
         f(&mut s);
-        s.freeze().map(|(k, _)| k)
+        s.server_stop(false).map(ServerStop::as_str)
     };
     assert_eq!(s(|s| s.updates = Some(Updates::Never)), Some("updates=never"));
     assert_eq!(s(|s| s.updates = Some(Updates::Always)), None);

@@ -1,5 +1,8 @@
 // The rows table: sorts (click a column), filters (text in any column, the status or verdict),
-// and shows 100 rows a page, so that 100,000 rows stay quick. Cells are set as text, never as
+// and shows 100 rows a page, so that 100,000 rows stay quick. The lead columns (status, host,
+// address, action) come first; the others are hidden until "show all columns" (a class on the
+// table: no inline style). A status (verdict) cell carries its word's class, whose colour the
+// page's styles give; the word is written in it too. Cells are set as text, never as
 // HTML: host names are attacker-controlled. Each cell's value is isolated (<bdi>) and its
 // bidirectional formatting characters shown as \u{202e}: no value displays as another or
 // reorders its neighbours.
@@ -7,6 +10,10 @@
   "use strict";
   var data = JSON.parse(document.getElementById("rows-data").textContent);
   var cols = data.columns, rows = data.rows, cat = cols.indexOf(data.category);
+  // The display order: the lead columns, then the rest in the CSV's order.
+  var lead = (data.lead || []).map(function (c) { return cols.indexOf(c); }).filter(function (i) { return i >= 0; });
+  var order = lead.concat(cols.map(function (_, i) { return i; }).filter(function (i) { return lead.indexOf(i) < 0; }));
+  var table = document.getElementById("table"), toggle = document.getElementById("toggle-columns");
   var PAGE = 100;
   var collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
   var lower = null;
@@ -21,10 +28,19 @@
     return s.replace(BIDI, function (ch) { return "\\u{" + ch.charCodeAt(0).toString(16) + "}"; });
   }
 
+  function classes(i, value) {
+    var k = [];
+    if (lead.indexOf(i) < 0) k.push("extra");
+    if (cols[i] === "remediation") k.push("action");
+    if (i === cat && value) k.push((data.category === "verdict" ? "vd-" : "st-") + value.replace(/[^A-Za-z0-9]/g, "-"));
+    return k.join(" ");
+  }
   var head = document.createElement("tr");
-  cols.forEach(function (c, i) {
+  order.forEach(function (i) {
+    var c = cols[i];
     var th = document.createElement("th");
     th.scope = "col";
+    th.className = classes(i, "");
     th.setAttribute("aria-sort", "none");
     var b = document.createElement("button");
     b.type = "button";
@@ -71,16 +87,18 @@
     render();
   }
   function render() {
-    thead.querySelectorAll("th").forEach(function (th, i) {
-      th.setAttribute("aria-sort", i === sortCol ? (sortDir > 0 ? "ascending" : "descending") : "none");
+    thead.querySelectorAll("th").forEach(function (th, k) {
+      th.setAttribute("aria-sort", order[k] === sortCol ? (sortDir > 0 ? "ascending" : "descending") : "none");
     });
     var pages = Math.max(1, Math.ceil(view.length / PAGE));
     page = Math.min(page, pages - 1);
     var frag = document.createDocumentFragment();
     view.slice(page * PAGE, (page + 1) * PAGE).forEach(function (i) {
       var tr = document.createElement("tr");
-      rows[i].forEach(function (c) {
+      order.forEach(function (k) {
+        var c = rows[i][k];
         var td = document.createElement("td"), bdi = document.createElement("bdi");
+        td.className = classes(k, c);
         bdi.textContent = shown(c);
         td.appendChild(bdi);
         tr.appendChild(td);
@@ -93,6 +111,11 @@
     prev.disabled = page === 0;
     next.disabled = page >= pages - 1;
   }
+  toggle.addEventListener("click", function () {
+    var all = table.classList.toggle("lead-only") === false;
+    toggle.setAttribute("aria-pressed", all ? "true" : "false");
+    toggle.textContent = all ? "show the main columns only" : "show all columns";
+  });
   text.addEventListener("input", apply);
   select.addEventListener("change", apply);
   prev.addEventListener("click", function () { page -= 1; render(); });

@@ -20,11 +20,11 @@ const BLACK: &str = "#000000";
 const WHITE: &str = "#ffffff";
 pub(crate) const VERMILLION: Series = Series { name: "", fill: "#D55E00", ink: BLACK };
 pub(crate) const ORANGE: Series = Series { name: "", fill: "#E69F00", ink: BLACK };
-pub(crate) const PURPLE: Series = Series { name: "", fill: "#CC79A7", ink: BLACK };
 pub(crate) const GREY: Series = Series { name: "", fill: "#BBBBBB", ink: BLACK };
 pub(crate) const GREEN: Series = Series { name: "", fill: "#009E73", ink: BLACK };
 pub(crate) const BLUE: Series = Series { name: "", fill: "#0072B2", ink: WHITE };
 pub(crate) const SKY: Series = Series { name: "", fill: "#56B4E9", ink: BLACK };
+pub(crate) const YELLOW: Series = Series { name: "", fill: "#F0E442", ink: BLACK };
 
 impl Series {
     pub(crate) const fn named(self, name: &'static str) -> Series {
@@ -53,7 +53,7 @@ fn shorten(s: &str, max: usize) -> String {
 }
 
 const WIDTH: f64 = 720.0;
-const LABEL_W: f64 = 170.0;
+const LABEL_W: f64 = 230.0;
 const ROW_H: f64 = 22.0;
 const BAR_H: f64 = 16.0;
 /// A segment narrower than this shows its count in its `<title>` and the bar's total only.
@@ -90,7 +90,7 @@ pub(crate) fn stacked_bars(id: &str, title: &str, series: &[Series], groups: &[(
     );
     for (i, ((name, counts), total)) in groups.iter().zip(&totals).enumerate() {
         let y = ROW_H * i as f64;
-        let _ = write!(o, r#"<text class="axis" x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#, LABEL_W - 6.0, y + 12.5, html(&shorten(name, 24)));
+        let _ = write!(o, r#"<text class="axis" x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#, LABEL_W - 6.0, y + 12.5, html(&shorten(name, 36)));
         let mut x = LABEL_W;
         for (s, &n) in series.iter().zip(counts) {
             if n == 0 {
@@ -199,9 +199,9 @@ mod tests {
         let svg = stacked_bars("c", "status per scope", &series, &[("10.0.16.0".into(), vec![3, 1]), ("<b>\"x\"".into(), vec![0, 4])]);
         assert_eq!(svg.matches(r#"<rect class="bar""#).count(), 3);
         assert_eq!(svg.matches("<title>").count(), 3, "one per bar");
-        // The longest bar (4) fills the plot: 720 - 170 - 50 = 500 px.
-        assert!(svg.contains(r#"data-group="&lt;b&gt;&quot;x&quot;" data-series="ok" data-value="4" x="170.0" y="22.0" width="500.0""#), "{svg}");
-        assert!(svg.contains(r#"data-value="3" x="170.0" y="0.0" width="375.0""#), "{svg}");
+        // The longest bar (4) fills the plot: 720 - 230 - 50 = 440 px.
+        assert!(svg.contains(r#"data-group="&lt;b&gt;&quot;x&quot;" data-series="ok" data-value="4" x="230.0" y="22.0" width="440.0""#), "{svg}");
+        assert!(svg.contains(r#"data-value="3" x="230.0" y="0.0" width="330.0""#), "{svg}");
         assert!(svg.contains("<title>10.0.16.0: missing 3</title>"));
         assert!(!svg.contains("<b>"), "group names are escaped: {svg}");
         assert!(svg.contains(r#"<text class="total" x="674.0" y="34.5">4</text>"#), "{svg}");
@@ -239,7 +239,7 @@ mod tests {
 
     #[test]
     fn bar_labels_have_text_contrast_on_their_fill() {
-        for s in [VERMILLION, ORANGE, PURPLE, GREY, GREEN, BLUE, SKY] {
+        for s in [VERMILLION, ORANGE, GREY, GREEN, BLUE, SKY, YELLOW] {
             let c = contrast(s.ink, s.fill);
             assert!(c >= 4.5, "{} on {}: {c:.2}", s.ink, s.fill);
         }

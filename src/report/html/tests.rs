@@ -1,5 +1,7 @@
 use super::*;
 
+use crate::input::Problems;
+use crate::report::{Change, Judged, Summary};
 use crate::test_support::t;
 
 #[test]
@@ -48,28 +50,23 @@ fn many_groups_draw_the_largest_by_name() {
     assert_eq!((drawn.len(), left_out), (40, 6));
     assert_eq!(drawn[0], ("zone05".to_string(), vec![6, 0, 0, 0]));
     assert_eq!(drawn[39], ("zone44".to_string(), vec![45, 0, 0, 0]));
-    assert_eq!(g.groups[NO_GROUP], vec![0, 0, 1, 0]);
+    assert_eq!(g.groups[""], vec![0, 0, 1, 0]);
     assert_eq!(g.groups["zone00"], vec![1, 0, 0, 0]);
 }
 
-/// A forecast row's series: live split by its `refresh`, stale, and the refreshing (any verdict).
-#[test]
-fn forecast_rows_chart_by_verdict_and_refresh() {
-    let cases = [("live", "frozen"), ("live", "cannot-refresh"), ("live", "refreshing"), ("stale", "frozen"), ("stale", "cannot-refresh"), ("stale", "refreshing")];
-    let got: Vec<&str> = cases.iter().map(|(v, r)| forecast_series(v, r)).collect();
-    assert_eq!(got, ["live frozen", "live cannot-refresh", "refreshing", "stale", "stale", "refreshing"]);
-}
-
-/// A page of rows with these columns, as the run makes it; its text.
-fn page_of(columns: &'static [&'static str], rows: &[[&str; 4]]) -> String {
+/// A page of the audit's rows (status, scope, `scavenge_after`, change), as the run makes
+/// it; its text.
+fn page_of(rows: &[(Status, &str, Option<&str>, Option<Change>)]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.html");
     let mut outputs = crate::report::Outputs::default();
-    let mut h = HtmlReport::new(&path, Kind::Audit, columns, t("2026-11-20T12:00:00Z"), TimeDelta::days(28), &mut outputs).unwrap();
-    for r in rows {
-        h.add(r);
+    let mut h = HtmlReport::new(&path, Kind::Audit, &crate::report::COLUMNS, t("2026-11-20T12:00:00Z"), TimeDelta::days(28), RunInfo::default(), &mut outputs).unwrap();
+    let leases: Vec<crate::leases::Lease> = rows.iter().enumerate().map(|(i, (_, scope, _, _))| crate::test_support::lease(&format!("10.0.16.{i}"), Some("pc"), Some(scope))).collect();
+    for (l, (status, _, scavenge, change)) in leases.iter().zip(rows) {
+        let f = crate::test_support::finding(l, *status, *scavenge);
+        h.row(&Row::Audit(f, Judged { first_seen: None, change: *change })).unwrap();
     }
-    let page = Page { title: "t".into(), sections: vec![], summary_text: "", csv: "r.csv".into() };
+    let page = Page { title: "t".into(), sections: vec![], summary_text: "", csv: "r.csv".into(), verdict: "v".into(), by_week: None, fixes: Vec::new() };
     assert_eq!(h.finish(page, None, &mut outputs).unwrap(), path);
     outputs.commit().unwrap();
     std::fs::read_to_string(&path).unwrap()
@@ -77,27 +74,25 @@ fn page_of(columns: &'static [&'static str], rows: &[[&str; 4]]) -> String {
 
 #[test]
 fn changes_are_counted_from_the_change_column_when_there_is_one() {
-    const WITH: [&str; 4] = ["status", "scope", "scavenge_after", "change"];
     let rows = [
-        ["missing", "s1", "2026-11-21T00:00:00Z", "new"],
-        ["missing", "s1", "", "new"],
-        ["stale", "s2", "", "worse"],
-        ["ok", "s2", "", "resolved"],
-        ["ok", "s2", "", ""],
+        (Status::Missing, "s1", Some("2026-11-21T00:00:00Z"), Some(Change::New)),
+        (Status::Missing, "s1", None, Some(Change::New)),
+        (Status::Stale, "s2", None, Some(Change::Worse)),
+        (Status::Ok, "s2", None, Some(Change::Resolved)),
+        (Status::Ok, "s2", None, None),
     ];
-    let page = page_of(&WITH, &rows);
+    let page = page_of(&rows);
     let chart = page.split(r#"<svg id="chart-changes""#).nth(1).unwrap().split("</svg>").next().unwrap();
     assert_eq!(chart.matches(r#"<rect class="bar""#).count(), 3);
     assert!(chart.contains(r#"data-group="new" data-series="new" data-value="2""#), "{chart}");
     assert!(chart.contains(r#"data-group="worse" data-series="worse" data-value="1""#));
     assert!(chart.contains(r#"data-group="resolved" data-series="resolved" data-value="1""#));
-    assert!(!page.contains("no previous report"));
-    // The column there but empty everywhere (no previous report found), or not there at all.
-    let empty = rows.map(|[a, b, c, _]| [a, b, c, ""]);
-    assert!(page_of(&WITH, &empty).contains(r#"<p class="empty" id="no-previous">no previous report</p>"#));
-    const WITHOUT: [&str; 4] = ["status", "scope", "scavenge_after", "other"];
-    let without = page_of(&WITHOUT, &rows);
-    assert!(without.contains("no previous report") && !without.contains("chart-changes"));
+    // No change anywhere (no previous report found): no such chart, no empty section.
+    let empty = rows.map(|(a, b, c, _)| (a, b, c, None));
+    let page = page_of(&empty);
+    assert!(!page.contains("chart-changes") && !page.contains("Changes since the previous report"), "{page}");
+    // The day chart: one series per status that has a record (a frozen record and a refreshed one are never one bar).
+    assert!(page.contains(r#"data-group="11-20" data-series="missing" data-value="1""#), "{page}");
 }
 
 /// The live DNS figures, when any, are the summary's (the counters it prints).
@@ -144,8 +139,89 @@ fn live_dns_figures_are_the_summarys() {
 
 #[test]
 fn rows_are_compact_json_lines() {
+    let l = crate::test_support::lease("10.0.16.5", Some("<b>"), None);
+    let row = Row::Audit(crate::test_support::finding(&l, Status::Missing, None), Judged::default());
     let mut v = Vec::new();
-    write_row(&mut v, &["a", "<b>"], true).unwrap();
-    write_row(&mut v, &["", "c\"d"], false).unwrap();
-    assert_eq!(String::from_utf8(v).unwrap(), "[\"a\",\"\\u003cb\\u003e\"],\n[\"\",\"c\\\"d\"]");
+    let mut text = String::new();
+    write_row(&mut v, &row, &mut text, true).unwrap();
+    write_row(&mut v, &row, &mut text, false).unwrap();
+    let line = "[\"missing\",\"10.0.16.5\",\"\\u003cb\\u003e\",\"\\u003cb\\u003e.corp.example.test\",\"00:15:5d:01:02:03\",\"active\",\"2026-11-30T00:00:00Z\",\"\",\"ok\",\"\",\"ok\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"leases.csv:2\",\"\",\"\",\"\",\"\",\"\",\"\"]";
+    assert_eq!(String::from_utf8(v).unwrap(), format!("{line},\n{line}"));
+}
+
+#[test]
+fn the_audit_verdict_says_who_needs_action_and_why() {
+    let mut s = Summary::default();
+    assert_eq!(page::audit_verdict(&s), "No host needs action: 0 ok.");
+    s.by_status.insert(Status::Ok, 41);
+    s.by_status.insert(Status::Missing, 3);
+    s.by_status.insert(Status::AtRisk, 9);
+    assert_eq!(page::audit_verdict(&s), "12 hosts need action: 3 missing from DNS, 9 at risk of scavenging; 41 ok.");
+    s.by_status.insert(Status::Missing, 0);
+    s.by_status.insert(Status::AtRisk, 1);
+    s.by_status.insert(Status::Unknown, 2);
+    assert_eq!(page::audit_verdict(&s), "1 host needs action: 1 at risk of scavenging; 41 ok, 2 not checked (no DNS data for them).");
+}
+
+#[test]
+fn scopes_are_named_as_an_admin_reads_them() {
+    use crate::leases::LeaseOrigin;
+    use std::sync::Arc;
+    let with = |scope: Option<&str>, server: Option<&str>, source: &str| {
+        let mut l = crate::test_support::lease("10.0.16.5", Some("pc"), None);
+        l.origin = LeaseOrigin::new(&Arc::from(source), scope, None, server);
+        tally::scope_label(&l)
+    };
+    assert_eq!(with(Some("10.0.16.0"), Some("10.0.0.11"), "x/dhcp1-v4.csv"), "scope 10.0.16.0 on 10.0.0.11");
+    assert_eq!(with(Some("3"), None, "x/kea-leases4.csv"), "Kea subnet 3");
+    assert_eq!(with(None, None, "examples/offline/leases/lab-dhcpd.leases"), "no scope (lab-dhcpd.leases)");
+    assert_eq!(with(Some("10.0.20.0"), Some("x/dhcp2-export.xml IPv4"), "x/dhcp2-export.xml"), "scope 10.0.20.0 (dhcp2-export.xml)");
+}
+
+#[test]
+fn a_finding_counts_under_its_scope_and_the_longest_zone_holding_its_name() {
+    let mut b = Breakdown::new(["corp.example.test".to_string(), "hr.corp.example.test".to_string(), "16.0.10.in-addr.arpa".to_string()]);
+    let leases = [
+        crate::test_support::lease("10.0.16.5", Some("pc1.hr"), Some("10.0.16.0")),
+        crate::test_support::lease("10.0.16.6", Some("pc2"), Some("10.0.16.0")),
+        crate::test_support::lease("10.0.16.7", Some("pc3.other.example"), None),
+    ];
+    for (l, st) in leases.iter().zip([Status::Missing, Status::Ok, Status::Unknown]) {
+        let mut f = crate::test_support::finding(l, st, None);
+        if st == Status::Unknown {
+            f.fqdn = Some("pc3.other.example".into());
+        }
+        b.add_finding(&f);
+    }
+    let zones: Vec<(&str, usize)> = b.zones.groups.iter().map(|(k, v)| (k.as_str(), v.iter().sum())).collect();
+    assert_eq!(zones, [("corp.example.test", 1), ("hr.corp.example.test", 1), ("not in a zone read", 1)]);
+    let scopes: Vec<&str> = b.scopes.groups.keys().map(String::as_str).collect();
+    assert_eq!(scopes, ["no scope (leases.csv)", "scope 10.0.16.0"]);
+}
+
+#[test]
+fn the_fix_list_names_each_group_its_counts_action_and_some_hosts() {
+    use crate::report::fixes::{FixGroup, FixHost};
+    let hosts: Vec<FixHost> = (0..10).map(|i| FixHost { name: format!("pc{i}.corp.example.test"), ip: format!("10.0.16.{i}").parse().unwrap(), status: Status::Missing }).collect();
+    let g = FixGroup {
+        cause: crate::audit::Cause::Pending,
+        title: "DHCP server <dhcp1>: registrations Pending".into(),
+        missing: 9,
+        stale: 0,
+        at_risk: 3,
+        unknown: 0,
+        at_risk_high: 2,
+        hosts,
+        action: "Set-DhcpServerDnsCredential -ComputerName dhcp1 -Credential (Get-Credential)".into(),
+    };
+    let mut o = String::new();
+    fixes::section(&mut o, std::slice::from_ref(&g));
+    assert!(o.starts_with(r#"<section id="fix-list"><h2>Fix list: 1 cause, most hosts at risk first</h2><ol class="fixes"><li class="fix"><h3 class="fix-title">DHCP server &lt;dhcp1&gt;: registrations Pending</h3>"#), "{o}");
+    assert!(o.contains(r#"<span class="fix-total">12 hosts</span> <span class="count st-missing" data-status="missing">missing 9</span> <span class="count st-at-risk" data-status="at-risk">at-risk 3 (2 high)</span>"#), "{o}");
+    assert!(o.contains(r#"<code class="action">Set-DhcpServerDnsCredential -ComputerName dhcp1 -Credential (Get-Credential)</code>"#), "{o}");
+    assert!(o.contains("pc7.corp.example.test (10.0.16.7, missing) <span class=\"more\">and 4 more</span>"), "{o}");
+    assert!(!o.contains("pc8."));
+    let mut none = String::new();
+    fixes::section(&mut none, &[]);
+    assert_eq!(none, "", "no fix: no section");
 }

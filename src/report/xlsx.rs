@@ -1,0 +1,377 @@
+//! `--xlsx PATH`: the report as an Excel workbook (docs/report.md "The spreadsheet"), for the
+//! audit and the forecast. Sheets: Fix list (groups by cause, from [`FixGroup`]s), Hosts (the
+//! audit's rows; the forecast's is Records: every CSV column, dates as Excel dates in UTC),
+//! Zones (per zone: counts, dynamic-update policy, aging) and Summary. The rows sheet is
+//! written in the writer's constant-memory mode (each row goes to a temporary file as it
+//! comes), so a million rows cost no more memory than ten. Values come from the typed
+//! findings, never from the CSV's text; every text cell is written as a string, so a host name
+//! starting with `=` is text, never a formula (xlsx types its cells: no `'` escaping needed).
+
+use std::collections::BTreeMap;
+use std::io::Seek;
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
+use rustc_hash::FxHashMap;
+
+use super::row::{Cell, Row, Sink};
+use super::{COLUMNS, FORECAST_COLUMNS, Kind, Outputs, StageError};
+use super::palette;
+use crate::audit::Status;
+use crate::forecast::Verdict;
+use crate::dns::Zone;
+
+mod sheets;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use sheets::SummaryInfo;
+use super::fixes::FixGroup;
+
+/// Excel's rows per sheet.
+const EXCEL_ROWS: u32 = 1_048_576;
+
+/// The date format every date cell shows (the value is an Excel date, in UTC).
+const DATE_FORMAT: &str = "yyyy-mm-dd hh:mm:ss";
+
+#[derive(Debug, thiserror::Error)]
+pub enum XlsxReportError {
+    // The I/O errors are in the messages, not `source`s: `{:#}` would print them twice.
+    #[error("cannot create the spreadsheet's directory {path}: {error}")]
+    CreateDir { path: PathBuf, error: std::io::Error },
+    #[error("cannot write the spreadsheet {path}: {error}")]
+    Write { path: PathBuf, error: String },
+}
+
+/// The cell formats, made once.
+#[derive(Debug)]
+pub(super) struct Formats {
+    pub(super) header: Format,
+    pub(super) date: Format,
+    pub(super) bold: Format,
+    pub(super) wrap: Format,
+    /// By status word (the audit's `status`, the forecast's `verdict`), in the colours of
+    /// [`super::palette`].
+    status: Vec<(&'static str, Format)>,
+}
+
+impl Formats {
+    fn new(kind: Kind) -> Formats {
+        let palette: Vec<(&'static str, u32)> = match kind {
+            Kind::Audit => Status::ALL.iter().map(|s| (s.as_str(), palette::status_fill(*s))).collect(),
+            Kind::Forecast => Verdict::ALL.iter().map(|v| (v.as_str(), palette::verdict_fill(*v))).collect(),
+        };
+        Formats {
+            header: Format::new().set_bold().set_background_color(Color::RGB(0x00DD_EBF7)).set_border_bottom(FormatBorder::Thin),
+            date: Format::new().set_num_format(DATE_FORMAT),
+            bold: Format::new().set_bold(),
+            wrap: Format::new().set_text_wrap(),
+            status: palette.iter().map(|(w, c)| (*w, Format::new().set_background_color(Color::RGB(*c)))).collect(),
+        }
+    }
+
+    pub(super) fn status(&self, word: &str) -> Option<&Format> {
+        self.status.iter().find(|(w, _)| *w == word).map(|(_, f)| f)
+    }
+}
+
+/// Per zone: the rows by status (verdict, for the forecast), and the zone's settings.
+#[derive(Debug, Default)]
+pub(super) struct ZoneTally {
+    /// Zone name to index in `zones`.
+    by_name: FxHashMap<String, usize>,
+    pub(super) zones: Vec<ZoneRow>,
+    /// Rows in no known zone.
+    pub(super) outside: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Debug)]
+pub(super) struct ZoneRow {
+    pub(super) name: String,
+    pub(super) dynamic_updates: String,
+    pub(super) aging: String,
+    pub(super) counts: BTreeMap<&'static str, usize>,
+}
+
+impl ZoneTally {
+    fn new(zones: &[Zone]) -> ZoneTally {
+        let mut t = ZoneTally::default();
+        for z in zones {
+            if t.by_name.contains_key(&z.name) {
+                continue;
+            }
+            t.by_name.insert(z.name.clone(), t.zones.len());
+            t.zones.push(ZoneRow {
+                name: z.name.clone(),
+                dynamic_updates: z.dynamic_updates.map(|d| d.to_string()).unwrap_or_default(),
+                aging: aging_text(z),
+                counts: BTreeMap::new(),
+            });
+        }
+        t
+    }
+
+    /// Counts a row of `word` in the zone holding `name` (the longest zone that is a suffix).
+    fn add(&mut self, name: Option<&str>, word: &'static str) {
+        let mut at = name;
+        let zone = loop {
+            let Some(n) = at.filter(|n| !n.is_empty()) else { break None };
+            if let Some(&i) = self.by_name.get(n) {
+                break Some(i);
+            }
+            at = n.split_once('.').map(|(_, rest)| rest);
+        };
+        let counts = match zone.and_then(|i| self.zones.get_mut(i)) {
+            Some(z) => &mut z.counts,
+            None => &mut self.outside,
+        };
+        *counts.entry(word).or_default() += 1;
+    }
+}
+
+/// A zone's aging as the Zones sheet says it: `on (no-refresh 7d, refresh 7d)`, `off`, or
+/// empty where the data does not say.
+fn aging_text(z: &Zone) -> String {
+    let a = &z.aging;
+    let d = |t: Option<chrono::TimeDelta>| t.map(super::forecast::duration_text);
+    let periods = match (d(a.no_refresh), d(a.refresh)) {
+        (Some(n), Some(r)) => format!(" (no-refresh {n}, refresh {r})"),
+        (Some(n), None) => format!(" (no-refresh {n})"),
+        (None, Some(r)) => format!(" (refresh {r})"),
+        (None, None) => String::new(),
+    };
+    match a.enabled {
+        Some(true) => format!("on{periods}"),
+        Some(false) => format!("off{periods}"),
+        None => periods.trim_start().to_string(),
+    }
+}
+
+/// The spreadsheet being written: the rows sheet streams; the others are written by
+/// [`XlsxReport::finish`].
+pub(crate) struct XlsxReport {
+    path: PathBuf,
+    kind: Kind,
+    workbook: Workbook,
+    formats: Formats,
+    /// The rows sheet's header, in order: the CSV's columns, with `action` after `hostname` (audit).
+    header: Vec<String>,
+    /// Rows a sheet may hold (Excel's; smaller in tests).
+    limit: u32,
+    /// Rows given, and rows left out past the limit.
+    rows: usize,
+    left_out: usize,
+    zones: ZoneTally,
+    /// The first error writing a row (the row loop cannot return it); reported by `finish`.
+    error: Option<XlsxError>,
+}
+
+impl std::fmt::Debug for XlsxReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("XlsxReport").field("path", &self.path).field("rows", &self.rows).finish_non_exhaustive()
+    }
+}
+
+/// The audit columns the rows sheet repeats: `remediation` as `action`, after `hostname`.
+const HOSTNAME: usize = 2;
+const REMEDIATION: usize = 20;
+const _: () = assert!(matches!(COLUMNS[HOSTNAME].as_bytes(), b"hostname") && matches!(COLUMNS[REMEDIATION].as_bytes(), b"remediation"));
+
+/// The sheets, in the order the workbook shows them.
+const FIX_SHEET: usize = 0;
+const ROWS_SHEET: usize = 1;
+const ZONES_SHEET: usize = 2;
+const SUMMARY_SHEET: usize = 3;
+
+/// The rows sheet's columns whose cells are dates.
+fn is_time_column(name: &str) -> bool {
+    matches!(name, "lease_expires" | "record_timestamp" | "scavenge_after" | "ad_last_logon" | "first_seen")
+}
+
+/// A column's width, in characters.
+fn width(name: &str) -> f64 {
+    match name {
+        "action" => 90.0,
+        "remediation" => 60.0,
+        "hostname" | "fqdn" | "name" | "lease_hostname" | "ad_computer" | "record_owner" | "source" | "data" | "zone" => 28.0,
+        "ip" | "lease_ip" | "a_records" | "ptr_records" | "dhcp_dns_setting" => 20.0,
+        n if is_time_column(n) => 21.0,
+        _ => 13.0,
+    }
+}
+
+impl XlsxReport {
+    /// Starts the workbook for `path`; its directory is created now (in `outputs`, removed if
+    /// the run fails) and a directory at `path` refused, so that a path that cannot be written
+    /// stops the run before the work. `zones`: the DNS data's, for the Zones sheet.
+    pub(crate) fn new(path: &Path, kind: Kind, zones: &[Zone], outputs: &mut Outputs) -> Result<XlsxReport, XlsxReportError> {
+        let write_err = |error: String| XlsxReportError::Write { path: path.to_path_buf(), error };
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+            return Err(write_err("a directory is there".to_string()));
+        }
+        let dir = super::dir_of(path);
+        outputs.create_dir(&dir).map_err(|error| XlsxReportError::CreateDir { path: dir.clone(), error })?;
+        let mut workbook = Workbook::new();
+        // The fastest compression: a million rows compress in a second instead of several, for
+        // a file about a third larger.
+        workbook.set_zip_compression_level(1);
+        // The rows' temporary file beside the output, as the HTML page's rows.
+        workbook.set_tempdir(&dir).map_err(|e| write_err(e.to_string()))?;
+        let columns: &[&str] = match kind {
+            Kind::Audit => &COLUMNS,
+            Kind::Forecast => &FORECAST_COLUMNS,
+        };
+        let mut header: Vec<String> = Vec::with_capacity(columns.len() + 1);
+        for c in columns {
+            header.push((*c).to_string());
+            if kind == Kind::Audit && *c == "hostname" {
+                header.push("action".to_string());
+            }
+        }
+        let formats = Formats::new(kind);
+        let names = ["Fix list", if kind == Kind::Audit { "Hosts" } else { "Records" }, "Zones", "Summary"];
+        for (i, name) in names.iter().enumerate() {
+            let sheet = if i == ROWS_SHEET { workbook.add_worksheet_with_constant_memory().map_err(|e| write_err(e.to_string()))? } else { workbook.add_worksheet() };
+            sheet.set_name(*name).map_err(|e| write_err(e.to_string()))?;
+        }
+        let sheet = workbook.worksheet_from_index(ROWS_SHEET).map_err(|e| write_err(e.to_string()))?;
+        write_header(sheet, &header, &formats).map_err(|e| write_err(e.to_string()))?;
+        Ok(XlsxReport { path: path.to_path_buf(), kind, workbook, formats, header, limit: EXCEL_ROWS, rows: 0, left_out: 0, zones: ZoneTally::new(zones), error: None })
+    }
+
+    /// A smaller sheet, to test what happens past Excel's limit without a million rows.
+    #[cfg(test)]
+    pub(super) fn with_limit(mut self, limit: u32) -> XlsxReport {
+        self.limit = limit;
+        self
+    }
+
+    /// The sheet row for the next data row, or `None` past the limit (one row is kept for the
+    /// note that says how many were left out).
+    fn next_row(&mut self) -> Option<u32> {
+        self.rows += 1;
+        let row = u32::try_from(self.rows).ok().filter(|r| *r + 1 < self.limit);
+        if row.is_none() {
+            self.left_out += 1;
+        }
+        row
+    }
+
+    /// Writes one row's cells; the cell at `status_col` coloured by its word. Text is always
+    /// written as a string (a host name `=cmd|...` is never a formula); times as dates.
+    fn write_cells(&mut self, row: u32, cells: &[Cell<'_>], status_col: usize) {
+        if self.error.is_some() {
+            return;
+        }
+        let Ok(sheet) = self.workbook.worksheet_from_index(ROWS_SHEET) else { return };
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let Ok(col) = u16::try_from(i) else { continue };
+            if cell.is_empty() {
+                continue;
+            }
+            let written = match cell {
+                Cell::Time(Some(t)) => sheet.write_datetime_with_format(row, col, t.naive_utc(), &self.formats.date).map(|_| ()),
+                other => {
+                    text.clear();
+                    other.write_text(&mut text);
+                    match self.formats.status(&text).filter(|_| i == status_col) {
+                        Some(fmt) => sheet.write_string_with_format(row, col, &text, fmt).map(|_| ()),
+                        None => sheet.write_string(row, col, &text).map(|_| ()),
+                    }
+                }
+            };
+            if let Err(e) = written {
+                self.error = Some(e);
+                return;
+            }
+        }
+    }
+
+    /// Writes the other sheets (the fix list as given: `fix_list`, which may be empty; the
+    /// zones; `info` on Summary) and stages the workbook in `outputs`, to be put in place with
+    /// the run's other outputs. Returns its path.
+    pub(crate) fn finish(mut self, info: &SummaryInfo, fix_list: &[FixGroup], outputs: &mut Outputs) -> Result<PathBuf, XlsxReportError> {
+        let path = self.path.clone();
+        let write_err = |e: XlsxError| XlsxReportError::Write { path: path.clone(), error: e.to_string() };
+        if let Some(e) = self.error.take() {
+            return Err(write_err(e));
+        }
+        let shown = u32::try_from(self.rows - self.left_out).unwrap_or(u32::MAX);
+        let last_col = u16::try_from(self.header.len().saturating_sub(1)).unwrap_or(0);
+        let note = (self.left_out > 0).then(|| sheets::left_out_note(self.left_out, self.limit));
+        {
+            let sheet = self.workbook.worksheet_from_index(ROWS_SHEET).map_err(write_err)?;
+            if let Some(note) = &note {
+                sheet.write_string_with_format(shown + 1, 0, note, &self.formats.bold).map_err(write_err)?;
+            }
+            sheet.autofilter(0, 0, shown.max(1), last_col).map_err(write_err)?;
+        }
+        let kind = self.kind;
+        sheets::fix_list(self.workbook.worksheet_from_index(FIX_SHEET).map_err(write_err)?, fix_list, &self.formats).map_err(write_err)?;
+        sheets::zones(self.workbook.worksheet_from_index(ZONES_SHEET).map_err(write_err)?, &self.zones, kind, &self.formats).map_err(write_err)?;
+        let rows = sheets::RowCounts { given: self.rows, left_out: self.left_out, note: note.as_deref() };
+        sheets::summary(self.workbook.worksheet_from_index(SUMMARY_SHEET).map_err(write_err)?, info, &rows, &self.formats).map_err(write_err)?;
+        // The writer needs a `Send` writer (the staged file's is not): the workbook goes to an
+        // anonymous file beside the output, then into the staged one.
+        let mut workbook = self.workbook;
+        outputs
+            .stage(&path, |w| {
+                let mut tmp = tempfile::tempfile_in(super::dir_of(&path))?;
+                workbook.save_to_writer(&mut tmp).map_err(|e| std::io::Error::other(e.to_string()))?;
+                tmp.rewind()?;
+                std::io::copy(&mut tmp, w)?;
+                w.flush()
+            })
+            .map_err(|e| match e {
+                StageError::CreateDir(path, error) => XlsxReportError::CreateDir { path, error },
+                StageError::Write(error) => XlsxReportError::Write { path: path.clone(), error: error.to_string() },
+            })?;
+        Ok(path)
+    }
+}
+
+/// The rows sheet's header row: bold on a fill, dates' columns saying UTC; frozen, with widths.
+fn write_header(sheet: &mut Worksheet, header: &[String], formats: &Formats) -> Result<(), XlsxError> {
+    for (i, name) in header.iter().enumerate() {
+        let col = u16::try_from(i).unwrap_or(u16::MAX);
+        sheet.set_column_width(col, width(name))?;
+        let title = if is_time_column(name) { format!("{name} (UTC)") } else { name.clone() };
+        sheet.write_string_with_format(0, col, &title, &formats.header)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    // Printed: landscape, the header on every page.
+    sheet.set_landscape();
+    sheet.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+/// `status` as the Zones sheet counts it.
+pub(super) fn categories(kind: Kind) -> Vec<&'static str> {
+    match kind {
+        Kind::Audit => Status::ALL.iter().map(|s| s.as_str()).collect(),
+        Kind::Forecast => Verdict::ALL.iter().map(|v| v.as_str()).collect(),
+    }
+}
+
+impl<'a> Sink<'a> for XlsxReport {
+    /// One written row: the report's cells, typed ([`Row::cells`]); the audit's with `action`
+    /// (the remediation) again after `hostname`, next to the host. Its errors are kept for
+    /// [`XlsxReport::finish`].
+    fn row(&mut self, row: &Row<'a>) -> std::io::Result<()> {
+        let (zone, word, status_col) = match row {
+            Row::Audit(f, _) => (f.fqdn.as_deref(), f.status.as_str(), 0),
+            Row::Forecast(r) => (Some(r.zone.name.as_str()), r.verdict().as_str(), 8),
+        };
+        self.zones.add(zone, word);
+        let Some(at) = self.next_row() else { return Ok(()) };
+        let mut cells = row.cells();
+        if let Row::Audit(..) = row
+            && let Some(remediation) = cells.get(REMEDIATION).cloned()
+        {
+            cells.insert(HOSTNAME + 1, remediation);
+        }
+        self.write_cells(at, &cells, status_col);
+        Ok(())
+    }
+}
