@@ -351,6 +351,7 @@ fn header_verdict_and_fixes(h: &serde_json::Value, stderr: &str) {
 
 #[test]
 #[ignore = "needs headless Chromium and python3-websocket (tests/run.sh installs them)"]
+#[allow(clippy::too_many_lines, reason = "one browser session: each check reads the page as the one before left it")]
 fn example_site_html_in_a_browser() {
     let dir = scratch();
     let (r, rows, _) = example_run(dir.path());
