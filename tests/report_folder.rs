@@ -164,7 +164,7 @@ fn a_failure_before_the_commit_leaves_the_folder_as_it_was() {
     let r = audit(d.path(), AS_OF, &["--output", out, "--html", "reports/r.html", "--keep", "1"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(names(&reports), ["ddns-audit-20261120T120000Z.csv", "page.html", "r.html"]);
-    assert!(fs::read(reports.join("ddns-audit-20261120T120000Z.csv")).unwrap().starts_with(b"\xEF\xBB\xBFstatus,ip,"));
+    assert!(fs::read_to_string(reports.join("ddns-audit-20261120T120000Z.csv")).unwrap().starts_with("status,"));
 }
 
 /// `--html` and `--output` naming one file under two spellings: refused before anything is

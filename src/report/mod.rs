@@ -159,15 +159,9 @@ pub(crate) fn audit_rows<'a, 'r>(
     })
 }
 
-/// The UTF-8 byte order mark a CSV report file starts with (docs/report.md "Opening the CSV in
-/// a spreadsheet": Excel, double-clicked, and Windows PowerShell's `Import-Csv` read a file
-/// without it in the ANSI code page).
-pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
-
 /// Writes the rows in `format` (the CSV, or JSON Lines), each also given to every sink in
-/// `also` (the HTML page, a spreadsheet), in the same order; the number of rows. `file`: the
-/// destination is a file (a CSV there starts with [`BOM`]), not stdout.
-fn write_as<'a, W: Write>(mut w: W, format: Format, columns: &[&str], rows: impl Iterator<Item = Row<'a>>, also: &mut [&mut dyn Sink<'a>], file: bool) -> std::io::Result<usize> {
+/// `also` (the HTML page, a spreadsheet), in the same order; the number of rows.
+fn write_as<'a, W: Write>(w: W, format: Format, columns: &[&str], rows: impl Iterator<Item = Row<'a>>, also: &mut [&mut dyn Sink<'a>]) -> std::io::Result<usize> {
     fn each<'a>(main: &mut dyn Sink<'a>, rows: impl Iterator<Item = Row<'a>>, also: &mut [&mut dyn Sink<'a>]) -> std::io::Result<()> {
         for r in rows {
             main.row(&r)?;
@@ -179,9 +173,6 @@ fn write_as<'a, W: Write>(mut w: W, format: Format, columns: &[&str], rows: impl
     }
     match format {
         Format::Csv => {
-            if file {
-                w.write_all(BOM)?;
-            }
             let mut csv = CsvWriter::new(w, columns)?;
             each(&mut csv, rows, also)?;
             csv.finish()
@@ -266,9 +257,9 @@ pub(crate) fn write<'a>(
     match dest {
         Destination::Stdout => {
             let stdout = std::io::stdout();
-            write_as(std::io::BufWriter::new(stdout.lock()), format, columns, rows, also, false).map_err(ReportError::Stdout)
+            write_as(std::io::BufWriter::new(stdout.lock()), format, columns, rows, also).map_err(ReportError::Stdout)
         }
-        Destination::File(path) => outputs.stage(path, |w| write_as(w, format, columns, rows, also, true)).map_err(|e| match e {
+        Destination::File(path) => outputs.stage(path, |w| write_as(w, format, columns, rows, also)).map_err(|e| match e {
             StageError::CreateDir(path, error) => ReportError::CreateDir { path, error },
             StageError::Write(error) => ReportError::Write { path: path.clone(), error },
         }),
@@ -416,19 +407,6 @@ mod tests {
         }
         assert_eq!(left, expected);
         assert_eq!(remove_stale_temp_files(&d.path().join("absent"), now), 0);
-    }
-
-    #[test]
-    fn a_csv_file_starts_with_a_bom_stdout_and_json_lines_do_not() {
-        let written = |format, file| {
-            let mut out = Vec::new();
-            let n = write_as(&mut out, format, &["status", "ip"], std::iter::empty(), &mut [], file).unwrap();
-            assert_eq!(n, 0);
-            out
-        };
-        assert_eq!(written(Format::Csv, true), b"\xEF\xBB\xBFstatus,ip\r\n");
-        assert_eq!(written(Format::Csv, false), b"status,ip\r\n");
-        assert_eq!(written(Format::Jsonl, true), b"");
     }
 
     #[test]
