@@ -94,7 +94,8 @@ type Charts = (BTreeSet<(String, String)>, BTreeMap<(String, String), usize>, Op
 /// Kea subnet id said to be one, the XML export (which names no server) by its file, and the
 /// exports without scopes by their files.
 fn scope_label(scope: &str, source: &str) -> String {
-    let file = source.split(':').next().unwrap().rsplit('/').next().unwrap();
+    // The source column has the platform's separator (`\` on Windows).
+    let file = source.split(':').next().unwrap().rsplit(['/', '\\']).next().unwrap();
     match scope {
         "" => format!("no scope ({file})"),
         "10.0.16.0" => "scope 10.0.16.0 on 10.0.0.11".to_string(),
