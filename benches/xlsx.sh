@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: what --xlsx adds to the offline audit of N leases (default 1,000,000; the data of
+# Benchmark: what --xlsx (and --xlsx with --html) adds to the offline audit of N leases (default 1,000,000; the data of
 # benches/offline.sh). Runs the audit without and with --xlsx, alternating, RUNS times each
 # (default 3), and prints each run's wall time and peak memory (max RSS), then the extra of the
 # medians. Targets: within 1.5x the time and under 200 MB extra. On a shared, busy machine the spread
@@ -27,6 +27,7 @@ run() { # $1: label; the rest: extra options
 for _ in $(seq "$runs"); do
     run csv
     run xlsx --xlsx "$out/report.xlsx"
+    run both --xlsx "$out/report.xlsx" --html "$out/report.html"
 done
 grep -E 'report:|Spreadsheet' "$out/summary"
 printf '  report.xlsx %.1f MB\n' "$(($(stat -c %s "$out/report.xlsx") / 100000))e-1"
@@ -35,6 +36,10 @@ csv_s=$(awk '$1=="csv"{print $2}' "$out/xlsx-bench" | median)
 xlsx_s=$(awk '$1=="xlsx"{print $2}' "$out/xlsx-bench" | median)
 csv_mb=$(awk '$1=="csv"{print $3}' "$out/xlsx-bench" | median)
 xlsx_mb=$(awk '$1=="xlsx"{print $3}' "$out/xlsx-bench" | median)
+both_s=$(awk '$1=="both"{print $2}' "$out/xlsx-bench" | median)
+both_mb=$(awk '$1=="both"{print $3}' "$out/xlsx-bench" | median)
 printf 'offline audit of %d leases, medians of %d: without --xlsx %.2f s, %.0f MB; with --xlsx %.2f s, %.0f MB; %.2fx the time, extra %.0f MB (targets: < 1.5x, < 200 MB)\n' \
     "$n" "$runs" "$csv_s" "$csv_mb" "$xlsx_s" "$xlsx_mb" "$(echo "$xlsx_s / $csv_s" | bc -l)" "$(echo "$xlsx_mb - $csv_mb" | bc -l)"
+printf 'with --xlsx and --html: %.2f s, %.0f MB; %.2fx the time, extra %.0f MB (targets: < 1.5x, < 200 MB)\n' \
+    "$both_s" "$both_mb" "$(echo "$both_s / $csv_s" | bc -l)" "$(echo "$both_mb - $csv_mb" | bc -l)"
 rm -rf "$out"
