@@ -73,7 +73,8 @@ for entry in "${exes[@]}"; do
     # Retried once, for Wine only: a child process that failed to start with OS error 1359
     # (ERROR_INTERNAL_ERROR from Wine's CreateProcess; seen once in nine runs, never on
     # Windows). Any other failure is a failure.
-    if grep -q "os error 1359" "$log"; then
+    # The error reads "os error 1359" in a message and "code: 1359" in an unwrapped io::Error.
+    if grep -qE "os error 1359|code: 1359," "$log"; then
         say "$name: Wine's process-start hiccup (os error 1359); retrying once"
         if wine "$exe" --test-threads=2 >"$log" 2>&1; then
             passed=$((passed + 1))
