@@ -268,8 +268,12 @@ pub(crate) fn read_ad(config: &LdapConfig, on_domain: impl FnOnce(Option<&str>))
     // Two threads: the connections' TLS and BER decoding beside the entries' parsing and merge.
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(LdapError::Runtime)?;
     let out = rt.block_on(read_all(config, on_domain));
-    // An error leaves searches in flight on the other connections: do not wait for them.
-    rt.shutdown_background();
+    // The connections' tasks are dropped on the runtime's threads, and with `--kerberos` that
+    // releases GSSAPI contexts inside MIT krb5: wait for it (bounded: an error leaves searches
+    // in flight on the other connections), so that no thread is still in krb5 when the
+    // process exits and krb5's own destructor runs (seen: `k5_mutex_lock: Assertion r == 0
+    // failed`, an abort after the report was written, with `shutdown_background`).
+    rt.shutdown_timeout(std::time::Duration::from_secs(5));
     out
 }
 
