@@ -273,7 +273,7 @@ pub(crate) fn read_ad(config: &LdapConfig, on_domain: impl FnOnce(Option<&str>))
     // in flight on the other connections), so that no thread is still in krb5 when the
     // process exits and krb5's own destructor runs (seen: `k5_mutex_lock: Assertion r == 0
     // failed`, an abort after the report was written, with `shutdown_background`).
-    rt.shutdown_timeout(std::time::Duration::from_secs(5));
+    rt.shutdown_timeout(Duration::from_secs(5));
     out
 }
 
