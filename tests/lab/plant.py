@@ -69,7 +69,7 @@ STATIC = "static"  # a record with dwTimeStamp 0
 # a / aaaa / ptr: None = no such record planted. "ptr_to" overrides the PTR target.
 # tombstone: the host's dnsNodes (forward and reverse) exist but are tombstoned
 #   (dNSTombstoned TRUE, one record of type 0 holding the EntombedTime) = no records.
-# expected: what SPEC.md says ddns-audit reports for the lease with --as-of AS_OF, the zones'
+# expected: what ddns-audit reports (docs/report.md "Columns" and "Scavenging risk") for the lease with --as-of AS_OF, the zones'
 #   own aging intervals, scavenging interval 7 d and slack 24 h (a Windows CSV lease carries no
 #   lease duration). record_timestamp/scavenge_after are hours relative to AS_OF (None = empty).
 HOSTS = [
@@ -385,7 +385,7 @@ def emit(outdir):
         d, k, adm, dh = o["expected"]
         md.append(f"| {o['fqdn']} | {o['owner']} | `{d}` | {k} | {'yes' if adm else 'no'} | {'yes' if dh else 'no'} |")
     md.append("\n## Hosts\n")
-    md.append("Expected values follow SPEC.md with scavenging interval 7 d and slack 24 h "
+    md.append("Expected values follow docs/report.md \"Scavenging risk\" with scavenging interval 7 d and slack 24 h "
               "(not refreshed when as_of − timestamp > 168 h + 24 h; high when scavenge_after ≤ as_of + 7 d).\n")
     md.append("| host (fqdn) | IP | planted | A/AAAA dwTimeStamp | PTR dwTimeStamp | status | a / ptr | kind | record_timestamp | scavenge_after | risk |")
     md.append("|---|---|---|---|---|---|---|---|---|---|---|")
