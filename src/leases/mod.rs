@@ -142,6 +142,12 @@ impl Lease {
         self.origin.server.as_deref()
     }
 
+    /// Whether a scope is a Kea subnet id (Kea's memfile and API give a number; Windows a
+    /// network address).
+    pub(crate) fn is_kea_subnet(scope: &str) -> bool {
+        !scope.is_empty() && scope.bytes().all(|b| b.is_ascii_digit())
+    }
+
     /// The DHCP server's name, when the export gives one (not an XML export's file key).
     pub(crate) fn server_name(&self) -> Option<&str> {
         self.server().filter(|s| !s.starts_with(&**self.source()))

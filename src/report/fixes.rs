@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use crate::leases::DnsRegistration;
+use crate::leases::{DnsRegistration, Lease};
 use crate::audit::{Cause, Finding, Risk, Status};
 use crate::leases::dns_settings::ServerStop;
 
@@ -97,7 +97,7 @@ impl Dhcp {
         match (&f.lease.origin.dns_registration, f.lease.scope()) {
             _ if !about_dhcp => Dhcp::Other,
             (Some(DnsRegistration::Windows(_)), _) => Dhcp::Windows,
-            (_, Some(id)) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => Dhcp::Kea,
+            (_, Some(id)) if Lease::is_kea_subnet(id) => Dhcp::Kea,
             _ => Dhcp::Other,
         }
     }
@@ -203,10 +203,9 @@ fn safe(s: &str) -> String {
 fn scope_text(on: &[String]) -> String {
     let server = on.first().map(String::as_str).unwrap_or("");
     let scope = on.get(1).map(String::as_str).unwrap_or("");
-    // Kea's memfile and API give the subnet id, a number; Windows a network address.
     let scope = match scope {
         "" => None,
-        id if id.bytes().all(|b| b.is_ascii_digit()) => Some(format!("Kea subnet {id}")),
+        id if Lease::is_kea_subnet(id) => Some(format!("Kea subnet {id}")),
         net => Some(format!("scope {net}")),
     };
     match (scope, server.is_empty()) {

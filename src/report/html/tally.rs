@@ -64,8 +64,7 @@ pub(crate) fn scope_label(l: &Lease) -> String {
         (None, None) => String::new(),
     };
     match l.scope() {
-        // Kea's memfile and API give the subnet id, a number; Windows a network address.
-        Some(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => format!("Kea subnet {s}{on}"),
+        Some(s) if Lease::is_kea_subnet(s) => format!("Kea subnet {s}{on}"),
         Some(s) if !s.is_empty() => format!("scope {s}{on}"),
         _ => format!("no scope ({})", file()),
     }
