@@ -275,7 +275,7 @@ impl XlsxReport {
                 other => {
                     text.clear();
                     other.write_text(&mut text);
-                    match self.formats.status(&text).filter(|_| i == status_col) {
+                    match (i == status_col).then(|| self.formats.status(&text)).flatten() {
                         Some(fmt) => sheet.write_string_with_format(row, col, &text, fmt).map(|_| ()),
                         None => sheet.write_string(row, col, &text).map(|_| ()),
                     }
