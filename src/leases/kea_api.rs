@@ -153,10 +153,15 @@ impl Family {
     }
 }
 
-/// A URL taken apart: what is requested, what is shown, who authenticates.
+/// A `--kea-url` taken apart, once, in the settings: what is requested, what is shown, who
+/// authenticates.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Endpoint {
-    /// The URL without user info: requested, and shown in messages and the `source` column.
+    /// The URL as given, without the user info (`--kea-url` in the report's header and the
+    /// spreadsheet's Summary).
+    pub(crate) given: String,
+    /// The URL without user info, as the user spelled its host and path: requested, and shown
+    /// in messages and the `source` column.
     pub(crate) url: String,
     /// `host:port` (default port filled in), for "cannot reach" messages.
     pub(crate) host_port: String,
@@ -165,7 +170,9 @@ pub(crate) struct Endpoint {
 }
 
 impl Endpoint {
-    /// Parses `http[s]://[user@]host[:port][/path]`. A password in the URL is refused.
+    /// Parses `http[s]://[user@]host[:port][/path]`. A password in the URL is refused; what
+    /// is left must be a URL the `url` crate accepts (a port that is a number, a host without
+    /// spaces), so that a typo is said before anything is read, not as a failed connection.
     pub(crate) fn parse(raw: &str) -> Result<Endpoint, KeaError> {
         let bad = |reason: &str| KeaError::BadUrl { url: crate::secret::redact_url(raw), reason: reason.to_string() };
         let raw_t = raw.trim();
@@ -201,7 +208,9 @@ impl Endpoint {
         };
         let host_port = if has_port { hostport.to_string() } else { format!("{hostport}:{}", if https { 443 } else { 80 }) };
         let path = if path.is_empty() { "/" } else { path };
-        Ok(Endpoint { url: format!("{}://{hostport}{path}", if https { "https" } else { "http" }), host_port, user, https })
+        let url = format!("{}://{hostport}{path}", if https { "https" } else { "http" });
+        url::Url::parse(&url).map_err(|e| bad(&format!("not a URL ({e})")))?;
+        Ok(Endpoint { given: crate::secret::redact_url(raw), url, host_port, user, https })
     }
 }
 
@@ -238,15 +247,14 @@ impl KeaReport {
 }
 
 /// Reads every lease from every `--kea-url`.
-pub(crate) fn read_urls(urls: &[String], access: &KeaAccess, link: &Link, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<KeaReport, KeaError> {
+pub(crate) fn read_urls(endpoints: &[Endpoint], access: &KeaAccess, link: &Link, out: &mut Vec<Lease>, problems: &mut Problems) -> Result<KeaReport, KeaError> {
     let mut report = KeaReport::default();
-    if urls.is_empty() {
+    if endpoints.is_empty() {
         return Ok(report);
     }
-    let control = link.control(urls, access)?;
-    for raw in urls {
-        let endpoint = Endpoint::parse(raw)?;
-        let client = Client::new(endpoint, control.as_ref(), access.page_size);
+    let control = link.control(endpoints, access)?;
+    for endpoint in endpoints {
+        let client = Client::new(endpoint.clone(), control.as_ref(), access.page_size);
         report.notes.push(client.read_all(out, problems)?);
     }
     Ok(report)

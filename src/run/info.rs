@@ -26,7 +26,7 @@ pub(super) fn run_info(settings: &Settings, leases: &[Lease], directory: &Direct
     let mut inputs = Vec::new();
     // The lease files in the order given, then the Kea endpoints (a source that gave no lease says 0).
     let mut sources: Vec<String> = settings.leases.iter().map(|p| shown(p)).collect();
-    sources.extend(settings.kea_urls.iter().map(|u| crate::secret::redact_url(u)));
+    sources.extend(settings.kea_urls.iter().map(|e| e.given.clone()));
     for s in &sources {
         let n = per_source.get(s.as_str()).copied().unwrap_or(0);
         inputs.push(Input { what: "leases", from: s.clone(), gave: count(n, "lease", "leases") });

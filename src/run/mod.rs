@@ -151,7 +151,7 @@ fn xlsx_info(settings: &Settings, page: report::html::Page<'_>, as_of: Option<Da
     add("DNS records", &settings.dns_records);
     add("zones", &settings.zones);
     add("DHCP DNS settings", &settings.dhcp_settings);
-    inputs.extend(settings.kea_urls.iter().map(|u| ("Kea".to_string(), crate::secret::redact_url(u))));
+    inputs.extend(settings.kea_urls.iter().map(|e| ("Kea".to_string(), e.given.clone())));
     inputs.extend(settings.ldap.as_ref().map(|l| ("LDAP".to_string(), format!("{}:{}", l.host, l.port))));
     inputs.extend(settings.dns_servers.iter().map(|s| ("DNS server".to_string(), s.to_string())));
     let mut sections = vec![("Inputs given".to_string(), inputs)];
@@ -341,7 +341,7 @@ fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report:
 fn nothing_audited(settings: &Settings, summary: &Summary, leases: &[leases::Lease]) -> String {
     if leases.is_empty() {
         // Files that give no lease stop the run as they are read: only Kea is left.
-        let urls: Vec<String> = settings.kea_urls.iter().map(|u| crate::secret::redact_url(u)).collect();
+        let urls: Vec<&str> = settings.kea_urls.iter().map(|e| e.given.as_str()).collect();
         return format!("no lease read: the Kea endpoint(s) {} hold no lease; nothing would be audited and the report would look all clear", urls.join(", "));
     }
     let mut sources: Vec<&str> = Vec::new();

@@ -370,7 +370,8 @@ pub(crate) fn native_path(path: PathBuf) -> PathBuf {
 pub struct Settings {
     pub(crate) leases: Vec<PathBuf>,
     pub(crate) leases_format: Option<leases::Format>,
-    pub(crate) kea_urls: Vec<String>,
+    /// `--kea-url`s, parsed and validated.
+    pub(crate) kea_urls: Vec<kea_api::Endpoint>,
     pub(crate) kea: KeaAccess,
     pub(crate) computers: Option<PathBuf>,
     /// Present when `--ldap-url` is given.
@@ -621,7 +622,8 @@ impl AuditArgs {
             }
             None => None,
         };
-        let kea_password = if self.kea_url.is_empty() {
+        let kea_urls = self.kea_url.iter().map(|u| kea_api::Endpoint::parse(u)).collect::<Result<Vec<_>, _>>()?;
+        let kea_password = if kea_urls.is_empty() {
             None
         } else {
             secret::read(self.kea_password_file.as_deref(), kea_api::PASSWORD_ENV).map_err(|e| KeaError::PasswordFile { path: e.path, error: e.error })?
@@ -631,7 +633,7 @@ impl AuditArgs {
             leases,
             leases_format,
             kea,
-            kea_urls: self.kea_url,
+            kea_urls,
             computers,
             ldap,
             dns_records,

@@ -150,17 +150,17 @@ pub(crate) fn server_key(url: &str, v6: bool) -> String {
 /// Reads the settings of every `--kea-url`; what cannot be read is a problem, never an error.
 /// `run.rs` puts the result into the audit's table ([`KeaDdnsSettings::fill`]), where it
 /// becomes the `dhcp_dns_setting` column of Kea leases.
-pub(crate) fn read_ddns_settings(urls: &[String], access: &KeaAccess, link: &Link, problems: &mut Problems) -> KeaDdnsSettings {
+pub(crate) fn read_ddns_settings(endpoints: &[Endpoint], access: &KeaAccess, link: &Link, problems: &mut Problems) -> KeaDdnsSettings {
     let mut out = KeaDdnsSettings::default();
-    if urls.is_empty() {
+    if endpoints.is_empty() {
         return out;
     }
-    let control = match link.control(urls, access) {
+    let control = match link.control(endpoints, access) {
         Ok(c) => c,
         Err(e) => {
             let e = KeaError::from(e);
-            for raw in urls {
-                problems.push(&Arc::from(crate::secret::redact_url(raw)), 0, SkipReason::NoAnswer, format!("config-get: {e}; this endpoint's DHCP DNS settings are not known"));
+            for endpoint in endpoints {
+                problems.push(&Arc::from(endpoint.given.as_str()), 0, SkipReason::NoAnswer, format!("config-get: {e}; this endpoint's DHCP DNS settings are not known"));
             }
             return out;
         }
@@ -168,13 +168,12 @@ pub(crate) fn read_ddns_settings(urls: &[String], access: &KeaAccess, link: &Lin
     // One thread per endpoint (issue #19): three slow endpoints cost the slowest, not the sum.
     // Merged in the URLs' order, so the notes and problems are those of a read in turn.
     let results: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = urls
+        let handles: Vec<_> = endpoints
             .iter()
-            .map(|raw| {
+            .map(|endpoint| {
                 let control = control.as_ref();
                 scope.spawn(move || {
-                    let endpoint = Endpoint::parse(raw).map_err(|e| (Arc::<str>::from(crate::secret::redact_url(raw)), SkipReason::Malformed, format!("config-get: {e}")))?;
-                    let client = Client::new(endpoint, control, access.page_size);
+                    let client = Client::new(endpoint.clone(), control, access.page_size);
                     match client.read_ddns() {
                         Ok((found, note)) => Ok((client.endpoint.url.clone(), found, note)),
                         Err((reason, detail)) => Err((Arc::clone(&client.source), reason, format!("{detail}; this endpoint's DHCP DNS settings are not known"))),
@@ -201,9 +200,13 @@ pub(crate) fn read_ddns_settings(urls: &[String], access: &KeaAccess, link: &Lin
 /// (else `DDNS_AUDIT_KEA_PASSWORD`) gives it. Returns the problems as the summary words them.
 pub fn ddns_settings_of(url: &str, user: Option<String>, password_file: Option<&Path>, ca_file: Option<PathBuf>) -> (KeaDdnsSettings, Vec<String>) {
     let mut problems = Problems::default();
-    let settings = match crate::secret::read(password_file, super::PASSWORD_ENV) {
-        Ok(password) => read_ddns_settings(&[url.to_string()], &KeaAccess::new(user, password, ca_file), &Link::new(Arc::new(super::Live)), &mut problems),
-        Err(e) => {
+    let settings = match (Endpoint::parse(url), crate::secret::read(password_file, super::PASSWORD_ENV)) {
+        (Ok(endpoint), Ok(password)) => read_ddns_settings(&[endpoint], &KeaAccess::new(user, password, ca_file), &Link::new(Arc::new(super::Live)), &mut problems),
+        (Err(e), _) => {
+            problems.push(&Arc::from(crate::secret::redact_url(url)), 0, SkipReason::Malformed, format!("config-get: {e}"));
+            KeaDdnsSettings::default()
+        }
+        (_, Err(e)) => {
             problems.push(&Arc::from(crate::secret::redact_url(url)), 0, SkipReason::NoAnswer, format!("config-get: --kea-password-file {e}"));
             KeaDdnsSettings::default()
         }

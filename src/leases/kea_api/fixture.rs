@@ -35,7 +35,7 @@ pub(crate) struct Served {
 }
 
 impl Connect for Agent {
-    fn connect(&self, _: &[String], _: &KeaAccess) -> Result<Box<dyn Control>, CaFileError> {
+    fn connect(&self, _: &[Endpoint], _: &KeaAccess) -> Result<Box<dyn Control>, CaFileError> {
         self.connects.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(Box::new(self.clone()))
     }

@@ -24,9 +24,9 @@ pub(crate) trait Control: Send + Sync {
 
 /// Makes the control the readers send through.
 pub(crate) trait Connect: Send + Sync {
-    /// The control for `urls` (the live one loads the trust roots when one is `https://`: the
+    /// The control for `endpoints` (the live one loads the trust roots when one is `https://`: the
     /// CA file is all that can fail).
-    fn connect(&self, urls: &[String], access: &KeaAccess) -> Result<Box<dyn Control>, CaFileError>;
+    fn connect(&self, endpoints: &[Endpoint], access: &KeaAccess) -> Result<Box<dyn Control>, CaFileError>;
 }
 
 /// `--ca-file` could not be read: the one way making the control fails.
@@ -54,9 +54,9 @@ impl Link {
         Link { connect, made: std::sync::OnceLock::new() }
     }
 
-    /// The control for `urls` (the same for every call: the run's URLs and access).
-    pub(crate) fn control(&self, urls: &[String], access: &KeaAccess) -> Result<Arc<dyn Control>, CaFileError> {
-        self.made.get_or_init(|| self.connect.connect(urls, access).map(Arc::from)).clone()
+    /// The control for `endpoints` (the same for every call: the run's endpoints and access).
+    pub(crate) fn control(&self, endpoints: &[Endpoint], access: &KeaAccess) -> Result<Arc<dyn Control>, CaFileError> {
+        self.made.get_or_init(|| self.connect.connect(endpoints, access).map(Arc::from)).clone()
     }
 }
 
@@ -65,8 +65,8 @@ impl Link {
 pub(crate) struct Live;
 
 impl Connect for Live {
-    fn connect(&self, urls: &[String], access: &KeaAccess) -> Result<Box<dyn Control>, CaFileError> {
-        Ok(Box::new(Http::new(access, trust_roots(urls, access)?)))
+    fn connect(&self, endpoints: &[Endpoint], access: &KeaAccess) -> Result<Box<dyn Control>, CaFileError> {
+        Ok(Box::new(Http::new(access, trust_roots(endpoints, access)?)))
     }
 }
 
@@ -195,8 +195,8 @@ impl Http {
 /// store plus `--ca-file`, as for LDAPS; `None` lets ureq use the bundled web PKI roots.
 type Roots = Option<Arc<Vec<ureq::tls::Certificate<'static>>>>;
 
-fn trust_roots(urls: &[String], access: &KeaAccess) -> Result<Roots, CaFileError> {
-    if !urls.iter().any(|u| u.trim_start().to_ascii_lowercase().starts_with("https:")) {
+fn trust_roots(endpoints: &[Endpoint], access: &KeaAccess) -> Result<Roots, CaFileError> {
+    if !endpoints.iter().any(|e| e.https) {
         return Ok(None);
     }
     let mut ders = crate::tls::system_roots();

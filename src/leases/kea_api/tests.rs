@@ -67,7 +67,7 @@ fn read(url: &str, a: &KeaAccess, password: Option<&str>) -> Result<(Vec<Lease>,
     let mut out = Vec::new();
     let mut problems = Problems::default();
     let a = KeaAccess { password: password.map(Secret::new).or_else(|| a.password.clone()), ..a.clone() };
-    let report = read_urls(&[url.to_string()], &a, &Link::new(Arc::new(Live)), &mut out, &mut problems)?;
+    let report = read_urls(&[Endpoint::parse(url)?], &a, &Link::new(Arc::new(Live)), &mut out, &mut problems)?;
     Ok((out, problems, report))
 }
 
@@ -423,6 +423,14 @@ fn urls() {
     assert_eq!(err, "--kea-url 10.77.0.2:8000: expected http://host:port/ or https://host:port/");
     assert!(Endpoint::parse("ftp://x/").is_err());
     assert!(Endpoint::parse("10.77.0.2:8000").is_err());
+    // What the url crate refuses is said when the settings are read, not as a failed connection.
+    let err = Endpoint::parse("http://kea1:80OO/").expect_err("port").to_string();
+    assert_eq!(err, "--kea-url http://kea1:80OO/: not a URL (invalid port number)");
+    let err = Endpoint::parse("http://kea 1:8000/").expect_err("space").to_string();
+    assert_eq!(err, "--kea-url http://kea 1:8000/: not a URL (invalid international domain name)");
+    // What is shown keeps the user's spelling, without the user.
+    let e = Endpoint::parse(" http://kea@Kea1.Corp:8000/api ").expect("parse");
+    assert_eq!((e.given.as_str(), e.url.as_str()), ("http://Kea1.Corp:8000/api", "http://Kea1.Corp:8000/api"));
 }
 
 #[test]

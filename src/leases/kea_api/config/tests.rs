@@ -65,7 +65,7 @@ fn access() -> KeaAccess {
 
 fn read_one(url: &str) -> (KeaDdnsSettings, Vec<String>) {
     let mut problems = Problems::default();
-    let s = read_ddns_settings(&[url.to_string()], &access(), &Link::new(Arc::new(super::super::Live)), &mut problems);
+    let s = read_ddns_settings(&[Endpoint::parse(url).expect("a URL")], &access(), &Link::new(Arc::new(super::super::Live)), &mut problems);
     (s, problems.list.iter().map(ToString::to_string).collect())
 }
 
