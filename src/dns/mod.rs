@@ -245,6 +245,42 @@ impl DnsData {
         }
     }
 
+    /// Adds the data a source read on its own (the DNS exports, read beside live AD) as if it
+    /// had been read into this data after this data's own sources: a zone in both is one zone
+    /// (with this data's source), its records come after this data's, its zones listings win.
+    pub(crate) fn absorb(&mut self, other: DnsData) {
+        let DnsData { zones, mut records, zone_settings, as_of, .. } = other;
+        let ids: Vec<ZoneId> = zones
+            .into_iter()
+            .map(|z| {
+                let id = self.zone_id(&z.name, &z.source);
+                if let Some(mine) = self.zones.get_mut(id.index()) {
+                    // What `apex_seen` leaves after both sources' reads, in turn.
+                    mine.apex_read |= z.apex_read;
+                    mine.unusable = !mine.apex_read && (mine.unusable || z.unusable);
+                    mine.dynamic_updates = z.dynamic_updates.or(mine.dynamic_updates);
+                    mine.aging.enabled = z.aging.enabled.or(mine.aging.enabled);
+                    mine.aging.no_refresh = z.aging.no_refresh.or(mine.aging.no_refresh);
+                    mine.aging.refresh = z.aging.refresh.or(mine.aging.refresh);
+                }
+                id
+            })
+            .collect();
+        if ids.iter().enumerate().any(|(i, id)| id.index() != i) {
+            for r in &mut records {
+                r.zone = ids.get(r.zone.index()).copied().unwrap_or(r.zone);
+            }
+        }
+        // Moved, not copied, when this data has no record: a million records are 100 MB.
+        if self.records.is_empty() {
+            self.records = records;
+        } else {
+            self.records.append(&mut records);
+        }
+        self.zone_settings.extend(zone_settings);
+        self.as_of = self.as_of.or(as_of);
+    }
+
     /// The `bad time` detail for a record timestamp, when it is implausible at `as_of`.
     /// An unreadable stamp ([`UNREADABLE_TIMESTAMP`]) was reported by its reader already.
     pub(crate) fn check_timestamp(&self, ts: Option<DateTime<Utc>>) -> Option<String> {
@@ -364,6 +400,29 @@ mod tests {
                 "ldaps://dc1:636/DC=corp.test,CN=MicrosoftDNS,DC=DomainDnsZones,DC=corp,DC=test: bad time: node DC=@,DC=corp.test,CN=MicrosoftDNS,DC=DomainDnsZones,DC=corp,DC=test: timestamp 1601-01-01T01:00:00Z is before 1990: the record's age is unknown",
             ]
         );
+    }
+
+    /// Two exports read apart and absorbed are the data of both read into one, in turn.
+    #[test]
+    fn absorbed_data_is_the_data_read_in_turn() {
+        let times = crate::timefmt::InputTimes::default();
+        let a = "HostName,RecordType,Timestamp,TimeToLive,RecordData,ZoneName\n@,SOA,0,3600,x,a.test\npc1,A,0,1200,10.0.0.1,a.test\npc2,A,0,1200,10.0.0.2,b.test\n";
+        let b = "HostName,RecordType,Timestamp,TimeToLive,RecordData,ZoneName\npc3,A,0,1200,10.0.0.3,c.test\n@,SOA,0,3600,x,b.test\npc4,A,0,1200,10.0.0.4,a.test\n";
+        let read = |text: &str, data: &mut DnsData| {
+            let mut problems = Problems::default();
+            csv::parse(text, &Arc::from("f"), &times, data, &mut problems).unwrap();
+        };
+        let mut in_turn = DnsData::default();
+        read(a, &mut in_turn);
+        read(b, &mut in_turn);
+        let (mut first, mut second) = (DnsData::default(), DnsData::default());
+        read(a, &mut first);
+        read(b, &mut second);
+        first.absorb(second);
+        assert_eq!((&first.zones, &first.records), (&in_turn.zones, &in_turn.records));
+        // b.test's apex came from the second export only; c.test has none.
+        let unusable: Vec<_> = first.zones.iter().map(|z| (z.name.as_str(), z.unusable)).collect();
+        assert_eq!(unusable, vec![("a.test", false), ("b.test", false), ("c.test", true)]);
     }
 
     #[test]

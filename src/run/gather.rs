@@ -28,8 +28,9 @@ pub(super) struct Gathered {
     pub(super) notes: Vec<String>,
 }
 
-/// The live AD's part and the DNS data built on it: AD, then the DNS exports and the zones
-/// listings added to AD's zones (a zone read twice is one zone), on one thread.
+/// The live AD's part: its computers, domain, authorized DHCP servers' accounts and DNS data
+/// (the DNS exports and zones listings are added to it when merged: a zone read twice is one
+/// zone).
 #[derive(Default)]
 struct DirectoryPart {
     ad_problems: crate::input::Problems,
@@ -37,6 +38,7 @@ struct DirectoryPart {
     domain: Option<String>,
     dhcp_accounts: Vec<String>,
     dns: dns::DnsData,
+    /// AD's records' implausible timestamps, found once the moment audited is set.
     dns_problems: crate::input::Problems,
 }
 
@@ -51,21 +53,10 @@ enum Event {
     Failed,
 }
 
-/// A source's thread's result: its part, or its error ranked by [`Rank`].
-type Outcome<T> = Result<T, (Rank, RunError)>;
-
-/// Which error wins when several sources have failed: the order the sources were read in one
-/// after another, so that the message is the same as then.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Rank {
-    Ldap,
-    LeaseFile(usize),
-    Kea,
-    Computers,
-    DnsRecords,
-    Zones,
-    DhcpSettings,
-}
+/// A source's thread's result: its part, or its error. When several sources have failed, the
+/// error of the first in the table wins: the table is in the order the sources were read one
+/// after another, so the message is the same as then.
+type Outcome<T> = Result<T, RunError>;
 
 /// The servers the gathering reads: the live ones in the binary ([`Servers::live`]), fixtures
 /// in the tests (`directory::ldap::fixture::Ad`, `leases::kea_api::fixture::Agent`).
@@ -107,6 +98,9 @@ struct Merged {
     kea: leases::kea_api::KeaReport,
     computers: Vec<directory::Computer>,
     computer_problems: crate::input::Problems,
+    /// The DNS exports and zones listings, added to AD's DNS data when assembled.
+    dns_exports: dns::DnsData,
+    dns_export_problems: crate::input::Problems,
     kea_dns: leases::kea_api::KeaDdnsSettings,
     kea_dns_problems: crate::input::Problems,
     dhcp_files: leases::dns_settings::SettingsFiles,
@@ -169,19 +163,21 @@ impl Table {
     }
 }
 
-/// Starts the sources' threads, in the order of their parts in the merge; their messages go to `tx`.
+/// The table of sources: each one's thread started, in the order of a one-after-another read
+/// (which decides whose error is said when several fail, and the order of their parts and
+/// problems); their messages go to `tx`. A new input source is one entry here.
 fn sources(settings: &Settings, servers: &Servers, tx: std::sync::mpsc::Sender<(usize, Event)>) -> Vec<Source> {
     let mut t = Table { settings: Arc::new(settings.clone()), tx, sources: Vec::new() };
     let as_of = settings.audit.as_of;
     let reach = if settings.ldap.is_some() { Reach::Network } else { Reach::Files };
     let ad = Arc::clone(&servers.ad);
     t.add(reach, false, move |s, send| read_directory(s, ad.as_ref(), as_of, send), |d, m| m.directory = d);
-    for (i, path) in settings.leases.iter().enumerate() {
+    for path in &settings.leases {
         let path = path.clone();
         let read = move |s: &Settings, _: &dyn Fn(Event)| {
             let (mut leases, mut problems) = (Vec::new(), crate::input::Problems::default());
             let mut table = leases::dns_settings::DhcpDnsSettings::default();
-            leases::read_file(&path, s.leases_format, &s.input_times, &mut leases, &mut table, &mut problems).map_err(|e| (Rank::LeaseFile(i), e.into()))?;
+            leases::read_file(&path, s.leases_format, &s.input_times, &mut leases, &mut table, &mut problems)?;
             Ok((leases, table, problems))
         };
         t.add(Reach::Files, true, read, |(leases, table, problems), m| {
@@ -194,7 +190,7 @@ fn sources(settings: &Settings, servers: &Servers, tx: std::sync::mpsc::Sender<(
     let kea = Arc::clone(&link);
     let read = move |s: &Settings, _: &dyn Fn(Event)| {
         let (mut leases, mut problems) = (Vec::new(), crate::input::Problems::default());
-        let kea = leases::kea_api::read_urls(&s.kea_urls, &s.kea, &kea, &mut leases, &mut problems).map_err(|e| (Rank::Kea, e.into()))?;
+        let kea = leases::kea_api::read_urls(&s.kea_urls, &s.kea, &kea, &mut leases, &mut problems)?;
         Ok((leases, kea, problems))
     };
     t.add(Reach::Network, true, read, |(leases, kea, problems), m| {
@@ -204,11 +200,21 @@ fn sources(settings: &Settings, servers: &Servers, tx: std::sync::mpsc::Sender<(
     let read = |s: &Settings, _: &dyn Fn(Event)| {
         let (mut computers, mut problems) = (Vec::new(), crate::input::Problems::default());
         if let Some(path) = &s.computers {
-            directory::read_file(path, &s.input_times, &mut computers, &mut problems).map_err(|e| (Rank::Computers, e.into()))?;
+            directory::read_file(path, &s.input_times, &mut computers, &mut problems)?;
         }
         Ok((computers, problems))
     };
     t.add(Reach::Files, false, read, |(c, p), m| (m.computers, m.computer_problems) = (c, p));
+    let read = move |s: &Settings, _: &dyn Fn(Event)| {
+        let (mut data, mut problems) = (dns::DnsData::default(), crate::input::Problems::default());
+        data.set_as_of(as_of, &mut problems);
+        for path in &s.dns_records {
+            dns::read_file(path, &s.input_times, &mut data, &mut problems)?;
+        }
+        dns::zones_csv::read_files(&s.zones, &mut data)?;
+        Ok((data, problems))
+    };
+    t.add(Reach::Files, false, read, |(d, p), m| (m.dns_exports, m.dns_export_problems) = (d, p));
     // Kea's effective DNS-update settings per subnet (`config-get`); what cannot be read is a
     // counted problem, never a failed run.
     let read = move |s: &Settings, _: &dyn Fn(Event)| {
@@ -216,16 +222,15 @@ fn sources(settings: &Settings, servers: &Servers, tx: std::sync::mpsc::Sender<(
         Ok((leases::kea_api::config::read_ddns_settings(&s.kea_urls, &s.kea, &link, &mut problems), problems))
     };
     t.add(Reach::Network, false, read, |(k, p), m| (m.kea_dns, m.kea_dns_problems) = (k, p));
-    let read = |s: &Settings, _: &dyn Fn(Event)| leases::dns_settings::read_files(&s.dhcp_settings).map_err(|e| (Rank::DhcpSettings, e.into()));
+    let read = |s: &Settings, _: &dyn Fn(Event)| Ok(leases::dns_settings::read_files(&s.dhcp_settings)?);
     t.add(Reach::Files, false, read, |files, m| m.dhcp_files = files);
     t.sources
 }
 
-/// AD (with `--ldap-url`; its domain sent as soon as the RootDSE is read), then the DNS
-/// exports and zones listings, which add to AD's DNS data.
+/// AD (with `--ldap-url`; its domain sent as soon as the RootDSE is read).
 fn read_directory(s: &Settings, ad: &dyn directory::ldap::ReadAd, as_of: DateTime<Utc>, send: &dyn Fn(Event)) -> Outcome<DirectoryPart> {
     let mut ad = match &s.ldap {
-        Some(ldap) => ad.read_ad(ldap, &mut |d| send(Event::Domain(d.map(str::to_string)))).map_err(|e| (Rank::Ldap, e.into()))?,
+        Some(ldap) => ad.read_ad(ldap, &mut |d| send(Event::Domain(d.map(str::to_string))))?,
         None => directory::ldap::AdData::default(),
     };
     // Live AD's causes (owners, zone policies) go into its own DNS data, before the exports
@@ -234,11 +239,6 @@ fn read_directory(s: &Settings, ad: &dyn directory::ldap::ReadAd, as_of: DateTim
     let dhcp_accounts = ad.owners.apply_to(&mut ad.dns);
     let mut dns_problems = crate::input::Problems::default();
     ad.dns.set_as_of(as_of, &mut dns_problems);
-    for path in &s.dns_records {
-        dns::read_file(path, &s.input_times, &mut ad.dns, &mut dns_problems).map_err(|e| (Rank::DnsRecords, e.into()))?;
-    }
-    dns::zones_csv::read_files(&s.zones, &mut ad.dns).map_err(|e| (Rank::Zones, e.into()))?;
-    ad.dns.apply_zone_settings();
     Ok(DirectoryPart { ad_problems: ad.problems, computers: ad.computers, domain: ad.domain, dhcp_accounts, dns: ad.dns, dns_problems })
 }
 
@@ -248,8 +248,8 @@ fn read_directory(s: &Settings, ad: &dyn directory::ldap::ReadAd, as_of: DateTim
 /// A failing source ends the gathering at once (exit 2): the other file sources are waited
 /// for (local files, bounded: of two failing files the message is the same as when read in
 /// turn), the network sources still running (LDAP, Kea) get a second (a refused connection
-/// fails within it), then are abandoned on their threads. Of the errors known then, the first
-/// in [`Rank`] order is returned.
+/// fails within it), then are abandoned on their threads. Of the errors known then, that of
+/// the first source in the table is returned.
 pub(super) fn gather(settings: &Settings, servers: &Servers, on_leases: &mut OnLeases<'_>) -> Result<Gathered, RunError> {
     use std::sync::mpsc;
     let (tx, rx) = mpsc::channel::<(usize, Event)>();
@@ -261,7 +261,8 @@ pub(super) fn gather(settings: &Settings, servers: &Servers, on_leases: &mut OnL
     let mut joins: Vec<Option<Join>> = sources.into_iter().map(|s| Some(s.join)).collect();
     let mut done = vec![false; network.len()];
     let mut merged = Merged::default();
-    let mut errors: Vec<(Rank, RunError)> = Vec::new();
+    // Each with its source's place in the table.
+    let mut errors: Vec<(usize, RunError)> = Vec::new();
     // AD's domain, known once its RootDSE is read; not waited for when `--domain` is given.
     let mut ad_domain: Option<String> = None;
     let mut domain_known = settings.audit.domain.is_some() || settings.ldap.is_none();
@@ -298,7 +299,7 @@ pub(super) fn gather(settings: &Settings, servers: &Servers, on_leases: &mut OnL
                 done[id] = true;
                 // Its error; a panic is resumed here.
                 if let Some(Err(e)) = joins.get_mut(id).and_then(Option::take).map(|join| join(&mut merged)) {
-                    errors.push(e);
+                    errors.push((id, e));
                 }
                 failed_at.get_or_insert_with(std::time::Instant::now);
             }
@@ -312,22 +313,22 @@ pub(super) fn gather(settings: &Settings, servers: &Servers, on_leases: &mut OnL
             on_leases(&merged.leases, ad_domain.as_deref());
         }
     }
-    if let Some((_, e)) = errors.into_iter().min_by_key(|(rank, _)| *rank) {
+    if let Some((_, e)) = errors.into_iter().min_by_key(|(id, _)| *id) {
         return Err(e);
     }
     // Every source ended with its part: the others merged, in the table's order.
     for join in joins.into_iter().flatten() {
-        join(&mut merged).map_err(|(_, e)| e)?;
+        join(&mut merged)?;
     }
     Ok(assemble(settings, merged))
 }
 
 /// The lease sources' parts (at `ids`: the lease files in order, then Kea) merged, then
 /// de-duplicated across them.
-fn merge_leases(joins: &mut [Option<Join>], ids: &[usize], merged: &mut Merged) -> Outcome<()> {
+fn merge_leases(joins: &mut [Option<Join>], ids: &[usize], merged: &mut Merged) -> Result<(), (usize, RunError)> {
     for &i in ids {
         if let Some(join) = joins.get_mut(i).and_then(Option::take) {
-            join(merged)?;
+            join(merged).map_err(|e| (i, e))?;
         }
     }
     let mut dedupe_problems = crate::input::Problems::default();
@@ -341,11 +342,15 @@ fn merge_leases(joins: &mut [Option<Join>], ids: &[usize], merged: &mut Merged) 
 /// DHCP servers' DNS settings, the notes, and the audit's settings with AD's domain and
 /// authorized DHCP servers.
 fn assemble(settings: &Settings, merged: Merged) -> Gathered {
-    let Merged { leases, lease_problems, xml_settings, directory: d, kea, computers, computer_problems, kea_dns, kea_dns_problems, dhcp_files } = merged;
+    let Merged { leases, lease_problems, xml_settings, directory: mut d, kea, computers, computer_problems, dns_exports, dns_export_problems, kea_dns, kea_dns_problems, dhcp_files } =
+        merged;
     let audit_settings = settings.audit_with_ad(d.domain.as_deref(), &d.dhcp_accounts);
+    // The DNS exports and zones listings added to AD's DNS data.
+    d.dns.absorb(dns_exports);
+    d.dns.apply_zone_settings();
     // The problems in the order of a one-after-another read.
     let mut problems = d.ad_problems;
-    for list in [lease_problems, computer_problems, d.dns_problems, kea_dns_problems] {
+    for list in [lease_problems, computer_problems, d.dns_problems, dns_export_problems, kea_dns_problems] {
         problems.append(list);
     }
     // AD's computers, then the file's; moved, not copied, when one of them is empty.

@@ -133,3 +133,39 @@ fn of_two_failing_servers_ads_error_wins() {
     let e = gather(&settings, &servers(Ok(ad()), Agent::default()), &mut |_, _| {}).err().map(|e| e.to_string());
     assert_eq!(e.as_deref(), Some(format!("{KEA}: cannot reach the Kea control endpoint at kea1.corp.example.test:8000: Connection refused (os error 111)").as_str()));
 }
+
+#[test]
+fn dns_exports_join_ads_zones() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("corp.csv");
+    std::fs::write(&export, "ZoneName,HostName,RecordType,Timestamp,TimeToLive,RecordData\ncorp.example.test,@,SOA,0,3600,x\ncorp.example.test,pc2,A,0,1200,10.0.16.22\nother.test,@,SOA,0,3600,x\n").unwrap();
+    let settings = AuditArgs { dns_records: vec![export], ..args(dir.path(), None) }.into_settings(Utc::now()).unwrap();
+    let g = gather(&settings, &servers(Ok(ad()), agent()), &mut |_, _| {}).unwrap();
+    // AD's zone and the export's are one zone, AD's (its source, its record first); then the
+    // export's own zone.
+    let zones: Vec<(&str, &str)> = g.dns.zones.iter().map(|z| (z.name.as_str(), &*z.source)).collect();
+    let export = settings.dns_records[0].display().to_string();
+    assert_eq!(zones, [("corp.example.test", DC), ("other.test", export.as_str())]);
+    let records: Vec<(&str, usize)> = g.dns.records.iter().filter(|r| r.name.starts_with("pc")).map(|r| (r.name.as_str(), r.zone.index())).collect();
+    assert_eq!(records, [("pc1.corp.example.test", 0), ("pc2.corp.example.test", 0)]);
+}
+
+/// Whose error is said when several sources fail: the first in the table (the order of a
+/// one-after-another read), whichever thread failed first.
+#[test]
+fn of_failing_files_the_first_in_the_table_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let (leases, export) = (dir.path().join("bad.leases"), dir.path().join("bad.dns"));
+    std::fs::write(&leases, "not a lease file\n").unwrap();
+    std::fs::write(&export, "not a zone export\n").unwrap();
+    let base = || AuditArgs { ldap_url: None, bind_dn: None, kea_url: Vec::new(), dns_records: vec![export.clone()], ..args(dir.path(), None) };
+    let export_error = gather(&base().into_settings(Utc::now()).unwrap(), &servers(Ok(ad()), agent()), &mut |_, _| {}).err().map(|e| e.to_string()).unwrap();
+    // The export alone fails with its own message; with a broken lease file too (read before
+    // the exports), the lease file's.
+    assert!(export_error.contains("bad.dns"), "{export_error}");
+    let both = AuditArgs { leases: vec![leases.clone()], ..base() }.into_settings(Utc::now()).unwrap();
+    for _ in 0..5 {
+        let e = gather(&both, &servers(Ok(ad()), agent()), &mut |_, _| {}).err().map(|e| e.to_string()).unwrap();
+        assert!(e.contains("bad.leases") && !e.contains("bad.dns"), "{e}");
+    }
+}
