@@ -5,8 +5,6 @@
 pub mod csv;
 pub mod dnsp;
 pub(crate) mod ldap;
-#[doc(hidden)]
-pub use ldap::{LdapSettings, live_owners, owners::OwnersView};
 pub mod ldif;
 pub mod security;
 

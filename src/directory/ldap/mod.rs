@@ -19,6 +19,8 @@
 mod connect;
 #[cfg(test)]
 pub(crate) mod fixture;
+#[cfg(test)]
+mod lab_tests;
 pub(crate) mod owners;
 mod pool;
 mod search;
@@ -333,15 +335,6 @@ async fn read_all(config: &LdapConfig, on_domain: impl FnOnce(Option<&str>)) -> 
         client.close().await;
     }
     Ok(out)
-}
-
-/// Reads live AD as the audit does and returns what issue #10 resolved (owners, DHCP servers,
-/// zone policies), for the lab tests; `Err` is the error's message.
-#[doc(hidden)]
-pub fn live_owners(settings: &LdapSettings) -> Result<owners::OwnersView, String> {
-    let config = LdapConfig::from_settings(settings, || crate::secret::read(settings.password_file.as_deref(), PASSWORD_ENV)).map_err(|e| e.to_string())?;
-    let ad = read_ad(&config, |_| {}).map_err(|e| e.to_string())?;
-    Ok(owners::OwnersView::new(&ad.owners, &ad.problems))
 }
 
 /// Maps a failed operation after the connection is up.

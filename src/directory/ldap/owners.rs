@@ -82,6 +82,7 @@ pub(crate) struct AdOwners {
 
 impl AdOwners {
     /// The resolved owner of a node, by FQDN.
+    #[cfg(test)]
     pub(crate) fn owner_of(&self, fqdn: &str) -> Option<&SidInfo> {
         self.sids.get(self.node_owner.get(fqdn)?)
     }
@@ -127,23 +128,24 @@ impl SidInfo {
     }
 }
 
-/// The owners as plain text, for the lab tests: what the
-/// live path resolved, seen from outside the crate.
+/// The owners as plain text, for the lab tests (`lab_tests.rs`): what the live path resolved.
+#[cfg(test)]
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct OwnersView {
+pub(crate) struct OwnersView {
     /// Per node FQDN: `(display, kind, admin, dhcp_server)`, kind one of
     /// `computer|user|group|well-known|unresolved`.
-    pub nodes: BTreeMap<String, (String, &'static str, bool, bool)>,
+    pub(crate) nodes: BTreeMap<String, (String, &'static str, bool, bool)>,
     /// Per node FQDN the owner SID string.
-    pub node_sids: BTreeMap<String, String>,
+    pub(crate) node_sids: BTreeMap<String, String>,
     /// Per zone its policy, `secure|nonsecure|none`.
-    pub zones: BTreeMap<String, &'static str>,
+    pub(crate) zones: BTreeMap<String, &'static str>,
     /// `(server name, ip, DOMAIN\ACCOUNT$)`.
-    pub dhcp_servers: Vec<(String, Option<String>, Option<String>)>,
+    pub(crate) dhcp_servers: Vec<(String, Option<String>, Option<String>)>,
     /// The problems' details.
-    pub problems: Vec<String>,
+    pub(crate) problems: Vec<String>,
 }
 
+#[cfg(test)]
 impl OwnersView {
     pub(crate) fn new(o: &AdOwners, problems: &Problems) -> OwnersView {
         let kind = |k: SidKind| match k {
