@@ -352,7 +352,7 @@ impl<'c> Client<'c> {
 
     /// One reply of `lease4/6-get-page`: its leases into `out`, after `from` (the previous
     /// page's last address), `read` leases having been read before it.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, reason = "a page is read against the paging state (from, read) into the reader's two outputs; a struct for one call would only rename them")]
     fn read_page(
         &self,
         family: Family,

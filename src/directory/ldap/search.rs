@@ -32,7 +32,7 @@ impl AdClient {
     }
 
     /// [`Self::paged`] with request controls, kept on every page.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, reason = "the LDAP search request's own parts (base, scope, filter, attributes, controls), plus what it is for and the sink")]
     pub(super) async fn paged_with(
         &mut self,
         base: &str,
