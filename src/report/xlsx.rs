@@ -170,6 +170,9 @@ pub(crate) struct XlsxReport {
     batch_rows: usize,
     /// `None` once the writer has stopped (its error, or its panic, is `finish`'s to report).
     to_writer: Option<SyncSender<Batch>>,
+    /// The writer's emptied batches, to fill again: no allocation per batch (a fresh megabyte
+    /// each time, grown by copying and freed on the other thread, cost more than the cells).
+    emptied: Receiver<Batch>,
     /// The writer thread: it gives the workbook back once the rows are written.
     writer: JoinHandle<Result<(Workbook, Formats), XlsxError>>,
 }
@@ -180,10 +183,11 @@ impl std::fmt::Debug for XlsxReport {
     }
 }
 
-/// Rows a batch carries to the writer thread (about 150 KB of text), and batches in flight: the
-/// report loop runs at most this far ahead of the writer, so memory stays flat.
-const BATCH_ROWS: usize = 1024;
-const BATCHES_IN_FLIGHT: usize = 4;
+/// Rows a batch carries to the writer thread (about 400 KB of text: the audit's rows repeat
+/// the remediation), and batches in flight: the report loop runs at most this far ahead of
+/// the writer, so memory stays flat.
+const BATCH_ROWS: usize = 256;
+const BATCHES_IN_FLIGHT: usize = 8;
 
 /// Rows on their way to the writer thread, owned: the text cells' texts end to end, and per
 /// cell where it goes.
@@ -207,9 +211,9 @@ enum Put {
 /// hangs up, then gives back the workbook and its formats. Stops at the first error (the loop
 /// then sees the channel closed and stops sending). Text is always written as a string (a
 /// host name `=cmd|...` is never a formula); times as dates.
-fn write_batches(mut workbook: Workbook, formats: Formats, batches: Receiver<Batch>) -> Result<(Workbook, Formats), XlsxError> {
+fn write_batches(mut workbook: Workbook, formats: Formats, batches: Receiver<Batch>, emptied: &SyncSender<Batch>) -> Result<(Workbook, Formats), XlsxError> {
     let sheet = workbook.worksheet_from_index(ROWS_SHEET)?;
-    for batch in batches {
+    for mut batch in batches {
         let mut start = 0;
         for put in &batch.cells {
             match *put {
@@ -226,6 +230,10 @@ fn write_batches(mut workbook: Workbook, formats: Formats, batches: Receiver<Bat
                 }
             }
         }
+        batch.text.clear();
+        batch.cells.clear();
+        // Full (the loop has enough) or gone (it stopped): dropped either way.
+        let _ = emptied.try_send(batch);
     }
     Ok((workbook, formats))
 }
@@ -300,9 +308,10 @@ impl XlsxReport {
         let sheet = workbook.worksheet_from_index(ROWS_SHEET).map_err(|e| write_err(e.to_string()))?;
         write_header(sheet, &header, &formats).map_err(|e| write_err(e.to_string()))?;
         let (to_writer, batches) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
+        let (give_back, emptied) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
         let writer = std::thread::Builder::new()
             .name("xlsx rows".to_string())
-            .spawn(move || write_batches(workbook, formats, batches))
+            .spawn(move || write_batches(workbook, formats, batches, &give_back))
             .map_err(|e| write_err(format!("cannot start its writer thread: {e}")))?;
         Ok(XlsxReport {
             path: path.to_path_buf(),
@@ -315,6 +324,7 @@ impl XlsxReport {
             batch: Batch::default(),
             batch_rows: 0,
             to_writer: Some(to_writer),
+            emptied,
             writer,
         })
     }
@@ -352,7 +362,7 @@ impl XlsxReport {
 
     /// Sends the batch to the writer thread (waiting while it is [`BATCHES_IN_FLIGHT`] behind).
     fn send(&mut self) {
-        let batch = std::mem::take(&mut self.batch);
+        let batch = std::mem::replace(&mut self.batch, self.emptied.try_recv().unwrap_or_default());
         self.batch_rows = 0;
         // A closed channel: the writer stopped, and `finish` reports why.
         if let Some(tx) = &self.to_writer
@@ -365,7 +375,16 @@ impl XlsxReport {
     /// Writes the other sheets (the fix list as given: `fix_list`, which may be empty; the
     /// zones; `info` on Summary) and stages the workbook in `outputs`, to be put in place with
     /// the run's other outputs. Returns its path.
-    pub(crate) fn finish(mut self, info: &SummaryInfo, fix_list: &[FixGroup], outputs: &mut Outputs) -> Result<PathBuf, XlsxReportError> {
+    #[cfg(test)]
+    pub(crate) fn finish(self, info: &SummaryInfo, fix_list: &[FixGroup], outputs: &mut Outputs) -> Result<PathBuf, XlsxReportError> {
+        self.save(info, fix_list)?.stage(outputs)
+    }
+
+    /// Waits for the rows sheet, writes the other sheets (the fix list as given: `fix_list`,
+    /// which may be empty; the zones; `info` on Summary), and starts saving the workbook on a
+    /// thread: its zip (the rows sheet's XML deflated, most of a second for a million leases)
+    /// runs while the caller finishes the HTML page. [`XlsxSaving::stage`] takes it from there.
+    pub(crate) fn save(mut self, info: &SummaryInfo, fix_list: &[FixGroup]) -> Result<XlsxSaving, XlsxReportError> {
         let path = self.path.clone();
         let write_err = |e: XlsxError| XlsxReportError::Write { path: path.clone(), error: e.to_string() };
         // The last rows, then the hang-up that ends the writer's loop.
@@ -392,17 +411,45 @@ impl XlsxReport {
         sheets::summary(workbook.worksheet_from_index(SUMMARY_SHEET).map_err(write_err)?, info, &rows, &formats).map_err(write_err)?;
         // The writer needs a `Send` writer (the staged file's is not): the workbook goes to an
         // anonymous file beside the output, then into the staged one.
-        outputs
-            .stage(&path, |w| {
-                let mut tmp = tempfile::tempfile_in(super::dir_of(&path))?;
+        let dir = super::dir_of(&path);
+        let saving = std::thread::Builder::new()
+            .name("xlsx save".to_string())
+            .spawn(move || -> std::io::Result<std::fs::File> {
+                let mut tmp = tempfile::tempfile_in(dir)?;
                 workbook.save_to_writer(&mut tmp).map_err(|e| std::io::Error::other(e.to_string()))?;
                 tmp.rewind()?;
-                std::io::copy(&mut tmp, w)?;
+                Ok(tmp)
+            })
+            .map_err(|e| XlsxReportError::Write { path: path.clone(), error: format!("cannot start its writer thread: {e}") })?;
+        Ok(XlsxSaving { path, saving })
+    }
+}
+
+/// A workbook being saved ([`XlsxReport::save`]).
+#[derive(Debug)]
+pub(crate) struct XlsxSaving {
+    path: PathBuf,
+    saving: JoinHandle<std::io::Result<std::fs::File>>,
+}
+
+impl XlsxSaving {
+    /// Waits for the saved workbook and stages it in `outputs`, to be put in place with the
+    /// run's other outputs. Returns its path.
+    pub(crate) fn stage(self, outputs: &mut Outputs) -> Result<PathBuf, XlsxReportError> {
+        let path = self.path;
+        let write_err = |error: String| XlsxReportError::Write { path: path.clone(), error };
+        let mut saved = match self.saving.join() {
+            Ok(saved) => saved.map_err(|e| write_err(e.to_string()))?,
+            Err(panic) => return Err(write_err(format!("its writer thread failed: {}", panic_text(panic.as_ref())))),
+        };
+        outputs
+            .stage(&path, |w| {
+                std::io::copy(&mut saved, w)?;
                 w.flush()
             })
             .map_err(|e| match e {
                 StageError::CreateDir(path, error) => XlsxReportError::CreateDir { path, error },
-                StageError::Write(error) => XlsxReportError::Write { path: path.clone(), error: error.to_string() },
+                StageError::Write(error) => write_err(error.to_string()),
             })?;
         Ok(path)
     }

@@ -130,12 +130,13 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>, se
     let ending = Ending { kea: &kea, notes: &notes, problems: &problems, cleanup, planned, tripped };
     finish(&mut summary, ending, outputs, |summary, text, outputs| {
         let mut written = Vec::new();
-        if let Some(x) = xlsx {
-            let info = xlsx_info(settings, report::html::audit_page(summary, &problems, text), summary.as_of);
-            written.push(("Spreadsheet", x.finish(&info, &summary.fixes.list(), outputs)?));
-        }
+        // The workbook's zip runs on its own thread while the page is finished.
+        let saving = xlsx.map(|x| x.save(&xlsx_info(settings, report::html::audit_page(summary, &problems, text), summary.as_of), &summary.fixes.list())).transpose()?;
         if let Some(h) = html {
-            written.insert(0, ("HTML report", h.finish(report::html::audit_page(summary, &problems, text), scopes, outputs)?));
+            written.push(("HTML report", h.finish(report::html::audit_page(summary, &problems, text), scopes, outputs)?));
+        }
+        if let Some(s) = saving {
+            written.push(("Spreadsheet", s.stage(outputs)?));
         }
         Ok(written)
     })
@@ -517,12 +518,12 @@ pub(crate) fn forecast_with(fs: &ForecastSettings, servers: &Servers) -> Result<
     let ending = Ending { kea: &kea, notes: &notes, problems: &problems, cleanup, planned, tripped };
     finish(&mut summary, ending, outputs, |summary, text, outputs| {
         let mut written = Vec::new();
-        if let Some(x) = xlsx {
-            let info = xlsx_info(settings, report::html::forecast_page(summary, &problems, text), Some(summary.tally.as_of));
-            written.push(("Spreadsheet", x.finish(&info, &[], outputs)?));
-        }
+        let saving = xlsx.map(|x| x.save(&xlsx_info(settings, report::html::forecast_page(summary, &problems, text), Some(summary.tally.as_of)), &[])).transpose()?;
         if let Some(h) = html {
-            written.insert(0, ("HTML report", h.finish(report::html::forecast_page(summary, &problems, text), None, outputs)?));
+            written.push(("HTML report", h.finish(report::html::forecast_page(summary, &problems, text), None, outputs)?));
+        }
+        if let Some(s) = saving {
+            written.push(("Spreadsheet", s.stage(outputs)?));
         }
         Ok(written)
     })
