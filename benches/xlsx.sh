@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: what --xlsx (and --xlsx with --html) adds to the offline audit of N leases (default 1,000,000; the data of
 # benches/offline.sh). Runs the audit without and with --xlsx, alternating, RUNS times each
-# (default 3), and prints each run's wall time and peak memory (max RSS), then the extra of the
-# medians. Targets: within 1.5x the time and under 200 MB extra. On a shared, busy machine the spread
+# (default 3), and prints each run's wall time, peak memory (max RSS) and CPU time (user+sys), then
+# the extra of the medians. Targets: within 1.5x the time and under 200 MB extra. On a shared, busy machine the spread
 # between runs is large: compare the medians, and say so with the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,11 +17,11 @@ out=$(mktemp -d /tmp/ddns-audit-xlsx-bench.XXXXXX)
 run() { # $1: label; the rest: extra options
     local label=$1
     shift
-    /usr/bin/time -f '%e %M' -o "$out/time" "$bin" audit \
+    /usr/bin/time -f '%e %M %U %S' -o "$out/time" "$bin" audit \
         --leases "$dir/leases.csv" --dns-records "$dir/corp.example.test.dns" --dns-records "$dir/10.in-addr.arpa.dns" \
         --computers "$dir/computers.csv" --as-of 2026-11-24T12:00:00Z --output "$out/report.csv" "$@" 2>"$out/summary" || true
-    read -r secs kb <"$out/time"
-    printf '%s %s %s\n' "$label" "$secs" "$((kb / 1024))" | tee -a "$out/xlsx-bench"
+    read -r secs kb user sys <"$out/time"
+    printf '%s %s %s %s\n' "$label" "$secs" "$((kb / 1024))" "$(echo "$user + $sys" | bc -l)" | tee -a "$out/xlsx-bench"
 }
 : >"$out/xlsx-bench"
 for _ in $(seq "$runs"); do
@@ -38,8 +38,11 @@ csv_mb=$(awk '$1=="csv"{print $3}' "$out/xlsx-bench" | median)
 xlsx_mb=$(awk '$1=="xlsx"{print $3}' "$out/xlsx-bench" | median)
 both_s=$(awk '$1=="both"{print $2}' "$out/xlsx-bench" | median)
 both_mb=$(awk '$1=="both"{print $3}' "$out/xlsx-bench" | median)
+cpu() { awk -v l="$1" '$1==l{print $4}' "$out/xlsx-bench" | median; }
 printf 'offline audit of %d leases, medians of %d: without --xlsx %.2f s, %.0f MB; with --xlsx %.2f s, %.0f MB; %.2fx the time, extra %.0f MB (targets: < 1.5x, < 200 MB)\n' \
     "$n" "$runs" "$csv_s" "$csv_mb" "$xlsx_s" "$xlsx_mb" "$(echo "$xlsx_s / $csv_s" | bc -l)" "$(echo "$xlsx_mb - $csv_mb" | bc -l)"
 printf 'with --xlsx and --html: %.2f s, %.0f MB; %.2fx the time, extra %.0f MB (targets: < 1.5x, < 200 MB)\n' \
     "$both_s" "$both_mb" "$(echo "$both_s / $csv_s" | bc -l)" "$(echo "$both_mb - $csv_mb" | bc -l)"
+# On a busy machine the wall times say more about the neighbours than about the program.
+printf 'CPU time (user+sys), medians: without --xlsx %.2f s, with --xlsx %.2f s, with both %.2f s; load: %s\n' "$(cpu csv)" "$(cpu xlsx)" "$(cpu both)" "$(uptime | sed 's/.*load average: //')"
 rm -rf "$out"

@@ -170,7 +170,15 @@ fn example_site_spreadsheet_equals_the_csv() {
     assert!(value("version").starts_with(env!("CARGO_PKG_VERSION")), "{}", value("version"));
     assert_eq!((value("missing"), value("stale"), value("at-risk"), value("unknown"), value("ok")), ("6".into(), "3".into(), "7".into(), "2".into(), "13".into()));
     assert_eq!((value("rows"), value("rows left out (sheet full)")), ("31".into(), "0".into()));
-    assert_eq!(value("leases"), "examples/offline/leases/dhcp1-v4.csv");
+    // The inputs and options as the HTML page's header lists them: each input with what it gave.
+    let row = |label: &str| summary.iter().find(|r| r.first().is_some_and(|l| l == label)).cloned().unwrap_or_else(|| panic!("no {label}: {summary:?}"));
+    assert_eq!(row("leases"), ["leases", "examples/offline/leases/dhcp1-v4.csv", "18 leases"]);
+    assert_eq!(row("computers"), ["computers", "examples/offline/computers.ldif", "17 computers"]);
+    assert_eq!(row("zone settings"), ["zone settings", "examples/offline/dns/zones.csv", "6 zones"]);
+    let dns = row("DNS records");
+    assert!(dns[1].starts_with("examples/offline/dns/corp.example.test.dns, ") && dns[2] == "62 records in 7 zones", "{dns:?}");
+    let options: Vec<&str> = summary.iter().skip_while(|r| r[0] != "Options that change results").skip(1).take_while(|r| !r[0].is_empty()).map(|r| r[0].as_str()).collect();
+    assert_eq!(options, ["--domain corp.example.test", "--no-refresh 7d", "--refresh 7d", "--scavenging-interval 1d", "--all"]);
     // The fix list: the summary's groups, in its order, with the same titles, host counts and
     // actions (stderr shows the first five; the sheet has every group).
     let fixes: Vec<Vec<String>> = sheet(&book, "Fix list")["rows"].as_array().unwrap().iter().map(as_csv).collect();

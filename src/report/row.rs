@@ -225,7 +225,10 @@ fn forecast_cells<'r>(r: &'r crate::forecast::Row<'_>) -> Vec<Cell<'r>> {
 /// An output that takes the rows as they stream: the report file's writer (CSV, JSON Lines),
 /// the HTML page, a spreadsheet. Each row is given to every sink in the same order; a sink
 /// that can fail per row keeps the first error for its end (the row loop is the report
-/// file's, whose own errors stop it).
+/// file's, whose own errors stop it). Each finishes in its own way, not through this trait:
+/// the report file's writer before the summary exists (its row count is in it), the page and
+/// the spreadsheet after, from the summary in the form each shows (the spreadsheet's zip
+/// running while the page is finished).
 pub(crate) trait Sink<'a> {
     fn row(&mut self, row: &Row<'a>) -> std::io::Result<()>;
 }

@@ -3,14 +3,19 @@
 //! audit's rows; the forecast's is Records: every CSV column, dates as Excel dates in UTC),
 //! Zones (per zone: counts, dynamic-update policy, aging) and Summary. The rows sheet is
 //! written in the writer's constant-memory mode (each row goes to a temporary file as it
-//! comes), so a million rows cost no more memory than ten. Values come from the typed
+//! comes), so a million rows cost no more memory than ten, and on a thread of its own: the
+//! report loop hands it the rows' cells in batches and goes on (issue 22: the cells and their
+//! XML cost as much as the CSV). Values come from the typed
 //! findings, never from the CSV's text; every text cell is written as a string, so a host name
 //! starting with `=` is text, never a formula (xlsx types its cells: no `'` escaping needed).
 
 use std::collections::BTreeMap;
 use std::io::Seek;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender};
+use std::thread::JoinHandle;
 
+use chrono::NaiveDateTime;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 use rustc_hash::FxHashMap;
 
@@ -147,29 +152,95 @@ fn aging_text(z: &Zone) -> String {
     }
 }
 
-/// The spreadsheet being written: the rows sheet streams; the others are written by
-/// [`XlsxReport::finish`].
+/// The spreadsheet being written: the rows sheet streams, on its writer thread
+/// ([`write_batches`]); the others are written by [`XlsxReport::finish`].
 pub(crate) struct XlsxReport {
     path: PathBuf,
     kind: Kind,
-    workbook: Workbook,
-    formats: Formats,
-    /// The rows sheet's header, in order: the CSV's columns, with `action` after `hostname` (audit).
-    header: Vec<String>,
+    /// The rows sheet's columns: the CSV's, with `action` after `hostname` (audit).
+    columns: usize,
     /// Rows a sheet may hold (Excel's; smaller in tests).
     limit: u32,
     /// Rows given, and rows left out past the limit.
     rows: usize,
     left_out: usize,
     zones: ZoneTally,
-    /// The first error writing a row (the row loop cannot return it); reported by `finish`.
-    error: Option<XlsxError>,
+    /// The rows not yet sent to the writer.
+    batch: Batch,
+    batch_rows: usize,
+    /// `None` once the writer has stopped (its error, or its panic, is `finish`'s to report).
+    to_writer: Option<SyncSender<Batch>>,
+    /// The writer's emptied batches, to fill again: no allocation per batch (a fresh megabyte
+    /// each time, grown by copying and freed on the other thread, cost more than the cells).
+    emptied: Receiver<Batch>,
+    /// The writer thread: it gives the workbook back once the rows are written.
+    writer: JoinHandle<Result<(Workbook, Formats), XlsxError>>,
 }
 
 impl std::fmt::Debug for XlsxReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("XlsxReport").field("path", &self.path).field("rows", &self.rows).finish_non_exhaustive()
     }
+}
+
+/// Rows a batch carries to the writer thread (about 400 KB of text: the audit's rows repeat
+/// the remediation), and batches in flight: the report loop runs at most this far ahead of
+/// the writer, so memory stays flat.
+const BATCH_ROWS: usize = 256;
+const BATCHES_IN_FLIGHT: usize = 8;
+
+/// Rows on their way to the writer thread, owned: the text cells' texts end to end, and per
+/// cell where it goes.
+#[derive(Debug, Default)]
+struct Batch {
+    text: String,
+    cells: Vec<Put>,
+}
+
+/// One cell of a [`Batch`].
+#[derive(Debug)]
+enum Put {
+    /// The batch's text from the previous text cell's `end` to this one's; `status`: the cell
+    /// coloured by its word.
+    Text { row: u32, col: u16, end: usize, status: bool },
+    /// A date (UTC).
+    Time { row: u32, col: u16, at: NaiveDateTime },
+}
+
+/// The writer thread: writes each batch's cells into the rows sheet until the report loop
+/// hangs up, then gives back the workbook and its formats. Stops at the first error (the loop
+/// then sees the channel closed and stops sending). Text is always written as a string (a
+/// host name `=cmd|...` is never a formula); times as dates.
+fn write_batches(mut workbook: Workbook, formats: Formats, batches: Receiver<Batch>, emptied: &SyncSender<Batch>) -> Result<(Workbook, Formats), XlsxError> {
+    let sheet = workbook.worksheet_from_index(ROWS_SHEET)?;
+    for mut batch in batches {
+        let mut start = 0;
+        for put in &batch.cells {
+            match *put {
+                Put::Text { row, col, end, status } => {
+                    let text = batch.text.get(start..end).unwrap_or_default();
+                    start = end;
+                    match status.then(|| formats.status(text)).flatten() {
+                        Some(fmt) => sheet.write_string_with_format(row, col, text, fmt)?,
+                        None => sheet.write_string(row, col, text)?,
+                    };
+                }
+                Put::Time { row, col, at } => {
+                    sheet.write_datetime_with_format(row, col, at, &formats.date)?;
+                }
+            }
+        }
+        batch.text.clear();
+        batch.cells.clear();
+        // Full (the loop has enough) or gone (it stopped): dropped either way.
+        let _ = emptied.try_send(batch);
+    }
+    Ok((workbook, formats))
+}
+
+/// A panic's message, for the error that replaces it.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic.downcast_ref::<&str>().copied().or_else(|| panic.downcast_ref::<String>().map(String::as_str)).unwrap_or("no message")
 }
 
 /// The audit columns the rows sheet repeats: `remediation` as `action`, after `hostname`.
@@ -236,7 +307,26 @@ impl XlsxReport {
         }
         let sheet = workbook.worksheet_from_index(ROWS_SHEET).map_err(|e| write_err(e.to_string()))?;
         write_header(sheet, &header, &formats).map_err(|e| write_err(e.to_string()))?;
-        Ok(XlsxReport { path: path.to_path_buf(), kind, workbook, formats, header, limit: EXCEL_ROWS, rows: 0, left_out: 0, zones: ZoneTally::new(zones), error: None })
+        let (to_writer, batches) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
+        let (give_back, emptied) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
+        let writer = std::thread::Builder::new()
+            .name("xlsx rows".to_string())
+            .spawn(move || write_batches(workbook, formats, batches, &give_back))
+            .map_err(|e| write_err(format!("cannot start its writer thread: {e}")))?;
+        Ok(XlsxReport {
+            path: path.to_path_buf(),
+            kind,
+            columns: header.len(),
+            limit: EXCEL_ROWS,
+            rows: 0,
+            left_out: 0,
+            zones: ZoneTally::new(zones),
+            batch: Batch::default(),
+            batch_rows: 0,
+            to_writer: Some(to_writer),
+            emptied,
+            writer,
+        })
     }
 
     /// A smaller sheet, to test what happens past Excel's limit without a million rows.
@@ -257,75 +347,109 @@ impl XlsxReport {
         row
     }
 
-    /// Writes one row's cells; the cell at `status_col` coloured by its word. Text is always
-    /// written as a string (a host name `=cmd|...` is never a formula); times as dates.
-    fn write_cells(&mut self, row: u32, cells: &[Cell<'_>], status_col: usize) {
-        if self.error.is_some() {
-            return;
+    /// Adds a cell to the batch: its text (none when empty) or its date.
+    fn put(&mut self, row: u32, col: usize, cell: &Cell<'_>, status: bool) {
+        let Ok(col) = u16::try_from(col) else { return };
+        match cell {
+            Cell::Time(Some(t)) => self.batch.cells.push(Put::Time { row, col, at: t.naive_utc() }),
+            c if c.is_empty() => {}
+            c => {
+                c.write_text(&mut self.batch.text);
+                self.batch.cells.push(Put::Text { row, col, end: self.batch.text.len(), status });
+            }
         }
-        let Ok(sheet) = self.workbook.worksheet_from_index(ROWS_SHEET) else { return };
-        let mut text = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            let Ok(col) = u16::try_from(i) else { continue };
-            if cell.is_empty() {
-                continue;
-            }
-            let written = match cell {
-                Cell::Time(Some(t)) => sheet.write_datetime_with_format(row, col, t.naive_utc(), &self.formats.date).map(|_| ()),
-                other => {
-                    text.clear();
-                    other.write_text(&mut text);
-                    match (i == status_col).then(|| self.formats.status(&text)).flatten() {
-                        Some(fmt) => sheet.write_string_with_format(row, col, &text, fmt).map(|_| ()),
-                        None => sheet.write_string(row, col, &text).map(|_| ()),
-                    }
-                }
-            };
-            if let Err(e) = written {
-                self.error = Some(e);
-                return;
-            }
+    }
+
+    /// Sends the batch to the writer thread (waiting while it is [`BATCHES_IN_FLIGHT`] behind).
+    fn send(&mut self) {
+        let batch = std::mem::replace(&mut self.batch, self.emptied.try_recv().unwrap_or_default());
+        self.batch_rows = 0;
+        // A closed channel: the writer stopped, and `finish` reports why.
+        if let Some(tx) = &self.to_writer
+            && tx.send(batch).is_err()
+        {
+            self.to_writer = None;
         }
     }
 
     /// Writes the other sheets (the fix list as given: `fix_list`, which may be empty; the
     /// zones; `info` on Summary) and stages the workbook in `outputs`, to be put in place with
     /// the run's other outputs. Returns its path.
-    pub(crate) fn finish(mut self, info: &SummaryInfo, fix_list: &[FixGroup], outputs: &mut Outputs) -> Result<PathBuf, XlsxReportError> {
+    #[cfg(test)]
+    pub(crate) fn finish(self, info: &SummaryInfo, fix_list: &[FixGroup], outputs: &mut Outputs) -> Result<PathBuf, XlsxReportError> {
+        self.save(info, fix_list)?.stage(outputs)
+    }
+
+    /// Waits for the rows sheet, writes the other sheets (the fix list as given: `fix_list`,
+    /// which may be empty; the zones; `info` on Summary), and starts saving the workbook on a
+    /// thread: its zip (the rows sheet's XML deflated, most of a second for a million leases)
+    /// runs while the caller finishes the HTML page. [`XlsxSaving::stage`] takes it from there.
+    pub(crate) fn save(mut self, info: &SummaryInfo, fix_list: &[FixGroup]) -> Result<XlsxSaving, XlsxReportError> {
         let path = self.path.clone();
         let write_err = |e: XlsxError| XlsxReportError::Write { path: path.clone(), error: e.to_string() };
-        if let Some(e) = self.error.take() {
-            return Err(write_err(e));
-        }
+        // The last rows, then the hang-up that ends the writer's loop.
+        self.send();
+        self.to_writer = None;
+        let (mut workbook, formats) = match self.writer.join() {
+            Ok(written) => written.map_err(write_err)?,
+            Err(panic) => return Err(XlsxReportError::Write { path: path.clone(), error: format!("its writer thread failed: {}", panic_text(panic.as_ref())) }),
+        };
         let shown = u32::try_from(self.rows - self.left_out).unwrap_or(u32::MAX);
-        let last_col = u16::try_from(self.header.len().saturating_sub(1)).unwrap_or(0);
+        let last_col = u16::try_from(self.columns.saturating_sub(1)).unwrap_or(0);
         let note = (self.left_out > 0).then(|| sheets::left_out_note(self.left_out, self.limit));
         {
-            let sheet = self.workbook.worksheet_from_index(ROWS_SHEET).map_err(write_err)?;
+            let sheet = workbook.worksheet_from_index(ROWS_SHEET).map_err(write_err)?;
             if let Some(note) = &note {
-                sheet.write_string_with_format(shown + 1, 0, note, &self.formats.bold).map_err(write_err)?;
+                sheet.write_string_with_format(shown + 1, 0, note, &formats.bold).map_err(write_err)?;
             }
             sheet.autofilter(0, 0, shown.max(1), last_col).map_err(write_err)?;
         }
         let kind = self.kind;
-        sheets::fix_list(self.workbook.worksheet_from_index(FIX_SHEET).map_err(write_err)?, fix_list, &self.formats).map_err(write_err)?;
-        sheets::zones(self.workbook.worksheet_from_index(ZONES_SHEET).map_err(write_err)?, &self.zones, kind, &self.formats).map_err(write_err)?;
+        sheets::fix_list(workbook.worksheet_from_index(FIX_SHEET).map_err(write_err)?, fix_list, &formats).map_err(write_err)?;
+        sheets::zones(workbook.worksheet_from_index(ZONES_SHEET).map_err(write_err)?, &self.zones, kind, &formats).map_err(write_err)?;
         let rows = sheets::RowCounts { given: self.rows, left_out: self.left_out, note: note.as_deref() };
-        sheets::summary(self.workbook.worksheet_from_index(SUMMARY_SHEET).map_err(write_err)?, info, &rows, &self.formats).map_err(write_err)?;
+        sheets::summary(workbook.worksheet_from_index(SUMMARY_SHEET).map_err(write_err)?, info, &rows, &formats).map_err(write_err)?;
         // The writer needs a `Send` writer (the staged file's is not): the workbook goes to an
         // anonymous file beside the output, then into the staged one.
-        let mut workbook = self.workbook;
-        outputs
-            .stage(&path, |w| {
-                let mut tmp = tempfile::tempfile_in(super::dir_of(&path))?;
+        let dir = super::dir_of(&path);
+        let saving = std::thread::Builder::new()
+            .name("xlsx save".to_string())
+            .spawn(move || -> std::io::Result<std::fs::File> {
+                let mut tmp = tempfile::tempfile_in(dir)?;
                 workbook.save_to_writer(&mut tmp).map_err(|e| std::io::Error::other(e.to_string()))?;
                 tmp.rewind()?;
-                std::io::copy(&mut tmp, w)?;
+                Ok(tmp)
+            })
+            .map_err(|e| XlsxReportError::Write { path: path.clone(), error: format!("cannot start its writer thread: {e}") })?;
+        Ok(XlsxSaving { path, saving })
+    }
+}
+
+/// A workbook being saved ([`XlsxReport::save`]).
+#[derive(Debug)]
+pub(crate) struct XlsxSaving {
+    path: PathBuf,
+    saving: JoinHandle<std::io::Result<std::fs::File>>,
+}
+
+impl XlsxSaving {
+    /// Waits for the saved workbook and stages it in `outputs`, to be put in place with the
+    /// run's other outputs. Returns its path.
+    pub(crate) fn stage(self, outputs: &mut Outputs) -> Result<PathBuf, XlsxReportError> {
+        let path = self.path;
+        let write_err = |error: String| XlsxReportError::Write { path: path.clone(), error };
+        let mut saved = match self.saving.join() {
+            Ok(saved) => saved.map_err(|e| write_err(e.to_string()))?,
+            Err(panic) => return Err(write_err(format!("its writer thread failed: {}", panic_text(panic.as_ref())))),
+        };
+        outputs
+            .stage(&path, |w| {
+                std::io::copy(&mut saved, w)?;
                 w.flush()
             })
             .map_err(|e| match e {
                 StageError::CreateDir(path, error) => XlsxReportError::CreateDir { path, error },
-                StageError::Write(error) => XlsxReportError::Write { path: path.clone(), error: error.to_string() },
+                StageError::Write(error) => write_err(error.to_string()),
             })?;
         Ok(path)
     }
@@ -355,9 +479,9 @@ pub(super) fn categories(kind: Kind) -> Vec<&'static str> {
 }
 
 impl<'a> Sink<'a> for XlsxReport {
-    /// One written row: the report's cells, typed ([`Row::cells`]); the audit's with `action`
-    /// (the remediation) again after `hostname`, next to the host. Its errors are kept for
-    /// [`XlsxReport::finish`].
+    /// One row: the report's cells, typed ([`Row::cells`]); the audit's with `action` (the
+    /// remediation) again after `hostname`, next to the host; batched for the writer thread.
+    /// Its errors are kept for [`XlsxReport::finish`].
     fn row(&mut self, row: &Row<'a>) -> std::io::Result<()> {
         let (zone, word, status_col) = match row {
             Row::Audit(f, _) => (f.fqdn.as_deref(), f.status.as_str(), 0),
@@ -365,13 +489,25 @@ impl<'a> Sink<'a> for XlsxReport {
         };
         self.zones.add(zone, word);
         let Some(at) = self.next_row() else { return Ok(()) };
-        let mut cells = row.cells();
-        if let Row::Audit(..) = row
-            && let Some(remediation) = cells.get(REMEDIATION).cloned()
-        {
-            cells.insert(HOSTNAME + 1, remediation);
+        if self.to_writer.is_none() {
+            return Ok(());
         }
-        self.write_cells(at, &cells, status_col);
+        let cells = row.cells();
+        let audit = matches!(row, Row::Audit(..));
+        for (i, cell) in cells.iter().enumerate() {
+            // The audit's columns past `hostname` move one right, for `action`.
+            let col = if audit && i > HOSTNAME { i + 1 } else { i };
+            self.put(at, col, cell, col == status_col);
+            if audit && i == HOSTNAME
+                && let Some(remediation) = cells.get(REMEDIATION)
+            {
+                self.put(at, HOSTNAME + 1, remediation, false);
+            }
+        }
+        self.batch_rows += 1;
+        if self.batch_rows == BATCH_ROWS {
+            self.send();
+        }
         Ok(())
     }
 }

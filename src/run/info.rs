@@ -1,5 +1,6 @@
-//! The HTML page's header facts, from the settings and what the inputs gave: the run makes
-//! them, so that the report layer takes facts, never the settings.
+//! The run's facts, from the settings and what the inputs gave: the HTML page's header and the
+//! spreadsheet's Summary sheet list them, both from the one [`RunInfo`] made here, so that the
+//! report layer takes facts, never the settings.
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -130,37 +130,37 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>, se
     let ending = Ending { kea: &kea, notes: &notes, problems: &problems, cleanup, planned, tripped };
     finish(&mut summary, ending, outputs, |summary, text, outputs| {
         let mut written = Vec::new();
-        if let Some(x) = xlsx {
-            let info = xlsx_info(settings, report::html::audit_page(summary, &problems, text), summary.as_of);
-            written.push(("Spreadsheet", x.finish(&info, &summary.fixes.list(), outputs)?));
-        }
+        // The workbook's zip runs on its own thread while the page is finished.
+        let saving = xlsx.map(|(x, info)| x.save(&xlsx_info(&info, report::html::audit_page(summary, &problems, text), summary.as_of), &summary.fixes.list())).transpose()?;
         if let Some(h) = html {
-            written.insert(0, ("HTML report", h.finish(report::html::audit_page(summary, &problems, text), scopes, outputs)?));
+            written.push(("HTML report", h.finish(report::html::audit_page(summary, &problems, text), scopes, outputs)?));
+        }
+        if let Some(s) = saving {
+            written.push(("Spreadsheet", s.stage(outputs)?));
         }
         Ok(written)
     })
 }
 
 /// The spreadsheet's Summary sheet: the page's sections (the stderr summary's counts), with
-/// the run's time, the version and the inputs given.
-fn xlsx_info(settings: &Settings, page: report::html::Page<'_>, as_of: Option<DateTime<Utc>>) -> report::xlsx::SummaryInfo {
-    let mut inputs: Vec<(String, String)> = Vec::new();
-    let mut add = |label: &str, paths: &[std::path::PathBuf]| inputs.extend(paths.iter().map(|p| (label.to_string(), p.display().to_string())));
-    add("leases", &settings.leases);
-    add("computers", settings.computers.as_slice());
-    add("DNS records", &settings.dns_records);
-    add("zones", &settings.zones);
-    add("DHCP DNS settings", &settings.dhcp_settings);
-    inputs.extend(settings.kea_urls.iter().map(|e| ("Kea".to_string(), e.given.clone())));
-    inputs.extend(settings.ldap.as_ref().map(|l| ("LDAP".to_string(), format!("{}:{}", l.host, l.port))));
-    inputs.extend(settings.dns_servers.iter().map(|s| ("DNS server".to_string(), s.to_string())));
-    let mut sections = vec![("Inputs given".to_string(), inputs)];
+/// the run's facts as the HTML page's header has them (`info`: the time, the version, the
+/// inputs with what each gave, the options).
+fn xlsx_info(info: &report::html::RunInfo, page: report::html::Page<'_>, as_of: Option<DateTime<Utc>>) -> report::xlsx::SummaryInfo {
+    let mut sections = Vec::new();
     for s in page.sections {
         let mut lines: Vec<(String, String)> = s.figures.into_iter().map(|f| (f.label, f.value)).collect();
         lines.extend(s.notes.into_iter().map(|n| (String::new(), n)));
         sections.push((s.title.to_string(), lines));
     }
-    report::xlsx::SummaryInfo { title: page.title, as_of, ran_at: Some(chrono::SubsecRound::trunc_subsecs(settings.now, 0)), version: env!("DDNS_AUDIT_VERSION").to_string(), sections }
+    report::xlsx::SummaryInfo {
+        title: page.title,
+        as_of,
+        ran_at: info.ran_at.map(|t| chrono::SubsecRound::trunc_subsecs(t, 0)),
+        version: info.version.clone(),
+        inputs: info.inputs.clone(),
+        options: info.options.clone(),
+        sections,
+    }
 }
 
 /// What a run ends with besides its summary: the text before the summary (Kea's report, the
@@ -292,7 +292,7 @@ struct Audited {
     notes: Vec<String>,
     html: Option<report::html::HtmlReport>,
     scopes: Option<report::html::Breakdown>,
-    xlsx: Option<report::xlsx::XlsxReport>,
+    xlsx: Option<Spreadsheet>,
     previous: report::RunOverRun,
     tripped: bool,
     /// The report (and later the page) staged, not yet in place.
@@ -317,9 +317,8 @@ fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report:
     // finding per scope.
     let mut outputs = report::Outputs::default();
     let info = || info::run_info(settings, &leases, &directory, &dns_data, (settings.all, true), &[]);
-    let mut html = html_report(settings, report::html::Kind::Audit, &report::COLUMNS, audit_settings.as_of, chrono::TimeDelta::days(28), info, &mut outputs)?;
+    let (mut html, mut xlsx) = pages(settings, report::html::Kind::Audit, &report::COLUMNS, (audit_settings.as_of, chrono::TimeDelta::days(28)), info, &dns_data.zones, &mut outputs)?;
     let mut scopes = html.is_some().then(|| report::html::Breakdown::new(dns_data.zones.iter().map(|z| z.name.clone())));
-    let mut xlsx = xlsx_report(settings, report::Kind::Audit, &dns_data.zones, &mut outputs)?;
 
     let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of).with_dhcp_settings(&dhcp_settings);
     let mut out = ReportOut { summary: &mut summary, previous: &mut previous, html: &mut html, scopes: &mut scopes, xlsx: &mut xlsx, outputs: &mut outputs };
@@ -367,7 +366,7 @@ struct ReportOut<'o> {
     previous: &'o mut report::RunOverRun,
     html: &'o mut Option<report::html::HtmlReport>,
     scopes: &'o mut Option<report::html::Breakdown>,
-    xlsx: &'o mut Option<report::xlsx::XlsxReport>,
+    xlsx: &'o mut Option<Spreadsheet>,
     outputs: &'o mut report::Outputs,
 }
 
@@ -390,29 +389,36 @@ fn write_report(
             s.add_finding(f);
         }
     });
-    let mut also = report::sinks(html.as_mut(), xlsx.as_mut());
+    let mut also = report::sinks(html.as_mut(), xlsx.as_mut().map(|(x, _)| x));
     summary.rows_written = report::write(&settings.output, settings.format, &report::COLUMNS, rows, &mut also, outputs)?;
     summary.destination = settings.output.clone();
     // The exit-code policy: a function of the counts, once every finding is counted.
     Ok(summary.trips(settings.fail_on))
 }
 
-/// The HTML report's writer when `--html` is given.
-fn html_report(
+/// The spreadsheet's writer, with the run's facts its Summary sheet lists.
+type Spreadsheet = (report::xlsx::XlsxReport, report::html::RunInfo);
+
+/// The HTML report's writer when `--html` is given, the spreadsheet's when `--xlsx` is: both
+/// list the run's facts (`info`, made once: the inputs with what each gave, the options).
+/// `zones`: the DNS data's, for the spreadsheet's Zones sheet.
+fn pages(
     settings: &Settings,
     kind: report::html::Kind,
     columns: &'static [&'static str],
-    as_of: DateTime<Utc>,
-    horizon: chrono::TimeDelta,
+    (as_of, horizon): (DateTime<Utc>, chrono::TimeDelta),
     info: impl FnOnce() -> report::html::RunInfo,
+    zones: &[dns::Zone],
     outputs: &mut report::Outputs,
-) -> Result<Option<report::html::HtmlReport>, RunError> {
-    Ok(settings.html.as_deref().map(|p| report::html::HtmlReport::new(p, kind, columns, as_of, horizon, info(), outputs)).transpose()?)
-}
-
-/// The spreadsheet's writer when `--xlsx` is given.
-fn xlsx_report(settings: &Settings, kind: report::Kind, zones: &[dns::Zone], outputs: &mut report::Outputs) -> Result<Option<report::xlsx::XlsxReport>, RunError> {
-    Ok(settings.xlsx.as_deref().map(|p| report::xlsx::XlsxReport::new(p, kind, zones, outputs)).transpose()?)
+) -> Result<(Option<report::html::HtmlReport>, Option<Spreadsheet>), RunError> {
+    let info = (settings.html.is_some() || settings.xlsx.is_some()).then(info);
+    let html = settings.html.as_deref().zip(info.clone()).map(|(p, info)| report::html::HtmlReport::new(p, kind, columns, as_of, horizon, info, outputs)).transpose()?;
+    let xlsx_kind = match kind {
+        report::html::Kind::Audit => report::Kind::Audit,
+        report::html::Kind::Forecast => report::Kind::Forecast,
+    };
+    let xlsx = settings.xlsx.as_deref().zip(info).map(|(p, info)| report::xlsx::XlsxReport::new(p, xlsx_kind, zones, outputs).map(|x| (x, info))).transpose()?;
+    Ok((html, xlsx))
 }
 
 /// With `DDNS_AUDIT_TIMINGS` set, the wall time of each phase of a run on stderr (for the
@@ -467,8 +473,7 @@ pub(crate) fn forecast_with(fs: &ForecastSettings, servers: &Servers) -> Result<
     let mut outputs = report::Outputs::default();
     let extra = [format!("--horizon {}", report::duration_text(fs.forecast.horizon)), format!("--logon-window {}", report::duration_text(fs.forecast.logon_window))];
     let info = || info::run_info(settings, &leases, &directory, &dns_data, (fs.all, false), &extra);
-    let mut html = html_report(settings, report::html::Kind::Forecast, &report::FORECAST_COLUMNS, audit_settings.as_of, fs.forecast.horizon, info, &mut outputs)?;
-    let mut xlsx = xlsx_report(settings, report::Kind::Forecast, &dns_data.zones, &mut outputs)?;
+    let (mut html, mut xlsx) = pages(settings, report::html::Kind::Forecast, &report::FORECAST_COLUMNS, (audit_settings.as_of, fs.forecast.horizon), info, &dns_data.zones, &mut outputs)?;
     // The verdicts are judged on a second core, in batches, while this one renders and writes
     // the rows: the two halves cost about the same. Bounded, so memory stays flat.
     const BATCH: usize = 4096;
@@ -491,7 +496,7 @@ pub(crate) fn forecast_with(fs: &ForecastSettings, servers: &Servers) -> Result<
             tally.add(&r);
             (fs.all || r.listed()).then_some(report::Row::Forecast(r))
         });
-        let mut also = report::sinks(html.as_mut(), xlsx.as_mut());
+        let mut also = report::sinks(html.as_mut(), xlsx.as_mut().map(|(x, _)| x));
         report::write(&settings.output, settings.format, &report::FORECAST_COLUMNS, rows, &mut also, &mut outputs)
     })?;
     let cleanup = report::Cleanup::plan(&settings.output, settings.html.as_deref(), settings.xlsx.as_deref(), report::Kind::Forecast, settings.keep);
@@ -517,12 +522,12 @@ pub(crate) fn forecast_with(fs: &ForecastSettings, servers: &Servers) -> Result<
     let ending = Ending { kea: &kea, notes: &notes, problems: &problems, cleanup, planned, tripped };
     finish(&mut summary, ending, outputs, |summary, text, outputs| {
         let mut written = Vec::new();
-        if let Some(x) = xlsx {
-            let info = xlsx_info(settings, report::html::forecast_page(summary, &problems, text), Some(summary.tally.as_of));
-            written.push(("Spreadsheet", x.finish(&info, &[], outputs)?));
-        }
+        let saving = xlsx.map(|(x, info)| x.save(&xlsx_info(&info, report::html::forecast_page(summary, &problems, text), Some(summary.tally.as_of)), &[])).transpose()?;
         if let Some(h) = html {
-            written.insert(0, ("HTML report", h.finish(report::html::forecast_page(summary, &problems, text), None, outputs)?));
+            written.push(("HTML report", h.finish(report::html::forecast_page(summary, &problems, text), None, outputs)?));
+        }
+        if let Some(s) = saving {
+            written.push(("Spreadsheet", s.stage(outputs)?));
         }
         Ok(written)
     })

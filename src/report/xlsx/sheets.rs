@@ -5,9 +5,11 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::{Formats, Kind, ZoneTally, categories};
 use crate::report::fixes::FixGroup;
+use crate::report::html::Input;
 
-/// What the Summary sheet says: the title, the as-of and run time, the version, then
-/// sections of labelled values (the inputs, the counts), as the stderr summary has them.
+/// What the Summary sheet says: the title, the as-of and run time, the version, the inputs
+/// and options as the HTML page's header lists them, then sections of labelled values (the
+/// counts), as the stderr summary has them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SummaryInfo {
     pub(crate) title: String,
@@ -15,6 +17,10 @@ pub(crate) struct SummaryInfo {
     pub(crate) ran_at: Option<DateTime<Utc>>,
     /// The program's version, with its commit.
     pub(crate) version: String,
+    /// Each input: what it is, where from, what it gave.
+    pub(crate) inputs: Vec<Input>,
+    /// The options that change the results, as `--name value` words.
+    pub(crate) options: Vec<String>,
     pub(crate) sections: Vec<(String, Vec<(String, String)>)>,
 }
 
@@ -137,10 +143,12 @@ pub(super) fn zones(sheet: &mut Worksheet, tally: &ZoneTally, kind: Kind, format
 }
 
 /// Summary: the title, the as-of and run time (dates), the version, the rows sheet's counts,
-/// then `info`'s sections.
+/// the inputs (what, from where, what each gave: three columns) and options, then `info`'s
+/// sections.
 pub(super) fn summary(sheet: &mut Worksheet, info: &SummaryInfo, rows: &RowCounts<'_>, formats: &Formats) -> Result<(), XlsxError> {
     sheet.set_column_width(0, 34.0)?;
     sheet.set_column_width(1, 60.0)?;
+    sheet.set_column_width(2, 34.0)?;
     sheet.set_print_fit_to_pages(1, 0);
     sheet.write_string_with_format(0, 0, &info.title, &formats.bold)?;
     let mut r = 2;
@@ -164,6 +172,26 @@ pub(super) fn summary(sheet: &mut Worksheet, info: &SummaryInfo, rows: &RowCount
     if let Some(note) = rows.note {
         sheet.write_string(r, 1, note)?;
         r += 1;
+    }
+    if !info.inputs.is_empty() {
+        r += 1;
+        sheet.write_string_with_format(r, 0, "Inputs given", &formats.bold)?;
+        r += 1;
+        for i in &info.inputs {
+            sheet.write_string(r, 0, i.what)?;
+            sheet.write_string(r, 1, &i.from)?;
+            sheet.write_string(r, 2, &i.gave)?;
+            r += 1;
+        }
+    }
+    if !info.options.is_empty() {
+        r += 1;
+        sheet.write_string_with_format(r, 0, "Options that change results", &formats.bold)?;
+        r += 1;
+        for o in &info.options {
+            sheet.write_string(r, 0, o)?;
+            r += 1;
+        }
     }
     for (title, lines) in &info.sections {
         r += 1;

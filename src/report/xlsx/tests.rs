@@ -91,3 +91,32 @@ fn aging_as_the_zones_sheet_says_it() {
     z.aging.enabled = Some(false);
     assert_eq!(aging_text(z), "off (no-refresh 7d, refresh 14d)");
 }
+
+/// An error on the writer thread (here a cell longer than Excel's 32,767 characters) stops it;
+/// the rows after it are still taken, and `finish` reports it as every write error is.
+#[test]
+fn an_error_on_the_writer_thread_is_finish_s_error() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("r.xlsx");
+    let mut outputs = Outputs::default();
+    let mut x = XlsxReport::new(&path, Kind::Audit, &[], &mut outputs).unwrap();
+    let long = "x".repeat(40_000);
+    x.put(1, 0, &Cell::Text(long.as_str().into()), false);
+    x.send();
+    // More batches than the channel holds: none blocks once the writer has stopped.
+    for r in 2..(2 + (BATCHES_IN_FLIGHT + 2) as u32) {
+        x.put(r, 0, &Cell::Text("pc1".into()), false);
+        x.send();
+    }
+    let info = SummaryInfo { title: "t".into(), ..SummaryInfo::default() };
+    let e = x.finish(&info, &[], &mut outputs).unwrap_err();
+    assert_eq!(e.to_string(), format!("cannot write the spreadsheet {}: {}", path.display(), XlsxError::MaxStringLengthExceeded));
+}
+
+#[test]
+fn a_panic_s_message_is_kept() {
+    let panic = std::panic::catch_unwind(|| panic!("disk {}", "full")).unwrap_err();
+    assert_eq!(panic_text(panic.as_ref()), "disk full");
+    let panic = std::panic::catch_unwind(|| std::panic::panic_any(7)).unwrap_err();
+    assert_eq!(panic_text(panic.as_ref()), "no message");
+}
