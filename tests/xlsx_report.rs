@@ -15,13 +15,13 @@ use util::{Run, csv_rows, ddns_audit, root, scratch};
 
 const AS_OF: &str = "2026-11-20T12:00:00Z";
 
-/// The audit's columns as the Hosts sheet heads them: `action` after `hostname`, the dates'
-/// columns saying UTC.
-const HOSTS_HEADER: [&str; 29] = [
+/// The audit's columns as the Hosts sheet heads them: `remediation` moved to after
+/// `hostname`, the dates' columns saying UTC.
+const HOSTS_HEADER: [&str; 28] = [
     "status",
     "ip",
     "hostname",
-    "action",
+    "remediation",
     "fqdn",
     "mac",
     "lease_state",
@@ -39,7 +39,6 @@ const HOSTS_HEADER: [&str; 29] = [
     "ad_enabled",
     "ad_last_logon (UTC)",
     "dhcp_dns_registration",
-    "remediation",
     "source",
     "record_owner",
     "owner_kind",
@@ -107,20 +106,25 @@ fn run(args: &[&str]) -> Run {
 }
 
 /// The rows sheet equals the CSV: same rows in the same order, each cell equal, the dates'
-/// cells dates; `action` (audit) is the remediation.
-fn assert_rows_equal(rows: &Value, csv: &[Vec<String>], action: bool) {
+/// cells dates; with `moved` (audit) the CSV's `remediation` (column 20) is the sheet's fourth.
+fn assert_rows_equal(rows: &Value, csv: &[Vec<String>], moved: bool) {
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), csv.len(), "rows (header included)");
     for (i, (r, c)) in rows.iter().zip(csv).enumerate().skip(1) {
         let mut cells = as_csv(r);
-        if action {
-            let remediation = cells[21].clone();
-            assert_eq!(cells.remove(3), remediation, "row {i}: action is the remediation");
+        if moved {
+            let remediation = cells.remove(3);
+            cells.insert(20, remediation);
         }
         let want: Vec<String> = c.iter().map(|s| unescape(s)).collect();
         assert_eq!(cells, want, "row {i}");
         for (j, cell) in r.as_array().unwrap().iter().enumerate() {
-            let head = csv[0][if action && j > 3 { j - 1 } else { j }].as_str();
+            let at = match j {
+                3 if moved => 20,
+                _ if moved && j > 3 && j <= 20 => j - 1,
+                _ => j,
+            };
+            let head = csv[0][at].as_str();
             if cell[0].is_string() && ["lease_expires", "record_timestamp", "scavenge_after", "ad_last_logon", "first_seen"].contains(&head) {
                 assert_eq!(cell[0], "d", "row {i} {head} is a date");
             }
@@ -144,7 +148,7 @@ fn example_site_spreadsheet_equals_the_csv() {
     let header: Vec<String> = as_csv(&hosts["rows"][0]);
     assert_eq!(header, HOSTS_HEADER);
     assert_eq!(hosts["freeze"], "A2");
-    assert_eq!(hosts["autofilter"], "A1:AC32");
+    assert_eq!(hosts["autofilter"], "A1:AB32");
     assert_eq!(hosts["date_formats"], serde_json::json!(["yyyy-mm-dd hh:mm:ss"]));
     assert_rows_equal(&hosts["rows"], &csv, true);
     // The first row's lease_expires, a date in UTC.

@@ -157,7 +157,7 @@ fn aging_text(z: &Zone) -> String {
 pub(crate) struct XlsxReport {
     path: PathBuf,
     kind: Kind,
-    /// The rows sheet's columns: the CSV's, with `action` after `hostname` (audit).
+    /// The rows sheet's columns: the CSV's, `remediation` after `hostname` (audit).
     columns: usize,
     /// Rows a sheet may hold (Excel's; smaller in tests).
     limit: u32,
@@ -243,7 +243,8 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
     panic.downcast_ref::<&str>().copied().or_else(|| panic.downcast_ref::<String>().map(String::as_str)).unwrap_or("no message")
 }
 
-/// The audit columns the rows sheet repeats: `remediation` as `action`, after `hostname`.
+/// The audit column the rows sheet moves: `remediation`, right after `hostname`, so that what
+/// to do is beside the host (a copy there would double the sheet's largest text).
 const HOSTNAME: usize = 2;
 const REMEDIATION: usize = 20;
 const _: () = assert!(matches!(COLUMNS[HOSTNAME].as_bytes(), b"hostname") && matches!(COLUMNS[REMEDIATION].as_bytes(), b"remediation"));
@@ -262,8 +263,7 @@ fn is_time_column(name: &str) -> bool {
 /// A column's width, in characters.
 fn width(name: &str) -> f64 {
     match name {
-        "action" => 90.0,
-        "remediation" => 60.0,
+        "remediation" => 90.0,
         "hostname" | "fqdn" | "name" | "lease_hostname" | "ad_computer" | "record_owner" | "source" | "data" | "zone" => 28.0,
         "ip" | "lease_ip" | "a_records" | "ptr_records" | "dhcp_dns_setting" => 20.0,
         n if is_time_column(n) => 21.0,
@@ -292,12 +292,10 @@ impl XlsxReport {
             Kind::Audit => &COLUMNS,
             Kind::Forecast => &FORECAST_COLUMNS,
         };
-        let mut header: Vec<String> = Vec::with_capacity(columns.len() + 1);
-        for c in columns {
-            header.push((*c).to_string());
-            if kind == Kind::Audit && *c == "hostname" {
-                header.push("action".to_string());
-            }
+        let mut header: Vec<String> = columns.iter().map(|c| (*c).to_string()).collect();
+        if kind == Kind::Audit {
+            let remediation = header.remove(REMEDIATION);
+            header.insert(HOSTNAME + 1, remediation);
         }
         let formats = Formats::new(kind);
         let names = ["Fix list", if kind == Kind::Audit { "Hosts" } else { "Records" }, "Zones", "Summary"];
@@ -479,8 +477,8 @@ pub(super) fn categories(kind: Kind) -> Vec<&'static str> {
 }
 
 impl<'a> Sink<'a> for XlsxReport {
-    /// One row: the report's cells, typed ([`Row::cells`]); the audit's with `action` (the
-    /// remediation) again after `hostname`, next to the host; batched for the writer thread.
+    /// One row: the report's cells, typed ([`Row::cells`]); the audit's `remediation` right
+    /// after `hostname`, next to the host; batched for the writer thread.
     /// Its errors are kept for [`XlsxReport::finish`].
     fn row(&mut self, row: &Row<'a>) -> std::io::Result<()> {
         let (zone, word, status_col) = match row {
@@ -495,14 +493,13 @@ impl<'a> Sink<'a> for XlsxReport {
         let cells = row.cells();
         let audit = matches!(row, Row::Audit(..));
         for (i, cell) in cells.iter().enumerate() {
-            // The audit's columns past `hostname` move one right, for `action`.
-            let col = if audit && i > HOSTNAME { i + 1 } else { i };
+            // The audit's columns between `hostname` and `remediation` move one right for it.
+            let col = match i {
+                REMEDIATION if audit => HOSTNAME + 1,
+                _ if audit && i > HOSTNAME && i < REMEDIATION => i + 1,
+                _ => i,
+            };
             self.put(at, col, cell, col == status_col);
-            if audit && i == HOSTNAME
-                && let Some(remediation) = cells.get(REMEDIATION)
-            {
-                self.put(at, HOSTNAME + 1, remediation, false);
-            }
         }
         self.batch_rows += 1;
         if self.batch_rows == BATCH_ROWS {
