@@ -34,8 +34,10 @@ shift
 # depends on all of that std, so each one's hash changes; the dev-dependencies' features would
 # too. The exe the integration tests run (CARGO_BIN_EXE) is the one this command leaves in
 # release/: the zip ships the exe that was tested.
+# With the kerberos feature: on Windows `--kerberos` binds through SSPI as the logged-on account
+# (the scheduled-task kit's gMSA), which needs no library beyond Windows' own.
 if [[ $sub == exe-and-tests ]]; then
-    set -- --release --lib --bins --tests --no-run "$@"
+    set -- --release --lib --bins --tests --no-run --features kerberos "$@"
     sub=test
 fi
 exec /usr/bin/cargo "$sub" --locked -Z build-std --target x86_64-pc-windows-gnu "$@"

@@ -76,6 +76,8 @@ fn the_task_xml_is_well_formed_and_runs_daily_as_the_service_account_without_log
     assert_eq!(get("Task/Actions/Exec/Command"), Some(r"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe"));
     let args = get("Task/Actions/Exec/Arguments").unwrap();
     assert!(args.starts_with(r#"-NoProfile -NonInteractive -ExecutionPolicy RemoteSigned -File "C:\ddns-audit\run-audit.ps1" "#), "{args}");
+    // The recommended bind: the gMSA itself with Kerberos, so no password file exists.
+    assert!(args.contains(" -Kerberos ") && !args.contains("-PasswordFile"), "{args}");
     // The parameters it passes are the script's.
     let script = read(&kit("windows/run-audit.ps1"));
     for param in args.split_whitespace().filter(|a| a.starts_with('-') && a.len() > 1 && a.chars().nth(1).is_some_and(|c| c.is_ascii_uppercase())) {
@@ -108,7 +110,7 @@ fn the_kits_pass_only_options_the_tool_has() {
     let service = read(&kit("linux/ddns-audit.service"));
     let script_options = options_in(&script);
     let service_options = options_in(&service);
-    for wanted in ["fail-on", "previous", "keep", "html", "password-file", "ldap-url", "leases", "output"] {
+    for wanted in ["fail-on", "previous", "keep", "html", "kerberos", "bind-dn", "password-file", "ldap-url", "leases", "output"] {
         assert!(script_options.iter().any(|o| o == wanted), "run-audit.ps1 does not pass --{wanted}");
     }
     for wanted in ["config", "fail-on", "previous", "keep", "html", "password-file", "output"] {

@@ -10,9 +10,10 @@
        UTC), and their DNS-update settings with export-dhcp-dns-settings.ps1, into
        <WorkDir>\exports (emptied first: lease exports name clients, keep the folder private).
        A server that cannot be read is left out and named in the event (ID 1003).
-    2. Runs ddns-audit audit with those files, live AD over LDAP (the bind password read by
-       ddns-audit from -PasswordFile, a file only the task's account can read), --fail-on,
-       --previous auto, --keep and --html, writing
+    2. Runs ddns-audit audit with those files, live AD over LDAP (with -Kerberos as the task's
+       own account, a gMSA, through Windows' Kerberos: no password anywhere; else as -BindDn
+       with the password ddns-audit reads from -PasswordFile, a file only the task's account
+       can read), --fail-on, --previous auto, --keep and --html, writing
        <ReportDir>\ddns-audit-<UTC timestamp>.csv and .html.
     3. Writes one event to the Application log, source 'ddns-audit':
          1000  Information  the audit completed, nothing at or above -FailOn
@@ -31,14 +32,18 @@
 .PARAMETER Register
     Create the 'ddns-audit' event source in the Application log, then exit. Needs administrator rights.
 .PARAMETER LdapUrl
-    Live AD: ldaps://dc.corp.example.test or ldap://... (StartTLS). Computers and DNS records
-    with their aging timestamps are read from it.
+    Live AD: ldaps://dc1.corp.example.test or ldap://... (StartTLS). Computers and DNS records
+    with their aging timestamps are read from it. With -Kerberos, name a domain controller by
+    its FQDN: the Kerberos service name is ldap/<that name>.
+.PARAMETER Kerberos
+    Bind as the task's own account (the gMSA) with Kerberos, through Windows (SSPI): no bind
+    account, no password file. The recommended setup (README.md).
 .PARAMETER BindDn
-    The account ddns-audit binds as (a plain directory-read account: a gMSA's own password
-    cannot be read by a script).
+    Without -Kerberos: the account ddns-audit binds as (a plain directory-read account: a
+    gMSA's own password cannot be read by a script).
 .PARAMETER PasswordFile
-    A file holding the bind password on its first line, ACL'd to the task's account and the
-    administrators (README.md).
+    Without -Kerberos: a file holding the bind password on its first line, ACL'd to the task's
+    account and the administrators (README.md).
 .PARAMETER FailOn
     missing, stale, at-risk (default) or never: the lowest status that makes the run report
     findings (event 1001, exit 1).
@@ -60,6 +65,8 @@
 .EXAMPLE
     .\run-audit.ps1 -Register
 .EXAMPLE
+    .\run-audit.ps1 -LdapUrl ldaps://dc1.corp.example.test -Kerberos
+.EXAMPLE
     .\run-audit.ps1 -LdapUrl ldaps://corp.example.test -BindDn 'CN=svc-ddnsaudit-ldap,OU=Service Accounts,DC=corp,DC=example,DC=test' -PasswordFile C:\ddns-audit\ldap-password.txt
 #>
 [CmdletBinding(DefaultParameterSetName = 'Run')]
@@ -70,8 +77,10 @@ param(
     [Parameter(ParameterSetName = 'Run', Mandatory = $true)]
     [string] $LdapUrl,
     [Parameter(ParameterSetName = 'Run')]
+    [switch] $Kerberos,
+    [Parameter(ParameterSetName = 'Run')]
     [string] $BindDn,
-    [Parameter(ParameterSetName = 'Run', Mandatory = $true)]
+    [Parameter(ParameterSetName = 'Run')]
     [string] $PasswordFile,
     [Parameter(ParameterSetName = 'Run')]
     [ValidateSet('missing', 'stale', 'at-risk', 'never')]
@@ -149,6 +158,13 @@ function ConvertTo-Argument([string] $Value) {
 }
 
 try {
+    # One way to bind: the task's own account (Kerberos), or a bind account and its password.
+    if ($Kerberos -and ($BindDn -or $PasswordFile)) {
+        throw '-Kerberos binds as the task''s own account: give it without -BindDn and -PasswordFile'
+    }
+    if (-not $Kerberos -and -not ($BindDn -and $PasswordFile)) {
+        throw 'give -Kerberos (the task''s own account), or -BindDn and -PasswordFile'
+    }
     if (-not (Test-Path -LiteralPath $DdnsAudit -PathType Leaf)) {
         throw "ddns-audit.exe not found at $DdnsAudit (-DdnsAudit)"
     }
@@ -218,8 +234,9 @@ try {
     foreach ($file in $leaseFiles) { $arguments.AddRange([string[]] @('--leases', $file)) }
     if (-not $leaseFiles.Count) { Write-Warning 'the DHCP servers hold no lease' }
     if ($settings -and (Test-Path -LiteralPath $settings)) { $arguments.AddRange([string[]] @('--dhcp-settings', $settings)) }
-    $arguments.AddRange([string[]] @('--ldap-url', $LdapUrl, '--password-file', $PasswordFile))
-    if ($BindDn) { $arguments.AddRange([string[]] @('--bind-dn', $BindDn)) }
+    $arguments.AddRange([string[]] @('--ldap-url', $LdapUrl))
+    if ($Kerberos) { $arguments.Add('--kerberos') }
+    else { $arguments.AddRange([string[]] @('--bind-dn', $BindDn, '--password-file', $PasswordFile)) }
     $arguments.AddRange([string[]] @(
             '--fail-on', $FailOn, '--previous', 'auto', '--keep', "$Keep",
             '--output', $csv, '--html', $html))

@@ -59,6 +59,14 @@ const RC_INSUFFICIENT_ACCESS: u32 = 50;
 const RC_INVALID_CREDENTIALS: u32 = 49;
 
 /// Why the directory could not be read. Each message says what to change.
+/// Where the Kerberos bind's ticket comes from: on Windows the logon of the account running
+/// ddns-audit (SSPI), elsewhere the ticket cache.
+const KERBEROS_TICKET: &str = if cfg!(windows) {
+    "run it as a domain account, such as the scheduled task's gMSA: `klist` in its session shows its tickets"
+} else {
+    "run kinit"
+};
+
 #[derive(Debug, thiserror::Error)]
 pub enum LdapError {
     #[error("--ldap-url '{url}': {reason}")]
@@ -87,7 +95,7 @@ pub enum LdapError {
     StrongerAuthRequired { addr: String, diag: String },
     #[error("--kerberos needs ddns-audit built with the `kerberos` feature (cargo build --features kerberos; needs the system's GSSAPI/Kerberos libraries, libkrb5-dev on Debian)")]
     KerberosUnavailable,
-    #[error("Kerberos bind to {addr} as SPN ldap/{server_name} failed: {reason} (run kinit; the SPN needs the DC's FQDN: use a host name in --ldap-url or give --ldap-server-name; a DC that wants sign/seal refuses GSSAPI inside ldaps://: use ldap:// with --kerberos, which seals with Kerberos)")]
+    #[error("Kerberos bind to {addr} as SPN ldap/{server_name} failed: {reason} ({}; the SPN needs the DC's FQDN: use a host name in --ldap-url or give --ldap-server-name; a DC that wants sign/seal refuses GSSAPI inside ldaps://: use ldap:// with --kerberos, which seals with Kerberos)", KERBEROS_TICKET)]
     Kerberos { addr: String, server_name: String, reason: String },
     #[error("{addr} did not say its defaultNamingContext in the RootDSE; give --base-dn")]
     NoNamingContext { addr: String },
