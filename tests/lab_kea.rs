@@ -123,6 +123,12 @@ fn kea_api_with_ad_flags_exactly_the_frozen_clients() {
     }
     assert!(r.stderr.contains("kea: http://10.77.0.2:8000/: 6 v4 lease(s); no dhcp6 (the control agent has no dhcp6 socket)"), "{}", r.stderr);
     assert!(r.stderr.contains("status: missing 1, stale 0, at-risk 3, unknown 0, ok 2"), "{}", r.stderr);
+    // The fix list names the subnet by its endpoint (not as an export's server to fill in).
+    assert!(
+        r.stderr.contains("    1. Kea subnet 22 on http://10.77.0.2:8000/ dhcp4: Kea does not update DNS on renewals (update-on-renew=false): 4 hosts: missing 1, at-risk 3 (2 high)\n"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

@@ -148,9 +148,12 @@ impl Lease {
         !scope.is_empty() && scope.bytes().all(|b| b.is_ascii_digit())
     }
 
-    /// The DHCP server's name, when the export gives one (not an XML export's file key).
+    /// The DHCP server's name, when the source gives one: the export's (Windows CSV
+    /// `ServerIP`), a Kea endpoint's key (its URL and family: `http://kea1:8000/ dhcp4`); not
+    /// the key of an Export-DhcpServer XML, which names only its file.
     pub(crate) fn server_name(&self) -> Option<&str> {
-        self.server().filter(|s| !s.starts_with(&**self.source()))
+        let source = &**self.source();
+        self.server().filter(|s| !s.starts_with(source) || source.contains("://"))
     }
 
     /// The file name of the lease's source (for an export that does not name its server).
@@ -609,6 +612,18 @@ mod tests {
         assert_eq!(&*from_b.source, "b.csv");
         assert!(!Arc::ptr_eq(&i.origin(&a, "10.0.16.0", Registration::Windows("Pending"), ""), &first));
         assert!(Arc::ptr_eq(&i.origin(&a, "10.0.16.0", Registration::Windows("Complete"), ""), &first));
+    }
+
+    /// Whose DHCP server a lease names: a Windows CSV's, a Kea endpoint's (URL and family); an
+    /// Export-DhcpServer XML's key is only its file.
+    #[test]
+    fn server_names() {
+        let from = |source: &str, server: &str| Lease { origin: LeaseOrigin::new(&Arc::from(source), Some("3"), None, Some(server)), ..crate::test_support::lease("10.0.0.1", None, None) };
+        assert_eq!(from("dhcp1-v4.csv", "10.0.0.5").server_name(), Some("10.0.0.5"));
+        let kea = from("http://kea1:8000/", &kea_api::config::server_key("http://kea1:8000/", false));
+        assert_eq!(kea.server_name(), Some("http://kea1:8000/ dhcp4"));
+        let xml = from("exports/dhcp2-export.xml", &windows_xml::server_key("exports/dhcp2-export.xml", false));
+        assert_eq!((xml.server_name(), xml.server()), (None, Some("exports/dhcp2-export.xml IPv4")));
     }
 
     #[test]
