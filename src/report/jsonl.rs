@@ -30,8 +30,8 @@ impl<W: Write> JsonlWriter<W> {
 }
 
 impl<'a, W: Write> Sink<'a> for JsonlWriter<W> {
-    fn row(&mut self, row: &Row<'a>) -> std::io::Result<()> {
-        self.object(&row.cells())
+    fn row(&mut self, _: &Row<'a>, cells: &[Cell<'_>]) -> std::io::Result<()> {
+        self.object(cells)
     }
 }
 

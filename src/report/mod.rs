@@ -20,7 +20,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub(crate) use forecast::{FORECAST_COLUMNS, ForecastSummary, duration_text};
-pub(crate) use row::{Row, Sink};
+pub(crate) use row::{Cell, Row, Sink};
 #[cfg(test)]
 pub(crate) use row::texts;
 pub(crate) use commit::{CommitError, Outputs, StageError};
@@ -131,8 +131,8 @@ impl<W: Write> CsvWriter<W> {
 }
 
 impl<'a, W: Write> Sink<'a> for CsvWriter<W> {
-    fn row(&mut self, row: &Row<'a>) -> std::io::Result<()> {
-        for c in row.cells() {
+    fn row(&mut self, _: &Row<'a>, cells: &[Cell<'_>]) -> std::io::Result<()> {
+        for c in cells {
             self.cell.clear();
             c.write_text(&mut self.cell);
             let field = escape_cell(&self.cell);
@@ -164,9 +164,11 @@ pub(crate) fn audit_rows<'a, 'r>(
 fn write_as<'a, W: Write>(w: W, format: Format, columns: &[&str], rows: impl Iterator<Item = Row<'a>>, also: &mut [&mut dyn Sink<'a>]) -> std::io::Result<usize> {
     fn each<'a>(main: &mut dyn Sink<'a>, rows: impl Iterator<Item = Row<'a>>, also: &mut [&mut dyn Sink<'a>]) -> std::io::Result<()> {
         for r in rows {
-            main.row(&r)?;
+            // The cells once, for every sink.
+            let cells = r.cells();
+            main.row(&r, &cells)?;
             for s in also.iter_mut() {
-                s.row(&r)?;
+                s.row(&r, &cells)?;
             }
         }
         Ok(())

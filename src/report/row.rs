@@ -228,9 +228,10 @@ fn forecast_cells<'r>(r: &'r crate::forecast::Row<'_>) -> Vec<Cell<'r>> {
 /// file's, whose own errors stop it). Each finishes in its own way, not through this trait:
 /// the report file's writer before the summary exists (its row count is in it), the page and
 /// the spreadsheet after, from the summary in the form each shows (the spreadsheet's zip
-/// running while the page is finished).
+/// running while the page is finished). `cells` are the row's ([`Row::cells`]), made once for
+/// every sink.
 pub(crate) trait Sink<'a> {
-    fn row(&mut self, row: &Row<'a>) -> std::io::Result<()>;
+    fn row(&mut self, row: &Row<'a>, cells: &[Cell<'_>]) -> std::io::Result<()>;
 }
 
 /// The texts of a row's cells, unescaped, in column order: for the tests, which compare rows

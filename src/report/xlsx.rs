@@ -480,7 +480,7 @@ impl<'a> Sink<'a> for XlsxReport {
     /// One row: the report's cells, typed ([`Row::cells`]); the audit's `remediation` right
     /// after `hostname`, next to the host; batched for the writer thread.
     /// Its errors are kept for [`XlsxReport::finish`].
-    fn row(&mut self, row: &Row<'a>) -> std::io::Result<()> {
+    fn row(&mut self, row: &Row<'a>, cells: &[Cell<'_>]) -> std::io::Result<()> {
         let (zone, word, status_col) = match row {
             Row::Audit(f, _) => (f.fqdn.as_deref(), f.status.as_str(), 0),
             Row::Forecast(r) => (Some(r.zone.name.as_str()), r.verdict().as_str(), 8),
@@ -490,7 +490,6 @@ impl<'a> Sink<'a> for XlsxReport {
         if self.to_writer.is_none() {
             return Ok(());
         }
-        let cells = row.cells();
         let audit = matches!(row, Row::Audit(..));
         for (i, cell) in cells.iter().enumerate() {
             // The audit's columns between `hostname` and `remediation` move one right for it.

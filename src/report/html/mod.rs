@@ -25,7 +25,7 @@ pub(crate) use self::page::{Input, Page, RunInfo, audit_page, forecast_page};
 use self::svg::Series;
 pub(crate) use self::tally::{Breakdown, GroupTally};
 use self::tally::Days;
-use super::{Row, Sink};
+use super::{Cell, Row, Sink};
 use crate::audit::Status;
 
 /// The table holds the written rows, the first this many: a browser pages through 100,000
@@ -218,7 +218,7 @@ impl HtmlReport {
 /// An error writing the table's temporary file is kept for [`HtmlReport::finish`] (it names
 /// the page, not the report the row loop writes).
 impl<'a> Sink<'a> for HtmlReport {
-    fn row(&mut self, row: &Row<'a>) -> std::io::Result<()> {
+    fn row(&mut self, row: &Row<'a>, cells: &[Cell<'_>]) -> std::io::Result<()> {
         let category = row.category();
         if let Some(g) = &mut self.groups {
             g.add(row.group(), category);
@@ -237,7 +237,7 @@ impl<'a> Sink<'a> for HtmlReport {
             return Ok(());
         }
         if self.error.is_none()
-            && let Err(e) = write_row(&mut self.rows, row, &mut self.cell, self.table_rows == 0)
+            && let Err(e) = write_row(&mut self.rows, cells, &mut self.cell, self.table_rows == 0)
         {
             self.error = Some(e);
         }
@@ -256,9 +256,9 @@ fn stage(outputs: &mut super::Outputs, path: &Path, body: impl FnOnce(&mut dyn W
 }
 
 /// One row as a compact JSON array of its cells' texts (the CSV's, unescaped), a line of its own.
-fn write_row<W: Write>(w: &mut W, row: &Row<'_>, text: &mut String, first: bool) -> std::io::Result<()> {
+fn write_row<W: Write>(w: &mut W, cells: &[Cell<'_>], text: &mut String, first: bool) -> std::io::Result<()> {
     w.write_all(if first { b"[" } else { b",\n[" })?;
-    for (i, c) in row.cells().iter().enumerate() {
+    for (i, c) in cells.iter().enumerate() {
         if i > 0 {
             w.write_all(b",")?;
         }

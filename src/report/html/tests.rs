@@ -64,7 +64,8 @@ fn page_of(rows: &[(Status, &str, Option<&str>, Option<Change>)]) -> String {
     let leases: Vec<crate::leases::Lease> = rows.iter().enumerate().map(|(i, (_, scope, _, _))| crate::test_support::lease(&format!("10.0.16.{i}"), Some("pc"), Some(scope))).collect();
     for (l, (status, _, scavenge, change)) in leases.iter().zip(rows) {
         let f = crate::test_support::finding(l, *status, *scavenge);
-        h.row(&Row::Audit(f, Judged { first_seen: None, change: *change })).unwrap();
+        let row = Row::Audit(f, Judged { first_seen: None, change: *change });
+        h.row(&row, &row.cells()).unwrap();
     }
     let page = Page { title: "t".into(), sections: vec![], summary_text: "", csv: "r.csv".into(), verdict: "v".into(), by_week: None, fixes: Vec::new() };
     assert_eq!(h.finish(page, None, &mut outputs).unwrap(), path);
@@ -143,8 +144,8 @@ fn rows_are_compact_json_lines() {
     let row = Row::Audit(crate::test_support::finding(&l, Status::Missing, None), Judged::default());
     let mut v = Vec::new();
     let mut text = String::new();
-    write_row(&mut v, &row, &mut text, true).unwrap();
-    write_row(&mut v, &row, &mut text, false).unwrap();
+    write_row(&mut v, &row.cells(), &mut text, true).unwrap();
+    write_row(&mut v, &row.cells(), &mut text, false).unwrap();
     let line = "[\"missing\",\"10.0.16.5\",\"\\u003cb\\u003e\",\"\\u003cb\\u003e.corp.example.test\",\"00:15:5d:01:02:03\",\"active\",\"2026-11-30T00:00:00Z\",\"\",\"ok\",\"\",\"ok\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"leases.csv:2\",\"\",\"\",\"\",\"\",\"\",\"\"]";
     assert_eq!(String::from_utf8(v).unwrap(), format!("{line},\n{line}"));
 }
