@@ -22,7 +22,7 @@ fn audit_lab_leases(connection: &[&str]) -> util::Run {
     let expected = std::fs::read_to_string(root().join("tests/fixtures/expected/lab-ad.csv")).unwrap();
     let (got, want) = (csv_rows(&r.stdout), csv_rows(&expected));
     for (g, w) in got.iter().zip(&want) {
-        assert_eq!(g, w);
+        assert_eq!(g, w, "{}", r.stderr);
     }
     assert_eq!(got.len(), want.len());
     assert!(r.stderr.contains("status: missing 2, stale 1, at-risk 5, unknown 0, ok 1"), "{}", r.stderr);

@@ -186,6 +186,16 @@ pub(super) fn owner_sids(owners: &AdOwners) -> Vec<Sid> {
     owners.node_owner.values().cloned().collect::<HashSet<_>>().into_iter().collect()
 }
 
+/// Why a SID was not resolved.
+#[derive(Debug)]
+pub(super) enum SidError {
+    /// It resolves to nothing (the reason, a counted problem).
+    Unresolved(String),
+    /// The connection closed in the middle of an answer: the job is run again on a new
+    /// connection ([`super::pool`]), not reported as an unresolved owner.
+    Lost(LdapError),
+}
+
 /// Records what one owner SID resolved to; an unresolved one is a problem and shows as the SID.
 pub(super) fn record_sid(owners: &mut AdOwners, sid: Sid, resolved: Result<SidInfo, String>, problems: &mut Problems, source: &Arc<str>) {
     let info = match resolved {
@@ -253,9 +263,14 @@ impl AdClient {
     /// Admins or Enterprise Admins: its `tokenGroups` (every group SID, nested included, which
     /// AD and Samba compute on a base read), one read per distinct owner rather than a search
     /// for every admin's members over the whole domain. Unreadable: not known to be an admin.
-    async fn in_admin_groups(&mut self, dn: &str, domains: &HashMap<Sid, Domain>) -> bool {
-        let Ok(attrs) = search_base(&mut self.ldap, dn, &["tokenGroups"], &self.addr).await else { return false };
-        attrs.get("tokengroups").into_iter().flatten().filter_map(|b| Sid::parse(b).ok()).any(|g| is_admin_group(&g, domains))
+    async fn in_admin_groups(&mut self, dn: &str, domains: &HashMap<Sid, Domain>) -> Result<bool, SidError> {
+        let attrs = match search_base(&mut self.ldap, dn, &["tokenGroups"], &self.addr).await {
+            Ok(attrs) => attrs,
+            Err(e) if e.is_connection_lost() => return Err(SidError::Lost(e)),
+            // Not readable (a low-privilege bind): not known to be an administrator.
+            Err(_) => return Ok(false),
+        };
+        Ok(attrs.get("tokengroups").into_iter().flatten().filter_map(|b| Sid::parse(b).ok()).any(|g| is_admin_group(&g, domains)))
     }
 
     /// One object by `objectSid` under `nc`.
@@ -272,17 +287,18 @@ impl AdClient {
         Ok(found)
     }
 
-    /// What one SID is; `Err` (the reason) when it resolves to nothing.
-    pub(super) async fn resolve_sid(&mut self, sid: &Sid, domains: &HashMap<Sid, Domain>) -> Result<SidInfo, String> {
+    /// What one SID is; [`SidError::Unresolved`] (the reason) when it resolves to nothing.
+    pub(super) async fn resolve_sid(&mut self, sid: &Sid, domains: &HashMap<Sid, Domain>) -> Result<SidInfo, SidError> {
+        let unresolved = |reason: &str| SidError::Unresolved(reason.to_string());
         if let Some((name, admin)) = security::well_known(sid) {
             return Ok(SidInfo { display: name.to_string(), sid: sid.clone(), kind: SidKind::WellKnown, admin, sam: None, dhcp_server: false });
         }
-        let Some((dsid, rid)) = sid.domain_rid() else { return Err("not a well-known SID nor a domain account".into()) };
-        let Some(domain) = domains.get(&dsid).cloned() else { return Err("its domain is not in this forest".into()) };
+        let Some((dsid, rid)) = sid.domain_rid() else { return Err(unresolved("not a well-known SID nor a domain account")) };
+        let Some(domain) = domains.get(&dsid).cloned() else { return Err(unresolved("its domain is not in this forest")) };
         let found = self
             .find_sid(sid, &domain.nc, vec!["sAMAccountName", "objectClass", "userAccountControl"])
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| if e.is_connection_lost() { SidError::Lost(e) } else { SidError::Unresolved(e.to_string()) })?;
         let info = match found {
             Some(e) => {
                 let sam = e.first_str("samaccountname").filter(|s| !s.is_empty());
@@ -295,15 +311,15 @@ impl AdClient {
                     SidKind::User
                 };
                 let uac: u32 = e.first_str("useraccountcontrol").and_then(|u| u.parse().ok()).unwrap_or(0);
-                let admin = ADMIN_RIDS.contains(&rid) || uac & UAC_SERVER_TRUST != 0 || self.in_admin_groups(&e.dn, domains).await;
-                let Some(sam) = sam else { return Err(format!("{} has no sAMAccountName", e.dn)) };
+                let admin = ADMIN_RIDS.contains(&rid) || uac & UAC_SERVER_TRUST != 0 || self.in_admin_groups(&e.dn, domains).await?;
+                let Some(sam) = sam else { return Err(SidError::Unresolved(format!("{} has no sAMAccountName", e.dn))) };
                 SidInfo { display: format!("{}\\{sam}", domain.netbios), sid: sid.clone(), kind, admin, sam: Some(sam), dhcp_server: false }
             }
             None => match security::domain_rid(rid) {
                 Some((name, kind, admin)) => {
                     SidInfo { display: format!("{}\\{name}", domain.netbios), sid: sid.clone(), kind, admin, sam: Some(name.to_string()), dhcp_server: false }
                 }
-                None => return Err(format!("no object with this SID in {} (deleted account?)", domain.nc)),
+                None => return Err(SidError::Unresolved(format!("no object with this SID in {} (deleted account?)", domain.nc))),
             },
         };
         Ok(info)

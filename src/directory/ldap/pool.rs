@@ -16,7 +16,7 @@ use futures_util::future::try_join_all;
 use crate::progress;
 use tokio::sync::Notify;
 
-use super::owners::{Domain, SidInfo};
+use super::owners::{Domain, SidError, SidInfo};
 use super::zones::{ListedZone, ZoneRead};
 use super::{AdClient, LdapError};
 use crate::directory::Computer;
@@ -126,10 +126,12 @@ async fn run_job(client: &mut AdClient, key: Key, job: Job, ctx: &Context<'_>) -
             let part = client.read_zone(&zone, bar).await?;
             (Output::Zone(zone, part), Vec::new())
         }
-        Job::Sid(sid) => {
-            let info = client.resolve_sid(&sid, ctx.domains).await;
-            (Output::Sid(sid, info), Vec::new())
-        }
+        Job::Sid(sid) => match client.resolve_sid(&sid, ctx.domains).await {
+            // A connection lost mid-answer: the worker runs the job again on a new connection.
+            Err(SidError::Lost(e)) => return Err(e),
+            Err(SidError::Unresolved(reason)) => (Output::Sid(sid, Err(reason)), Vec::new()),
+            Ok(info) => (Output::Sid(sid, Ok(info)), Vec::new()),
+        },
         Job::Dhcp(config) => {
             let mut problems = Problems::default();
             let servers = client.authorized_dhcp(&config, &mut problems).await;
