@@ -317,7 +317,7 @@ fn audit_gathered(settings: &Settings, gathered: Gathered, mut previous: report:
     // finding per scope.
     let mut outputs = report::Outputs::default();
     let info = || info::run_info(settings, &leases, &directory, &dns_data, (settings.all, true), &[]);
-    let (mut html, mut xlsx) = pages(settings, report::html::Kind::Audit, &report::COLUMNS, (audit_settings.as_of, chrono::TimeDelta::days(28)), info, &dns_data.zones, &mut outputs)?;
+    let (mut html, mut xlsx) = pages(settings, report::Kind::Audit, &report::COLUMNS, (audit_settings.as_of, chrono::TimeDelta::days(28)), info, &dns_data.zones, &mut outputs)?;
     let mut scopes = html.is_some().then(|| report::html::Breakdown::new(dns_data.zones.iter().map(|z| z.name.clone())));
 
     let data = audit::DataEvidence::new(&dns_data, audit_settings.as_of).with_dhcp_settings(&dhcp_settings);
@@ -404,7 +404,7 @@ type Spreadsheet = (report::xlsx::XlsxReport, report::html::RunInfo);
 /// `zones`: the DNS data's, for the spreadsheet's Zones sheet.
 fn pages(
     settings: &Settings,
-    kind: report::html::Kind,
+    kind: report::Kind,
     columns: &'static [&'static str],
     (as_of, horizon): (DateTime<Utc>, chrono::TimeDelta),
     info: impl FnOnce() -> report::html::RunInfo,
@@ -413,11 +413,7 @@ fn pages(
 ) -> Result<(Option<report::html::HtmlReport>, Option<Spreadsheet>), RunError> {
     let info = (settings.html.is_some() || settings.xlsx.is_some()).then(info);
     let html = settings.html.as_deref().zip(info.clone()).map(|(p, info)| report::html::HtmlReport::new(p, kind, columns, as_of, horizon, info, outputs)).transpose()?;
-    let xlsx_kind = match kind {
-        report::html::Kind::Audit => report::Kind::Audit,
-        report::html::Kind::Forecast => report::Kind::Forecast,
-    };
-    let xlsx = settings.xlsx.as_deref().zip(info).map(|(p, info)| report::xlsx::XlsxReport::new(p, xlsx_kind, zones, outputs).map(|x| (x, info))).transpose()?;
+    let xlsx = settings.xlsx.as_deref().zip(info).map(|(p, info)| report::xlsx::XlsxReport::new(p, kind, zones, outputs).map(|x| (x, info))).transpose()?;
     Ok((html, xlsx))
 }
 
@@ -473,7 +469,7 @@ pub(crate) fn forecast_with(fs: &ForecastSettings, servers: &Servers) -> Result<
     let mut outputs = report::Outputs::default();
     let extra = [format!("--horizon {}", report::duration_text(fs.forecast.horizon)), format!("--logon-window {}", report::duration_text(fs.forecast.logon_window))];
     let info = || info::run_info(settings, &leases, &directory, &dns_data, (fs.all, false), &extra);
-    let (mut html, mut xlsx) = pages(settings, report::html::Kind::Forecast, &report::FORECAST_COLUMNS, (audit_settings.as_of, fs.forecast.horizon), info, &dns_data.zones, &mut outputs)?;
+    let (mut html, mut xlsx) = pages(settings, report::Kind::Forecast, &report::FORECAST_COLUMNS, (audit_settings.as_of, fs.forecast.horizon), info, &dns_data.zones, &mut outputs)?;
     // The verdicts are judged on a second core, in batches, while this one renders and writes
     // the rows: the two halves cost about the same. Bounded, so memory stays flat.
     const BATCH: usize = 4096;

@@ -50,12 +50,8 @@ pub enum HtmlError {
     Rows { dir: PathBuf, error: std::io::Error },
 }
 
-/// Which report the page shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Audit,
-    Forecast,
-}
+/// Which report the page shows: the report's own kind.
+pub(crate) use super::Kind;
 
 /// The forecast's chart series: `live` split by why scavenging deletes it, then `stale`, then
 /// the `refreshing` records (rows only with `--all`: not deleted).
