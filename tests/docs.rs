@@ -97,7 +97,9 @@ fn slug(heading: &str) -> String {
 /// The file a reference names: `README` is the top-level one; a name is taken from the
 /// referring file's folder, then the repository root, then as the one `.md` of that name.
 fn resolve(name: &str, from: &Path, all: &[PathBuf]) -> Option<PathBuf> {
-    let name = if name == "README" { "README.md" } else { name };
+    // A bare capitalised name is its `.md` page (`README`, `CONTRIBUTING`).
+    let page = format!("{name}.md");
+    let name = if name.bytes().all(|b| b.is_ascii_uppercase()) { page.as_str() } else { name };
     if name == "README.md" && !from.starts_with(root().join("examples")) && !from.starts_with(root().join("tests")) && !from.starts_with(root().join("queries")) {
         return Some(root().join("README.md"));
     }
@@ -109,7 +111,7 @@ fn resolve(name: &str, from: &Path, all: &[PathBuf]) -> Option<PathBuf> {
     if same.len() == 1 { same.pop().cloned() } else { None }
 }
 
-/// Every `FILE "Heading"` (also `FILE, "Heading"` and `FILE ("Heading"`) in `text`, with the
+/// Every `FILE "..."` (also `FILE, "..."` and `FILE ("..."`) in `text`, with the
 /// line it starts on. A heading quoted across a comment's line break is joined.
 fn quoted_references(text: &str) -> Vec<(usize, String, String)> {
     let mut out = Vec::new();
@@ -121,7 +123,14 @@ fn quoted_references(text: &str) -> Vec<(usize, String, String)> {
         let before = before.strip_suffix(',').unwrap_or(before);
         let start = before.rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '_' | '-'))).map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
         let file = &before[start..];
-        if !(file == "README" || file == "SPEC" || (file.ends_with(".md") && file.len() > 3)) {
+        // A page (`README`, `docs/x.md`), or a bare capitalised name written as one
+        // (`NAME "..."`), which must then be a page of this repository too; a bare name
+        // before other quoted text (`FQDN "10.0.16.99"`, `CSV "csv"`) is no reference.
+        let bare_name = file.len() > 2 && file.bytes().all(|b| b.is_ascii_uppercase()) && file != "README";
+        if bare_name && !bytes.get(q + 1).is_some_and(u8::is_ascii_uppercase) {
+            continue;
+        }
+        if !(bare_name || file == "README" || (file.ends_with(".md") && file.len() > 3)) {
             continue;
         }
         let Some(end) = text[q + 1..].find('"').map(|e| q + 1 + e) else { continue };
@@ -154,12 +163,10 @@ fn every_section_reference_names_a_heading_of_its_file() {
             if heading == "..." {
                 continue; // a placeholder in the prose that describes the convention
             }
-            if file == "SPEC" {
-                broken.push(format!("{rel}:{line}: SPEC \"{heading}\": the repository has no SPEC; point at the docs page that holds the rule"));
-                continue;
-            }
             let Some(target) = resolve(&file, src, &all) else {
-                broken.push(format!("{rel}:{line}: {file} \"{heading}\": no such file"));
+                // CONTRIBUTING.md "Tests": a reference names a page of this repository, the
+                // one a reader of the code or the docs can open.
+                broken.push(format!("{rel}:{line}: {file} \"{heading}\": no such file in the repository; point at the docs page that holds the rule"));
                 continue;
             };
             let hs = heads.entry(target.clone()).or_insert_with(|| headings(&target));
