@@ -157,8 +157,9 @@ fn aging_text(z: &Zone) -> String {
 pub(crate) struct XlsxReport {
     path: PathBuf,
     kind: Kind,
-    /// The rows sheet's columns: the CSV's, `remediation` after `hostname` (audit).
-    columns: usize,
+    /// Per report column (in the CSV's order), its column in the rows sheet: the CSV's, but
+    /// for the audit's `remediation`, right after `hostname` ([`sheet_columns`]).
+    place: Vec<u16>,
     /// Rows a sheet may hold (Excel's; smaller in tests).
     limit: u32,
     /// Rows given, and rows left out past the limit.
@@ -183,8 +184,7 @@ impl std::fmt::Debug for XlsxReport {
     }
 }
 
-/// Rows a batch carries to the writer thread (about 400 KB of text: the audit's rows repeat
-/// the remediation), and batches in flight: the report loop runs at most this far ahead of
+/// Rows a batch carries to the writer thread (a few hundred KB of text), and batches in flight: the report loop runs at most this far ahead of
 /// the writer, so memory stays flat.
 const BATCH_ROWS: usize = 256;
 const BATCHES_IN_FLIGHT: usize = 8;
@@ -249,6 +249,21 @@ const HOSTNAME: usize = 2;
 const REMEDIATION: usize = 20;
 const _: () = assert!(matches!(COLUMNS[HOSTNAME].as_bytes(), b"hostname") && matches!(COLUMNS[REMEDIATION].as_bytes(), b"remediation"));
 
+/// Per report column, its column in the rows sheet: the same but for the audit's
+/// `remediation`, moved right after `hostname` (the columns between move one right).
+fn sheet_columns(kind: Kind, count: usize) -> Vec<u16> {
+    let mut order: Vec<usize> = (0..count).collect();
+    if kind == Kind::Audit && REMEDIATION < count {
+        let remediation = order.remove(REMEDIATION);
+        order.insert(HOSTNAME + 1, remediation);
+    }
+    let mut place = vec![0; count];
+    for (col, &i) in order.iter().enumerate() {
+        place[i] = u16::try_from(col).unwrap_or(u16::MAX);
+    }
+    place
+}
+
 /// The sheets, in the order the workbook shows them.
 const FIX_SHEET: usize = 0;
 const ROWS_SHEET: usize = 1;
@@ -292,10 +307,10 @@ impl XlsxReport {
             Kind::Audit => &COLUMNS,
             Kind::Forecast => &FORECAST_COLUMNS,
         };
-        let mut header: Vec<String> = columns.iter().map(|c| (*c).to_string()).collect();
-        if kind == Kind::Audit {
-            let remediation = header.remove(REMEDIATION);
-            header.insert(HOSTNAME + 1, remediation);
+        let place = sheet_columns(kind, columns.len());
+        let mut header = vec![String::new(); columns.len()];
+        for (c, &col) in columns.iter().zip(&place) {
+            header[usize::from(col)] = (*c).to_string();
         }
         let formats = Formats::new(kind);
         let names = ["Fix list", if kind == Kind::Audit { "Hosts" } else { "Records" }, "Zones", "Summary"];
@@ -314,7 +329,7 @@ impl XlsxReport {
         Ok(XlsxReport {
             path: path.to_path_buf(),
             kind,
-            columns: header.len(),
+            place,
             limit: EXCEL_ROWS,
             rows: 0,
             left_out: 0,
@@ -346,8 +361,7 @@ impl XlsxReport {
     }
 
     /// Adds a cell to the batch: its text (none when empty) or its date.
-    fn put(&mut self, row: u32, col: usize, cell: &Cell<'_>, status: bool) {
-        let Ok(col) = u16::try_from(col) else { return };
+    fn put(&mut self, row: u32, col: u16, cell: &Cell<'_>, status: bool) {
         match cell {
             Cell::Time(Some(t)) => self.batch.cells.push(Put::Time { row, col, at: t.naive_utc() }),
             c if c.is_empty() => {}
@@ -393,7 +407,7 @@ impl XlsxReport {
             Err(panic) => return Err(XlsxReportError::Write { path: path.clone(), error: format!("its writer thread failed: {}", panic_text(panic.as_ref())) }),
         };
         let shown = u32::try_from(self.rows - self.left_out).unwrap_or(u32::MAX);
-        let last_col = u16::try_from(self.columns.saturating_sub(1)).unwrap_or(0);
+        let last_col = u16::try_from(self.place.len().saturating_sub(1)).unwrap_or(0);
         let note = (self.left_out > 0).then(|| sheets::left_out_note(self.left_out, self.limit));
         {
             let sheet = workbook.worksheet_from_index(ROWS_SHEET).map_err(write_err)?;
@@ -490,15 +504,9 @@ impl<'a> Sink<'a> for XlsxReport {
         if self.to_writer.is_none() {
             return Ok(());
         }
-        let audit = matches!(row, Row::Audit(..));
         for (i, cell) in cells.iter().enumerate() {
-            // The audit's columns between `hostname` and `remediation` move one right for it.
-            let col = match i {
-                REMEDIATION if audit => HOSTNAME + 1,
-                _ if audit && i > HOSTNAME && i < REMEDIATION => i + 1,
-                _ => i,
-            };
-            self.put(at, col, cell, col == status_col);
+            let Some(&col) = self.place.get(i) else { continue };
+            self.put(at, col, cell, i == status_col);
         }
         self.batch_rows += 1;
         if self.batch_rows == BATCH_ROWS {

@@ -121,3 +121,16 @@ fn a_panic_s_message_is_kept() {
     let panic = std::panic::catch_unwind(|| std::panic::panic_any(7)).unwrap_err();
     assert_eq!(panic_text(panic.as_ref()), "no message");
 }
+
+/// The audit's `remediation` sits right after `hostname`, the columns between one right; the
+/// forecast's columns stay in the CSV's order.
+#[test]
+fn remediation_moves_next_to_the_host() {
+    let place = sheet_columns(Kind::Audit, COLUMNS.len());
+    assert_eq!((place[HOSTNAME], place[REMEDIATION], place[HOSTNAME + 1], place[REMEDIATION - 1], place[REMEDIATION + 1]), (2, 3, 4, 20, 21));
+    let mut seen = place.clone();
+    seen.sort_unstable();
+    assert_eq!(seen, (0..COLUMNS.len()).map(|c| u16::try_from(c).unwrap()).collect::<Vec<_>>());
+    let forecast = sheet_columns(Kind::Forecast, FORECAST_COLUMNS.len());
+    assert!(forecast.iter().enumerate().all(|(i, &c)| usize::from(c) == i));
+}
