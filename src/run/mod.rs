@@ -129,31 +129,47 @@ pub(crate) fn run_with(settings: &Settings, make_resolver: &MakeResolver<'_>, se
     (summary.pruned, summary.stale_temp_removed) = planned;
     let ending = Ending { kea: &kea, notes: &notes, problems: &problems, cleanup, planned, tripped };
     finish(&mut summary, ending, outputs, |summary, text, outputs| {
-        let mut written = Vec::new();
-        // The workbook's zip runs on its own thread while the page is finished.
-        let saving = xlsx.map(|(x, info)| x.save(&xlsx_info(&info, report::html::audit_page(summary, &problems, text), summary.as_of), &summary.fixes.list())).transpose()?;
-        if let Some(h) = html {
-            written.push(("HTML report", h.finish(report::html::audit_page(summary, &problems, text), scopes, outputs)?));
-        }
-        if let Some(s) = saving {
-            written.push(("Spreadsheet", s.stage(outputs)?));
-        }
-        Ok(written)
+        let wanted = html.is_some() || xlsx.is_some();
+        let page = wanted.then(|| report::html::audit_page(summary, &problems, text));
+        finish_pages(page, html, scopes, xlsx, summary.as_of, outputs)
     })
+}
+
+/// The HTML page and the spreadsheet finished from one `page` (the summary as both show it,
+/// made once: its fix list too); the workbook's zip runs on its own thread while the page is
+/// finished. What each wrote, by name.
+fn finish_pages(
+    page: Option<report::html::Page<'_>>,
+    html: Option<report::html::HtmlReport>,
+    scopes: Option<report::html::Breakdown>,
+    xlsx: Option<Spreadsheet>,
+    as_of: Option<DateTime<Utc>>,
+    outputs: &mut report::Outputs,
+) -> Result<Vec<(&'static str, std::path::PathBuf)>, RunError> {
+    let mut written = Vec::new();
+    let Some(page) = page else { return Ok(written) };
+    let saving = xlsx.map(|(x, info)| x.save(&xlsx_info(&info, &page, as_of), &page.fixes)).transpose()?;
+    if let Some(h) = html {
+        written.push(("HTML report", h.finish(page, scopes, outputs)?));
+    }
+    if let Some(s) = saving {
+        written.push(("Spreadsheet", s.stage(outputs)?));
+    }
+    Ok(written)
 }
 
 /// The spreadsheet's Summary sheet: the page's sections (the stderr summary's counts), with
 /// the run's facts as the HTML page's header has them (`info`: the time, the version, the
 /// inputs with what each gave, the options).
-fn xlsx_info(info: &report::html::RunInfo, page: report::html::Page<'_>, as_of: Option<DateTime<Utc>>) -> report::xlsx::SummaryInfo {
+fn xlsx_info(info: &report::html::RunInfo, page: &report::html::Page<'_>, as_of: Option<DateTime<Utc>>) -> report::xlsx::SummaryInfo {
     let mut sections = Vec::new();
-    for s in page.sections {
-        let mut lines: Vec<(String, String)> = s.figures.into_iter().map(|f| (f.label, f.value)).collect();
-        lines.extend(s.notes.into_iter().map(|n| (String::new(), n)));
+    for s in &page.sections {
+        let mut lines: Vec<(String, String)> = s.figures.iter().map(|f| (f.label.clone(), f.value.clone())).collect();
+        lines.extend(s.notes.iter().map(|n| (String::new(), n.clone())));
         sections.push((s.title.to_string(), lines));
     }
     report::xlsx::SummaryInfo {
-        title: page.title,
+        title: page.title.clone(),
         as_of,
         ran_at: info.ran_at.map(|t| chrono::SubsecRound::trunc_subsecs(t, 0)),
         version: info.version.clone(),
@@ -517,15 +533,9 @@ pub(crate) fn forecast_with(fs: &ForecastSettings, servers: &Servers) -> Result<
     };
     let ending = Ending { kea: &kea, notes: &notes, problems: &problems, cleanup, planned, tripped };
     finish(&mut summary, ending, outputs, |summary, text, outputs| {
-        let mut written = Vec::new();
-        let saving = xlsx.map(|(x, info)| x.save(&xlsx_info(&info, report::html::forecast_page(summary, &problems, text), Some(summary.tally.as_of)), &[])).transpose()?;
-        if let Some(h) = html {
-            written.push(("HTML report", h.finish(report::html::forecast_page(summary, &problems, text), None, outputs)?));
-        }
-        if let Some(s) = saving {
-            written.push(("Spreadsheet", s.stage(outputs)?));
-        }
-        Ok(written)
+        let wanted = html.is_some() || xlsx.is_some();
+        let page = wanted.then(|| report::html::forecast_page(summary, &problems, text));
+        finish_pages(page, html, None, xlsx, Some(summary.tally.as_of), outputs)
     })
 }
 
