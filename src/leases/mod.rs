@@ -152,8 +152,7 @@ impl Lease {
     /// `ServerIP`), a Kea endpoint's key (its URL and family: `http://kea1:8000/ dhcp4`); not
     /// the key of an Export-DhcpServer XML, which names only its file.
     pub(crate) fn server_name(&self) -> Option<&str> {
-        let source = &**self.source();
-        self.server().filter(|s| !s.starts_with(source) || source.contains("://"))
+        self.server().filter(|s| !windows_xml::is_server_key(s, self.source()))
     }
 
     /// The file name of the lease's source (for an export that does not name its server).

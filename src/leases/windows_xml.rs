@@ -94,6 +94,11 @@ pub(crate) fn server_key(source: &str, v6: bool) -> String {
     format!("{source} {}", if v6 { "IPv6" } else { "IPv4" })
 }
 
+/// Whether `key` is [`server_key`] of `source`: a key, not a server's name.
+pub(crate) fn is_server_key(key: &str, source: &str) -> bool {
+    key.strip_prefix(source).is_some_and(|family| matches!(family, " IPv4" | " IPv6"))
+}
+
 /// What the export says of one level's DNS settings.
 #[derive(Debug, Clone, Copy)]
 enum DnsAt {
