@@ -142,6 +142,23 @@ pub(super) fn zones(sheet: &mut Worksheet, tally: &ZoneTally, kind: Kind, format
     Ok(())
 }
 
+/// A titled block of text rows after a blank row, each value a string in its column; nothing
+/// when there is no row. Returns the next free row.
+fn text_block(sheet: &mut Worksheet, mut r: u32, title: &str, rows: &[Vec<&str>], formats: &Formats) -> Result<u32, XlsxError> {
+    if rows.is_empty() {
+        return Ok(r);
+    }
+    r += 1;
+    sheet.write_string_with_format(r, 0, title, &formats.bold)?;
+    for row in rows {
+        r += 1;
+        for (col, value) in (0u16..).zip(row) {
+            sheet.write_string(r, col, *value)?;
+        }
+    }
+    Ok(r + 1)
+}
+
 /// Summary: the title, the as-of and run time (dates), the version, the rows sheet's counts,
 /// the inputs (what, from where, what each gave: three columns) and options, then `info`'s
 /// sections.
@@ -173,26 +190,10 @@ pub(super) fn summary(sheet: &mut Worksheet, info: &SummaryInfo, rows: &RowCount
         sheet.write_string(r, 1, note)?;
         r += 1;
     }
-    if !info.inputs.is_empty() {
-        r += 1;
-        sheet.write_string_with_format(r, 0, "Inputs given", &formats.bold)?;
-        r += 1;
-        for i in &info.inputs {
-            sheet.write_string(r, 0, i.what)?;
-            sheet.write_string(r, 1, &i.from)?;
-            sheet.write_string(r, 2, &i.gave)?;
-            r += 1;
-        }
-    }
-    if !info.options.is_empty() {
-        r += 1;
-        sheet.write_string_with_format(r, 0, "Options that change results", &formats.bold)?;
-        r += 1;
-        for o in &info.options {
-            sheet.write_string(r, 0, o)?;
-            r += 1;
-        }
-    }
+    let inputs: Vec<Vec<&str>> = info.inputs.iter().map(|i| vec![i.what, &i.from, &i.gave]).collect();
+    r = text_block(sheet, r, "Inputs given", &inputs, formats)?;
+    let options: Vec<Vec<&str>> = info.options.iter().map(|o| vec![o.as_str()]).collect();
+    r = text_block(sheet, r, "Options that change results", &options, formats)?;
     for (title, lines) in &info.sections {
         r += 1;
         sheet.write_string_with_format(r, 0, title, &formats.bold)?;
